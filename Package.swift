@@ -1,0 +1,83 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let package = Package(
+    name: "IncidentLedger",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "incidents", targets: ["IncidentsCLI"]),
+        .library(name: "LedgerStore", targets: ["LedgerStore"]),
+        .library(name: "LedgerModel", targets: ["LedgerModel"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+    ],
+    targets: [
+        // LMDB from Debian's liblmdb-dev, found with pkg-config; no vendored C sources.
+        .systemLibrary(
+            name: "CLMDB",
+            pkgConfig: "lmdb",
+            providers: [.apt(["liblmdb-dev"])]
+        ),
+        // The event envelope, its canonical byte encoding, JSON, timestamps.
+        .target(
+            name: "LedgerModel",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // The append-only log in LMDB: write path (group commit), read path, verification.
+        .target(
+            name: "LedgerStore",
+            dependencies: [
+                "CLMDB",
+                "LedgerModel",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The `incidents` command-line tool: one file per verb under Commands/.
+        .executableTarget(
+            name: "IncidentsCLI",
+            dependencies: [
+                "LedgerModel",
+                "LedgerStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // A child process for the crash and multi-process tests: appends in a loop and reports
+        // every acknowledged position on standard output.
+        .executableTarget(
+            name: "LedgerTestChild",
+            dependencies: ["LedgerModel", "LedgerStore"],
+            path: "Tests/LedgerTestChild"
+        ),
+        .target(
+            name: "LedgerTestSupport",
+            dependencies: ["LedgerModel", "LedgerStore"],
+            path: "Tests/LedgerTestSupport"
+        ),
+        .testTarget(
+            name: "LedgerModelTests",
+            dependencies: ["LedgerModel"]
+        ),
+        .testTarget(
+            name: "LedgerStoreTests",
+            dependencies: ["LedgerStore", "LedgerModel", "LedgerTestSupport", "LedgerTestChild", "CLMDB"]
+        ),
+        .testTarget(
+            name: "IncidentsCLITests",
+            dependencies: ["IncidentsCLI", "LedgerTestSupport"]
+        ),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
+    settings.append(.enableUpcomingFeature("NonisolatedNonsendingByDefault"))
+    settings.append(.treatAllWarnings(as: .error))
+    target.swiftSettings = settings
+}

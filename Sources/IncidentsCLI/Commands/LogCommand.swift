@@ -1,0 +1,70 @@
+import ArgumentParser
+import LedgerModel
+import LedgerStore
+
+struct LogCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "Print events in log order, optionally filtered.",
+        discussion: """
+            Prints every event from the oldest on, or those of one incident, of some types, or in a \
+            time range (by when they happened). Readable text by default; --json prints JSON Lines \
+            with every envelope field, the form other tools read.
+            """)
+
+    @OptionGroup var options: LedgerOptions
+
+    @Option(help: ArgumentHelp("Only this incident's events.", valueName: "id"))
+    var incident: String?
+
+    @Option(name: .customLong("type"), help: ArgumentHelp("Only events of this type; repeat for several.", valueName: "type"))
+    var types: [String] = []
+
+    @Option(help: ArgumentHelp("Only events that happened at or after this RFC 3339 time.", valueName: "time"))
+    var since: TimestampArgument?
+
+    @Option(help: ArgumentHelp("Only events that happened before this RFC 3339 time.", valueName: "time"))
+    var until: TimestampArgument?
+
+    @Option(help: ArgumentHelp("Start at this global position.", valueName: "position"))
+    var from: UInt64 = 1
+
+    @Option(help: ArgumentHelp("Print at most this many events.", valueName: "count"))
+    var limit: Int?
+
+    @Flag(help: "Print JSON Lines instead of text.")
+    var json = false
+
+    func validate() throws {
+        if let limit, limit < 0 { throw ValidationError("--limit must not be negative") }
+    }
+
+    func run() async throws {
+        let ledger = try options.open()
+        let typeFilter = Set(types)
+        var printed = 0
+        let output = Output.standard
+        func visit(_ event: RecordedEvent) -> Bool {
+            if let limit, printed >= limit { return false }
+            guard event.position >= from else { return true }
+            if !typeFilter.isEmpty, !typeFilter.contains(event.type) { return true }
+            if let since, event.occurredAt < since.value { return true }
+            if let until, event.occurredAt >= until.value { return true }
+            if json {
+                output.write(bytes: event.jsonLine)
+                output.write("\n")
+            } else {
+                output.write(EventText.lines(for: event))
+            }
+            printed += 1
+            return true
+        }
+        try ledger.read { reader in
+            if let incident {
+                try reader.forEachEvent(inStream: incident, visit)
+            } else {
+                try reader.forEachEvent(from: from, visit)
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import LedgerModel
+import LedgerStore
+
+/// The options every command that touches a ledger shares.
+struct LedgerOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The ledger directory. Defaults to $INCIDENTS_LEDGER, or ./\(Ledger.defaultDirectoryName).",
+            valueName: "path"))
+    var ledger: String?
+
+    /// The directory the command works on.
+    var path: String {
+        if let ledger { return ledger }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["INCIDENTS_LEDGER"], !fromEnvironment.isEmpty {
+            return fromEnvironment
+        }
+        return Ledger.defaultDirectoryName
+    }
+
+    func open() throws -> Ledger {
+        try Ledger.open(at: path)
+    }
+}
+
+/// Parses an RFC 3339 option value.
+struct TimestampArgument: ExpressibleByArgument {
+    var value: Timestamp
+
+    static var defaultCompletionKind: CompletionKind { .default }
+
+    init?(argument: String) {
+        guard let value = try? Timestamp(rfc3339: argument) else { return nil }
+        self.value = value
+    }
+}

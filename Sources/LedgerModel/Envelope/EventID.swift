@@ -1,0 +1,22 @@
+public import Foundation
+
+extension UUID {
+    /// A new version 7 UUID: 48 bits of Unix milliseconds, then random bits.
+    ///
+    /// The ledger gives events without an id a version 7 UUID because ids that rise with time are
+    /// appended near the end of the event-id index instead of at random places in it.
+    public static func version7(at time: Timestamp = .now()) -> UUID {
+        var generator = SystemRandomNumberGenerator()
+        var bytes = [UInt8](repeating: 0, count: 16)
+        let milliseconds = UInt64(max(0, time.microsecondsSinceEpoch / 1000))
+        for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: milliseconds >> (40 - 8 * UInt64(index))) }
+        for index in 6..<16 { bytes[index] = generator.next() }
+        bytes[6] = 0x70 | (bytes[6] & 0x0F)
+        bytes[8] = 0x80 | (bytes[8] & 0x3F)
+        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+    }
+
+    /// The lower-case textual form (RFC 9562 recommends lower case for output).
+    public var lowercasedString: String { uuidString.lowercased() }
+}

@@ -1,0 +1,51 @@
+public import Foundation
+
+/// An event as the ledger holds it: the proposed event plus what was assigned at append.
+public struct RecordedEvent: Sendable, Hashable {
+    /// The global position: 1, 2, 3, … in commit order, with no gaps.
+    public var position: UInt64
+    /// The stream (incident id) the event belongs to.
+    public var stream: String
+    /// The event's version within its stream: 1, 2, 3, … with no gaps.
+    public var streamVersion: UInt64
+    public var id: UUID
+    public var type: String
+    public var schemaVersion: UInt16
+    public var occurredAt: Timestamp
+    /// When the ledger appended it, from the ledger's clock. Never decreases along positions.
+    public var recordedAt: Timestamp
+    public var actor: Actor
+    public var source: String
+    public var correlationID: String?
+    public var causationID: String?
+    public var payload: Payload
+    /// The hash of the stored record at `position - 1` (zero for the first).
+    public var previousHash: Hash256
+
+    public init(
+        position: UInt64, stream: String, streamVersion: UInt64, recordedAt: Timestamp,
+        previousHash: Hash256, event: ProposedEvent
+    ) {
+        self.position = position
+        self.stream = stream
+        self.streamVersion = streamVersion
+        self.id = event.id
+        self.type = event.type
+        self.schemaVersion = event.schemaVersion
+        self.occurredAt = event.occurredAt
+        self.recordedAt = recordedAt
+        self.actor = event.actor
+        self.source = event.source
+        self.correlationID = event.correlationID
+        self.causationID = event.causationID
+        self.payload = event.payload
+        self.previousHash = previousHash
+    }
+
+    /// The event as it was proposed, without what the ledger assigned.
+    public var proposed: ProposedEvent {
+        ProposedEvent(
+            id: id, type: type, schemaVersion: schemaVersion, occurredAt: occurredAt, actor: actor,
+            source: source, correlationID: correlationID, causationID: causationID, payload: payload)
+    }
+}

@@ -1,0 +1,205 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An instant in UTC with microsecond precision, counted from the Unix epoch.
+///
+/// The ledger keeps its own timestamp type rather than `Date` so that the stored form is an exact
+/// integer (no floating-point rounding between what was written and what is read back) and so that
+/// parsing and formatting RFC 3339 text is fast and identical on every platform.
+public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// Microseconds since 1970-01-01T00:00:00Z; negative before it.
+    public var microsecondsSinceEpoch: Int64
+
+    public init(microsecondsSinceEpoch: Int64) {
+        self.microsecondsSinceEpoch = microsecondsSinceEpoch
+    }
+
+    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
+        lhs.microsecondsSinceEpoch < rhs.microsecondsSinceEpoch
+    }
+
+    /// The RFC 3339 form in UTC, with fractional seconds only when they are not zero.
+    public var description: String { rfc3339 }
+
+    /// The current wall-clock time.
+    public static func now() -> Timestamp {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Timestamp(microsecondsSinceEpoch: Int64(spec.tv_sec) * 1_000_000 + Int64(spec.tv_nsec) / 1000)
+    }
+
+    /// Returns this instant moved by a number of seconds.
+    public func adding(seconds: Int64) -> Timestamp {
+        Timestamp(microsecondsSinceEpoch: microsecondsSinceEpoch + seconds * 1_000_000)
+    }
+}
+
+// MARK: - RFC 3339
+
+extension Timestamp {
+    /// Why a text is not an RFC 3339 timestamp.
+    public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
+        public var text: String
+        public var reason: String
+        public var description: String {
+            "'\(text)' is not an RFC 3339 timestamp (\(reason)); expected for example 2026-03-14T09:26:53Z or 2026-03-14T10:26:53.250+01:00"
+        }
+    }
+
+    /// Parses an RFC 3339 date-time such as `2026-03-14T09:26:53.5+01:00`.
+    ///
+    /// An offset is required (`Z` or `±HH:MM`). Fractions finer than a microsecond are truncated.
+    /// Leap seconds (`:60`) are refused rather than silently moved.
+    public init(rfc3339 text: String) throws(ParseError) {
+        let bytes = Array(text.utf8)
+        func fail(_ reason: String) -> ParseError { ParseError(text: text, reason: reason) }
+        guard bytes.count >= 20 else { throw fail("too short") }
+        var index = 0
+        func digits(_ count: Int) -> Int? {
+            guard index + count <= bytes.count else { return nil }
+            var value = 0
+            for _ in 0..<count {
+                let byte = bytes[index]
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                index += 1
+            }
+            return value
+        }
+        func expect(_ characters: String) -> Bool {
+            guard index < bytes.count else { return false }
+            if characters.utf8.contains(bytes[index]) {
+                index += 1
+                return true
+            }
+            return false
+        }
+        guard let year = digits(4), expect("-"), let month = digits(2), expect("-"), let day = digits(2)
+        else { throw fail("the date must be YYYY-MM-DD") }
+        guard expect("Tt ") else { throw fail("a 'T' must separate date and time") }
+        guard let hour = digits(2), expect(":"), let minute = digits(2), expect(":"), let second = digits(2)
+        else { throw fail("the time must be HH:MM:SS") }
+        guard (1...9999).contains(year), (1...12).contains(month) else { throw fail("month out of range") }
+        guard (1...Self.daysIn(month: month, year: year)).contains(day) else { throw fail("day out of range") }
+        guard hour < 24, minute < 60 else { throw fail("hour or minute out of range") }
+        guard second < 60 else { throw fail("seconds must be below 60; leap seconds are not accepted") }
+        var micros: Int64 = 0
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            var count = 0
+            while index < bytes.count, bytes[index] >= UInt8(ascii: "0"), bytes[index] <= UInt8(ascii: "9") {
+                if count < 6 { micros = micros * 10 + Int64(bytes[index] - UInt8(ascii: "0")) }
+                count += 1
+                index += 1
+            }
+            guard count > 0 else { throw fail("a '.' must be followed by digits") }
+            for _ in count..<max(count, 6) { micros *= 10 }
+        }
+        var offsetSeconds = 0
+        if expect("Zz") {
+            // UTC
+        } else if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+            let sign = bytes[index] == UInt8(ascii: "-") ? -1 : 1
+            index += 1
+            guard let offsetHours = digits(2), expect(":"), let offsetMinutes = digits(2),
+                offsetHours < 24, offsetMinutes < 60
+            else { throw fail("the offset must be Z or ±HH:MM") }
+            offsetSeconds = sign * (offsetHours * 3600 + offsetMinutes * 60)
+        } else {
+            throw fail("a time zone offset (Z or ±HH:MM) is required")
+        }
+        guard index == bytes.count else { throw fail("unexpected text after the offset") }
+        let days = Self.daysFromCivil(year: year, month: month, day: day)
+        let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetSeconds)
+        self.init(microsecondsSinceEpoch: seconds * 1_000_000 + micros)
+    }
+
+    /// The RFC 3339 form in UTC: `2026-03-14T09:26:53Z`, `…53.250Z` or `…53.250001Z`.
+    public var rfc3339: String {
+        let micros = microsecondsSinceEpoch
+        var seconds = micros / 1_000_000
+        var fraction = micros % 1_000_000
+        if fraction < 0 {
+            fraction += 1_000_000
+            seconds -= 1
+        }
+        var days = seconds / 86_400
+        var secondOfDay = seconds % 86_400
+        if secondOfDay < 0 {
+            secondOfDay += 86_400
+            days -= 1
+        }
+        let (year, month, day) = Self.civilFromDays(Int(days))
+        var out = [UInt8]()
+        out.reserveCapacity(27)
+        func append(_ value: Int, width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                out.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        append(year, width: 4)
+        out.append(UInt8(ascii: "-"))
+        append(month, width: 2)
+        out.append(UInt8(ascii: "-"))
+        append(day, width: 2)
+        out.append(UInt8(ascii: "T"))
+        append(Int(secondOfDay / 3600), width: 2)
+        out.append(UInt8(ascii: ":"))
+        append(Int(secondOfDay % 3600 / 60), width: 2)
+        out.append(UInt8(ascii: ":"))
+        append(Int(secondOfDay % 60), width: 2)
+        if fraction != 0 {
+            out.append(UInt8(ascii: "."))
+            if fraction % 1000 == 0 {
+                append(Int(fraction / 1000), width: 3)
+            } else {
+                append(Int(fraction), width: 6)
+            }
+        }
+        out.append(UInt8(ascii: "Z"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func isLeapYear(_ year: Int) -> Bool {
+        (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: isLeapYear(year) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The proleptic Gregorian date of a day counted from 1970-01-01.
+    static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+
+/// The stored byte form of an event (record format 1), which is also its canonical encoding:
+/// the bytes the hash chain is computed over. `docs/record-format.md` specifies it for other programs.
+///
+/// All integers are big-endian. Strings are UTF-8 preceded by their length.
+///
+/// | bytes | field |
+/// |---|---|
+/// | 1  | record format version (1) |
+/// | 8  | position |
+/// | 8  | stream version |
+/// | 16 | event id (UUID bytes) |
+/// | 32 | hash of the previous record |
+/// | 8  | occurredAt, microseconds since the Unix epoch (signed) |
+/// | 8  | recordedAt, microseconds since the Unix epoch (signed) |
+/// | 2  | schema version |
+/// | 1  | actor kind (1 person, 2 tool, 3 system) |
+/// | 2+n | stream id |
+/// | 2+n | type |
+/// | 2+n | actor id |
+/// | 2+n | source |
+/// | 2+n | correlation id (length 0: none) |
+/// | 2+n | causation id (length 0: none) |
+/// | 4+n | payload, canonical JSON text |
+///
+/// Decoding avoids Foundation's JSON machinery entirely: it is a handful of unaligned loads and
+/// string copies, which is what lets a full replay run at millions of events a second.
+public enum RecordCodec {
+    /// The record format this build writes.
+    public static let formatVersion: UInt8 = 1
+    /// Bytes before the first string field.
+    static let fixedHeaderBytes = 1 + 8 + 8 + 16 + 32 + 8 + 8 + 2 + 1
+
+    /// Encodes an event at the place the ledger assigned to it.
+    public static func encode(_ event: RecordedEvent) -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(fixedHeaderBytes + 64 + event.stream.utf8.count + event.type.utf8.count
+            + event.actor.id.utf8.count + event.payload.canonicalBytes.count)
+        out.append(formatVersion)
+        appendInteger(event.position, to: &out)
+        appendInteger(event.streamVersion, to: &out)
+        withUnsafeBytes(of: event.id.uuid) { out.append(contentsOf: $0) }
+        event.previousHash.append(to: &out)
+        appendInteger(UInt64(bitPattern: event.occurredAt.microsecondsSinceEpoch), to: &out)
+        appendInteger(UInt64(bitPattern: event.recordedAt.microsecondsSinceEpoch), to: &out)
+        appendInteger(event.schemaVersion, to: &out)
+        out.append(event.actor.kind.rawValue)
+        appendString(event.stream, to: &out)
+        appendString(event.type, to: &out)
+        appendString(event.actor.id, to: &out)
+        appendString(event.source, to: &out)
+        appendString(event.correlationID ?? "", to: &out)
+        appendString(event.causationID ?? "", to: &out)
+        appendInteger(UInt32(event.payload.canonicalBytes.count), to: &out)
+        out.append(contentsOf: event.payload.canonicalBytes)
+        return out
+    }
+
+    /// Why stored bytes are not a record this build can read.
+    public struct DecodingError: Error, Sendable, Equatable, CustomStringConvertible {
+        public var reason: String
+        public var description: String { reason }
+    }
+
+    /// Reads only the position field, for checks that need nothing else.
+    public static func position(of record: UnsafeRawBufferPointer) -> UInt64? {
+        guard record.count >= 9 else { return nil }
+        return UInt64(bigEndian: record.loadUnaligned(fromByteOffset: 1, as: UInt64.self))
+    }
+
+    /// Decodes a stored record.
+    public static func decode(_ record: UnsafeRawBufferPointer) throws(DecodingError) -> RecordedEvent {
+        guard record.count >= fixedHeaderBytes else { throw DecodingError(reason: "the record is shorter than its fixed header") }
+        guard record[0] == formatVersion else {
+            throw DecodingError(reason: "record format \(record[0]) is not one this build reads (it reads \(formatVersion))")
+        }
+        var reader = Reader(bytes: record, offset: 1)
+        let position = reader.uint64()
+        let streamVersion = reader.uint64()
+        let id = reader.uuid()
+        let previousHash = Hash256(bytes: record, offset: reader.offset)
+        reader.offset += 32
+        let occurredAt = Timestamp(microsecondsSinceEpoch: Int64(bitPattern: reader.uint64()))
+        let recordedAt = Timestamp(microsecondsSinceEpoch: Int64(bitPattern: reader.uint64()))
+        let schemaVersion = reader.uint16()
+        guard let actorKind = Actor.Kind(rawValue: reader.uint8()) else { throw DecodingError(reason: "unknown actor kind") }
+        guard let stream = reader.string(), let type = reader.string(), let actorID = reader.string(),
+            let source = reader.string(), let correlation = reader.string(), let causation = reader.string(),
+            let payload = reader.payload()
+        else { throw DecodingError(reason: "a length field runs past the end of the record") }
+        guard reader.offset == record.count else { throw DecodingError(reason: "the record has bytes after its payload") }
+        let event = ProposedEvent(
+            id: id, type: type, schemaVersion: schemaVersion, occurredAt: occurredAt,
+            actor: Actor(kind: actorKind, id: actorID), source: source,
+            correlationID: correlation.isEmpty ? nil : correlation,
+            causationID: causation.isEmpty ? nil : causation,
+            payload: Payload(uncheckedCanonicalBytes: payload))
+        return RecordedEvent(
+            position: position, stream: stream, streamVersion: streamVersion, recordedAt: recordedAt,
+            previousHash: previousHash, event: event)
+    }
+
+    private static func appendInteger<T: FixedWidthInteger>(_ value: T, to out: inout [UInt8]) {
+        withUnsafeBytes(of: value.bigEndian) { out.append(contentsOf: $0) }
+    }
+
+    private static func appendString(_ value: String, to out: inout [UInt8]) {
+        let utf8 = value.utf8
+        appendInteger(UInt16(utf8.count), to: &out)
+        out.append(contentsOf: utf8)
+    }
+
+    private struct Reader {
+        let bytes: UnsafeRawBufferPointer
+        var offset: Int
+
+        mutating func uint8() -> UInt8 {
+            defer { offset += 1 }
+            return bytes[offset]
+        }
+
+        mutating func uint16() -> UInt16 {
+            defer { offset += 2 }
+            return UInt16(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+        }
+
+        mutating func uint64() -> UInt64 {
+            defer { offset += 8 }
+            return UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        }
+
+        mutating func uuid() -> UUID {
+            defer { offset += 16 }
+            return UUID(uuid: bytes.loadUnaligned(fromByteOffset: offset, as: uuid_t.self))
+        }
+
+        mutating func string() -> String? {
+            guard offset + 2 <= bytes.count else { return nil }
+            let length = Int(uint16())
+            guard offset + length <= bytes.count else { return nil }
+            defer { offset += length }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + length]), as: UTF8.self)
+        }
+
+        mutating func payload() -> [UInt8]? {
+            guard offset + 4 <= bytes.count else { return nil }
+            let length = Int(UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+            offset += 4
+            guard offset + length <= bytes.count else { return nil }
+            defer { offset += length }
+            return [UInt8](UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + length]))
+        }
+    }
+}

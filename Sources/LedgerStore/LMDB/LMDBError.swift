@@ -1,0 +1,49 @@
+import CLMDB
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A return code from the LMDB C library (`mdb_strerror` gives its text).
+struct LMDBError: Error, Sendable, CustomStringConvertible {
+    var code: Int32
+    /// What the ledger was doing when LMDB failed, for example `commit`.
+    var operation: String
+
+    /// `MDB_NOTFOUND`: no such key.
+    static let notFound: Int32 = MDB_NOTFOUND
+    /// `MDB_KEYEXIST`: a put with `MDB_NOOVERWRITE` found the key.
+    static let keyExists: Int32 = MDB_KEYEXIST
+    /// `MDB_MAP_FULL`: the memory map is full; grow it and retry.
+    static let mapFull: Int32 = MDB_MAP_FULL
+    /// `MDB_MAP_RESIZED`: another process grew the map; adopt its size and retry.
+    static let mapResized: Int32 = MDB_MAP_RESIZED
+    /// `MDB_TXN_FULL`: the transaction has too many dirty pages.
+    static let transactionFull: Int32 = MDB_TXN_FULL
+
+    var description: String {
+        "\(operation): \(String(cString: mdb_strerror(code)))"
+    }
+
+    /// The ledger-level error a caller sees for this failure.
+    var ledgerError: LedgerError {
+        switch code {
+        case ENOSPC, EFBIG, EDQUOT:
+            LedgerError(.storageFull, "the disk is full (\(description)); nothing was written — free space and try again", cause: self)
+        case EACCES, EPERM, EROFS:
+            LedgerError(.permissionDenied, "permission denied (\(description)); nothing was written", cause: self)
+        case MDB_INVALID, MDB_VERSION_MISMATCH:
+            LedgerError(.notALedger, "the files are not an LMDB environment this build can open (\(description))", cause: self)
+        case MDB_CORRUPTED, MDB_PAGE_NOTFOUND:
+            LedgerError(.corrupt, "the ledger's files are damaged (\(description)); run `incidents verify`", cause: self)
+        default:
+            LedgerError(.storage, "storage failure (\(description)); nothing was written", cause: self)
+        }
+    }
+}
+
+/// Throws an ``LMDBError`` for a non-zero LMDB return code.
+@inline(__always)
+func check(_ code: Int32, _ operation: @autoclosure () -> String) throws(LMDBError) {
+    guard code == 0 else { throw LMDBError(code: code, operation: operation()) }
+}

@@ -1,0 +1,198 @@
+import CLMDB
+public import LedgerModel
+public import Logging
+public import Foundation
+
+/// An IncidentLedger ledger: one append-only, hash-chained event log in an LMDB environment.
+///
+/// Appends go through a single group-committing writer and return once durably committed. Reads
+/// run in snapshot transactions and never block appends. Several processes may open the same
+/// ledger at once; LMDB's file locks keep them correct.
+public final class Ledger: Sendable {
+    /// The name of the default ledger directory, created in the current folder.
+    public static let defaultDirectoryName = "incident-ledger"
+    /// The on-disk format this build writes and reads. A ledger with a higher number was made by a
+    /// newer build and is refused rather than misread.
+    public static let formatVersion: UInt32 = 1
+
+    /// The ledger's directory.
+    public let path: String
+    let environment: Environment
+    private let writer: GroupCommitter
+    private let clock: @Sendable () -> Timestamp
+
+    private init(path: String, environment: Environment, clock: @escaping @Sendable () -> Timestamp, logger: Logger) {
+        self.path = path
+        self.environment = environment
+        self.clock = clock
+        self.writer = GroupCommitter(environment: environment, clock: clock, logger: logger)
+    }
+
+    /// Creates a new, empty ledger in the directory `path` (made if missing).
+    ///
+    /// - Parameter clock: where `recordedAt` times come from; pass a fixed clock for repeatable tests.
+    public static func create(
+        at path: String, clock: @escaping @Sendable () -> Timestamp = { .now() },
+        logger: Logger = Logger(label: "incident-ledger")
+    ) throws(LedgerError) -> Ledger {
+        let files = FileManager.default
+        var isDirectory: ObjCBool = false
+        if files.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw LedgerError(.notALedger, "\(path) is a file; a ledger is a directory — choose another path")
+            }
+            if files.fileExists(atPath: path + "/data.mdb") {
+                throw LedgerError(.alreadyExists, "a ledger already exists at \(path); nothing was changed")
+            }
+        } else {
+            do {
+                try files.createDirectory(atPath: path, withIntermediateDirectories: true)
+            } catch {
+                throw LedgerError(.permissionDenied, "cannot create the directory \(path): \(Self.reason(error)) — choose a writable location")
+            }
+        }
+        let environment: Environment
+        do {
+            environment = try Environment.open(path: path, create: true, logger: logger)
+            try environment.write(expectedBytes: 4096) { txn in
+                let meta = environment.databases.meta
+                try txn.put(meta, Keys.Meta.formatVersion, withUnsafeBytes(of: formatVersion.bigEndian) { Array($0) })
+                try txn.put(meta, Keys.Meta.ledgerID, withUnsafeBytes(of: UUID().uuid) { Array($0) })
+                try txn.put(meta, Keys.Meta.createdAt, withUnsafeBytes(of: clock().microsecondsSinceEpoch.bigEndian) { Array($0) })
+            }
+        } catch {
+            throw Self.openError(error, path: path)
+        }
+        return Ledger(path: path, environment: environment, clock: clock, logger: logger)
+    }
+
+    /// Opens the existing ledger in the directory `path`.
+    public static func open(
+        at path: String, clock: @escaping @Sendable () -> Timestamp = { .now() },
+        logger: Logger = Logger(label: "incident-ledger")
+    ) throws(LedgerError) -> Ledger {
+        let files = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard files.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw LedgerError(.ledgerNotFound, "no ledger at \(path) — create one with `incidents init`, or name an existing one with --ledger or INCIDENTS_LEDGER")
+        }
+        guard isDirectory.boolValue else {
+            throw LedgerError(.notALedger, "\(path) is a file, not a ledger directory — name the directory that holds data.mdb")
+        }
+        guard files.fileExists(atPath: path + "/data.mdb") else {
+            throw LedgerError(.ledgerNotFound, "\(path) holds no ledger (no data.mdb) — create one with `incidents init`")
+        }
+        let environment: Environment
+        let format: UInt32
+        do {
+            environment = try Environment.open(path: path, create: false, logger: logger)
+            format = try environment.read { txn in
+                guard let bytes = try Keys.Meta.formatVersion.withUnsafeBytes({ try txn.get(environment.databases.meta, $0) }),
+                    bytes.count == 4
+                else { return 0 }
+                return UInt32(bigEndian: bytes.loadUnaligned(as: UInt32.self))
+            }
+        } catch {
+            throw Self.openError(error, path: path)
+        }
+        guard format != 0 else {
+            throw LedgerError(.notALedger, "\(path) is an LMDB environment but not an IncidentLedger ledger (it has no format version)")
+        }
+        guard format <= formatVersion else {
+            throw LedgerError(.unsupportedFormat, "the ledger at \(path) has format \(format), newer than this build reads (\(formatVersion)) — use a newer `incidents`; the ledger was not touched")
+        }
+        return Ledger(path: path, environment: environment, clock: clock, logger: logger)
+    }
+
+    private static func openError(_ error: any Error, path: String) -> LedgerError {
+        switch error {
+        case let error as LedgerError: return error
+        case let error as LMDBError where error.code == LMDBError.notFound:
+            return LedgerError(.notALedger, "\(path) is an LMDB environment but not an IncidentLedger ledger", cause: error)
+        case let error as LMDBError:
+            var converted = error.ledgerError
+            converted.message = "cannot open the ledger at \(path): \(converted.message)"
+            return converted
+        default:
+            return LedgerError(.storage, "cannot open the ledger at \(path): \(error)")
+        }
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        (error as NSError).localizedDescription
+    }
+
+    // MARK: Appending
+
+    /// Appends events to one stream and returns once they are durably committed.
+    ///
+    /// All events are appended, or none. If the first event's id is already recorded, the call is
+    /// taken as a retry: when the same events stand at that place, it succeeds without writing and
+    /// returns their original positions; otherwise it fails with ``LedgerError/Code/duplicateEventID``.
+    public func append(
+        _ events: [ProposedEvent], to stream: String, expecting expectedVersion: ExpectedVersion = .any
+    ) async throws(LedgerError) -> AppendResult {
+        try await append([StreamAppend(stream: stream, expectedVersion: expectedVersion, events: events)])[0]
+    }
+
+    /// Appends to several streams in one atomic batch: every event is appended, or none.
+    public func append(_ batch: [StreamAppend]) async throws(LedgerError) -> [AppendResult] {
+        var index = 0
+        for request in batch {
+            guard !request.events.isEmpty else {
+                throw LedgerError(.invalidInput, "nothing to append to \(request.stream): the batch has no events")
+            }
+            for event in request.events {
+                index += 1
+                do {
+                    try EnvelopeRules.validate(StreamEvent(stream: request.stream, event: event))
+                } catch {
+                    throw LedgerError(.invalidInput, "\(error.at(index: index)); nothing was written", cause: error)
+                }
+            }
+        }
+        return try await writer.submit(batch)
+    }
+
+    // MARK: Reading
+
+    /// Runs `body` with a consistent snapshot of the ledger. Appends made meanwhile are not seen.
+    /// The reader must not escape `body`.
+    public func read<Result>(_ body: (borrowing LedgerReader) throws -> Result) throws -> Result {
+        do {
+            return try environment.read { txn in
+                try body(LedgerReader(txn: Transaction(handle: txn.handle), databases: environment.databases))
+            }
+        } catch let error as LMDBError {
+            throw error.ledgerError
+        }
+    }
+
+    /// Counts, sizes and the chain head.
+    public func info() throws -> LedgerInfo {
+        let map = try environment.mapInfo()
+        let fileBytes = (try? FileManager.default.attributesOfItem(atPath: path + "/data.mdb")[.size] as? Int) ?? 0
+        return try read { reader in
+            LedgerInfo(
+                path: path, formatVersion: Self.formatVersion, ledgerID: try reader.ledgerID(),
+                createdAt: try reader.createdAt(), eventCount: try reader.eventCount(), head: try reader.head(),
+                fileBytes: fileBytes, mapBytes: map.mapSize, usedBytes: map.usedBytes)
+        }
+    }
+}
+
+/// What `incidents info` reports.
+public struct LedgerInfo: Sendable {
+    public var path: String
+    public var formatVersion: UInt32
+    public var ledgerID: UUID?
+    public var createdAt: Timestamp?
+    public var eventCount: Int
+    public var head: LedgerHead
+    /// The size of data.mdb on disk.
+    public var fileBytes: Int
+    /// The size of the memory map (the most the file can grow to before the map grows).
+    public var mapBytes: Int
+    /// The bytes of the map in use (pages up to the last one written).
+    public var usedBytes: Int
+}

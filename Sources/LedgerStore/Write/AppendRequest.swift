@@ -1,0 +1,78 @@
+public import LedgerModel
+
+/// What the writer expects of a stream before it appends: the optimistic-concurrency contract of
+/// established event stores.
+public enum ExpectedVersion: Sendable, Hashable, CustomStringConvertible {
+    /// Append whatever the stream's state.
+    case any
+    /// The stream must not exist yet (no events).
+    case noStream
+    /// The stream must have at least one event.
+    case streamExists
+    /// The stream must be exactly at this version (its number of events; 0 means no stream).
+    case exact(UInt64)
+
+    public var description: String {
+        switch self {
+        case .any: "any"
+        case .noStream: "no-stream"
+        case .streamExists: "stream-exists"
+        case .exact(let version): String(version)
+        }
+    }
+
+    /// Parses `any`, `no-stream`, `stream-exists` or a version number.
+    public init?(_ text: String) {
+        switch text {
+        case "any": self = .any
+        case "no-stream": self = .noStream
+        case "stream-exists": self = .streamExists
+        default:
+            guard let version = UInt64(text) else { return nil }
+            self = .exact(version)
+        }
+    }
+
+    func admits(currentVersion: UInt64) -> Bool {
+        switch self {
+        case .any: true
+        case .noStream: currentVersion == 0
+        case .streamExists: currentVersion > 0
+        case .exact(let version): currentVersion == version
+        }
+    }
+
+    /// Whether a retried append that first landed at `firstVersion` was made under this expectation.
+    func admitsRetry(firstVersion: UInt64) -> Bool {
+        switch self {
+        case .any: true
+        case .noStream: firstVersion == 1
+        case .streamExists: firstVersion > 1
+        case .exact(let version): firstVersion == version + 1
+        }
+    }
+}
+
+/// Events to append to one stream under one expectation.
+public struct StreamAppend: Sendable, Hashable {
+    public var stream: String
+    public var expectedVersion: ExpectedVersion
+    public var events: [ProposedEvent]
+
+    public init(stream: String, expectedVersion: ExpectedVersion = .any, events: [ProposedEvent]) {
+        self.stream = stream
+        self.expectedVersion = expectedVersion
+        self.events = events
+    }
+}
+
+/// Where an append's events now stand.
+public struct AppendResult: Sendable, Hashable {
+    public var stream: String
+    /// The global positions of the events, in order.
+    public var positions: ClosedRange<UInt64>
+    /// The stream's version after the last of these events.
+    public var streamVersion: UInt64
+    /// True when every event was already recorded by an earlier attempt and nothing was written.
+    public var alreadyRecorded: Bool
+}

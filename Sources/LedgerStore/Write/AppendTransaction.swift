@@ -1,0 +1,186 @@
+import CLMDB
+import Foundation
+public import LedgerModel
+
+/// The chain head: the last record's position, hash and recorded-at time.
+public struct LedgerHead: Sendable, Hashable {
+    public var position: UInt64
+    public var hash: Hash256
+    public var recordedAt: Timestamp
+
+    /// The head of an empty ledger.
+    public static let empty = LedgerHead(position: 0, hash: .zero, recordedAt: Timestamp(microsecondsSinceEpoch: .min))
+
+    static let encodedSize = 48
+
+    init(position: UInt64, hash: Hash256, recordedAt: Timestamp) {
+        self.position = position
+        self.hash = hash
+        self.recordedAt = recordedAt
+    }
+
+    init?(encoded bytes: UnsafeRawBufferPointer) {
+        guard bytes.count == Self.encodedSize else { return nil }
+        position = UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self))
+        hash = Hash256(bytes: bytes, offset: 8)
+        recordedAt = Timestamp(microsecondsSinceEpoch: Int64(bigEndian: bytes.loadUnaligned(fromByteOffset: 40, as: Int64.self)))
+    }
+
+    var encoded: [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(Self.encodedSize)
+        withUnsafeBytes(of: position.bigEndian) { out.append(contentsOf: $0) }
+        hash.append(to: &out)
+        withUnsafeBytes(of: recordedAt.microsecondsSinceEpoch.bigEndian) { out.append(contentsOf: $0) }
+        return out
+    }
+}
+
+/// The work of one group-commit transaction: every submission that arrived together, each applied
+/// in a nested transaction so that one refused submission leaves the others intact.
+struct AppendTransaction {
+    let environment: Environment
+    let recordedAt: Timestamp
+
+    typealias Outcome = Result<[AppendResult], LedgerError>
+
+    /// Applies `submissions` in order inside `txn`. A refused submission gives a failure and writes
+    /// nothing; a storage failure is thrown and fails the whole transaction.
+    func apply(_ submissions: [[StreamAppend]], in txn: borrowing Transaction) throws -> [Outcome] {
+        let databases = environment.databases
+        var head = try Self.head(in: txn, databases)
+        let startHead = head
+        let recordedAt = max(recordedAt, head.recordedAt)
+        var outcomes = [Outcome]()
+        outcomes.reserveCapacity(submissions.count)
+        for submission in submissions {
+            do {
+                var localHead = head
+                let results = try environment.nested(in: txn) { child in
+                    try submission.map { try append($0, in: child, head: &localHead, recordedAt: recordedAt) }
+                }
+                head = localHead
+                outcomes.append(.success(results))
+            } catch let refusal as LedgerError {
+                outcomes.append(.failure(refusal))
+            }
+        }
+        if head != startHead {
+            try txn.put(databases.meta, Keys.Meta.head, head.encoded)
+        }
+        return outcomes
+    }
+
+    static func head(in txn: borrowing Transaction, _ databases: Environment.Databases) throws -> LedgerHead {
+        guard let bytes = try Keys.Meta.head.withUnsafeBytes({ key in try txn.get(databases.meta, key) }) else {
+            return .empty
+        }
+        guard let head = LedgerHead(encoded: bytes) else {
+            throw LedgerError(.corrupt, "the ledger's chain head record is damaged; run `incidents verify`")
+        }
+        return head
+    }
+
+    /// The number of events in `stream` (0 when there are none).
+    static func currentVersion(of stream: String, in txn: borrowing Transaction, _ databases: Environment.Databases) throws -> UInt64 {
+        try txn.withCursor(databases.streams) { cursor in
+            let bound = Keys.streamUpperBound(stream)
+            let after = try bound.withUnsafeBytes { try cursor.move(MDB_SET_RANGE, key: $0) }
+            let candidate = after == nil ? try cursor.move(MDB_LAST) : try cursor.move(MDB_PREV)
+            guard let candidate else { return 0 }
+            return Keys.version(in: candidate.key, ofStream: stream) ?? 0
+        }
+    }
+
+    private func append(
+        _ request: StreamAppend, in txn: borrowing Transaction, head: inout LedgerHead, recordedAt: Timestamp
+    ) throws -> AppendResult {
+        let databases = environment.databases
+        guard let first = request.events.first else {
+            throw LedgerError(.invalidInput, "nothing to append to \(request.stream): the batch has no events")
+        }
+        if let existing = try Self.position(ofEvent: first.id, in: txn, databases) {
+            return try retry(request, firstPosition: existing, in: txn)
+        }
+        let current = try Self.currentVersion(of: request.stream, in: txn, databases)
+        guard request.expectedVersion.admits(currentVersion: current) else {
+            throw LedgerError(
+                .wrongExpectedVersion,
+                "\(request.stream) is at version \(current), but the append expected \(Self.describe(request.expectedVersion)); nothing was written — read the incident again and retry",
+                currentVersion: current)
+        }
+        let firstPosition = head.position + 1
+        var version = current
+        try txn.withCursor(databases.log) { cursor in
+            for event in request.events {
+                let position = head.position + 1
+                version += 1
+                let record = RecordCodec.encode(
+                    RecordedEvent(
+                        position: position, stream: request.stream, streamVersion: version, recordedAt: recordedAt,
+                        previousHash: head.hash, event: event))
+                let isNew = try withUnsafeBytes(of: event.id.uuid) { idKey in
+                    try Keys.withPosition(position) { try txn.insert(databases.ids, idKey, $0) }
+                }
+                guard isNew else {
+                    throw LedgerError(
+                        .duplicateEventID,
+                        "event id \(event.id.lowercasedString) is already recorded (or appears twice in this batch); nothing was written — give each event its own id")
+                }
+                try Keys.withPosition(position) { positionBytes in
+                    try record.withUnsafeBytes { try cursor.put(positionBytes, $0, flags: MDB_APPEND) }
+                    try Keys.stream(request.stream, version: version).withUnsafeBytes { streamKey in
+                        try txn.put(databases.streams, streamKey, positionBytes)
+                    }
+                }
+                head = LedgerHead(position: position, hash: Hash256.sha256(record), recordedAt: recordedAt)
+            }
+        }
+        return AppendResult(stream: request.stream, positions: firstPosition...head.position, streamVersion: version, alreadyRecorded: false)
+    }
+
+    /// An append whose first event is already recorded succeeds only as an exact retry: the same
+    /// events, at the same place of the same stream, under a compatible expectation.
+    private func retry(_ request: StreamAppend, firstPosition: UInt64, in txn: borrowing Transaction) throws -> AppendResult {
+        let databases = environment.databases
+        var firstVersion: UInt64 = 0
+        for (offset, event) in request.events.enumerated() {
+            let position = firstPosition + UInt64(offset)
+            let stored = try Keys.withPosition(position) { try txn.get(databases.log, $0) }
+            guard let stored, let recorded = try? RecordCodec.decode(stored),
+                try Self.position(ofEvent: event.id, in: txn, databases) == position,
+                recorded.stream == request.stream, recorded.proposed == event
+            else {
+                throw LedgerError(
+                    .duplicateEventID,
+                    "event id \(request.events[0].id.lowercasedString) is already recorded at position \(firstPosition), and this batch is not an exact retry of that append; nothing was written — a retry must repeat the same events, or new events need new ids")
+            }
+            if offset == 0 { firstVersion = recorded.streamVersion }
+        }
+        guard request.expectedVersion.admitsRetry(firstVersion: firstVersion) else {
+            throw LedgerError(
+                .wrongExpectedVersion,
+                "these events are already recorded at version \(firstVersion) of \(request.stream), which does not match the expected \(Self.describe(request.expectedVersion)); nothing was written",
+                currentVersion: firstVersion - 1)
+        }
+        let lastPosition = firstPosition + UInt64(request.events.count - 1)
+        return AppendResult(
+            stream: request.stream, positions: firstPosition...lastPosition,
+            streamVersion: firstVersion + UInt64(request.events.count - 1), alreadyRecorded: true)
+    }
+
+    static func position(ofEvent id: UUID, in txn: borrowing Transaction, _ databases: Environment.Databases) throws -> UInt64? {
+        try withUnsafeBytes(of: id.uuid) { key in
+            try txn.get(databases.ids, key).flatMap(Keys.position)
+        }
+    }
+
+    static func describe(_ expected: ExpectedVersion) -> String {
+        switch expected {
+        case .any: "any version"
+        case .noStream: "no events yet (a new incident)"
+        case .streamExists: "an existing incident"
+        case .exact(let version): "version \(version)"
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import Dispatch
+import LedgerModel
+import Logging
+import Synchronization
+
+/// The ledger's single writer. Appends that arrive while a commit is in flight wait together and
+/// are then committed in one LMDB write transaction — one fsync for all of them (group commit).
+///
+/// Every transaction begins and commits inside one block on one serial dispatch queue, so it never
+/// spans an `await` and never changes threads, as LMDB requires.
+final class GroupCommitter: Sendable {
+    /// A transaction takes waiting submissions until it holds about this many bytes of events.
+    static let transactionBudgetBytes = 32 << 20
+
+    private struct Submission: Sendable {
+        var appends: [StreamAppend]
+        var bytes: Int
+        var continuation: CheckedContinuation<Result<[AppendResult], LedgerError>, Never>
+    }
+
+    private struct State {
+        var waiting: [Submission] = []
+        var draining = false
+    }
+
+    private let environment: Environment
+    private let clock: @Sendable () -> Timestamp
+    private let logger: Logger
+    private let queue = DispatchQueue(label: "incident-ledger.writer")
+    private let state = Mutex(State())
+
+    init(environment: Environment, clock: @escaping @Sendable () -> Timestamp, logger: Logger) {
+        self.environment = environment
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Appends the batch atomically and returns once it is durably committed.
+    func submit(_ appends: [StreamAppend]) async throws(LedgerError) -> [AppendResult] {
+        let bytes = appends.reduce(0) { total, append in
+            append.events.reduce(total) { $0 + 200 + $1.payload.canonicalBytes.count }
+        }
+        let result = await withCheckedContinuation { continuation in
+            let startDrain = state.withLock { state in
+                state.waiting.append(Submission(appends: appends, bytes: bytes, continuation: continuation))
+                if state.draining { return false }
+                state.draining = true
+                return true
+            }
+            if startDrain {
+                queue.async { self.drain() }
+            }
+        }
+        return try result.get()
+    }
+
+    /// Commits waiting submissions until none are left.
+    private func drain() {
+        while true {
+            let group: [Submission] = state.withLock { state in
+                var taken = 0
+                var bytes = 0
+                while taken < state.waiting.count, taken == 0 || bytes + state.waiting[taken].bytes <= Self.transactionBudgetBytes {
+                    bytes += state.waiting[taken].bytes
+                    taken += 1
+                }
+                if taken == 0 {
+                    state.draining = false
+                    return []
+                }
+                let group = Array(state.waiting.prefix(taken))
+                state.waiting.removeFirst(taken)
+                return group
+            }
+            if group.isEmpty { return }
+            commit(group)
+        }
+    }
+
+    private func commit(_ group: [Submission]) {
+        let outcomes: [AppendTransaction.Outcome]
+        do {
+            let transaction = AppendTransaction(environment: environment, recordedAt: clock())
+            outcomes = try environment.write(expectedBytes: group.reduce(0) { $0 + $1.bytes }) { txn in
+                try transaction.apply(group.map(\.appends), in: txn)
+            }
+            logger.trace("committed", metadata: ["submissions": "\(group.count)"])
+        } catch {
+            let failure = Self.ledgerError(error)
+            logger.error("append failed", metadata: ["error": "\(failure.message)"])
+            outcomes = Array(repeating: .failure(failure), count: group.count)
+        }
+        for (submission, outcome) in zip(group, outcomes) {
+            submission.continuation.resume(returning: outcome)
+        }
+    }
+
+    static func ledgerError(_ error: any Error) -> LedgerError {
+        switch error {
+        case let error as LedgerError: error
+        case let error as LMDBError where error.code == LMDBError.transactionFull:
+            LedgerError(.invalidInput, "the batch is too large for one transaction; nothing was written — split it into batches of at most 100,000 events", cause: error)
+        case let error as LMDBError: error.ledgerError
+        default: LedgerError(.storage, "append failed: \(error); nothing was written")
+        }
+    }
+}
