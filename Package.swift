@@ -59,7 +59,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerModelTests",
-            dependencies: ["LedgerModel"]
+            dependencies: ["LedgerModel", "LedgerTestSupport"]
         ),
         .testTarget(
             name: "LedgerStoreTests",
