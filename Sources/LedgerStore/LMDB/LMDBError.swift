@@ -30,6 +30,8 @@ struct LMDBError: Error, Sendable, CustomStringConvertible {
         switch code {
         case ENOSPC, EFBIG, EDQUOT:
             LedgerError(.storageFull, "the disk is full (\(description)); nothing was written — free space and try again", cause: self)
+        case EIO:
+            LedgerError(.storage, "an I/O error stopped the write (\(description)) — the disk may be full or failing; nothing was written — check free space and the system log, then try again", cause: self)
         case EACCES, EPERM, EROFS:
             LedgerError(.permissionDenied, "permission denied (\(description)); nothing was written", cause: self)
         case MDB_INVALID, MDB_VERSION_MISMATCH:

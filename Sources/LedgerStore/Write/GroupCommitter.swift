@@ -87,7 +87,7 @@ final class GroupCommitter: Sendable {
             logger.trace("committed", metadata: ["submissions": "\(group.count)"])
         } catch {
             let failure = Self.ledgerError(error)
-            logger.error("append failed", metadata: ["error": "\(failure.message)"])
+            logger.debug("append failed", metadata: ["error": "\(failure.message)"])
             outcomes = Array(repeating: .failure(failure), count: group.count)
         }
         for (submission, outcome) in zip(group, outcomes) {

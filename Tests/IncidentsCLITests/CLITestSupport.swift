@@ -1,0 +1,30 @@
+import Foundation
+import LedgerTestSupport
+
+/// Runs the built `incidents` tool in a temporary working directory, as a user would.
+struct CLI {
+    let directory = TemporaryDirectory("incidents-cli")
+
+    /// The default ledger location, relative to the working directory.
+    var ledgerPath: String { directory.file("incident-ledger") }
+
+    @discardableResult
+    func run(_ arguments: String..., stdin: String? = nil, environment: [String: String] = [:]) throws -> ChildProcess.Outcome {
+        try ChildProcess.run(
+            ChildProcess.executable("incidents"), arguments, stdin: stdin, environment: environment, directory: directory.path)
+    }
+
+    /// Writes a file in the working directory and returns its name.
+    func write(_ name: String, _ text: String) throws -> String {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: directory.file(name)))
+        return name
+    }
+
+    static func event(
+        stream: String = "INC-1", type: String = "incident.declared", id: String? = nil,
+        at time: String = "2026-03-14T09:26:53Z", payload: String = #"{"title":"Checkout errors"}"#
+    ) -> String {
+        let idField = id.map { #""id":"\#($0)","# } ?? ""
+        return #"{\#(idField)"stream":"\#(stream)","type":"\#(type)","occurredAt":"\#(time)","actor":{"kind":"person","id":"jane@example.com"},"source":"cli","payload":\#(payload)}"#
+    }
+}
