@@ -1,0 +1,40 @@
+import Foundation
+import LedgerModel
+import LedgerTestSupport
+import Testing
+
+/// docs/record-format.md must be complete enough for another program to recompute the chain:
+/// Tools/verify-chain.py (Python, standard library only) rebuilds every record from `log --json`
+/// and must reach the same chain head as `incidents verify`.
+@Suite struct IndependentChainTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+
+    @Test func pythonRecomputesTheSameChainHead() throws {
+        let cli = CLI()
+        try cli.run("init")
+        let lines = (0..<40).map { index in
+            let id = index % 2 == 0 ? #""correlationId":"import-\#(index)","# : ""
+            return #"{\#(id)"stream":"INC-\#(index % 4)","type":"customer.message_received","occurredAt":"2026-03-1\#(index % 10)T0\#(index % 10):00:00.\#(index)Z","actor":{"kind":"\#(["person", "tool", "system"][index % 3])","id":"ågent \#(index)"},"source":"email","payload":{"text":"Ça ne marche pas \"\#(index)\"\n\t😀","n":\#(index),"nested":{"z":[1,null,true],"a":"\u0001"}}}"#
+        }
+        #expect(try cli.run("append", stdin: lines.joined(separator: "\n")).status == 0)
+        let exported = try cli.run("log", "--json")
+        let script = Self.repository + "/Tools/verify-chain.py"
+        let python = try ChildProcess.run("/usr/bin/env", ["python3", script], stdin: exported.stdout)
+        #expect(python.status == 0, "\(python.stderr)")
+        let verify = try cli.run("verify")
+        let head = { (text: String) in text.components(separatedBy: "chain head ").last ?? "" }
+        #expect(head(python.stdout) == head(verify.stdout))
+        #expect(python.stdout.hasPrefix("ok: 40 events"))
+    }
+
+    @Test func pythonNoticesAnAlteredExport() throws {
+        let cli = CLI()
+        try cli.run("init")
+        #expect(try cli.run("append", stdin: (1...3).map { CLI.event(payload: #"{"n":\#($0)}"#) }.joined(separator: "\n")).status == 0)
+        let exported = try cli.run("log", "--json").stdout.replacingOccurrences(of: #"{"n":2}"#, with: #"{"n":7}"#)
+        let python = try ChildProcess.run("/usr/bin/env", ["python3", Self.repository + "/Tools/verify-chain.py"], stdin: exported)
+        #expect(python.status == 1)
+        #expect(python.stderr.contains("position 3: previousHash does not match"))
+    }
+}
