@@ -35,10 +35,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The event catalog: every event type, its payload, schema, rules and upcasters.
+        .target(
+            name: "IncidentEvents",
+            dependencies: ["LedgerModel", "LedgerStore"]
+        ),
         // The `incidents` command-line tool: one file per verb under Commands/.
         .executableTarget(
             name: "IncidentsCLI",
             dependencies: [
+                "IncidentEvents",
                 "LedgerModel",
                 "LedgerStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -64,6 +70,10 @@ let package = Package(
         .testTarget(
             name: "LedgerStoreTests",
             dependencies: ["LedgerStore", "LedgerModel", "LedgerTestSupport", "LedgerTestChild", "CLMDB"]
+        ),
+        .testTarget(
+            name: "IncidentEventsTests",
+            dependencies: ["IncidentEvents", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
         ),
         .testTarget(
             name: "IncidentsCLITests",

@@ -26,9 +26,8 @@ struct Incidents: AsyncParsableCommand {
               6  storage failure: the disk is full or an I/O error occurred; nothing was written
             """,
         version: "0.1.0",
-        subcommands: [
-            InitCommand.self, AppendCommand.self, LogCommand.self, ShowCommand.self, VerifyCommand.self,
-            InfoCommand.self,
+        subcommands: [InitCommand.self, AppendCommand.self] + recordingCommands + [
+            LogCommand.self, ShowCommand.self, VerifyCommand.self, InfoCommand.self, SchemaCommand.self,
         ]
     )
 

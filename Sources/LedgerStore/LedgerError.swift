@@ -46,4 +46,12 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { message }
+
+    /// The error for a stream that is not at the version an append expected.
+    public static func wrongExpectedVersion(stream: String, current: UInt64, expected: ExpectedVersion) -> LedgerError {
+        LedgerError(
+            .wrongExpectedVersion,
+            "\(stream) is at version \(current), but the append expected \(AppendTransaction.describe(expected)); nothing was written — read the incident again and retry",
+            currentVersion: current)
+    }
 }

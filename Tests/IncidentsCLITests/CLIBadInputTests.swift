@@ -21,6 +21,9 @@ import Glibc
         ("malformed JSON", #"{"stream": "INC-1", "type": "#, "malformed JSON at line 1"),
         ("an unknown field", CLI.event().replacingOccurrences(of: #""source""#, with: #""sauce""#), "sauce: is not an envelope field"),
         ("a missing field", #"{"stream":"INC-1","type":"a.b","occurredAt":"2026-03-14T09:26:53Z","source":"x"}"#, "actor: is required"),
+        ("an unknown event type", CLI.event(type: "incident.exploded"), "'incident.exploded' is not an event type"),
+        ("a payload that breaks its schema", CLI.event(stream: "INC-2", payload: #"{"title":"t","kind":"unplanned","severity":"bad"}"#), "payload.severity: must be one of sev1"),
+        ("a broken rule of the incident's life", CLI.event(), "INC-1 is already declared"),
         ("a bad type name", CLI.event(type: "Declared!"), "type: must be lower-case words"),
         ("a bad timestamp", CLI.event(at: "2026-02-30T00:00:00Z"), "occurredAt: '2026-02-30T00:00:00Z' is not an RFC 3339 timestamp (day out of range)"),
         ("a payload that is not an object", CLI.event(payload: "[1]"), "payload: must be a JSON object"),
@@ -104,8 +107,8 @@ import Glibc
     @Test func aFullDiskIsReportedAndTheLedgerIsUnchanged() throws {
         let (cli, verifiedBefore) = try Self.ledgerWithOneEvent()
         let size = try FileManager.default.attributesOfItem(atPath: cli.ledgerPath + "/data.mdb")[.size] as! Int
-        let body = String(repeating: "y", count: 100_000)
-        let batch = (0..<40).map { CLI.event(stream: "INC-\($0)", payload: #"{"body":"\#(body)"}"#) }.joined(separator: "\n")
+        let body = String(repeating: "y", count: 9_000)
+        let batch = (0..<40).map { CLI.note("\($0) \(body)") }.joined(separator: "\n")
         let file = try cli.write("big.jsonl", batch)
         let limitBlocks = size / 1024 + 64
         let outcome = try ChildProcess.run(
@@ -123,7 +126,7 @@ import Glibc
     @Test func aTamperedLedgerFailsVerificationNamingThePosition() throws {
         let cli = CLI()
         try cli.run("init")
-        let lines = (1...5).map { CLI.event(payload: #"{"n":\#($0),"note":"marker-\#($0)"}"#) }.joined(separator: "\n")
+        let lines = ([CLI.event()] + (2...5).map { CLI.note("marker-\($0)") }).joined(separator: "\n")
         #expect(try cli.run("append", stdin: lines).status == 0)
         // Change one byte of event 3's payload in the data file itself.
         let path = cli.ledgerPath + "/data.mdb"

@@ -15,7 +15,7 @@ import Testing
             "incident.jsonl",
             [
                 CLI.event(id: "0190f5d2-8c3a-7b1e-9f00-2a4c6e8b0d12"),
-                CLI.event(type: "incident.acknowledged", at: "2026-03-14T09:30:00Z", payload: "{}"),
+                CLI.event(type: "incident.acknowledged", at: "2026-03-14T09:30:00Z", payload: #"{"by":"jane"}"#),
                 CLI.event(stream: "INC-2", at: "2026-03-15T00:00:00Z"),
             ].joined(separator: "\n") + "\n")
         let appended = try cli.run("append", file)
@@ -27,7 +27,7 @@ import Testing
         #expect(shown.status == 0)
         #expect(shown.stdout.hasPrefix("INC-1: 2 events"))
         #expect(shown.stdout.contains("#1  2026-03-14T09:26:53Z  INC-1 v1  incident.declared  by person:jane@example.com via cli"))
-        #expect(shown.stdout.contains(#"{"title":"Checkout errors"}"#))
+        #expect(shown.stdout.contains(#"{"kind":"unplanned","severity":"sev1","title":"Checkout errors"}"#))
 
         let verified = try cli.run("verify")
         #expect(verified.status == 0)
@@ -55,11 +55,8 @@ import Testing
     @Test func logFiltersAndPrintsJSONLines() throws {
         let cli = CLI()
         try cli.run("init")
-        let lines = (0..<6).map { index in
-            CLI.event(
-                stream: "INC-\(index % 2)", type: index % 3 == 0 ? "incident.declared" : "incident.status_changed",
-                at: "2026-03-1\(index)T10:00:00Z", payload: #"{"n":\#(index)}"#)
-        }
+        let lines = [CLI.event(stream: "INC-0", at: "2026-03-10T10:00:00Z"), CLI.event(stream: "INC-1", at: "2026-03-11T10:00:00Z")]
+            + (2..<6).map { index in CLI.note(stream: "INC-\(index % 2)", "note \(index)", at: "2026-03-1\(index)T10:00:00Z") }
         #expect(try cli.run("append", stdin: lines.joined(separator: "\n")).status == 0)
 
         let all = try cli.run("log", "--json")
@@ -69,8 +66,8 @@ import Testing
 
         let incident = try cli.run("log", "--json", "--incident", "INC-1")
         #expect(incident.stdout.split(separator: "\n").count == 3)
-        let typed = try cli.run("log", "--type", "incident.declared")
-        #expect(typed.stdout.components(separatedBy: "incident.declared").count - 1 == 2)
+        let typed = try cli.run("log", "--type", "incident.note_added")
+        #expect(typed.stdout.components(separatedBy: "incident.note_added").count - 1 == 4)
         let ranged = try cli.run("log", "--json", "--since", "2026-03-12T00:00:00Z", "--until", "2026-03-14T00:00:00Z")
         #expect(ranged.stdout.split(separator: "\n").count == 2)
         let limited = try cli.run("log", "--json", "--limit", "4", "--from", "2")

@@ -1,4 +1,5 @@
 import Foundation
+import LedgerModel
 import LedgerTestSupport
 
 /// Runs the built `incidents` tool in a temporary working directory, as a user would.
@@ -20,9 +21,14 @@ struct CLI {
         return name
     }
 
+    /// An internal note on an incident, a valid event of the catalog carrying any text.
+    static func note(stream: String = "INC-1", _ text: String, at time: String = "2026-03-14T10:00:00Z") -> String {
+        event(stream: stream, type: "incident.note_added", at: time, payload: JSONValue.object(["text": .string(text)]).canonicalText)
+    }
+
     static func event(
         stream: String = "INC-1", type: String = "incident.declared", id: String? = nil,
-        at time: String = "2026-03-14T09:26:53Z", payload: String = #"{"title":"Checkout errors"}"#
+        at time: String = "2026-03-14T09:26:53Z", payload: String = #"{"title":"Checkout errors","kind":"unplanned","severity":"sev1"}"#
     ) -> String {
         let idField = id.map { #""id":"\#($0)","# } ?? ""
         return #"{\#(idField)"stream":"\#(stream)","type":"\#(type)","occurredAt":"\#(time)","actor":{"kind":"person","id":"jane@example.com"},"source":"cli","payload":\#(payload)}"#

@@ -13,9 +13,10 @@ import Testing
     @Test func pythonRecomputesTheSameChainHead() throws {
         let cli = CLI()
         try cli.run("init")
-        let lines = (0..<40).map { index in
+        let declarations = (0..<4).map { CLI.event(stream: "INC-\($0)", payload: #"{"title":"Ça ne marche pas \"\#($0)\"\n\t😀","kind":"unplanned","severity":"sev2","services":["a","b"]}"#) }
+        let lines = declarations + (4..<40).map { index in
             let id = index % 2 == 0 ? #""correlationId":"import-\#(index)","# : ""
-            return #"{\#(id)"stream":"INC-\#(index % 4)","type":"customer.message_received","occurredAt":"2026-03-1\#(index % 10)T0\#(index % 10):00:00.\#(index)Z","actor":{"kind":"\#(["person", "tool", "system"][index % 3])","id":"ågent \#(index)"},"source":"email","payload":{"text":"Ça ne marche pas \"\#(index)\"\n\t😀","n":\#(index),"nested":{"z":[1,null,true],"a":"\u0001"}}}"#
+            return #"{\#(id)"stream":"INC-\#(index % 4)","type":"customer.message_received","occurredAt":"2026-03-1\#(index % 10)T0\#(index % 10):00:00.\#(index)Z","actor":{"kind":"\#(["person", "tool", "system"][index % 3])","id":"ågent \#(index)"},"source":"email","payload":{"messageId":"m-\#(index)","channel":"email","customer":"c\u0001","subject":"Ça ne marche pas \"\#(index)\"\n\t😀","threatensToLeave":\#(index % 2 == 0)}}"#
         }
         #expect(try cli.run("append", stdin: lines.joined(separator: "\n")).status == 0)
         let exported = try cli.run("log", "--json")
@@ -31,8 +32,8 @@ import Testing
     @Test func pythonNoticesAnAlteredExport() throws {
         let cli = CLI()
         try cli.run("init")
-        #expect(try cli.run("append", stdin: (1...3).map { CLI.event(payload: #"{"n":\#($0)}"#) }.joined(separator: "\n")).status == 0)
-        let exported = try cli.run("log", "--json").stdout.replacingOccurrences(of: #"{"n":2}"#, with: #"{"n":7}"#)
+        #expect(try cli.run("append", stdin: [CLI.event(), CLI.note("n-2"), CLI.note("n-3")].joined(separator: "\n")).status == 0)
+        let exported = try cli.run("log", "--json").stdout.replacingOccurrences(of: #"{"text":"n-2"}"#, with: #"{"text":"n-7"}"#)
         let python = try ChildProcess.run("/usr/bin/env", ["python3", Self.repository + "/Tools/verify-chain.py"], stdin: exported)
         #expect(python.status == 1)
         #expect(python.stderr.contains("position 3: previousHash does not match"))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import IncidentEvents
 import LedgerModel
 import LedgerStore
 
@@ -17,6 +18,9 @@ struct AppendCommand: AsyncParsableCommand {
                "payload": {"title": "Checkout errors"}}
             Optional: id (a UUID; give one to make retries safe), schemaVersion (default 1), \
             correlationId, causationId. See docs/record-format.md for every field.
+
+            Every event is checked against its type's schema (`incidents schema show TYPE`) and the \
+            rules of its incident's life before anything is written.
 
             Appending events whose ids are already recorded, at the same place, succeeds without \
             writing anything, so a batch can be retried safely after a timeout.
@@ -45,37 +49,12 @@ struct AppendCommand: AsyncParsableCommand {
             expected = parsed
         }
         let events = try EventInput.read(file: file)
-        var batch = [StreamAppend]()
-        for item in events {
-            if batch.last?.stream == item.stream {
-                batch[batch.count - 1].events.append(item.event)
-            } else {
-                batch.append(StreamAppend(stream: item.stream, expectedVersion: expected, events: [item.event]))
-            }
+        let streams = Set(events.map(\.stream))
+        if expectedVersion != nil, streams.count > 1 {
+            throw ValidationError("--expected-version applies to input about one incident; this input names \(streams.count) incidents")
         }
-        if expectedVersion != nil, Set(batch.map(\.stream)).count > 1 || batch.count > 1 {
-            throw ValidationError("--expected-version applies to input about one incident given in one run; this input names \(Set(batch.map(\.stream)).count) incidents")
-        }
-        let ledger = try options.open()
-        let results = try await ledger.append(batch)
-        for result in results {
-            if json {
-                let line: JSONValue = [
-                    "stream": .string(result.stream), "firstPosition": .integer(Int64(result.positions.lowerBound)),
-                    "lastPosition": .integer(Int64(result.positions.upperBound)),
-                    "version": .integer(Int64(result.streamVersion)), "alreadyRecorded": .bool(result.alreadyRecorded),
-                ]
-                Output.standard.line(line.canonicalText)
-            } else {
-                let count = result.positions.count
-                let noun = count == 1 ? "event" : "events"
-                let place = count == 1 ? "position \(result.positions.lowerBound)" : "positions \(result.positions.lowerBound)–\(result.positions.upperBound)"
-                if result.alreadyRecorded {
-                    Output.standard.line("already recorded: \(count) \(noun) of \(result.stream) at \(place); nothing written")
-                } else {
-                    Output.standard.line("appended \(count) \(noun) to \(result.stream) at \(place); \(result.stream) is now at version \(result.streamVersion)")
-                }
-            }
-        }
+        let recorder = EventRecorder(ledger: try options.open())
+        let results = try await recorder.record(events, expectedVersion: expectedVersion == nil ? nil : expected)
+        RecordOutput.print(results, json: json)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import IncidentEvents
 import LedgerModel
 
 /// Reads events given as JSON from a file or standard input.
@@ -44,7 +45,7 @@ enum EventInput {
 
     private static func event(_ value: JSONValue, index: Int?, line: Int?, source: String) throws -> StreamEvent {
         do {
-            return try StreamEvent(json: value)
+            return try StreamEvent(json: value, defaultSchemaVersion: Catalog.currentVersion(of:))
         } catch {
             let place = line.map { "\(source) line \($0)" } ?? source
             let which = index.map { "event \($0), " } ?? ""

@@ -8,9 +8,10 @@ extension StreamEvent {
 
     /// Reads an event from its JSON form and checks it against ``EnvelopeRules``.
     ///
-    /// `id` may be left out (a version 7 UUID is made), as may `schemaVersion` (1) and `payload` (`{}`).
+    /// `id` may be left out (a version 7 UUID is made), as may `payload` (`{}`) and `schemaVersion`
+    /// (`defaultSchemaVersion(type)`: the catalog passes each type's current version).
     /// Any field not in ``jsonFields`` is refused, so that a misspelt field is never silently dropped.
-    public init(json: JSONValue) throws(EventInputError) {
+    public init(json: JSONValue, defaultSchemaVersion: (String) -> UInt16 = { _ in 1 }) throws(EventInputError) {
         guard case .object(let fields) = json else {
             throw EventInputError(field: "", reason: "an event must be a JSON object, not \(json.typeName)")
         }
@@ -39,7 +40,7 @@ extension StreamEvent {
             }
             id = parsed
         }
-        var schemaVersion: UInt16 = 1
+        var schemaVersion = defaultSchemaVersion(type)
         if let value = fields["schemaVersion"], value != .null {
             guard case .integer(let number) = value, let version = UInt16(exactly: number), version >= 1 else {
                 throw EventInputError(field: "schemaVersion", reason: "must be a whole number from 1 to 65535")

@@ -125,3 +125,49 @@ extension JSONValue {
         out.append(UInt8(ascii: "\""))
     }
 }
+
+// MARK: - Pretty text
+
+extension JSONValue {
+    /// Indented JSON text for people and for files under version control: members sorted as in the
+    /// canonical form, two spaces per level, short arrays of scalars kept on one line.
+    public var prettyText: String {
+        var out = [UInt8]()
+        writePretty(into: &out, indent: 0)
+        out.append(0x0A)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private func writePretty(into out: inout [UInt8], indent: Int) {
+        let pad = { (level: Int) in [UInt8](repeating: 0x20, count: level * 2) }
+        switch self {
+        case .array(let elements) where !elements.isEmpty:
+            if elements.allSatisfy({ if case .object = $0 { false } else if case .array = $0 { false } else { true } }) {
+                writeCanonical(into: &out)
+                return
+            }
+            out.append(contentsOf: "[\n".utf8)
+            for (index, element) in elements.enumerated() {
+                out.append(contentsOf: pad(indent + 1))
+                element.writePretty(into: &out, indent: indent + 1)
+                out.append(contentsOf: (index < elements.count - 1 ? ",\n" : "\n").utf8)
+            }
+            out.append(contentsOf: pad(indent))
+            out.append(UInt8(ascii: "]"))
+        case .object(let members) where !members.isEmpty:
+            out.append(contentsOf: "{\n".utf8)
+            let keys = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            for (index, key) in keys.enumerated() {
+                out.append(contentsOf: pad(indent + 1))
+                Self.writeString(key, into: &out)
+                out.append(contentsOf: ": ".utf8)
+                members[key]!.writePretty(into: &out, indent: indent + 1)
+                out.append(contentsOf: (index < keys.count - 1 ? ",\n" : "\n").utf8)
+            }
+            out.append(contentsOf: pad(indent))
+            out.append(UInt8(ascii: "}"))
+        default:
+            writeCanonical(into: &out)
+        }
+    }
+}

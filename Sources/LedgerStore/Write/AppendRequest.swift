@@ -33,7 +33,8 @@ public enum ExpectedVersion: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    func admits(currentVersion: UInt64) -> Bool {
+    /// Whether a stream at `currentVersion` meets this expectation.
+    public func admits(currentVersion: UInt64) -> Bool {
         switch self {
         case .any: true
         case .noStream: currentVersion == 0

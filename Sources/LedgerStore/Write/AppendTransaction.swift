@@ -104,10 +104,7 @@ struct AppendTransaction {
         }
         let current = try Self.currentVersion(of: request.stream, in: txn, databases)
         guard request.expectedVersion.admits(currentVersion: current) else {
-            throw LedgerError(
-                .wrongExpectedVersion,
-                "\(request.stream) is at version \(current), but the append expected \(Self.describe(request.expectedVersion)); nothing was written — read the incident again and retry",
-                currentVersion: current)
+            throw LedgerError.wrongExpectedVersion(stream: request.stream, current: current, expected: request.expectedVersion)
         }
         let firstPosition = head.position + 1
         var version = current

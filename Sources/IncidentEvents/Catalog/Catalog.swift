@@ -1,0 +1,102 @@
+public import LedgerModel
+public import Foundation
+
+/// The catalog of event types: how each is decoded and validated, its schema, its examples, and
+/// how payloads of older schema versions are upcast to the current one.
+public enum Catalog {
+    /// One event type at one schema version.
+    public struct Entry: Sendable {
+        public let type: String
+        public let schemaVersion: UInt16
+        public let family: String
+        public let summary: String
+        public let fields: [FieldSpec]
+        /// The examples as payload objects.
+        public let examples: [[String: JSONValue]]
+        let decode: @Sendable ([String: JSONValue]) throws(EventInputError) -> IncidentEvent
+
+        init<Payload: EventPayload>(_: Payload.Type, family: String, wrap: @escaping @Sendable (Payload) -> IncidentEvent) {
+            type = Payload.type
+            schemaVersion = Payload.schemaVersion
+            self.family = family
+            summary = Payload.summary
+            fields = Payload.fields
+            examples = Payload.examples.map(\.json)
+            decode = { (object) throws(EventInputError) in wrap(try Payload.decode(object)) }
+        }
+    }
+
+    /// An older schema version still read: its fields (for its schema) and the step up to the next version.
+    public struct LegacyVersion: Sendable {
+        public let type: String
+        public let schemaVersion: UInt16
+        public let summary: String
+        public let fields: [FieldSpec]
+        public let examples: [[String: JSONValue]]
+        let validate: @Sendable ([String: JSONValue]) throws(EventInputError) -> Void
+        let upcast: @Sendable ([String: JSONValue]) -> [String: JSONValue]
+    }
+
+    /// Versions older than current that are still read, each with its upcaster to the next version.
+    public static let legacyVersions: [LegacyVersion] = [
+        LegacyVersion(
+            type: StatusUpdatePublished.Version1.type, schemaVersion: 1, summary: StatusUpdatePublished.Version1.summary,
+            fields: StatusUpdatePublished.Version1.fields, examples: StatusUpdatePublished.Version1.examples.map(\.json),
+            validate: { (object) throws(EventInputError) in _ = try StatusUpdatePublished.Version1.decode(object) },
+            upcast: StatusUpdatePublished.upcastFromVersion1)
+    ]
+
+    private static let byType: [String: Entry] = Dictionary(uniqueKeysWithValues: entries.map { ($0.type, $0) })
+
+    /// The current schema version of a type (1 for a type the catalog does not know).
+    public static func currentVersion(of type: String) -> UInt16 { byType[type]?.schemaVersion ?? 1 }
+
+    /// The current entry for a type.
+    public static func entry(for type: String) -> Entry? { byType[type] }
+
+    /// Decodes and validates a payload written at `schemaVersion`, upcasting older versions.
+    ///
+    /// A payload of an older version is first checked against that version's own rules, then
+    /// upcast step by step; the result is the current type.
+    public static func decode(type: String, schemaVersion: UInt16, payload: [String: JSONValue]) throws(EventInputError) -> IncidentEvent {
+        guard let entry = byType[type] else {
+            throw EventInputError(field: "type", reason: "'\(type)' is not an event type; `incidents schema list` shows them all")
+        }
+        guard schemaVersion <= entry.schemaVersion else {
+            throw EventInputError(field: "schemaVersion", reason: "\(type) has schema versions up to \(entry.schemaVersion) in this build, not \(schemaVersion)")
+        }
+        var object = payload
+        var version = schemaVersion
+        while version < entry.schemaVersion {
+            guard let legacy = legacyVersions.first(where: { $0.type == type && $0.schemaVersion == version }) else {
+                throw EventInputError(field: "schemaVersion", reason: "\(type) version \(version) is no longer read; the oldest is \(entry.schemaVersion)")
+            }
+            try legacy.validate(object)
+            object = legacy.upcast(object)
+            version += 1
+        }
+        return try entry.decode(object)
+    }
+
+    /// Decodes a recorded event's payload into its current typed form.
+    public static func decode(_ event: RecordedEvent) throws(EventInputError) -> IncidentEvent {
+        let payload: JSONValue
+        do {
+            payload = try event.payload.decoded()
+        } catch {
+            throw EventInputError(field: "payload", reason: error.description)
+        }
+        return try decode(type: event.type, schemaVersion: event.schemaVersion, payload: payload.objectValue ?? [:])
+    }
+
+    /// A proposed event carrying a typed payload at its current schema version.
+    public static func proposed(
+        _ event: IncidentEvent, id: UUID = .version7(), occurredAt: Timestamp, actor: Actor, source: String,
+        correlationID: String? = nil, causationID: String? = nil
+    ) -> ProposedEvent {
+        let payload = event.payload
+        return ProposedEvent(
+            id: id, type: type(of: payload).type, schemaVersion: type(of: payload).schemaVersion, occurredAt: occurredAt,
+            actor: actor, source: source, correlationID: correlationID, causationID: causationID, payload: Payload(payload.json))
+    }
+}

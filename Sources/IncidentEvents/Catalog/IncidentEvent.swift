@@ -1,0 +1,129 @@
+import LedgerModel
+
+/// Every fact the ledger knows how to record, typed: projections switch over it exhaustively.
+public enum IncidentEvent: Sendable, Hashable {
+    // Lifecycle
+    case declared(IncidentDeclared)
+    case acknowledged(IncidentAcknowledged)
+    case statusChanged(IncidentStatusChanged)
+    case severityChanged(IncidentSeverityChanged)
+    case scopeChanged(IncidentScopeChanged)
+    case responderAssigned(ResponderAssigned)
+    case responderReleased(ResponderReleased)
+    case resolved(IncidentResolved)
+    case reopened(IncidentReopened)
+    case closed(IncidentClosed)
+    case linked(IncidentLinked)
+    case merged(IncidentMerged)
+    // Customer communication
+    case messageReceived(CustomerMessageReceived)
+    case replySent(CustomerReplySent)
+    case statusUpdatePublished(StatusUpdatePublished)
+    case noteAdded(InternalNoteAdded)
+    case stakeholdersNotified(StakeholdersNotified)
+    // Escalation
+    case escalationRaised(EscalationRaised)
+    case escalationAcknowledged(EscalationAcknowledged)
+    case escalationDeescalated(EscalationDeescalated)
+    case escalationClosed(EscalationClosed)
+    case sponsorshipEnrolled(SponsorshipEnrolled)
+    case sponsorshipEnded(SponsorshipEnded)
+    // Service levels
+    case slaPolicyAttached(SLAPolicyAttached)
+    // Satisfaction
+    case surveySent(SurveySent)
+    case surveyAnswered(SurveyAnswered)
+    case surveyExpired(SurveyExpired)
+    // Postmortem
+    case postmortemStarted(PostmortemStarted)
+    case rootCauseRecorded(RootCauseRecorded)
+    case contributingFactorRecorded(ContributingFactorRecorded)
+    case actionItemOpened(ActionItemOpened)
+    case actionItemCompleted(ActionItemCompleted)
+    case postmortemPublished(PostmortemPublished)
+    // Corrections
+    case corrected(EventCorrected)
+    case retracted(EventRetracted)
+
+    /// The typed payload inside.
+    public var payload: any EventPayload {
+        switch self {
+        case .declared(let payload): payload
+        case .acknowledged(let payload): payload
+        case .statusChanged(let payload): payload
+        case .severityChanged(let payload): payload
+        case .scopeChanged(let payload): payload
+        case .responderAssigned(let payload): payload
+        case .responderReleased(let payload): payload
+        case .resolved(let payload): payload
+        case .reopened(let payload): payload
+        case .closed(let payload): payload
+        case .linked(let payload): payload
+        case .merged(let payload): payload
+        case .messageReceived(let payload): payload
+        case .replySent(let payload): payload
+        case .statusUpdatePublished(let payload): payload
+        case .noteAdded(let payload): payload
+        case .stakeholdersNotified(let payload): payload
+        case .escalationRaised(let payload): payload
+        case .escalationAcknowledged(let payload): payload
+        case .escalationDeescalated(let payload): payload
+        case .escalationClosed(let payload): payload
+        case .sponsorshipEnrolled(let payload): payload
+        case .sponsorshipEnded(let payload): payload
+        case .slaPolicyAttached(let payload): payload
+        case .surveySent(let payload): payload
+        case .surveyAnswered(let payload): payload
+        case .surveyExpired(let payload): payload
+        case .postmortemStarted(let payload): payload
+        case .rootCauseRecorded(let payload): payload
+        case .contributingFactorRecorded(let payload): payload
+        case .actionItemOpened(let payload): payload
+        case .actionItemCompleted(let payload): payload
+        case .postmortemPublished(let payload): payload
+        case .corrected(let payload): payload
+        case .retracted(let payload): payload
+        }
+    }
+}
+
+extension Catalog {
+    /// Every event type at its current version, by family, in the order the documentation lists them.
+    public static let entries: [Entry] = [
+        Entry(IncidentDeclared.self, family: "Lifecycle") { .declared($0) },
+        Entry(IncidentAcknowledged.self, family: "Lifecycle") { .acknowledged($0) },
+        Entry(IncidentStatusChanged.self, family: "Lifecycle") { .statusChanged($0) },
+        Entry(IncidentSeverityChanged.self, family: "Lifecycle") { .severityChanged($0) },
+        Entry(IncidentScopeChanged.self, family: "Lifecycle") { .scopeChanged($0) },
+        Entry(ResponderAssigned.self, family: "Lifecycle") { .responderAssigned($0) },
+        Entry(ResponderReleased.self, family: "Lifecycle") { .responderReleased($0) },
+        Entry(IncidentResolved.self, family: "Lifecycle") { .resolved($0) },
+        Entry(IncidentReopened.self, family: "Lifecycle") { .reopened($0) },
+        Entry(IncidentClosed.self, family: "Lifecycle") { .closed($0) },
+        Entry(IncidentLinked.self, family: "Lifecycle") { .linked($0) },
+        Entry(IncidentMerged.self, family: "Lifecycle") { .merged($0) },
+        Entry(CustomerMessageReceived.self, family: "Customer communication") { .messageReceived($0) },
+        Entry(CustomerReplySent.self, family: "Customer communication") { .replySent($0) },
+        Entry(StatusUpdatePublished.self, family: "Customer communication") { .statusUpdatePublished($0) },
+        Entry(InternalNoteAdded.self, family: "Customer communication") { .noteAdded($0) },
+        Entry(StakeholdersNotified.self, family: "Customer communication") { .stakeholdersNotified($0) },
+        Entry(EscalationRaised.self, family: "Escalation") { .escalationRaised($0) },
+        Entry(EscalationAcknowledged.self, family: "Escalation") { .escalationAcknowledged($0) },
+        Entry(EscalationDeescalated.self, family: "Escalation") { .escalationDeescalated($0) },
+        Entry(EscalationClosed.self, family: "Escalation") { .escalationClosed($0) },
+        Entry(SponsorshipEnrolled.self, family: "Escalation") { .sponsorshipEnrolled($0) },
+        Entry(SponsorshipEnded.self, family: "Escalation") { .sponsorshipEnded($0) },
+        Entry(SLAPolicyAttached.self, family: "Service levels") { .slaPolicyAttached($0) },
+        Entry(SurveySent.self, family: "Satisfaction") { .surveySent($0) },
+        Entry(SurveyAnswered.self, family: "Satisfaction") { .surveyAnswered($0) },
+        Entry(SurveyExpired.self, family: "Satisfaction") { .surveyExpired($0) },
+        Entry(PostmortemStarted.self, family: "Postmortem") { .postmortemStarted($0) },
+        Entry(RootCauseRecorded.self, family: "Postmortem") { .rootCauseRecorded($0) },
+        Entry(ContributingFactorRecorded.self, family: "Postmortem") { .contributingFactorRecorded($0) },
+        Entry(ActionItemOpened.self, family: "Postmortem") { .actionItemOpened($0) },
+        Entry(ActionItemCompleted.self, family: "Postmortem") { .actionItemCompleted($0) },
+        Entry(PostmortemPublished.self, family: "Postmortem") { .postmortemPublished($0) },
+        Entry(EventCorrected.self, family: "Corrections") { .corrected($0) },
+        Entry(EventRetracted.self, family: "Corrections") { .retracted($0) },
+    ]
+}

@@ -1,0 +1,55 @@
+public import LedgerModel
+
+/// The typed payload of one event type at its current schema version.
+///
+/// A payload is read by ``init(from:)`` through a ``PayloadReader``, which both decodes and
+/// validates, and which in describe mode records the fields instead: the JSON Schema in `Schemas/`,
+/// `docs/events.md` and the command-line flags are all generated from that one initializer.
+public protocol EventPayload: Sendable, Hashable {
+    /// The event type, for example `incident.declared`.
+    static var type: String { get }
+    /// The current schema version. Older versions are upcast on read (see ``Catalog``).
+    static var schemaVersion: UInt16 { get }
+    /// One sentence: what the fact means.
+    static var summary: String { get }
+    /// Realistic examples; each must decode and validate against the schema (tests check).
+    static var examples: [Self] { get }
+
+    init(from reader: inout PayloadReader) throws(EventInputError)
+    func write(to writer: inout PayloadWriter)
+    /// Rules across fields (for example an end after its start). Not run in describe mode.
+    func validate() throws(EventInputError)
+}
+
+extension EventPayload {
+    public func validate() throws(EventInputError) {}
+
+    /// The payload as a JSON object.
+    public var json: [String: JSONValue] {
+        var writer = PayloadWriter()
+        write(to: &writer)
+        return writer.members
+    }
+
+    /// Decodes and validates a payload object.
+    public static func decode(_ object: [String: JSONValue]) throws(EventInputError) -> Self {
+        var reader = PayloadReader(object)
+        let payload = try Self(from: &reader)
+        try reader.finish()
+        try payload.validate()
+        return payload
+    }
+
+    /// The fields, as recorded by running the decoder in describe mode.
+    public static var fields: [FieldSpec] {
+        var reader = PayloadReader(describing: ())
+        _ = try? Self(from: &reader)
+        return reader.recordedFields
+    }
+}
+
+/// A nested object inside a payload, read and written like a payload.
+public protocol PayloadObject: Sendable, Hashable {
+    init(from reader: inout PayloadReader) throws(EventInputError)
+    func write(to writer: inout PayloadWriter)
+}

@@ -1,0 +1,191 @@
+import ArgumentParser
+import Foundation
+import IncidentEvents
+import LedgerModel
+import LedgerStore
+
+/// Names one recording command: the words a user types and the event type it records.
+protocol RecordingVerb {
+    static var commandName: String { get }
+    static var eventType: String { get }
+    static var aliases: [String] { get }
+}
+
+extension RecordingVerb {
+    static var aliases: [String] { [] }
+}
+
+/// Records one event of a fixed type, with its payload fields given as flags derived from the
+/// type's schema: `impactStartedAt` is `--impact-started-at`; lists take commas or repeated flags;
+/// nested objects take JSON text. One generic command serves every verb, so the flags, the schema
+/// and the validation can never disagree.
+struct RecordCommand<Verb: RecordingVerb>: AsyncParsableCommand {
+    static var configuration: CommandConfiguration {
+        let entry = Catalog.entry(for: Verb.eventType)!
+        return CommandConfiguration(
+            commandName: Verb.commandName,
+            abstract: "Record \(Verb.eventType): \(entry.summary)",
+            discussion: FlagHelp.discussion(for: entry),
+            aliases: Verb.aliases)
+    }
+
+    @OptionGroup var options: LedgerOptions
+
+    @Argument(help: ArgumentHelp("The incident id.", valueName: "incident"))
+    var incident: String
+
+    @Option(help: ArgumentHelp("When it happened (RFC 3339). Default: now.", valueName: "time"))
+    var at: TimestampArgument?
+
+    @Option(help: ArgumentHelp("Who records it, as kind:id (person, tool or system). Default: person:$USER.", valueName: "actor"))
+    var actor: String?
+
+    @Option(help: ArgumentHelp("The channel or tool the fact came through.", valueName: "source"))
+    var source: String = "cli"
+
+    @Option(help: ArgumentHelp("The event id (a UUID); give one to make a retry safe.", valueName: "uuid"))
+    var id: String?
+
+    @Option(help: ArgumentHelp("Groups events of one piece of work.", valueName: "id"))
+    var correlationId: String?
+
+    @Option(help: ArgumentHelp("The id of what caused this event.", valueName: "id"))
+    var causationId: String?
+
+    @Option(help: ArgumentHelp("Refuse unless the incident is at this version (any, no-stream, stream-exists, N).", valueName: "version"))
+    var expectedVersion: String?
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The event's fields as --name value; see the list above.", valueName: "fields"))
+    var fields: [String] = []
+
+    func run() async throws {
+        let entry = Catalog.entry(for: Verb.eventType)!
+        let payload = try FlagParser.payload(fields, for: entry)
+        let actor = try self.actor.map { text in
+            guard let parsed = Actor(text) else { throw ValidationError("--actor must be kind:id with kind person, tool or system, not '\(text)'") }
+            return parsed
+        } ?? Actor(kind: .person, id: ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "unknown")
+        var eventID = UUID.version7()
+        if let id {
+            guard let parsed = UUID(uuidString: id) else { throw ValidationError("--id must be a UUID, not '\(id)'") }
+            eventID = parsed
+        }
+        var expected: ExpectedVersion?
+        if let expectedVersion {
+            guard let parsed = ExpectedVersion(expectedVersion) else {
+                throw ValidationError("--expected-version must be any, no-stream, stream-exists or a whole number, not '\(expectedVersion)'")
+            }
+            expected = parsed
+        }
+        let event = StreamEvent(
+            stream: incident,
+            event: ProposedEvent(
+                id: eventID, type: entry.type, schemaVersion: entry.schemaVersion, occurredAt: at?.value ?? .now(), actor: actor,
+                source: source, correlationID: correlationId, causationID: causationId, payload: Payload(payload)))
+        do {
+            try EnvelopeRules.validate(event)
+        } catch {
+            throw CommandFailure(.invalidInput, "\(error); nothing was written")
+        }
+        let results = try await EventRecorder(ledger: try options.open()).record([event], expectedVersion: expected)
+        RecordOutput.print(results, json: json)
+    }
+}
+
+/// The help text listing a type's fields as flags.
+enum FlagHelp {
+    static func discussion(for entry: Catalog.Entry) -> String {
+        var lines = ["Fields of \(entry.type) (version \(entry.schemaVersion)):"]
+        for field in entry.fields {
+            let requirement = field.required ? " (required)" : ""
+            lines.append("  \(field.flag) <\(valueName(field.kind))>\(requirement)")
+            lines.append("      \(field.description)")
+        }
+        lines.append("")
+        lines.append("Lists take commas (--regions eu-west-1,eu-central-1) or repeated flags; nested objects take JSON text.")
+        lines.append("`incidents schema show \(entry.type)` prints the full JSON Schema.")
+        return lines.joined(separator: "\n")
+    }
+
+    static func valueName(_ kind: FieldSpec.Kind) -> String {
+        switch kind {
+        case .string: "text"
+        case .timestamp: "time"
+        case .integer(let minimum, let maximum): "\(minimum)-\(maximum)"
+        case .boolean: "true|false"
+        case .oneOf(let names): names.joined(separator: "|")
+        case .array(let item, _): "\(valueName(item)),…"
+        case .object, .anyObject: "json"
+        }
+    }
+}
+
+/// Turns `--field value` arguments into a payload object, by the type's field specs.
+enum FlagParser {
+    static func payload(_ arguments: [String], for entry: Catalog.Entry) throws -> [String: JSONValue] {
+        let byFlag = Dictionary(uniqueKeysWithValues: entry.fields.map { ($0.flag, $0) })
+        var payload = [String: JSONValue]()
+        var index = 0
+        while index < arguments.count {
+            var flag = arguments[index]
+            var value: String?
+            if let equals = flag.firstIndex(of: "=") {
+                value = String(flag[flag.index(after: equals)...])
+                flag = String(flag[..<equals])
+            }
+            guard let field = byFlag[flag] else {
+                let known = entry.fields.map(\.flag).joined(separator: ", ")
+                throw ValidationError("'\(flag)' is not a field of \(entry.type); its fields are \(known)")
+            }
+            if value == nil {
+                if case .boolean = field.kind, index + 1 >= arguments.count || arguments[index + 1].hasPrefix("--") {
+                    value = "true"
+                } else {
+                    guard index + 1 < arguments.count else { throw ValidationError("\(flag) needs a value") }
+                    index += 1
+                    value = arguments[index]
+                }
+            }
+            let parsed = try parse(value!, as: field.kind, flag: flag)
+            if case .array(let items) = parsed, case .array(let earlier)? = payload[field.name] {
+                payload[field.name] = .array(earlier + items)
+            } else {
+                guard payload[field.name] == nil else { throw ValidationError("\(flag) is given twice") }
+                payload[field.name] = parsed
+            }
+            index += 1
+        }
+        return payload
+    }
+
+    static func parse(_ text: String, as kind: FieldSpec.Kind, flag: String) throws -> JSONValue {
+        switch kind {
+        case .string, .timestamp, .oneOf: return .string(text)
+        case .integer:
+            guard let number = Int64(text) else { throw ValidationError("\(flag) must be a whole number, not '\(text)'") }
+            return .integer(number)
+        case .boolean:
+            switch text {
+            case "true", "yes": return .bool(true)
+            case "false", "no": return .bool(false)
+            default: throw ValidationError("\(flag) must be true or false, not '\(text)'")
+            }
+        case .array(let item, _):
+            if case .object = item { return try json(text, flag: flag) }
+            return .array(try text.split(separator: ",").map { try parse(String($0).trimmingCharacters(in: .whitespaces), as: item, flag: flag) })
+        case .object, .anyObject:
+            return try json(text, flag: flag)
+        }
+    }
+
+    static func json(_ text: String, flag: String) throws -> JSONValue {
+        do {
+            return try JSONParser.parse(text)
+        } catch {
+            throw ValidationError("\(flag) takes JSON: \(error)")
+        }
+    }
+}

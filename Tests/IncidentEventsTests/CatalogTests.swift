@@ -1,0 +1,95 @@
+import Foundation
+import LedgerModel
+import LedgerTestSupport
+import Testing
+@testable import IncidentEvents
+
+@Suite struct CatalogTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+
+    @Test func typesAreUniqueAndNamedInOneStyle() throws {
+        let types = Catalog.entries.map(\.type)
+        #expect(Set(types).count == types.count)
+        for type in types {
+            #expect(throws: Never.self) { try EnvelopeRules.validateType(type) }
+            #expect(type.split(separator: ".").count == 2, "\(type) is family.fact")
+        }
+        #expect(types.count >= 35)
+    }
+
+    @Test(arguments: Catalog.entries.map(\.type))
+    func everyFieldIsDescribedAndEveryExampleRoundTrips(type: String) throws {
+        let entry = try #require(Catalog.entry(for: type))
+        #expect(!entry.fields.isEmpty)
+        func check(_ fields: [FieldSpec]) {
+            for field in fields {
+                #expect(field.description.count > 5, "\(type).\(field.name) needs a description")
+                if case .object(let nested) = field.kind { check(nested) }
+                if case .array(.object(let nested), _) = field.kind { check(nested) }
+            }
+        }
+        check(entry.fields)
+        #expect(!entry.examples.isEmpty)
+        for example in entry.examples {
+            let decoded = try Catalog.decode(type: type, schemaVersion: entry.schemaVersion, payload: example)
+            #expect(decoded.payload.json == example)
+        }
+    }
+
+    /// The schemas in Schemas/events are exactly what the catalog generates: regenerate them with
+    /// `incidents schema export Schemas/events` after changing an event type.
+    @Test func publishedSchemasMatchTheCatalog() throws {
+        for document in EventSchemas.all {
+            let path = Self.repository + "/Schemas/" + document.path
+            let published = try String(contentsOfFile: path, encoding: .utf8)
+            #expect(published == document.json.prettyText, "\(document.path) is stale: run `incidents schema export Schemas/events`")
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.repository + "/Schemas/events")
+        #expect(files.count == EventSchemas.all.count, "Schemas/events holds files the catalog does not generate")
+    }
+
+    /// An independent check: Python's jsonschema validates what the Swift code encodes against the
+    /// published schemas, and refuses what the Swift code refuses.
+    @Test func pythonJSONSchemaAgreesWithTheSwiftTypes() throws {
+        var lines = [String]()
+        func line(_ object: [String: JSONValue], invalid: Bool = false) {
+            var object = object
+            if invalid { object["expectInvalid"] = true }
+            lines.append(JSONValue.object(object).canonicalText)
+        }
+        for entry in Catalog.entries {
+            for example in entry.examples {
+                let decoded = try Catalog.decode(type: entry.type, schemaVersion: entry.schemaVersion, payload: example)
+                let proposed = Catalog.proposed(decoded, occurredAt: SampleEvents.epoch, actor: Actor(kind: .tool, id: "test"), source: "test")
+                let envelope: [String: JSONValue] = [
+                    "stream": "INC-1", "type": .string(proposed.type), "schemaVersion": .integer(Int64(proposed.schemaVersion)),
+                    "id": .string(proposed.id.lowercasedString), "occurredAt": .string(proposed.occurredAt.rfc3339),
+                    "actor": ["kind": "tool", "id": "test"], "source": "test", "payload": try proposed.payload.decoded(),
+                ]
+                line(envelope)
+                // What Swift refuses, the schema must refuse too.
+                var extra = example
+                extra["unknownField"] = "x"
+                #expect(throws: EventInputError.self) { try Catalog.decode(type: entry.type, schemaVersion: entry.schemaVersion, payload: extra) }
+                var withExtra = envelope
+                withExtra["payload"] = .object(extra)
+                line(withExtra, invalid: true)
+                for field in entry.fields where field.required {
+                    var missing = example
+                    missing[field.name] = nil
+                    #expect(throws: EventInputError.self) { try Catalog.decode(type: entry.type, schemaVersion: entry.schemaVersion, payload: missing) }
+                    var withMissing = envelope
+                    withMissing["payload"] = .object(missing)
+                    line(withMissing, invalid: true)
+                }
+            }
+        }
+        let directory = TemporaryDirectory()
+        let file = directory.file("events.jsonl")
+        try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: file))
+        let outcome = try ChildProcess.run("/usr/bin/env", ["python3", Self.repository + "/Tools/check-schemas.py", file])
+        #expect(outcome.status == 0, "\(outcome.stdout)\(outcome.stderr)")
+        #expect(outcome.stdout.contains("\(lines.count) events checked, 0 disagreements"))
+    }
+}
