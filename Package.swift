@@ -77,7 +77,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IncidentsCLITests",
-            dependencies: ["IncidentsCLI", "LedgerTestSupport"]
+            dependencies: ["IncidentsCLI", "IncidentEvents", "LedgerModel", "LedgerTestSupport"]
         ),
     ]
 )

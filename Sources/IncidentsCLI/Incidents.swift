@@ -13,7 +13,8 @@ struct Incidents: AsyncParsableCommand {
             overwritten: a correction is a new event, and `incidents verify` proves the log unaltered.
 
             The ledger is the directory ./\(Ledger.defaultDirectoryName) unless --ledger or the environment \
-            variable INCIDENTS_LEDGER names another. Set INCIDENTS_LOG_LEVEL (trace, debug, info, warning, \
+            variable INCIDENTS_LEDGER names another. Events may be dated at most 300 seconds in the \
+            future unless INCIDENTS_MAX_FUTURE_SKEW_SECONDS allows more. Set INCIDENTS_LOG_LEVEL (trace, debug, info, warning, \
             error) to see more of what the ledger does; logs go to standard error.
 
             Exit codes:

@@ -49,6 +49,11 @@ import Testing
         #expect(files.count == EventSchemas.all.count, "Schemas/events holds files the catalog does not generate")
     }
 
+    @Test func theCatalogDocumentIsCurrent() throws {
+        let published = try String(contentsOfFile: Self.repository + "/docs/events.md", encoding: .utf8)
+        #expect(published == EventCatalogDocument.markdown, "docs/events.md is stale: run `incidents schema docs > docs/events.md`")
+    }
+
     /// An independent check: Python's jsonschema validates what the Swift code encodes against the
     /// published schemas, and refuses what the Swift code refuses.
     @Test func pythonJSONSchemaAgreesWithTheSwiftTypes() throws {

@@ -11,6 +11,11 @@ struct CLI {
 
     @discardableResult
     func run(_ arguments: String..., stdin: String? = nil, environment: [String: String] = [:]) throws -> ChildProcess.Outcome {
+        try run(arguments, stdin: stdin, environment: environment)
+    }
+
+    @discardableResult
+    func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> ChildProcess.Outcome {
         try ChildProcess.run(
             ChildProcess.executable("incidents"), arguments, stdin: stdin, environment: environment, directory: directory.path)
     }

@@ -53,7 +53,7 @@ struct AppendCommand: AsyncParsableCommand {
         if expectedVersion != nil, streams.count > 1 {
             throw ValidationError("--expected-version applies to input about one incident; this input names \(streams.count) incidents")
         }
-        let recorder = EventRecorder(ledger: try options.open())
+        let recorder = try options.recorder()
         let results = try await recorder.record(events, expectedVersion: expectedVersion == nil ? nil : expected)
         RecordOutput.print(results, json: json)
     }

@@ -90,7 +90,7 @@ struct RecordCommand<Verb: RecordingVerb>: AsyncParsableCommand {
         } catch {
             throw CommandFailure(.invalidInput, "\(error); nothing was written")
         }
-        let results = try await EventRecorder(ledger: try options.open()).record([event], expectedVersion: expected)
+        let results = try await options.recorder().record([event], expectedVersion: expected)
         RecordOutput.print(results, json: json)
     }
 }

@@ -6,7 +6,7 @@ import LedgerModel
 struct SchemaCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schema", abstract: "List the event types the ledger accepts, and print their JSON Schemas.",
-        subcommands: [List.self, Show.self, Export.self])
+        subcommands: [List.self, Show.self, Export.self, Docs.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List every event type by family.")
@@ -40,6 +40,15 @@ struct SchemaCommand: AsyncParsableCommand {
                 throw CommandFailure(.invalidInput, "no schema for '\(type)'\(version.map { " version \($0)" } ?? ""); `incidents schema list` shows every type")
             }
             Output.standard.write(document.json.prettyText)
+        }
+    }
+
+    struct Docs: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "docs", abstract: "Print the event catalog as Markdown (how docs/events.md is made).")
+
+        func run() async throws {
+            Output.standard.write(EventCatalogDocument.markdown)
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import IncidentEvents
 import LedgerModel
 import LedgerStore
 
@@ -23,6 +24,18 @@ struct LedgerOptions: ParsableArguments {
 
     func open() throws -> Ledger {
         try Ledger.open(at: path)
+    }
+
+    /// A recorder on the ledger, with the future-skew allowance from INCIDENTS_MAX_FUTURE_SKEW_SECONDS.
+    func recorder() throws -> EventRecorder {
+        var skew = IncidentRules.defaultMaximumFutureSkewSeconds
+        if let text = ProcessInfo.processInfo.environment["INCIDENTS_MAX_FUTURE_SKEW_SECONDS"] {
+            guard let seconds = Int64(text), seconds >= 0 else {
+                throw CommandFailure(.usage, "INCIDENTS_MAX_FUTURE_SKEW_SECONDS must be a whole number of seconds, not '\(text)'")
+            }
+            skew = seconds
+        }
+        return EventRecorder(ledger: try open(), maximumFutureSkewSeconds: skew)
     }
 }
 
