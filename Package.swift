@@ -40,11 +40,17 @@ let package = Package(
             name: "IncidentEvents",
             dependencies: ["LedgerModel", "LedgerStore"]
         ),
+        // Read models rebuilt from the log: incident state, timelines, replay, postmortem reports.
+        .target(
+            name: "Projections",
+            dependencies: ["IncidentEvents", "LedgerModel", "LedgerStore"]
+        ),
         // The `incidents` command-line tool: one file per verb under Commands/.
         .executableTarget(
             name: "IncidentsCLI",
             dependencies: [
                 "IncidentEvents",
+                "Projections",
                 "LedgerModel",
                 "LedgerStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -74,6 +80,10 @@ let package = Package(
         .testTarget(
             name: "IncidentEventsTests",
             dependencies: ["IncidentEvents", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
+        ),
+        .testTarget(
+            name: "ProjectionsTests",
+            dependencies: ["Projections", "IncidentEvents", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
         ),
         .testTarget(
             name: "IncidentsCLITests",

@@ -23,9 +23,14 @@ final class Environment: @unchecked Sendable {
         var ids: MDB_dbi
         /// metadata: format version, ledger id, chain head.
         var meta: MDB_dbi
+        /// Derived data, outside the hash chain: projection name ‖ 0x00 ‖ key → state.
+        var projectionStates: MDB_dbi
+        /// projection name → version (4 bytes) ‖ checkpoint position (8 bytes).
+        var projectionCheckpoints: MDB_dbi
     }
 
     static let databaseNames = (log: "log", streams: "stream-index", ids: "event-id-index", meta: "meta")
+    static let projectionDatabaseNames = (states: "projection-state", checkpoints: "projection-checkpoint")
     /// The map a new ledger starts with; it grows as the ledger grows.
     static let initialMapSize = 64 << 20
 
@@ -75,23 +80,49 @@ final class Environment: @unchecked Sendable {
         try check(mdb_txn_begin(env, nil, create ? 0 : UInt32(MDB_RDONLY), &txn), "begin")
         guard let txn else { throw LMDBError(code: ENOMEM, operation: "begin") }
         let flags = UInt32(create ? MDB_CREATE : 0)
-        func open(_ name: String) throws(LMDBError) -> MDB_dbi {
+        func open(_ name: String, in txn: OpaquePointer, flags: UInt32) throws(LMDBError) -> MDB_dbi {
             var dbi: MDB_dbi = 0
             try check(mdb_dbi_open(txn, name, flags, &dbi), "open database \(name)")
             return dbi
         }
+        let names = databaseNames
+        let core: (MDB_dbi, MDB_dbi, MDB_dbi, MDB_dbi)
+        var derived: (MDB_dbi, MDB_dbi)?
         do {
-            let names = databaseNames
-            let databases = Databases(
-                log: try open(names.log), streams: try open(names.streams), ids: try open(names.ids),
-                meta: try open(names.meta))
+            core = (
+                try open(names.log, in: txn, flags: flags), try open(names.streams, in: txn, flags: flags),
+                try open(names.ids, in: txn, flags: flags), try open(names.meta, in: txn, flags: flags)
+            )
+            let projections = projectionDatabaseNames
+            do {
+                derived = (try open(projections.states, in: txn, flags: flags), try open(projections.checkpoints, in: txn, flags: flags))
+            } catch where error.code == LMDBError.notFound {
+                derived = nil  // a ledger made before projections existed: created below
+            }
             // Database handles opened in a transaction survive only if it commits.
             try check(mdb_txn_commit(txn), "commit")
-            return databases
         } catch {
             mdb_txn_abort(txn)
             throw error
         }
+        if derived == nil {
+            var writer: OpaquePointer?
+            try check(mdb_txn_begin(env, nil, 0, &writer), "begin")
+            guard let writer else { throw LMDBError(code: ENOMEM, operation: "begin") }
+            do {
+                let projections = projectionDatabaseNames
+                derived = (
+                    try open(projections.states, in: writer, flags: UInt32(MDB_CREATE)),
+                    try open(projections.checkpoints, in: writer, flags: UInt32(MDB_CREATE))
+                )
+                try check(mdb_txn_commit(writer), "commit")
+            } catch {
+                mdb_txn_abort(writer)
+                throw error
+            }
+        }
+        return Databases(
+            log: core.0, streams: core.1, ids: core.2, meta: core.3, projectionStates: derived!.0, projectionCheckpoints: derived!.1)
     }
 
     // MARK: Transactions

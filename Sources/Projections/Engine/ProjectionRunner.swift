@@ -1,0 +1,126 @@
+import Foundation
+import IncidentEvents
+import LedgerModel
+public import LedgerStore
+
+/// Catches projections up with the log and answers from their stored state.
+///
+/// Catch-up reads new events in a snapshot, folds them into the states they touch, and writes those
+/// states with the new checkpoint in one LMDB transaction; a crash leaves the old checkpoint and the
+/// old states together, and the next catch-up simply redoes the work.
+public struct ProjectionRunner: Sendable {
+    public let ledger: Ledger
+    /// Events folded per transaction, bounding memory during a long rebuild.
+    public var batchSize: Int
+
+    public init(ledger: Ledger, batchSize: Int = 250_000) {
+        self.ledger = ledger
+        self.batchSize = batchSize
+    }
+
+    /// What `projections status` shows.
+    public struct Status: Sendable {
+        public var name: String
+        public var version: UInt32
+        public var checkpoint: ProjectionCheckpoint?
+        public var head: UInt64
+        public var isCurrent: Bool { checkpoint?.version == version && checkpoint?.position == head }
+    }
+
+    public func status<P: Projection>(_: P.Type) throws -> Status {
+        try ledger.read { reader in
+            Status(name: P.name, version: P.version, checkpoint: try reader.projectionCheckpoint(P.name), head: try reader.head().position)
+        }
+    }
+
+    /// Folds every event after the checkpoint (all of them when the projection's version changed).
+    /// Returns how many events were folded.
+    @discardableResult
+    public func catchUp<P: Projection>(_: P.Type) throws -> Int {
+        var folded = 0
+        while true {
+            let step = try ledger.read { reader -> (ProjectionCheckpoint?, ProjectionCheckpoint, [String: P.State], Bool, Int)? in
+                let stored = try reader.projectionCheckpoint(P.name)
+                let reset = stored?.version != P.version
+                let start = reset ? 0 : stored!.position
+                let head = try reader.head().position
+                guard start < head || (reset && stored != nil) else { return nil }
+                var states = [String: P.State]()
+                var last = start
+                var count = 0
+                try reader.forEachEvent(from: start + 1) { recorded in
+                    last = recorded.position
+                    count += 1
+                    if let key = P.key(for: recorded) {
+                        var state = try states[key] ?? (reset ? nil : Self.load(P.self, key: key, reader)) ?? P.initial(key: key)
+                        let projected = ProjectedEvent.decode(recorded)
+                        switch projected.event {
+                        case .corrected?, .retracted?:
+                            // Refold the key's history with the correction applied.
+                            state = P.initial(key: key)
+                            for event in try EffectiveHistory.events(of: recorded.stream, upToVersion: recorded.streamVersion, in: reader) {
+                                P.apply(event, to: &state)
+                            }
+                        default:
+                            P.apply(projected, to: &state)
+                        }
+                        states[key] = state
+                    }
+                    return count < batchSize
+                }
+                return (stored, ProjectionCheckpoint(version: P.version, position: last), states, reset, count)
+            }
+            guard let (expected, checkpoint, states, reset, count) = step else { return folded }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            var encoded = [String: [UInt8]]()
+            for (key, state) in states { encoded[key] = Array(try encoder.encode(state)) }
+            // When another process caught up meanwhile, read again from its checkpoint.
+            if try commit(P.name, expected: expected, to: checkpoint, states: encoded, reset: reset) {
+                folded += count
+            }
+        }
+    }
+
+    /// Commits a step; false when the checkpoint moved meanwhile and the step must be redone.
+    private func commit(_ name: String, expected: ProjectionCheckpoint?, to checkpoint: ProjectionCheckpoint, states: [String: [UInt8]], reset: Bool) throws -> Bool {
+        do {
+            try ledger.commitProjection(name, expected: expected, to: checkpoint, states: states, reset: reset)
+            return true
+        } catch {
+            if error.code == .wrongExpectedVersion { return false }
+            throw error
+        }
+    }
+
+    /// Drops the projection's state and folds the whole log again.
+    @discardableResult
+    public func rebuild<P: Projection>(_: P.Type) throws -> Int {
+        let stored = try ledger.read { try $0.projectionCheckpoint(P.name) }
+        try ledger.commitProjection(P.name, expected: stored, to: ProjectionCheckpoint(version: 0, position: 0), states: [:], reset: true)
+        return try catchUp(P.self)
+    }
+
+    /// The stored state of one key (after a catch-up, the current one).
+    public func state<P: Projection>(_: P.Type, key: String) throws -> P.State? {
+        try ledger.read { reader in try Self.load(P.self, key: key, reader) }
+    }
+
+    /// Every stored state of the projection, in key order.
+    public func states<P: Projection>(_: P.Type) throws -> [P.State] {
+        let decoder = JSONDecoder()
+        return try ledger.read { reader in
+            var out = [P.State]()
+            try reader.forEachProjectionState(P.name) { _, bytes in
+                out.append(try decoder.decode(P.State.self, from: Data(bytes)))
+                return true
+            }
+            return out
+        }
+    }
+
+    static func load<P: Projection>(_: P.Type, key: String, _ reader: borrowing LedgerReader) throws -> P.State? {
+        guard let bytes = try reader.projectionState(P.name, key: key) else { return nil }
+        return try JSONDecoder().decode(P.State.self, from: Data(bytes))
+    }
+}

@@ -1,0 +1,228 @@
+public import IncidentEvents
+public import LedgerModel
+
+/// Where an incident stands in its life.
+public enum IncidentPhase: String, Codable, Sendable, CaseIterable {
+    case investigating, identified, mitigated, monitoring, resolved, closed
+}
+
+public enum PostmortemState: String, Codable, Sendable {
+    case none, started, published
+}
+
+/// Everything the incident-state read model knows about one incident: the fold of its events.
+public struct IncidentSummary: Codable, Equatable, Sendable {
+    public struct Responder: Codable, Equatable, Sendable {
+        public var person: String
+        public var role: ResponderRole
+    }
+
+    public struct OpenEscalation: Codable, Equatable, Sendable {
+        public var id: String
+        public var level: EscalationLevel
+        public var reason: EscalationReason
+        public var customer: String?
+        public var raisedAt: Timestamp
+        public var acknowledged: Bool
+    }
+
+    public struct AwaitingReply: Codable, Equatable, Sendable {
+        public var messageId: String
+        public var customer: String
+        public var channel: MessageChannel
+        public var receivedAt: Timestamp
+    }
+
+    public struct SurveyResult: Codable, Equatable, Sendable {
+        public var surveyId: String
+        public var customer: String
+        public var scale: SurveyScale
+        public var score: Int64?
+        public var expired: Bool
+    }
+
+    public struct ActionItem: Codable, Equatable, Sendable {
+        public var id: String
+        public var title: String
+        public var owner: String
+        public var dueAt: Timestamp
+        public var completedAt: Timestamp?
+    }
+
+    public var incident: String
+    public var title: String?
+    public var kind: IncidentKind?
+    public var severity: Severity?
+    public var phase: IncidentPhase = .investigating
+    public var services: [String] = []
+    public var regions: [String] = []
+    public var customerSegments: [String] = []
+    public var customersAffected: Int64?
+    public var plannedStart: Timestamp?
+    public var plannedEnd: Timestamp?
+    public var impactStartedAt: Timestamp?
+    public var detectedAt: Timestamp?
+    public var declaredAt: Timestamp?
+    public var acknowledgedAt: Timestamp?
+    public var firstPublicUpdateAt: Timestamp?
+    public var firstEscalatedAt: Timestamp?
+    public var mitigatedAt: Timestamp?
+    public var resolvedAt: Timestamp?
+    public var closedAt: Timestamp?
+    public var reopenCount = 0
+    public var responders: [Responder] = []
+    public var escalationCount = 0
+    public var executiveEscalationCount = 0
+    public var highestEscalationLevel: EscalationLevel?
+    public var openEscalations: [OpenEscalation] = []
+    public var customers: [String] = []
+    public var messageCount = 0
+    public var awaitingReply: [AwaitingReply] = []
+    public var publicUpdateCount = 0
+    public var lastPublicUpdateAt: Timestamp?
+    public var lastPublicStatus: PublicStatus?
+    public var nextUpdatePromisedBy: Timestamp?
+    public var etaAt: Timestamp?
+    public var slaPolicies: [String] = []
+    public var surveys: [SurveyResult] = []
+    public var postmortem: PostmortemState = .none
+    public var rootCause: String?
+    public var actionItems: [ActionItem] = []
+    public var links: [String] = []
+    public var mergedInto: String?
+    public var eventCount = 0
+    public var correctionCount = 0
+    public var retractionCount = 0
+    public var lastPosition: UInt64 = 0
+
+    public init(incident: String) {
+        self.incident = incident
+    }
+
+    /// Folds one event in.
+    public mutating func apply(_ projected: ProjectedEvent) {
+        let at = projected.recorded.occurredAt
+        eventCount += 1
+        lastPosition = projected.recorded.position
+        guard let event = projected.event else { return }
+        switch event {
+        case .declared(let declared):
+            title = declared.title
+            kind = declared.kind
+            severity = declared.severity
+            services = declared.services
+            regions = declared.regions
+            customerSegments = declared.customerSegments
+            plannedStart = declared.plannedStart
+            plannedEnd = declared.plannedEnd
+            impactStartedAt = declared.impactStartedAt
+            detectedAt = declared.detectedAt
+            declaredAt = at
+        case .acknowledged:
+            if acknowledgedAt == nil { acknowledgedAt = at }
+        case .statusChanged(let change):
+            phase = IncidentPhase(rawValue: change.status.rawValue) ?? phase
+            if change.status == .mitigated, mitigatedAt == nil { mitigatedAt = at }
+        case .severityChanged(let change):
+            severity = change.severity
+        case .scopeChanged(let change):
+            if !change.services.isEmpty { services = change.services }
+            if !change.regions.isEmpty { regions = change.regions }
+            if !change.customerSegments.isEmpty { customerSegments = change.customerSegments }
+            if let affected = change.customersAffected { customersAffected = affected }
+        case .responderAssigned(let assigned):
+            if !responders.contains(Responder(person: assigned.person, role: assigned.role)) {
+                responders.append(Responder(person: assigned.person, role: assigned.role))
+            }
+        case .responderReleased(let released):
+            responders.removeAll { $0 == Responder(person: released.person, role: released.role) }
+        case .resolved:
+            phase = .resolved
+            resolvedAt = at
+            if mitigatedAt == nil { mitigatedAt = at }
+        case .reopened:
+            phase = .investigating
+            reopenCount += 1
+            resolvedAt = nil
+            closedAt = nil
+        case .closed:
+            phase = .closed
+            closedAt = at
+        case .linked(let link):
+            if !links.contains(link.otherIncident) { links.append(link.otherIncident) }
+        case .merged(let merge):
+            mergedInto = merge.into
+            phase = .closed
+            closedAt = at
+        case .messageReceived(let message):
+            messageCount += 1
+            if !customers.contains(message.customer) {
+                customers.append(message.customer)
+                customers.sort()
+            }
+            awaitingReply.append(AwaitingReply(messageId: message.messageId, customer: message.customer, channel: message.channel, receivedAt: at))
+        case .replySent(let reply):
+            awaitingReply.removeAll { $0.messageId == reply.inReplyTo }
+        case .statusUpdatePublished(let update):
+            publicUpdateCount += 1
+            if firstPublicUpdateAt == nil || at < firstPublicUpdateAt! { firstPublicUpdateAt = at }
+            lastPublicUpdateAt = at
+            lastPublicStatus = update.status
+            nextUpdatePromisedBy = update.nextUpdateBy
+            if let eta = update.etaAt { etaAt = eta }
+        case .noteAdded, .stakeholdersNotified, .sponsorshipEnrolled, .sponsorshipEnded:
+            break
+        case .escalationRaised(let raised):
+            escalationCount += 1
+            if raised.toLevel == .executive { executiveEscalationCount += 1 }
+            if firstEscalatedAt == nil { firstEscalatedAt = at }
+            highestEscalationLevel = max(highestEscalationLevel ?? raised.toLevel, raised.toLevel)
+            openEscalations.append(OpenEscalation(id: raised.escalationId, level: raised.toLevel, reason: raised.reason, customer: raised.customer, raisedAt: at, acknowledged: false))
+        case .escalationAcknowledged(let ack):
+            if let index = openEscalations.firstIndex(where: { $0.id == ack.escalationId }) { openEscalations[index].acknowledged = true }
+        case .escalationDeescalated(let down):
+            if let index = openEscalations.firstIndex(where: { $0.id == down.escalationId }) { openEscalations[index].level = down.toLevel }
+        case .escalationClosed(let closed):
+            openEscalations.removeAll { $0.id == closed.escalationId }
+        case .slaPolicyAttached(let policy):
+            if !slaPolicies.contains(policy.policyId) { slaPolicies.append(policy.policyId) }
+        case .surveySent(let sent):
+            surveys.append(SurveyResult(surveyId: sent.surveyId, customer: sent.customer, scale: sent.scale, score: nil, expired: false))
+        case .surveyAnswered(let answer):
+            if let index = surveys.firstIndex(where: { $0.surveyId == answer.surveyId }) { surveys[index].score = answer.score }
+        case .surveyExpired(let expired):
+            if let index = surveys.firstIndex(where: { $0.surveyId == expired.surveyId }) { surveys[index].expired = true }
+        case .postmortemStarted:
+            if postmortem == .none { postmortem = .started }
+        case .rootCauseRecorded(let cause):
+            rootCause = cause.summary
+        case .contributingFactorRecorded:
+            break
+        case .actionItemOpened(let item):
+            actionItems.append(ActionItem(id: item.actionItemId, title: item.title, owner: item.owner, dueAt: item.dueAt, completedAt: nil))
+        case .actionItemCompleted(let item):
+            if let index = actionItems.firstIndex(where: { $0.id == item.actionItemId }) { actionItems[index].completedAt = at }
+        case .postmortemPublished:
+            postmortem = .published
+        case .corrected:
+            correctionCount += 1
+        case .retracted:
+            retractionCount += 1
+        }
+    }
+
+    /// Whether the incident is still open (not resolved, closed or merged).
+    public var isOpen: Bool { phase != .resolved && phase != .closed }
+
+    public var openActionItems: [ActionItem] { actionItems.filter { $0.completedAt == nil } }
+}
+
+/// The incident-state read model: one `IncidentSummary` per incident.
+public enum IncidentStateProjection: Projection {
+    public static let name = "incident-state"
+    public static let version: UInt32 = 1
+
+    public static func key(for event: RecordedEvent) -> String? { event.stream }
+    public static func initial(key: String) -> IncidentSummary { IncidentSummary(incident: key) }
+    public static func apply(_ event: ProjectedEvent, to state: inout IncidentSummary) { state.apply(event) }
+}
