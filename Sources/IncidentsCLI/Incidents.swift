@@ -28,7 +28,8 @@ struct Incidents: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [InitCommand.self, AppendCommand.self] + recordingCommands + [
-            LogCommand.self, ShowCommand.self, VerifyCommand.self, InfoCommand.self, SchemaCommand.self,
+            ListCommand.self, ShowCommand.self, TimelineCommand.self, ReplayCommand.self, LogCommand.self, VerifyCommand.self,
+            InfoCommand.self, ProjectionsCommand.self, SchemaCommand.self,
         ]
     )
 

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import IncidentEvents
+import LedgerModel
+import LedgerStore
+import Projections
+
+struct ListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List incidents with their current state, optionally filtered.",
+        discussion: "Reads the incident-state projection, caught up with the log first.")
+
+    @OptionGroup var options: LedgerOptions
+
+    @Option(help: ArgumentHelp("Only incidents in this phase: open, investigating, identified, mitigated, monitoring, resolved or closed.", valueName: "phase"))
+    var status: String?
+
+    @Option(help: ArgumentHelp("Only incidents of this severity (sev1 … sev4).", valueName: "severity"))
+    var severity: String?
+
+    @Option(help: ArgumentHelp("Only unplanned or scheduled_maintenance incidents.", valueName: "kind"))
+    var kind: String?
+
+    @Option(help: ArgumentHelp("Only incidents declared at or after this RFC 3339 time.", valueName: "time"))
+    var since: TimestampArgument?
+
+    @Option(help: ArgumentHelp("Only incidents declared before this RFC 3339 time.", valueName: "time"))
+    var until: TimestampArgument?
+
+    @Flag(help: "Print JSON Lines, one incident state per line.")
+    var json = false
+
+    func validate() throws {
+        if let status, status != "open", IncidentPhase(rawValue: status) == nil {
+            throw ValidationError("--status must be open or one of \(IncidentPhase.allCases.map(\.rawValue).joined(separator: ", ")), not '\(status)'")
+        }
+        if let severity, Severity(rawValue: severity) == nil { throw ValidationError("--severity must be sev1, sev2, sev3 or sev4, not '\(severity)'") }
+        if let kind, IncidentKind(rawValue: kind) == nil { throw ValidationError("--kind must be unplanned or scheduled_maintenance, not '\(kind)'") }
+    }
+
+    func run() async throws {
+        let runner = ProjectionRunner(ledger: try options.open())
+        try runner.catchUp(IncidentStateProjection.self)
+        let incidents = try runner.states(IncidentStateProjection.self).filter { summary in
+            if let status {
+                if status == "open" ? !summary.isOpen : summary.phase.rawValue != status { return false }
+            }
+            if let severity, summary.severity?.rawValue != severity { return false }
+            if let kind, summary.kind?.rawValue != kind { return false }
+            if let since, (summary.declaredAt ?? Timestamp(microsecondsSinceEpoch: .min)) < since.value { return false }
+            if let until, (summary.declaredAt ?? Timestamp(microsecondsSinceEpoch: .max)) >= until.value { return false }
+            return true
+        }.sorted { ($0.declaredAt ?? Timestamp(microsecondsSinceEpoch: .min), $0.incident) < ($1.declaredAt ?? Timestamp(microsecondsSinceEpoch: .min), $1.incident) }
+        let output = Output.standard
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            for summary in incidents { output.line(String(decoding: try encoder.encode(summary), as: UTF8.self)) }
+            return
+        }
+        guard !incidents.isEmpty else {
+            output.line("no incidents match")
+            return
+        }
+        func column(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
+        let idWidth = max(8, incidents.map(\.incident.count).max() ?? 8)
+        output.line("\(column("INCIDENT", idWidth))  SEV   PHASE          DECLARED              TITLE")
+        for summary in incidents {
+            output.line("\(column(summary.incident, idWidth))  \(column(summary.severity?.rawValue ?? "—", 4))  \(column(summary.phase.rawValue, 13))  \(column(summary.declaredAt?.rfc3339 ?? "—", 20))  \(summary.title ?? "")")
+        }
+        output.line("\(incidents.count) incident\(incidents.count == 1 ? "" : "s")")
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import LedgerStore
+import Projections
+
+struct ProjectionsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "projections", abstract: "Show or rebuild the read models kept beside the log.",
+        subcommands: [Status.self, Rebuild.self])
+
+    /// The stored projections. Timelines, replays and reports are computed per incident on demand.
+    static let names = [IncidentStateProjection.name]
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "status", abstract: "Each projection's checkpoint against the head of the log.")
+
+        @OptionGroup var options: LedgerOptions
+
+        func run() async throws {
+            let status = try ProjectionRunner(ledger: try options.open()).status(IncidentStateProjection.self)
+            let at = status.checkpoint.map { "position \($0.position) (version \($0.version))" } ?? "never built"
+            let state = status.isCurrent ? "current" : status.checkpoint?.version != status.version && status.checkpoint != nil
+                ? "built by another version; rebuilt on next use" : "\(status.head - (status.checkpoint?.position ?? 0)) events behind; caught up on next use"
+            Output.standard.line("\(status.name)  version \(status.version)  at \(at)  head \(status.head)  \(state)")
+        }
+    }
+
+    struct Rebuild: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "rebuild", abstract: "Drop a projection's state and replay the whole log.")
+
+        @OptionGroup var options: LedgerOptions
+
+        @Argument(help: ArgumentHelp("The projection (default: all).", valueName: "name"))
+        var name: String?
+
+        func validate() throws {
+            if let name, !ProjectionsCommand.names.contains(name) {
+                throw ValidationError("no projection '\(name)'; the projections are \(ProjectionsCommand.names.joined(separator: ", "))")
+            }
+        }
+
+        func run() async throws {
+            let clock = ContinuousClock()
+            let start = clock.now
+            let folded = try ProjectionRunner(ledger: try options.open()).rebuild(IncidentStateProjection.self)
+            let elapsed = clock.now - start
+            let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+            Output.standard.line("rebuilt \(IncidentStateProjection.name) from \(folded) events in \(milliseconds) ms")
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import LedgerModel
+import LedgerStore
+import Projections
+
+struct TimelineCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "timeline",
+        abstract: "Print one incident's history in the order things happened.",
+        discussion: """
+            Events are ordered by when they happened (ties by position). Entries recorded more than \
+            \(Timeline.lateEntrySeconds / 60) minutes after they happened show when they were recorded; \
+            corrected and retracted events say so; public updates that came later than promised are marked.
+            """)
+
+    @OptionGroup var options: LedgerOptions
+
+    @Argument(help: ArgumentHelp("The incident id.", valueName: "incident"))
+    var incident: String
+
+    @Option(
+        name: .customLong("kind"),
+        help: ArgumentHelp("Only entries of this kind: status, customer, public, internal, escalation, correction. Repeatable.", valueName: "kind"))
+    var kinds: [String] = []
+
+    @Flag(help: "Print JSON Lines: one entry per line, then one line per missed update promise.")
+    var json = false
+
+    func run() async throws {
+        var categories: Set<EventDescription.Category>?
+        if !kinds.isEmpty {
+            categories = []
+            for kind in kinds {
+                guard let category = EventDescription.Category(rawValue: kind) else {
+                    throw ValidationError("--kind must be one of \(EventDescription.Category.allCases.map(\.rawValue).joined(separator: ", ")), not '\(kind)'")
+                }
+                categories!.insert(category)
+            }
+        }
+        let ledger = try options.open()
+        guard let timeline = try ledger.read({ try Timeline.build(incident, in: $0, categories: categories) }) else {
+            throw CommandFailure(.invalidInput, "no incident \(incident) in the ledger at \(ledger.path) — `incidents list` shows what is there")
+        }
+        let output = Output.standard
+        let missedByPosition = Dictionary(timeline.missedUpdates.map { ($0.promisedIn, $0) }, uniquingKeysWith: { first, _ in first })
+        for entry in timeline.entries {
+            if json {
+                var object: [String: JSONValue] = [
+                    "position": .integer(Int64(entry.position)), "occurredAt": .string(entry.occurredAt.rfc3339),
+                    "recordedAt": .string(entry.recordedAt.rfc3339), "type": .string(entry.type), "kind": .string(entry.category.rawValue),
+                    "actor": .string(entry.actor), "text": .string(entry.text), "late": .bool(entry.isLate),
+                    "correctedBy": .array(entry.correctedBy.map { .integer(Int64($0)) }),
+                ]
+                if let retracted = entry.retractedBy { object["retractedBy"] = .integer(Int64(retracted)) }
+                output.line(JSONValue.object(object).canonicalText)
+                continue
+            }
+            var line = "\(entry.occurredAt.rfc3339)  #\(entry.position)  [\(entry.category.rawValue)]  \(entry.text)"
+            if entry.isLate { line += "  (recorded late, \(entry.recordedAt.rfc3339))" }
+            if !entry.correctedBy.isEmpty { line += "  (corrected by \(entry.correctedBy.map { "#\($0)" }.joined(separator: ", ")))" }
+            if let retracted = entry.retractedBy { line += "  (RETRACTED by #\(retracted))" }
+            output.line(line)
+            if let missed = missedByPosition[entry.position] {
+                let when = missed.fulfilledAt.map { "the next came \($0.rfc3339)" } ?? "none has come yet"
+                output.line("    ! promised the next update by \(missed.promisedBy.rfc3339); \(when) — \(Self.duration(missed.lateBySeconds)) late")
+            }
+        }
+        if json {
+            for missed in timeline.missedUpdates {
+                var object: [String: JSONValue] = [
+                    "missedUpdate": true, "promisedIn": .integer(Int64(missed.promisedIn)), "promisedBy": .string(missed.promisedBy.rfc3339),
+                    "lateBySeconds": .integer(missed.lateBySeconds),
+                ]
+                if let fulfilled = missed.fulfilledAt { object["fulfilledAt"] = .string(fulfilled.rfc3339) }
+                output.line(JSONValue.object(object).canonicalText)
+            }
+        }
+    }
+
+    static func duration(_ seconds: Int64) -> String {
+        let minutes = seconds / 60
+        if minutes < 60 { return "\(minutes) min" }
+        return "\(minutes / 60) h \(minutes % 60) min"
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+public import LedgerModel
+public import LedgerStore
+
+/// What the ledger knew about an incident at a moment, or how the world stood then.
+public enum Replay {
+    /// The incident as the ledger knew it at `time`: only events recorded by then, with only the
+    /// corrections recorded by then. This is what a reviewer needs to judge a decision fairly.
+    public static func asKnown(_ stream: String, at time: Timestamp, in reader: borrowing LedgerReader) throws -> IncidentSummary? {
+        var recorded = [RecordedEvent]()
+        try reader.forEachEvent(inStream: stream) { event in
+            guard event.recordedAt <= time else { return false }  // recordedAt never decreases along the stream
+            recorded.append(event)
+            return true
+        }
+        guard !recorded.isEmpty else { return nil }
+        return fold(stream, EffectiveHistory.apply(recorded))
+    }
+
+    /// The world at `time` with everything learned later applied: every event that happened by
+    /// then, as corrected by all corrections recorded since, in the order things happened.
+    public static func asOccurred(_ stream: String, at time: Timestamp, in reader: borrowing LedgerReader) throws -> IncidentSummary? {
+        let history = try EffectiveHistory.events(of: stream, in: reader)
+        guard !history.isEmpty else { return nil }
+        let happened = history
+            .filter { $0.recorded.occurredAt <= time }
+            .sorted { ($0.recorded.occurredAt, $0.recorded.position) < ($1.recorded.occurredAt, $1.recorded.position) }
+        return fold(stream, happened)
+    }
+
+    /// One step of a replay: the event and the fields of the incident it changed.
+    public struct Step: Sendable {
+        public var event: RecordedEvent
+        public var text: String
+        /// (field, before, after), in field order; values as compact JSON.
+        public var changes: [(field: String, before: String, after: String)]
+    }
+
+    /// The incident event by event, in the order recorded, with what each one changed.
+    public static func steps(_ stream: String, in reader: borrowing LedgerReader) throws -> [Step] {
+        var recorded = [RecordedEvent]()
+        try reader.forEachEvent(inStream: stream) { recorded.append($0); return true }
+        let positions = Dictionary(recorded.map { ($0.id.lowercasedString, $0.position) }, uniquingKeysWith: { first, _ in first })
+        var steps = [Step]()
+        var previous = fields(of: IncidentSummary(incident: stream))
+        for count in recorded.indices {
+            // Each step is the state of the history so far, so corrections reach back as they did then.
+            let state = fold(stream, EffectiveHistory.apply(Array(recorded[...count])))
+            let current = fields(of: state)
+            var changes = [(field: String, before: String, after: String)]()
+            for key in current.keys.sorted() where key != "eventCount" && key != "lastPosition" && current[key] != previous[key] {
+                changes.append((key, previous[key] ?? "—", current[key] ?? "—"))
+            }
+            let event = recorded[count]
+            let typed = ProjectedEvent.decode(event).event
+            steps.append(Step(event: event, text: EventDescription.text(typed, type: event.type, positions: positions), changes: changes))
+            previous = current
+        }
+        return steps
+    }
+
+    static func fold(_ stream: String, _ events: [ProjectedEvent]) -> IncidentSummary {
+        var summary = IncidentSummary(incident: stream)
+        for event in events { summary.apply(event) }
+        return summary
+    }
+
+    /// The summary's fields as compact JSON texts, for comparing and printing.
+    static func fields(of summary: IncidentSummary) -> [String: String] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let data = try? encoder.encode(summary), case .object(let members)? = try? JSONParser.parse(Array(data)) else { return [:] }
+        return members.mapValues(\.canonicalText)
+    }
+}
