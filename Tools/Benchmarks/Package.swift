@@ -1,0 +1,56 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// The benchmarks are a package of their own so that users of IncidentLedger never build them,
+// nor SQLite. They depend on the root package by path: the ledger measured is the one in this
+// checkout, as it is now.
+//
+// A path dependency's identity is the name of its directory, which depends on where the
+// repository was cloned, so it is computed here rather than written down.
+let rootPackage = Context.packageDirectory
+    .split(separator: "/").dropLast(2).last.map { String($0).lowercased() } ?? "main"
+
+let package = Package(
+    name: "IncidentLedgerBenchmarks",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "incidents-bench", targets: ["incidents-bench"]),
+        .executable(name: "lmdb-raw", targets: ["lmdb-raw"]),
+    ],
+    dependencies: [
+        .package(path: "../.."),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // SQLite from Debian's libsqlite3-dev: the store a user would otherwise pick.
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        // The physical limit: the same record bytes appended to and scanned from LMDB by plain C.
+        .executableTarget(
+            name: "lmdb-raw",
+            linkerSettings: [.linkedLibrary("lmdb")]
+        ),
+        // The benchmark itself: one run, one Markdown table.
+        .executableTarget(
+            name: "incidents-bench",
+            dependencies: [
+                "CSQLite",
+                // Built with the bench so that `swift run incidents-bench` finds it beside itself.
+                "lmdb-raw",
+                .product(name: "LedgerStore", package: rootPackage),
+                .product(name: "LedgerModel", package: rootPackage),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: [
+                .enableUpcomingFeature("ExistentialAny"),
+                .enableUpcomingFeature("MemberImportVisibility"),
+                .enableUpcomingFeature("InternalImportsByDefault"),
+                .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
+                .treatAllWarnings(as: .error),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+
+/// `incidents-bench`: measures the ledger against the physical limit (raw LMDB in C) and the
+/// alternative a user would pick (SQLite), and prints one Markdown table with every row measured
+/// in the same run.
+@main
+struct IncidentsBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "incidents-bench",
+        abstract: "Measure the incident ledger's appends, reads and verify against raw LMDB and SQLite.",
+        discussion: """
+            Build and run in release: swift run -c release --package-path Tools/Benchmarks incidents-bench
+            Every append measured is durable: it returns after the data is synced to disk.
+            """)
+
+    @Option(help: "Events in the bulk import, read and verify rows (default 1,000,000; 20,000 with --quick).")
+    var events: Int?
+
+    @Option(help: "Events in the single-event append rows (default 2,000; 200 with --quick).")
+    var single: Int?
+
+    @Option(help: "Interleaved rounds of the single-event rows (a–c); each row reports its median round.")
+    var rounds = 3
+
+    @Option(help: "Concurrent writers in the group-commit row.")
+    var writers = 64
+
+    @Option(help: "Events in each bulk-import batch (default 20,000; 2,000 with --quick).")
+    var batch: Int?
+
+    @Option(name: .customLong("in-flight"), help: "Bulk-import batches in flight at once.")
+    var inFlight = 3
+
+    @Option(help: "A new or empty directory to work in, kept afterwards (default: a fresh temporary directory, removed at the end).")
+    var dir: String?
+
+    @Flag(help: "Small sizes, for a smoke run.")
+    var quick = false
+
+    var sizes: Sizes {
+        Sizes(
+            events: events ?? (quick ? 20_000 : 1_000_000),
+            single: single ?? (quick ? 200 : 2_000),
+            writers: writers,
+            batch: batch ?? (quick ? 2_000 : 20_000),
+            inFlight: inFlight,
+            rounds: rounds)
+    }
+
+    func validate() throws {
+        let sizes = sizes
+        for (name, value) in [("--events", sizes.events), ("--single", sizes.single), ("--writers", sizes.writers),
+                              ("--batch", sizes.batch), ("--in-flight", sizes.inFlight), ("--rounds", sizes.rounds)] where value < 1 {
+            throw ValidationError("\(name) must be at least 1, not \(value)")
+        }
+        if sizes.batch > 100_000 {
+            throw ValidationError("--batch must be at most 100,000: the ledger refuses larger batches")
+        }
+    }
+
+    func run() async throws {
+        let raw = try RawLMDB.besideThisProgram()
+        let workspace = try Workspace(requested: dir)
+        defer { workspace.removeIfTemporary() }
+
+        var machine = MachineDescription.current(directory: workspace.path)
+        var suite = Suite(sizes: sizes, directory: workspace.path, raw: raw)
+        try await suite.run()
+        machine.loadAverageAfter = MachineDescription.loadAverage()
+
+        let report = Report(machine: machine, command: Self.commandLine, rows: suite.rows, notes: suite.notes)
+        print(report.markdown)
+    }
+
+    /// The command as typed: `Tools/Benchmarks/run` passes it in `INCIDENTS_BENCH_COMMAND`; otherwise
+    /// the program's own name and arguments.
+    static var commandLine: String {
+        if let given = ProcessInfo.processInfo.environment["INCIDENTS_BENCH_COMMAND"], !given.isEmpty {
+            return given
+        }
+        return (["incidents-bench"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+    }
+}
+
+/// The directory the run works in: the one asked for, or a fresh temporary one removed afterwards.
+struct Workspace {
+    let path: String
+    let isTemporary: Bool
+
+    init(requested: String?) throws {
+        let files = FileManager.default
+        if let requested {
+            let contents = (try? files.contentsOfDirectory(atPath: requested)) ?? []
+            guard contents.isEmpty else {
+                throw ValidationError("--dir \(requested) is not empty; name a new or empty directory")
+            }
+            try files.createDirectory(atPath: requested, withIntermediateDirectories: true)
+            path = URL(fileURLWithPath: requested).standardizedFileURL.path
+            isTemporary = false
+        } else {
+            path = files.temporaryDirectory.appendingPathComponent("incidents-bench-\(UUID().uuidString.lowercased())").path
+            try files.createDirectory(atPath: path, withIntermediateDirectories: true)
+            isTemporary = true
+        }
+    }
+
+    func removeIfTemporary() {
+        guard isTemporary else { return }
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}

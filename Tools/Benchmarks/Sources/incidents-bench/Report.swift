@@ -1,0 +1,125 @@
+import Foundation
+
+/// One row of the table: what was measured, how much, how fast, and what it was meant to reach.
+struct Measurement {
+    /// The row's letter, which targets use to name other rows: `a`, `b`, …
+    var label: String
+    var name: String
+    var events: Int
+    var seconds: Double
+    /// The bytes of the records involved, when the row moves records (for MB/s).
+    var bytes: Int? = nil
+    /// CPU time and storage writes while the row ran (of `lmdb-raw` for its rows).
+    var usage: ResourceUsage? = nil
+    var requirements: [Requirement] = []
+
+    var eventsPerSecond: Double { seconds > 0 ? Double(events) / seconds : 0 }
+    var megabytesPerSecond: Double? { bytes.map { seconds > 0 ? Double($0) / 1e6 / seconds : 0 } }
+}
+
+/// A target a row's events per second must reach.
+enum Requirement {
+    /// At least this many events per second.
+    case rate(atLeast: Double)
+    /// At least `factor` times the events per second of the row labelled `row`.
+    case ratio(atLeast: Double, of: String)
+
+    var description: String {
+        switch self {
+        case .rate(let minimum): "≥ \(Format.integer(minimum))/s"
+        case .ratio(let factor, let row): "≥ \(Format.plain(factor)) × (\(row))"
+        }
+    }
+
+    /// Whether `row` meets the requirement, and the figure that shows it.
+    func evaluate(_ row: Measurement, in table: [Measurement]) -> (met: Bool, detail: String) {
+        switch self {
+        case .rate(let minimum):
+            let met = row.eventsPerSecond >= minimum
+            return (met, "\(Format.factor(row.eventsPerSecond / minimum)) of \(Format.integer(minimum))/s")
+        case .ratio(let factor, let label):
+            guard let other = table.first(where: { $0.label == label }), other.eventsPerSecond > 0 else {
+                return (false, "(\(label)) was not measured")
+            }
+            let achieved = row.eventsPerSecond / other.eventsPerSecond
+            return (achieved >= factor, "\(Format.factor(achieved)) (\(label))")
+        }
+    }
+}
+
+/// The whole result of one run, printed as Markdown.
+struct Report {
+    var machine: MachineDescription
+    var command: String
+    var rows: [Measurement]
+    var notes: [String]
+
+    var markdown: String {
+        var lines = [String]()
+        lines.append("| | Measurement | Events | Seconds | Events/s | MB/s | CPU s | Written MB | Target | Result |")
+        lines.append("|---|---|--:|--:|--:|--:|--:|--:|---|---|")
+        for row in rows {
+            let target = row.requirements.isEmpty ? "informative" : row.requirements.map(\.description).joined(separator: " and ")
+            lines.append(
+                "| \(row.label) | \(row.name) | \(Format.integer(Double(row.events))) | \(Format.seconds(row.seconds)) "
+                    + "| \(Format.integer(row.eventsPerSecond)) | \(row.megabytesPerSecond.map(Format.megabytes) ?? "—") "
+                    + "| \(row.usage.map { Format.seconds($0.cpuSeconds) } ?? "—") "
+                    + "| \(row.usage.map { Format.megabytes(Double($0.writtenBytes) / 1e6) } ?? "—") "
+                    + "| \(target) | \(result(of: row)) |")
+        }
+        lines.append("")
+        lines.append(
+            "CPU s: user + system CPU seconds of all threads while the row ran (of `lmdb-raw` for rows e and g). "
+                + "Written MB: bytes the process sent to storage meanwhile (`getrusage` `ru_oublock`).")
+        lines.append("")
+        lines.append("Machine: \(machine.summary)")
+        lines.append("")
+        lines.append("Command: `\(command)`")
+        if !notes.isEmpty {
+            lines.append("")
+            lines.append(contentsOf: notes.map { "- \($0)" })
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private func result(of row: Measurement) -> String {
+        guard !row.requirements.isEmpty else { return "—" }
+        let outcomes = row.requirements.map { $0.evaluate(row, in: rows) }
+        let verdict = outcomes.allSatisfy(\.met) ? "**met**" : "**missed**"
+        return verdict + " (" + outcomes.map(\.detail).joined(separator: "; ") + ")"
+    }
+}
+
+/// Number formats for the table: thousands separated by commas, whatever the locale.
+enum Format {
+    static func integer(_ value: Double) -> String {
+        guard value.isFinite else { return "—" }
+        let digits = String(Int64(value.rounded()))
+        var out = ""
+        for (index, character) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0, character != "-" { out.append(",") }
+            out.append(character)
+        }
+        return out
+    }
+
+    static func seconds(_ value: Double) -> String {
+        String(format: "%.3f", value)
+    }
+
+    static func megabytes(_ value: Double) -> String {
+        String(format: "%.1f", value)
+    }
+
+    /// `20`, `0.5`, `2000000`: a target factor or rate as written.
+    static func plain(_ value: Double) -> String {
+        value == value.rounded() ? String(Int64(value)) : String(value)
+    }
+
+    /// `20×`, `0.5×`, `31.4×`: as few decimals as the value needs.
+    static func factor(_ value: Double) -> String {
+        if value >= 10 { return String(format: "%.1f×", value) }
+        if value >= 1 { return String(format: "%.2f×", value) }
+        return String(format: "%.3f×", value)
+    }
+}
