@@ -42,6 +42,28 @@ public struct RecordedEvent: Sendable, Hashable {
         self.previousHash = previousHash
     }
 
+    /// Every field given directly, as the record decoder does (no intermediate `ProposedEvent`).
+    public init(
+        position: UInt64, stream: String, streamVersion: UInt64, id: UUID, type: String, schemaVersion: UInt16,
+        occurredAt: Timestamp, recordedAt: Timestamp, actor: Actor, source: String, correlationID: String?,
+        causationID: String?, payload: Payload, previousHash: Hash256
+    ) {
+        self.position = position
+        self.stream = stream
+        self.streamVersion = streamVersion
+        self.id = id
+        self.type = type
+        self.schemaVersion = schemaVersion
+        self.occurredAt = occurredAt
+        self.recordedAt = recordedAt
+        self.actor = actor
+        self.source = source
+        self.correlationID = correlationID
+        self.causationID = causationID
+        self.payload = payload
+        self.previousHash = previousHash
+    }
+
     /// The event as it was proposed, without what the ledger assigned.
     public var proposed: ProposedEvent {
         ProposedEvent(

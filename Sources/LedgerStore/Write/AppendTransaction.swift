@@ -36,6 +36,18 @@ public struct LedgerHead: Sendable, Hashable {
     }
 }
 
+/// One `StreamAppend` with its records already encoded on the caller's task (see
+/// `RecordCodec.template`); the writer only fills in the fields it assigns.
+struct PreparedAppend: Sendable {
+    var request: StreamAppend
+    var records: [[UInt8]]
+
+    init(_ request: StreamAppend) {
+        self.request = request
+        records = request.events.map { RecordCodec.template($0, stream: request.stream) }
+    }
+}
+
 /// The work of one group-commit transaction: every submission that arrived together, each applied
 /// in a nested transaction so that one refused submission leaves the others intact.
 struct AppendTransaction {
@@ -46,20 +58,24 @@ struct AppendTransaction {
 
     /// Applies `submissions` in order inside `txn`. A refused submission gives a failure and writes
     /// nothing; a storage failure is thrown and fails the whole transaction.
-    func apply(_ submissions: [[StreamAppend]], in txn: borrowing Transaction) throws -> [Outcome] {
+    func apply(_ submissions: [[PreparedAppend]], in txn: borrowing Transaction) throws -> [Outcome] {
         let databases = environment.databases
         var head = try Self.head(in: txn, databases)
         let startHead = head
         let recordedAt = max(recordedAt, head.recordedAt)
+        // Stream versions seen in this transaction, so a stream appended to many times is looked up once.
+        var versions = [String: UInt64]()
         var outcomes = [Outcome]()
         outcomes.reserveCapacity(submissions.count)
         for submission in submissions {
             do {
                 var localHead = head
+                var localVersions = versions
                 let results = try environment.nested(in: txn) { child in
-                    try submission.map { try append($0, in: child, head: &localHead, recordedAt: recordedAt) }
+                    try submission.map { try append($0, in: child, head: &localHead, versions: &localVersions, recordedAt: recordedAt) }
                 }
                 head = localHead
+                versions = localVersions
                 outcomes.append(.success(results))
             } catch let refusal as LedgerError {
                 outcomes.append(.failure(refusal))
@@ -93,46 +109,53 @@ struct AppendTransaction {
     }
 
     private func append(
-        _ request: StreamAppend, in txn: borrowing Transaction, head: inout LedgerHead, recordedAt: Timestamp
+        _ prepared: PreparedAppend, in txn: borrowing Transaction, head: inout LedgerHead, versions: inout [String: UInt64],
+        recordedAt: Timestamp
     ) throws -> AppendResult {
         let databases = environment.databases
+        let request = prepared.request
         guard let first = request.events.first else {
             throw LedgerError(.invalidInput, "nothing to append to \(request.stream): the batch has no events")
         }
-        if let existing = try Self.position(ofEvent: first.id, in: txn, databases) {
-            return try retry(request, firstPosition: existing, in: txn)
-        }
-        let current = try Self.currentVersion(of: request.stream, in: txn, databases)
+        let current = try versions[request.stream] ?? Self.currentVersion(of: request.stream, in: txn, databases)
         guard request.expectedVersion.admits(currentVersion: current) else {
+            // A retry of an append that already landed finds its stream moved on: recognise it.
+            if let existing = try Self.position(ofEvent: first.id, in: txn, databases) {
+                return try retry(request, firstPosition: existing, in: txn)
+            }
             throw LedgerError.wrongExpectedVersion(stream: request.stream, current: current, expected: request.expectedVersion)
         }
         let firstPosition = head.position + 1
         var version = current
-        try txn.withCursor(databases.log) { cursor in
-            for event in request.events {
-                let position = head.position + 1
-                version += 1
-                let record = RecordCodec.encode(
-                    RecordedEvent(
-                        position: position, stream: request.stream, streamVersion: version, recordedAt: recordedAt,
-                        previousHash: head.hash, event: event))
-                let isNew = try withUnsafeBytes(of: event.id.uuid) { idKey in
-                    try Keys.withPosition(position) { try txn.insert(databases.ids, idKey, $0) }
-                }
-                guard isNew else {
-                    throw LedgerError(
-                        .duplicateEventID,
-                        "event id \(event.id.lowercasedString) is already recorded (or appears twice in this batch); nothing was written — give each event its own id")
-                }
-                try Keys.withPosition(position) { positionBytes in
-                    try record.withUnsafeBytes { try cursor.put(positionBytes, $0, flags: MDB_APPEND) }
-                    try Keys.stream(request.stream, version: version).withUnsafeBytes { streamKey in
-                        try txn.put(databases.streams, streamKey, positionBytes)
-                    }
-                }
-                head = LedgerHead(position: position, hash: Hash256.sha256(record), recordedAt: recordedAt)
+        var records = prepared.records
+        for index in records.indices {
+            let event = request.events[index]
+            let position = head.position + 1
+            // The id goes in first: a reused id is found before anything else of the event is written.
+            let isNew = try withUnsafeBytes(of: event.id.uuid) { idKey in
+                try Keys.withPosition(position) { try txn.insert(databases.ids, idKey, $0) }
             }
+            guard isNew else {
+                if index == 0, let existing = try Self.position(ofEvent: event.id, in: txn, databases) {
+                    return try retry(request, firstPosition: existing, in: txn)
+                }
+                throw LedgerError(
+                    .duplicateEventID,
+                    "event id \(event.id.lowercasedString) is already recorded (or appears twice in this batch); nothing was written — give each event its own id")
+            }
+            version += 1
+            RecordCodec.assign(&records[index], position: position, streamVersion: version, previousHash: head.hash, recordedAt: recordedAt)
+            try Keys.withPosition(position) { positionBytes in
+                try txn.withCursor(databases.log) { cursor in
+                    try records[index].withUnsafeBytes { try cursor.put(positionBytes, $0, flags: MDB_APPEND) }
+                }
+                try Keys.stream(request.stream, version: version).withUnsafeBytes { streamKey in
+                    try txn.put(databases.streams, streamKey, positionBytes)
+                }
+            }
+            head = LedgerHead(position: position, hash: Hash256.sha256(records[index]), recordedAt: recordedAt)
         }
+        versions[request.stream] = version
         return AppendResult(stream: request.stream, positions: firstPosition...head.position, streamVersion: version, alreadyRecorded: false)
     }
 

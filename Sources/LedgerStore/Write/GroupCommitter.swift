@@ -3,6 +3,10 @@ import LedgerModel
 import Logging
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The ledger's single writer. Appends that arrive while a commit is in flight wait together and
 /// are then committed in one LMDB write transaction — one fsync for all of them (group commit).
 ///
@@ -10,10 +14,13 @@ import Synchronization
 /// spans an `await` and never changes threads, as LMDB requires.
 final class GroupCommitter: Sendable {
     /// A transaction takes waiting submissions until it holds about this many bytes of events.
-    static let transactionBudgetBytes = 32 << 20
+    static let transactionBudgetBytes = 64 << 20
+    /// After a commit that served several submissions, the writer waits up to this long for the
+    /// acknowledged writers to come back, so the next group is full rather than split in two.
+    static let regroupWaitMicroseconds = 300
 
     private struct Submission: Sendable {
-        var appends: [StreamAppend]
+        var appends: [PreparedAppend]
         var bytes: Int
         var continuation: CheckedContinuation<Result<[AppendResult], LedgerError>, Never>
     }
@@ -40,9 +47,11 @@ final class GroupCommitter: Sendable {
         let bytes = appends.reduce(0) { total, append in
             append.events.reduce(total) { $0 + 200 + $1.payload.canonicalBytes.count }
         }
+        // Encoding happens here, on the caller's task, in parallel with other callers.
+        let prepared = appends.map(PreparedAppend.init)
         let result = await withCheckedContinuation { continuation in
             let startDrain = state.withLock { state in
-                state.waiting.append(Submission(appends: appends, bytes: bytes, continuation: continuation))
+                state.waiting.append(Submission(appends: prepared, bytes: bytes, continuation: continuation))
                 if state.draining { return false }
                 state.draining = true
                 return true
@@ -56,7 +65,9 @@ final class GroupCommitter: Sendable {
 
     /// Commits waiting submissions until none are left.
     private func drain() {
+        var lastGroupSize = 0
         while true {
+            if lastGroupSize > 1 { awaitRegroup(expecting: lastGroupSize) }
             let group: [Submission] = state.withLock { state in
                 var taken = 0
                 var bytes = 0
@@ -73,7 +84,18 @@ final class GroupCommitter: Sendable {
                 return group
             }
             if group.isEmpty { return }
+            lastGroupSize = group.count
             commit(group)
+        }
+    }
+
+    /// Gives the writers just served a moment to submit again, until as many are waiting as were
+    /// served or the wait runs out. A lone writer never waits: this runs only after a shared commit.
+    private func awaitRegroup(expecting count: Int) {
+        var waited = 0
+        while waited < Self.regroupWaitMicroseconds, state.withLock({ $0.waiting.count }) < count {
+            usleep(50)
+            waited += 50
         }
     }
 
