@@ -41,20 +41,14 @@ struct AppendCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        var expected = ExpectedVersion.any
-        if let expectedVersion {
-            guard let parsed = ExpectedVersion(expectedVersion) else {
-                throw ValidationError("--expected-version must be any, no-stream, stream-exists or a whole number, not '\(expectedVersion)'")
-            }
-            expected = parsed
-        }
+        let expected = try ExpectedVersionOption.parse(expectedVersion)
         let events = try EventInput.read(file: file)
         let streams = Set(events.map(\.stream))
-        if expectedVersion != nil, streams.count > 1 {
+        if expected != nil, streams.count > 1 {
             throw ValidationError("--expected-version applies to input about one incident; this input names \(streams.count) incidents")
         }
         let recorder = try options.recorder()
-        let results = try await recorder.record(events, expectedVersion: expectedVersion == nil ? nil : expected)
+        let results = try await recorder.record(events, expectedVersion: expected)
         RecordOutput.print(results, json: json)
     }
 }

@@ -73,13 +73,7 @@ struct RecordCommand<Verb: RecordingVerb>: AsyncParsableCommand {
             guard let parsed = UUID(uuidString: id) else { throw ValidationError("--id must be a UUID, not '\(id)'") }
             eventID = parsed
         }
-        var expected: ExpectedVersion?
-        if let expectedVersion {
-            guard let parsed = ExpectedVersion(expectedVersion) else {
-                throw ValidationError("--expected-version must be any, no-stream, stream-exists or a whole number, not '\(expectedVersion)'")
-            }
-            expected = parsed
-        }
+        let expected = try ExpectedVersionOption.parse(expectedVersion)
         let event = StreamEvent(
             stream: incident,
             event: ProposedEvent(

@@ -50,3 +50,15 @@ struct TimestampArgument: ExpressibleByArgument {
         self.value = value
     }
 }
+
+/// The `--expected-version` value that `append` and the recording commands take.
+enum ExpectedVersionOption {
+    /// nil when the option was not given.
+    static func parse(_ text: String?) throws -> ExpectedVersion? {
+        guard let text else { return nil }
+        guard let parsed = ExpectedVersion(text) else {
+            throw ValidationError("--expected-version must be any, no-stream, stream-exists or a whole number, not '\(text)'")
+        }
+        return parsed
+    }
+}
