@@ -8,6 +8,9 @@ let package = Package(
         .executable(name: "incidents", targets: ["IncidentsCLI"]),
         .library(name: "LedgerStore", targets: ["LedgerStore"]),
         .library(name: "LedgerModel", targets: ["LedgerModel"]),
+        .library(name: "IncidentEvents", targets: ["IncidentEvents"]),
+        .library(name: "Projections", targets: ["Projections"]),
+        .library(name: "IncidentGenerator", targets: ["IncidentGenerator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -40,6 +43,11 @@ let package = Package(
             name: "IncidentEvents",
             dependencies: ["LedgerModel", "LedgerStore"]
         ),
+        // Realistic synthetic incident histories, for tests, benchmarks and demonstrations.
+        .target(
+            name: "IncidentGenerator",
+            dependencies: ["IncidentEvents", "LedgerModel"]
+        ),
         // Read models rebuilt from the log: incident state, timelines, replay, postmortem reports.
         .target(
             name: "Projections",
@@ -50,6 +58,7 @@ let package = Package(
             name: "IncidentsCLI",
             dependencies: [
                 "IncidentEvents",
+                "IncidentGenerator",
                 "Projections",
                 "LedgerModel",
                 "LedgerStore",
@@ -80,6 +89,10 @@ let package = Package(
         .testTarget(
             name: "IncidentEventsTests",
             dependencies: ["IncidentEvents", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
+        ),
+        .testTarget(
+            name: "IncidentGeneratorTests",
+            dependencies: ["IncidentGenerator", "IncidentEvents", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
         ),
         .testTarget(
             name: "ProjectionsTests",

@@ -28,7 +28,7 @@ struct Incidents: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [InitCommand.self, AppendCommand.self] + recordingCommands + [
-            ListCommand.self, ShowCommand.self, TimelineCommand.self, ReplayCommand.self, LogCommand.self, VerifyCommand.self,
+            GenerateCommand.self, ListCommand.self, ShowCommand.self, TimelineCommand.self, ReplayCommand.self, LogCommand.self, VerifyCommand.self,
             InfoCommand.self, ProjectionsCommand.self, SchemaCommand.self,
         ]
     )

@@ -25,7 +25,8 @@ import Testing
 
         let shown = try cli.run("show", "INC-1")
         #expect(shown.status == 0)
-        #expect(shown.stdout.hasPrefix("INC-1: 2 events"))
+        #expect(shown.stdout.hasPrefix("incident              INC-1\ntitle                 Checkout errors"))
+        #expect(shown.stdout.contains("acknowledged          2026-03-14T09:30:00Z"))
         #expect(shown.stdout.contains("#1  2026-03-14T09:26:53Z  INC-1 v1  incident.declared  by person:jane@example.com via cli"))
         #expect(shown.stdout.contains(#"{"kind":"unplanned","severity":"sev1","title":"Checkout errors"}"#))
 

@@ -136,3 +136,23 @@ extension RecordedEvent {
         return out
     }
 }
+
+extension StreamEvent {
+    /// The event in the JSON form `incidents append` reads: one line of canonical JSON.
+    public var jsonLine: String {
+        var object: [String: JSONValue] = [
+            "stream": .string(stream), "id": .string(event.id.lowercasedString), "type": .string(event.type),
+            "schemaVersion": .integer(Int64(event.schemaVersion)), "occurredAt": .string(event.occurredAt.rfc3339),
+            "actor": ["kind": .string(event.actor.kind.name), "id": .string(event.actor.id)], "source": .string(event.source),
+        ]
+        if let correlationID = event.correlationID { object["correlationId"] = .string(correlationID) }
+        if let causationID = event.causationID { object["causationId"] = .string(causationID) }
+        var out = JSONValue.object(object).canonicalBytes
+        // The payload is already canonical: splice it in rather than parse it again.
+        out.removeLast()
+        out.append(contentsOf: #","payload":"#.utf8)
+        out.append(contentsOf: event.payload.canonicalBytes)
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,251 @@
+import Foundation
+import IncidentEvents
+public import LedgerModel
+
+/// Writes a realistic synthetic incident history: incidents of every kind and severity with
+/// heavy-tailed durations, customers writing in on several channels in bursts, replies, public
+/// updates at a cadence that is sometimes missed, escalations up to executives, surveys with a
+/// realistic score distribution, postmortems with action items, corrections and late entries.
+///
+/// Deterministic: the same seed and options give the same events, ids included.
+public struct HistoryGenerator {
+    public struct Options: Sendable {
+        public var incidents: Int
+        public var seed: UInt64
+        /// When the first incident may start.
+        public var start: Timestamp
+        /// Over how many days incidents are spread.
+        public var days: Int
+        /// Scales the number of customer messages (1 gives about 100 events an incident on average).
+        public var messageScale: Double
+
+        public init(incidents: Int, seed: UInt64, start: Timestamp = try! Timestamp(rfc3339: "2024-07-01T00:00:00Z"), days: Int = 700, messageScale: Double = 1) {
+            self.incidents = incidents
+            self.seed = seed
+            self.start = start
+            self.days = days
+            self.messageScale = messageScale
+        }
+    }
+
+    public let options: Options
+    private var random: SeededRandom
+
+    public init(_ options: Options) {
+        self.options = options
+        random = SeededRandom(seed: options.seed)
+    }
+
+    static let services = ["checkout-api", "payments", "search", "login", "mobile-app", "notifications", "reporting", "webhooks", "storage", "dashboard"]
+    static let regions = ["eu-west-1", "eu-central-1", "us-east-1", "us-west-2", "ap-southeast-1"]
+    static let symptoms = ["returning errors", "slow to respond", "unavailable", "timing out", "returning stale data", "failing for some users"]
+    static let tiers = [("enterprise", 0.15), ("business", 0.35), ("starter", 0.5)]
+    static let channels: [(MessageChannel, Double)] = [(.email, 0.45), (.chat, 0.25), (.phone, 0.08), (.socialMedia, 0.12), (.ticket, 0.10)]
+
+    /// Every event, in the order a ledger would have recorded them.
+    public mutating func events() -> [StreamEvent] {
+        var all = [(emitAt: Int64, sequence: Int, event: StreamEvent)]()
+        let span = Double(options.days) * 86_400
+        var starts = (0..<options.incidents).map { _ in Int64(random.unit() * span) }
+        starts.sort()
+        for (number, offset) in starts.enumerated() {
+            let begin = options.start.adding(seconds: offset)
+            for (emitAt, event) in incident(number: number, begin: begin) {
+                all.append((emitAt, all.count, event))
+            }
+        }
+        all.sort { ($0.emitAt, $0.sequence) < ($1.emitAt, $1.sequence) }
+        return all.map(\.event)
+    }
+
+    /// One incident's events, each with the time it is recorded (µs since the epoch).
+    private mutating func incident(number: Int, begin: Timestamp) -> [(Int64, StreamEvent)] {
+        let stream = String(format: "INC-%06d", number + 1)
+        var out = [(Int64, StreamEvent)]()
+        func add(_ event: IncidentEvent, at time: Timestamp, actor: Actor, source: String, recordedLateBy: Int64 = 0, id: UUID? = nil) {
+            let proposed = Catalog.proposed(event, id: id ?? random.uuid(), occurredAt: time, actor: actor, source: source)
+            out.append((time.microsecondsSinceEpoch + recordedLateBy * 1_000_000, StreamEvent(stream: stream, event: proposed)))
+        }
+        func minutes(_ value: Double) -> Int64 { Int64(value * 60) }
+        let oncall = Actor(kind: .person, id: "oncall-\(Int(random.unit() * 12))@example.com")
+        let comms = Actor(kind: .person, id: "comms-\(Int(random.unit() * 4))@example.com")
+        let support = Actor(kind: .person, id: "support-\(Int(random.unit() * 20))@example.com")
+        let helpdesk = Actor(kind: .tool, id: "helpdesk")
+        let service = Self.services[Int(random.unit() * Double(Self.services.count))]
+        let region = Self.regions[Int(random.unit() * Double(Self.regions.count))]
+
+        // Kind, window and severity.
+        let scheduled = random.chance(0.12)
+        var severity: Severity = random.weighted([(.sev1, 0.08), (.sev2, 0.22), (.sev3, 0.40), (.sev4, 0.30)])
+        var impact = begin
+        var plannedStart: Timestamp?
+        var plannedEnd: Timestamp?
+        if scheduled {
+            severity = random.chance(0.8) ? .sev4 : .sev3
+            // Saturday night, 23:00 UTC, after the announcement.
+            let day = (begin.microsecondsSinceEpoch / 86_400_000_000 + 4) % 7  // 0 = Monday
+            let daysToSaturday = (5 - day + 7) % 7 + 7
+            let saturday = (begin.microsecondsSinceEpoch / 86_400_000_000 + daysToSaturday) * 86_400 + 23 * 3600
+            plannedStart = Timestamp(microsecondsSinceEpoch: saturday * 1_000_000)
+            plannedEnd = plannedStart!.adding(seconds: minutes(random.weighted([(20, 0.6), (30, 0.25), (60, 0.15)])))
+            impact = plannedStart!.adding(seconds: random.chance(0.1) ? minutes(random.logNormal(median: 8, sigma: 0.6)) : 0)
+        }
+        let detected = scheduled ? impact : impact.adding(seconds: minutes(random.logNormal(median: 4, sigma: 0.9)))
+        let declared = scheduled ? begin : detected.adding(seconds: minutes(random.logNormal(median: 3, sigma: 0.8)))
+        let scale: Double = [.sev1: 1.6, .sev2: 1.2, .sev3: 1.0, .sev4: 0.7][severity]!
+        let duration: Int64
+        if scheduled {
+            let window = plannedEnd!.microsecondsSinceEpoch / 1_000_000 - plannedStart!.microsecondsSinceEpoch / 1_000_000
+            duration = random.chance(0.8) ? Int64(Double(window) * (0.5 + 0.45 * random.unit())) : window + minutes(random.logNormal(median: 12, sigma: 0.8))
+        } else {
+            duration = max(minutes(6), minutes(random.logNormal(median: 40 * scale, sigma: 1.0)))
+        }
+        // An incident is resolved after it was declared, however quickly the impact ended.
+        let resolved = Swift.max(impact.adding(seconds: duration), declared.adding(seconds: minutes(5)))
+        let title = scheduled ? "Scheduled maintenance: \(service) upgrade" : "\(service) \(Self.symptoms[Int(random.unit() * Double(Self.symptoms.count))]) in \(region)"
+        add(.declared(IncidentDeclared(
+            title: title, kind: scheduled ? .scheduledMaintenance : .unplanned, severity: severity, services: [service],
+            regions: [region], customerSegments: severity <= .sev2 ? ["enterprise", "business"] : [],
+            plannedStart: plannedStart, plannedEnd: plannedEnd, impactStartedAt: scheduled ? nil : impact,
+            detectedAt: scheduled ? nil : detected,
+            detectedBy: scheduled ? nil : random.weighted([(.monitoring, 0.7), (.customerReport, 0.2), (.internalReport, 0.1)]))),
+            at: declared, actor: oncall, source: scheduled ? "change-calendar" : "pager")
+        let declarationID = out[0].1.event.id
+        let acknowledged = declared.adding(seconds: minutes(random.logNormal(median: severity <= .sev2 ? 2 : 6, sigma: 0.8)))
+        if !scheduled { add(.acknowledged(IncidentAcknowledged(by: oncall.id)), at: acknowledged, actor: oncall, source: "pager") }
+        add(.responderAssigned(ResponderAssigned(person: oncall.id, role: .incidentCommander)), at: acknowledged, actor: oncall, source: "cli",
+            recordedLateBy: random.chance(0.05) ? minutes(random.logNormal(median: 90, sigma: 1)) : 0)
+
+        // Working status.
+        let identified = declared.adding(seconds: Int64(Double(resolved.microsecondsSinceEpoch - declared.microsecondsSinceEpoch) / 1e6 * 0.35))
+        let mitigated = declared.adding(seconds: Int64(Double(resolved.microsecondsSinceEpoch - declared.microsecondsSinceEpoch) / 1e6 * 0.75))
+        if !scheduled {
+            add(.statusChanged(IncidentStatusChanged(status: .identified, note: "Cause found in \(service)")), at: max(identified, acknowledged), actor: oncall, source: "cli")
+            add(.statusChanged(IncidentStatusChanged(status: .mitigated)), at: max(mitigated, acknowledged), actor: oncall, source: "cli")
+            if random.chance(0.15) {
+                add(.severityChanged(IncidentSeverityChanged(severity: severity == .sev1 ? .sev2 : .sev1, reason: "Impact reassessed")),
+                    at: max(identified, acknowledged), actor: oncall, source: "cli")
+            }
+        }
+
+        // Public updates at a cadence, sometimes late.
+        let publishes = scheduled || severity <= .sev2 || random.chance(severity == .sev3 ? 0.5 : 0.2)
+        if publishes {
+            let cadence = minutes(severity == .sev1 ? 30 : 60)
+            var at = scheduled ? begin : declared.adding(seconds: minutes(random.logNormal(median: severity == .sev1 ? 8 : 15, sigma: 0.6)))
+            var status: PublicStatus = scheduled ? .scheduled : .investigating
+            while at < resolved {
+                let promise = at.adding(seconds: cadence)
+                add(.statusUpdatePublished(StatusUpdatePublished(
+                    status: status, channels: random.chance(0.4) ? [.statusPage, .email, .socialMedia] : [.statusPage],
+                    text: "\(title): \(status.rawValue). Next update by \(promise.rfc3339).", nextUpdateBy: promise,
+                    etaAt: random.chance(0.2) ? resolved.adding(seconds: minutes(random.logNormal(median: 20, sigma: 1)) * (random.chance(0.5) ? 1 : -1)).maxed(at) : nil)),
+                    at: at, actor: comms, source: "statuspage")
+                status = scheduled ? .inProgress : (at > identified ? .identified : .investigating)
+                at = random.chance(0.15) ? promise.adding(seconds: minutes(random.logNormal(median: 12, sigma: 0.7))) : promise.adding(seconds: -minutes(random.unit() * 5))
+                if scheduled, status == .inProgress, at < plannedStart! { at = plannedStart! }
+            }
+            add(.statusUpdatePublished(StatusUpdatePublished(status: scheduled ? .completed : .resolved, channels: [.statusPage, .email], text: "\(title): resolved.")),
+                at: resolved, actor: comms, source: "statuspage")
+        }
+
+        // Customers write in, in bursts; night outages bring more e-mail.
+        let base: Double = [.sev1: 140, .sev2: 55, .sev3: 18, .sev4: 4][severity]! * options.messageScale
+        let hour = Int((impact.microsecondsSinceEpoch / 3_600_000_000) % 24)
+        let messages = random.poisson(scheduled ? base * 0.1 : base * (hour < 6 ? 1.3 : 1))
+        var customers = [String]()
+        var escalationNumber = 0
+        for index in 0..<messages {
+            let at = impact.adding(seconds: Int64(random.logNormal(median: Double(duration) * 0.3, sigma: 0.7)).clamped(0, duration * 2))
+            let customer = "acct-\(Int(random.unit() * random.unit() * 3000))"
+            let tier = random.weighted(Self.tiers)
+            let channel = random.weighted(Self.channels)
+            let threatens = tier == "enterprise" && random.chance(0.04)
+            let messageId = "m-\(index + 1)"
+            add(.messageReceived(CustomerMessageReceived(messageId: messageId, channel: channel, customer: customer, tier: tier, subject: "\(service) problem", threatensToLeave: threatens ? true : nil)),
+                at: max(at, declared), actor: helpdesk, source: channel.rawValue)
+            if !customers.contains(customer) { customers.append(customer) }
+            if random.chance(0.95) {
+                add(.replySent(CustomerReplySent(inReplyTo: messageId, channel: channel, customer: customer)),
+                    at: max(at, declared).adding(seconds: minutes(random.logNormal(median: tier == "enterprise" ? 6 : 14, sigma: 0.9))), actor: support, source: channel.rawValue)
+            }
+            if threatens {
+                escalationNumber += 1
+                let escalated = max(at, declared).adding(seconds: minutes(random.logNormal(median: 10, sigma: 0.6)))
+                let id = "esc-\(escalationNumber)"
+                add(.escalationRaised(EscalationRaised(escalationId: id, fromLevel: .support, toLevel: .executive, reason: .threatToCancel, customer: customer)),
+                    at: escalated, actor: support, source: "cli")
+                let taken = escalated.adding(seconds: minutes(random.logNormal(median: 20, sigma: 0.7)))
+                add(.escalationAcknowledged(EscalationAcknowledged(escalationId: id, by: "vp-support@example.com")), at: taken, actor: support, source: "cli")
+                add(.escalationClosed(EscalationClosed(escalationId: id, resolution: "Service credit offered")), at: Swift.max(taken, resolved).adding(seconds: minutes(60)), actor: support, source: "cli")
+            }
+        }
+        if severity == .sev1 || (severity == .sev2 && random.chance(0.4)) {
+            escalationNumber += 1
+            let id = "esc-\(escalationNumber)"
+            let at = declared.adding(seconds: minutes(random.logNormal(median: 12, sigma: 0.7)))
+            add(.escalationRaised(EscalationRaised(escalationId: id, fromLevel: .support, toLevel: .escalationManager, reason: .severity)), at: at, actor: oncall, source: "cli")
+            add(.stakeholdersNotified(StakeholdersNotified(groups: severity == .sev1 ? [.accountManagers, .executives] : [.accountManagers])), at: at, actor: comms, source: "cli")
+            add(.escalationClosed(EscalationClosed(escalationId: id, resolution: "Incident resolved")), at: Swift.max(at, resolved), actor: oncall, source: "cli")
+        }
+        if random.chance(0.1) {
+            add(.noteAdded(InternalNoteAdded(text: "Timeline reconstructed from chat")), at: identified, actor: oncall, source: "cli",
+                recordedLateBy: minutes(random.logNormal(median: 240, sigma: 1)))
+        }
+        add(.resolved(IncidentResolved(summary: "\(service) recovered")), at: resolved, actor: oncall, source: "cli")
+
+        // Surveys, postmortem, corrections.
+        for (index, customer) in customers.prefix(5).enumerated() {
+            let sent = resolved.adding(seconds: minutes(random.logNormal(median: 120, sigma: 0.5)))
+            let id = "s-\(index + 1)"
+            let scale: SurveyScale = random.chance(0.8) ? .csat : .nps
+            add(.surveySent(SurveySent(surveyId: id, customer: customer, channel: .email, scale: scale)), at: sent, actor: Actor(kind: .tool, id: "surveys"), source: "email")
+            if random.chance(0.45) {
+                let unhappy: Double = (severity == .sev1 ? 0.2 : 0) + (duration > 4 * 3600 ? 0.2 : 0)
+                let csat: [(Int64, Double)] = [(5, 0.40 - unhappy), (4, 0.30), (3, 0.15), (2, 0.08 + unhappy / 2), (1, 0.07 + unhappy / 2)]
+                let nps: [(Int64, Double)] = [
+                    (10, 0.25 - unhappy / 2), (9, 0.2), (8, 0.2), (7, 0.12), (6, 0.08), (5, 0.05 + unhappy / 4), (3, 0.05 + unhappy / 4), (0, 0.05),
+                ]
+                let score = random.weighted(scale == .csat ? csat : nps)
+                add(.surveyAnswered(SurveyAnswered(surveyId: id, score: score, comment: score <= 2 ? "Too slow to fix" : nil)),
+                    at: sent.adding(seconds: minutes(random.logNormal(median: 600, sigma: 1.2))), actor: Actor(kind: .tool, id: "surveys"), source: "email")
+            } else if random.chance(0.5) {
+                add(.surveyExpired(SurveyExpired(surveyId: id)), at: sent.adding(seconds: 14 * 86_400), actor: Actor(kind: .system, id: "surveys"), source: "email")
+            }
+        }
+        var closeAt = resolved.adding(seconds: minutes(30))
+        if !scheduled, severity <= .sev2 {
+            let started = resolved.adding(seconds: 86_400)
+            add(.postmortemStarted(PostmortemStarted(owner: oncall.id, dueAt: started.adding(seconds: 7 * 86_400))), at: started, actor: oncall, source: "cli")
+            add(.rootCauseRecorded(RootCauseRecorded(summary: "A change to \(service) exhausted a connection pool", category: random.weighted([(.change, 0.35), (.configuration, 0.2), (.capacity, 0.15), (.dependency, 0.15), (.softwareDefect, 0.15)]))),
+                at: started.adding(seconds: 2 * 86_400), actor: oncall, source: "cli")
+            for item in 1...Int(1 + random.unit() * 3) {
+                let id = "ai-\(item)"
+                let opened = started.adding(seconds: 2 * 86_400)
+                let due = opened.adding(seconds: Int64(random.logNormal(median: 14, sigma: 0.5) * 86_400))
+                add(.actionItemOpened(ActionItemOpened(actionItemId: id, title: "Guard \(service) against pool exhaustion (\(item))", owner: "team-\(service)@example.com", dueAt: due)),
+                    at: opened, actor: oncall, source: "cli")
+                if random.chance(0.7) {
+                    add(.actionItemCompleted(ActionItemCompleted(actionItemId: id)), at: opened.adding(seconds: Int64(random.logNormal(median: 12, sigma: 0.7) * 86_400)), actor: oncall, source: "cli")
+                }
+            }
+            let published = started.adding(seconds: Int64(random.logNormal(median: 5, sigma: 0.5) * 86_400))
+            add(.postmortemPublished(PostmortemPublished(documentUrl: "https://wiki.example.com/pm/\(stream)")), at: published, actor: oncall, source: "cli")
+            closeAt = published.adding(seconds: 3600)
+        }
+        if !scheduled, random.chance(0.03) {
+            add(.corrected(EventCorrected(target: declarationID.uuidString, fields: ["detectedAt": .string(detected.adding(seconds: -minutes(3)).maxed(impact).rfc3339)], reason: "The first alert fired earlier than recorded")),
+                at: resolved.adding(seconds: 86_400), actor: oncall, source: "cli")
+        }
+        add(.closed(IncidentClosed()), at: closeAt, actor: oncall, source: "cli")
+        return out
+    }
+}
+
+extension Timestamp {
+    func maxed(_ other: Timestamp) -> Timestamp { Swift.max(self, other) }
+}
+
+extension Int64 {
+    func clamped(_ low: Int64, _ high: Int64) -> Int64 { Swift.min(Swift.max(self, low), high) }
+}
