@@ -52,19 +52,22 @@ public struct ProjectionRunner: Sendable {
                     last = recorded.position
                     count += 1
                     if let key = P.key(for: recorded) {
-                        var state = try states[key] ?? (reset ? nil : Self.load(P.self, key: key, reader)) ?? P.initial(key: key)
+                        if states[key] == nil {
+                            states[key] = try (reset ? nil : Self.load(P.self, key: key, reader)) ?? P.initial(key: key)
+                        }
                         let projected = ProjectedEvent.decode(recorded)
                         switch projected.event {
                         case .corrected?, .retracted?:
                             // Refold the key's history with the correction applied.
-                            state = P.initial(key: key)
+                            var state = P.initial(key: key)
                             for event in try EffectiveHistory.events(of: recorded.stream, upToVersion: recorded.streamVersion, in: reader) {
                                 P.apply(event, to: &state)
                             }
+                            states[key] = state
                         default:
-                            P.apply(projected, to: &state)
+                            // In place: copying the state out and back would copy its arrays on every event.
+                            P.apply(projected, to: &states[key]!)
                         }
-                        states[key] = state
                     }
                     return count < batchSize
                 }
