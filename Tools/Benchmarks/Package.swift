@@ -42,6 +42,8 @@ let package = Package(
                 "lmdb-raw",
                 .product(name: "LedgerStore", package: rootPackage),
                 .product(name: "LedgerModel", package: rootPackage),
+                .product(name: "Projections", package: rootPackage),
+                .product(name: "IncidentGenerator", package: rootPackage),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: [

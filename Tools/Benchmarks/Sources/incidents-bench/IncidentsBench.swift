@@ -38,6 +38,12 @@ struct IncidentsBench: AsyncParsableCommand {
     @Flag(help: "Small sizes, for a smoke run.")
     var quick = false
 
+    @Option(help: "Incidents in the generated history for the projection rows (i–l); about 100 events each.")
+    var incidents: Int?
+
+    @Option(help: "Also build a ledger of this many incidents (10 × --incidents for the 'ten times larger' check) and time timelines on it (row m). 0 skips it.")
+    var largeIncidents: Int = 0
+
     var sizes: Sizes {
         Sizes(
             events: events ?? (quick ? 20_000 : 1_000_000),
@@ -45,7 +51,9 @@ struct IncidentsBench: AsyncParsableCommand {
             writers: writers,
             batch: batch ?? (quick ? 2_000 : 20_000),
             inFlight: inFlight,
-            rounds: rounds)
+            rounds: rounds,
+            incidents: incidents ?? (quick ? 200 : 10_000),
+            largeIncidents: largeIncidents)
     }
 
     func validate() throws {

@@ -18,6 +18,10 @@ struct Sizes {
     var rounds: Int
     /// Records per transaction when `lmdb-raw` loads the same bytes.
     var rawBatch: Int = 100_000
+    /// Incidents in the catalog-valid history of the projection rows.
+    var incidents: Int = 10_000
+    /// Incidents of the larger ledger for row (m); 0 skips it.
+    var largeIncidents: Int = 0
 }
 
 /// Runs every row of the benchmark, in order, each on its own fresh ledger or file in `directory`.
@@ -29,7 +33,7 @@ struct Suite {
     /// Everything measured, in the order of the table.
     private(set) var rows: [Measurement] = []
     /// Facts about the run that belong under the table.
-    private(set) var notes: [String] = []
+    var notes: [String] = []
 
     init(sizes: Sizes, directory: String, raw: RawLMDB) {
         self.sizes = sizes
@@ -89,10 +93,11 @@ struct Suite {
                 + "(record format 1: 84-byte header, envelope strings, canonical JSON payload); MB = 10⁶ bytes. "
                 + "data.mdb: \(Format.megabytes(Double(ledgerFile) / 1e6)) MB for the ledger (log and both indexes), "
                 + "\(Format.megabytes(Double(rawFile) / 1e6)) MB for the raw copy.")
+        try await runProjectionRows()
         notes.append("Libraries: \(raw.libraryVersion()) (the ledger and `lmdb-raw` link the same one), SQLite \(SQLiteEventStore.libraryVersion).")
     }
 
-    private mutating func record(_ measurement: Measurement) {
+    mutating func record(_ measurement: Measurement) {
         rows.append(measurement)
         progress("(\(measurement.label)) \(Format.integer(measurement.eventsPerSecond)) events/s over \(Format.seconds(measurement.seconds)) s")
     }
@@ -289,7 +294,7 @@ struct Suite {
     // MARK: Helpers
 
     /// Times `body` and takes this process's CPU time and storage writes meanwhile.
-    private static func measure<Result>(_ body: () throws -> Result) rethrows -> (Result, Double, ResourceUsage) {
+    static func measure<Result>(_ body: () throws -> Result) rethrows -> (Result, Double, ResourceUsage) {
         let before = ResourceUsage.ofThisProcess()
         let (result, seconds) = try Stopwatch.time(body)
         return (result, seconds, ResourceUsage.ofThisProcess() - before)
@@ -302,7 +307,7 @@ struct Suite {
         return (result, seconds, ResourceUsage.ofThisProcess() - before)
     }
 
-    private func path(_ name: String) -> String {
+    func path(_ name: String) -> String {
         URL(fileURLWithPath: directory).appendingPathComponent(name).path
     }
 
