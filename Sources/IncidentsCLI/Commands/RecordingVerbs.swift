@@ -74,11 +74,15 @@ struct SurveyCommand: AsyncParsableCommand {
 
 struct PostmortemCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "postmortem", abstract: "Record the postmortem: start, root cause, factors, action items, publication.",
+        commandName: "postmortem",
+        abstract: "Write an incident's postmortem report, or record the postmortem: start, root cause, factors, action items, publication.",
+        discussion: "`incidents postmortem INCIDENT` writes the report (the `report` subcommand); the other subcommands record events.",
         subcommands: [
+            PostmortemReportCommand.self,
             RecordCommand<PostmortemStart>.self, RecordCommand<PostmortemRootCause>.self, RecordCommand<PostmortemFactor>.self,
             RecordCommand<PostmortemAction>.self, RecordCommand<PostmortemActionDone>.self, RecordCommand<PostmortemPublish>.self,
-        ])
+        ],
+        defaultSubcommand: PostmortemReportCommand.self)
 }
 
 /// Every recording command at the top level.

@@ -1,0 +1,414 @@
+public import IncidentEvents
+public import LedgerModel
+public import LedgerStore
+
+/// Everything the postmortem report of one incident holds, read from the ledger alone.
+///
+/// It is built from one read snapshot, so the same ledger always gives the same report: nothing in
+/// it comes from the wall clock. "Now", where a report needs one (an overdue action item, a promise
+/// still outstanding), is the ledger's last recorded time, ``Source/asOf``. The renderers
+/// (``PostmortemMarkdown``, ``PostmortemHTML``, ``PostmortemJSON``) only format it.
+public struct PostmortemReport: Sendable {
+    /// Bumped when the report's content or JSON shape changes.
+    public static let formatVersion = 1
+
+    /// Where in the ledger the report was built from.
+    public struct Source: Sendable, Hashable {
+        /// The ledger's head: its last position and chain-head hash.
+        public var headPosition: UInt64
+        public var headHash: Hash256
+        /// The head's `recordedAt`: the ledger's last recorded time, the report's "now".
+        public var asOf: Timestamp
+        /// The position of the incident's last event.
+        public var incidentLastPosition: UInt64
+        /// How many events the incident has, corrections and retractions included.
+        public var incidentEventCount: Int
+        public var correctionCount: Int
+        public var retractionCount: Int
+    }
+
+    /// One public status update (audience public or affected customers), as published.
+    public struct PublicUpdate: Sendable, Hashable {
+        /// 1, 2, 3 … in time order: "U1" in the picture.
+        public var number: Int
+        public var position: UInt64
+        public var at: Timestamp
+        public var recordedAt: Timestamp
+        public var actor: String
+        public var status: PublicStatus
+        public var audience: Audience
+        public var channels: [UpdateChannel]
+        public var text: String
+        public var nextUpdateBy: Timestamp?
+        public var etaAt: Timestamp?
+        public var correctedBy: [UInt64]
+        /// Recorded more than ``Timeline/lateEntrySeconds`` after it was published.
+        public var isLate: Bool
+        /// This update's promise of a next update, when it was not kept.
+        public var missedPromise: Timeline.MissedUpdate?
+        /// How its promise of a next update went; nil when it made none.
+        public var promise: PromiseOutcome?
+    }
+
+    /// How a promise of a next update went, as ``ResponseFigures/UpdatePromises`` counts it.
+    public enum PromiseOutcome: String, Sendable, Hashable {
+        /// The next update (or the resolution) came by the time promised.
+        case kept
+        /// It came later, or has not come although the time is past.
+        case missed
+        /// Not yet due at the ledger's last recorded time.
+        case pending
+    }
+
+    /// A customer message and the replies to it.
+    public struct CustomerMessage: Sendable, Hashable {
+        public var messageId: String
+        public var position: UInt64
+        public var at: Timestamp
+        public var customer: String
+        public var tier: String?
+        public var channel: MessageChannel
+        public var subject: String?
+        public var threatensToLeave: Bool
+        /// Every reply, in time order.
+        public var replies: [Timestamp]
+    }
+
+    public struct Escalation: Sendable, Hashable {
+        public enum StepKind: String, Sendable, Hashable {
+            case acknowledged, deescalated, closed
+        }
+
+        /// What happened to an escalation after it was raised.
+        public struct Step: Sendable, Hashable {
+            public var kind: StepKind
+            public var at: Timestamp
+            public var position: UInt64
+            /// Who took it on, why it went down, or how it ended.
+            public var text: String
+            /// The level it went down to.
+            public var level: EscalationLevel?
+        }
+
+        public var id: String
+        public var position: UInt64
+        public var raisedAt: Timestamp
+        public var fromLevel: EscalationLevel
+        public var toLevel: EscalationLevel
+        public var reason: EscalationReason
+        public var customer: String?
+        public var note: String?
+        public var steps: [Step]
+        public var closedAt: Timestamp? { steps.last { $0.kind == .closed }?.at }
+    }
+
+    public struct Survey: Sendable, Hashable {
+        public var id: String
+        public var customer: String
+        public var channel: MessageChannel
+        public var scale: SurveyScale
+        public var sentAt: Timestamp
+        public var score: Int64?
+        public var comment: String?
+        public var answeredAt: Timestamp?
+        public var expiredAt: Timestamp?
+    }
+
+    public struct ActionItem: Sendable, Hashable {
+        public enum State: String, Sendable, Hashable {
+            case open, done, overdue
+        }
+
+        public var id: String
+        public var title: String
+        public var owner: String
+        public var dueAt: Timestamp
+        public var openedAt: Timestamp
+        public var position: UInt64
+        public var completedAt: Timestamp?
+        public var completionNote: String?
+        /// Done when completed; overdue when open and due before the ledger's last recorded time; else open.
+        public var state: State
+    }
+
+    /// The incident entered `phase` at `from` (and stayed until the next phase's `from`).
+    public struct Phase: Sendable, Hashable {
+        public var phase: IncidentPhase
+        public var from: Timestamp
+        public var position: UInt64
+    }
+
+    public struct Finding: Sendable, Hashable {
+        public var at: Timestamp
+        public var position: UInt64
+        public var text: String
+        public var correctedBy: [UInt64]
+    }
+
+    public struct RootCause: Sendable, Hashable {
+        public var finding: Finding
+        public var category: RootCauseCategory
+    }
+
+    /// The postmortem as recorded: owner, root cause, contributing factors, action items, publication.
+    public struct Review: Sendable, Hashable {
+        public var owner: String?
+        public var startedAt: Timestamp?
+        public var dueAt: Timestamp?
+        /// The last root cause recorded.
+        public var rootCause: RootCause?
+        public var contributingFactors: [Finding] = []
+        public var actionItems: [ActionItem] = []
+        public var publishedAt: Timestamp?
+        public var documentUrl: String?
+        public var publishedSummary: String?
+    }
+
+    public var incident: String
+    /// The incident-state read model's summary of the incident.
+    public var summary: IncidentSummary
+    /// The severity the incident was declared with (as corrected).
+    public var declaredSeverity: Severity?
+    public var detectedBy: DetectionMethod?
+    public var resolutionSummary: String?
+    public var figures: ResponseFigures
+    /// The working status over time: declared (investigating), each status change, resolved,
+    /// reopened (investigating again), closed or merged; in time order.
+    public var phases: [Phase]
+    /// Every event, all categories, in the order they happened.
+    public var timeline: Timeline
+    /// Every public status update, in time order; updates for an internal audience are only in the timeline.
+    public var updates: [PublicUpdate]
+    /// Every customer message, in time order.
+    public var messages: [CustomerMessage]
+    public var escalations: [Escalation]
+    public var surveys: [Survey]
+    public var review: Review
+    public var source: Source
+
+    /// Builds the report of `incident`; nil when the ledger holds no such incident.
+    ///
+    /// - Parameter summary: the incident-state projection's summary, caught up. When it does not
+    ///   reach the snapshot's last event of the incident (another writer appended meanwhile), the
+    ///   summary is folded again from the snapshot so that every part of the report agrees.
+    public static func build(_ incident: String, summary: IncidentSummary? = nil, in reader: borrowing LedgerReader) throws -> PostmortemReport? {
+        var recorded = [RecordedEvent]()
+        try reader.forEachEvent(inStream: incident) { recorded.append($0); return true }
+        guard !recorded.isEmpty else { return nil }
+        return build(incident, events: recorded, summary: summary, head: try reader.head())
+    }
+
+    /// Builds the report from one incident's recorded events (in stream order) and the ledger's head.
+    public static func build(_ incident: String, events recorded: [RecordedEvent], summary stored: IncidentSummary?, head: LedgerHead) -> PostmortemReport {
+        let history = EffectiveHistory.apply(recorded)
+        var summary: IncidentSummary
+        if let stored, stored.lastPosition == recorded.last?.position {
+            summary = stored
+        } else {
+            summary = IncidentSummary(incident: incident)
+            for event in history { summary.apply(event) }
+        }
+        let asOf = head.recordedAt
+        let timeline = Timeline.build(incident, events: recorded, asOf: asOf)
+        let figures = ResponseFigures.compute(history: history, asOf: asOf)
+        let missedByPosition = Dictionary(timeline.missedUpdates.map { ($0.promisedIn, $0) }, uniquingKeysWith: { first, _ in first })
+
+        var report = PostmortemReport(
+            incident: incident, summary: summary, declaredSeverity: nil, detectedBy: nil, resolutionSummary: nil, figures: figures, phases: [],
+            timeline: timeline, updates: [], messages: [], escalations: [], surveys: [], review: Review(),
+            source: Source(
+                headPosition: head.position, headHash: head.hash, asOf: asOf, incidentLastPosition: recorded.last?.position ?? 0,
+                incidentEventCount: recorded.count, correctionCount: summary.correctionCount, retractionCount: summary.retractionCount))
+
+        let byTime = history.sorted { ($0.recorded.occurredAt, $0.recorded.position) < ($1.recorded.occurredAt, $1.recorded.position) }
+        var escalationIndex = [String: Int]()
+        var surveyIndex = [String: Int]()
+        var messageIndex = [String: Int]()
+        var itemIndex = [String: Int]()
+        for event in byTime {
+            let at = event.recorded.occurredAt
+            let position = event.recorded.position
+            let correctedBy = event.corrections.map(\.position)
+            switch event.event {
+            case .declared(let declared)?:
+                report.declaredSeverity = declared.severity
+                report.detectedBy = declared.detectedBy
+                report.phases.append(Phase(phase: .investigating, from: at, position: position))
+            case .statusChanged(let change)?:
+                report.phases.append(Phase(phase: IncidentPhase(rawValue: change.status.rawValue) ?? .investigating, from: at, position: position))
+            case .resolved(let resolved)?:
+                report.resolutionSummary = resolved.summary
+                report.phases.append(Phase(phase: .resolved, from: at, position: position))
+            case .reopened?:
+                report.resolutionSummary = nil
+                report.phases.append(Phase(phase: .investigating, from: at, position: position))
+            case .closed?, .merged?:
+                report.phases.append(Phase(phase: .closed, from: at, position: position))
+            case .statusUpdatePublished(let update)? where update.audience != .internal:
+                report.updates.append(PublicUpdate(
+                    number: report.updates.count + 1, position: position, at: at, recordedAt: event.recorded.recordedAt,
+                    actor: event.recorded.actor.description, status: update.status, audience: update.audience, channels: update.channels,
+                    text: update.text, nextUpdateBy: update.nextUpdateBy, etaAt: update.etaAt, correctedBy: correctedBy,
+                    isLate: event.recorded.recordedAt.microsecondsSinceEpoch - at.microsecondsSinceEpoch > Timeline.lateEntrySeconds * 1_000_000,
+                    missedPromise: missedByPosition[position], promise: nil))
+            case .messageReceived(let message)?:
+                messageIndex[message.messageId] = report.messages.count
+                report.messages.append(CustomerMessage(
+                    messageId: message.messageId, position: position, at: at, customer: message.customer, tier: message.tier,
+                    channel: message.channel, subject: message.subject, threatensToLeave: message.threatensToLeave == true, replies: []))
+            case .replySent(let reply)?:
+                if let index = messageIndex[reply.inReplyTo] { report.messages[index].replies.append(at) }
+            case .escalationRaised(let raised)?:
+                escalationIndex[raised.escalationId] = report.escalations.count
+                report.escalations.append(Escalation(
+                    id: raised.escalationId, position: position, raisedAt: at, fromLevel: raised.fromLevel, toLevel: raised.toLevel,
+                    reason: raised.reason, customer: raised.customer, note: raised.note, steps: []))
+            case .escalationAcknowledged(let ack)?:
+                if let index = escalationIndex[ack.escalationId] {
+                    report.escalations[index].steps.append(Escalation.Step(kind: .acknowledged, at: at, position: position, text: ack.by, level: nil))
+                }
+            case .escalationDeescalated(let down)?:
+                if let index = escalationIndex[down.escalationId] {
+                    report.escalations[index].steps.append(Escalation.Step(kind: .deescalated, at: at, position: position, text: down.reason, level: down.toLevel))
+                }
+            case .escalationClosed(let closed)?:
+                if let index = escalationIndex[closed.escalationId] {
+                    report.escalations[index].steps.append(Escalation.Step(kind: .closed, at: at, position: position, text: closed.resolution, level: nil))
+                }
+            case .surveySent(let sent)?:
+                surveyIndex[sent.surveyId] = report.surveys.count
+                report.surveys.append(Survey(id: sent.surveyId, customer: sent.customer, channel: sent.channel, scale: sent.scale, sentAt: at))
+            case .surveyAnswered(let answer)?:
+                if let index = surveyIndex[answer.surveyId] {
+                    report.surveys[index].score = answer.score
+                    report.surveys[index].comment = answer.comment
+                    report.surveys[index].answeredAt = at
+                }
+            case .surveyExpired(let expired)?:
+                if let index = surveyIndex[expired.surveyId] { report.surveys[index].expiredAt = at }
+            case .postmortemStarted(let started)?:
+                if report.review.startedAt == nil { report.review.startedAt = at }
+                report.review.owner = started.owner
+                report.review.dueAt = started.dueAt
+            case .rootCauseRecorded(let cause)?:
+                report.review.rootCause = RootCause(finding: Finding(at: at, position: position, text: cause.summary, correctedBy: correctedBy), category: cause.category)
+            case .contributingFactorRecorded(let factor)?:
+                report.review.contributingFactors.append(Finding(at: at, position: position, text: factor.summary, correctedBy: correctedBy))
+            case .actionItemOpened(let item)?:
+                itemIndex[item.actionItemId] = report.review.actionItems.count
+                report.review.actionItems.append(ActionItem(
+                    id: item.actionItemId, title: item.title, owner: item.owner, dueAt: item.dueAt, openedAt: at, position: position,
+                    completedAt: nil, completionNote: nil, state: item.dueAt < asOf ? .overdue : .open))
+            case .actionItemCompleted(let done)?:
+                if let index = itemIndex[done.actionItemId] {
+                    report.review.actionItems[index].completedAt = at
+                    report.review.actionItems[index].completionNote = done.note
+                    report.review.actionItems[index].state = .done
+                }
+            case .postmortemPublished(let published)?:
+                report.review.publishedAt = at
+                report.review.documentUrl = published.documentUrl
+                report.review.publishedSummary = published.summary
+            default:
+                break
+            }
+        }
+        // Only the last update of all (internal ones too) can hold a promise not yet due.
+        let lastUpdatePosition = byTime.last { if case .statusUpdatePublished? = $0.event { true } else { false } }?.recorded.position
+        for index in report.updates.indices where report.updates[index].nextUpdateBy != nil {
+            if report.updates[index].missedPromise != nil {
+                report.updates[index].promise = .missed
+            } else if report.updates[index].position == lastUpdatePosition, figures.updatePromises.pending > 0 {
+                report.updates[index].promise = .pending
+            } else {
+                report.updates[index].promise = .kept
+            }
+        }
+        return report
+    }
+}
+
+extension PostmortemReport {
+    /// Where the incident stands: its last phase in the order things happened. (The incident-state
+    /// summary folds in recorded order, so a status change recorded late, after the resolution,
+    /// would move its phase back; this one does not.)
+    public var phase: IncidentPhase { phases.last?.phase ?? summary.phase }
+
+    /// Whether the incident is still open (not resolved, closed or merged).
+    public var isOpen: Bool { phase != .resolved && phase != .closed }
+
+    /// One response figure with its name, in the order every renderer lists them.
+    public struct FigureRow: Sendable {
+        /// The key in the JSON form.
+        public var key: String
+        public var label: String
+        /// What starts and stops the clock, in words, for the cells of a figure that is not recorded.
+        public var startsAt: String
+        public var stopsAt: String
+        public var figure: ResponseFigures.Figure
+    }
+
+    /// The incident-level figures, in report order.
+    public var figureRows: [FigureRow] {
+        [
+            FigureRow(key: "timeToDetect", label: "Time to detect", startsAt: "impact start", stopsAt: "detection", figure: figures.timeToDetect),
+            FigureRow(
+                key: "timeToAcknowledge", label: "Time to acknowledge", startsAt: "detection, else declaration", stopsAt: "first acknowledgement",
+                figure: figures.timeToAcknowledge),
+            FigureRow(
+                key: "timeToFirstPublicUpdateFromImpact", label: "Time to first public update, from impact start", startsAt: "impact start",
+                stopsAt: "first public update", figure: figures.timeToFirstPublicUpdateFromImpact),
+            FigureRow(
+                key: "timeToFirstPublicUpdateFromDeclaration", label: "Time to first public update, from declaration", startsAt: "declaration",
+                stopsAt: "first public update", figure: figures.timeToFirstPublicUpdateFromDeclaration),
+            FigureRow(key: "timeToEscalate", label: "Time to escalate", startsAt: "declaration", stopsAt: "first escalation", figure: figures.timeToEscalate),
+            FigureRow(
+                key: "timeToMitigateFromImpact", label: "Time to mitigate, from impact start", startsAt: "impact start",
+                stopsAt: "mitigation, else resolution", figure: figures.timeToMitigateFromImpact),
+            FigureRow(
+                key: "timeToMitigateFromDeclaration", label: "Time to mitigate, from declaration", startsAt: "declaration",
+                stopsAt: "mitigation, else resolution", figure: figures.timeToMitigateFromDeclaration),
+            FigureRow(
+                key: "timeToResolveFromImpact", label: "Time to resolve, from impact start", startsAt: "impact start", stopsAt: "resolution",
+                figure: figures.timeToResolveFromImpact),
+            FigureRow(
+                key: "timeToResolveFromDeclaration", label: "Time to resolve, from declaration", startsAt: "declaration", stopsAt: "resolution",
+                figure: figures.timeToResolveFromDeclaration),
+        ]
+    }
+
+    /// Distinct customers who wrote in, sorted.
+    public var customersWhoWroteIn: [String] { Array(Set(messages.map(\.customer))).sorted() }
+
+    /// The answered scores of each scale used, with their count and mean (in tenths) or NPS.
+    public struct SurveyScore: Sendable, Hashable {
+        public var scale: SurveyScale
+        public var sent: Int
+        public var answered: Int
+        public var expired: Int
+        /// The mean score times ten, rounded half up; nil when none answered.
+        public var meanTenths: Int64?
+        /// For nps_0_10: % promoters (9–10) minus % detractors (0–6), rounded toward zero; nil otherwise or when none answered.
+        public var netPromoterScore: Int64?
+    }
+
+    public var surveyScores: [SurveyScore] {
+        SurveyScale.allCases.compactMap { scale in
+            let sent = surveys.filter { $0.scale == scale }
+            guard !sent.isEmpty else { return nil }
+            let scores = sent.compactMap(\.score)
+            let total = scores.reduce(0, +)
+            let count = Int64(scores.count)
+            let mean = count == 0 ? nil : (total * 20 + count) / (2 * count)
+            var nps: Int64?
+            if scale == .nps, count > 0 {
+                let promoters = Int64(scores.count { $0 >= 9 })
+                let detractors = Int64(scores.count { $0 <= 6 })
+                nps = (promoters - detractors) * 100 / count
+            }
+            return SurveyScore(
+                scale: scale, sent: sent.count, answered: scores.count, expired: sent.count { $0.expiredAt != nil }, meanTenths: mean,
+                netPromoterScore: nps)
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import LedgerModel
+import LedgerTestSupport
+import Testing
+
+/// `incidents postmortem INCIDENT` end to end: the three formats, --output, unknown incidents, and
+/// the recording subcommands still reached under the same word.
+@Suite struct PostmortemCommandTests {
+    /// A ledger with one small incident: declared, an update with a promise the next one missed, a
+    /// customer message and its reply, resolved.
+    static func ledger() throws -> CLI {
+        let cli = CLI()
+        try cli.run("init")
+        let lines = [
+            CLI.event(id: "0190f5d2-8c3a-7b1e-9f00-2a4c6e8b0d12", at: "2026-03-14T09:10:00Z",
+                      payload: #"{"title":"Checkout <errors>","kind":"unplanned","severity":"sev1","impactStartedAt":"2026-03-14T09:02:00Z","detectedAt":"2026-03-14T09:06:00Z"}"#),
+            CLI.event(type: "status_update.published", at: "2026-03-14T09:15:00Z",
+                      payload: #"{"status":"investigating","audience":"public","channels":["status_page"],"text":"Looking into it","nextUpdateBy":"2026-03-14T09:30:00Z"}"#),
+            CLI.event(type: "customer.message_received", at: "2026-03-14T09:16:00Z", payload: #"{"messageId":"m-1","channel":"email","customer":"acme"}"#),
+            CLI.event(type: "customer.reply_sent", at: "2026-03-14T09:21:00Z", payload: #"{"inReplyTo":"m-1","channel":"email","customer":"acme"}"#),
+            CLI.event(type: "status_update.published", at: "2026-03-14T09:36:00Z",
+                      payload: #"{"status":"identified","audience":"public","channels":["status_page"],"text":"Found it"}"#),
+            CLI.event(type: "incident.resolved", at: "2026-03-14T09:55:00Z", payload: #"{"summary":"Rolled back"}"#),
+        ]
+        let appended = try cli.run("append", stdin: lines.joined(separator: "\n"))
+        #expect(appended.status == 0, "\(appended.stderr)")
+        return cli
+    }
+
+    @Test func theReportInEveryFormat() throws {
+        let cli = try Self.ledger()
+
+        let markdown = try cli.run("postmortem", "INC-1")
+        #expect(markdown.status == 0, "\(markdown.stderr)")
+        #expect(markdown.stdout.hasPrefix("# Postmortem: INC-1 — Checkout \\<errors\\>\n"))
+        #expect(markdown.stdout.contains("| Time to detect | **4m** |"))
+        #expect(markdown.stdout.contains("| Time to acknowledge | *not recorded* |"))
+        #expect(markdown.stdout.contains("**⚠ Missed promise:** next update promised by 2026-03-14T09:30:00Z; the next came at 2026-03-14T09:36:00Z, 6m late."))
+        #expect(markdown.stderr.isEmpty)
+
+        let explicit = try cli.run("postmortem", "report", "INC-1", "--format", "markdown")
+        #expect(explicit.stdout == markdown.stdout, "the default subcommand is the report")
+        #expect(try cli.run("postmortem", "INC-1").stdout == markdown.stdout, "the same ledger gives the same bytes")
+
+        let html = try cli.run("postmortem", "INC-1", "--format", "html")
+        #expect(html.status == 0)
+        #expect(html.stdout.hasPrefix("<!DOCTYPE html>"))
+        #expect(html.stdout.contains("<h1>Checkout &lt;errors&gt;</h1>"))
+        #expect(html.stdout.contains("<svg "))
+        #expect(!html.stdout.contains("<script") && !html.stdout.contains("<link") && !html.stdout.contains("src="))
+
+        let json = try cli.run("postmortem", "INC-1", "--format", "json")
+        #expect(json.status == 0)
+        let parsed = try JSONParser.parse(json.stdout)
+        #expect(parsed["incident"] == "INC-1")
+        #expect(parsed["responseFigures"]?["timeToDetect"]?["seconds"] == 240)
+        #expect(parsed["responseFigures"]?["timeToAcknowledge"]?["seconds"] == .null)
+        #expect(parsed["responseFigures"]?["updatePromises"]?["missedCount"] == 1)
+        #expect(parsed["source"]?["ledgerPosition"] == 6)
+    }
+
+    @Test func outputWritesTheFile() throws {
+        let cli = try Self.ledger()
+        let printed = try cli.run("postmortem", "INC-1", "--format", "html")
+        let written = try cli.run("postmortem", "INC-1", "--format", "html", "--output", "report.html")
+        #expect(written.status == 0, "\(written.stderr)")
+        #expect(written.stdout.hasPrefix("wrote the html postmortem of INC-1 to report.html ("))
+        let file = try String(contentsOfFile: cli.directory.file("report.html"), encoding: .utf8)
+        #expect(file == printed.stdout)
+
+        // A path that is not a regular file is written through, never renamed over.
+        let real = try cli.write("real.md", "old")
+        try FileManager.default.createSymbolicLink(atPath: cli.directory.file("link.md"), withDestinationPath: real)
+        #expect(try cli.run("postmortem", "INC-1", "--output", "link.md").status == 0)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: cli.directory.file("link.md")) == real)
+        #expect(try String(contentsOfFile: cli.directory.file(real), encoding: .utf8).hasPrefix("# Postmortem: INC-1"))
+
+        let unwritable = try cli.run("postmortem", "INC-1", "--output", "no-such-folder/report.md")
+        #expect(unwritable.status == 3)
+        #expect(unwritable.stderr.hasPrefix("incidents: cannot write no-such-folder/report.md"))
+    }
+
+    @Test func anUnknownIncidentOrFormatIsRefused() throws {
+        let cli = try Self.ledger()
+        let unknown = try cli.run("postmortem", "INC-404")
+        #expect(unknown.status == 3)
+        #expect(unknown.stdout.isEmpty)
+        #expect(unknown.stderr.hasPrefix("incidents: no incident INC-404 in the ledger at incident-ledger"))
+        #expect(unknown.stderr.split(separator: "\n").count == 1)
+
+        let format = try cli.run("postmortem", "INC-1", "--format", "pdf")
+        #expect(format.status == 2)
+        #expect(!(try cli.run("postmortem", "INC-1", "--ledger", "missing")).stderr.isEmpty)
+    }
+
+    @Test func theRecordingSubcommandsStillRecord() throws {
+        let cli = try Self.ledger()
+        let started = try cli.run("postmortem", "start", "INC-1", "--owner", "dana@example.com", "--at", "2026-03-15T09:00:00Z")
+        #expect(started.status == 0, "\(started.stderr)")
+        let action = try cli.run(
+            "postmortem", "action", "INC-1", "--action-item-id", "ai-1", "--title", "Canary changes", "--owner", "platform",
+            "--due-at", "2026-03-16T09:00:00Z", "--at", "2026-03-15T09:05:00Z")
+        #expect(action.status == 0, "\(action.stderr)")
+        let report = try cli.run("postmortem", "INC-1")
+        #expect(report.stdout.contains("**Postmortem:** started 2026-03-15T09:00:00Z by dana@example.com"))
+        // Due 2026-03-16, and the ledger's last recorded time is the wall clock's today: overdue.
+        #expect(report.stdout.contains("| ai-1 | Canary changes | platform | 2026-03-16T09:00:00Z | **overdue** |"))
+    }
+}
