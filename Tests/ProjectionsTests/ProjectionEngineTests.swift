@@ -133,3 +133,27 @@ import Testing
         #expect(summary.correctionCount == 1 && summary.retractionCount == 1)
     }
 }
+
+@Suite struct IncidentSummaryOrderTests {
+    func event(_ event: IncidentEvent, minutes: Int64, position: UInt64) -> ProjectedEvent {
+        let proposed = Catalog.proposed(event, occurredAt: SampleEvents.epoch.adding(seconds: minutes * 60), actor: Actor(kind: .person, id: "p"), source: "t")
+        let recorded = RecordedEvent(position: position, stream: "INC-1", streamVersion: position, recordedAt: SampleEvents.epoch.adding(seconds: 86_400), previousHash: .zero, event: proposed)
+        return ProjectedEvent(recorded: recorded, event: event)
+    }
+
+    /// A status recorded late, about a moment before the resolution, records the mitigation time
+    /// but does not move a resolved incident back to mitigated; internal updates are not public ones.
+    @Test func lateFactsCountWhenTheyHappened() {
+        var summary = IncidentSummary(incident: "INC-1")
+        summary.apply(event(.declared(IncidentDeclared(title: "t", severity: .sev2)), minutes: 0, position: 1))
+        summary.apply(event(.statusUpdatePublished(StatusUpdatePublished(status: .investigating, audience: .internal, channels: [.email], text: "internal")), minutes: 5, position: 2))
+        summary.apply(event(.resolved(IncidentResolved(summary: "done")), minutes: 60, position: 3))
+        summary.apply(event(.statusChanged(IncidentStatusChanged(status: .mitigated)), minutes: 40, position: 4))
+        #expect(summary.phase == .resolved)
+        #expect(summary.mitigatedAt == SampleEvents.epoch.adding(seconds: 40 * 60))
+        #expect(summary.publicUpdateCount == 0)
+        #expect(summary.firstPublicUpdateAt == nil)
+        summary.apply(event(.statusUpdatePublished(StatusUpdatePublished(status: .resolved, channels: [.statusPage], text: "public")), minutes: 61, position: 5))
+        #expect(summary.publicUpdateCount == 1)
+    }
+}

@@ -66,6 +66,7 @@ public struct IncidentSummary: Codable, Equatable, Sendable {
     public var acknowledgedAt: Timestamp?
     public var firstPublicUpdateAt: Timestamp?
     public var firstEscalatedAt: Timestamp?
+    /// The earliest `mitigated` status, by when it happened; nil when none was recorded.
     public var mitigatedAt: Timestamp?
     public var resolvedAt: Timestamp?
     public var closedAt: Timestamp?
@@ -94,6 +95,9 @@ public struct IncidentSummary: Codable, Equatable, Sendable {
     public var correctionCount = 0
     public var retractionCount = 0
     public var lastPosition: UInt64 = 0
+    /// When the event that set `phase` happened: a status recorded late, about an earlier moment,
+    /// does not move the phase back.
+    public var phaseSetAt: Timestamp?
 
     public init(incident: String) {
         self.incident = incident
@@ -121,8 +125,8 @@ public struct IncidentSummary: Codable, Equatable, Sendable {
         case .acknowledged:
             if acknowledgedAt == nil { acknowledgedAt = at }
         case .statusChanged(let change):
-            phase = IncidentPhase(rawValue: change.status.rawValue) ?? phase
-            if change.status == .mitigated, mitigatedAt == nil { mitigatedAt = at }
+            setPhase(IncidentPhase(rawValue: change.status.rawValue) ?? phase, at: at)
+            if change.status == .mitigated { mitigatedAt = min(mitigatedAt ?? at, at) }
         case .severityChanged(let change):
             severity = change.severity
         case .scopeChanged(let change):
@@ -137,22 +141,21 @@ public struct IncidentSummary: Codable, Equatable, Sendable {
         case .responderReleased(let released):
             responders.removeAll { $0 == Responder(person: released.person, role: released.role) }
         case .resolved:
-            phase = .resolved
+            setPhase(.resolved, at: at)
             resolvedAt = at
-            if mitigatedAt == nil { mitigatedAt = at }
         case .reopened:
-            phase = .investigating
+            setPhase(.investigating, at: at)
             reopenCount += 1
             resolvedAt = nil
             closedAt = nil
         case .closed:
-            phase = .closed
+            setPhase(.closed, at: at)
             closedAt = at
         case .linked(let link):
             if !links.contains(link.otherIncident) { links.append(link.otherIncident) }
         case .merged(let merge):
             mergedInto = merge.into
-            phase = .closed
+            setPhase(.closed, at: at)
             closedAt = at
         case .messageReceived(let message):
             messageCount += 1
@@ -164,12 +167,16 @@ public struct IncidentSummary: Codable, Equatable, Sendable {
         case .replySent(let reply):
             awaitingReply.removeAll { $0.messageId == reply.inReplyTo }
         case .statusUpdatePublished(let update):
+            // Only what customers saw counts as a public update; internal-audience updates do not.
+            guard update.audience != .internal else { break }
             publicUpdateCount += 1
             if firstPublicUpdateAt == nil || at < firstPublicUpdateAt! { firstPublicUpdateAt = at }
-            lastPublicUpdateAt = at
-            lastPublicStatus = update.status
-            nextUpdatePromisedBy = update.nextUpdateBy
-            if let eta = update.etaAt { etaAt = eta }
+            if lastPublicUpdateAt == nil || at >= lastPublicUpdateAt! {
+                lastPublicUpdateAt = at
+                lastPublicStatus = update.status
+                nextUpdatePromisedBy = update.nextUpdateBy
+                if let eta = update.etaAt { etaAt = eta }
+            }
         case .noteAdded, .stakeholdersNotified, .sponsorshipEnrolled, .sponsorshipEnded:
             break
         case .escalationRaised(let raised):
@@ -211,6 +218,13 @@ public struct IncidentSummary: Codable, Equatable, Sendable {
         }
     }
 
+    /// Sets the phase unless a later-happened event already set it.
+    private mutating func setPhase(_ new: IncidentPhase, at time: Timestamp) {
+        guard phaseSetAt.map({ time >= $0 }) ?? true else { return }
+        phase = new
+        phaseSetAt = time
+    }
+
     /// Whether the incident is still open (not resolved, closed or merged).
     public var isOpen: Bool { phase != .resolved && phase != .closed }
 
@@ -220,7 +234,9 @@ public struct IncidentSummary: Codable, Equatable, Sendable {
 /// The incident-state read model: one `IncidentSummary` per incident.
 public enum IncidentStateProjection: Projection {
     public static let name = "incident-state"
-    public static let version: UInt32 = 1
+    /// 2: phase and mitigation follow when things happened, not when they were recorded; internal
+    /// status updates no longer count as public ones.
+    public static let version: UInt32 = 2
 
     public static func key(for event: RecordedEvent) -> String? { event.stream }
     public static func initial(key: String) -> IncidentSummary { IncidentSummary(incident: key) }

@@ -83,9 +83,12 @@ public struct Timeline: Sendable {
     static func missedUpdates(_ events: [ProjectedEvent], asOf: Timestamp) -> [MissedUpdate] {
         var updates = [(position: UInt64, at: Timestamp, promise: Timestamp?)]()
         var resolvedAt: Timestamp?
-        for event in events {
+        // In the order things happened; only updates customers saw can keep or make a promise.
+        let happened = events.sorted { ($0.recorded.occurredAt, $0.recorded.position) < ($1.recorded.occurredAt, $1.recorded.position) }
+        for event in happened {
             switch event.event {
-            case .statusUpdatePublished(let update)?: updates.append((event.recorded.position, event.recorded.occurredAt, update.nextUpdateBy))
+            case .statusUpdatePublished(let update)? where update.audience != .internal:
+                updates.append((event.recorded.position, event.recorded.occurredAt, update.nextUpdateBy))
             case .resolved?: resolvedAt = event.recorded.occurredAt
             case .reopened?: resolvedAt = nil
             default: break
