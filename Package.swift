@@ -75,7 +75,7 @@ let package = Package(
         ),
         .target(
             name: "LedgerTestSupport",
-            dependencies: ["LedgerModel", "LedgerStore"],
+            dependencies: ["LedgerModel", "LedgerStore", "IncidentGenerator"],
             path: "Tests/LedgerTestSupport"
         ),
         .testTarget(

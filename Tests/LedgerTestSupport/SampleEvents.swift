@@ -1,5 +1,6 @@
 public import Foundation
 public import LedgerModel
+@_exported public import struct IncidentGenerator.SeededRandom
 
 /// Deterministic events for tests.
 public enum SampleEvents {
@@ -43,19 +44,6 @@ public enum SampleEvents {
     }
 }
 
-/// A small seeded random number generator (SplitMix64), so a failing run can be replayed.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    public init(seed: UInt64) {
-        state = seed
-    }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The seeded generator tests use: the same SplitMix64 the history generator draws from, so a
+/// failing run can be replayed from its seed.
+public typealias SeededGenerator = SeededRandom
