@@ -83,7 +83,7 @@ extension Timestamp {
         guard let hour = digits(2), expect(":"), let minute = digits(2), expect(":"), let second = digits(2)
         else { throw fail("the time must be HH:MM:SS") }
         guard (1...9999).contains(year), (1...12).contains(month) else { throw fail("month out of range") }
-        guard (1...Self.daysIn(month: month, year: year)).contains(day) else { throw fail("day out of range") }
+        guard (1...CivilDays.daysIn(month: month, year: year)).contains(day) else { throw fail("day out of range") }
         guard hour < 24, minute < 60 else { throw fail("hour or minute out of range") }
         guard second < 60 else { throw fail("seconds must be below 60; leap seconds are not accepted") }
         var micros: Int64 = 0
@@ -112,7 +112,7 @@ extension Timestamp {
             throw fail("a time zone offset (Z or ±HH:MM) is required")
         }
         guard index == bytes.count else { throw fail("unexpected text after the offset") }
-        let days = Self.daysFromCivil(year: year, month: month, day: day)
+        let days = CivilDays.days(year: year, month: month, day: day)
         let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetSeconds)
         self.init(microsecondsSinceEpoch: seconds * 1_000_000 + micros)
     }
@@ -132,7 +132,7 @@ extension Timestamp {
             secondOfDay += 86_400
             days -= 1
         }
-        let (year, month, day) = Self.civilFromDays(Int(days))
+        let (year, month, day) = CivilDays.civil(fromDays: Int(days))
         var out = [UInt8]()
         out.reserveCapacity(27)
         func append(_ value: Int, width: Int) {
@@ -166,41 +166,6 @@ extension Timestamp {
         }
         out.append(UInt8(ascii: "Z"))
         return String(decoding: out, as: UTF8.self)
-    }
-
-    static func isLeapYear(_ year: Int) -> Bool {
-        (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-    }
-
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: isLeapYear(year) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// The proleptic Gregorian date of a day counted from 1970-01-01.
-    static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }
 
