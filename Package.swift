@@ -53,6 +53,11 @@ let package = Package(
             name: "Projections",
             dependencies: ["IncidentEvents", "LedgerModel", "LedgerStore"]
         ),
+        // Foundations for response-time metrics: business-hours calendars and duration statistics.
+        .target(
+            name: "Metrics",
+            dependencies: ["LedgerModel"]
+        ),
         // The `incidents` command-line tool: one file per verb under Commands/.
         .executableTarget(
             name: "IncidentsCLI",
@@ -97,6 +102,10 @@ let package = Package(
         .testTarget(
             name: "ProjectionsTests",
             dependencies: ["Projections", "IncidentEvents", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
+        ),
+        .testTarget(
+            name: "MetricsTests",
+            dependencies: ["Metrics", "LedgerModel"]
         ),
         .testTarget(
             name: "IncidentsCLITests",
