@@ -14,7 +14,10 @@ public struct PayloadReader {
     private let mode: Mode
     /// The JSON path of this object, for error messages: `payload` or `payload.window`.
     private let path: String
-    private var consumed = Set<String>()
+    /// How many members of the object have been read (each key is asked for once).
+    private var consumedCount = 0
+    /// The keys asked for, for the message about an unknown member.
+    private var askedFor: [String] = []
     /// The fields asked for so far, in describe mode.
     public private(set) var recordedFields: [FieldSpec] = []
 
@@ -43,9 +46,11 @@ public struct PayloadReader {
 
     /// Checks that every member of the object was read: an unknown member is refused, not dropped.
     public func finish() throws(EventInputError) {
-        guard case .decode(let members) = mode else { return }
-        for key in members.keys.sorted() where !consumed.contains(key) {
-            throw EventInputError(field: "\(path).\(key)", reason: "is not a field of this event; the fields are \(consumed.sorted().joined(separator: ", "))")
+        guard case .decode(let members) = mode, consumedCount < members.count else { return }
+        // Only on the way to an error: name the first unknown member.
+        let known = Set(askedFor)
+        for key in members.keys.sorted() where !known.contains(key) {
+            throw EventInputError(field: "\(path).\(key)", reason: "is not a field of this event; the fields are \(askedFor.sorted().joined(separator: ", "))")
         }
     }
 
@@ -58,8 +63,10 @@ public struct PayloadReader {
             recordedFields.append(FieldSpec(name: key, kind: kind, required: required, description: description))
             return nil
         case .decode(let members):
-            consumed.insert(key)
-            guard let value = members[key], value != .null else {
+            askedFor.append(key)
+            let value = members[key]
+            if value != nil { consumedCount += 1 }
+            guard let value, value != .null else {
                 if required { throw error(key, "is required") }
                 return nil
             }
@@ -85,7 +92,8 @@ public struct PayloadReader {
     private static func checkString(_ value: JSONValue, maxLength: Int, fail: (String) throws(EventInputError) -> Never) throws(EventInputError) -> String {
         guard case .string(let text) = value else { try fail("must be a string, not \(value.typeName)") }
         guard !text.trimmingWhitespace.isEmpty else { try fail("must not be empty") }
-        guard text.count <= maxLength else { try fail("is longer than \(maxLength) characters") }
+        // utf8.count is O(1) and never below the character count: count characters only when it matters.
+        guard text.utf8.count <= maxLength || text.count <= maxLength else { try fail("is longer than \(maxLength) characters") }
         return text
     }
 
