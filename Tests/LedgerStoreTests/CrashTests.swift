@@ -55,3 +55,48 @@ import Glibc
         }
     }
 }
+
+/// A process killed while reading leaves its slot in LMDB's reader table for as long as other
+/// processes keep the ledger open (the table is only reset when the first user opens it); opening
+/// the ledger clears such slots, so a dead reader cannot pin old pages and grow the file forever.
+@Suite struct StaleReaderTests {
+    /// Starts a child that opens a read snapshot and keeps it; returns once it holds it.
+    static func reader(_ path: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ChildProcess.executable("LedgerTestChild"))
+        process.arguments = ["hold-read", path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        _ = output.fileHandleForReading.availableData  // "reading"
+        return process
+    }
+
+    /// The reader slots taken, read without clearing anything (no transaction, no reader check).
+    static func slots(_ path: String) throws -> Int {
+        var count = 0
+        try RawLMDB.withEnvironment(path) { env in count = RawLMDB.readerCount(env) }
+        return count
+    }
+
+    @Test func openingALedgerClearsReadersOfKilledProcesses() async throws {
+        let directory = TemporaryDirectory()
+        do {
+            let ledger = try Ledger.create(at: directory.path)
+            _ = try await ledger.append([SampleEvents.event(1)], to: "INC-1")
+        }
+        // A live process keeps the ledger open throughout, as a long-running service would.
+        let live = try Self.reader(directory.path)
+        defer {
+            kill(live.processIdentifier, SIGKILL)
+            live.waitUntilExit()
+        }
+        let doomed = try Self.reader(directory.path)
+        kill(doomed.processIdentifier, SIGKILL)
+        doomed.waitUntilExit()
+        #expect(try Self.slots(directory.path) == 2, "the live reader and the killed one's stale slot")
+        let opener = try ChildProcess.run(ChildProcess.executable("LedgerTestChild"), ["open", directory.path])
+        #expect(opener.status == 0, "\(opener.stderr)")
+        #expect(try Self.slots(directory.path) == 1, "only the live reader is left")
+    }
+}

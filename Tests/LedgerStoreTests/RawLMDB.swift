@@ -48,6 +48,31 @@ enum RawLMDB {
         }
     }
 
+    /// Opens the environment at `path` and runs `body` with it, without any transaction or reader check.
+    static func withEnvironment(_ path: String, _ body: (OpaquePointer) throws -> Void) throws {
+        var env: OpaquePointer?
+        precondition(mdb_env_create(&env) == 0)
+        defer { mdb_env_close(env) }
+        mdb_env_set_maxdbs(env, 8)
+        let opened = mdb_env_open(env, path, UInt32(MDB_NOTLS), 0o644)
+        guard opened == 0 else { throw NSError(domain: "lmdb", code: Int(opened)) }
+        try body(env!)
+    }
+
+    /// The slots taken in the reader table (by live or dead processes), from `mdb_reader_list`.
+    static func readerCount(_ env: OpaquePointer) -> Int {
+        final class Counter: @unchecked Sendable { var lines = 0 }  // used only on this thread, inside the call
+        let counter = Counter()
+        _ = mdb_reader_list(env, { message, context in
+            let counter = Unmanaged<Counter>.fromOpaque(context!).takeUnretainedValue()
+            if let message, !String(cString: message).contains("(no active readers)"), !String(cString: message).hasPrefix("    pid") {
+                counter.lines += 1
+            }
+            return 0
+        }, Unmanaged.passUnretained(counter).toOpaque())
+        return counter.lines
+    }
+
     static func positionKey(_ position: UInt64) -> [UInt8] {
         withUnsafeBytes(of: position.bigEndian) { Array($0) }
     }

@@ -5,6 +5,10 @@
 //       "POSITION EVENT-ID" on standard output after each append is acknowledged (durable).
 //   LedgerTestChild count LEDGER STREAM N
 //       Appends N events one at a time to STREAM and to the shared stream "shared", then exits.
+//   LedgerTestChild open LEDGER
+//       Opens the ledger and exits, writing nothing.
+//   LedgerTestChild hold-read LEDGER
+//       Opens a read snapshot, writes "reading", and keeps it open until killed.
 import Foundation
 import LedgerModel
 import LedgerStore
@@ -71,6 +75,13 @@ case "count":
         }
     }
     report("done \(stream)")
+case "open":
+    report("opened")
+case "hold-read":
+    try? ledger.read { _ in
+        report("reading")
+        while true { sleep(60) }
+    }
 default:
     fail("unknown mode \(arguments[1])")
 }
