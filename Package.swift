@@ -105,7 +105,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MetricsTests",
-            dependencies: ["Metrics", "LedgerModel"]
+            dependencies: ["Metrics", "LedgerModel", "LedgerTestSupport"]
         ),
         .testTarget(
             name: "IncidentsCLITests",

@@ -1,22 +1,9 @@
 import Foundation
 import LedgerModel
+import struct IncidentGenerator.SeededRandom
 
-/// A small, fast, seeded random number generator (SplitMix64), so every run appends the same events.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The project's SplitMix64, so every run appends the same events.
+typealias SeededGenerator = SeededRandom
 
 /// Makes realistic incident histories: many incidents open at overlapping times, each a run of
 /// declared → status updates, comments, customer impact, responders, severity changes → resolved,
