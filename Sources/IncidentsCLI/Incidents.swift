@@ -27,9 +27,17 @@ struct Incidents: AsyncParsableCommand {
               6  storage failure: the disk is full or an I/O error occurred; nothing was written
             """,
         version: "0.1.0",
-        subcommands: [InitCommand.self, AppendCommand.self] + recordingCommands + [
-            GenerateCommand.self, ListCommand.self, ShowCommand.self, TimelineCommand.self, ReplayCommand.self, LogCommand.self, VerifyCommand.self,
-            InfoCommand.self, ProjectionsCommand.self, SchemaCommand.self,
+        subcommands: [InitCommand.self, AppendCommand.self, GenerateCommand.self],
+        groupedSubcommands: [
+            CommandGroup(name: "Record events", subcommands: recordingCommands),
+            CommandGroup(
+                name: "Read and review",
+                subcommands: [
+                    ListCommand.self, ShowCommand.self, TimelineCommand.self, ReplayCommand.self, LogCommand.self,
+                ]),
+            CommandGroup(
+                name: "The ledger",
+                subcommands: [VerifyCommand.self, InfoCommand.self, ProjectionsCommand.self, SchemaCommand.self]),
         ]
     )
 
