@@ -120,11 +120,13 @@ public struct HistoryGenerator {
         let identified = declared.adding(seconds: Int64(Double(resolved.microsecondsSinceEpoch - declared.microsecondsSinceEpoch) / 1e6 * 0.35))
         let mitigated = declared.adding(seconds: Int64(Double(resolved.microsecondsSinceEpoch - declared.microsecondsSinceEpoch) / 1e6 * 0.75))
         if !scheduled {
-            add(.statusChanged(IncidentStatusChanged(status: .identified, note: "Cause found in \(service)")), at: max(identified, acknowledged), actor: oncall, source: "cli")
-            add(.statusChanged(IncidentStatusChanged(status: .mitigated)), at: max(mitigated, acknowledged), actor: oncall, source: "cli")
+            // Never after the resolution, however late the acknowledgement came.
+            let identifiedAt = min(max(identified, acknowledged), resolved)
+            add(.statusChanged(IncidentStatusChanged(status: .identified, note: "Cause found in \(service)")), at: identifiedAt, actor: oncall, source: "cli")
+            add(.statusChanged(IncidentStatusChanged(status: .mitigated)), at: min(max(mitigated, acknowledged), resolved), actor: oncall, source: "cli")
             if random.chance(0.15) {
                 add(.severityChanged(IncidentSeverityChanged(severity: severity == .sev1 ? .sev2 : .sev1, reason: "Impact reassessed")),
-                    at: max(identified, acknowledged), actor: oncall, source: "cli")
+                    at: identifiedAt, actor: oncall, source: "cli")
             }
         }
 
