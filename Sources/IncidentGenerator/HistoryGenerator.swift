@@ -165,11 +165,15 @@ public struct HistoryGenerator {
             let threatens = tier == "enterprise" && random.chance(0.04)
             let messageId = "m-\(index + 1)"
             add(.messageReceived(CustomerMessageReceived(messageId: messageId, channel: channel, customer: customer, tier: tier, subject: "\(service) problem", threatensToLeave: threatens ? true : nil)),
-                at: max(at, declared), actor: helpdesk, source: channel.rawValue)
+                at: at, actor: helpdesk, source: channel.rawValue, recordedLateBy: Self.secondsUntil(declared, from: at))
+            let filed = max(at, declared.adding(seconds: 1))  // when the message is on the incident
             if !customers.contains(customer) { customers.append(customer) }
             if random.chance(0.95) {
+                // Customers often write before the incident is declared; the helpdesk files those
+                // messages (and any early replies) on the incident once it exists.
+                let replied = at.adding(seconds: minutes(random.logNormal(median: tier == "enterprise" ? 6 : 14, sigma: 0.9)))
                 add(.replySent(CustomerReplySent(inReplyTo: messageId, channel: channel, customer: customer)),
-                    at: max(at, declared).adding(seconds: minutes(random.logNormal(median: tier == "enterprise" ? 6 : 14, sigma: 0.9))), actor: support, source: channel.rawValue)
+                    at: replied, actor: support, source: channel.rawValue, recordedLateBy: Self.secondsUntil(filed, from: replied))
             }
             if threatens {
                 escalationNumber += 1
@@ -241,6 +245,13 @@ public struct HistoryGenerator {
         }
         add(.closed(IncidentClosed()), at: closeAt, actor: oncall, source: "cli")
         return out
+    }
+}
+
+extension HistoryGenerator {
+    /// Seconds from `time` until `later`, or 0 when `time` is not earlier.
+    static func secondsUntil(_ later: Timestamp, from time: Timestamp) -> Int64 {
+        max(0, (later.microsecondsSinceEpoch - time.microsecondsSinceEpoch) / 1_000_000 + 1)
     }
 }
 
