@@ -58,12 +58,18 @@ let package = Package(
             name: "Metrics",
             dependencies: ["LedgerModel"]
         ),
+        // Importers of other tools' incident records: pure mappings from their documents to catalog events.
+        .target(
+            name: "Importers",
+            dependencies: ["IncidentEvents", "LedgerModel", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // The `incidents` command-line tool: one file per verb under Commands/.
         .executableTarget(
             name: "IncidentsCLI",
             dependencies: [
                 "IncidentEvents",
                 "IncidentGenerator",
+                "Importers",
                 "Projections",
                 "LedgerModel",
                 "LedgerStore",
@@ -106,6 +112,10 @@ let package = Package(
         .testTarget(
             name: "MetricsTests",
             dependencies: ["Metrics", "LedgerModel", "LedgerTestSupport"]
+        ),
+        .testTarget(
+            name: "ImportersTests",
+            dependencies: ["Importers", "IncidentEvents", "LedgerModel"]
         ),
         .testTarget(
             name: "IncidentsCLITests",

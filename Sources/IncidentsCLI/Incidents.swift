@@ -27,7 +27,7 @@ struct Incidents: AsyncParsableCommand {
               6  storage failure: the disk is full or an I/O error occurred; nothing was written
             """,
         version: "0.1.0",
-        subcommands: [InitCommand.self, AppendCommand.self, GenerateCommand.self],
+        subcommands: [InitCommand.self, AppendCommand.self, GenerateCommand.self, ImportCommand.self],
         groupedSubcommands: [
             CommandGroup(name: "Record events", subcommands: recordingCommands),
             CommandGroup(

@@ -1,0 +1,424 @@
+public import Foundation
+import IncidentEvents
+public import LedgerModel
+import Crypto
+
+/// Something in the source that could not be imported exactly as it stands.
+public struct ImportWarning: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        /// Created, started and resolved at one instant: the real timeline is only in the update text.
+        case backfilled
+        /// The incident is resolved but has no resolved_at: no resolution event is recorded.
+        case resolvedWithoutTime = "resolved_without_time"
+        /// resolved_at is before the impact began: the rules refuse it, so it is dropped.
+        case resolutionBeforeStart = "resolution_before_start"
+        /// resolved_at is before created_at (but not before started_at): kept as it stands.
+        case resolutionBeforeCreation = "resolution_before_creation"
+        /// An update is dated more than an hour before the incident was created: kept at its time.
+        case backdatedUpdate = "backdated_update"
+        /// A maintenance without a complete window: imported as unplanned.
+        case maintenanceWindowMissing = "maintenance_window_missing"
+        /// A field needed for the mapping is missing or unreadable: what depends on it is skipped.
+        case missingField = "missing_field"
+        /// A status, impact or similar value this importer does not know: what depends on it is skipped.
+        case unknownValue = "unknown_value"
+        /// Text longer than the catalog allows was shortened.
+        case truncated
+        /// The same incident id appears twice in the document: the later one is skipped.
+        case duplicateIncident = "duplicate_incident"
+        /// The ledger refused an incident (only with --continue-on-error; set by the command).
+        case recordFailed = "record_failed"
+    }
+
+    public var kind: Kind
+    /// The Statuspage incident id, when the warning is about one incident.
+    public var incidentID: String?
+    public var message: String
+
+    public init(_ kind: Kind, incidentID: String?, _ message: String) {
+        self.kind = kind
+        self.incidentID = incidentID
+        self.message = message
+    }
+
+    /// `[kind] id: message`, as printed after `warning: `.
+    public var line: String { "[\(kind.rawValue)] \(incidentID.map { "\($0): " } ?? "")\(message)" }
+}
+
+/// One incident's events, ready for `EventRecorder.record`.
+public struct ImportedIncident: Sendable, Hashable {
+    public var sourceID: String
+    public var stream: String
+    public var events: [StreamEvent]
+}
+
+/// The result of mapping one Statuspage document.
+public struct StatuspageImport: Sendable {
+    public var incidents: [ImportedIncident]
+    public var warnings: [ImportWarning]
+    /// Incidents in the document that could not be mapped at all.
+    public var skippedIncidents: Int
+    /// Every event, incident by incident, in order.
+    public var events: [StreamEvent] { incidents.flatMap(\.events) }
+}
+
+/// The document is not a Statuspage incidents document at all.
+public struct StatuspageImportError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Maps Atlassian Statuspage incidents (`GET /api/v2/incidents.json`, `{"incident": …}` or one bare
+/// incident) to catalog events. Pure: bytes in, events and warnings out.
+public enum StatuspageImporter {
+    public static let actor = Actor(kind: .tool, id: "statuspage-import")
+    public static let source = "statuspage"
+    /// Updates dated more than this before the incident's creation are reported.
+    public static let backdatedThresholdSeconds: Int64 = 3600
+    static let summaryLength = 500
+
+    public static func map(_ bytes: [UInt8], prefix: String = "SP-") throws(StatuspageImportError) -> StatuspageImport {
+        let document: JSONValue
+        do {
+            document = try JSONParser.parse(bytes)
+        } catch {
+            throw StatuspageImportError("not a Statuspage document: \(error.description)")
+        }
+        guard let root = document.objectValue else {
+            throw StatuspageImportError("not a Statuspage document: the top level is \(document.typeName), not an object")
+        }
+        let sources: [JSONValue]
+        if let list = root["incidents"] {
+            guard case .array(let items) = list else {
+                throw StatuspageImportError("not a Statuspage document: \"incidents\" is \(list.typeName), not an array")
+            }
+            sources = items
+        } else if let single = root["incident"] {
+            guard single.objectValue != nil else {
+                throw StatuspageImportError("not a Statuspage document: \"incident\" is \(single.typeName), not an object")
+            }
+            sources = [single]
+        } else if root["id"] != nil, root["incident_updates"] != nil || root["created_at"] != nil {
+            sources = [document]
+        } else {
+            throw StatuspageImportError("not a Statuspage document: expected {\"incidents\": [...]}, {\"incident\": {...}} or an incident object")
+        }
+        var result = StatuspageImport(incidents: [], warnings: [], skippedIncidents: 0)
+        var seen = Set<String>()
+        for (index, source) in sources.enumerated() {
+            var mapper = IncidentMapper(prefix: prefix)
+            if let incident = mapper.map(source, index: index, seen: &seen) {
+                result.incidents.append(incident)
+            } else {
+                result.skippedIncidents += 1
+            }
+            result.warnings.append(contentsOf: mapper.warnings)
+        }
+        return result
+    }
+
+    /// A version 8 UUID from the first 16 bytes of SHA-256 of `statuspage/<incident id>/<role>`.
+    public static func eventID(incident: String, role: String) -> UUID {
+        let digest = Array(SHA256.hash(data: Array("statuspage/\(incident)/\(role)".utf8)))
+        var bytes = Array(digest.prefix(16))
+        bytes[6] = (bytes[6] & 0x0F) | 0x80
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        return UUID(uuid: (
+            bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+            bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+    }
+
+    /// Update bodies as plain text: tags stripped, entities decoded, blank runs collapsed.
+    public static func plainText(_ html: String) -> String {
+        var text = ""
+        var inTag = false
+        var tag = ""
+        let characters = Array(html)
+        for (index, character) in characters.enumerated() {
+            if inTag {
+                if character == ">" {
+                    inTag = false
+                    let name = tag.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "/ ")).prefix { $0.isLetter || $0.isNumber }
+                    if ["br", "p", "li", "div", "ul", "ol", "tr", "h1", "h2", "h3", "h4"].contains(String(name)) { text.append("\n") }
+                } else {
+                    tag.append(character)
+                }
+            } else if character == "<", index + 1 < characters.count,
+                      characters[index + 1].isLetter || characters[index + 1] == "/" || characters[index + 1] == "!" {
+                inTag = true
+                tag = ""
+            } else {
+                text.append(character)
+            }
+        }
+        if inTag { text.append("<" + tag) }  // a lone "<" was text, not a tag
+        text = decodeEntities(text)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: true).map {
+            $0.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\u{A0}" }).joined(separator: " ")
+        }
+        return lines.filter { !$0.isEmpty }.joined(separator: "\n")
+    }
+
+    static let namedEntities: [String: String] = [
+        "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": " ", "mdash": "—", "ndash": "–",
+        "hellip": "…", "rsquo": "’", "lsquo": "‘", "rdquo": "”", "ldquo": "“",
+    ]
+
+    static func decodeEntities(_ text: String) -> String {
+        guard text.contains("&") else { return text }
+        var out = ""
+        var rest = Substring(text)
+        while let amp = rest.firstIndex(of: "&") {
+            out += rest[..<amp]
+            let after = rest[rest.index(after: amp)...]
+            if let semi = after.prefix(12).firstIndex(of: ";") {
+                let name = after[..<semi]
+                var decoded: String?
+                if name.hasPrefix("#x") || name.hasPrefix("#X") {
+                    decoded = UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init).map { String(Character($0)) }
+                } else if name.hasPrefix("#") {
+                    decoded = UInt32(name.dropFirst()).flatMap(Unicode.Scalar.init).map { String(Character($0)) }
+                } else {
+                    decoded = namedEntities[String(name)]
+                }
+                if let decoded {
+                    out += decoded
+                    rest = after[after.index(after: semi)...]
+                    continue
+                }
+            }
+            out += "&"
+            rest = after
+        }
+        out += rest
+        return out
+    }
+}
+
+/// Maps one incident, collecting its warnings.
+struct IncidentMapper {
+    let prefix: String
+    var warnings = [ImportWarning]()
+    private var incidentID: String?
+
+    init(prefix: String) { self.prefix = prefix }
+
+    private mutating func warn(_ kind: ImportWarning.Kind, _ message: String) {
+        warnings.append(ImportWarning(kind, incidentID: incidentID, message))
+    }
+
+    private static let maintenanceStatuses: Set<String> = ["scheduled", "in_progress", "verifying", "completed"]
+    private static let resolvedStatuses: Set<String> = ["resolved", "postmortem", "completed"]
+
+    private func time(_ object: [String: JSONValue], _ key: String) -> Timestamp? {
+        guard let text = object[key]?.stringValue else { return nil }
+        return try? Timestamp(rfc3339: text)
+    }
+
+    /// True when the key holds something other than null that is not a readable time.
+    private func unreadable(_ object: [String: JSONValue], _ key: String) -> Bool {
+        guard let value = object[key], value != .null else { return false }
+        return time(object, key) == nil
+    }
+
+    private mutating func text(_ value: String, maxLength: Int, what: String) -> String {
+        guard value.count > maxLength else { return value }
+        warn(.truncated, "\(what) is longer than \(maxLength) characters; shortened")
+        return String(value.prefix(maxLength - 1)) + "…"
+    }
+
+    mutating func map(_ value: JSONValue, index: Int, seen: inout Set<String>) -> ImportedIncident? {
+        guard let object = value.objectValue else {
+            warn(.missingField, "incident #\(index + 1) is \(value.typeName), not an object; skipped")
+            return nil
+        }
+        guard let id = object["id"]?.stringValue, !id.isEmpty else {
+            warn(.missingField, "incident #\(index + 1) has no id; skipped")
+            return nil
+        }
+        incidentID = id
+        guard seen.insert(id).inserted else {
+            warn(.duplicateIncident, "appears more than once in the document; the later copy is skipped")
+            return nil
+        }
+        guard let createdAt = time(object, "created_at") else {
+            warn(.missingField, "has no readable created_at; skipped (no time is invented)")
+            return nil
+        }
+        guard let name = object["name"]?.stringValue, !name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            warn(.missingField, "has no name; skipped")
+            return nil
+        }
+        let severity: Severity
+        switch object["impact"]?.stringValue {
+        case "critical": severity = .sev1
+        case "major": severity = .sev2
+        case "minor": severity = .sev3
+        case "none": severity = .sev4
+        case let other?:
+            warn(.unknownValue, "impact '\(other)' is not critical, major, minor or none; skipped")
+            return nil
+        case nil:
+            warn(.missingField, "has no impact, so no severity; skipped")
+            return nil
+        }
+        let stream = prefix + id
+        let startedAt = time(object, "started_at")
+        if unreadable(object, "started_at") { warn(.missingField, "started_at is not a readable time; ignored") }
+        let resolvedAt = time(object, "resolved_at")
+        if unreadable(object, "resolved_at") { warn(.missingField, "resolved_at is not a readable time; ignored") }
+        let status = object["status"]?.stringValue
+
+        // Components named by the incident, in its order.
+        var services = [String]()
+        if case .array(let components)? = object["components"] {
+            for component in components {
+                if let name = component["name"]?.stringValue, !name.isEmpty, !services.contains(name) { services.append(name) }
+            }
+        }
+
+        // Updates in time order.
+        struct Update {
+            var id: String
+            var at: Timestamp
+            var created: Timestamp?
+            var status: String
+            var body: String
+            var affected: [(name: String, status: String)]
+        }
+        var updates = [Update]()
+        if case .array(let items)? = object["incident_updates"] {
+            for (position, item) in items.enumerated() {
+                guard let update = item.objectValue else {
+                    warn(.missingField, "update #\(position + 1) is not an object; skipped")
+                    continue
+                }
+                guard let updateID = update["id"]?.stringValue, !updateID.isEmpty else {
+                    warn(.missingField, "update #\(position + 1) has no id; skipped")
+                    continue
+                }
+                guard let at = time(update, "display_at") ?? time(update, "created_at") else {
+                    warn(.missingField, "update \(updateID) has neither display_at nor created_at; skipped (no time is invented)")
+                    continue
+                }
+                guard let updateStatus = update["status"]?.stringValue else {
+                    warn(.missingField, "update \(updateID) has no status; skipped")
+                    continue
+                }
+                var affected = [(name: String, status: String)]()
+                if case .array(let components)? = update["affected_components"] {
+                    for component in components {
+                        if let name = component["name"]?.stringValue, let status = component["new_status"]?.stringValue {
+                            affected.append((name, status))
+                        }
+                    }
+                }
+                updates.append(Update(
+                    id: updateID, at: at, created: time(update, "created_at"), status: updateStatus,
+                    body: update["body"]?.stringValue ?? "", affected: affected))
+            }
+        } else if object["incident_updates"] != nil, object["incident_updates"] != .null {
+            warn(.missingField, "incident_updates is not an array; no updates imported")
+        }
+        updates.sort { ($0.at, $0.created ?? $0.at, $0.id) < ($1.at, $1.created ?? $1.at, $1.id) }
+
+        // Declaration.
+        var isMaintenance = Self.maintenanceStatuses.contains(status ?? "") || updates.contains { Self.maintenanceStatuses.contains($0.status) }
+        let hasWindowField = [object["scheduled_for"], object["scheduled_until"]].contains { $0 != nil && $0 != .null }
+        isMaintenance = isMaintenance || hasWindowField
+        var kind = IncidentKind.unplanned
+        var plannedStart: Timestamp?
+        var plannedEnd: Timestamp?
+        if isMaintenance {
+            if let start = time(object, "scheduled_for"), let end = time(object, "scheduled_until"), end > start {
+                kind = .scheduledMaintenance
+                plannedStart = start
+                plannedEnd = end
+            } else {
+                warn(.maintenanceWindowMissing, "looks like scheduled maintenance but has no complete scheduled_for/scheduled_until window; imported as unplanned")
+            }
+        }
+        if let startedAt, let resolvedAt, startedAt == createdAt, resolvedAt == createdAt {
+            warn(.backfilled, "created, started and resolved at the same instant (\(createdAt.rfc3339)); back-filled, its real timeline is only in the update text")
+        }
+        let title = text(name, maxLength: 300, what: "the name")
+        let declared = IncidentDeclared(
+            title: title, kind: kind, severity: severity, services: services, plannedStart: plannedStart, plannedEnd: plannedEnd,
+            impactStartedAt: startedAt)
+        var events = [StreamEvent]()
+        func add(_ event: IncidentEvent, role: String, at time: Timestamp) {
+            let proposed = Catalog.proposed(
+                event, id: StatuspageImporter.eventID(incident: id, role: role), occurredAt: time, actor: StatuspageImporter.actor,
+                source: StatuspageImporter.source)
+            events.append(StreamEvent(stream: stream, event: proposed))
+        }
+        add(.declared(declared), role: "declared", at: createdAt)
+
+        // Resolution: checked now, placed in time order among the updates.
+        var resolution: Timestamp?
+        if let resolvedAt {
+            let start = startedAt ?? createdAt
+            if resolvedAt < start {
+                warn(.resolutionBeforeStart, "resolved_at \(resolvedAt.rfc3339) is before the impact began (\(start.rfc3339)); the resolution is dropped")
+            } else {
+                if resolvedAt < createdAt {
+                    warn(.resolutionBeforeCreation, "resolved_at \(resolvedAt.rfc3339) is before created_at \(createdAt.rfc3339); kept as recorded")
+                }
+                resolution = resolvedAt
+            }
+        } else if let status, Self.resolvedStatuses.contains(status) {
+            warn(.resolvedWithoutTime, "status is \(status) but resolved_at is missing; no resolution event is recorded")
+        }
+
+        var previousStatus: String?
+        var scope = Set(services)
+        var componentStatus = [String: String]()
+        var lastText: String?
+        var resolutionAdded = false
+        for update in updates {
+            if let resolution, !resolutionAdded, resolution < update.at {
+                add(.resolved(IncidentResolved(summary: summary(lastText, name: title))), role: "resolved", at: resolution)
+                resolutionAdded = true
+            }
+            if update.at.adding(seconds: StatuspageImporter.backdatedThresholdSeconds) < createdAt {
+                warn(.backdatedUpdate, "update \(update.id) is dated \(update.at.rfc3339), long before the incident was created (\(createdAt.rfc3339)); kept at its time")
+            }
+            guard let publicStatus = PublicStatus(rawValue: update.status) else {
+                warn(.unknownValue, "update \(update.id) has status '\(update.status)', which is not a public status; skipped")
+                continue
+            }
+            var body = StatuspageImporter.plainText(update.body)
+            if body.isEmpty {
+                warn(.missingField, "update \(update.id) has no text; skipped")
+                continue
+            }
+            body = text(body, maxLength: 10_000, what: "update \(update.id)")
+            lastText = body
+            add(.statusUpdatePublished(StatusUpdatePublished(status: publicStatus, audience: .public, channels: [.statusPage], text: body)),
+                role: "update/\(update.id)", at: update.at)
+            if update.status != previousStatus, let working = IncidentStatus(rawValue: update.status), working != .mitigated {
+                add(.statusChanged(IncidentStatusChanged(status: working)), role: "update/\(update.id)/status", at: update.at)
+            }
+            previousStatus = update.status
+            if !update.affected.isEmpty {
+                for component in update.affected { componentStatus[component.name] = component.status }
+                let down = Set(componentStatus.filter { $0.value != "operational" }.keys)
+                if !down.isEmpty, down != scope {
+                    add(.scopeChanged(IncidentScopeChanged(services: down.sorted())), role: "update/\(update.id)/scope", at: update.at)
+                    scope = down
+                }
+            }
+        }
+        if let resolution, !resolutionAdded {
+            add(.resolved(IncidentResolved(summary: summary(lastText, name: title))), role: "resolved", at: resolution)
+        }
+        return ImportedIncident(sourceID: id, stream: stream, events: events)
+    }
+
+    private func summary(_ text: String?, name: String) -> String {
+        let base = text ?? "Resolved: \(name)"
+        let oneLine = base.split(whereSeparator: \.isNewline).joined(separator: " ")
+        guard oneLine.count > StatuspageImporter.summaryLength else { return oneLine }
+        return String(oneLine.prefix(StatuspageImporter.summaryLength - 1)) + "…"
+    }
+}

@@ -1,0 +1,248 @@
+import Foundation
+import Importers
+import IncidentEvents
+import LedgerModel
+import Testing
+
+/// A small Statuspage incident as JSON, with fields replaced or removed by `changes` (nil removes).
+private func incident(_ changes: [String: JSONValue?] = [:]) -> JSONValue {
+    var object: [String: JSONValue] = [
+        "id": "abc123",
+        "name": "Elevated errors on Git operations",
+        "status": "resolved",
+        "impact": "major",
+        "created_at": "2023-05-01T10:00:00.000Z",
+        "started_at": "2023-05-01T09:55:00.000Z",
+        "resolved_at": "2023-05-01T11:00:00.000Z",
+        "components": [["name": "Git Operations"], ["name": "API Requests"]],
+        "incident_updates": [
+            update(id: "u3", status: "resolved", body: "This incident has been resolved.", at: "2023-05-01T11:00:00.000Z", affected: ["Git Operations": "operational", "API Requests": "operational"]),
+            update(id: "u1", status: "investigating", body: "We are <b>investigating</b> reports &amp; errors.", at: "2023-05-01T10:00:00.000Z",
+                   affected: ["Git Operations": "partial_outage"]),
+            update(id: "u2", status: "identified", body: "<p>Cause found.</p><p>Fix &lt;deploying&gt;&#33;</p>", at: "2023-05-01T10:30:00.000Z",
+                   affected: ["Git Operations": "major_outage", "API Requests": "degraded_performance"]),
+        ],
+    ]
+    for (key, value) in changes { object[key] = value }
+    return .object(object)
+}
+
+private func update(id: String, status: String, body: String, at time: String, affected: [String: String] = [:]) -> JSONValue {
+    .object([
+        "id": .string(id), "status": .string(status), "body": .string(body), "created_at": .string(time), "display_at": .string(time),
+        "affected_components": .array(affected.sorted { $0.key < $1.key }.map { .object(["name": .string($0.key), "new_status": .string($0.value)]) }),
+    ])
+}
+
+private func map(_ value: JSONValue, prefix: String = "SP-") throws -> StatuspageImport {
+    try StatuspageImporter.map(value.canonicalBytes, prefix: prefix)
+}
+
+private func typed(_ event: StreamEvent) throws -> IncidentEvent {
+    try Catalog.decode(type: event.event.type, schemaVersion: event.event.schemaVersion, payload: try event.event.payload.decoded().objectValue ?? [:])
+}
+
+private func kinds(_ result: StatuspageImport) -> Set<ImportWarning.Kind> { Set(result.warnings.map(\.kind)) }
+
+private func time(_ text: String) -> Timestamp { try! Timestamp(rfc3339: text) }
+
+/// The Data folder of the package, found from this file's path.
+private let realFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Data/githubstatus_incidents_2010-2023.json")
+
+@Suite struct StatuspageImporterTests {
+    @Test func declarationMapsNameImpactStartAndComponents() throws {
+        let result = try map(.object(["page": ["id": "p"], "incidents": [incident()]]))
+        #expect(result.incidents.count == 1)
+        #expect(result.warnings.isEmpty)
+        let first = try #require(result.incidents.first?.events.first)
+        #expect(first.stream == "SP-abc123")
+        #expect(first.event.type == "incident.declared")
+        #expect(first.event.occurredAt == time("2023-05-01T10:00:00Z"))
+        #expect(first.event.actor.description == "tool:statuspage-import")
+        #expect(first.event.source == "statuspage")
+        guard case .declared(let declared) = try typed(first) else { Issue.record("not a declaration"); return }
+        #expect(declared.title == "Elevated errors on Git operations")
+        #expect(declared.severity == .sev2)
+        #expect(declared.kind == .unplanned)
+        #expect(declared.impactStartedAt == time("2023-05-01T09:55:00Z"))
+        #expect(declared.services == ["Git Operations", "API Requests"])
+    }
+
+    @Test(arguments: [("critical", Severity.sev1), ("major", .sev2), ("minor", .sev3), ("none", .sev4)])
+    func impactMapsToSeverity(impact: String, severity: Severity) throws {
+        let result = try map(incident(["impact": .string(impact)]))
+        guard case .declared(let declared) = try typed(result.events[0]) else { Issue.record("not a declaration"); return }
+        #expect(declared.severity == severity)
+    }
+
+    @Test func updatesInTimeOrderWithStatusChangesScopeAndResolution() throws {
+        let result = try map(.object(["incident": incident()]))
+        let events = result.events
+        #expect(events.map(\.event.type) == [
+            "incident.declared",
+            "status_update.published", "incident.status_changed", "incident.scope_changed",  // u1: investigating; only Git is down
+            "status_update.published", "incident.status_changed", "incident.scope_changed",  // u2: identified; Git and API down
+            "status_update.published", "incident.resolved",  // u3: all operational again (no scope change), then resolved_at
+        ])
+        guard case .statusUpdatePublished(let u1) = try typed(events[1]) else { Issue.record("not an update"); return }
+        #expect(u1.text == "We are investigating reports & errors.")
+        #expect(u1.status == .investigating)
+        #expect(u1.audience == .public)
+        #expect(u1.channels == [.statusPage])
+        guard case .scopeChanged(let narrowed) = try typed(events[3]) else { Issue.record("not a scope change"); return }
+        #expect(narrowed.services == ["Git Operations"])
+        guard case .statusUpdatePublished(let u2) = try typed(events[4]) else { Issue.record("not an update"); return }
+        #expect(u2.text == "Cause found.\nFix <deploying>!")
+        guard case .statusChanged(let changed) = try typed(events[5]) else { Issue.record("not a status change"); return }
+        #expect(changed.status == .identified)
+        #expect(events[5].event.occurredAt == time("2023-05-01T10:30:00Z"))
+        guard case .scopeChanged(let scope) = try typed(events[6]) else { Issue.record("not a scope change"); return }
+        #expect(scope.services == ["API Requests", "Git Operations"])
+        guard case .resolved(let resolved) = try typed(events[8]) else { Issue.record("not a resolution"); return }
+        #expect(resolved.summary == "This incident has been resolved.")
+        #expect(events[8].event.occurredAt == time("2023-05-01T11:00:00Z"))
+    }
+
+    @Test func scopeChangesOnlyWhenTheNonOperationalSetChanges() throws {
+        let updates: JSONValue = [
+            update(id: "a", status: "investigating", body: "one", at: "2023-05-01T10:00:00Z", affected: ["Git Operations": "partial_outage"]),
+            update(id: "b", status: "investigating", body: "two", at: "2023-05-01T10:10:00Z", affected: ["Git Operations": "major_outage"]),
+        ]
+        let result = try map(incident(["components": [["name": "Git Operations"]], "incident_updates": updates, "resolved_at": nil, "status": "investigating"]))
+        // Same non-operational set as declared: no scope change; same status twice: one status change.
+        #expect(result.events.map(\.event.type) == ["incident.declared", "status_update.published", "incident.status_changed", "status_update.published"])
+        #expect(result.warnings.isEmpty)
+    }
+
+    @Test func scheduledMaintenanceWithWindow() throws {
+        let result = try map(incident([
+            "status": "completed", "scheduled_for": "2023-05-02T00:00:00Z", "scheduled_until": "2023-05-02T02:00:00Z",
+            "incident_updates": [update(id: "m", status: "scheduled", body: "Planned work", at: "2023-05-01T10:00:00Z")],
+        ]))
+        guard case .declared(let declared) = try typed(result.events[0]) else { Issue.record("not a declaration"); return }
+        #expect(declared.kind == .scheduledMaintenance)
+        #expect(declared.plannedStart == time("2023-05-02T00:00:00Z"))
+        #expect(declared.plannedEnd == time("2023-05-02T02:00:00Z"))
+        guard case .statusUpdatePublished(let published) = try typed(result.events[1]) else { Issue.record("not an update"); return }
+        #expect(published.status == .scheduled)
+        #expect(!result.events.contains { $0.event.type == "incident.status_changed" })
+        #expect(result.warnings.isEmpty)
+    }
+
+    @Test func maintenanceWithoutWindowIsUnplannedAndWarned() throws {
+        let result = try map(incident(["scheduled_for": "2023-05-02T00:00:00Z"]))
+        guard case .declared(let declared) = try typed(result.events[0]) else { Issue.record("not a declaration"); return }
+        #expect(declared.kind == .unplanned)
+        #expect(declared.plannedStart == nil)
+        #expect(kinds(result) == [.maintenanceWindowMissing])
+        #expect(result.warnings.first?.incidentID == "abc123")
+    }
+
+    @Test func backfilledIncidentIsImportedAndWarned() throws {
+        let at: JSONValue = "2012-01-01T00:00:00Z"
+        let result = try map(incident([
+            "created_at": at, "started_at": at, "resolved_at": at,
+            "incident_updates": [update(id: "x", status: "resolved", body: "<ul><li>Fixed</li></ul>", at: "2012-01-01T00:00:00Z")],
+        ]))
+        #expect(kinds(result) == [.backfilled])
+        #expect(result.events.map(\.event.type) == ["incident.declared", "status_update.published", "incident.resolved"])
+        #expect(Set(result.events.map(\.event.occurredAt)) == [time("2012-01-01T00:00:00Z")])
+    }
+
+    @Test func resolvedWithoutResolvedAtHasNoResolution() throws {
+        let result = try map(incident(["resolved_at": nil]))
+        #expect(kinds(result) == [.resolvedWithoutTime])
+        #expect(!result.events.contains { $0.event.type == "incident.resolved" })
+    }
+
+    @Test func resolutionBeforeImpactStartIsDropped() throws {
+        let result = try map(incident(["resolved_at": "2023-05-01T09:00:00Z"]))
+        #expect(kinds(result) == [.resolutionBeforeStart])
+        #expect(!result.events.contains { $0.event.type == "incident.resolved" })
+    }
+
+    @Test func resolutionBeforeCreationButAfterStartIsKept() throws {
+        let result = try map(incident(["resolved_at": "2023-05-01T09:58:00Z", "incident_updates": []]))
+        #expect(kinds(result) == [.resolutionBeforeCreation])
+        #expect(result.events.last?.event.type == "incident.resolved")
+        #expect(result.events.last?.event.occurredAt == time("2023-05-01T09:58:00Z"))
+    }
+
+    @Test func backdatedUpdateKeepsItsTime() throws {
+        let result = try map(incident([
+            "incident_updates": [update(id: "old", status: "investigating", body: "Early", at: "2023-04-01T00:00:00Z")],
+        ]))
+        #expect(kinds(result) == [.backdatedUpdate])
+        #expect(result.events[0].event.type == "incident.declared")
+        #expect(result.events[1].event.occurredAt == time("2023-04-01T00:00:00Z"))
+    }
+
+    @Test func missingFieldsAreSkippedAndWarned() throws {
+        var noTime = update(id: "t", status: "investigating", body: "x", at: "2023-05-01T10:00:00Z").objectValue!
+        noTime["display_at"] = nil
+        noTime["created_at"] = nil
+        let result = try map([
+            "incidents": [
+                incident(["id": "nocreated", "created_at": nil]),
+                incident(["id": "noimpact", "impact": nil]),
+                incident(["id": "badimpact", "impact": "apocalyptic"]),
+                incident(["id": nil]),
+                incident(["id": "ok", "incident_updates": [.object(noTime), update(id: "e", status: "investigating", body: "<br>", at: "2023-05-01T10:00:00Z")]]),
+                incident(["id": "ok"]),
+            ],
+        ])
+        #expect(result.incidents.map(\.sourceID) == ["ok"])
+        #expect(result.skippedIncidents == 5)
+        #expect(kinds(result) == [.missingField, .unknownValue, .duplicateIncident])
+        #expect(result.warnings.filter { $0.kind == .missingField }.count == 5)  // created_at, impact, id, update time, empty text
+        #expect(result.warnings.contains { $0.incidentID == "nocreated" && $0.kind == .missingField })
+        #expect(!result.incidents[0].events.contains { $0.event.type == "status_update.published" })
+    }
+
+    @Test func longTextIsShortenedAndWarned() throws {
+        let result = try map(incident(["name": .string(String(repeating: "x", count: 400))]))
+        #expect(kinds(result) == [.truncated])
+        guard case .declared(let declared) = try typed(result.events[0]) else { Issue.record("not a declaration"); return }
+        #expect(declared.title.count == 300)
+    }
+
+    @Test func malformedDocumentsThrow() {
+        #expect(throws: StatuspageImportError.self) { try StatuspageImporter.map(Array("{\"incidents\": [".utf8)) }
+        #expect(throws: StatuspageImportError.self) { try StatuspageImporter.map(Array("[1, 2]".utf8)) }
+        #expect(throws: StatuspageImportError.self) { try StatuspageImporter.map(Array("{\"incidents\": 3}".utf8)) }
+        #expect(throws: StatuspageImportError.self) { try StatuspageImporter.map(Array("{\"hello\": 3}".utf8)) }
+    }
+
+    @Test func eventIDsAreDeterministicVersion8AndPrefixAppliesToStreams() throws {
+        let first = try map(incident())
+        let second = try map(incident(), prefix: "GH-")
+        #expect(first.events.map(\.event) == second.events.map(\.event))
+        #expect(Set(second.events.map(\.stream)) == ["GH-abc123"])
+        let id = StatuspageImporter.eventID(incident: "abc123", role: "declared")
+        #expect(first.events[0].event.id == id)
+        #expect(id.uuidString.dropFirst(14).first == "8")
+        #expect("89AB".contains(id.uuidString.dropFirst(19).first!))
+        #expect(Set(first.events.map(\.event.id)).count == first.events.count)
+    }
+
+    @Test func plainTextStripsTagsAndDecodesEntities() {
+        #expect(StatuspageImporter.plainText("<ul><li><strong>2010-02-07</strong> - Done&nbsp;&amp; dusted</li><li>a &#x263A; &bogus; b</li></ul>")
+            == "2010-02-07 - Done & dusted\na ☺ &bogus; b")
+        #expect(StatuspageImporter.plainText("1 < 2 and 3 > 2") == "1 < 2 and 3 > 2")
+    }
+
+    @Test func realGitHubHistoryMaps() throws {
+        let bytes = Array(try Data(contentsOf: realFile))
+        let result = try StatuspageImporter.map(bytes)
+        #expect(result.incidents.count == 1282)
+        #expect(result.skippedIncidents == 0)
+        #expect(kinds(result).isSuperset(of: [.backfilled, .resolutionBeforeStart]))
+        #expect(result.warnings.filter { $0.kind == .backfilled }.count >= 832)
+        // Every event decodes through the catalog.
+        for event in result.events { _ = try typed(event) }
+        // Mapping twice gives identical events.
+        #expect(try StatuspageImporter.map(bytes).events == result.events)
+        #expect(Set(result.events.map(\.event.id)).count == result.events.count)
+    }
+}

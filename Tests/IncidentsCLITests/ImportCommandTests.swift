@@ -1,0 +1,104 @@
+import Foundation
+import LedgerModel
+import LedgerTestSupport
+import Testing
+
+/// `incidents import statuspage`, end to end through the built tool.
+@Suite struct ImportCommandTests {
+    static let realFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Data/githubstatus_incidents_2010-2023.json").path
+
+    /// A two-incident document.
+    static let small = #"""
+        {"page": {"id": "p"}, "incidents": [
+          {"id": "one", "name": "Git errors", "status": "resolved", "impact": "minor",
+           "created_at": "2023-05-01T10:00:00Z", "started_at": "2023-05-01T10:00:00Z", "resolved_at": "2023-05-01T11:00:00Z",
+           "components": [], "incident_updates": [
+             {"id": "u1", "status": "investigating", "body": "Looking", "created_at": "2023-05-01T10:00:00Z", "display_at": "2023-05-01T10:00:00Z"}]},
+          {"id": "two", "name": "API errors", "status": "resolved", "impact": "major",
+           "created_at": "2023-05-02T10:00:00Z", "started_at": "2023-05-02T10:00:00Z", "resolved_at": "2023-05-02T11:00:00Z",
+           "components": [], "incident_updates": []}
+        ]}
+        """#
+
+    @Test func realHistoryImportsVerifiesAndIsIdempotent() throws {
+        let cli = CLI()
+        try cli.run("init")
+        let started = Date()
+        let first = try cli.run("import", "statuspage", Self.realFile)
+        let seconds = Date().timeIntervalSince(started)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("incidents: 1282 imported, 0 already present, 0 skipped (1282 in the document)"))
+        #expect(first.stdout.contains("events: 5987 imported, 0 already present, 0 skipped"))
+        #expect(first.stdout.contains("backfilled 836"))
+        #expect(first.stdout.contains("resolution_before_start 3"))
+        // More than 20 back-filled warnings: the first 5 and a count.
+        let backfilled = first.stderr.split(separator: "\n").filter { $0.hasPrefix("warning: [backfilled]") }
+        #expect(backfilled.count == 6)
+        #expect(backfilled.last?.contains("831 more") == true)
+        #expect(first.stderr.split(separator: "\n").allSatisfy { $0.hasPrefix("warning: ") })
+        #expect(seconds < 60, "the import took \(seconds) seconds")
+
+        let verified = try cli.run("verify")
+        #expect(verified.status == 0)
+        #expect(verified.stdout.hasPrefix("ok: 5987 events verified"))
+
+        let again = try cli.run("import", "statuspage", Self.realFile, "--json")
+        #expect(again.status == 0, "\(again.stderr)")
+        let summary = try JSONParser.parse(again.stdout)
+        #expect(summary["eventsImported"] == .integer(0))
+        #expect(summary["eventsAlreadyPresent"] == .integer(5987))
+        #expect(summary["incidentsAlreadyPresent"] == .integer(1282))
+        #expect(summary["warnings"]?["backfilled"] == .integer(836))
+        #expect(try cli.run("verify").stdout.hasPrefix("ok: 5987 events verified"))
+    }
+
+    @Test func malformedFileWritesNothing() throws {
+        let cli = CLI()
+        try cli.run("init")
+        let before = try cli.run("verify").stdout
+        for text in [#"{"incidents": [{"id": "x""#, #"{"hello": "world"}"#] {
+            let file = try cli.write("bad.json", text)
+            let outcome = try cli.run("import", "statuspage", file)
+            #expect(outcome.status == 3)
+            #expect(outcome.stderr.contains("nothing was written"))
+        }
+        #expect(try cli.run("import", "statuspage", "missing.json").status == 3)
+        #expect(try cli.run("verify").stdout == before)
+    }
+
+    @Test func refusedIncidentFailsTheWholeImportUnlessContinueOnError() throws {
+        let cli = CLI()
+        try cli.run("init")
+        // SP-two is already declared by someone else, so the import's declaration of it is refused.
+        try cli.run("append", try cli.write("taken.json", CLI.event(stream: "SP-two")))
+        let file = try cli.write("small.json", Self.small)
+        let before = try cli.run("verify").stdout
+
+        let atomic = try cli.run("import", "statuspage", file)
+        #expect(atomic.status == 3)
+        #expect(try cli.run("verify").stdout == before)
+
+        let lenient = try cli.run("import", "statuspage", file, "--continue-on-error", "--json")
+        #expect(lenient.status == 0, "\(lenient.stderr)")
+        #expect(lenient.stderr.contains("warning: [record_failed] two: not recorded"))
+        let summary = try JSONParser.parse(lenient.stdout)
+        #expect(summary["incidentsImported"] == .integer(1))
+        #expect(summary["incidentsSkipped"] == .integer(1))
+        #expect(summary["eventsImported"] == .integer(4))
+        #expect(summary["warnings"]?["record_failed"] == .integer(1))
+        #expect(try cli.run("verify").stdout.hasPrefix("ok: 5 events verified"))
+    }
+
+    @Test func prefixNamesTheIncidents() throws {
+        let cli = CLI()
+        try cli.run("init")
+        let file = try cli.write("small.json", Self.small)
+        let outcome = try cli.run("import", "statuspage", file, "--prefix", "GH-")
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        #expect(outcome.stderr.isEmpty)
+        let list = try cli.run("list")
+        #expect(list.stdout.contains("GH-one"))
+        #expect(list.stdout.contains("GH-two"))
+    }
+}
