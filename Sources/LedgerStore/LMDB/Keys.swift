@@ -46,6 +46,4 @@ enum Keys {
         /// position ‖ hash of that record ‖ its recordedAt.
         static let head = Array("head".utf8)
     }
-
-    static func value(_ position: UInt64) -> UInt64 { position.bigEndian }
 }
