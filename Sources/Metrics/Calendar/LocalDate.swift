@@ -73,19 +73,4 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 }
 
-extension LocalDate: Codable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do {
-            try self.init(text)
-        } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.message)
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
-}
+extension LocalDate: Codable, TextCodable {}

@@ -150,22 +150,7 @@ public struct WorkingInterval: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(start)-\(end)" }
 }
 
-extension WorkingInterval: Codable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do {
-            try self.init(text)
-        } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.message)
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
-}
+extension WorkingInterval: Codable, TextCodable {}
 
 /// The working intervals of each day of the week, in local wall-clock time.
 ///
