@@ -7,24 +7,6 @@ import Testing
 @testable import Projections
 
 @Suite struct ProjectionEngineTests {
-    /// Appends `events` in chunks of at most `chunk`, in order.
-    static func append(_ events: ArraySlice<StreamEvent>, to ledger: Ledger, chunk: Int = 500) async throws {
-        var rest = events
-        while !rest.isEmpty {
-            let part = rest.prefix(chunk)
-            rest = rest.dropFirst(part.count)
-            var batch = [StreamAppend]()
-            for item in part {
-                if batch.last?.stream == item.stream {
-                    batch[batch.count - 1].events.append(item.event)
-                } else {
-                    batch.append(StreamAppend(stream: item.stream, events: [item.event]))
-                }
-            }
-            _ = try await ledger.append(batch)
-        }
-    }
-
     /// Every stored state of a projection, as the bytes stored.
     static func storedStates(_ ledger: Ledger, _ name: String) throws -> [String: [UInt8]] {
         try ledger.read { reader in
@@ -47,7 +29,7 @@ import Testing
 
         let fullDirectory = TemporaryDirectory()
         let full = try Ledger.create(at: fullDirectory.path, clock: SampleEvents.fixedClock(offsetSeconds: 10 * 86_400))
-        try await Self.append(history[...], to: full)
+        try await full.append(inOrder: history[...])
         let runner = ProjectionRunner(ledger: full)
         #expect(try runner.catchUp(IncidentStateProjection.self) == history.count)
 
@@ -59,7 +41,7 @@ import Testing
         var offset = 0
         while offset < history.count {
             let next = min(history.count, offset + Int.random(in: 1...60, using: &random))
-            try await Self.append(history[offset..<next], to: stepped, chunk: Int.random(in: 1...20, using: &random))
+            try await stepped.append(inOrder: history[offset..<next], chunk: Int.random(in: 1...20, using: &random))
             offset = next
             if Bool.random(using: &random) { try steppedRunner.catchUp(IncidentStateProjection.self) }
         }
@@ -86,7 +68,7 @@ import Testing
         let directory = TemporaryDirectory()
         let ledger = try Ledger.create(at: directory.path)
         var generator = HistoryGenerator(seed: 42)
-        try await Self.append(generator.history(incidents: 3, maximumEvents: 10)[...], to: ledger)
+        try await ledger.append(inOrder: generator.history(incidents: 3, maximumEvents: 10)[...])
         let runner = ProjectionRunner(ledger: ledger)
         try runner.catchUp(IncidentStateProjection.self)
         let before = try Self.storedStates(ledger, IncidentStateProjection.name)

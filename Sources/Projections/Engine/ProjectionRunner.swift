@@ -37,50 +37,81 @@ public struct ProjectionRunner: Sendable {
     /// Returns how many events were folded.
     @discardableResult
     public func catchUp<P: Projection>(_: P.Type) throws -> Int {
-        var folded = 0
+        try catchUp(name: P.name, version: P.version) { reader, start, reset in
+            var states = [String: P.State]()
+            var last = start
+            var count = 0
+            try reader.forEachEvent(from: start + 1) { recorded in
+                last = recorded.position
+                count += 1
+                if let key = P.key(for: recorded) {
+                    if states[key] == nil {
+                        states[key] = try (reset ? nil : Self.load(P.self, key: key, reader)) ?? P.initial(key: key)
+                    }
+                    let projected = ProjectedEvent.decode(recorded)
+                    switch projected.event {
+                    case .corrected?, .retracted?:
+                        // Refold the key's history with the correction applied.
+                        var state = P.initial(key: key)
+                        for event in try EffectiveHistory.events(of: recorded.stream, upToVersion: recorded.streamVersion, in: reader) {
+                            P.apply(event, to: &state)
+                        }
+                        states[key] = state
+                    default:
+                        // In place: copying the state out and back would copy its arrays on every event.
+                        P.apply(projected, to: &states[key]!)
+                    }
+                }
+                return count < batchSize
+            }
+            return (states, last, count)
+        }
+    }
+
+    /// Derives again the states of the incidents with events after the checkpoint (every incident
+    /// when the projection's version changed). Returns how many events were read.
+    @discardableResult
+    public func catchUp<P: DerivedProjection>(_: P.Type) throws -> Int {
+        try catchUp(name: P.name, version: P.version) { reader, start, _ in
+            // The last version of each stream met in this step: its history is read up to there.
+            var touched = [String: UInt64]()
+            var last = start
+            var count = 0
+            try reader.forEachEvent(from: start + 1) { recorded in
+                last = recorded.position
+                count += 1
+                if P.includes(recorded) { touched[recorded.stream] = recorded.streamVersion }
+                return count < batchSize
+            }
+            var states = [String: P.State]()
+            for (stream, version) in touched {
+                states[stream] = P.derive(stream: stream, history: try EffectiveHistory.events(of: stream, upToVersion: version, in: reader))
+            }
+            return (states, last, count)
+        }
+    }
+
+    /// The catch-up loop both kinds share: one step per read snapshot, each committed with its
+    /// checkpoint; `step` computes the states from the events after `start` (all when `reset`).
+    private func catchUp<State: Encodable>(
+        name: String, version: UInt32,
+        step: (borrowing LedgerReader, _ start: UInt64, _ reset: Bool) throws -> (states: [String: State], last: UInt64, count: Int)
+    ) throws -> Int {
+        var done = 0
         while true {
-            let step = try ledger.read { reader -> (ProjectionCheckpoint?, ProjectionCheckpoint, [String: P.State], Bool, Int)? in
-                let stored = try reader.projectionCheckpoint(P.name)
-                let reset = stored?.version != P.version
+            let result = try ledger.read { reader -> (ProjectionCheckpoint?, ProjectionCheckpoint, [String: State], Bool, Int)? in
+                let stored = try reader.projectionCheckpoint(name)
+                let reset = stored?.version != version
                 let start = reset ? 0 : stored!.position
                 let head = try reader.head().position
                 guard start < head || (reset && stored != nil) else { return nil }
-                var states = [String: P.State]()
-                var last = start
-                var count = 0
-                try reader.forEachEvent(from: start + 1) { recorded in
-                    last = recorded.position
-                    count += 1
-                    if let key = P.key(for: recorded) {
-                        if states[key] == nil {
-                            states[key] = try (reset ? nil : Self.load(P.self, key: key, reader)) ?? P.initial(key: key)
-                        }
-                        let projected = ProjectedEvent.decode(recorded)
-                        switch projected.event {
-                        case .corrected?, .retracted?:
-                            // Refold the key's history with the correction applied.
-                            var state = P.initial(key: key)
-                            for event in try EffectiveHistory.events(of: recorded.stream, upToVersion: recorded.streamVersion, in: reader) {
-                                P.apply(event, to: &state)
-                            }
-                            states[key] = state
-                        default:
-                            // In place: copying the state out and back would copy its arrays on every event.
-                            P.apply(projected, to: &states[key]!)
-                        }
-                    }
-                    return count < batchSize
-                }
-                return (stored, ProjectionCheckpoint(version: P.version, position: last), states, reset, count)
+                let (states, last, count) = try step(reader, start, reset)
+                return (stored, ProjectionCheckpoint(version: version, position: last), states, reset, count)
             }
-            guard let (expected, checkpoint, states, reset, count) = step else { return folded }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            var encoded = [String: [UInt8]]()
-            for (key, state) in states { encoded[key] = Array(try encoder.encode(state)) }
+            guard let (expected, checkpoint, states, reset, count) = result else { return done }
             // When another process caught up meanwhile, read again from its checkpoint.
-            if try commit(P.name, expected: expected, to: checkpoint, states: encoded, reset: reset) {
-                folded += count
+            if try commit(name, expected: expected, to: checkpoint, states: try Self.encode(states), reset: reset) {
+                done += count
             }
         }
     }
@@ -111,15 +142,47 @@ public struct ProjectionRunner: Sendable {
 
     /// Every stored state of the projection, in key order.
     public func states<P: Projection>(_: P.Type) throws -> [P.State] {
+        try Self.decodeAll(P.State.self, name: P.name, ledger: ledger)
+    }
+
+    static func decodeAll<State: Decodable>(_: State.Type, name: String, ledger: Ledger) throws -> [State] {
         let decoder = JSONDecoder()
         return try ledger.read { reader in
-            var out = [P.State]()
-            try reader.forEachProjectionState(P.name) { _, bytes in
-                out.append(try decoder.decode(P.State.self, from: Data(bytes)))
+            var out = [State]()
+            try reader.forEachProjectionState(name) { _, bytes in
+                out.append(try decoder.decode(State.self, from: Data(bytes)))
                 return true
             }
             return out
         }
+    }
+
+    /// Stored states are JSON with sorted keys, so equal states are equal bytes.
+    static func encode<State: Encodable>(_ states: [String: State]) throws -> [String: [UInt8]] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var encoded = [String: [UInt8]]()
+        for (key, state) in states { encoded[key] = Array(try encoder.encode(state)) }
+        return encoded
+    }
+
+    public func status<P: DerivedProjection>(_: P.Type) throws -> Status {
+        try ledger.read { reader in
+            Status(name: P.name, version: P.version, checkpoint: try reader.projectionCheckpoint(P.name), head: try reader.head().position)
+        }
+    }
+
+    /// Drops the projection's state and derives every incident's again.
+    @discardableResult
+    public func rebuild<P: DerivedProjection>(_: P.Type) throws -> Int {
+        let stored = try ledger.read { try $0.projectionCheckpoint(P.name) }
+        try ledger.commitProjection(P.name, expected: stored, to: ProjectionCheckpoint(version: 0, position: 0), states: [:], reset: true)
+        return try catchUp(P.self)
+    }
+
+    /// Every stored state of the projection, in key order.
+    public func states<P: DerivedProjection>(_: P.Type) throws -> [P.State] {
+        try Self.decodeAll(P.State.self, name: P.name, ledger: ledger)
     }
 
     static func load<P: Projection>(_: P.Type, key: String, _ reader: borrowing LedgerReader) throws -> P.State? {
