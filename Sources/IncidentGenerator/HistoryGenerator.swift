@@ -39,6 +39,16 @@ public struct HistoryGenerator {
     static let services = ["checkout-api", "payments", "search", "login", "mobile-app", "notifications", "reporting", "webhooks", "storage", "dashboard"]
     static let regions = ["eu-west-1", "eu-central-1", "us-east-1", "us-west-2", "ap-southeast-1"]
     static let symptoms = ["returning errors", "slow to respond", "unavailable", "timing out", "returning stale data", "failing for some users"]
+    /// The service levels every generated incident is measured against.
+    static let standardPolicy = SLAPolicyAttached(
+        policyId: "standard", name: "Standard support", clock: .calendar,
+        targets: [
+            SLATarget(severity: .sev1, firstResponseMinutes: 15, updateCadenceMinutes: 45, resolutionMinutes: 240),
+            SLATarget(severity: .sev2, firstResponseMinutes: 30, updateCadenceMinutes: 75, resolutionMinutes: 480),
+            SLATarget(severity: .sev3, firstResponseMinutes: 60, updateCadenceMinutes: 120, resolutionMinutes: 1440),
+            SLATarget(severity: .sev4, firstResponseMinutes: 240, updateCadenceMinutes: 240, resolutionMinutes: 4320),
+        ])
+
     static let tiers = [("enterprise", 0.15), ("business", 0.35), ("starter", 0.5)]
     static let channels: [(MessageChannel, Double)] = [(.email, 0.45), (.chat, 0.25), (.phone, 0.08), (.socialMedia, 0.12), (.ticket, 0.10)]
 
@@ -111,6 +121,8 @@ public struct HistoryGenerator {
             detectedBy: scheduled ? nil : random.weighted([(.monitoring, 0.7), (.customerReport, 0.2), (.internalReport, 0.1)]))),
             at: declared, actor: oncall, source: scheduled ? "change-calendar" : "pager")
         let declarationID = out[0].1.event.id
+        // Every outage is measured against the standard support policy, in calendar time.
+        if !scheduled { add(.slaPolicyAttached(Self.standardPolicy), at: declared, actor: Actor(kind: .tool, id: "sla"), source: "policy") }
         let acknowledged = declared.adding(seconds: minutes(random.logNormal(median: severity <= .sev2 ? 2 : 6, sigma: 0.8)))
         if !scheduled { add(.acknowledged(IncidentAcknowledged(by: oncall.id)), at: acknowledged, actor: oncall, source: "pager") }
         add(.responderAssigned(ResponderAssigned(person: oncall.id, role: .incidentCommander)), at: acknowledged, actor: oncall, source: "cli",
