@@ -53,10 +53,11 @@ let package = Package(
             name: "Projections",
             dependencies: ["IncidentEvents", "LedgerModel", "LedgerStore"]
         ),
-        // Foundations for response-time metrics: business-hours calendars and duration statistics.
+        // Response-time metrics and the quarterly review: per-incident facts (a derived projection),
+        // metric definitions, business-hours calendars, statistics, and the review's renderers.
         .target(
             name: "Metrics",
-            dependencies: ["LedgerModel"]
+            dependencies: ["IncidentEvents", "LedgerModel", "LedgerStore", "Projections"]
         ),
         // Importers of other tools' incident records: pure mappings from their documents to catalog events.
         .target(
@@ -70,6 +71,7 @@ let package = Package(
                 "IncidentEvents",
                 "IncidentGenerator",
                 "Importers",
+                "Metrics",
                 "Projections",
                 "LedgerModel",
                 "LedgerStore",
@@ -111,7 +113,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MetricsTests",
-            dependencies: ["Metrics", "LedgerModel", "LedgerTestSupport"]
+            dependencies: ["Metrics", "Projections", "IncidentEvents", "IncidentGenerator", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
         ),
         .testTarget(
             name: "ImportersTests",

@@ -1,0 +1,133 @@
+import IncidentEvents
+public import LedgerModel
+public import Projections
+
+/// The facts of every incident the metrics are computed from, kept beside the log and caught up
+/// incrementally: a review reads them instead of the log.
+public enum IncidentMetricsProjection: DerivedProjection {
+    public static let name = "incident-metrics"
+    public static let version: UInt32 = 1
+
+    public static func includes(_ event: RecordedEvent) -> Bool { true }
+
+    public static func derive(stream: String, history: [ProjectedEvent]) -> IncidentMetricFacts {
+        var facts = IncidentMetricFacts(incident: stream)
+        // The incident's own "now": its last record. Only open incidents' gaps and pending promises
+        // depend on it, and the metrics leave those out.
+        let asOf = history.map(\.recorded.recordedAt).max() ?? Timestamp(microsecondsSinceEpoch: 0)
+        let figures = ResponseFigures.compute(history: history, asOf: asOf)
+        facts.declared = figures.timeToResolveFromDeclaration.start?.at.microsecondsSinceEpoch
+        facts.impactStarted = figures.timeToResolveFromImpact.start?.at.microsecondsSinceEpoch
+        facts.detected = figures.timeToDetect.stop?.at.microsecondsSinceEpoch
+        facts.acknowledged = figures.timeToAcknowledge.stop?.at.microsecondsSinceEpoch
+        facts.firstPublicUpdate = figures.timeToFirstPublicUpdateFromDeclaration.stop?.at.microsecondsSinceEpoch
+        facts.firstEscalation = figures.timeToEscalate.stop?.at.microsecondsSinceEpoch
+        facts.mitigated = figures.timeToMitigateFromDeclaration.stop?.at.microsecondsSinceEpoch
+        facts.resolved = figures.timeToResolveFromDeclaration.stop?.at.microsecondsSinceEpoch
+        if facts.resolved != nil {
+            facts.gaps = figures.updateGaps.map { .init(from: $0.from.microsecondsSinceEpoch, to: $0.to.microsecondsSinceEpoch) }
+        }
+        facts.promisesMade = figures.updatePromises.made
+        facts.promisesKept = figures.updatePromises.kept
+        facts.promisesPending = figures.updatePromises.pending
+        facts.promisesMissed = figures.updatePromises.missed.count
+        facts.etaLateBySeconds = figures.eta?.lateBySeconds
+        facts.messages = figures.firstReplies.map {
+            .init(
+                customer: $0.customer, channel: $0.channel, tier: $0.tier, threatensToLeave: $0.threatensToLeave,
+                received: $0.figure.start!.at.microsecondsSinceEpoch, firstReply: $0.figure.stop?.at.microsecondsSinceEpoch)
+        }
+
+        let byTime = history.sorted { ($0.recorded.occurredAt, $0.recorded.position) < ($1.recorded.occurredAt, $1.recorded.position) }
+        var scopeCustomers: Int64?
+        var surveyIndex = [String: Int]()
+        var actionIndex = [String: Int]()
+        var openSpells = [String: Int]()
+        for projected in byTime {
+            let at = projected.recorded.occurredAt.microsecondsSinceEpoch
+            switch projected.event {
+            case .declared(let declared)?:
+                if facts.kind == nil {
+                    facts.title = declared.title
+                    facts.kind = declared.kind
+                    facts.severity = declared.severity
+                    facts.services = declared.services
+                    facts.customerSegments = declared.customerSegments
+                    facts.plannedStart = declared.plannedStart?.microsecondsSinceEpoch
+                    facts.plannedEnd = declared.plannedEnd?.microsecondsSinceEpoch
+                }
+            case .severityChanged(let change)?:
+                facts.severity = change.severity
+            case .scopeChanged(let change)?:
+                if !change.services.isEmpty { facts.services = change.services }
+                if !change.customerSegments.isEmpty { facts.customerSegments = change.customerSegments }
+                if let affected = change.customersAffected { scopeCustomers = affected }
+            case .statusUpdatePublished(let update)?:
+                if update.audience != .internal {
+                    facts.publicUpdates += 1
+                    if update.status == .inProgress, facts.maintenanceStarted == nil { facts.maintenanceStarted = at }
+                }
+            case .escalationRaised(let raised)?:
+                facts.escalations.append(.init(level: raised.toLevel, reason: raised.reason, customer: raised.customer, at: at))
+                closeSpell(raised.escalationId, at: at, &facts, &openSpells)
+                openSpells[raised.escalationId] = facts.levelSpells.count
+                facts.levelSpells.append(.init(level: raised.toLevel, reason: raised.reason, from: at, to: nil))
+            case .escalationDeescalated(let down)?:
+                if let index = openSpells[down.escalationId] {
+                    let reason = facts.levelSpells[index].reason
+                    closeSpell(down.escalationId, at: at, &facts, &openSpells)
+                    openSpells[down.escalationId] = facts.levelSpells.count
+                    facts.levelSpells.append(.init(level: down.toLevel, reason: reason, from: at, to: nil))
+                }
+            case .escalationClosed(let closed)?:
+                closeSpell(closed.escalationId, at: at, &facts, &openSpells)
+            case .slaPolicyAttached(let policy)?:
+                let target = policy.targets.first { $0.severity == facts.severity }
+                facts.policies.removeAll { $0.policyId == policy.policyId && $0.customer == policy.customer }
+                facts.policies.append(.init(
+                    policyId: policy.policyId, name: policy.name, customer: policy.customer, clock: policy.clock, calendar: policy.calendar,
+                    firstResponseMinutes: target?.firstResponseMinutes, updateCadenceMinutes: target?.updateCadenceMinutes,
+                    resolutionMinutes: target?.resolutionMinutes))
+            case .surveySent(let sent)?:
+                surveyIndex[sent.surveyId] = facts.surveys.count
+                facts.surveys.append(.init(scale: sent.scale, score: nil, expired: false))
+            case .surveyAnswered(let answer)?:
+                if let index = surveyIndex[answer.surveyId] { facts.surveys[index].score = answer.score }
+            case .surveyExpired(let expired)?:
+                if let index = surveyIndex[expired.surveyId], facts.surveys[index].score == nil { facts.surveys[index].expired = true }
+            case .actionItemOpened(let item)?:
+                actionIndex[item.actionItemId] = facts.actionItems.count
+                facts.actionItems.append(.init(due: item.dueAt.microsecondsSinceEpoch, completed: nil))
+            case .actionItemCompleted(let done)?:
+                if let index = actionIndex[done.actionItemId], facts.actionItems[index].completed == nil { facts.actionItems[index].completed = at }
+            case .postmortemPublished?:
+                if facts.postmortemPublished == nil { facts.postmortemPublished = at }
+            default:
+                break
+            }
+        }
+        // Targets are read for the final severity, whatever it was when the policy was attached.
+        if let severity = facts.severity {
+            for case .slaPolicyAttached(let policy)? in byTime.map(\.event) {
+                guard let index = facts.policies.firstIndex(where: { $0.policyId == policy.policyId && $0.customer == policy.customer }) else { continue }
+                let target = policy.targets.first { $0.severity == severity }
+                facts.policies[index].firstResponseMinutes = target?.firstResponseMinutes
+                facts.policies[index].updateCadenceMinutes = target?.updateCadenceMinutes
+                facts.policies[index].resolutionMinutes = target?.resolutionMinutes
+            }
+        }
+        // A resolution ends every escalation still open.
+        if let resolved = facts.resolved {
+            for index in facts.levelSpells.indices where facts.levelSpells[index].to == nil {
+                facts.levelSpells[index].to = max(resolved, facts.levelSpells[index].from)
+            }
+        }
+        facts.customersAffected = scopeCustomers ?? Int64(Set(facts.messages.map(\.customer)).count)
+        return facts
+    }
+
+    private static func closeSpell(_ id: String, at: Int64, _ facts: inout IncidentMetricFacts, _ open: inout [String: Int]) {
+        guard let index = open.removeValue(forKey: id) else { return }
+        facts.levelSpells[index].to = max(at, facts.levelSpells[index].from)
+    }
+}
