@@ -34,6 +34,7 @@ struct Incidents: AsyncParsableCommand {
                 name: "Read and review",
                 subcommands: [
                     ListCommand.self, ShowCommand.self, TimelineCommand.self, ReplayCommand.self, LogCommand.self,
+                    ReviewCommand.self, MetricsCommand.self,
                 ]),
             CommandGroup(
                 name: "The ledger",

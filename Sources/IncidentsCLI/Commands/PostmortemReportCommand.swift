@@ -53,25 +53,6 @@ struct PostmortemReportCommand: AsyncParsableCommand {
         case .html: text = PostmortemHTML.render(report)
         case .json: text = PostmortemJSON.render(report)
         }
-        guard let output else {
-            Output.standard.write(text)
-            return
-        }
-        do {
-            // A regular file is replaced atomically (never half a report); a device or a pipe
-            // (/dev/stdout, a FIFO) is written in place, never renamed over.
-            let attributes = try? FileManager.default.attributesOfItem(atPath: output)
-            let special = attributes.map { $0[.type] as? FileAttributeType != .typeRegular } ?? false
-            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: special ? [] : .atomic)
-        } catch {
-            // A full disk or an I/O error is a storage failure; a missing folder or a denied path is bad input.
-            let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
-            let posix = underlying?.domain == NSPOSIXErrorDomain ? Int32(underlying!.code) : 0
-            if (error as? CocoaError)?.code == .fileWriteOutOfSpace || posix == ENOSPC || posix == EIO || posix == EDQUOT {
-                throw CommandFailure(.storage, "cannot write \(output): the disk is full or failed; the report was not written")
-            }
-            throw CommandFailure(.invalidInput, "cannot write \(output): \((error as NSError).localizedDescription) — name a file in an existing, writable folder")
-        }
-        Output.standard.line("wrote the \(format.rawValue) postmortem of \(incident) to \(output) (\(text.utf8.count) bytes)")
+        try ReportFile.emit(text, to: output, what: "\(format.rawValue) postmortem of \(incident)")
     }
 }

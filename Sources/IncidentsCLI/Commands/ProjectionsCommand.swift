@@ -1,5 +1,6 @@
 import ArgumentParser
 import LedgerStore
+import Metrics
 import Projections
 
 struct ProjectionsCommand: AsyncParsableCommand {
@@ -7,8 +8,20 @@ struct ProjectionsCommand: AsyncParsableCommand {
         commandName: "projections", abstract: "Show or rebuild the read models kept beside the log.",
         subcommands: [Status.self, Rebuild.self])
 
+    /// A stored projection, as the commands see it.
+    struct Entry: Sendable {
+        var name: String
+        var status: @Sendable (ProjectionRunner) throws -> ProjectionRunner.Status
+        var rebuild: @Sendable (ProjectionRunner) throws -> Int
+    }
+
     /// The stored projections. Timelines, replays and reports are computed per incident on demand.
-    static let names = [IncidentStateProjection.name]
+    static let entries = [
+        Entry(name: IncidentStateProjection.name, status: { try $0.status(IncidentStateProjection.self) }, rebuild: { try $0.rebuild(IncidentStateProjection.self) }),
+        Entry(name: IncidentMetricsProjection.name, status: { try $0.status(IncidentMetricsProjection.self) }, rebuild: { try $0.rebuild(IncidentMetricsProjection.self) }),
+    ]
+
+    static var names: [String] { entries.map(\.name) }
 
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "status", abstract: "Each projection's checkpoint against the head of the log.")
@@ -16,11 +29,14 @@ struct ProjectionsCommand: AsyncParsableCommand {
         @OptionGroup var options: LedgerOptions
 
         func run() async throws {
-            let status = try ProjectionRunner(ledger: try options.open()).status(IncidentStateProjection.self)
-            let at = status.checkpoint.map { "position \($0.position) (version \($0.version))" } ?? "never built"
-            let state = status.isCurrent ? "current" : status.checkpoint?.version != status.version && status.checkpoint != nil
-                ? "built by another version; rebuilt on next use" : "\(status.head - (status.checkpoint?.position ?? 0)) events behind; caught up on next use"
-            Output.standard.line("\(status.name)  version \(status.version)  at \(at)  head \(status.head)  \(state)")
+            let runner = ProjectionRunner(ledger: try options.open())
+            for entry in ProjectionsCommand.entries {
+                let status = try entry.status(runner)
+                let at = status.checkpoint.map { "position \($0.position) (version \($0.version))" } ?? "never built"
+                let state = status.isCurrent ? "current" : status.checkpoint?.version != status.version && status.checkpoint != nil
+                    ? "built by another version; rebuilt on next use" : "\(status.head - (status.checkpoint?.position ?? 0)) events behind; caught up on next use"
+                Output.standard.line("\(status.name)  version \(status.version)  at \(at)  head \(status.head)  \(state)")
+            }
         }
     }
 
@@ -39,12 +55,15 @@ struct ProjectionsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let clock = ContinuousClock()
-            let start = clock.now
-            let folded = try ProjectionRunner(ledger: try options.open()).rebuild(IncidentStateProjection.self)
-            let elapsed = clock.now - start
-            let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
-            Output.standard.line("rebuilt \(IncidentStateProjection.name) from \(folded) events in \(milliseconds) ms")
+            let runner = ProjectionRunner(ledger: try options.open())
+            for entry in ProjectionsCommand.entries where name == nil || entry.name == name {
+                let clock = ContinuousClock()
+                let start = clock.now
+                let folded = try entry.rebuild(runner)
+                let elapsed = clock.now - start
+                let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+                Output.standard.line("rebuilt \(entry.name) from \(folded) events in \(milliseconds) ms")
+            }
         }
     }
 }

@@ -292,7 +292,8 @@ public enum PostmortemHTML {
         return "\(escape(PostmortemText.label(moment.kind))) <span class=\"time\">\(escape(moment.at.rfc3339))</span> <span class=\"muted\">\(escape(PostmortemText.provenance(moment)))</span>\(corrected)"
     }
 
-    static let stylesheet = """
+    /// The house style of every HTML report (postmortems, reviews).
+    public static let stylesheet = """
         :root { --ink: #1d2430; --muted: #5b6575; --line: #d9dee6; --soft: #f3f5f8; --accent: #1f5fa8; --bad: #b42318; --bad-bg: #fdecea; }
         * { box-sizing: border-box; }
         html { background: #eef0f3; }

@@ -1,0 +1,60 @@
+import ArgumentParser
+import LedgerStore
+import Metrics
+
+/// `incidents review [PERIOD]`: the quarterly review.
+struct ReviewCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "review",
+        abstract: "The quarterly review: a period's response figures against the previous period's.",
+        discussion: """
+            PERIOD is a quarter (2026-Q3), a month (2026-07) or a range of days (2026-07-01..2026-10-01, the \
+            end excluded), in UTC; an incident belongs to the period it was declared in. The default is the \
+            most recent complete quarter of the ledger: the quarter before the one holding its latest declaration.
+
+            The review compares every metric of docs/metrics.md with the previous period of the same \
+            length, lists the incidents that missed an SLA target or left customers longest without news, \
+            executive escalations, satisfaction over four quarters and postmortem follow-through, and \
+            names the ledger position, chain head, metric versions and calendars it was computed from. \
+            The same ledger gives the same bytes.
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, markdown, html, csv, json
+    }
+
+    @OptionGroup var options: LedgerOptions
+    @OptionGroup var metrics: MetricsOptions
+
+    @Argument(help: ArgumentHelp("The period: 2026-Q3, 2026-07 or 2026-07-01..2026-10-01.", valueName: "period"))
+    var period: PeriodArgument?
+
+    @Option(help: ArgumentHelp("text (default), markdown, html (self-contained, with charts), csv or json.", valueName: "format"))
+    var format: Format = .text
+
+    @Option(help: ArgumentHelp("Write the review to this file instead of standard output.", valueName: "file"))
+    var output: String?
+
+    func run() async throws {
+        let ledger = try options.open()
+        let (facts, head, context) = try metrics.load(ledger)
+        guard let period = period?.value ?? Self.defaultPeriod(facts) else {
+            throw CommandFailure(.invalidInput, "the ledger at \(ledger.path) holds no declared incident to review — import or record some first")
+        }
+        let review = QuarterlyReview.build(period: period, facts: facts, head: head, context: context)
+        let text: String
+        switch format {
+        case .text: text = ReviewText.render(review, markdown: false)
+        case .markdown: text = ReviewText.render(review, markdown: true)
+        case .html: text = ReviewHTML.render(review)
+        case .csv: text = ReviewCSV.render(review)
+        case .json: text = ReviewJSON.render(review)
+        }
+        try ReportFile.emit(text, to: output, what: "\(format.rawValue) review of \(period.name)")
+    }
+
+    /// The quarter before the one holding the latest declaration.
+    static func defaultPeriod(_ facts: [IncidentMetricFacts]) -> CalendarPeriod? {
+        facts.compactMap(\.declared).max().map { CalendarPeriod.quarter(containing: $0).previous }
+    }
+}

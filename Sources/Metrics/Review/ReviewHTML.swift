@@ -1,0 +1,100 @@
+import Foundation
+import Projections
+
+/// The review as one self-contained HTML page with inline SVG charts: no script, no network.
+public enum ReviewHTML {
+    public static func render(_ review: QuarterlyReview) -> String {
+        let e = PostmortemHTML.escape
+        var out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        out += "<title>Incident review \(e(review.period.name))</title>\n<style>\n\(PostmortemHTML.stylesheet)\(stylesheet)</style>\n</head>\n<body>\n<main>\n"
+        out += "<header>\n<p class=\"eyebrow\">Quarterly review</p>\n<h1>Incident review \(e(review.period.name))</h1>\n"
+        let severities = review.incidentsBySeverity.sorted { $0.key < $1.key }.map { "<span class=\"chip sev-\(e($0.key))\">\(e($0.key)) \($0.value)</span>" }.joined()
+        out += "<p class=\"chips\"><span class=\"chip\">\(review.incidents) incidents</span>\(severities)<span class=\"chip\">\(review.previousIncidents) in \(e(review.previousPeriod.name))</span></p>\n"
+        out += "<p class=\"note\">From the incident ledger alone. Incidents count in the period they were declared in (UTC). Medians for durations and counts; percentiles by nearest rank; durations on the clock \(e(review.source.clock)).</p>\n</header>\n"
+
+        out += "<section id=\"charts\"><h2>At a glance</h2>\n<div class=\"charts\">\n"
+        let months = review.resolveByMonth.map { (label: $0.period, median: $0.value.statistics?.median, p90: $0.value.statistics?.p90, n: $0.value.count) }
+        out += "<figure>\(ReviewCharts.trend(months, title: "Time to resolve by month"))<figcaption>Time to resolve (impact start → resolution) by month of declaration, the twelve months to the end of \(e(review.period.name)): median and p90.</figcaption></figure>\n"
+        let buckets = review.firstUpdateDistribution.map { (label: $0.label, value: Double($0.count), text: String($0.count)) }
+        out += "<figure>\(ReviewCharts.bars(buckets, title: "Time to first public update", format: { String(Int($0)) }))<figcaption>How long customers waited for the first public update after impact began, \(e(review.period.name)): incidents per bucket.</figcaption></figure>\n"
+        let csat = review.csatByQuarter.map { (label: $0.period, value: $0.value.ratio ?? 0, text: $0.value.ratio.map(MetricFormatting.percent) ?? "—") }
+        out += "<figure>\(ReviewCharts.bars(csat, title: "CSAT by quarter", scaleMaximum: 1, format: { MetricFormatting.percent($0) }))<figcaption>Share of survey answers of 4 or 5 on the 1–5 scale, by quarter of the incident’s declaration; — where no answer came.</figcaption></figure>\n"
+        out += "</div>\n</section>\n"
+
+        out += "<section id=\"figures\"><h2>Figures</h2>\n<table>\n<thead><tr><th>Metric</th><th class=\"num\">\(e(review.period.name))</th><th class=\"num\">\(e(review.previousPeriod.name))</th><th class=\"num\">Change</th><th class=\"num\">n</th><th>Detail</th><th>Left out</th></tr></thead>\n<tbody>\n"
+        for row in review.rows {
+            out += "<tr><th scope=\"row\">\(e(row.title)) <span class=\"kind\">\(e(row.metric)) v\(review.source.metricVersions[row.metric] ?? 0)</span></th>"
+            out += "<td class=\"num\">\(e(MetricFormatting.headline(row.current)))</td><td class=\"num\">\(e(MetricFormatting.headline(row.previous)))</td>"
+            out += "<td class=\"num\">\(e(MetricFormatting.change(row.change, kind: row.kind)))</td><td class=\"num\">\(row.current.count)</td>"
+            out += "<td>\(e(MetricFormatting.detail(row.current)))</td><td class=\"muted\">\(e(MetricFormatting.excluded(row.current)))</td></tr>\n"
+        }
+        out += "</tbody>\n</table>\n</section>\n"
+
+        out += "<section id=\"severity\"><h2>Time to resolve by severity</h2>\n<table>\n<thead><tr><th>Severity</th><th class=\"num\">Median</th><th class=\"num\">n</th><th>Detail</th></tr></thead>\n<tbody>\n"
+        for group in review.resolveBySeverity.groups {
+            out += "<tr><th scope=\"row\">\(e(group.name))</th><td class=\"num\">\(e(MetricFormatting.headline(group.value)))</td><td class=\"num\">\(group.value.count)</td><td>\(e(MetricFormatting.detail(group.value)))</td></tr>\n"
+        }
+        out += "</tbody>\n</table>\n</section>\n"
+
+        out += "<section id=\"breaches\"><h2>SLA breaches</h2>\n"
+        if review.slaBreaches.isEmpty {
+            out += "<p>No SLA target was missed.</p>\n"
+        } else {
+            out += "<table>\n<thead><tr><th>Incident</th><th>Severity</th><th>Target</th><th>Policy</th><th class=\"num\">Missed by</th><th>Title</th></tr></thead>\n<tbody>\n"
+            for breach in review.slaBreaches {
+                out += "<tr class=\"missed\"><td>\(e(breach.incident))</td><td>\(e(breach.severity))</td><td>\(e(breach.target.replacingOccurrences(of: "sla_", with: "").replacingOccurrences(of: "_", with: " ")))</td><td>\(e(breach.policy))</td><td class=\"num\">\(e(MetricFormatting.duration(breach.missedBySeconds)))</td><td>\(e(breach.title))</td></tr>\n"
+            }
+            out += "</tbody>\n</table>\n"
+        }
+        out += "</section>\n"
+
+        out += "<section id=\"silences\"><h2>Longest customer-facing silences</h2>\n"
+        if review.longestSilences.isEmpty {
+            out += "<p>No resolved incident had a public update while open.</p>\n"
+        } else {
+            out += "<table>\n<thead><tr><th>Incident</th><th>Severity</th><th class=\"num\">Silence</th><th>Title</th></tr></thead>\n<tbody>\n"
+            for silence in review.longestSilences {
+                out += "<tr><td>\(e(silence.incident))</td><td>\(e(silence.severity))</td><td class=\"num\">\(e(MetricFormatting.duration(silence.seconds)))</td><td>\(e(silence.title))</td></tr>\n"
+            }
+            out += "</tbody>\n</table>\n"
+        }
+        out += "</section>\n"
+
+        out += "<section id=\"executive\"><h2>Executive escalations</h2>\n"
+        if review.executiveEscalations.isEmpty {
+            out += "<p>None.</p>\n"
+        } else {
+            out += "<table>\n<thead><tr><th>Incident</th><th>At (UTC)</th><th>Reason</th><th>Customer</th><th>Title</th></tr></thead>\n<tbody>\n"
+            for escalation in review.executiveEscalations {
+                out += "<tr><td>\(e(escalation.incident))</td><td class=\"time\">\(e(escalation.at))</td><td>\(e(escalation.reason))</td><td>\(e(escalation.customer ?? "—"))</td><td>\(e(escalation.title))</td></tr>\n"
+            }
+            out += "</tbody>\n</table>\n"
+        }
+        out += "</section>\n"
+
+        out += "<section id=\"satisfaction\"><h2>Satisfaction</h2>\n<table>\n<thead><tr><th>Quarter</th><th class=\"num\">Response rate</th><th class=\"num\">CSAT</th><th class=\"num\">Average</th><th class=\"num\">NPS</th><th class=\"num\">Answers</th></tr></thead>\n<tbody>\n"
+        for quarter in review.satisfaction {
+            out += "<tr><th scope=\"row\">\(e(quarter.period))</th><td class=\"num\">\(e(MetricFormatting.headline(quarter.responseRate)))</td><td class=\"num\">\(e(MetricFormatting.headline(quarter.csat)))</td><td class=\"num\">\(e(MetricFormatting.headline(quarter.csatScore)))</td><td class=\"num\">\(e(MetricFormatting.headline(quarter.nps)))</td><td class=\"num\">\(quarter.csat.count + quarter.nps.count)</td></tr>\n"
+        }
+        out += "</tbody>\n</table>\n</section>\n"
+
+        out += "<section id=\"postmortems\"><h2>Postmortem follow-through</h2>\n<dl class=\"facts\">\n"
+        for name in ["time_to_postmortem", "action_items_opened", "action_items_completed", "action_items_overdue"] {
+            guard let row = review.rows.first(where: { $0.metric == name }) else { continue }
+            let detail = MetricFormatting.detail(row.current)
+            out += "<dt>\(e(row.title))</dt><dd>\(e(MetricFormatting.headline(row.current)))\(detail.isEmpty ? "" : " <span class=\"muted\">(\(e(detail)))</span>")</dd>\n"
+        }
+        out += "</dl>\n</section>\n"
+
+        out += "<footer>\n<p>Computed from ledger position \(review.source.headPosition), chain head <code>\(e(review.source.headHash))</code>, as of \(e(review.source.asOf)). "
+        out += "\(review.source.metricVersions.count) metrics as defined in docs/metrics.md (versions \(e(Set(review.source.metricVersions.values).sorted().map(String.init).joined(separator: ", ")))); clock \(e(review.source.clock)); SLA calendars: \(e(review.source.calendars.isEmpty ? "none supplied" : review.source.calendars.joined(separator: ", "))).\(review.source.notDeclared > 0 ? " \(review.source.notDeclared) incident streams without a declaration are left out." : "")</p>\n</footer>\n"
+        out += "</main>\n</body>\n</html>\n"
+        return out
+    }
+
+    static let stylesheet = """
+        .charts { display: grid; grid-template-columns: 1fr; gap: 18px; }
+        @media (min-width: 1000px) { .charts { grid-template-columns: 1fr 1fr; } .charts figure:first-child { grid-column: 1 / -1; } }
+
+        """
+}

@@ -1,0 +1,104 @@
+import Foundation
+
+/// The review as readable text (the default of `incidents review`) or Markdown.
+public enum ReviewText {
+    public static func render(_ review: QuarterlyReview, markdown: Bool) -> String {
+        var out = [String]()
+        func table(_ header: [String], _ rows: [[String]]) {
+            if markdown {
+                out.append("| " + header.joined(separator: " | ") + " |")
+                out.append("|" + header.map { _ in "---|" }.joined())
+                for row in rows { out.append("| " + row.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |") }
+            } else {
+                var widths = header.map(\.count)
+                for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+                func line(_ cells: [String]) -> String {
+                    cells.enumerated().map { i, cell in i == cells.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+                        .joined(separator: "  ")
+                }
+                out.append(line(header))
+                for row in rows { out.append(line(row)) }
+            }
+            out.append("")
+        }
+        func heading(_ text: String, level: Int = 2) {
+            if markdown {
+                out.append(String(repeating: "#", count: level) + " " + text)
+            } else {
+                out.append(level == 1 ? text.uppercased() : text)
+                out.append(String(repeating: level == 1 ? "=" : "-", count: text.count))
+            }
+            out.append("")
+        }
+
+        heading("Incident review \(review.period.name)", level: 1)
+        let severities = review.incidentsBySeverity.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        let kinds = review.incidentsByKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        out.append("\(review.incidents) incidents declared in \(review.period.name) (\(severities.isEmpty ? "none" : severities); \(kinds.isEmpty ? "none" : kinds)), against \(review.previousIncidents) in \(review.previousPeriod.name).")
+        out.append("Medians for durations and counts; percentiles by nearest rank. Durations on the clock \(review.source.clock).")
+        out.append("")
+
+        heading("Figures")
+        table(
+            ["metric", review.period.name, review.previousPeriod.name, "change", "n", "detail", "excluded"],
+            review.rows.map { row in
+                [
+                    row.title, MetricFormatting.headline(row.current), MetricFormatting.headline(row.previous),
+                    MetricFormatting.change(row.change, kind: row.kind), String(row.current.count), MetricFormatting.detail(row.current),
+                    MetricFormatting.excluded(row.current),
+                ]
+            })
+
+        heading("Time to resolve by severity")
+        table(
+            ["severity", "median", "n", "detail"],
+            review.resolveBySeverity.groups.map { [$0.name, MetricFormatting.headline($0.value), String($0.value.count), MetricFormatting.detail($0.value)] })
+
+        heading("SLA breaches")
+        if review.slaBreaches.isEmpty {
+            out.append("No SLA target was missed.")
+            out.append("")
+        } else {
+            table(
+                ["incident", "severity", "target", "policy", "missed by", "title"],
+                review.slaBreaches.map { [$0.incident, $0.severity, $0.target.replacingOccurrences(of: "sla_", with: ""), $0.policy, MetricFormatting.duration($0.missedBySeconds), $0.title] })
+        }
+
+        heading("Longest customer-facing silences")
+        if review.longestSilences.isEmpty {
+            out.append("No resolved incident had a public update while open.")
+            out.append("")
+        } else {
+            table(["incident", "severity", "silence", "title"], review.longestSilences.map { [$0.incident, $0.severity, MetricFormatting.duration($0.seconds), $0.title] })
+        }
+
+        heading("Executive escalations")
+        if review.executiveEscalations.isEmpty {
+            out.append("None.")
+            out.append("")
+        } else {
+            table(["incident", "at", "reason", "customer", "title"], review.executiveEscalations.map { [$0.incident, $0.at, $0.reason, $0.customer ?? "—", $0.title] })
+        }
+
+        heading("Satisfaction")
+        table(
+            ["quarter", "response rate", "CSAT", "average", "NPS", "answers"],
+            review.satisfaction.map {
+                [$0.period, MetricFormatting.headline($0.responseRate), MetricFormatting.headline($0.csat), MetricFormatting.headline($0.csatScore), MetricFormatting.headline($0.nps), String($0.csat.count + $0.nps.count)]
+            })
+
+        heading("Postmortem follow-through")
+        for name in ["time_to_postmortem", "action_items_opened", "action_items_completed", "action_items_overdue"] {
+            guard let row = review.rows.first(where: { $0.metric == name }) else { continue }
+            let detail = MetricFormatting.detail(row.current)
+            out.append("\(markdown ? "- " : "  ")\(row.title): \(MetricFormatting.headline(row.current))\(detail.isEmpty ? "" : " (\(detail))")")
+        }
+        out.append("")
+
+        heading("Source")
+        out.append("Computed from ledger position \(review.source.headPosition), chain head \(review.source.headHash), as of \(review.source.asOf).")
+        out.append("Metrics version \(Set(review.source.metricVersions.values).sorted().map(String.init).joined(separator: ", ")) (\(review.source.metricVersions.count) metrics, docs/metrics.md); clock \(review.source.clock); SLA calendars: \(review.source.calendars.isEmpty ? "none supplied" : review.source.calendars.joined(separator: ", ")).")
+        if review.source.notDeclared > 0 { out.append("\(review.source.notDeclared) incident streams without a declaration are left out.") }
+        return out.joined(separator: "\n") + "\n"
+    }
+}
