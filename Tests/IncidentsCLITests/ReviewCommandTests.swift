@@ -1,0 +1,147 @@
+import Foundation
+import LedgerModel
+import LedgerTestSupport
+import Testing
+
+/// `incidents review` and `incidents metrics` end to end, on generated ledgers.
+@Suite struct ReviewCommandTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+
+    /// A ledger of `incidents` generated incidents.
+    static func ledger(incidents: Int, seed: Int = 5) throws -> CLI {
+        let cli = CLI()
+        try cli.run("init")
+        let generated = try cli.run("generate", "--incidents", String(incidents), "--seed", String(seed))
+        #expect(generated.status == 0, "\(generated.stderr)")
+        let appended = try cli.run("append", stdin: generated.stdout)
+        #expect(appended.status == 0, "\(appended.stderr)")
+        return cli
+    }
+
+    @Test func theReviewInEveryFormatIsReproducible() throws {
+        let cli = try Self.ledger(incidents: 120)
+        let text = try cli.run("review", "2025-Q2")
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.hasPrefix("INCIDENT REVIEW 2025-Q2\n"))
+        #expect(text.stdout.contains("against"))
+        #expect(text.stdout.contains(" in 2025-Q1."))
+        for section in ["Figures", "SLA breaches", "Longest customer-facing silences", "Executive escalations", "Satisfaction", "Postmortem follow-through", "Source"] {
+            #expect(text.stdout.contains("\n\(section)\n"), "\(section)")
+        }
+        // Nothing comes from the clock: the same ledger gives the same bytes.
+        #expect(try cli.run("review", "2025-Q2").stdout == text.stdout)
+
+        let info = try cli.run("info")
+        let head = try #require(info.stdout.split(separator: "\n").first { $0.contains("head") })
+        let json = try cli.run("review", "2025-Q2", "--format", "json")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let source = try #require(object["source"] as? [String: Any])
+        let position = try #require(source["headPosition"] as? Int)
+        #expect(head.contains(String(position)))
+        #expect((source["metricVersions"] as? [String: Int])?["time_to_resolve"] == 1)
+        #expect((object["rows"] as? [Any])?.count == 33)
+
+        let html = try cli.run("review", "2025-Q2", "--format", "html")
+        #expect(html.stdout.hasPrefix("<!DOCTYPE html>"))
+        #expect(html.stdout.components(separatedBy: "<svg ").count - 1 == 3)
+        #expect(!html.stdout.contains("<script"))
+        #expect(html.stdout.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").range(of: "http") == nil)
+
+        let csv = try cli.run("review", "2025-Q2", "--format", "csv")
+        let lines = csv.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(lines.first == "period,metric,version,kind,n,excluded,mean,median,p90,p95,max,total,ratio")
+        #expect(lines.count == 1 + 2 * 33)
+
+        let markdown = try cli.run("review", "2025-Q2", "--format", "markdown", "--output", "review.md")
+        #expect(markdown.status == 0)
+        #expect(markdown.stdout.hasPrefix("wrote the markdown review of 2025-Q2 to review.md"))
+        let written = try String(contentsOfFile: cli.directory.file("review.md"), encoding: .utf8)
+        #expect(written.hasPrefix("# Incident review 2025-Q2\n"))
+
+        // The default period is the quarter before the latest declaration's.
+        let byDefault = try cli.run("review")
+        #expect(byDefault.status == 0)
+        #expect(byDefault.stdout.hasPrefix("INCIDENT REVIEW 20"))
+    }
+
+    @Test func metricsWithBreakdownsAndFilters() throws {
+        let cli = try Self.ledger(incidents: 60)
+        let listed = try cli.run("metrics")
+        #expect(listed.stdout.contains("time_to_first_reply (v1, duration): Time to first reply"))
+        let bySeverity = try cli.run("metrics", "time_to_resolve", "--by", "severity")
+        #expect(bySeverity.status == 0, "\(bySeverity.stderr)")
+        let rows = bySeverity.stdout.split(separator: "\n")
+        #expect(rows[0].hasPrefix("Time to resolve — time_to_resolve v1, clock always-open v1; 60 incidents"))
+        #expect(rows.dropFirst(2).allSatisfy { $0.hasPrefix("sev") })
+        let filtered = try cli.run("metrics", "customer_messages", "--severity", "sev1", "--format", "json")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(filtered.stdout.utf8)) as? [String: Any])
+        let all = try cli.run("metrics", "customer_messages", "--format", "json")
+        let total = try #require(try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as? [String: Any])
+        #expect((object["incidents"] as? Int ?? 0) < (total["incidents"] as? Int ?? 0))
+        #expect(try cli.run("metrics", "csat", "--format", "csv").stdout.hasPrefix("metric,version,kind,n,"))
+    }
+
+    @Test func badInputGetsOneClearLine() throws {
+        let cli = CLI()
+        try cli.run("init")
+        let empty = try cli.run("review")
+        #expect(empty.status == 3)
+        #expect(empty.stderr.contains("holds no declared incident to review"))
+
+        let unknown = try cli.run("metrics", "time_to_nothing")
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("no metric 'time_to_nothing'"))
+        #expect(try cli.run("metrics", "csat", "--by", "colour").status == 2)
+        #expect(try cli.run("review", "2026-Q5").status == 2)
+
+        let broken = try cli.write("broken.json", #"{"id":"x","version":1,"timeZone":"Mars/Olympus","weeklyHours":{"monday":["09:00-17:00"]}}"#)
+        let badCalendar = try cli.run("metrics", "csat", "--calendar", broken)
+        #expect(badCalendar.status == 3)
+        #expect(badCalendar.stderr.hasPrefix("incidents: calendar broken.json is not a valid calendar"))
+        #expect(badCalendar.stderr.split(separator: "\n").count == 1)
+        let missing = try cli.run("metrics", "csat", "--business-hours", "support")
+        #expect(missing.status == 3)
+        #expect(missing.stderr.contains("no such calendar"))
+        #expect(try cli.run("review", "--ledger", cli.directory.file("nowhere")).status == 5)
+    }
+
+    @Test func docsDefineEveryMetricAsTheCodeDoes() throws {
+        let docs = try String(contentsOfFile: Self.repository + "/docs/metrics.md", encoding: .utf8)
+        let begin = try #require(docs.range(of: "<!-- metrics:begin -->\n"))
+        let end = try #require(docs.range(of: "<!-- metrics:end -->"))
+        let table = try CLI().run("metrics", "--markdown").stdout
+        #expect(String(docs[begin.upperBound..<end.lowerBound]) == table, "regenerate with `incidents metrics --markdown`")
+    }
+
+    /// Tools/crosscheck-metrics.py reads the exported events with its own reading of the definitions;
+    /// the ledger's figures must agree with it on thousands of incidents.
+    @Test func anIndependentScriptAgreesOnTheHeadlineFigures() throws {
+        let cli = try Self.ledger(incidents: 2000, seed: 11)
+        let exported = try cli.run("log", "--json")
+        let python = try ChildProcess.run("/usr/bin/env", ["python3", Self.repository + "/Tools/crosscheck-metrics.py"], stdin: exported.stdout)
+        #expect(python.status == 0, "\(python.stderr)")
+        let expected = try #require(try JSONSerialization.jsonObject(with: Data(python.stdout.utf8)) as? [String: [String: Any]])
+        for metric in ["time_to_acknowledge", "time_to_resolve_from_declaration", "time_to_first_reply"] {
+            let ours = try cli.run("metrics", metric, "--format", "json")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(ours.stdout.utf8)) as? [String: Any])
+            let overall = try #require(object["overall"] as? [String: Any])
+            let statistics = try #require(overall["statistics"] as? [String: Any])
+            let theirs = try #require(expected[metric])
+            #expect((theirs["count"] as? Int ?? -1) > 1000, "\(metric)")
+            for key in ["count", "median", "p90", "p95", "maximum"] {
+                #expect(statistics[key] as? Int == theirs[key] as? Int, "\(metric) \(key)")
+            }
+            #expect(abs((statistics["mean"] as? Double ?? 0) - (theirs["mean"] as? Double ?? 1)) < 1e-6, "\(metric) mean")
+            #expect(overall["excluded"] as? [String: Int] == theirs["excluded"] as? [String: Int], "\(metric) excluded")
+        }
+        for metric in ["sla_resolution", "csat"] {
+            let ours = try cli.run("metrics", metric, "--format", "json")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(ours.stdout.utf8)) as? [String: Any])
+            let overall = try #require(object["overall"] as? [String: Any])
+            let theirs = try #require(expected[metric])
+            #expect(overall["count"] as? Int == theirs["count"] as? Int, "\(metric) n")
+            #expect(overall["total"] as? Int == theirs["yes"] as? Int, "\(metric) yes")
+        }
+    }
+}
