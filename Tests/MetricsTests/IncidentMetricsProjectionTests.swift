@@ -127,6 +127,18 @@ import Testing
         let a = try Self.stored(full), b = try Self.stored(stepped)
         #expect(a.count == 8)
         #expect(a == b)
+
+        // The compact stored form reads back to the same facts; damaged bytes are refused, not misread.
+        let facts = try ProjectionRunner(ledger: full).states(IncidentMetricsProjection.self)
+        #expect(facts.count == 8)
+        for fact in facts {
+            let bytes = fact.encoded()
+            #expect(try bytes.withUnsafeBytes { try IncidentMetricFacts(encoded: $0) } == fact)
+            #expect(throws: (any Error).self) { try bytes.dropLast().withUnsafeBytes { try IncidentMetricFacts(encoded: $0) } }
+            #expect(throws: (any Error).self) { try ([99] + bytes.dropFirst()).withUnsafeBytes { try IncidentMetricFacts(encoded: $0) } }
+        }
+        #expect(facts.contains { !$0.messages.isEmpty && $0.messages.contains { $0.tier != nil } })
+        #expect(facts.contains { !$0.policies.isEmpty && !$0.surveys.isEmpty })
     }
 
     static func stored(_ ledger: Ledger) throws -> [String: [UInt8]] {

@@ -6,9 +6,13 @@ public import Projections
 /// incrementally: a review reads them instead of the log.
 public enum IncidentMetricsProjection: DerivedProjection {
     public static let name = "incident-metrics"
-    public static let version: UInt32 = 1
+    public static let version: UInt32 = 2
 
     public static func includes(_ event: RecordedEvent) -> Bool { true }
+
+    public static func encode(_ state: IncidentMetricFacts) -> [UInt8] { state.encoded() }
+
+    public static func decode(_ bytes: UnsafeRawBufferPointer) throws -> IncidentMetricFacts { try IncidentMetricFacts(encoded: bytes) }
 
     public static func derive(stream: String, history: [ProjectedEvent]) -> IncidentMetricFacts {
         var facts = IncidentMetricFacts(incident: stream)

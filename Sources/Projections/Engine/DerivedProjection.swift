@@ -1,4 +1,5 @@
 public import LedgerModel
+import Foundation
 
 /// A read model whose state per incident is computed from the incident's whole corrected history,
 /// not folded event by event.
@@ -26,4 +27,21 @@ public protocol DerivedProjection: Sendable {
     /// The state of one incident from its corrected history, in stream order
     /// (``EffectiveHistory/events(of:upToVersion:in:)``).
     static func derive(stream: String, history: [ProjectedEvent]) -> State
+
+    /// The stored bytes of a state; by default JSON with sorted keys, so equal states are equal bytes.
+    static func encode(_ state: State) throws -> [UInt8]
+    /// A state from its stored bytes.
+    static func decode(_ bytes: UnsafeRawBufferPointer) throws -> State
+}
+
+extension DerivedProjection {
+    public static func encode(_ state: State) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return Array(try encoder.encode(state))
+    }
+
+    public static func decode(_ bytes: UnsafeRawBufferPointer) throws -> State {
+        try JSONDecoder().decode(State.self, from: Data(bytes))
+    }
 }

@@ -64,7 +64,7 @@ public struct ProjectionRunner: Sendable {
                 }
                 return count < batchSize
             }
-            return (states, last, count)
+            return (try Self.encode(states), last, count)
         }
     }
 
@@ -83,9 +83,9 @@ public struct ProjectionRunner: Sendable {
                 if P.includes(recorded) { touched[recorded.stream] = recorded.streamVersion }
                 return count < batchSize
             }
-            var states = [String: P.State]()
+            var states = [String: [UInt8]]()
             for (stream, version) in touched {
-                states[stream] = P.derive(stream: stream, history: try EffectiveHistory.events(of: stream, upToVersion: version, in: reader))
+                states[stream] = try P.encode(P.derive(stream: stream, history: try EffectiveHistory.events(of: stream, upToVersion: version, in: reader)))
             }
             return (states, last, count)
         }
@@ -93,13 +93,13 @@ public struct ProjectionRunner: Sendable {
 
     /// The catch-up loop both kinds share: one step per read snapshot, each committed with its
     /// checkpoint; `step` computes the states from the events after `start` (all when `reset`).
-    private func catchUp<State: Encodable>(
+    private func catchUp(
         name: String, version: UInt32,
-        step: (borrowing LedgerReader, _ start: UInt64, _ reset: Bool) throws -> (states: [String: State], last: UInt64, count: Int)
+        step: (borrowing LedgerReader, _ start: UInt64, _ reset: Bool) throws -> (states: [String: [UInt8]], last: UInt64, count: Int)
     ) throws -> Int {
         var done = 0
         while true {
-            let result = try ledger.read { reader -> (ProjectionCheckpoint?, ProjectionCheckpoint, [String: State], Bool, Int)? in
+            let result = try ledger.read { reader -> (ProjectionCheckpoint?, ProjectionCheckpoint, [String: [UInt8]], Bool, Int)? in
                 let stored = try reader.projectionCheckpoint(name)
                 let reset = stored?.version != version
                 let start = reset ? 0 : stored!.position
@@ -110,7 +110,7 @@ public struct ProjectionRunner: Sendable {
             }
             guard let (expected, checkpoint, states, reset, count) = result else { return done }
             // When another process caught up meanwhile, read again from its checkpoint.
-            if try commit(name, expected: expected, to: checkpoint, states: try Self.encode(states), reset: reset) {
+            if try commit(name, expected: expected, to: checkpoint, states: states, reset: reset) {
                 done += count
             }
         }
@@ -182,7 +182,14 @@ public struct ProjectionRunner: Sendable {
 
     /// Every stored state of the projection, in key order.
     public func states<P: DerivedProjection>(_: P.Type) throws -> [P.State] {
-        try Self.decodeAll(P.State.self, name: P.name, ledger: ledger)
+        try ledger.read { reader in
+            var out = [P.State]()
+            try reader.forEachProjectionState(P.name) { _, bytes in
+                out.append(try P.decode(bytes))
+                return true
+            }
+            return out
+        }
     }
 
     static func load<P: Projection>(_: P.Type, key: String, _ reader: borrowing LedgerReader) throws -> P.State? {

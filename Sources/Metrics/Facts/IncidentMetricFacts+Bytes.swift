@@ -1,0 +1,151 @@
+import IncidentEvents
+
+/// The stored form of the facts: ``FactsWriter``'s compact bytes. A review reads every incident's
+/// facts, so they are decoded in bulk; JSON took most of a warm review's time.
+extension IncidentMetricFacts {
+    static let formatVersion: UInt8 = 1
+
+    public func encoded() -> [UInt8] {
+        var w = FactsWriter()
+        w.bytes.append(Self.formatVersion)
+        w.string(incident)
+        w.optional(title)
+        w.optional(kind)
+        w.optional(severity)
+        w.strings(services)
+        w.strings(customerSegments)
+        for moment in [declared, impactStarted, detected, acknowledged, firstPublicUpdate, firstEscalation, mitigated, resolved] { w.optional(moment) }
+        for number in [publicUpdates, promisesMade, promisesKept, promisesPending, promisesMissed] { w.count(number) }
+        w.count(gaps.count)
+        for gap in gaps {
+            w.int(gap.from)
+            w.int(gap.to)
+        }
+        w.optional(etaLateBySeconds)
+        // Customers once per incident; messages refer to them by index.
+        var customers = [String: Int]()
+        var table = [String]()
+        for message in messages where customers[message.customer] == nil {
+            customers[message.customer] = table.count
+            table.append(message.customer)
+        }
+        w.strings(table)
+        var tiers = [String: Int]()
+        var tierTable = [String]()
+        for case let tier? in messages.map(\.tier) where tiers[tier] == nil {
+            tiers[tier] = tierTable.count
+            tierTable.append(tier)
+        }
+        w.strings(tierTable)
+        w.count(messages.count)
+        for message in messages {
+            w.count(customers[message.customer]!)
+            w.enumeration(message.channel)
+            w.count(message.tier.map { tiers[$0]! + 1 } ?? 0)
+            w.bool(message.threatensToLeave)
+            w.int(message.received)
+            w.optional(message.firstReply)
+        }
+        w.int(customersAffected)
+        w.count(escalations.count)
+        for escalation in escalations {
+            w.enumeration(escalation.level)
+            w.enumeration(escalation.reason)
+            w.optional(escalation.customer)
+            w.int(escalation.at)
+        }
+        w.count(levelSpells.count)
+        for spell in levelSpells {
+            w.enumeration(spell.level)
+            w.enumeration(spell.reason)
+            w.int(spell.from)
+            w.optional(spell.to)
+        }
+        w.count(policies.count)
+        for policy in policies {
+            w.string(policy.policyId)
+            w.string(policy.name)
+            w.optional(policy.customer)
+            w.enumeration(policy.clock)
+            w.optional(policy.calendar)
+            w.optional(policy.firstResponseMinutes)
+            w.optional(policy.updateCadenceMinutes)
+            w.optional(policy.resolutionMinutes)
+        }
+        w.optional(plannedStart)
+        w.optional(plannedEnd)
+        w.optional(maintenanceStarted)
+        w.count(surveys.count)
+        for survey in surveys {
+            w.enumeration(survey.scale)
+            w.optional(survey.score)
+            w.bool(survey.expired)
+        }
+        w.optional(postmortemPublished)
+        w.count(actionItems.count)
+        for item in actionItems {
+            w.int(item.due)
+            w.optional(item.completed)
+        }
+        return w.bytes
+    }
+
+    public init(encoded bytes: UnsafeRawBufferPointer) throws {
+        var r = FactsReader(bytes)
+        guard try r.byte() == Self.formatVersion else { throw FactsCodingError() }
+        self.init(incident: try r.string())
+        title = try r.optionalString()
+        kind = try r.optional(IncidentKind.self)
+        severity = try r.optional(Severity.self)
+        services = try r.strings()
+        customerSegments = try r.strings()
+        declared = try r.optionalInt()
+        impactStarted = try r.optionalInt()
+        detected = try r.optionalInt()
+        acknowledged = try r.optionalInt()
+        firstPublicUpdate = try r.optionalInt()
+        firstEscalation = try r.optionalInt()
+        mitigated = try r.optionalInt()
+        resolved = try r.optionalInt()
+        publicUpdates = try r.count()
+        promisesMade = try r.count()
+        promisesKept = try r.count()
+        promisesPending = try r.count()
+        promisesMissed = try r.count()
+        gaps = try r.array { (r: inout FactsReader) throws(FactsCodingError) in Gap(from: try r.int(), to: try r.int()) }
+        etaLateBySeconds = try r.optionalInt()
+        let customers = try r.strings()
+        let tiers = try r.strings()
+        messages = try r.array { (r: inout FactsReader) throws(FactsCodingError) in
+            let customer = try r.count()
+            let channel = try r.enumeration(MessageChannel.self)
+            let tier = try r.count()
+            guard customer < customers.count, tier <= tiers.count else { throw FactsCodingError() }
+            return Message(
+                customer: customers[customer], channel: channel, tier: tier == 0 ? nil : tiers[tier - 1], threatensToLeave: try r.bool(),
+                received: try r.int(), firstReply: try r.optionalInt())
+        }
+        customersAffected = try r.int()
+        escalations = try r.array { (r: inout FactsReader) throws(FactsCodingError) in
+            Escalation(level: try r.enumeration(EscalationLevel.self), reason: try r.enumeration(EscalationReason.self), customer: try r.optionalString(), at: try r.int())
+        }
+        levelSpells = try r.array { (r: inout FactsReader) throws(FactsCodingError) in
+            LevelSpell(level: try r.enumeration(EscalationLevel.self), reason: try r.enumeration(EscalationReason.self), from: try r.int(), to: try r.optionalInt())
+        }
+        policies = try r.array { (r: inout FactsReader) throws(FactsCodingError) in
+            Policy(
+                policyId: try r.string(), name: try r.string(), customer: try r.optionalString(), clock: try r.enumeration(ClockBasis.self),
+                calendar: try r.optionalString(), firstResponseMinutes: try r.optionalInt(), updateCadenceMinutes: try r.optionalInt(),
+                resolutionMinutes: try r.optionalInt())
+        }
+        plannedStart = try r.optionalInt()
+        plannedEnd = try r.optionalInt()
+        maintenanceStarted = try r.optionalInt()
+        surveys = try r.array { (r: inout FactsReader) throws(FactsCodingError) in
+            Survey(scale: try r.enumeration(SurveyScale.self), score: try r.optionalInt(), expired: try r.bool())
+        }
+        postmortemPublished = try r.optionalInt()
+        actionItems = try r.array { (r: inout FactsReader) throws(FactsCodingError) in ActionItem(due: try r.int(), completed: try r.optionalInt()) }
+        guard r.offset == bytes.count else { throw FactsCodingError() }
+    }
+}
