@@ -27,9 +27,9 @@ public struct Sample: Sendable, Hashable {
     /// For `share` observations that are "no" and measure a miss: by how many seconds.
     public var missedBy: Int64?
     /// Sample-level dimensions (customer tier, channel, escalation level and reason, SLA policy).
-    public var dimensions: [MetricDimension: String] = [:]
+    public var dimensions: SampleDimensions = [:]
 
-    public init(_ value: Int64, weight: Int64 = 0, missedBy: Int64? = nil, _ dimensions: [MetricDimension: String] = [:]) {
+    public init(_ value: Int64, weight: Int64 = 0, missedBy: Int64? = nil, _ dimensions: SampleDimensions = [:]) {
         self.value = value
         self.weight = weight
         self.missedBy = missedBy
@@ -82,9 +82,47 @@ public struct MetricDefinition: Sendable {
     public var definition: String
     /// Whether durations follow the chosen clock (business hours); SLA metrics use their policy's.
     public var usesClock: Bool
-    let observe: @Sendable (IncidentMetricFacts, MetricContext) -> [Observation]
+    let observe: @Sendable (borrowing IncidentMetricFacts, MetricContext) -> [Observation]
 
-    public func observations(_ facts: IncidentMetricFacts, _ context: MetricContext) -> [Observation] {
+    public func observations(_ facts: borrowing IncidentMetricFacts, _ context: MetricContext) -> [Observation] {
         observe(facts, context)
+    }
+}
+
+/// The sample-level dimensions of one observation. A plain struct, not a dictionary: a review makes
+/// hundreds of thousands of samples, and a dictionary each was most of its time.
+public struct SampleDimensions: Sendable, Hashable, ExpressibleByDictionaryLiteral {
+    public var tier: String?
+    public var channel: String?
+    public var level: String?
+    public var reason: String?
+    public var policy: String?
+
+    public init(dictionaryLiteral elements: (MetricDimension, String)...) {
+        for (dimension, value) in elements { self[dimension] = value }
+    }
+
+    /// The value of a sample-level dimension; nil for incident-level ones.
+    public subscript(dimension: MetricDimension) -> String? {
+        get {
+            switch dimension {
+            case .tier: tier
+            case .channel: channel
+            case .level: level
+            case .reason: reason
+            case .policy: policy
+            case .quarter, .month, .severity, .kind, .service: nil
+            }
+        }
+        set {
+            switch dimension {
+            case .tier: tier = newValue
+            case .channel: channel = newValue
+            case .level: level = newValue
+            case .reason: reason = newValue
+            case .policy: policy = newValue
+            case .quarter, .month, .severity, .kind, .service: break
+            }
+        }
     }
 }

@@ -158,7 +158,7 @@ public enum MetricCatalog {
 
     // MARK: Building definitions
 
-    typealias Observe = @Sendable (IncidentMetricFacts, MetricContext) -> [Observation]
+    typealias Observe = @Sendable (borrowing IncidentMetricFacts, MetricContext) -> [Observation]
 
     static func duration(_ name: String, _ title: String, _ definition: String, usesClock: Bool = true, _ observe: @escaping Observe) -> MetricDefinition {
         MetricDefinition(name: name, version: 1, kind: .duration, title: title, definition: definition, usesClock: usesClock, observe: observe)
@@ -188,7 +188,7 @@ public enum MetricCatalog {
         return [.sample(Sample(context.seconds(from: start, to: stop)))]
     }
 
-    static func messageDimensions(_ message: IncidentMetricFacts.Message) -> [MetricDimension: String] {
+    static func messageDimensions(_ message: IncidentMetricFacts.Message) -> SampleDimensions {
         [.tier: message.tier ?? MetricDimension.none, .channel: message.channel.rawValue]
     }
 
@@ -201,7 +201,7 @@ public enum MetricCatalog {
     }
 
     /// Met (1) or missed (0, by how many seconds) against a target in minutes.
-    static func judge(_ seconds: Int64, targetMinutes: Int64, policy: IncidentMetricFacts.Policy, _ extra: [MetricDimension: String] = [:]) -> Observation {
+    static func judge(_ seconds: Int64, targetMinutes: Int64, policy: IncidentMetricFacts.Policy, _ extra: SampleDimensions = [:]) -> Observation {
         let over = seconds - targetMinutes * 60
         var dimensions = extra
         dimensions[.policy] = policy.policyId

@@ -52,10 +52,11 @@ public struct MetricResult: Sendable, Codable {
         var excluded = [String: Int]()
         var grouped = [String: (samples: [Sample], excluded: [String: Int])]()
         var incidents = 0
-        for incident in facts where filter.matches(incident) {
+        // By index: copying each incident's facts out of the array retains every field it holds.
+        for index in facts.indices where filter.matches(facts[index]) {
             incidents += 1
-            let incidentGroups = breakdown.flatMap { $0.groups(of: incident) }
-            for observation in metric.observations(incident, context) {
+            let incidentGroups = breakdown.flatMap { $0.groups(of: facts[index]) }
+            for observation in metric.observations(facts[index], context) {
                 let names: [String]
                 switch observation {
                 case .sample(let sample):

@@ -111,13 +111,23 @@ public struct QuarterlyReview: Sendable, Codable {
     public static func build(period: CalendarPeriod, facts: [IncidentMetricFacts], head: LedgerHead, context: MetricContext) -> QuarterlyReview {
         let declared = facts.filter { $0.declared != nil }
         let previous = period.previous
-        let here = IncidentFilter(period: period)
-        let before = IncidentFilter(period: previous)
-        let inPeriod = declared.filter(here.matches)
+        // Each period's incidents are picked once; every figure of a period is computed over them.
+        var byPeriod = [CalendarPeriod: [IncidentMetricFacts]]()
+        func incidents(_ span: CalendarPeriod) -> [IncidentMetricFacts] {
+            if let known = byPeriod[span] { return known }
+            let picked = declared.filter(IncidentFilter(period: span).matches)
+            byPeriod[span] = picked
+            return picked
+        }
+        func value(_ metric: MetricDefinition, _ span: CalendarPeriod) -> MetricValue {
+            MetricResult.compute(metric, over: incidents(span), filter: IncidentFilter(), context: context).overall
+        }
+        func value(_ name: String, _ span: CalendarPeriod) -> MetricValue { value(MetricCatalog.named(name)!, span) }
+        let inPeriod = incidents(period)
 
         let rows = MetricCatalog.all.map { metric -> Row in
-            let current = MetricResult.compute(metric, over: declared, filter: here, context: context).overall
-            let earlier = MetricResult.compute(metric, over: declared, filter: before, context: context).overall
+            let current = value(metric, period)
+            let earlier = value(metric, previous)
             let change = current.headline.flatMap { now in earlier.headline.map { now - $0 } }
             return Row(metric: metric.name, title: metric.title, kind: metric.kind, current: current, previous: earlier, change: change)
         }
@@ -150,9 +160,6 @@ public struct QuarterlyReview: Sendable, Codable {
             }
         }.sorted { ($0.at, $0.incident) < ($1.at, $1.incident) }
 
-        func value(_ name: String, _ span: CalendarPeriod) -> MetricValue {
-            MetricResult.compute(MetricCatalog.named(name)!, over: declared, filter: IncidentFilter(period: span), context: context).overall
-        }
         let quarters = backwards(from: CalendarPeriod.quarter(containing: period.start), count: 8)
         let satisfaction = quarters.suffix(4).map { quarter in
             Satisfaction(
@@ -176,9 +183,9 @@ public struct QuarterlyReview: Sendable, Codable {
                 calendars: context.calendars.values.map { "\($0.id) v\($0.version)" }.sorted(),
                 metricVersions: Dictionary(uniqueKeysWithValues: MetricCatalog.all.map { ($0.name, $0.version) }),
                 notDeclared: facts.count - declared.count),
-            incidents: inPeriod.count, previousIncidents: declared.count(where: before.matches),
+            incidents: inPeriod.count, previousIncidents: incidents(previous).count,
             incidentsBySeverity: count, incidentsByKind: kinds, rows: rows,
-            resolveBySeverity: MetricResult.compute(MetricCatalog.named("time_to_resolve")!, over: declared, filter: here, breakdown: .severity, context: context),
+            resolveBySeverity: MetricResult.compute(MetricCatalog.named("time_to_resolve")!, over: inPeriod, filter: IncidentFilter(), breakdown: .severity, context: context),
             slaBreaches: breaches, longestSilences: Array(silences.prefix(10)), executiveEscalations: executive,
             satisfaction: satisfaction,
             resolveByMonth: months.map { PeriodFigure(period: $0.name, value: value("time_to_resolve", $0)) },

@@ -13,8 +13,12 @@ public enum ReviewText {
                 var widths = header.map(\.count)
                 for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
                 func line(_ cells: [String]) -> String {
-                    cells.enumerated().map { i, cell in i == cells.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
-                        .joined(separator: "  ")
+                    var text = ""
+                    for (i, cell) in cells.enumerated() {
+                        text += cell
+                        if i < cells.count - 1 { text += String(repeating: " ", count: widths[i] - cell.count + 2) }
+                    }
+                    return text
                 }
                 out.append(line(header))
                 for row in rows { out.append(line(row)) }
