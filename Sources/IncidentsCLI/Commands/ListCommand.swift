@@ -28,8 +28,14 @@ struct ListCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Only incidents declared before this RFC 3339 time.", valueName: "time"))
     var until: TimestampArgument?
 
+    @Option(help: ArgumentHelp("Only the N resolved incidents that lasted longest (impact start, or declaration, to resolution), longest first.", valueName: "n"))
+    var longest: Int?
+
     @Flag(help: "Print JSON Lines, one incident state per line.")
     var json = false
+
+    @Flag(help: "Print only the incident ids, one per line (for scripts).")
+    var ids = false
 
     func validate() throws {
         if let status, status != "open", IncidentPhase(rawValue: status) == nil {
@@ -37,12 +43,19 @@ struct ListCommand: AsyncParsableCommand {
         }
         if let severity, Severity(rawValue: severity) == nil { throw ValidationError("--severity must be sev1, sev2, sev3 or sev4, not '\(severity)'") }
         if let kind, IncidentKind(rawValue: kind) == nil { throw ValidationError("--kind must be unplanned or scheduled_maintenance, not '\(kind)'") }
+        if let longest, longest < 1 { throw ValidationError("--longest must be at least 1, not \(longest)") }
+    }
+
+    /// Impact start (or declaration) to resolution, in microseconds; nil while unresolved.
+    static func duration(_ summary: IncidentSummary) -> Int64? {
+        guard let resolved = summary.resolvedAt, let start = summary.impactStartedAt ?? summary.declaredAt else { return nil }
+        return resolved.microsecondsSinceEpoch - start.microsecondsSinceEpoch
     }
 
     func run() async throws {
         let runner = ProjectionRunner(ledger: try options.open())
         try runner.catchUp(IncidentStateProjection.self)
-        let incidents = try runner.states(IncidentStateProjection.self).filter { summary in
+        var incidents = try runner.states(IncidentStateProjection.self).filter { summary in
             if let status {
                 if status == "open" ? !summary.isOpen : summary.phase.rawValue != status { return false }
             }
@@ -52,7 +65,15 @@ struct ListCommand: AsyncParsableCommand {
             if let until, (summary.declaredAt ?? Timestamp(microsecondsSinceEpoch: .max)) >= until.value { return false }
             return true
         }.sorted { ($0.declaredAt ?? Timestamp(microsecondsSinceEpoch: .min), $0.incident) < ($1.declaredAt ?? Timestamp(microsecondsSinceEpoch: .min), $1.incident) }
+        if let longest {
+            incidents = Array(incidents.compactMap { summary in Self.duration(summary).map { (summary, $0) } }
+                .sorted { ($0.1, $1.0.incident) > ($1.1, $0.0.incident) }.prefix(longest).map(\.0))
+        }
         let output = Output.standard
+        if ids {
+            for summary in incidents { output.line(summary.incident) }
+            return
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
