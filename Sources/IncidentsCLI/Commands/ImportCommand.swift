@@ -11,7 +11,7 @@ struct ImportCommand: AsyncParsableCommand {
         commandName: "import",
         abstract: "Import incidents from another tool's export.",
         discussion: "See docs/importing.md for how each source maps to events and what its warnings mean.",
-        subcommands: [StatuspageImportCommand.self])
+        subcommands: [StatuspageImportCommand.self, EventLogImportCommand.self, SurveyImportCommand.self])
 }
 
 struct StatuspageImportCommand: AsyncParsableCommand {
@@ -24,8 +24,9 @@ struct StatuspageImportCommand: AsyncParsableCommand {
             PREFIX + its Statuspage id. Every event passes the catalog's schemas and rules.
 
             Event ids are derived from the Statuspage ids, so importing the same file again adds nothing.
-            The whole import is one atomic batch unless --continue-on-error records each incident on its own.
-            Warnings about untidy data go to standard error, one line each, prefixed "warning:".
+            The whole import is one atomic batch unless --continue-on-error records incidents in chunks \
+            and retries a refused chunk incident by incident. Warnings about untidy data go to standard \
+            error, one line each, prefixed "warning:"; a progress bar too when it is a terminal.
             """)
 
     @OptionGroup var options: LedgerOptions
@@ -43,32 +44,83 @@ struct StatuspageImportCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw CommandFailure(.invalidInput, "cannot read \(file): check that it exists and is readable")
-        }
+        let progress = ProgressBar()
+        defer { progress.finish() }
+        progress.phase("reading \(file)", total: nil)
+        let bytes = try ImportInput.read(file)
+        progress.phase("mapping", total: nil)
         let mapped: StatuspageImport
         do {
-            mapped = try StatuspageImporter.map(Array(data), prefix: prefix)
+            mapped = try StatuspageImporter.map(bytes, prefix: prefix)
         } catch {
             throw CommandFailure(.invalidInput, "\(file): \(error.description); nothing was written")
         }
-        var summary = ImportSummary(incidentsInDocument: mapped.incidents.count + mapped.skippedIncidents)
-        summary.incidentsSkipped = mapped.skippedIncidents
-        var warnings = mapped.warnings
-        let recorder = try options.recorder()
-        if continueOnError {
-            for incident in mapped.incidents where !incident.events.isEmpty {
-                do {
-                    summary.add(try await recorder.record(incident.events))
-                } catch {
-                    summary.incidentsSkipped += 1
-                    summary.eventsSkipped += incident.events.count
-                    warnings.append(ImportWarning(.recordFailed, incidentID: incident.sourceID, "not recorded: \(error.message)"))
+        var run = ImportRun(incidentsInDocument: mapped.incidents.count + mapped.skippedIncidents, warnings: mapped.warnings)
+        run.summary.incidentsSkipped = mapped.skippedIncidents
+        try await run.record(mapped.incidents, recorder: try options.recorder(), continueOnError: continueOnError, progress: progress)
+        progress.finish()
+        run.finish(json: json)
+    }
+}
+
+/// Records what an importer mapped, and reports it: shared by every `import` subcommand.
+///
+/// Without --continue-on-error every event is one atomic batch: all of it is recorded or nothing.
+/// The progress bar then counts the mapping, and shows the recording as one step that takes
+/// time, because `EventRecorder` checks and appends a batch as a whole. With --continue-on-error
+/// incidents are recorded in chunks of about `chunkEvents` events (whole incidents, so a re-import
+/// is still recognised incident by incident); a refused chunk is retried incident by incident, so
+/// only the incidents the ledger refuses are left out, each reported as a `record_failed` warning.
+struct ImportRun {
+    static let chunkEvents = 2000
+
+    var summary: ImportSummary
+    var warnings: [ImportWarning]
+
+    init(incidentsInDocument: Int, warnings: [ImportWarning]) {
+        summary = ImportSummary(incidentsInDocument: incidentsInDocument)
+        self.warnings = warnings
+    }
+
+    mutating func record(_ incidents: [ImportedIncident], recorder: EventRecorder, continueOnError: Bool, progress: ProgressBar) async throws {
+        let incidents = incidents.filter { !$0.events.isEmpty }
+        guard !incidents.isEmpty else { return }
+        guard continueOnError else {
+            let events = incidents.flatMap(\.events)
+            progress.phase("recording \(events.count) events of \(incidents.count) incidents as one atomic batch", total: nil)
+            summary.add(try await recorder.record(events))
+            return
+        }
+        progress.phase("recording", total: incidents.count)
+        var start = 0
+        while start < incidents.count {
+            var end = start
+            var size = 0
+            while end < incidents.count, end == start || size + incidents[end].events.count <= Self.chunkEvents {
+                size += incidents[end].events.count
+                end += 1
+            }
+            let chunk = incidents[start..<end]
+            do {
+                summary.add(try await recorder.record(chunk.flatMap(\.events)))
+            } catch {
+                for incident in chunk {
+                    do {
+                        summary.add(try await recorder.record(incident.events))
+                    } catch {
+                        summary.incidentsSkipped += 1
+                        summary.eventsSkipped += incident.events.count
+                        warnings.append(ImportWarning(.recordFailed, incidentID: incident.sourceID, "not recorded: \(error.message)"))
+                    }
                 }
             }
-        } else if !mapped.incidents.isEmpty {
-            summary.add(try await recorder.record(mapped.events))
+            start = end
+            progress.update(start)
         }
+    }
+
+    /// Prints the warnings (standard error) and the summary (standard output).
+    mutating func finish(json: Bool) {
         ImportSummary.printWarnings(warnings)
         for warning in warnings { summary.warnings[warning.kind.rawValue, default: 0] += 1 }
         summary.print(json: json)
