@@ -125,7 +125,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IncidentsCLITests",
-            dependencies: ["IncidentsCLI", "IncidentEvents", "LedgerModel", "LedgerTestSupport"]
+            dependencies: ["IncidentsCLI", "IncidentEvents", "Importers", "LedgerModel", "LedgerTestSupport"]
         ),
     ]
 )
