@@ -73,6 +73,27 @@ import Testing
         #expect(try cli.run("verify").stdout.hasPrefix("ok: 73185 events verified"))
     }
 
+    /// util-linux's `script` runs a command on a pseudo-terminal, so its standard error is a terminal.
+    static let script = "/usr/bin/script"
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: script)))
+    func onATerminalALongImportDrawsAProgressBarAndErasesIt() throws {
+        let cli = CLI()
+        try cli.run("init")
+        let command = [ChildProcess.executable("incidents"), "import", "events-csv", Self.volvoLog, "--mapping", Self.volvoMapping]
+            .map { "'\($0)'" }.joined(separator: " ")
+        let outcome = try ChildProcess.run(Self.script, ["-qefc", command, "/dev/null"], directory: cli.directory.path)
+        #expect(outcome.status == 0, "\(outcome.stdout)")
+        // The terminal saw the bar redrawn in place (carriage returns, erase to the end of the line),
+        // erased before the warnings and the summary.
+        #expect(outcome.stdout.contains("\r"))
+        #expect(outcome.stdout.contains("\u{1B}[K"))
+        #expect(outcome.stdout.contains("mapping 65533 rows [") || outcome.stdout.contains("as one atomic batch"))
+        #expect(outcome.stdout.contains("events: 73185 imported"))
+        let lastBar = try #require(outcome.stdout.range(of: "\u{1B}[K", options: .backwards))
+        #expect(outcome.stdout[lastBar.upperBound...].contains("warning: [reopened]"))
+    }
+
     @Test func aBadMappingIsOneClearLineExitThreeAndWritesNothing() throws {
         let cli = CLI()
         try cli.run("init")

@@ -44,7 +44,7 @@ struct EventLogImportCommand: AsyncParsableCommand {
         defer { progress.finish() }
         progress.phase("reading \(file)", total: nil)
         let table = try CSVInput.table(try ImportInput.read(file), name: file)
-        progress.phase("mapping \(table.records.count) rows", total: 1)
+        progress.phase("mapping \(table.records.count) rows", total: nil)
         let mapped: EventLogImport
         do {
             mapped = try EventLogImporter.map(table, mapping: mappingFile) { done, total in

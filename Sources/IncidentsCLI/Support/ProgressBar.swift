@@ -22,6 +22,8 @@ final class ProgressBar: Sendable {
         var phaseStarted = ContinuousClock.now
         var drawn = false
         var finished = false
+        /// What is on the terminal now, so an unchanged bar is not written again.
+        var shown = ""
     }
 
     /// The state the caller and the redrawing task share.
@@ -51,7 +53,10 @@ final class ProgressBar: Sendable {
                 shared.state.withLock { current in
                     guard !current.finished else { return }
                     let elapsed = ContinuousClock.now - current.phaseStarted
-                    Self.write("\r" + Self.render(label: current.label, done: current.done, total: current.total, elapsed: elapsed) + "\u{1B}[K")
+                    let text = Self.render(label: current.label, done: current.done, total: current.total, elapsed: elapsed)
+                    guard text != current.shown else { return }
+                    Self.write("\r" + text + "\u{1B}[K")
+                    current.shown = text
                     current.drawn = true
                 }
             }
