@@ -93,7 +93,11 @@ struct EventLogIncidentMapper {
         var outOfOrderLine: Int?
         for record in records {
             line = record.line
-            guard let text = value(columns.time, mapping.columns.time, in: record) else { continue }
+            let text = columns.time.value(in: record)
+            guard !text.isEmpty else {
+                warn(.missingField, "\(mapping.columns.time.key) (\(mapping.columns.time.names.joined(separator: ", "))) is empty; row skipped (no time is invented)")
+                continue
+            }
             guard let time = mapping.time.parse(text) else {
                 warn(.badTimestamp, "'\(text)' is not a time in the format \(mapping.time.pattern); row skipped (no time is invented)")
                 continue

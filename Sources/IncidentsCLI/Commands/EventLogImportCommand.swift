@@ -43,7 +43,7 @@ struct EventLogImportCommand: AsyncParsableCommand {
         let progress = ProgressBar()
         defer { progress.finish() }
         progress.phase("reading \(file)", total: nil)
-        let table = try CSVInput.table(try ImportInput.read(file), name: file)
+        let table = try ImportInput.table(try ImportInput.read(file), name: file)
         progress.phase("mapping \(table.records.count) rows", total: nil)
         let mapped: EventLogImport
         do {
@@ -59,16 +59,5 @@ struct EventLogImportCommand: AsyncParsableCommand {
         try await run.record(mapped.incidents, recorder: try options.recorder(), continueOnError: continueOnError, progress: progress)
         progress.finish()
         run.finish(json: json)
-    }
-}
-
-/// Reading CSV for the CSV importers.
-enum CSVInput {
-    static func table(_ bytes: [UInt8], name: String) throws(CommandFailure) -> CSVTable {
-        do {
-            return try CSVTable(parsing: bytes)
-        } catch {
-            throw CommandFailure(.invalidInput, "\(name == "-" ? "standard input" : name) is not CSV: \(error.description); nothing was written")
-        }
     }
 }

@@ -40,7 +40,7 @@ struct SurveyImportCommand: AsyncParsableCommand {
         let progress = ProgressBar()
         defer { progress.finish() }
         progress.phase("reading \(file)", total: nil)
-        let table = try CSVInput.table(try ImportInput.read(file), name: file)
+        let table = try ImportInput.table(try ImportInput.read(file), name: file)
         let mapped: SurveyImport
         do {
             mapped = try SurveyImporter.map(table, mapping: mappingFile)

@@ -28,4 +28,13 @@ enum ImportInput {
         }
         return Array(data)
     }
+
+    /// The CSV table in bytes read for a CSV importer; `name` is the file as given, for the message.
+    static func table(_ bytes: [UInt8], name: String) throws(CommandFailure) -> CSVTable {
+        do {
+            return try CSVTable(parsing: bytes)
+        } catch {
+            throw CommandFailure(.invalidInput, "\(name == "-" ? "standard input" : name) is not CSV: \(error.description); nothing was written")
+        }
+    }
 }
