@@ -72,4 +72,18 @@ private func typed(_ event: StreamEvent) throws -> IncidentEvent {
         let again = try await recorder.record(try map(rows).events)
         #expect(again.allSatisfy { $0.alreadyRecorded })
     }
+
+    @Test(arguments: [
+        (mappingJSON.replacingOccurrences(of: #""score": "score", "#, with: ""), "columns.answered and columns.score go together"),
+        (mappingJSON.replacingOccurrences(of: #""scale": "scale", "#, with: ""), "scale is missing"),
+        (mappingJSON.replacingOccurrences(of: #""nps_0_10""#, with: #""nps""#), "scales.0-10 is 'nps'"),
+        (mappingJSON.replacingOccurrences(of: #""kind": "survey""#, with: #""kind": "event-log""#), "needs a 'survey' mapping"),
+    ])
+    func badMappingsAreRefusedNamingTheKey(json: String, message: String) {
+        #expect {
+            _ = try SurveyMapping(json: Array(json.utf8))
+        } throws: { error in
+            (error as? MappingError)?.description.contains(message) == true
+        }
+    }
 }
