@@ -37,7 +37,7 @@ struct StatuspageImportCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Prefix of the incident names in the ledger.", valueName: "prefix"))
     var prefix = "SP-"
 
-    @Flag(help: "Record each incident on its own; report the ones refused as warnings instead of importing nothing.")
+    @Flag(help: "Record incidents in chunks; report the ones refused as warnings instead of importing nothing.")
     var continueOnError = false
 
     @Flag(help: "Print the summary as JSON.")
