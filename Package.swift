@@ -24,6 +24,12 @@ let package = Package(
             pkgConfig: "lmdb",
             providers: [.apt(["liblmdb-dev"])]
         ),
+        // zlib from Debian's zlib1g-dev, for reading gzip-compressed imports.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // The event envelope, its canonical byte encoding, JSON, timestamps.
         .target(
             name: "LedgerModel",
@@ -62,7 +68,7 @@ let package = Package(
         // Importers of other tools' incident records: pure mappings from their documents to catalog events.
         .target(
             name: "Importers",
-            dependencies: ["IncidentEvents", "LedgerModel", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CZlib", "IncidentEvents", "LedgerModel", "Metrics", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The `incidents` command-line tool: one file per verb under Commands/.
         .executableTarget(
@@ -117,11 +123,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ImportersTests",
-            dependencies: ["Importers", "IncidentEvents", "LedgerModel"]
+            dependencies: ["Importers", "IncidentEvents", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
         ),
         .testTarget(
             name: "IncidentsCLITests",
-            dependencies: ["IncidentsCLI", "IncidentEvents", "LedgerModel", "LedgerTestSupport"]
+            dependencies: ["IncidentsCLI", "IncidentEvents", "Importers", "LedgerModel", "LedgerTestSupport"]
         ),
     ]
 )

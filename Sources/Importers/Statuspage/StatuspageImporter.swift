@@ -1,56 +1,6 @@
 public import Foundation
 import IncidentEvents
 public import LedgerModel
-import Crypto
-
-/// Something in the source that could not be imported exactly as it stands.
-public struct ImportWarning: Sendable, Hashable {
-    public enum Kind: String, Sendable, Hashable, CaseIterable {
-        /// Created, started and resolved at one instant: the real timeline is only in the update text.
-        case backfilled
-        /// The incident is resolved but has no resolved_at: no resolution event is recorded.
-        case resolvedWithoutTime = "resolved_without_time"
-        /// resolved_at is before the impact began: the rules refuse it, so it is dropped.
-        case resolutionBeforeStart = "resolution_before_start"
-        /// resolved_at is before created_at (but not before started_at): kept as it stands.
-        case resolutionBeforeCreation = "resolution_before_creation"
-        /// An update is dated more than an hour before the incident was created: kept at its time.
-        case backdatedUpdate = "backdated_update"
-        /// A maintenance without a complete window: imported as unplanned.
-        case maintenanceWindowMissing = "maintenance_window_missing"
-        /// A field needed for the mapping is missing or unreadable: what depends on it is skipped.
-        case missingField = "missing_field"
-        /// A status, impact or similar value this importer does not know: what depends on it is skipped.
-        case unknownValue = "unknown_value"
-        /// Text longer than the catalog allows was shortened.
-        case truncated
-        /// The same incident id appears twice in the document: the later one is skipped.
-        case duplicateIncident = "duplicate_incident"
-        /// The ledger refused an incident (only with --continue-on-error; set by the command).
-        case recordFailed = "record_failed"
-    }
-
-    public var kind: Kind
-    /// The Statuspage incident id, when the warning is about one incident.
-    public var incidentID: String?
-    public var message: String
-
-    public init(_ kind: Kind, incidentID: String?, _ message: String) {
-        self.kind = kind
-        self.incidentID = incidentID
-        self.message = message
-    }
-
-    /// `[kind] id: message`, as printed after `warning: `.
-    public var line: String { "[\(kind.rawValue)] \(incidentID.map { "\($0): " } ?? "")\(message)" }
-}
-
-/// One incident's events, ready for `EventRecorder.record`.
-public struct ImportedIncident: Sendable, Hashable {
-    public var sourceID: String
-    public var stream: String
-    public var events: [StreamEvent]
-}
 
 /// The result of mapping one Statuspage document.
 public struct StatuspageImport: Sendable {
@@ -119,13 +69,7 @@ public enum StatuspageImporter {
 
     /// A version 8 UUID from the first 16 bytes of SHA-256 of `statuspage/<incident id>/<role>`.
     public static func eventID(incident: String, role: String) -> UUID {
-        let digest = Array(SHA256.hash(data: Array("statuspage/\(incident)/\(role)".utf8)))
-        var bytes = Array(digest.prefix(16))
-        bytes[6] = (bytes[6] & 0x0F) | 0x80
-        bytes[8] = (bytes[8] & 0x3F) | 0x80
-        return UUID(uuid: (
-            bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
-            bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        SourceEventID.make("statuspage/\(incident)/\(role)")
     }
 
     /// Update bodies as plain text: tags stripped, entities decoded, blank runs collapsed.

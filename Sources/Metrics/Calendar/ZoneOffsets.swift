@@ -7,7 +7,7 @@ import Synchronization
 /// All values are microseconds. The table holds every offset change Foundation reports from
 /// 1900-01-01 to 2200-01-01; before that range the offset of 1900 applies, after it the offset of
 /// the last change before 2200.
-struct ZoneOffsets: Sendable {
+public struct ZoneOffsets: Sendable {
     /// Instants at which the offset changes, ascending.
     let transitions: [Int64]
     /// `offsets[i]` is the offset (local minus UTC) from `transitions[i - 1]` up to `transitions[i]`;
@@ -33,7 +33,7 @@ struct ZoneOffsets: Sendable {
 
     /// The offsets of a zone with this IANA name, or nil when Foundation does not know it.
     /// Tables are built once per name and shared.
-    static func named(_ identifier: String) -> ZoneOffsets? {
+    public static func named(_ identifier: String) -> ZoneOffsets? {
         if let cached = cache.withLock({ $0[identifier] }) { return cached }
         guard let zone = TimeZone(identifier: identifier) else { return nil }
         let table = build(zone)
@@ -42,7 +42,7 @@ struct ZoneOffsets: Sendable {
     }
 
     /// UTC: no transitions, offset zero.
-    static let utc = ZoneOffsets(transitions: [], offsets: [0])
+    public static let utc = ZoneOffsets(transitions: [], offsets: [0])
 
     private static let cache = Mutex<[String: ZoneOffsets]>([:])
 
@@ -107,7 +107,7 @@ struct ZoneOffsets: Sendable {
     /// mapping never decreases, so wall-clock intervals that do not overlap give instants that do
     /// not overlap.
     @inline(__always)
-    func instant(forLocal local: Int64) -> Int64 {
+    public func instant(forLocal local: Int64) -> Int64 {
         let index = segment(reachingLocal: local)
         let plain = local - offsets[index]
         return index == 0 ? plain : max(transitions[index - 1], plain)

@@ -1,0 +1,297 @@
+import Foundation
+import IncidentEvents
+import LedgerModel
+
+/// Maps the rows of one incident of an event log, in time order, to its events, collecting warnings.
+///
+/// Within a row, events follow in this order: reopen, acknowledgement and status change (what the
+/// status says about work going on), severity, scope, escalation, assignment, and last resolution or
+/// closure. docs/importing.md describes each step.
+struct EventLogIncidentMapper {
+    /// The mapping's columns resolved against one file's header.
+    struct Columns {
+        let incident, time, status, severity: ColumnSelection.Resolved
+        let level, assignee, service: ColumnSelection.Resolved?
+        let title: TextTemplate.Resolved
+
+        init(mapping: EventLogMapping, table: CSVTable) throws(MappingError) {
+            let columns = mapping.columns
+            incident = try columns.incident.resolve(in: table)
+            time = try columns.time.resolve(in: table)
+            status = try columns.status.resolve(in: table)
+            severity = try columns.severity.resolve(in: table)
+            level = try columns.level?.resolve(in: table)
+            assignee = try columns.assignee?.resolve(in: table)
+            service = try columns.service?.resolve(in: table)
+            title = try mapping.title.resolve(in: table)
+        }
+    }
+
+    let id: String
+    let mapping: EventLogMapping
+    let columns: Columns
+    private(set) var warnings = [ImportWarning]()
+
+    private var events = [StreamEvent]()
+    /// The row being mapped: its line, time and key (for event ids).
+    private var line = 0
+    private var time = Timestamp(microsecondsSinceEpoch: 0)
+    private var rowKey = ""
+
+    private var severity = Severity.sev4
+    private var service: String?
+    private var status: IncidentStatus?
+    /// The last source status that resolved or closed the incident, for the reopen's reason.
+    private var lastEnding: String?
+    private var acknowledged = false
+    private var resolved = false
+    private var closed = false
+    private var level: (source: String, ladder: EscalationLevel)?
+    private var openEscalation: (id: String, level: EscalationLevel)?
+    private var assignee: String?
+
+    init(id: String, mapping: EventLogMapping, columns: Columns) {
+        self.id = id
+        self.mapping = mapping
+        self.columns = columns
+    }
+
+    private var stream: String { mapping.naming.stream(id) }
+
+    private mutating func warn(_ kind: ImportWarning.Kind, row: Bool = true, _ message: String) {
+        warnings.append(ImportWarning(kind, incidentID: id, row: row ? line : nil, message))
+    }
+
+    private mutating func add(_ event: IncidentEvent, role: String) {
+        let name = "event-log/\(mapping.naming.source)/\(id)/\(rowKey)/\(role)"
+        let proposed = Catalog.proposed(
+            event, id: SourceEventID.make(name), occurredAt: time, actor: EventLogImporter.actor, source: mapping.naming.source)
+        events.append(StreamEvent(stream: stream, event: proposed))
+    }
+
+    /// Shortens a text to the catalog's limit, with a warning.
+    private mutating func clip(_ text: String, _ limit: Int, what: String) -> String {
+        guard text.count > limit else { return text }
+        warn(.truncated, "\(what) is longer than \(limit) characters; shortened")
+        return String(text.prefix(limit - 1)) + "…"
+    }
+
+    /// A column's value, or nil with a warning when the row leaves it empty.
+    private mutating func value(_ column: ColumnSelection.Resolved, _ selection: ColumnSelection, in record: CSVTable.Record) -> String? {
+        let text = column.value(in: record)
+        guard !column.isEmpty(in: record) else {
+            warn(.missingField, "\(selection.key) (\(selection.names.joined(separator: ", "))) is empty; ignored for this row")
+            return nil
+        }
+        return text
+    }
+
+    mutating func map(_ records: [CSVTable.Record]) -> ImportedIncident? {
+        var timed = [(time: Timestamp, record: CSVTable.Record)]()
+        timed.reserveCapacity(records.count)
+        var latest: Timestamp?
+        var outOfOrderLine: Int?
+        for record in records {
+            line = record.line
+            let text = columns.time.value(in: record)
+            guard !text.isEmpty else {
+                warn(.missingField, "\(mapping.columns.time.key) (\(mapping.columns.time.names.joined(separator: ", "))) is empty; row skipped (no time is invented)")
+                continue
+            }
+            guard let time = mapping.time.parse(text) else {
+                warn(.badTimestamp, "'\(text)' is not a time in the format \(mapping.time.pattern); row skipped (no time is invented)")
+                continue
+            }
+            if let latest, time < latest, outOfOrderLine == nil { outOfOrderLine = record.line }
+            latest = max(latest ?? time, time)
+            timed.append((time, record))
+        }
+        if let outOfOrderLine {
+            line = outOfOrderLine
+            warn(.outOfOrder, "the incident's rows are not in time order in the file (this is the first out of place); imported in time order")
+        }
+        guard !timed.isEmpty else {
+            warn(.missingField, row: false, "no row with a readable time; incident skipped")
+            return nil
+        }
+        if outOfOrderLine != nil {
+            timed = timed.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
+        }
+        var previousTime: Timestamp?
+        var sameTimeCount = 0
+        for (index, row) in timed.enumerated() {
+            line = row.record.line
+            time = row.time
+            sameTimeCount = row.time == previousTime ? sameTimeCount + 1 : 1
+            previousTime = row.time
+            rowKey = row.time.rfc3339 + (sameTimeCount > 1 ? "#\(sameTimeCount)" : "")
+            if index == 0 {
+                guard declare(row.record) else { return nil }
+            }
+            apply(row.record, first: index == 0)
+        }
+        return ImportedIncident(sourceID: id, stream: stream, events: events)
+    }
+
+    /// Records incident.declared from the first row; false (with a warning) when it cannot be.
+    private mutating func declare(_ record: CSVTable.Record) -> Bool {
+        let impact = columns.severity.value(in: record)
+        guard let severity = mapping.severities[impact] else {
+            if impact.isEmpty {
+                warn(.missingField, "\(mapping.columns.severity.key) is empty in the first row, so there is no severity to declare; incident skipped")
+            } else {
+                warn(.unknownValue, "severity '\(impact)' is not in the mapping's severities; incident skipped")
+            }
+            return false
+        }
+        self.severity = severity
+        var title = columns.title.render(record).trimmingCharacters(in: .whitespaces)
+        if title.isEmpty {
+            warn(.missingField, "the title template gives an empty title; the incident id is used")
+            title = id
+        }
+        title = clip(title, 300, what: "the title")
+        var services = [String]()
+        if let column = columns.service, let selection = mapping.columns.service, let name = value(column, selection, in: record) {
+            service = clip(name, 1000, what: "the service")
+            services = [service!]
+        }
+        add(.declared(IncidentDeclared(title: title, severity: severity, services: services)), role: "declared")
+        return true
+    }
+
+    private mutating func apply(_ record: CSVTable.Record, first: Bool) {
+        let statusText = value(columns.status, mapping.columns.status, in: record)
+        var meaning: EventLogMapping.StatusMeaning?
+        if let statusText {
+            meaning = mapping.statuses[statusText]
+            if meaning == nil { warn(.unknownValue, "status '\(statusText)' is not in the mapping's statuses; the row's status is ignored") }
+        }
+        let rowAssignee = columns.assignee.flatMap { column in column.isEmpty(in: record) ? nil : column.value(in: record) }
+
+        // Work going on: reopen if needed, acknowledge, change the working status.
+        if case .open(let working, let acknowledges)? = meaning, let statusText {
+            if resolved || closed {
+                let reason = clip("Status '\(statusText)' after '\(lastEnding ?? "")' in \(mapping.naming.source)", 2000, what: "the reopen reason")
+                add(.reopened(IncidentReopened(reason: reason)), role: "reopened")
+                warn(.reopened, "status '\(statusText)' after '\(lastEnding ?? "")': incident.reopened recorded")
+                resolved = false
+                closed = false
+                status = nil
+            }
+            if acknowledges, !acknowledged {
+                let by = clip(rowAssignee ?? assignee ?? "\(mapping.naming.source) (no assignee)", 1000, what: "the assignee")
+                add(.acknowledged(IncidentAcknowledged(by: by)), role: "acknowledged")
+                acknowledged = true
+            }
+            if let working, working != status {
+                add(.statusChanged(IncidentStatusChanged(status: working, note: clip("Status '\(statusText)'", 2000, what: "the status"))), role: "status")
+                status = working
+            }
+        }
+
+        if !first {
+            applySeverity(record)
+            applyService(record)
+        }
+        applyLevel(record, first: first)
+        if let rowAssignee, rowAssignee != assignee {
+            assignee = rowAssignee
+            add(.responderAssigned(ResponderAssigned(person: clip(rowAssignee, 1000, what: "the assignee"), role: mapping.assigneeRole)), role: "assigned")
+        } else if rowAssignee == nil, let selection = mapping.columns.assignee {
+            warn(.missingField, "\(selection.key) (\(selection.names.joined(separator: ", "))) is empty; ignored for this row")
+        }
+
+        // The end of the work, last.
+        guard let statusText else { return }
+        switch meaning {
+        case .resolved?:
+            if closed || resolved {
+                warn(.repeatedStatus, "status '\(statusText)' while the incident is already \(closed ? "closed" : "resolved") ('\(lastEnding ?? "")'); skipped")
+                return
+            }
+            let summary = "Status '\(statusText)' in \(mapping.naming.source)" + (level.map { " at support level \($0.source)" } ?? "")
+            add(.resolved(IncidentResolved(summary: clip(summary, 4000, what: "the resolution summary"))), role: "resolved")
+            resolved = true
+            lastEnding = statusText
+        case .closed?:
+            if closed {
+                warn(.repeatedStatus, "status '\(statusText)' while the incident is already closed ('\(lastEnding ?? "")'); skipped")
+                return
+            }
+            if !resolved {
+                warn(.closedWithoutResolution, "status '\(statusText)' closes the incident, which was not resolved first; closed without a resolution time")
+            }
+            if let open = openEscalation {
+                add(.escalationClosed(EscalationClosed(escalationId: open.id, resolution: "The incident was closed")), role: "escalation/\(open.id)/closed")
+                openEscalation = nil
+            }
+            add(.closed(IncidentClosed(note: clip("Status '\(statusText)' in \(mapping.naming.source)", 2000, what: "the closing note"))), role: "closed")
+            closed = true
+            lastEnding = statusText
+        default:
+            break
+        }
+    }
+
+    private mutating func applySeverity(_ record: CSVTable.Record) {
+        guard let text = value(columns.severity, mapping.columns.severity, in: record) else { return }
+        guard let new = mapping.severities[text] else {
+            warn(.unknownValue, "severity '\(text)' is not in the mapping's severities; the severity stays \(severity.rawValue)")
+            return
+        }
+        guard new != severity else { return }
+        guard !closed else {
+            warn(.changedAfterClosure, "severity '\(text)' on a closed incident; skipped (the rules allow no change until it is reopened)")
+            return
+        }
+        add(.severityChanged(IncidentSeverityChanged(severity: new, reason: clip("'\(text)' in \(mapping.naming.source)", 2000, what: "the reason"))), role: "severity")
+        severity = new
+    }
+
+    private mutating func applyService(_ record: CSVTable.Record) {
+        guard let column = columns.service, let selection = mapping.columns.service, let text = value(column, selection, in: record) else { return }
+        let name = clip(text, 1000, what: "the service")
+        guard name != service else { return }
+        guard !closed else {
+            warn(.changedAfterClosure, "service '\(text)' on a closed incident; skipped (the rules allow no change until it is reopened)")
+            return
+        }
+        add(.scopeChanged(IncidentScopeChanged(services: [name])), role: "scope")
+        service = name
+    }
+
+    /// A move up the ladder raises an escalation (closing the one open, which it supersedes); a move
+    /// down lowers the open one, or closes it when it reaches the bottom of the mapped levels.
+    private mutating func applyLevel(_ record: CSVTable.Record, first: Bool) {
+        guard let column = columns.level, let selection = mapping.columns.level, let text = value(column, selection, in: record) else { return }
+        guard let ladder = mapping.levels[text] else {
+            warn(.unknownValue, "support level '\(text)' is not in the mapping's levels; the level stays \(level?.source ?? "unknown")")
+            return
+        }
+        defer { level = (text, ladder) }
+        guard !first, let current = level else { return }
+        if ladder > current.ladder {
+            let escalationID = clip("\(text)@\(rowKey)", 200, what: "the escalation id")
+            if let open = openEscalation {
+                add(.escalationClosed(EscalationClosed(escalationId: open.id, resolution: "Escalated further, to \(text) (\(escalationID))")),
+                    role: "escalation/\(open.id)/closed")
+            }
+            add(.escalationRaised(EscalationRaised(
+                escalationId: escalationID, fromLevel: current.ladder, toLevel: ladder, reason: mapping.escalationReason,
+                note: clip("Support level \(current.source) → \(text) in \(mapping.naming.source)", 4000, what: "the escalation note"))),
+                role: "escalation/\(escalationID)/raised")
+            openEscalation = (escalationID, ladder)
+        } else if ladder < current.ladder, let open = openEscalation {
+            if ladder == mapping.levels.values.min() {
+                add(.escalationClosed(EscalationClosed(escalationId: open.id, resolution: "Back to support level \(text)")), role: "escalation/\(open.id)/closed")
+                openEscalation = nil
+            } else if ladder < open.level {
+                add(.escalationDeescalated(EscalationDeescalated(
+                    escalationId: open.id, toLevel: ladder, reason: "Support level \(current.source) → \(text) in \(mapping.naming.source)")),
+                    role: "escalation/\(open.id)/deescalated")
+                openEscalation = (open.id, ladder)
+            }
+        }
+    }
+}

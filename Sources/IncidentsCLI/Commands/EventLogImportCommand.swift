@@ -1,0 +1,63 @@
+import ArgumentParser
+import Importers
+
+/// `incidents import events-csv FILE --mapping MAPPING.json`: a ticketing system's event log.
+struct EventLogImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "events-csv",
+        abstract: "Import a CSV event log (one row per status change of a ticket) through a mapping file.",
+        discussion: """
+            The mapping file (JSON, kind "event-log") names the columns holding the incident id, time, \
+            status, severity, support level, assignee and service, and says what the source's values mean: \
+            which statuses open, resolve or close an incident, which levels are higher on the escalation \
+            ladder, which impacts are which severity. Data/volvo-it-mapping.json is an example; \
+            docs/importing.md describes every key.
+
+            FILE may be gzip-compressed (recognised by its content), and - reads standard input. Rows of \
+            one incident are taken in time order. Event ids are derived from the incident id and each row's \
+            time, so importing the same file again adds nothing. The whole import is one atomic batch unless \
+            --continue-on-error.
+            """)
+
+    @OptionGroup var options: LedgerOptions
+
+    @Argument(help: ArgumentHelp("The CSV file (plain or gzip), or - for standard input.", valueName: "file"))
+    var file: String
+
+    @Option(help: ArgumentHelp("The mapping file (JSON).", valueName: "mapping.json"))
+    var mapping: String
+
+    @Flag(help: "Record incidents in chunks; report the ones refused as warnings instead of importing nothing.")
+    var continueOnError = false
+
+    @Flag(help: "Print the summary as JSON.")
+    var json = false
+
+    func run() async throws {
+        let mappingFile: EventLogMapping
+        do {
+            mappingFile = try EventLogMapping(json: try ImportInput.mapping(mapping))
+        } catch let error as MappingError {
+            throw CommandFailure(.invalidInput, "\(mapping): \(error.description); nothing was written")
+        }
+        let progress = ProgressBar()
+        defer { progress.finish() }
+        progress.phase("reading \(file)", total: nil)
+        let table = try ImportInput.table(try ImportInput.read(file), name: file)
+        progress.phase("mapping \(table.records.count) rows", total: nil)
+        let mapped: EventLogImport
+        do {
+            mapped = try EventLogImporter.map(table, mapping: mappingFile) { done, total in
+                progress.phase("mapping \(table.records.count) rows", total: total)
+                progress.update(done)
+            }
+        } catch {
+            throw CommandFailure(.invalidInput, "\(mapping): \(error.description); nothing was written")
+        }
+        var run = ImportRun(incidentsInDocument: mapped.incidents.count + mapped.skippedIncidents, warnings: mapped.warnings)
+        run.summary.incidentsSkipped = mapped.skippedIncidents
+        try await run.record(mapped.incidents, recorder: try options.recorder(), continueOnError: continueOnError, progress: progress)
+        progress.finish()
+        run.finish(json: json)
+    }
+}

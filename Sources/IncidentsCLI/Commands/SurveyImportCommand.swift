@@ -1,0 +1,56 @@
+import ArgumentParser
+import Importers
+
+/// `incidents import surveys-csv FILE --mapping MAPPING.json`: satisfaction-survey responses.
+struct SurveyImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "surveys-csv",
+        abstract: "Import satisfaction-survey responses from CSV through a mapping file.",
+        discussion: """
+            The mapping file (JSON, kind "survey") names the columns holding the incident, customer, \
+            sent and answered times, score, scale and comment. Each row becomes survey.sent and, when \
+            answered, survey.answered, on an incident already in the ledger. \
+            docs/examples/survey-mapping.json is an example; docs/importing.md describes every key.
+
+            FILE may be gzip-compressed, and - reads standard input. Importing the same file again adds \
+            nothing. The whole import is one atomic batch unless --continue-on-error.
+            """)
+
+    @OptionGroup var options: LedgerOptions
+
+    @Argument(help: ArgumentHelp("The CSV file (plain or gzip), or - for standard input.", valueName: "file"))
+    var file: String
+
+    @Option(help: ArgumentHelp("The mapping file (JSON).", valueName: "mapping.json"))
+    var mapping: String
+
+    @Flag(help: "Record incidents in chunks; report the ones refused as warnings instead of importing nothing.")
+    var continueOnError = false
+
+    @Flag(help: "Print the summary as JSON.")
+    var json = false
+
+    func run() async throws {
+        let mappingFile: SurveyMapping
+        do {
+            mappingFile = try SurveyMapping(json: try ImportInput.mapping(mapping))
+        } catch let error as MappingError {
+            throw CommandFailure(.invalidInput, "\(mapping): \(error.description); nothing was written")
+        }
+        let progress = ProgressBar()
+        defer { progress.finish() }
+        progress.phase("reading \(file)", total: nil)
+        let table = try ImportInput.table(try ImportInput.read(file), name: file)
+        let mapped: SurveyImport
+        do {
+            mapped = try SurveyImporter.map(table, mapping: mappingFile)
+        } catch {
+            throw CommandFailure(.invalidInput, "\(mapping): \(error.description); nothing was written")
+        }
+        var run = ImportRun(incidentsInDocument: mapped.incidents.count, warnings: mapped.warnings)
+        run.summary.eventsSkipped = mapped.skippedRows
+        try await run.record(mapped.incidents, recorder: try options.recorder(), continueOnError: continueOnError, progress: progress)
+        progress.finish()
+        run.finish(json: json)
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import Importers
+import LedgerModel
+import LedgerTestSupport
+import Testing
+
+/// `incidents import events-csv` and `import surveys-csv`, end to end through the built tool, on the
+/// bundled Volvo IT log.
+@Suite struct CSVImportCommandTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let volvoLog = root.appendingPathComponent("Data/volvo_it_bpi2013_incidents_VINST.csv.gz").path
+    static let volvoMapping = root.appendingPathComponent("Data/volvo-it-mapping.json").path
+    static let surveys = root.appendingPathComponent("docs/examples/surveys.csv").path
+    static let surveyMapping = root.appendingPathComponent("docs/examples/survey-mapping.json").path
+
+    /// The header and every row of the log's first `incidents` incidents (their rows stand together),
+    /// with `\n` line ends (the file has `\r\n`).
+    static func volvoSlice(incidents: Int) throws -> String {
+        let text = String(decoding: try Gzip.decompress(Array(try Data(contentsOf: URL(fileURLWithPath: volvoLog)))), as: UTF8.self)
+        var lines = [Substring]()
+        var seen = Set<Substring>()
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+            let id = line.prefix { $0 != "," }
+            if !lines.isEmpty, !seen.contains(id) {
+                guard seen.count < incidents else { break }
+                seen.insert(id)
+            }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func summary(_ stdout: String) throws -> JSONValue { try JSONParser.parse(stdout) }
+
+    @Test func aSliceOfTheVolvoLogImportsOnceAndAgainAddsNothing() throws {
+        let cli = CLI()
+        try cli.run("init")
+        let slice = try cli.write("slice.csv", try Self.volvoSlice(incidents: 60))
+        let first = try cli.run("import", "events-csv", slice, "--mapping", Self.volvoMapping, "--json")
+        #expect(first.status == 0, "\(first.stderr)")
+        let imported = try Self.summary(first.stdout)
+        #expect(imported["incidentsImported"] == .integer(60))
+        #expect(imported["incidentsInDocument"] == .integer(60))
+        let events = try #require(imported["eventsImported"].flatMap { if case .integer(let n) = $0 { n } else { nil } })
+        #expect(events > 60 * 3)
+        // Standard error holds warnings only: no progress bar when it is not a terminal.
+        #expect(first.stderr.split(separator: "\n").allSatisfy { $0.hasPrefix("warning: ") })
+
+        // The same rows again, from standard input this time.
+        let again = try cli.run("import", "events-csv", "-", "--mapping", Self.volvoMapping, "--json", stdin: try Self.volvoSlice(incidents: 60))
+        #expect(again.status == 0, "\(again.stderr)")
+        let second = try Self.summary(again.stdout)
+        #expect(second["eventsImported"] == .integer(0))
+        #expect(second["eventsAlreadyPresent"] == .integer(events))
+        #expect(second["incidentsAlreadyPresent"] == .integer(60))
+        #expect(try cli.run("verify").stdout.hasPrefix("ok: \(events) events verified"))
+    }
+
+    @Test func theWholeVolvoLogImportsFromItsGzipInSeconds() throws {
+        let cli = CLI()
+        try cli.run("init")
+        let started = Date()
+        let first = try cli.run("import", "events-csv", Self.volvoLog, "--mapping", Self.volvoMapping)
+        let seconds = Date().timeIntervalSince(started)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("incidents: 7554 imported, 0 already present, 0 skipped (7554 in the document)"))
+        #expect(first.stdout.contains("events: 73185 imported, 0 already present, 0 skipped"))
+        #expect(first.stdout.contains("warnings: 618 (closed_without_resolution 1, reopened 580, repeated_status 37)"))
+        #expect(seconds < 60, "the import took \(seconds) seconds")
+        let again = try cli.run("import", "events-csv", Self.volvoLog, "--mapping", Self.volvoMapping, "--continue-on-error")
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("events: 0 imported, 73185 already present, 0 skipped"))
+        #expect(try cli.run("verify").stdout.hasPrefix("ok: 73185 events verified"))
+    }
+
+    /// util-linux's `script` runs a command on a pseudo-terminal, so its standard error is a terminal.
+    static let script = "/usr/bin/script"
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: script)))
+    func onATerminalALongImportDrawsAProgressBarAndErasesIt() throws {
+        let cli = CLI()
+        try cli.run("init")
+        let command = [ChildProcess.executable("incidents"), "import", "events-csv", Self.volvoLog, "--mapping", Self.volvoMapping]
+            .map { "'\($0)'" }.joined(separator: " ")
+        let outcome = try ChildProcess.run(Self.script, ["-qefc", command, "/dev/null"], directory: cli.directory.path)
+        #expect(outcome.status == 0, "\(outcome.stdout)")
+        // The terminal saw the bar redrawn in place (carriage returns, erase to the end of the line),
+        // erased before the warnings and the summary.
+        #expect(outcome.stdout.contains("\r"))
+        #expect(outcome.stdout.contains("\u{1B}[K"))
+        #expect(outcome.stdout.contains("mapping 65533 rows [") || outcome.stdout.contains("as one atomic batch"))
+        #expect(outcome.stdout.contains("events: 73185 imported"))
+        let lastBar = try #require(outcome.stdout.range(of: "\u{1B}[K", options: .backwards))
+        #expect(outcome.stdout[lastBar.upperBound...].contains("warning: [reopened]"))
+    }
+
+    @Test func aBadMappingIsOneClearLineExitThreeAndWritesNothing() throws {
+        let cli = CLI()
+        try cli.run("init")
+        let slice = try cli.write("slice.csv", try Self.volvoSlice(incidents: 3))
+        let before = try cli.run("verify").stdout
+        let mapping = String(decoding: try Data(contentsOf: URL(fileURLWithPath: Self.volvoMapping)), as: UTF8.self)
+        let cases = [
+            ("typo.json", mapping.replacingOccurrences(of: #""severities""#, with: #""severity""#), "severity is not a key of this mapping"),
+            ("column.json", mapping.replacingOccurrences(of: #""ST Level""#, with: #""Support Level""#), "columns.level names the column 'Support Level'"),
+            ("broken.json", "{\"kind\": ", "not a JSON mapping file"),
+            ("survey.json", String(decoding: try Data(contentsOf: URL(fileURLWithPath: Self.surveyMapping)), as: UTF8.self), "needs a 'event-log' mapping"),
+        ]
+        for (name, text, message) in cases {
+            let outcome = try cli.run("import", "events-csv", slice, "--mapping", try cli.write(name, text))
+            #expect(outcome.status == 3, "\(name)")
+            let lines = outcome.stderr.split(separator: "\n")
+            #expect(lines.count == 1, "\(name): \(outcome.stderr)")
+            #expect(outcome.stderr.hasPrefix("incidents: \(name): "), "\(outcome.stderr)")
+            #expect(outcome.stderr.contains(message), "\(outcome.stderr)")
+            #expect(outcome.stderr.contains("nothing was written"))
+        }
+        #expect(try cli.run("import", "events-csv", slice, "--mapping", "missing.json").status == 3)
+        #expect(try cli.run("verify").stdout == before)
+    }
+
+    @Test func aRefusedIncidentFailsTheWholeImportUnlessContinueOnError() throws {
+        let cli = CLI()
+        try cli.run("init")
+        // The second incident of the slice is already declared by someone else: its import is refused.
+        try cli.run("append", try cli.write("taken.json", CLI.event(stream: "VOLVO-1-467153946")))
+        let slice = try cli.write("slice.csv", try Self.volvoSlice(incidents: 5))
+        let before = try cli.run("verify").stdout
+
+        let atomic = try cli.run("import", "events-csv", slice, "--mapping", Self.volvoMapping)
+        #expect(atomic.status == 3)
+        #expect(atomic.stderr.contains("nothing was written"))
+        #expect(try cli.run("verify").stdout == before)
+
+        let lenient = try cli.run("import", "events-csv", slice, "--mapping", Self.volvoMapping, "--continue-on-error")
+        #expect(lenient.status == 0, "\(lenient.stderr)")
+        #expect(lenient.stdout.contains("incidents: 4 imported, 0 already present, 1 skipped (5 in the document)"))
+        #expect(lenient.stderr.contains("warning: [record_failed] 1-467153946: not recorded:"))
+    }
+
+    @Test func surveysImportOnImportedIncidentsAndAgainAddNothing() throws {
+        let cli = CLI()
+        try cli.run("init")
+        let surveyArguments = ["import", "surveys-csv", Self.surveys, "--mapping", Self.surveyMapping]
+        // Before the incidents exist, the surveys are refused: all of them, or one by one.
+        let early = try cli.run(surveyArguments)
+        #expect(early.status == 3)
+        #expect(early.stderr.contains("has not been declared"))
+        #expect(try cli.run(surveyArguments + ["--continue-on-error"]).stderr.contains("warning: [record_failed] 1-364285768"))
+
+        try cli.run("import", "events-csv", try cli.write("slice.csv", try Self.volvoSlice(incidents: 8)), "--mapping", Self.volvoMapping)
+        let first = try cli.run(surveyArguments)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("incidents: 5 imported, 0 already present, 0 skipped (5 in the document)"))
+        #expect(first.stdout.contains("events: 8 imported, 0 already present, 0 skipped"))
+        #expect(first.stderr.contains("warning: [invalid_answer] 1-506071646 (line 7): score '11'"))
+        let again = try cli.run(surveyArguments)
+        #expect(again.stdout.contains("events: 0 imported, 8 already present, 0 skipped"))
+
+        let shown = try cli.run("show", "VOLVO-1-504538555")
+        #expect(shown.stdout.contains("volvo-ce-pl@2012-05-12T07:00:00Z: 9 (nps_0_10)"), "\(shown.stdout)")
+    }
+}
