@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "IncidentEvents", targets: ["IncidentEvents"]),
         .library(name: "Projections", targets: ["Projections"]),
         .library(name: "IncidentGenerator", targets: ["IncidentGenerator"]),
+        .library(name: "Metrics", targets: ["Metrics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

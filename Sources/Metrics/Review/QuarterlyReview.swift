@@ -34,6 +34,11 @@ public struct QuarterlyReview: Sendable, Codable {
         public var previous: MetricValue
         /// Current headline minus previous headline; nil when either is missing.
         public var change: Double?
+
+        /// Nothing observed and nothing left out in either period.
+        public var isUnobserved: Bool {
+            current.count == 0 && previous.count == 0 && current.excluded.isEmpty && previous.excluded.isEmpty
+        }
     }
 
     public struct Breach: Sendable, Codable {
@@ -103,6 +108,12 @@ public struct QuarterlyReview: Sendable, Codable {
     public var firstUpdateDistribution: [Bucket]
     /// CSAT per quarter over the eight quarters that end with the period's, oldest first.
     public var csatByQuarter: [PeriodFigure]
+
+    /// The rows with an observation, or something left out, in either period; the others are
+    /// named in one line (``unobservedRows``), so that a ledger that never records, say, surveys
+    /// does not fill the table with dashes.
+    public var observedRows: [Row] { rows.filter { !$0.isUnobserved } }
+    public var unobservedRows: [Row] { rows.filter(\.isUnobserved) }
 
     /// The metrics in the comparison table, in order.
     public static let headlineMetrics = MetricCatalog.all.map(\.name)

@@ -22,13 +22,17 @@ public enum ReviewHTML {
         out += "</div>\n</section>\n"
 
         out += "<section id=\"figures\"><h2>Figures</h2>\n<table>\n<thead><tr><th>Metric</th><th class=\"num\">\(e(review.period.name))</th><th class=\"num\">\(e(review.previousPeriod.name))</th><th class=\"num\">Change</th><th class=\"num\">n</th><th>Detail</th><th>Left out</th></tr></thead>\n<tbody>\n"
-        for row in review.rows {
+        for row in review.observedRows {
             out += "<tr><th scope=\"row\">\(e(row.title)) <span class=\"kind\">\(e(row.metric)) v\(review.source.metricVersions[row.metric] ?? 0)</span></th>"
             out += "<td class=\"num\">\(e(MetricFormatting.headline(row.current)))</td><td class=\"num\">\(e(MetricFormatting.headline(row.previous)))</td>"
             out += "<td class=\"num\">\(e(MetricFormatting.change(row.change, kind: row.kind)))</td><td class=\"num\">\(row.current.count)</td>"
             out += "<td>\(e(MetricFormatting.detail(row.current)))</td><td class=\"muted\">\(e(MetricFormatting.excluded(row.current)))</td></tr>\n"
         }
-        out += "</tbody>\n</table>\n</section>\n"
+        out += "</tbody>\n</table>\n"
+        if !review.unobservedRows.isEmpty {
+            out += "<p class=\"note\">Nothing recorded in either period for: \(e(review.unobservedRows.map(\.title).joined(separator: ", "))).</p>\n"
+        }
+        out += "</section>\n"
 
         out += "<section id=\"severity\"><h2>Time to resolve by severity</h2>\n<table>\n<thead><tr><th>Severity</th><th class=\"num\">Median</th><th class=\"num\">n</th><th>Detail</th></tr></thead>\n<tbody>\n"
         for group in review.resolveBySeverity.groups {

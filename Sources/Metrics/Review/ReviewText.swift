@@ -45,13 +45,18 @@ public enum ReviewText {
         heading("Figures")
         table(
             ["metric", review.period.name, review.previousPeriod.name, "change", "n", "detail", "excluded"],
-            review.rows.map { row in
+            review.observedRows.map { row in
                 [
                     row.title, MetricFormatting.headline(row.current), MetricFormatting.headline(row.previous),
                     MetricFormatting.change(row.change, kind: row.kind), String(row.current.count), MetricFormatting.detail(row.current),
                     MetricFormatting.excluded(row.current),
                 ]
             })
+
+        if !review.unobservedRows.isEmpty {
+            out.append("Nothing recorded in either period for: \(review.unobservedRows.map(\.title).joined(separator: ", ")).")
+            out.append("")
+        }
 
         heading("Time to resolve by severity")
         table(
