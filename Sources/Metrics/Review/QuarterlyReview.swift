@@ -41,6 +41,7 @@ public struct QuarterlyReview: Sendable, Codable {
         }
     }
 
+    /// The misses of one SLA target of one policy in one incident.
     public struct Breach: Sendable, Codable {
         public var incident: String
         public var title: String
@@ -48,8 +49,14 @@ public struct QuarterlyReview: Sendable, Codable {
         /// `sla_first_response`, `sla_update_cadence` or `sla_resolution`.
         public var target: String
         public var policy: String
+        /// How many observations missed it (customer messages for first response; otherwise 1).
+        public var misses: Int
+        /// The largest miss, in seconds on the policy's clock.
         public var missedBySeconds: Int64
     }
+
+    /// How many breaches the text, Markdown and HTML forms list; JSON holds them all.
+    public static let breachesShown = 20
 
     public struct Silence: Sendable, Codable {
         public var incident: String
@@ -146,12 +153,18 @@ public struct QuarterlyReview: Sendable, Codable {
         var breaches = [Breach]()
         for incident in inPeriod {
             for name in ["sla_first_response", "sla_update_cadence", "sla_resolution"] {
+                var byPolicy = [String: Breach]()
                 for case .sample(let sample) in MetricCatalog.named(name)!.observations(incident, context) {
                     guard let missed = sample.missedBy else { continue }
-                    breaches.append(Breach(
+                    let policy = sample.dimensions[.policy] ?? ""
+                    var breach = byPolicy[policy] ?? Breach(
                         incident: incident.incident, title: incident.title ?? "", severity: incident.severity?.rawValue ?? MetricDimension.none,
-                        target: name, policy: sample.dimensions[.policy] ?? "", missedBySeconds: missed))
+                        target: name, policy: policy, misses: 0, missedBySeconds: missed)
+                    breach.misses += 1
+                    breach.missedBySeconds = max(breach.missedBySeconds, missed)
+                    byPolicy[policy] = breach
                 }
+                breaches += byPolicy.keys.sorted().map { byPolicy[$0]! }
             }
         }
         breaches.sort { ($0.missedBySeconds, $1.incident, $1.target) > ($1.missedBySeconds, $0.incident, $0.target) }

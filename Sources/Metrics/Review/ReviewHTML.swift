@@ -44,9 +44,10 @@ public enum ReviewHTML {
         if review.slaBreaches.isEmpty {
             out += "<p>No SLA target was missed.</p>\n"
         } else {
-            out += "<table>\n<thead><tr><th>Incident</th><th>Severity</th><th>Target</th><th>Policy</th><th class=\"num\">Missed by</th><th>Title</th></tr></thead>\n<tbody>\n"
-            for breach in review.slaBreaches {
-                out += "<tr class=\"missed\"><td>\(e(breach.incident))</td><td>\(e(breach.severity))</td><td>\(e(breach.target.replacingOccurrences(of: "sla_", with: "").replacingOccurrences(of: "_", with: " ")))</td><td>\(e(breach.policy))</td><td class=\"num\">\(e(MetricFormatting.duration(breach.missedBySeconds)))</td><td>\(e(breach.title))</td></tr>\n"
+            out += "<p>\(e(ReviewText.breachSummary(review)))</p>\n"
+            out += "<table>\n<thead><tr><th>Incident</th><th>Severity</th><th>Target</th><th>Policy</th><th class=\"num\">Misses</th><th class=\"num\">Worst miss</th><th>Title</th></tr></thead>\n<tbody>\n"
+            for breach in review.slaBreaches.prefix(QuarterlyReview.breachesShown) {
+                out += "<tr class=\"missed\"><td>\(e(breach.incident))</td><td>\(e(breach.severity))</td><td>\(e(ReviewText.targetName(breach.target)))</td><td>\(e(breach.policy))</td><td class=\"num\">\(breach.misses)</td><td class=\"num\">\(e(MetricFormatting.duration(breach.missedBySeconds)))</td><td>\(e(breach.title))</td></tr>\n"
             }
             out += "</tbody>\n</table>\n"
         }

@@ -2,6 +2,19 @@ import Foundation
 
 /// The review as readable text (the default of `incidents review`) or Markdown.
 public enum ReviewText {
+    /// `first response` for `sla_first_response`.
+    static func targetName(_ metric: String) -> String {
+        metric.replacingOccurrences(of: "sla_", with: "").replacingOccurrences(of: "_", with: " ")
+    }
+
+    /// How many incidents missed a target, and which of them are listed.
+    static func breachSummary(_ review: QuarterlyReview) -> String {
+        let incidents = Set(review.slaBreaches.map(\.incident)).count
+        let shown = min(review.slaBreaches.count, QuarterlyReview.breachesShown)
+        return "\(incidents) incident\(incidents == 1 ? "" : "s") missed an SLA target (\(review.slaBreaches.count) target\(review.slaBreaches.count == 1 ? "" : "s") in all)"
+            + (shown < review.slaBreaches.count ? "; the \(shown) largest misses (--format json lists every one):" : ":")
+    }
+
     public static func render(_ review: QuarterlyReview, markdown: Bool) -> String {
         var out = [String]()
         func table(_ header: [String], _ rows: [[String]]) {
@@ -68,9 +81,13 @@ public enum ReviewText {
             out.append("No SLA target was missed.")
             out.append("")
         } else {
+            out.append(ReviewText.breachSummary(review))
+            out.append("")
             table(
-                ["incident", "severity", "target", "policy", "missed by", "title"],
-                review.slaBreaches.map { [$0.incident, $0.severity, $0.target.replacingOccurrences(of: "sla_", with: ""), $0.policy, MetricFormatting.duration($0.missedBySeconds), $0.title] })
+                ["incident", "severity", "target", "policy", "misses", "worst miss", "title"],
+                review.slaBreaches.prefix(QuarterlyReview.breachesShown).map {
+                    [$0.incident, $0.severity, ReviewText.targetName($0.target), $0.policy, String($0.misses), MetricFormatting.duration($0.missedBySeconds), $0.title]
+                })
         }
 
         heading("Longest customer-facing silences")
