@@ -43,7 +43,8 @@ enum ReviewCharts {
 
     /// Vertical bars with a label under each and the value over it.
     static func bars(_ bars: [(label: String, value: Double, text: String)], title: String, scaleMaximum: Double? = nil, format: (Double) -> String) -> String {
-        let scale = scaleMaximum ?? niceCeiling(max(bars.map(\.value).max() ?? 0, 1))
+        // Four gridlines: a count scale is a multiple of 4, so every gridline is a whole number.
+        let scale = scaleMaximum ?? (niceCeiling(max(bars.map(\.value).max() ?? 0, 1)) / 4).rounded(.up) * 4
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         let step = plotWidth / Double(max(bars.count, 1))
         var svg = header(title)
