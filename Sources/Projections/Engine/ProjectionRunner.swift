@@ -83,10 +83,27 @@ public struct ProjectionRunner: Sendable {
                 if P.includes(recorded) { touched[recorded.stream] = recorded.streamVersion }
                 return count < batchSize
             }
-            var states = [String: [UInt8]]()
-            for (stream, version) in touched {
-                states[stream] = try P.encode(P.derive(stream: stream, history: try EffectiveHistory.events(of: stream, upToVersion: version, in: reader)))
+            // Read each history in the snapshot; derive them on every core (each is independent).
+            let streams = touched.keys.sorted()
+            var read = [[RecordedEvent]]()
+            read.reserveCapacity(streams.count)
+            for stream in streams {
+                var recorded = [RecordedEvent]()
+                let version = touched[stream]!
+                try reader.forEachEvent(inStream: stream) { event in
+                    guard event.streamVersion <= version else { return false }
+                    recorded.append(event)
+                    return true
+                }
+                read.append(recorded)
             }
+            let histories = read
+            let derived = ParallelSlots<Result<[UInt8], any Error>>(count: streams.count)
+            DispatchQueue.concurrentPerform(iterations: streams.count) { index in
+                derived[index] = Result { try P.encode(P.derive(stream: streams[index], history: EffectiveHistory.apply(histories[index]))) }
+            }
+            var states = [String: [UInt8]]()
+            for (index, stream) in streams.enumerated() { states[stream] = try derived[index]!.get() }
             return (states, last, count)
         }
     }
@@ -195,5 +212,29 @@ public struct ProjectionRunner: Sendable {
     static func load<P: Projection>(_: P.Type, key: String, _ reader: borrowing LedgerReader) throws -> P.State? {
         guard let bytes = try reader.projectionState(P.name, key: key) else { return nil }
         return try JSONDecoder().decode(P.State.self, from: Data(bytes))
+    }
+}
+
+/// Result slots written by `DispatchQueue.concurrentPerform`, each index by exactly one iteration.
+/// A raw buffer, not an array property: concurrent writes to distinct elements of one array would
+/// trip Swift's exclusivity checks on the property.
+final class ParallelSlots<Value>: @unchecked Sendable {
+    private let values: UnsafeMutablePointer<Value?>
+    private let count: Int
+
+    init(count: Int) {
+        self.count = count
+        values = .allocate(capacity: max(count, 1))
+        values.initialize(repeating: nil, count: count)
+    }
+
+    deinit {
+        values.deinitialize(count: count)
+        values.deallocate()
+    }
+
+    subscript(index: Int) -> Value? {
+        get { values[index] }
+        set { values[index] = newValue }
     }
 }
