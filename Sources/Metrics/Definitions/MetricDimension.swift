@@ -19,7 +19,7 @@ public enum MetricDimension: String, Codable, Sendable, CaseIterable, Comparable
     public static let none = "(none)"
 
     /// The groups an incident belongs to for an incident-level dimension (several for services).
-    func groups(of facts: IncidentMetricFacts) -> [String]? {
+    func groups(of facts: borrowing IncidentMetricFacts) -> [String]? {
         switch self {
         case .quarter: facts.declared.map { [CalendarPeriod.quarter(containing: $0).name] }
         case .month: facts.declared.map { [CalendarPeriod.month(containing: $0).name] }

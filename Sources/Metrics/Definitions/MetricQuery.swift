@@ -17,7 +17,7 @@ public struct IncidentFilter: Sendable, Hashable {
     }
 
     /// Whether a declared incident passes.
-    public func matches(_ facts: IncidentMetricFacts) -> Bool {
+    public func matches(_ facts: borrowing IncidentMetricFacts) -> Bool {
         guard let declared = facts.declared else { return false }
         if let period, !period.contains(declared) { return false }
         if let severity, facts.severity != severity { return false }
@@ -52,22 +52,25 @@ public struct MetricResult: Sendable, Codable {
         var excluded = [String: Int]()
         var grouped = [String: (samples: [Sample], excluded: [String: Int])]()
         var incidents = 0
-        // By index: copying each incident's facts out of the array retains every field it holds.
-        for index in facts.indices where filter.matches(facts[index]) {
-            incidents += 1
-            let incidentGroups = breakdown.flatMap { $0.groups(of: facts[index]) }
-            for observation in metric.observations(facts[index], context) {
-                let names: [String]
-                switch observation {
-                case .sample(let sample):
-                    samples.append(sample)
-                    names = breakdown.map { incidentGroups ?? [sample.dimensions[$0] ?? MetricDimension.none] } ?? []
-                    for name in names { grouped[name, default: ([], [:])].samples.append(sample) }
-                case .excluded(let reason):
-                    excluded[reason, default: 0] += 1
-                    // An exclusion has no sample-level dimension: it is counted in the incident's group only.
-                    names = incidentGroups ?? []
-                    for name in names { grouped[name, default: ([], [:])].excluded[reason, default: 0] += 1 }
+        // Through a buffer: reading an incident's facts out of the array copies the struct, retaining
+        // every field it holds; a buffer element is read in place.
+        facts.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices where filter.matches(buffer[index]) {
+                incidents += 1
+                let incidentGroups = breakdown.flatMap { $0.groups(of: buffer[index]) }
+                for observation in metric.observations(buffer[index], context) {
+                    let names: [String]
+                    switch observation {
+                    case .sample(let sample):
+                        samples.append(sample)
+                        names = breakdown.map { incidentGroups ?? [sample.dimensions[$0] ?? MetricDimension.none] } ?? []
+                        for name in names { grouped[name, default: ([], [:])].samples.append(sample) }
+                    case .excluded(let reason):
+                        excluded[reason, default: 0] += 1
+                        // An exclusion has no sample-level dimension: it is counted in the incident's group only.
+                        names = incidentGroups ?? []
+                        for name in names { grouped[name, default: ([], [:])].excluded[reason, default: 0] += 1 }
+                    }
                 }
             }
         }
