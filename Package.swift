@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "IncidentEvents", targets: ["IncidentEvents"]),
         .library(name: "Projections", targets: ["Projections"]),
         .library(name: "IncidentGenerator", targets: ["IncidentGenerator"]),
+        .library(name: "Audit", targets: ["Audit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -63,10 +64,16 @@ let package = Package(
             name: "Importers",
             dependencies: ["IncidentEvents", "LedgerModel", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // Audit exports: signed checkpoints, Ed25519 key files, export bundles and their verification.
+        .target(
+            name: "Audit",
+            dependencies: ["LedgerModel", "LedgerStore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // The `incidents` command-line tool: one file per verb under Commands/.
         .executableTarget(
             name: "IncidentsCLI",
             dependencies: [
+                "Audit",
                 "IncidentEvents",
                 "IncidentGenerator",
                 "Importers",
@@ -116,6 +123,10 @@ let package = Package(
         .testTarget(
             name: "ImportersTests",
             dependencies: ["Importers", "IncidentEvents", "LedgerModel"]
+        ),
+        .testTarget(
+            name: "AuditTests",
+            dependencies: ["Audit", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
         ),
         .testTarget(
             name: "IncidentsCLITests",

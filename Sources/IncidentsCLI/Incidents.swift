@@ -38,6 +38,9 @@ struct Incidents: AsyncParsableCommand {
             CommandGroup(
                 name: "The ledger",
                 subcommands: [VerifyCommand.self, InfoCommand.self, ProjectionsCommand.self, SchemaCommand.self]),
+            CommandGroup(
+                name: "Audit",
+                subcommands: [CheckpointCommand.self, ExportCommand.self, VerifyExportCommand.self, KeysCommand.self]),
         ]
     )
 
