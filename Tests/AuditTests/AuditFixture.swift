@@ -3,6 +3,7 @@ import Foundation
 import LedgerModel
 import LedgerStore
 import LedgerTestSupport
+import Testing
 
 /// A ledger with a key and bundles exported from it, and ways to damage a bundle's files.
 struct AuditFixture {
@@ -35,20 +36,56 @@ struct AuditFixture {
         return path
     }
 
+    /// Runs the Swift verifier alone.
     func verify(_ bundle: String, key: CheckpointVerifierKey? = nil, previous: SignedCheckpoint? = nil) throws -> ExportVerification {
         try ExportVerifier.verify(bundle: bundle, key: key ?? self.key.verifier, previous: previous)
     }
 
-    /// The reason the bundle is refused, or nil when it passes.
-    func refusal(_ bundle: String, key: CheckpointVerifierKey? = nil, previous: SignedCheckpoint? = nil) -> String? {
+    /// The reason the bundle is refused, or nil when it passes. Tools/verify-export.py, the
+    /// independent verifier, is run on the same bundle too and must reach the same verdict.
+    func refusal(
+        _ bundle: String, key: CheckpointVerifierKey? = nil, previous: SignedCheckpoint? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) -> String? {
+        let swift: String?
         do {
             _ = try verify(bundle, key: key, previous: previous)
-            return nil
+            swift = nil
         } catch let error as AuditError {
-            return error.message
+            swift = error.message
         } catch {
-            return "\(error)"
+            swift = "\(error)"
         }
+        do {
+            let python = try Self.runPython(bundle: bundle, key: key ?? self.key.verifier, previous: previous, scratch: root)
+            #expect(
+                (python.status == 0) == (swift == nil),
+                "the verifiers disagree on \(bundle): Swift \(swift ?? "passed"); Python \(python.status == 0 ? "passed" : python.stderr)",
+                sourceLocation: sourceLocation)
+        } catch {
+            Issue.record("cannot run Tools/verify-export.py: \(error)", sourceLocation: sourceLocation)
+        }
+        return swift
+    }
+
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+
+    /// Runs the independent Python verifier. It needs Python's `cryptography` (Tools/install-deps).
+    static func runPython(bundle: String, key: CheckpointVerifierKey, previous: SignedCheckpoint?, scratch: TemporaryDirectory) throws -> ChildProcess.Outcome {
+        let keyPath = scratch.file("key-\(UUID().uuidString.prefix(8)).pub")
+        try Data((key.text + "\n").utf8).write(to: URL(fileURLWithPath: keyPath))
+        var arguments = [repository + "/Tools/verify-export.py", bundle, "--key", keyPath]
+        if let previous {
+            let previousPath = scratch.file("previous-\(UUID().uuidString.prefix(8)).txt")
+            try Data(previous.text.utf8).write(to: URL(fileURLWithPath: previousPath))
+            arguments += ["--previous", previousPath]
+        }
+        let outcome = try ChildProcess.run("/usr/bin/env", ["python3"] + arguments)
+        if outcome.stderr.contains("ModuleNotFoundError") {
+            Issue.record("Tools/verify-export.py needs Python's cryptography package: run `bash Tools/install-deps`")
+        }
+        return outcome
     }
 
     // MARK: Damage

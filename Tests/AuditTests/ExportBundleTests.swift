@@ -11,8 +11,10 @@ import Testing
         let fixture = try await AuditFixture.make()
         let full = try fixture.export("full")
         #expect(try fixture.verify(full).eventsChecked == 40)
+        #expect(fixture.refusal(full) == nil)
         let filtered = try fixture.export("filtered", query: ExportQuery(incident: "INC-1", types: ["incident.status_changed"]))
         let result = try fixture.verify(filtered)
+        #expect(fixture.refusal(filtered) == nil)
         #expect(result.manifest.kind == .filtered)
         #expect(result.eventsChecked == (1...40).filter { $0 % 3 == 1 && $0 % 4 != 0 }.count)
         let earlier = try SignedCheckpoint(contentsOf: full + "/" + ExportBundle.checkpoint)
@@ -20,6 +22,7 @@ import Testing
         let incremental = try fixture.export("incremental", after: earlier)
         let next = try fixture.verify(incremental, previous: earlier)
         #expect(next.manifest.kind == .incremental && next.manifest.firstPosition == 41 && next.eventsChecked == 5)
+        #expect(fixture.refusal(incremental, previous: earlier) == nil)
         // The full export of today also shows the auditor's earlier checkpoint is a prefix of the log.
         #expect(try fixture.verify(try fixture.export("full-2"), previous: earlier).eventsChecked == 45)
         // Nothing new: an empty incremental export, still with its proof.
