@@ -123,3 +123,18 @@ import Testing
         }
     }
 }
+
+extension MerkleTreeTests {
+    @Test func verifyFindsADamagedTree() async throws {
+        let directory: TemporaryDirectory
+        do {
+            let (made, ledger) = try await Self.makeLedger(count: 12, seed: 6)
+            directory = made
+            #expect(try ledger.verify().isIntact)
+        }
+        // The subtree of leaves 4–7 (height 2, index 1) altered.
+        try RawLMDB.modify(directory.path, database: "merkle", key: [2, 0, 0, 0, 0, 0, 0, 0, 1]) { bytes in bytes[0] ^= 1 }
+        let report = try Ledger.open(at: directory.path).verify()
+        #expect(report.problem?.reason.contains("does not match the records") == true, "\(String(describing: report.problem))")
+    }
+}

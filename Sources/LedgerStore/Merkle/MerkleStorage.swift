@@ -58,6 +58,28 @@ enum MerkleStorage {
         }
     }
 
+    /// For `verify`: recomputes leaf `index` and the subtrees it completes, with `stack` holding the
+    /// roots of the complete subtrees before it, and compares each with the stored node.
+    static func checkNodes(
+        leaf: Hash256, index: UInt64, stack: inout [Hash256], in txn: borrowing Transaction, _ databases: Environment.Databases
+    ) throws -> Bool {
+        func stored(_ height: Int, _ index: UInt64) throws -> Hash256? {
+            try withKey(height: height, index: index) { try txn.get(databases.merkle, $0) }.flatMap { $0.count == 32 ? Hash256(bytes: $0) : nil }
+        }
+        var hash = leaf
+        var height = 0
+        var position = index
+        guard try stored(0, position) == hash else { return false }
+        while position & 1 == 1, let left = stack.popLast() {
+            hash = Merkle.nodeHash(left, hash)
+            height += 1
+            position >>= 1
+            guard try stored(height, position) == hash else { return false }
+        }
+        stack.append(hash)
+        return true
+    }
+
     /// Adds the leaves of records the tree does not have yet — a ledger made before the tree existed,
     /// or appended to by an older build — reading them from the log. Returns the tree's size.
     static func catchUp(to head: LedgerHead, in txn: borrowing Transaction, _ databases: Environment.Databases) throws -> UInt64 {
