@@ -122,7 +122,7 @@ public struct SignedCheckpoint: Sendable, Hashable {
         }
         let candidates = signatures.filter { $0.keyName == key.name && $0.keyID == key.keyID }
         guard !candidates.isEmpty else {
-            throw AuditError.failed("the checkpoint is not signed by the given key (key id \(Data(key.keyID).hexString)): it was signed by another key")
+            throw AuditError.failed("the checkpoint is not signed by the given key (key id \(key.keyIDHex)): it was signed by another key")
         }
         let body = Data(checkpoint.body.utf8)
         guard candidates.contains(where: { key.publicKey.isValidSignature(Data($0.signature), for: body) }) else {

@@ -28,9 +28,12 @@ public struct CheckpointVerifierKey: Sendable {
         return Array(SHA256.hash(data: input).prefix(4))
     }
 
+    /// The key id in hexadecimal, as the verifier-key line shows it.
+    public var keyIDHex: String { Data(keyID).hexString }
+
     /// The verifier-key line.
     public var text: String {
-        "\(name)+\(Data(keyID).hexString)+\(Data([Self.ed25519] + publicKey.rawRepresentation).base64EncodedString())"
+        "\(name)+\(keyIDHex)+\(Data([Self.ed25519] + publicKey.rawRepresentation).base64EncodedString())"
     }
 
     /// Reads a verifier-key line (surrounding white space is ignored).
@@ -43,7 +46,7 @@ public struct CheckpointVerifierKey: Sendable {
             throw AuditError(.invalidInput, "not a checkpoint public key: expected NAME+KEYID+BASE64 as `incidents keys export` prints")
         }
         self.init(name: String(parts[0]), publicKey: key)
-        guard Data(keyID).hexString == parts[1] else {
+        guard keyIDHex == parts[1] else {
             throw AuditError(.invalidInput, "the public key's id \(parts[1]) does not match its name and key")
         }
     }
@@ -73,7 +76,7 @@ public struct CheckpointSigningKey: Sendable {
 
     /// The private-key line: `PRIVATE+KEY+NAME+KEYID+BASE64(0x01 ‖ 32-byte seed)`.
     var text: String {
-        "PRIVATE+KEY+\(verifier.name)+\(Data(verifier.keyID).hexString)+\(Data([CheckpointVerifierKey.ed25519] + privateKey.rawRepresentation).base64EncodedString())"
+        "PRIVATE+KEY+\(verifier.name)+\(verifier.keyIDHex)+\(Data([CheckpointVerifierKey.ed25519] + privateKey.rawRepresentation).base64EncodedString())"
     }
 
     init(text: String) throws(AuditError) {

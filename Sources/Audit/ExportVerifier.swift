@@ -44,7 +44,7 @@ public enum ExportVerifier {
         guard signed.checkpoint.origin == manifest.origin, head == manifest.treeHead else {
             throw AuditError.failed("the manifest names a different log or tree head than the signed checkpoint")
         }
-        findings.append("the checkpoint of \(head.size) events, root \(head.root.hex), is signed by \(key.name) (key id \(Data(key.keyID).hexString))")
+        findings.append("the checkpoint of \(head.size) events, root \(head.root.hex), is signed by \(key.name) (key id \(key.keyIDHex))")
 
         // Which files there must be, and the hashes of the small ones.
         var expected: Set<String> = [ExportBundle.events, ExportBundle.checkpoint]

@@ -39,9 +39,23 @@ public struct ExportWriter {
         if files.fileExists(atPath: directory) {
             throw AuditError(.alreadyExists, "\(directory) exists already; name a new directory for the bundle")
         }
-        if let previous { try previous.verify(with: key.verifier) }
-        let partial = directory + ".partial"
-        try? files.removeItem(atPath: partial)
+        if let previous {
+            // Checked before anything is signed or written: bad input leaves the ledger as it was.
+            try previous.verify(with: key.verifier)
+            let old = previous.checkpoint.treeHead
+            try ledger.read { reader in
+                let size = try reader.treeSize()
+                guard old.size <= size else {
+                    throw AuditError.failed("the earlier checkpoint covers \(old.size) events but the ledger holds \(size): it is not of this log")
+                }
+                guard try reader.treeHead(size: old.size).root == old.root else {
+                    throw AuditError.failed("the earlier checkpoint's root is not this ledger's root at \(old.size) events: it is of another (forked) log")
+                }
+            }
+        }
+        // Written beside its final name and renamed when complete; an interrupted export leaves
+        // only this directory behind.
+        let partial = "\(directory).partial-\(ProcessInfo.processInfo.processIdentifier)"
         do {
             try files.createDirectory(atPath: partial, withIntermediateDirectories: true)
         } catch {
@@ -69,15 +83,9 @@ public struct ExportWriter {
         try writeSmallFile(ExportBundle.checkpoint, signed.text)
         let start = (previous?.checkpoint.treeHead.size ?? 0) + 1
         if let previous {
-            let old = previous.checkpoint.treeHead
-            guard old.size <= head.size else {
-                throw AuditError.failed("the earlier checkpoint covers \(old.size) events but the ledger holds \(head.size): it is not of this log")
-            }
+            let old = previous.checkpoint.treeHead  // checked against the ledger in export(query:after:to:)
             let consistency = try ledger.read { reader in
-                guard try reader.treeHead(size: old.size).root == old.root else {
-                    throw AuditError.failed("the earlier checkpoint's root is not this ledger's root at \(old.size) events: it is of another (forked) log")
-                }
-                return ConsistencyFile(
+                ConsistencyFile(
                     oldSize: old.size, oldRoot: old.root, newSize: head.size, newRoot: head.root,
                     proof: try reader.consistencyProof(from: old.size, to: head.size), oldSubtrees: try reader.treeFrontier(size: old.size))
             }

@@ -46,7 +46,7 @@ struct KeysCommand: AsyncParsableCommand {
             do {
                 let key = try files.verifierKey()
                 Output.standard.line("name     \(key.name)")
-                Output.standard.line("key id   \(Data(key.keyID).map { String(format: "%02x", $0) }.joined())")
+                Output.standard.line("key id   \(key.keyIDHex)")
                 Output.standard.line("public   \(files.publicKeyPath)")
                 Output.standard.line("private  \(files.privateKeyPath)")
             } catch {
