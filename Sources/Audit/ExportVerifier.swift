@@ -125,7 +125,7 @@ public enum ExportVerifier {
             let place = "\(ExportBundle.events) line \(events.lineNumber)"
             let event: RecordedEvent
             do {
-                event = try RecordedEvent(jsonLine: line)
+                event = try RecordedEvent(jsonLine: Array(line))
             } catch {
                 throw AuditError.failed("\(place): \(error.field.isEmpty ? "" : error.field + " ")\(error.reason)")
             }

@@ -8,7 +8,7 @@ extension RecordedEvent {
     /// line the ledger prints for that event — so a changed byte anywhere, even white space, is
     /// refused rather than read past. The record bytes and hash then follow from
     /// `RecordCodec.encode`.
-    public init(jsonLine line: some Collection<UInt8>) throws(EventInputError) {
+    public init(jsonLine line: [UInt8]) throws(EventInputError) {
         let value: JSONValue
         do {
             value = try JSONParser.parse(line)
@@ -67,7 +67,7 @@ extension RecordedEvent {
             actor: Actor(kind: kind, id: actorID), source: try string("source")!,
             correlationID: try string("correlationId", required: false), causationID: try string("causationId", required: false),
             payload: Payload(members), previousHash: previousHash)
-        guard jsonLine.elementsEqual(line) else {
+        guard jsonLine == line else {
             throw EventInputError(field: "", reason: "the line is not in the exact canonical form `incidents log --json` prints")
         }
     }
