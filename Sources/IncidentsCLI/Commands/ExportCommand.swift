@@ -56,7 +56,7 @@ struct ExportCommand: AsyncParsableCommand {
             let manifest = try ExportWriter(ledger: ledger, key: key).export(query: query, after: previous, to: output)
             let range = manifest.firstPosition.map { "positions \($0)–\(manifest.lastPosition!)" } ?? "no events"
             Output.standard.line(
-                "exported \(manifest.eventCount) events (\(range)) to \(output), a \(manifest.kind.rawValue) export against the checkpoint of \(manifest.treeHead.size) events")
+                "exported \(manifest.eventCount) events (\(range)) to \(output): \(manifest.kind.rawValue) export, checkpoint of \(manifest.treeHead.size) events")
         } catch let error as AuditError {
             throw CommandFailure(error)
         }

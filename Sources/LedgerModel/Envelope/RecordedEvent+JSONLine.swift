@@ -1,6 +1,9 @@
 import Foundation
 
 extension RecordedEvent {
+    /// The members a `log --json` line may have.
+    static let jsonLineFields = StreamEvent.jsonFields.union(["position", "version", "recordedAt", "previousHash"])
+
     /// Reads one line of `log --json` back into the event it was printed from.
     ///
     /// Strict, for auditors: every member must be present with its type (`correlationId` and
@@ -18,8 +21,7 @@ extension RecordedEvent {
         guard case .object(let fields) = value else {
             throw EventInputError(field: "", reason: "a line must be a JSON object, not \(value.typeName)")
         }
-        let allowed: Set<String> = StreamEvent.jsonFields.union(["position", "version", "recordedAt", "previousHash"])
-        if let unknown = fields.keys.sorted().first(where: { !allowed.contains($0) }) {
+        if let unknown = fields.keys.sorted().first(where: { !Self.jsonLineFields.contains($0) }) {
             throw EventInputError(field: unknown, reason: "is not a field of an exported event")
         }
         func string(_ key: String, required: Bool = true) throws(EventInputError) -> String? {
