@@ -11,7 +11,8 @@ does) and hashed to its Merkle leaf (RFC 6962: SHA-256(0x00 || record)); for a f
 export, contiguous positions, unbroken previousHash links and the recomputed root; for a filtered
 export, every inclusion proof step by step and that each event matches the query; the consistency
 proof of an incremental export; an earlier checkpoint given with --previous; and the manifest's
-counts. Python's standard library plus the `cryptography` package (Tools/install-deps installs it).
+counts; and, when the bundle has events.csv, that it is exactly the CSV form of the verified
+events. Python's standard library plus the `cryptography` package (Tools/install-deps installs it).
 Exit status 0 when every check passes, 1 with the failed check on standard error otherwise.
 """
 import argparse
@@ -241,6 +242,20 @@ def record_of(raw):
     return event, chain.record_bytes(event, payload)
 
 
+CSV_HEADER = b"position,version,stream,id,type,schemaVersion,occurredAt,recordedAt,actorKind,actorId,source,correlationId,causationId,payload,previousHash\n"
+
+
+def csv_row(event, payload):
+    """The row `export --csv` writes for an event: every field quoted, quotes doubled, a newline."""
+    fields = [str(event["position"]).encode(), str(event["version"]).encode()]
+    fields += [(event.get(key) or "").encode("utf-8") for key in ("stream", "id", "type")]
+    fields += [str(event["schemaVersion"]).encode(), event["occurredAt"].encode(), event["recordedAt"].encode()]
+    fields += [event["actor"]["kind"].encode(), event["actor"]["id"].encode("utf-8"), event["source"].encode("utf-8")]
+    fields += [(event.get("correlationId") or "").encode("utf-8"), (event.get("causationId") or "").encode("utf-8")]
+    fields += [payload, event["previousHash"].encode()]
+    return b",".join(b'"' + field.replace(b'"', b'""') + b'"' for field in fields) + b"\n"
+
+
 def matches(query, event):
     if query.get("incident") is not None and event["stream"] != query["incident"]:
         return False
@@ -271,6 +286,8 @@ def verify(bundle, key_path, previous_path):
     expected = {"events.jsonl", "checkpoint.txt"}
     expected |= {"proofs.jsonl"} if kind == "filtered" else set()
     expected |= {"consistency.json", "previous-checkpoint.txt"} if kind == "incremental" else set()
+    csv = "events.csv" in manifest.get("files", {})
+    expected |= {"events.csv"} if csv else set()
     if set(manifest["files"]) != expected:
         raise Failure(f"the manifest lists the files {sorted(manifest['files'])} where a {kind} export has {sorted(expected)}")
     for name in sorted(expected):
@@ -313,6 +330,8 @@ def verify(bundle, key_path, previous_path):
 
     proofs = lines_of(path("proofs.jsonl"), "proofs.jsonl") if kind == "filtered" else None
     count, first, last, previous_hash = 0, None, None, None
+    table = hashlib.sha256(CSV_HEADER) if csv else None
+    table_bytes = len(CSV_HEADER)
     for number, raw in lines_of(path("events.jsonl"), "events.jsonl"):
         place = f"events.jsonl line {number}"
         try:
@@ -349,6 +368,10 @@ def verify(bundle, key_path, previous_path):
             if auditor and auditor[0] == tree.size and auditor[1] != tree.root():
                 raise Failure(f"the earlier checkpoint's root differs from the log's root at {auditor[0]} events: the log was forked or rewritten")
         previous_hash = sha256(record)
+        if table is not None:
+            row = csv_row(event, chain.payload_of(raw))
+            table.update(row)
+            table_bytes += len(row)
         count += 1
         first = position if first is None else first
         last = position
@@ -359,6 +382,8 @@ def verify(bundle, key_path, previous_path):
             raise Failure(f"events.jsonl ends at position {tree.size} but the checkpoint covers {size} events (events missing at the end)")
         if tree.root() != root:
             raise Failure("the events do not hash to the checkpoint's root (an event was altered)")
+    if table is not None and (table_bytes, table.hexdigest()) != (manifest["files"]["events.csv"]["bytes"], manifest["files"]["events.csv"]["sha256"]):
+        raise Failure("events.csv is not the CSV form of the verified events (a row was changed, added or removed)")
     if (manifest["eventCount"], manifest["firstPosition"], manifest["lastPosition"]) != (count, first, last):
         raise Failure(f"the manifest says {manifest['eventCount']} events at positions {manifest['firstPosition']}–{manifest['lastPosition']} "
                       f"but the bundle holds {count} at {first}–{last}")

@@ -6,6 +6,8 @@ public enum ExportBundle {
     public static let format = "incident-ledger-export/1"
     /// The events, one `log --json` line each, in position order.
     public static let events = "events.jsonl"
+    /// With `--csv`: the same events as CSV, for spreadsheets (see `EventCSV`).
+    public static let csv = "events.csv"
     /// Filtered exports: one inclusion proof per event, line for line with `events.jsonl`.
     public static let proofs = "proofs.jsonl"
     /// Incremental exports: the consistency proof from the earlier checkpoint, and its subtree roots.

@@ -50,10 +50,13 @@ public enum ExportVerifier {
         var expected: Set<String> = [ExportBundle.events, ExportBundle.checkpoint]
         if manifest.kind == .filtered { expected.insert(ExportBundle.proofs) }
         if manifest.kind == .incremental { expected.formUnion([ExportBundle.consistency, ExportBundle.previousCheckpoint]) }
+        // The CSV is optional: when listed, it is rebuilt from the verified events and compared.
+        let csv = manifest.files[ExportBundle.csv] != nil
+        if csv { expected.insert(ExportBundle.csv) }
         guard Set(manifest.files.keys) == expected else {
             throw AuditError.failed("the manifest lists the files \(manifest.files.keys.sorted().joined(separator: ", ")) where a \(manifest.kind.rawValue) export has \(expected.sorted().joined(separator: ", "))")
         }
-        for name in expected.sorted() where name != ExportBundle.events && name != ExportBundle.proofs {
+        for name in expected.sorted() where name != ExportBundle.events && name != ExportBundle.proofs && name != ExportBundle.csv {
             try checkDigest(name, try HashingLineReader.digest(of: path(name)), manifest)
         }
         guard manifest.kind == .filtered || !manifest.query.isFiltered else {
@@ -121,6 +124,7 @@ public enum ExportVerifier {
         var first: UInt64?
         var last: UInt64?
         var previousRecordHash: Hash256?
+        var table = csv ? HashingCounter(EventCSV.header) : nil
         while let line = try events.nextLine() {
             let place = "\(ExportBundle.events) line \(events.lineNumber)"
             let event: RecordedEvent
@@ -175,6 +179,7 @@ public enum ExportVerifier {
                 }
             }
             previousRecordHash = Hash256.sha256(record)
+            table?.add(EventCSV.row(event))
             count += 1
             if first == nil { first = event.position }
             last = event.position
@@ -198,6 +203,13 @@ public enum ExportVerifier {
         }
         try checkDigest(ExportBundle.events, try events.digest(), manifest)
         if let proofs { try checkDigest(ExportBundle.proofs, try proofs.digest(), manifest) }
+        if let table {
+            try checkDigest(ExportBundle.csv, try HashingLineReader.digest(of: path(ExportBundle.csv)), manifest)
+            guard table.digest == manifest.files[ExportBundle.csv] else {
+                throw AuditError.failed("\(ExportBundle.csv) is not the CSV form of the verified events (a row was changed, added or removed)")
+            }
+            findings.append("\(ExportBundle.csv) is exactly the CSV form of the verified events")
+        }
         guard manifest.eventCount == count, manifest.firstPosition == first, manifest.lastPosition == last else {
             throw AuditError.failed(
                 "the manifest says \(manifest.eventCount) events at positions \(describe(manifest.firstPosition))–\(describe(manifest.lastPosition)) but the bundle holds \(count) at \(describe(first))–\(describe(last))")

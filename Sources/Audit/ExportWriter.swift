@@ -33,7 +33,8 @@ public struct ExportWriter {
 
     /// Writes a bundle of the events matching `query`, or — given an earlier checkpoint of this
     /// ledger — of exactly the events after it, with a consistency proof. Returns its manifest.
-    public func export(query: ExportQuery, after previous: SignedCheckpoint? = nil, to directory: String) throws -> ExportManifest {
+    /// With `csv`, the events are also written as `events.csv`.
+    public func export(query: ExportQuery, after previous: SignedCheckpoint? = nil, csv: Bool = false, to directory: String) throws -> ExportManifest {
         precondition(previous == nil || !query.isFiltered, "an incremental export takes no filter")
         let files = FileManager.default
         if files.fileExists(atPath: directory) {
@@ -62,7 +63,7 @@ public struct ExportWriter {
             throw AuditError(.invalidInput, "cannot create \(partial): \(error.localizedDescription)")
         }
         do {
-            let manifest = try write(query: query, after: previous, into: partial)
+            let manifest = try write(query: query, after: previous, csv: csv, into: partial)
             try files.moveItem(atPath: partial, toPath: directory)
             return manifest
         } catch {
@@ -71,7 +72,7 @@ public struct ExportWriter {
         }
     }
 
-    private func write(query: ExportQuery, after previous: SignedCheckpoint?, into directory: String) throws -> ExportManifest {
+    private func write(query: ExportQuery, after previous: SignedCheckpoint?, csv: Bool, into directory: String) throws -> ExportManifest {
         let signed = try checkpoint()
         let head = signed.checkpoint.treeHead
         var digests = [String: FileDigest]()
@@ -94,13 +95,16 @@ public struct ExportWriter {
         }
         let events = try HashingFileWriter(path: directory + "/" + ExportBundle.events)
         let proofs = query.isFiltered ? try HashingFileWriter(path: directory + "/" + ExportBundle.proofs) : nil
+        let table = csv ? try HashingFileWriter(path: directory + "/" + ExportBundle.csv) : nil
+        try table?.write(EventCSV.header)
         var scan = Scan(query: query, treeSize: head.size, next: start)
         while !scan.done {
             try ledger.read { reader in
-                try Self.writeBatch(&scan, reader: reader, events: events, proofs: proofs)
+                try Self.writeBatch(&scan, reader: reader, events: events, proofs: proofs, csv: table)
             }
         }
         digests[ExportBundle.events] = try events.finish()
+        if let table { digests[ExportBundle.csv] = try table.finish() }
         if let proofs { digests[ExportBundle.proofs] = try proofs.finish() }
         let manifest = ExportManifest(
             kind: previous != nil ? .incremental : query.isFiltered ? .filtered : .full, origin: signed.checkpoint.origin, treeHead: head,
@@ -128,7 +132,9 @@ public struct ExportWriter {
 
     /// Writes up to ``proofBatch`` matching events and then their proofs. A static function with a
     /// borrowed reader: closures capturing a borrowed reader trip the compiler.
-    static func writeBatch(_ scan: inout Scan, reader: borrowing LedgerReader, events: HashingFileWriter, proofs: HashingFileWriter?) throws {
+    static func writeBatch(
+        _ scan: inout Scan, reader: borrowing LedgerReader, events: HashingFileWriter, proofs: HashingFileWriter?, csv: HashingFileWriter?
+    ) throws {
         var positions = [UInt64]()
         var failure: (any Error)?
         let batchLimit = proofs == nil ? Int.max : proofBatch
@@ -147,6 +153,7 @@ public struct ExportWriter {
             do {
                 try events.write(event.jsonLine)
                 try events.write(CollectionOfOne(0x0A))
+                try csv?.write(EventCSV.row(event))
             } catch {
                 failure = error
                 return false

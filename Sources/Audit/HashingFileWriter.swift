@@ -69,3 +69,23 @@ public struct FileDigest: Sendable, Hashable {
     public var bytes: Int
     public var sha256: Hash256
 }
+
+/// The size and SHA-256 of bytes added piece by piece, without a file: how a verifier checks a
+/// file it can rebuild, such as the CSV.
+struct HashingCounter {
+    private var hasher = SHA256()
+    private var count = 0
+
+    init(_ first: [UInt8] = []) {
+        add(first)
+    }
+
+    mutating func add(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        count += bytes.count
+    }
+
+    var digest: FileDigest {
+        FileDigest(bytes: count, sha256: hasher.finalize().withUnsafeBytes { Hash256(bytes: $0) })
+    }
+}

@@ -82,6 +82,20 @@ import Testing
         #expect(fixture.refusal(orphan)?.contains("proves position 5, not the event's 8") == true)
     }
 
+    @Test func theCSVMustBeTheCSVFormOfTheVerifiedEvents() async throws {
+        let fixture = try await AuditFixture.make()
+        for query in [ExportQuery(), ExportQuery(incident: "INC-1")] {
+            let bundle = try fixture.export("csv-\(query.isFiltered)", query: query, csv: true)
+            #expect(fixture.refusal(bundle) == nil)
+            #expect(try AuditFixture.lines(bundle, ExportBundle.csv).count == 1 + (try AuditFixture.lines(bundle, ExportBundle.events).count))
+            try AuditFixture.edit(bundle, ExportBundle.csv) { $0[2] = $0[2].replacingOccurrences(of: "latency", with: "latencY") }
+            #expect(fixture.refusal(bundle)?.contains("events.csv is not the CSV form of the verified events") == true)
+        }
+        let dropped = try fixture.export("csv-dropped", csv: true)
+        try FileManager.default.removeItem(atPath: dropped + "/" + ExportBundle.csv)
+        #expect(fixture.refusal(dropped) != nil)
+    }
+
     @Test func aTruncatedFileIsRefused() async throws {
         let fixture = try await AuditFixture.make()
         let bundle = try fixture.export("truncated")

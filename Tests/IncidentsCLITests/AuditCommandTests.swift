@@ -41,7 +41,7 @@ import Testing
         let lines = checkpoint.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.count == 6 && lines[0].hasPrefix("incident-ledger/") && lines[1] == "5" && lines[3].isEmpty && lines[4].hasPrefix("\u{2014} "))
 
-        let full = try cli.run("export", "--output", "full")
+        let full = try cli.run("export", "--output", "full", "--csv")
         #expect(full.status == 0, "\(full.stderr)")
         let exported = try String(contentsOfFile: cli.directory.file("full/events.jsonl"), encoding: .utf8)
         #expect(exported == (try cli.run("log", "--json").stdout))

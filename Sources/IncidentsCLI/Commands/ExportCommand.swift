@@ -38,6 +38,9 @@ struct ExportCommand: AsyncParsableCommand {
         help: ArgumentHelp("Export exactly the events after this earlier checkpoint of the ledger, with a consistency proof.", valueName: "file"))
     var sinceCheckpoint: String?
 
+    @Flag(help: "Also write the events as events.csv (derived from the same events; checked by the verifiers).")
+    var csv = false
+
     var query: ExportQuery {
         ExportQuery(incident: incident, types: types, since: since?.value, until: until?.value)
     }
@@ -53,7 +56,7 @@ struct ExportCommand: AsyncParsableCommand {
         do {
             let previous = try sinceCheckpoint.map { try SignedCheckpoint(contentsOf: $0) }
             let key = try keys.files(ledger: options).signingKey()
-            let manifest = try ExportWriter(ledger: ledger, key: key).export(query: query, after: previous, to: output)
+            let manifest = try ExportWriter(ledger: ledger, key: key).export(query: query, after: previous, csv: csv, to: output)
             let range = manifest.firstPosition.map { "positions \($0)–\(manifest.lastPosition!)" } ?? "no events"
             Output.standard.line(
                 "exported \(manifest.eventCount) events (\(range)) to \(output): \(manifest.kind.rawValue) export, checkpoint of \(manifest.treeHead.size) events")
