@@ -74,6 +74,12 @@ import Testing
         }
     }
 
+    @Test func postorderPositionsFollowTheOrderOfAppends() {
+        // Leaves 0, 1, their parent, leaves 2, 3, their parent, the parent of both, leaf 4 …
+        let order = [(0, 0), (0, 1), (1, 0), (0, 2), (0, 3), (1, 1), (2, 0), (0, 4)]
+        #expect(order.map { MerkleStorage.postorder(height: $0.0, index: UInt64($0.1)) } == Array(0..<8))
+    }
+
     @Test func aLedgerWithoutATreeGetsOneWhenOpened() async throws {
         let directory: TemporaryDirectory
         let root: Hash256
@@ -132,8 +138,9 @@ extension MerkleTreeTests {
             directory = made
             #expect(try ledger.verify().isIntact)
         }
-        // The subtree of leaves 4–7 (height 2, index 1) altered.
-        try RawLMDB.modify(directory.path, database: "merkle", key: [2, 0, 0, 0, 0, 0, 0, 0, 1]) { bytes in bytes[0] ^= 1 }
+        // The subtree of leaves 4–7 (height 2, index 1; post-order position 13) altered.
+        #expect(MerkleStorage.postorder(height: 2, index: 1) == 13)
+        try RawLMDB.modify(directory.path, database: "merkle", key: RawLMDB.positionKey(13)) { bytes in bytes[0] ^= 1 }
         let report = try Ledger.open(at: directory.path).verify()
         #expect(report.problem?.reason.contains("does not match the records") == true, "\(String(describing: report.problem))")
     }

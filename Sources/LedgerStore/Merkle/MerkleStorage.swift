@@ -2,32 +2,37 @@ import CLMDB
 import LedgerModel
 
 /// The Merkle tree over the log, kept in the `merkle` database as the hashes of its complete
-/// subtrees: key height (1 byte) ‖ index (8 bytes, big-endian), value the 32-byte hash.
+/// subtrees, each under its position in post-order (8 bytes, big-endian), value the 32-byte hash.
 ///
 /// Leaves are height 0 (leaf `i` is the record at position `i + 1`); the node at height `h` and
 /// index `i` covers leaves `i·2^h ..< (i+1)·2^h`. Appending a leaf writes it and every subtree it
-/// completes — two writes on average — in the append's own write transaction. The root of any tree
-/// size, and inclusion and consistency proofs (RFC 9162 §2.1), are put together from these stored
-/// hashes with O(log² n) reads at most, never rereading the log.
+/// completes — two writes on average — in the append's own write transaction. Subtrees complete in
+/// post-order, so every write lands after every stored key and goes in with `MDB_APPEND`, filling
+/// pages. The root of any tree size, and inclusion and consistency proofs (RFC 9162 §2.1), are put
+/// together from these stored hashes with O(log² n) reads at most, never rereading the log.
 enum MerkleStorage {
-    /// Calls `body` with the 9-byte key of the subtree at `height` and `index`.
-    static func withKey<Result>(height: Int, index: UInt64, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
-        var storage = (UInt64(0), UInt64(0))
-        withUnsafeMutableBytes(of: &storage) { raw in
-            raw[0] = UInt8(height)
-            raw.storeBytes(of: index.bigEndian, toByteOffset: 1, as: UInt64.self)
-        }
-        return try withUnsafeBytes(of: storage) { try body(UnsafeRawBufferPointer(rebasing: $0[0..<9])) }
+    /// The post-order position of the subtree at `height` and `index`: the nodes of the leaves
+    /// before its last leaf, then that leaf and its ancestors up to `height`.
+    static func postorder(height: Int, index: UInt64) -> UInt64 {
+        let last = (index + 1) << UInt64(height) - 1
+        return 2 * last - UInt64(last.nonzeroBitCount) + UInt64(height)
     }
 
-    /// The number of leaves in the stored tree.
+    /// Calls `body` with the key of the subtree at `height` and `index`.
+    static func withKey<Result>(height: Int, index: UInt64, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try withUnsafeBytes(of: postorder(height: height, index: index).bigEndian, body)
+    }
+
+    /// The number of leaves in the stored tree: `n` leaves make `2n − popcount(n)` nodes, which
+    /// grows strictly with `n`, so the node count names the leaf count.
     static func size(in txn: borrowing Transaction, _ databases: Environment.Databases) throws -> UInt64 {
-        try txn.withCursor(databases.merkle) { cursor in
-            let afterLeaves = try withKey(height: 1, index: 0) { try cursor.move(MDB_SET_RANGE, key: $0) }
-            let last = afterLeaves == nil ? try cursor.move(MDB_LAST) : try cursor.move(MDB_PREV)
-            guard let last, last.key.count == 9, last.key[0] == 0 else { return 0 }
-            return UInt64(bigEndian: last.key.loadUnaligned(fromByteOffset: 1, as: UInt64.self)) + 1
+        let nodes = UInt64(try txn.count(databases.merkle))
+        var leaves = nodes / 2
+        while 2 * leaves - UInt64(leaves.nonzeroBitCount) < nodes { leaves += 1 }
+        guard 2 * leaves - UInt64(leaves.nonzeroBitCount) == nodes else {
+            throw LedgerError(.corrupt, "the Merkle tree holds \(nodes) nodes, which no number of events makes; run `incidents verify`")
         }
+        return leaves
     }
 
     /// The stored hash of the complete subtree at `height` and `index`.
@@ -43,18 +48,19 @@ enum MerkleStorage {
         var hash = leaf
         var height = 0
         var position = index
-        try put(hash, height: height, index: position, in: txn, databases)
+        var completed = [(height: 0, index: index, hash: leaf)]
         while position & 1 == 1 {
             hash = Merkle.nodeHash(try node(height: height, index: position - 1, in: txn, databases), hash)
             height += 1
             position >>= 1
-            try put(hash, height: height, index: position, in: txn, databases)
+            completed.append((height: height, index: position, hash: hash))
         }
-    }
-
-    private static func put(_ hash: Hash256, height: Int, index: UInt64, in txn: borrowing Transaction, _ databases: Environment.Databases) throws {
-        try withKey(height: height, index: index) { key in
-            try hash.withUnsafeBytes { try txn.put(databases.merkle, key, $0) }
+        try txn.withCursor(databases.merkle) { cursor in
+            for node in completed {
+                try withKey(height: node.height, index: node.index) { key in
+                    try node.hash.withUnsafeBytes { try cursor.put(key, $0, flags: MDB_APPEND) }
+                }
+            }
         }
     }
 
