@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Projections", targets: ["Projections"]),
         .library(name: "IncidentGenerator", targets: ["IncidentGenerator"]),
         .library(name: "Metrics", targets: ["Metrics"]),
+        .library(name: "Audit", targets: ["Audit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -71,10 +72,16 @@ let package = Package(
             name: "Importers",
             dependencies: ["CZlib", "IncidentEvents", "LedgerModel", "Metrics", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // Audit exports: signed checkpoints, Ed25519 key files, export bundles and their verification.
+        .target(
+            name: "Audit",
+            dependencies: ["LedgerModel", "LedgerStore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // The `incidents` command-line tool: one file per verb under Commands/.
         .executableTarget(
             name: "IncidentsCLI",
             dependencies: [
+                "Audit",
                 "IncidentEvents",
                 "IncidentGenerator",
                 "Importers",
@@ -125,6 +132,10 @@ let package = Package(
         .testTarget(
             name: "ImportersTests",
             dependencies: ["Importers", "IncidentEvents", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
+        ),
+        .testTarget(
+            name: "AuditTests",
+            dependencies: ["Audit", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
         ),
         .testTarget(
             name: "IncidentsCLITests",

@@ -39,6 +39,9 @@ struct Incidents: AsyncParsableCommand {
             CommandGroup(
                 name: "The ledger",
                 subcommands: [VerifyCommand.self, InfoCommand.self, ProjectionsCommand.self, SchemaCommand.self]),
+            CommandGroup(
+                name: "Audit",
+                subcommands: [CheckpointCommand.self, ExportCommand.self, VerifyExportCommand.self, KeysCommand.self]),
         ]
     )
 

@@ -101,7 +101,14 @@ public final class Ledger: Sendable {
         guard format <= formatVersion else {
             throw LedgerError(.unsupportedFormat, "the ledger at \(path) has format \(format), newer than this build reads (\(formatVersion)) — use a newer `incidents`; the ledger was not touched")
         }
-        return Ledger(path: path, environment: environment, clock: clock, logger: logger)
+        let ledger = Ledger(path: path, environment: environment, clock: clock, logger: logger)
+        do {
+            try ledger.bringMerkleTreeUpToDate()
+        } catch {
+            // A damaged log cannot be added to the tree; open anyway so that `verify` can say where.
+            logger.warning("cannot bring the Merkle tree up to date", metadata: ["reason": "\(error.message)"])
+        }
+        return ledger
     }
 
     private static func openError(_ error: any Error, path: String) -> LedgerError {

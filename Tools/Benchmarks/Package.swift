@@ -40,6 +40,7 @@ let package = Package(
                 "CSQLite",
                 // Built with the bench so that `swift run incidents-bench` finds it beside itself.
                 "lmdb-raw",
+                .product(name: "Audit", package: rootPackage),
                 .product(name: "LedgerStore", package: rootPackage),
                 .product(name: "LedgerModel", package: rootPackage),
                 .product(name: "Projections", package: rootPackage),

@@ -27,10 +27,16 @@ final class Environment: @unchecked Sendable {
         var projectionStates: MDB_dbi
         /// projection name → version (4 bytes) ‖ checkpoint position (8 bytes).
         var projectionCheckpoints: MDB_dbi
+        /// The Merkle tree over the log: height (1 byte) ‖ index (8 bytes, big-endian) → the hash of
+        /// that complete subtree (see `MerkleStorage`).
+        var merkle: MDB_dbi
     }
 
     static let databaseNames = (log: "log", streams: "stream-index", ids: "event-id-index", meta: "meta")
     static let projectionDatabaseNames = (states: "projection-state", checkpoints: "projection-checkpoint")
+    /// Databases added after the first release, made the first time an older ledger is opened:
+    /// the two projection databases, then the Merkle tree.
+    static let addedDatabaseNames = [projectionDatabaseNames.states, projectionDatabaseNames.checkpoints, "merkle"]
     /// The map a new ledger starts with; it grows as the ledger grows.
     static let initialMapSize = 64 << 20
 
@@ -87,17 +93,18 @@ final class Environment: @unchecked Sendable {
         }
         let names = databaseNames
         let core: (MDB_dbi, MDB_dbi, MDB_dbi, MDB_dbi)
-        var derived: (MDB_dbi, MDB_dbi)?
+        var added = [MDB_dbi?]()
         do {
             core = (
                 try open(names.log, in: txn, flags: flags), try open(names.streams, in: txn, flags: flags),
                 try open(names.ids, in: txn, flags: flags), try open(names.meta, in: txn, flags: flags)
             )
-            let projections = projectionDatabaseNames
-            do {
-                derived = (try open(projections.states, in: txn, flags: flags), try open(projections.checkpoints, in: txn, flags: flags))
-            } catch where error.code == LMDBError.notFound {
-                derived = nil  // a ledger made before projections existed: created below
+            for name in addedDatabaseNames {
+                do {
+                    added.append(try open(name, in: txn, flags: flags))
+                } catch where error.code == LMDBError.notFound {
+                    added.append(nil)  // a ledger made before this database existed: created below
+                }
             }
             // Database handles opened in a transaction survive only if it commits.
             try check(mdb_txn_commit(txn), "commit")
@@ -105,16 +112,14 @@ final class Environment: @unchecked Sendable {
             mdb_txn_abort(txn)
             throw error
         }
-        if derived == nil {
+        if added.contains(nil) {
             var writer: OpaquePointer?
             try check(mdb_txn_begin(env, nil, 0, &writer), "begin")
             guard let writer else { throw LMDBError(code: ENOMEM, operation: "begin") }
             do {
-                let projections = projectionDatabaseNames
-                derived = (
-                    try open(projections.states, in: writer, flags: UInt32(MDB_CREATE)),
-                    try open(projections.checkpoints, in: writer, flags: UInt32(MDB_CREATE))
-                )
+                for (index, name) in addedDatabaseNames.enumerated() where added[index] == nil {
+                    added[index] = try open(name, in: writer, flags: UInt32(MDB_CREATE))
+                }
                 try check(mdb_txn_commit(writer), "commit")
             } catch {
                 mdb_txn_abort(writer)
@@ -122,7 +127,8 @@ final class Environment: @unchecked Sendable {
             }
         }
         return Databases(
-            log: core.0, streams: core.1, ids: core.2, meta: core.3, projectionStates: derived!.0, projectionCheckpoints: derived!.1)
+            log: core.0, streams: core.1, ids: core.2, meta: core.3, projectionStates: added[0]!, projectionCheckpoints: added[1]!,
+            merkle: added[2]!)
     }
 
     // MARK: Transactions

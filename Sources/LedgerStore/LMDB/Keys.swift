@@ -45,5 +45,7 @@ enum Keys {
         static let createdAt = Array("created-at".utf8)
         /// position ‖ hash of that record ‖ its recordedAt.
         static let head = Array("head".utf8)
+        /// The last tree head handed out for signing: tree size (8 bytes) ‖ root hash (32 bytes).
+        static let signedTreeHead = Array("signed-tree-head".utf8)
     }
 }

@@ -44,6 +44,9 @@ extension Ledger {
             // k+2 is broken too, which means k+1 changed (its previous-hash field is part of its hash).
             var suspect: UInt64? = nil
             var problem: VerificationReport.Problem? = nil
+            // The Merkle tree is recomputed from the records too, and every stored node compared.
+            var tree = [Hash256]()
+            var treeIntact = true
             func fail(_ position: UInt64, _ reason: String) -> Bool {
                 problem = VerificationReport.Problem(position: position, reason: reason)
                 return false
@@ -109,6 +112,9 @@ extension Ledger {
                     }
                     previousHash = hash
                     previousRecordedAt = record.recordedAt
+                    if treeIntact {
+                        treeIntact = try MerkleStorage.checkNodes(leaf: Merkle.leafHash(value), index: UInt64(checked), stack: &tree, in: txn, databases)
+                    }
                     checked += 1
                     expected += 1
                     if checked % 100_000 == 0 { progress?(checked) }
@@ -133,6 +139,15 @@ extension Ledger {
                     _ = fail(0, "the stream index has \(streamEntries) entries for \(checked) events")
                 } else if idEntries != checked {
                     _ = fail(0, "the event-id index has \(idEntries) entries for \(checked) events")
+                }
+            }
+            if problem == nil {
+                let nodes = try txn.count(databases.merkle)
+                let expectedNodes = 2 * checked - checked.nonzeroBitCount
+                if !treeIntact {
+                    _ = fail(0, "the stored Merkle tree does not match the records (its hashes were altered)")
+                } else if nodes != expectedNodes {
+                    _ = fail(0, "the Merkle tree holds \(nodes) nodes where \(checked) events make \(expectedNodes)")
                 }
             }
             return VerificationReport(

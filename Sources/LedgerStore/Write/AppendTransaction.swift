@@ -62,6 +62,8 @@ struct AppendTransaction {
         let databases = environment.databases
         var head = try Self.head(in: txn, databases)
         let startHead = head
+        // The tree must cover the log before new leaves join it (a ledger an older build appended to).
+        _ = try MerkleStorage.catchUp(to: head, in: txn, databases)
         let recordedAt = max(recordedAt, head.recordedAt)
         // Stream versions seen in this transaction, so a stream appended to many times is looked up once.
         var versions = [String: UInt64]()
@@ -152,6 +154,10 @@ struct AppendTransaction {
                 try Keys.stream(request.stream, version: version).withUnsafeBytes { streamKey in
                     try txn.put(databases.streams, streamKey, positionBytes)
                 }
+            }
+            // The leaf goes into the Merkle tree in this same transaction: tree and log never disagree.
+            try records[index].withUnsafeBytes { record in
+                try MerkleStorage.append(leaf: Merkle.leafHash(record), index: position - 1, in: txn, databases)
             }
             head = LedgerHead(position: position, hash: Hash256.sha256(records[index]), recordedAt: recordedAt)
         }

@@ -82,6 +82,7 @@ struct Suite {
         record(try readAndDecode(ledger))
         record(try rawScan())
         record(try verify(ledger))
+        try runAuditRows(ledger)
         // Every row from (d) on moved the same records.
         for index in rows.indices where ["d", "e", "f", "g", "h"].contains(rows[index].label) {
             rows[index].bytes = recordBytes

@@ -1,0 +1,230 @@
+import Foundation
+import LedgerModel
+import LedgerStore
+
+/// What ``ExportVerifier/verify(bundle:key:previous:)`` established.
+public struct ExportVerification: Sendable {
+    public var manifest: ExportManifest
+    public var eventsChecked: Int
+    /// What was proved, one sentence each, for the report.
+    public var findings: [String]
+}
+
+/// Checks an export bundle against a public key, trusting nothing else in it: the checkpoint's
+/// signature; every file's SHA-256 against the manifest; every line rebuilt into its record and
+/// hashed to its leaf; for a full or incremental export, contiguous positions, unbroken hash-chain
+/// links and the recomputed root; for a filtered one, every inclusion proof, step by step, and
+/// that every event matches the query; the consistency proof of an incremental export; and the
+/// counts and first and last positions the manifest states. The first failure is thrown with a
+/// sentence saying what failed and where.
+public enum ExportVerifier {
+    public static func verify(bundle: String, key: CheckpointVerifierKey, previous: SignedCheckpoint? = nil) throws(AuditError) -> ExportVerification {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: bundle, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw AuditError(.invalidInput, "no export bundle at \(bundle) (a bundle is a directory)")
+        }
+        func path(_ name: String) -> String { bundle + "/" + name }
+        guard let manifestData = FileManager.default.contents(atPath: path(ExportBundle.manifest)) else {
+            throw AuditError.failed("the bundle has no \(ExportBundle.manifest)")
+        }
+        let manifest: ExportManifest
+        do {
+            manifest = try ExportManifest(json: try JSONParser.parse(Array(manifestData)))
+        } catch let error as AuditError {
+            throw error
+        } catch {
+            throw AuditError.failed("\(ExportBundle.manifest) is not valid JSON: \(error)")
+        }
+        var findings = [String]()
+
+        // The checkpoint: signed by the key, and the one the manifest names.
+        let signed = try SignedCheckpoint(contentsOf: path(ExportBundle.checkpoint))
+        try signed.verify(with: key)
+        let head = signed.checkpoint.treeHead
+        guard signed.checkpoint.origin == manifest.origin, head == manifest.treeHead else {
+            throw AuditError.failed("the manifest names a different log or tree head than the signed checkpoint")
+        }
+        findings.append("the checkpoint of \(head.size) events, root \(head.root.hex), is signed by \(key.name) (key id \(key.keyIDHex))")
+
+        // Which files there must be, and the hashes of the small ones.
+        var expected: Set<String> = [ExportBundle.events, ExportBundle.checkpoint]
+        if manifest.kind == .filtered { expected.insert(ExportBundle.proofs) }
+        if manifest.kind == .incremental { expected.formUnion([ExportBundle.consistency, ExportBundle.previousCheckpoint]) }
+        // The CSV is optional: when listed, it is rebuilt from the verified events and compared.
+        let csv = manifest.files[ExportBundle.csv] != nil
+        if csv { expected.insert(ExportBundle.csv) }
+        guard Set(manifest.files.keys) == expected else {
+            throw AuditError.failed("the manifest lists the files \(manifest.files.keys.sorted().joined(separator: ", ")) where a \(manifest.kind.rawValue) export has \(expected.sorted().joined(separator: ", "))")
+        }
+        for name in expected.sorted() where name != ExportBundle.events && name != ExportBundle.proofs && name != ExportBundle.csv {
+            try checkDigest(name, try HashingLineReader.digest(of: path(name)), manifest)
+        }
+        guard manifest.kind == .filtered || !manifest.query.isFiltered else {
+            throw AuditError.failed("the manifest says \(manifest.kind.rawValue) but states a filter")
+        }
+
+        // An incremental export continues the tree of the earlier checkpoint.
+        var tree = MerkleFrontier()
+        var firstPosition: UInt64 = 1
+        if manifest.kind == .incremental {
+            let earlier = try SignedCheckpoint(contentsOf: path(ExportBundle.previousCheckpoint))
+            try earlier.verify(with: key)
+            let consistency: ConsistencyFile
+            do {
+                consistency = try ConsistencyFile(json: try JSONParser.parse(Array(FileManager.default.contents(atPath: path(ExportBundle.consistency)) ?? Data())))
+            } catch let error as AuditError {
+                throw error
+            } catch {
+                throw AuditError.failed("\(ExportBundle.consistency) is not valid JSON: \(error)")
+            }
+            let old = earlier.checkpoint.treeHead
+            guard consistency.oldSize == old.size, consistency.oldRoot == old.root, consistency.newSize == head.size, consistency.newRoot == head.root,
+                manifest.previousTreeSize == old.size
+            else {
+                throw AuditError.failed("\(ExportBundle.consistency) does not join the earlier checkpoint (\(old.size) events) to this one (\(head.size))")
+            }
+            do {
+                try Merkle.verifyConsistency(oldSize: old.size, oldRoot: old.root, newSize: head.size, newRoot: head.root, proof: consistency.proof)
+                tree = try MerkleFrontier(size: old.size, hashes: consistency.oldSubtrees)
+            } catch {
+                throw AuditError.failed("consistency proof from \(old.size) to \(head.size) events: \(error.reason)")
+            }
+            guard tree.root == old.root else {
+                throw AuditError.failed("the earlier tree's subtree roots in \(ExportBundle.consistency) do not make the earlier checkpoint's root")
+            }
+            firstPosition = old.size + 1
+            findings.append("the earlier checkpoint of \(old.size) events is signed by the same key, and the log grew from it by appending only (consistency proof)")
+        }
+
+        // An auditor's own earlier checkpoint: checked where the bundle passes through its size.
+        var auditorCheck: TreeHead?
+        if let previous {
+            try previous.verify(with: key)
+            let old = previous.checkpoint.treeHead
+            guard manifest.kind != .filtered else {
+                throw AuditError(.invalidInput, "--previous needs a full or incremental export: a filtered export carries no consistency proof")
+            }
+            guard old.size <= head.size else {
+                throw AuditError.failed("the earlier checkpoint covers \(old.size) events, more than this export's checkpoint (\(head.size)): the log shrank or forked")
+            }
+            guard old.size >= tree.size else {
+                throw AuditError(.invalidInput, "the earlier checkpoint (\(old.size) events) is older than where this incremental export starts (\(tree.size)); check it against the export that covers it")
+            }
+            if old.size == tree.size {
+                guard old.root == tree.root else { throw AuditError.failed("the earlier checkpoint's root differs from the log's root at \(old.size) events: the log was forked or rewritten") }
+            } else {
+                auditorCheck = old
+            }
+        }
+
+        // The events, line by line.
+        let events = try HashingLineReader(path: path(ExportBundle.events))
+        let proofs = manifest.kind == .filtered ? try HashingLineReader(path: path(ExportBundle.proofs)) : nil
+        var count = 0
+        var first: UInt64?
+        var last: UInt64?
+        var previousRecordHash: Hash256?
+        var table = csv ? HashingCounter(EventCSV.header) : nil
+        while let line = try events.nextLine() {
+            let place = "\(ExportBundle.events) line \(events.lineNumber)"
+            let event: RecordedEvent
+            do {
+                event = try RecordedEvent(jsonLine: Array(line))
+            } catch {
+                throw AuditError.failed("\(place): \(error.field.isEmpty ? "" : error.field + " ")\(error.reason)")
+            }
+            let record = RecordCodec.encode(event)
+            let leaf = Merkle.leafHash(record)
+            if manifest.kind == .filtered {
+                if let last, event.position <= last {
+                    throw AuditError.failed("\(place): position \(event.position) does not come after \(last) (lines swapped or duplicated)")
+                }
+                guard event.position <= head.size else {
+                    throw AuditError.failed("\(place): position \(event.position) is beyond the checkpoint's \(head.size) events")
+                }
+                guard manifest.query.matches(event) else {
+                    throw AuditError.failed("\(place): the event at position \(event.position) does not match the export's query")
+                }
+                guard let proofLine = try proofs!.nextLine() else {
+                    throw AuditError.failed("\(ExportBundle.proofs) ends before \(ExportBundle.events): no inclusion proof for position \(event.position)")
+                }
+                let proof: InclusionProofLine
+                do {
+                    proof = try InclusionProofLine(line: proofLine)
+                } catch {
+                    throw AuditError.failed("\(ExportBundle.proofs) line \(proofs!.lineNumber): \(error.message)")
+                }
+                guard proof.position == event.position else {
+                    throw AuditError.failed("\(ExportBundle.proofs) line \(proofs!.lineNumber) proves position \(proof.position), not the event's \(event.position)")
+                }
+                do {
+                    try Merkle.verifyInclusion(leaf: leaf, index: event.position - 1, treeSize: head.size, path: proof.path, root: head.root)
+                } catch {
+                    throw AuditError.failed("\(place): inclusion proof for position \(event.position) failed: \(error.reason)")
+                }
+            } else {
+                let due = tree.size + 1
+                guard event.position == due else {
+                    throw AuditError.failed("\(place): position \(event.position) where \(due) was due (an event is missing, duplicated or out of order)")
+                }
+                guard due <= head.size else {
+                    throw AuditError.failed("\(place): position \(event.position) is beyond the checkpoint's \(head.size) events")
+                }
+                if let previousRecordHash, event.previousHash != previousRecordHash {
+                    throw AuditError.failed("\(place): the previousHash of position \(event.position) is not the hash of the line before it (that line or this one was altered)")
+                }
+                tree.append(leaf: leaf)
+                if let check = auditorCheck, check.size == tree.size, check.root != tree.root {
+                    throw AuditError.failed("the earlier checkpoint's root differs from the log's root at \(check.size) events: the log was forked or rewritten")
+                }
+            }
+            previousRecordHash = Hash256.sha256(record)
+            table?.add(EventCSV.row(event))
+            count += 1
+            if first == nil { first = event.position }
+            last = event.position
+        }
+        if let proofs, try proofs.nextLine() != nil {
+            throw AuditError.failed("\(ExportBundle.proofs) has more lines than \(ExportBundle.events) (an event line was removed)")
+        }
+        if manifest.kind != .filtered {
+            guard tree.size == head.size else {
+                throw AuditError.failed("\(ExportBundle.events) ends at position \(tree.size) but the checkpoint covers \(head.size) events (events missing at the end)")
+            }
+            guard tree.root == head.root else {
+                throw AuditError.failed("the events do not hash to the checkpoint's root (an event was altered)")
+            }
+            findings.append(firstPosition == 1 && head.size > 0
+                ? "positions 1–\(head.size) are all present, in order, and hash to the signed root"
+                : "positions \(firstPosition)–\(head.size) are all present, in order, and with the earlier tree hash to the signed root")
+            if auditorCheck != nil { findings.append("your earlier checkpoint is a prefix of this log") }
+        } else {
+            findings.append("each of the \(count) events has an inclusion proof to the signed root and matches the query")
+        }
+        try checkDigest(ExportBundle.events, try events.digest(), manifest)
+        if let proofs { try checkDigest(ExportBundle.proofs, try proofs.digest(), manifest) }
+        if let table {
+            try checkDigest(ExportBundle.csv, try HashingLineReader.digest(of: path(ExportBundle.csv)), manifest)
+            guard table.digest == manifest.files[ExportBundle.csv] else {
+                throw AuditError.failed("\(ExportBundle.csv) is not the CSV form of the verified events (a row was changed, added or removed)")
+            }
+            findings.append("\(ExportBundle.csv) is exactly the CSV form of the verified events")
+        }
+        guard manifest.eventCount == count, manifest.firstPosition == first, manifest.lastPosition == last else {
+            throw AuditError.failed(
+                "the manifest says \(manifest.eventCount) events at positions \(describe(manifest.firstPosition))–\(describe(manifest.lastPosition)) but the bundle holds \(count) at \(describe(first))–\(describe(last))")
+        }
+        findings.append("every file matches its SHA-256 in the manifest, and the manifest's counts match")
+        return ExportVerification(manifest: manifest, eventsChecked: count, findings: findings)
+    }
+
+    private static func checkDigest(_ name: String, _ digest: FileDigest, _ manifest: ExportManifest) throws(AuditError) {
+        guard let listed = manifest.files[name], listed == digest else {
+            throw AuditError.failed("\(name): its SHA-256 or size does not match the manifest (the file was changed or truncated)")
+        }
+    }
+
+    private static func describe(_ position: UInt64?) -> String {
+        position.map(String.init) ?? "none"
+    }
+}

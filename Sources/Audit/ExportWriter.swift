@@ -1,0 +1,183 @@
+import Foundation
+import LedgerModel
+public import LedgerStore
+
+/// Writes export bundles: the events, their proofs, a fresh signed checkpoint and the manifest.
+///
+/// The bundle is written into a sibling `.partial` directory and renamed into place at the end, so
+/// a bundle that exists is complete. Events stream from one read snapshot through buffered,
+/// hashing file writers; inclusion proofs are computed in batches, so memory stays flat.
+public struct ExportWriter {
+    /// Events whose inclusion proofs are computed together between two stretches of the scan.
+    static let proofBatch = 4096
+
+    public var ledger: Ledger
+    public var key: CheckpointSigningKey
+
+    public init(ledger: Ledger, key: CheckpointSigningKey) {
+        self.ledger = ledger
+        self.key = key
+    }
+
+    /// Signs a checkpoint of the whole log as it is now.
+    public func checkpoint() throws -> SignedCheckpoint {
+        guard let ledgerID = try ledger.info().ledgerID else {
+            throw AuditError(.invalidInput, "the ledger has no id to name its checkpoints by")
+        }
+        let origin = Checkpoint.origin(ledgerID: ledgerID)
+        guard key.verifier.name == origin else {
+            throw AuditError(.missingKey, "the key \(key.verifier.name) belongs to another ledger than \(origin)")
+        }
+        return try SignedCheckpoint(signing: Checkpoint(origin: origin, treeHead: try ledger.treeHeadForSigning()), with: key)
+    }
+
+    /// Writes a bundle of the events matching `query`, or — given an earlier checkpoint of this
+    /// ledger — of exactly the events after it, with a consistency proof. Returns its manifest.
+    /// With `csv`, the events are also written as `events.csv`.
+    public func export(query: ExportQuery, after previous: SignedCheckpoint? = nil, csv: Bool = false, to directory: String) throws -> ExportManifest {
+        precondition(previous == nil || !query.isFiltered, "an incremental export takes no filter")
+        let files = FileManager.default
+        if files.fileExists(atPath: directory) {
+            throw AuditError(.alreadyExists, "\(directory) exists already; name a new directory for the bundle")
+        }
+        if let previous {
+            // Checked before anything is signed or written: bad input leaves the ledger as it was.
+            try previous.verify(with: key.verifier)
+            let old = previous.checkpoint.treeHead
+            try ledger.read { reader in
+                let size = try reader.treeSize()
+                guard old.size <= size else {
+                    throw AuditError.failed("the earlier checkpoint covers \(old.size) events but the ledger holds \(size): it is not of this log")
+                }
+                guard try reader.treeHead(size: old.size).root == old.root else {
+                    throw AuditError.failed("the earlier checkpoint's root is not this ledger's root at \(old.size) events: it is of another (forked) log")
+                }
+            }
+        }
+        // Written beside its final name and renamed when complete; an interrupted export leaves
+        // only this directory behind.
+        let partial = "\(directory).partial-\(ProcessInfo.processInfo.processIdentifier)"
+        do {
+            try files.createDirectory(atPath: partial, withIntermediateDirectories: true)
+        } catch {
+            throw AuditError(.invalidInput, "cannot create \(partial): \(error.localizedDescription)")
+        }
+        do {
+            let manifest = try write(query: query, after: previous, csv: csv, into: partial)
+            try files.moveItem(atPath: partial, toPath: directory)
+            return manifest
+        } catch {
+            try? files.removeItem(atPath: partial)
+            throw error
+        }
+    }
+
+    private func write(query: ExportQuery, after previous: SignedCheckpoint?, csv: Bool, into directory: String) throws -> ExportManifest {
+        let signed = try checkpoint()
+        let head = signed.checkpoint.treeHead
+        var digests = [String: FileDigest]()
+        func writeSmallFile(_ name: String, _ text: String) throws {
+            let writer = try HashingFileWriter(path: directory + "/" + name)
+            try writer.write(text)
+            digests[name] = try writer.finish()
+        }
+        try writeSmallFile(ExportBundle.checkpoint, signed.text)
+        let start = (previous?.checkpoint.treeHead.size ?? 0) + 1
+        if let previous {
+            let old = previous.checkpoint.treeHead  // checked against the ledger in export(query:after:to:)
+            let consistency = try ledger.read { reader in
+                ConsistencyFile(
+                    oldSize: old.size, oldRoot: old.root, newSize: head.size, newRoot: head.root,
+                    proof: try reader.consistencyProof(from: old.size, to: head.size), oldSubtrees: try reader.treeFrontier(size: old.size))
+            }
+            try writeSmallFile(ExportBundle.consistency, consistency.json.prettyText)
+            try writeSmallFile(ExportBundle.previousCheckpoint, previous.text)
+        }
+        let events = try HashingFileWriter(path: directory + "/" + ExportBundle.events)
+        let proofs = query.isFiltered ? try HashingFileWriter(path: directory + "/" + ExportBundle.proofs) : nil
+        let table = csv ? try HashingFileWriter(path: directory + "/" + ExportBundle.csv) : nil
+        try table?.write(EventCSV.header)
+        var scan = Scan(query: query, treeSize: head.size, next: start)
+        while !scan.done {
+            try ledger.read { reader in
+                try Self.writeBatch(&scan, reader: reader, events: events, proofs: proofs, csv: table)
+            }
+        }
+        digests[ExportBundle.events] = try events.finish()
+        if let table { digests[ExportBundle.csv] = try table.finish() }
+        if let proofs { digests[ExportBundle.proofs] = try proofs.finish() }
+        let manifest = ExportManifest(
+            kind: previous != nil ? .incremental : query.isFiltered ? .filtered : .full, origin: signed.checkpoint.origin, treeHead: head,
+            query: query, previousTreeSize: previous?.checkpoint.treeHead.size, eventCount: scan.count, firstPosition: scan.first,
+            lastPosition: scan.last, files: digests)
+        let writer = try HashingFileWriter(path: directory + "/" + ExportBundle.manifest)
+        try writer.write(manifest.json.prettyText)
+        _ = try writer.finish()
+        return manifest
+    }
+
+    /// Where a scan stands between batches.
+    struct Scan {
+        var query: ExportQuery
+        var treeSize: UInt64
+        /// The next position to look at (whole-log scans) …
+        var next: UInt64
+        /// … or the next stream version (one incident's scan).
+        var nextVersion: UInt64 = 1
+        var count = 0
+        var first: UInt64?
+        var last: UInt64?
+        var done = false
+    }
+
+    /// Writes up to ``proofBatch`` matching events and then their proofs. A static function with a
+    /// borrowed reader: closures capturing a borrowed reader trip the compiler.
+    static func writeBatch(
+        _ scan: inout Scan, reader: borrowing LedgerReader, events: HashingFileWriter, proofs: HashingFileWriter?, csv: HashingFileWriter?
+    ) throws {
+        var positions = [UInt64]()
+        var failure: (any Error)?
+        let batchLimit = proofs == nil ? Int.max : proofBatch
+        var local = scan
+        let visit = { (event: RecordedEvent) -> Bool in
+            guard event.position <= local.treeSize else {
+                local.done = true
+                return false
+            }
+            if let _ = local.query.incident {
+                local.nextVersion = event.streamVersion + 1
+            } else {
+                local.next = event.position + 1
+            }
+            guard local.query.matches(event) else { return true }
+            do {
+                try events.write(event.jsonLine)
+                try events.write(CollectionOfOne(0x0A))
+                try csv?.write(EventCSV.row(event))
+            } catch {
+                failure = error
+                return false
+            }
+            local.count += 1
+            if local.first == nil { local.first = event.position }
+            local.last = event.position
+            if proofs != nil { positions.append(event.position) }
+            return positions.count < batchLimit
+        }
+        if let incident = scan.query.incident {
+            try reader.forEachEvent(inStream: incident, fromVersion: scan.nextVersion, visit)
+        } else {
+            try reader.forEachEvent(from: scan.next, visit)
+        }
+        if let failure { throw failure }
+        if positions.count < batchLimit { local.done = true }  // the scan ran to its end
+        if let proofs {
+            for position in positions {
+                let line = InclusionProofLine(position: position, path: try reader.inclusionProof(position: position, treeSize: local.treeSize))
+                try proofs.write(line.json.canonicalBytes)
+                try proofs.write(CollectionOfOne(0x0A))
+            }
+        }
+        scan = local
+    }
+}

@@ -1,0 +1,83 @@
+import Crypto
+import Foundation
+import LedgerModel
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads a file line by line in 1 MiB chunks, hashing every byte with SHA-256 on the way, so a
+/// bundle's files are checked in one pass whatever their size.
+final class HashingLineReader {
+    let path: String
+    private let descriptor: Int32
+    private var chunk = [UInt8]()
+    private var start = 0
+    private var hasher = SHA256()
+    private(set) var byteCount = 0
+    private var atEnd = false
+    /// The number of the last line returned, from 1.
+    private(set) var lineNumber = 0
+
+    init(path: String) throws(AuditError) {
+        self.path = path
+        descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            throw AuditError(.invalidInput, "cannot read \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    /// The next line without its newline; nil at the end. A last line with no newline is an error:
+    /// every line a bundle holds ends in one, so that is a file cut short.
+    func nextLine() throws(AuditError) -> ArraySlice<UInt8>? {
+        while true {
+            if let newline = chunk[start...].firstIndex(of: 0x0A) {
+                let line = chunk[start..<newline]
+                start = newline + 1
+                lineNumber += 1
+                return line
+            }
+            if atEnd {
+                guard start == chunk.count else {
+                    throw AuditError.failed("\((path as NSString).lastPathComponent) is cut short: its last line (line \(lineNumber + 1)) has no newline")
+                }
+                return nil
+            }
+            try refill()
+        }
+    }
+
+    /// The file's size and SHA-256; call after the last line was read.
+    func digest() throws(AuditError) -> FileDigest {
+        while !atEnd { try refill() }
+        return FileDigest(bytes: byteCount, sha256: hasher.finalize().withUnsafeBytes { Hash256(bytes: $0) })
+    }
+
+    private func refill() throws(AuditError) {
+        chunk.removeFirst(start)
+        start = 0
+        let old = chunk.count
+        chunk.reserveCapacity(old + (1 << 20))
+        var readCount = 0
+        chunk.append(contentsOf: repeatElement(0, count: 1 << 20))
+        chunk.withUnsafeMutableBytes { raw in
+            repeat {
+                readCount = read(descriptor, raw.baseAddress! + old, 1 << 20)
+            } while readCount < 0 && errno == EINTR
+        }
+        guard readCount >= 0 else { throw AuditError(.invalidInput, "cannot read \(path): \(String(cString: strerror(errno)))") }
+        chunk.removeLast((1 << 20) - readCount)
+        if readCount == 0 { atEnd = true }
+        chunk.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[old...])) }
+        byteCount += readCount
+    }
+
+    /// Hashes a whole small file.
+    static func digest(of path: String) throws(AuditError) -> FileDigest {
+        try HashingLineReader(path: path).digest()
+    }
+}
