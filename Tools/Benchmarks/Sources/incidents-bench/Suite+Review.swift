@@ -8,7 +8,7 @@ import Projections
 /// Rows n–r: the quarterly review and the response metrics of issue 5, on the ledger of the
 /// projection rows (i–k), and the same five headline figures by SQL in SQLite.
 extension Suite {
-    /// How many times the warm rows (o, q, r) run; each reports its median run.
+    /// How many times the warm rows (o, q, r) run, after one untimed run; each reports its median run.
     static let warmRuns = 5
 
     /// The five figures `Tools/crosscheck-metrics.py` computes, by their metric names.
@@ -38,7 +38,7 @@ extension Suite {
         notes.append(
             "(n, o) the review of \(warm.period) (the quarter before the latest declaration, as `incidents review` picks it) "
                 + "over \(Format.integer(Double(warm.facts))) incidents' facts, \(Format.integer(Double(warm.incidents))) of them declared in the period; "
-                + "the text is \(Format.integer(Double(warm.text.utf8.count))) bytes. (o) is the median of \(Self.warmRuns) runs (s: \(warmSpread)).")
+                + "the text is \(Format.integer(Double(warm.text.utf8.count))) bytes. (o) is the median of \(Self.warmRuns) runs after an untimed one (s: \(warmSpread)).")
 
         // (p) Catch-up after new events. Row (k) used every held-back event, so these are a fresh
         // generated batch of other incidents (another seed, streams renamed NEW-…).
@@ -86,7 +86,7 @@ extension Suite {
 
         let sqliteFile = (try? FileManager.default.attributesOfItem(atPath: sqlitePath))?[.size] as? Int ?? 0
         notes.append(
-            "(q, r) over the same \(Format.integer(Double(total))) events; medians of \(Self.warmRuns) runs (q s: \(oursSpread); r s: \(theirsSpread)). "
+            "(q, r) over the same \(Format.integer(Double(total))) events; medians of \(Self.warmRuns) runs after an untimed one (q s: \(oursSpread); r s: \(theirsSpread)). "
                 + "(q) reads every incident's stored facts and computes the five metrics with `MetricResult.compute`, as `incidents metrics` does. "
                 + "(r) runs five SQL queries over a table (stream, type, occurred_at, position, payload as canonical JSON) indexed on (type, stream), "
                 + "loaded in one transaction and then indexed and analysed in \(Format.seconds(loadSeconds)) s, not timed "
@@ -162,9 +162,11 @@ extension Suite {
         return (Array(events), Set(events.map(\.stream)).count)
     }
 
-    /// Runs `body` `runs` times and keeps the median run's result, time and usage, with every run's
+    /// Runs `body` once untimed (so that the page cache and memory maps are warm on either side),
+    /// then `runs` times, and keeps the median run's result, time and usage, with every run's
     /// seconds for the notes.
     static func median<Result>(of runs: Int, _ body: () throws -> Result) throws -> (Result, Double, ResourceUsage, String) {
+        _ = try body()
         var all = [(Result, Double, ResourceUsage)]()
         for _ in 0..<runs { all.append(try measure(body)) }
         let spread = all.map { Format.seconds($0.1) }.joined(separator: ", ")
