@@ -45,6 +45,7 @@ let package = Package(
                 .product(name: "LedgerModel", package: rootPackage),
                 .product(name: "Projections", package: rootPackage),
                 .product(name: "IncidentGenerator", package: rootPackage),
+                .product(name: "Metrics", package: rootPackage),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: [

@@ -38,7 +38,7 @@ struct IncidentsBench: AsyncParsableCommand {
     @Flag(help: "Small sizes, for a smoke run.")
     var quick = false
 
-    @Option(help: "Incidents in the generated history for the projection rows (i–l); about 100 events each.")
+    @Option(help: "Incidents in the generated history for the projection and review rows (i–k, n–r); about 75 events each.")
     var incidents: Int?
 
     @Option(help: "Also build a ledger of this many incidents (10 × --incidents for the 'ten times larger' check) and time timelines on it (row m). 0 skips it.")

@@ -6,7 +6,8 @@ import Projections
 
 /// Rows i–m: the read models, on a catalog-valid history from the project's own generator.
 extension Suite {
-    mutating func runProjectionRows() async throws {
+    /// Returns the ledger of rows i–k (with every held-back event appended), for the review rows.
+    mutating func runProjectionRows() async throws -> Ledger {
         progress("generating \(sizes.incidents) incidents for the projection rows")
         let ledger = try await Self.generatedLedger(incidents: sizes.incidents, seed: 20_261_123, at: path("projection-ledger"), holdBack: 10_000)
         guard ledger.heldBack.count >= 10 else { throw BenchFailure("the projection rows need at least a few hundred incidents (--incidents)") }
@@ -51,6 +52,7 @@ extension Suite {
             record(largeTimelines)
             notes.append(largeNote)
         }
+        return ledger.ledger
     }
 
     /// A ledger holding a generated history, less the last `holdBack` events (returned for later).

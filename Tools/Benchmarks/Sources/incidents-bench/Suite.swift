@@ -94,7 +94,8 @@ struct Suite {
                 + "(record format 1: 84-byte header, envelope strings, canonical JSON payload); MB = 10⁶ bytes. "
                 + "data.mdb: \(Format.megabytes(Double(ledgerFile) / 1e6)) MB for the ledger (log and both indexes), "
                 + "\(Format.megabytes(Double(rawFile) / 1e6)) MB for the raw copy.")
-        try await runProjectionRows()
+        let projectionLedger = try await runProjectionRows()
+        try await runReviewRows(projectionLedger)
         notes.append("Libraries: \(raw.libraryVersion()) (the ledger and `lmdb-raw` link the same one), SQLite \(SQLiteEventStore.libraryVersion).")
     }
 
