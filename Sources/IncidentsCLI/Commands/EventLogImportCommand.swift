@@ -21,29 +21,19 @@ struct EventLogImportCommand: AsyncParsableCommand {
 
     @OptionGroup var options: LedgerOptions
 
-    @Argument(help: ArgumentHelp("The CSV file (plain or gzip), or - for standard input.", valueName: "file"))
-    var file: String
-
-    @Option(help: ArgumentHelp("The mapping file (JSON).", valueName: "mapping.json"))
-    var mapping: String
-
-    @Flag(help: "Record incidents in chunks; report the ones refused as warnings instead of importing nothing.")
-    var continueOnError = false
-
-    @Flag(help: "Print the summary as JSON.")
-    var json = false
+    @OptionGroup var csv: CSVImportOptions
 
     func run() async throws {
         let mappingFile: EventLogMapping
         do {
-            mappingFile = try EventLogMapping(json: try ImportInput.mapping(mapping))
+            mappingFile = try EventLogMapping(json: try ImportInput.mapping(csv.mapping))
         } catch let error as MappingError {
-            throw CommandFailure(.invalidInput, "\(mapping): \(error.description); nothing was written")
+            throw CommandFailure(.invalidInput, "\(csv.mapping): \(error.description); nothing was written")
         }
         let progress = ProgressBar()
         defer { progress.finish() }
-        progress.phase("reading \(file)", total: nil)
-        let table = try ImportInput.table(try ImportInput.read(file), name: file)
+        progress.phase("reading \(csv.file)", total: nil)
+        let table = try ImportInput.table(try ImportInput.read(csv.file), name: csv.file)
         progress.phase("mapping \(table.records.count) rows", total: nil)
         let mapped: EventLogImport
         do {
@@ -52,12 +42,12 @@ struct EventLogImportCommand: AsyncParsableCommand {
                 progress.update(done)
             }
         } catch {
-            throw CommandFailure(.invalidInput, "\(mapping): \(error.description); nothing was written")
+            throw CommandFailure(.invalidInput, "\(csv.mapping): \(error.description); nothing was written")
         }
         var run = ImportRun(incidentsInDocument: mapped.incidents.count + mapped.skippedIncidents, warnings: mapped.warnings)
         run.summary.incidentsSkipped = mapped.skippedIncidents
-        try await run.record(mapped.incidents, recorder: try options.recorder(), continueOnError: continueOnError, progress: progress)
+        try await run.record(mapped.incidents, recorder: try options.recorder(), continueOnError: csv.continueOnError, progress: progress)
         progress.finish()
-        run.finish(json: json)
+        run.finish(json: csv.json)
     }
 }
