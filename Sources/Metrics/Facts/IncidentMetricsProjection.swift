@@ -47,6 +47,7 @@ public enum IncidentMetricsProjection: DerivedProjection {
         var surveyIndex = [String: Int]()
         var actionIndex = [String: Int]()
         var openSpells = [String: Int]()
+        var attached = [SLAPolicyAttached]()
         for projected in byTime {
             let at = projected.recorded.occurredAt.microsecondsSinceEpoch
             switch projected.event {
@@ -86,12 +87,9 @@ public enum IncidentMetricsProjection: DerivedProjection {
             case .escalationClosed(let closed)?:
                 closeSpell(closed.escalationId, at: at, &facts, &openSpells)
             case .slaPolicyAttached(let policy)?:
-                let target = policy.targets.first { $0.severity == facts.severity }
-                facts.policies.removeAll { $0.policyId == policy.policyId && $0.customer == policy.customer }
-                facts.policies.append(.init(
-                    policyId: policy.policyId, name: policy.name, customer: policy.customer, clock: policy.clock, calendar: policy.calendar,
-                    firstResponseMinutes: target?.firstResponseMinutes, updateCadenceMinutes: target?.updateCadenceMinutes,
-                    resolutionMinutes: target?.resolutionMinutes))
+                // A policy attached again (same id and customer) replaces the earlier attachment.
+                attached.removeAll { $0.policyId == policy.policyId && $0.customer == policy.customer }
+                attached.append(policy)
             case .surveySent(let sent)?:
                 surveyIndex[sent.surveyId] = facts.surveys.count
                 facts.surveys.append(.init(scale: sent.scale, score: nil, expired: false))
@@ -111,14 +109,12 @@ public enum IncidentMetricsProjection: DerivedProjection {
             }
         }
         // Targets are read for the final severity, whatever it was when the policy was attached.
-        if let severity = facts.severity {
-            for case .slaPolicyAttached(let policy)? in byTime.map(\.event) {
-                guard let index = facts.policies.firstIndex(where: { $0.policyId == policy.policyId && $0.customer == policy.customer }) else { continue }
-                let target = policy.targets.first { $0.severity == severity }
-                facts.policies[index].firstResponseMinutes = target?.firstResponseMinutes
-                facts.policies[index].updateCadenceMinutes = target?.updateCadenceMinutes
-                facts.policies[index].resolutionMinutes = target?.resolutionMinutes
-            }
+        facts.policies = attached.map { policy in
+            let target = policy.targets.first { $0.severity == facts.severity }
+            return .init(
+                policyId: policy.policyId, name: policy.name, customer: policy.customer, clock: policy.clock, calendar: policy.calendar,
+                firstResponseMinutes: target?.firstResponseMinutes, updateCadenceMinutes: target?.updateCadenceMinutes,
+                resolutionMinutes: target?.resolutionMinutes)
         }
         // A resolution ends every escalation still open.
         if let resolved = facts.resolved {
