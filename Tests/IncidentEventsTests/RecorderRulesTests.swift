@@ -47,6 +47,7 @@ import Testing
         ("a value outside its enumeration", raw("incident.status_changed", ["status": "panicking"]), "payload.status", "must be one of investigating"),
         ("a malformed timestamp", raw("postmortem.started", ["owner": "o", "dueAt": "next week"]), "payload.dueAt", "is not an RFC 3339 timestamp"),
         ("an empty title", raw("incident.declared", ["title": "  ", "kind": "unplanned", "severity": "sev1"], stream: "INC-2"), "payload.title", "must not be empty"),
+        ("a title of Unicode spaces", raw("incident.declared", ["title": "\u{2003}\t\u{3000}", "kind": "unplanned", "severity": "sev1"], stream: "INC-2"), "payload.title", "must not be empty"),
         ("a negative time to detect",
          raw("incident.declared", ["title": "t", "kind": "unplanned", "severity": "sev1", "impactStartedAt": "2026-03-14T10:00:00Z", "detectedAt": "2026-03-14T09:00:00Z"], stream: "INC-2"),
          "payload.detectedAt", "cannot be negative"),
