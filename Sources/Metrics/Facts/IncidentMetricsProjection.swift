@@ -5,6 +5,7 @@ public import Projections
 /// The facts of every incident the metrics are computed from, kept beside the log and caught up
 /// incrementally: a review reads them instead of the log.
 public enum IncidentMetricsProjection: DerivedProjection {
+    public typealias State = IncidentMetricFacts
     public static let name = "incident-metrics"
     public static let version: UInt32 = 2
 

@@ -6,14 +6,7 @@ public import LedgerModel
 /// one, the engine refolds that key's history with the correction applied, so a correction
 /// reaches every field it touches, and catching up step by step gives exactly the state of a full
 /// rebuild.
-public protocol Projection: Sendable {
-    associatedtype State: Codable, Equatable, Sendable
-
-    /// The name its state and checkpoint are stored under.
-    static var name: String { get }
-    /// Bump it when the fold changes: a projection whose stored version differs is rebuilt.
-    static var version: UInt32 { get }
-
+public protocol Projection: StoredProjection {
     /// The key of the state an event belongs to; nil when the projection ignores the event.
     static func key(for event: RecordedEvent) -> String?
     /// The state of a key before any event.

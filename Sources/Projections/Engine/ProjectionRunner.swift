@@ -27,7 +27,7 @@ public struct ProjectionRunner: Sendable {
         public var isCurrent: Bool { checkpoint?.version == version && checkpoint?.position == head }
     }
 
-    public func status<P: Projection>(_: P.Type) throws -> Status {
+    public func status<P: StoredProjection>(_: P.Type) throws -> Status {
         try ledger.read { reader in
             Status(name: P.name, version: P.version, checkpoint: try reader.projectionCheckpoint(P.name), head: try reader.head().position)
         }
@@ -64,7 +64,7 @@ public struct ProjectionRunner: Sendable {
                 }
                 return count < batchSize
             }
-            return (try Self.encode(states), last, count)
+            return (try states.mapValues(P.encode), last, count)
         }
     }
 
@@ -147,58 +147,30 @@ public struct ProjectionRunner: Sendable {
     /// Drops the projection's state and folds the whole log again.
     @discardableResult
     public func rebuild<P: Projection>(_: P.Type) throws -> Int {
-        let stored = try ledger.read { try $0.projectionCheckpoint(P.name) }
-        try ledger.commitProjection(P.name, expected: stored, to: ProjectionCheckpoint(version: 0, position: 0), states: [:], reset: true)
+        try reset(P.self)
         return try catchUp(P.self)
-    }
-
-    /// The stored state of one key (after a catch-up, the current one).
-    public func state<P: Projection>(_: P.Type, key: String) throws -> P.State? {
-        try ledger.read { reader in try Self.load(P.self, key: key, reader) }
-    }
-
-    /// Every stored state of the projection, in key order.
-    public func states<P: Projection>(_: P.Type) throws -> [P.State] {
-        try Self.decodeAll(P.State.self, name: P.name, ledger: ledger)
-    }
-
-    static func decodeAll<State: Decodable>(_: State.Type, name: String, ledger: Ledger) throws -> [State] {
-        let decoder = JSONDecoder()
-        return try ledger.read { reader in
-            var out = [State]()
-            try reader.forEachProjectionState(name) { _, bytes in
-                out.append(try decoder.decode(State.self, from: Data(bytes)))
-                return true
-            }
-            return out
-        }
-    }
-
-    /// Stored states are JSON with sorted keys, so equal states are equal bytes.
-    static func encode<State: Encodable>(_ states: [String: State]) throws -> [String: [UInt8]] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        var encoded = [String: [UInt8]]()
-        for (key, state) in states { encoded[key] = Array(try encoder.encode(state)) }
-        return encoded
-    }
-
-    public func status<P: DerivedProjection>(_: P.Type) throws -> Status {
-        try ledger.read { reader in
-            Status(name: P.name, version: P.version, checkpoint: try reader.projectionCheckpoint(P.name), head: try reader.head().position)
-        }
     }
 
     /// Drops the projection's state and derives every incident's again.
     @discardableResult
     public func rebuild<P: DerivedProjection>(_: P.Type) throws -> Int {
-        let stored = try ledger.read { try $0.projectionCheckpoint(P.name) }
-        try ledger.commitProjection(P.name, expected: stored, to: ProjectionCheckpoint(version: 0, position: 0), states: [:], reset: true)
+        try reset(P.self)
         return try catchUp(P.self)
     }
 
+    /// Drops every stored state and sets the checkpoint back to the start.
+    private func reset<P: StoredProjection>(_: P.Type) throws {
+        let stored = try ledger.read { try $0.projectionCheckpoint(P.name) }
+        try ledger.commitProjection(P.name, expected: stored, to: ProjectionCheckpoint(version: 0, position: 0), states: [:], reset: true)
+    }
+
+    /// The stored state of one key (after a catch-up, the current one).
+    public func state<P: StoredProjection>(_: P.Type, key: String) throws -> P.State? {
+        try ledger.read { reader in try Self.load(P.self, key: key, reader) }
+    }
+
     /// Every stored state of the projection, in key order.
-    public func states<P: DerivedProjection>(_: P.Type) throws -> [P.State] {
+    public func states<P: StoredProjection>(_: P.Type) throws -> [P.State] {
         try ledger.read { reader in
             var out = [P.State]()
             try reader.forEachProjectionState(P.name) { _, bytes in
@@ -209,9 +181,9 @@ public struct ProjectionRunner: Sendable {
         }
     }
 
-    static func load<P: Projection>(_: P.Type, key: String, _ reader: borrowing LedgerReader) throws -> P.State? {
+    static func load<P: StoredProjection>(_: P.Type, key: String, _ reader: borrowing LedgerReader) throws -> P.State? {
         guard let bytes = try reader.projectionState(P.name, key: key) else { return nil }
-        return try JSONDecoder().decode(P.State.self, from: Data(bytes))
+        return try bytes.withUnsafeBytes { try P.decode($0) }
     }
 }
 

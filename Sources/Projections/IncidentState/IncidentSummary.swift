@@ -233,6 +233,7 @@ public struct IncidentSummary: Codable, Equatable, Sendable {
 
 /// The incident-state read model: one `IncidentSummary` per incident.
 public enum IncidentStateProjection: Projection {
+    public typealias State = IncidentSummary
     public static let name = "incident-state"
     /// 2: phase and mitigation follow when things happened, not when they were recorded; internal
     /// status updates no longer count as public ones.
