@@ -80,6 +80,11 @@ import Testing
         let total = try #require(try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as? [String: Any])
         #expect((object["incidents"] as? Int ?? 0) < (total["incidents"] as? Int ?? 0))
         #expect(try cli.run("metrics", "csat", "--format", "csv").stdout.hasPrefix("metric,version,kind,n,"))
+        // A result names the clock its durations were measured on; counts have none.
+        #expect(object["clock"] == nil)
+        let durations = try cli.run("metrics", "time_to_resolve", "--format", "json")
+        let timed = try #require(try JSONSerialization.jsonObject(with: Data(durations.stdout.utf8)) as? [String: Any])
+        #expect(timed["clock"] as? String == "always-open v1")
     }
 
     @Test func badInputGetsOneClearLine() throws {

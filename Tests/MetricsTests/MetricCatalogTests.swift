@@ -175,6 +175,12 @@ import Testing
             .init(scale: .nps, score: 3, expired: false),
         ]
         #expect(Self.compute("survey_response_rate", [facts]).overall.ratio == 7.0 / 8)
+        // By incident: one group per incident.
+        var other = Self.incident("B")
+        other.surveys = [.init(scale: .csat, score: 1, expired: false)]
+        let byIncident = Self.compute("csat", [facts, other], by: .incident)
+        #expect(byIncident.groups.map(\.name) == ["A", "B"])
+        #expect(byIncident.groups.map(\.value.ratio) == [2.0 / 3, 0])
         #expect(Self.compute("csat", [facts]).overall.ratio == 2.0 / 3)
         #expect(Self.compute("csat_score", [facts]).overall.statistics?.mean == 11.0 / 3)
         // 2 promoters, 1 detractor of 4: +25.

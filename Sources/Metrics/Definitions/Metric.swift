@@ -111,7 +111,7 @@ public struct SampleDimensions: Sendable, Hashable, ExpressibleByDictionaryLiter
             case .level: level
             case .reason: reason
             case .policy: policy
-            case .quarter, .month, .severity, .kind, .service: nil
+            case .incident, .quarter, .month, .severity, .kind, .service: nil
             }
         }
         set {
@@ -121,7 +121,7 @@ public struct SampleDimensions: Sendable, Hashable, ExpressibleByDictionaryLiter
             case .level: level = newValue
             case .reason: reason = newValue
             case .policy: policy = newValue
-            case .quarter, .month, .severity, .kind, .service: break
+            case .incident, .quarter, .month, .severity, .kind, .service: break
             }
         }
     }

@@ -4,12 +4,12 @@ import LedgerModel
 
 /// What a metric can be broken down by.
 ///
-/// Incident-level dimensions come from the incident (the quarter and month of its declaration in
+/// Incident-level dimensions come from the incident (the incident itself, the quarter and month of its declaration in
 /// UTC, its final severity, its kind, each service in its final scope); sample-level ones from the
 /// observation itself (the tier and channel of a customer message, the level and reason of an
 /// escalation, the SLA policy). A sample without the dimension falls in the group `(none)`.
 public enum MetricDimension: String, Codable, Sendable, CaseIterable, Comparable {
-    case quarter, month, severity, kind, service, tier, channel, level, reason, policy
+    case incident, quarter, month, severity, kind, service, tier, channel, level, reason, policy
 
     public static func < (lhs: MetricDimension, rhs: MetricDimension) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
@@ -21,6 +21,7 @@ public enum MetricDimension: String, Codable, Sendable, CaseIterable, Comparable
     /// The groups an incident belongs to for an incident-level dimension (several for services).
     func groups(of facts: borrowing IncidentMetricFacts) -> [String]? {
         switch self {
+        case .incident: [facts.incident]
         case .quarter: facts.declared.map { [CalendarPeriod.quarter(containing: $0).name] }
         case .month: facts.declared.map { [CalendarPeriod.month(containing: $0).name] }
         case .severity: [facts.severity?.rawValue ?? Self.none]

@@ -33,6 +33,11 @@ public struct MetricResult: Sendable, Codable {
     public var version: Int
     public var title: String
     public var breakdown: MetricDimension?
+    /// The clock durations were measured on (`always-open v1` is calendar time), for metrics that
+    /// follow it; nil for the others.
+    public var clock: String?
+    /// The business-hours calendars supplied for SLA policies, `id vN`.
+    public var calendars: [String]
     /// Incidents the filter selected.
     public var incidents: Int
     public var overall: MetricValue
@@ -78,7 +83,9 @@ public struct MetricResult: Sendable, Codable {
             Group(name: name, value: MetricValue(kind: metric.kind, samples: grouped[name]!.samples, excluded: grouped[name]!.excluded))
         }
         return MetricResult(
-            metric: metric.name, version: metric.version, title: metric.title, breakdown: breakdown, incidents: incidents,
+            metric: metric.name, version: metric.version, title: metric.title, breakdown: breakdown,
+            clock: metric.usesClock ? "\(context.clock.id) v\(context.clock.version)" : nil,
+            calendars: context.calendars.values.map { "\($0.id) v\($0.version)" }.sorted(), incidents: incidents,
             overall: MetricValue(kind: metric.kind, samples: samples, excluded: excluded), groups: groups)
     }
 
