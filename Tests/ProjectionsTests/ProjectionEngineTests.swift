@@ -52,14 +52,15 @@ import Testing
         #expect(fullStates.count == 12)
         #expect(fullStates == steppedStates)
 
-        // The reference: fold each incident's corrected history directly.
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        // The reference: fold each incident's corrected history directly. The stored bytes read back
+        // to that summary, and damaged bytes are refused rather than misread.
         try full.read { reader throws in
             for (key, bytes) in fullStates {
                 var summary = IncidentSummary(incident: key)
                 for event in try EffectiveHistory.events(of: key, in: reader) { summary.apply(event) }
-                #expect(Array(try encoder.encode(summary)) == bytes, "\(key)")
+                #expect(IncidentStateProjection.encode(summary) == bytes, "\(key)")
+                #expect(try bytes.withUnsafeBytes { try IncidentStateProjection.decode($0) } == summary)
+                #expect(throws: (any Error).self) { try bytes.dropLast().withUnsafeBytes { try IncidentStateProjection.decode($0) } }
             }
         }
     }

@@ -1,12 +1,13 @@
 import IncidentEvents
+import Projections
 
-/// The stored form of the facts: ``FactsWriter``'s compact bytes. A review reads every incident's
+/// The stored form of the facts: `StateWriter`'s compact bytes. A review reads every incident's
 /// facts, so they are decoded in bulk; JSON took most of a warm review's time.
 extension IncidentMetricFacts {
     static let formatVersion: UInt8 = 1
 
     public func encoded() -> [UInt8] {
-        var w = FactsWriter()
+        var w = StateWriter()
         w.bytes.append(Self.formatVersion)
         w.string(incident)
         w.optional(title)
@@ -91,8 +92,8 @@ extension IncidentMetricFacts {
     }
 
     public init(encoded bytes: UnsafeRawBufferPointer) throws {
-        var r = FactsReader(bytes)
-        guard try r.byte() == Self.formatVersion else { throw FactsCodingError() }
+        var r = StateReader(bytes)
+        guard try r.byte() == Self.formatVersion else { throw StateBytesError() }
         self.init(incident: try r.string())
         title = try r.optionalString()
         kind = try r.optional(IncidentKind.self)
@@ -112,27 +113,27 @@ extension IncidentMetricFacts {
         promisesKept = try r.count()
         promisesPending = try r.count()
         promisesMissed = try r.count()
-        gaps = try r.array { (r: inout FactsReader) throws(FactsCodingError) in Gap(from: try r.int(), to: try r.int()) }
+        gaps = try r.array { (r: inout StateReader) throws(StateBytesError) in Gap(from: try r.int(), to: try r.int()) }
         etaLateBySeconds = try r.optionalInt()
         let customers = try r.strings()
         let tiers = try r.strings()
-        messages = try r.array { (r: inout FactsReader) throws(FactsCodingError) in
+        messages = try r.array { (r: inout StateReader) throws(StateBytesError) in
             let customer = try r.count()
             let channel = try r.enumeration(MessageChannel.self)
             let tier = try r.count()
-            guard customer < customers.count, tier <= tiers.count else { throw FactsCodingError() }
+            guard customer < customers.count, tier <= tiers.count else { throw StateBytesError() }
             return Message(
                 customer: customers[customer], channel: channel, tier: tier == 0 ? nil : tiers[tier - 1], threatensToLeave: try r.bool(),
                 received: try r.int(), firstReply: try r.optionalInt())
         }
         customersAffected = try r.int()
-        escalations = try r.array { (r: inout FactsReader) throws(FactsCodingError) in
+        escalations = try r.array { (r: inout StateReader) throws(StateBytesError) in
             Escalation(level: try r.enumeration(EscalationLevel.self), reason: try r.enumeration(EscalationReason.self), customer: try r.optionalString(), at: try r.int())
         }
-        levelSpells = try r.array { (r: inout FactsReader) throws(FactsCodingError) in
+        levelSpells = try r.array { (r: inout StateReader) throws(StateBytesError) in
             LevelSpell(level: try r.enumeration(EscalationLevel.self), reason: try r.enumeration(EscalationReason.self), from: try r.int(), to: try r.optionalInt())
         }
-        policies = try r.array { (r: inout FactsReader) throws(FactsCodingError) in
+        policies = try r.array { (r: inout StateReader) throws(StateBytesError) in
             Policy(
                 policyId: try r.string(), name: try r.string(), customer: try r.optionalString(), clock: try r.enumeration(ClockBasis.self),
                 calendar: try r.optionalString(), firstResponseMinutes: try r.optionalInt(), updateCadenceMinutes: try r.optionalInt(),
@@ -141,11 +142,11 @@ extension IncidentMetricFacts {
         plannedStart = try r.optionalInt()
         plannedEnd = try r.optionalInt()
         maintenanceStarted = try r.optionalInt()
-        surveys = try r.array { (r: inout FactsReader) throws(FactsCodingError) in
+        surveys = try r.array { (r: inout StateReader) throws(StateBytesError) in
             Survey(scale: try r.enumeration(SurveyScale.self), score: try r.optionalInt(), expired: try r.bool())
         }
         postmortemPublished = try r.optionalInt()
-        actionItems = try r.array { (r: inout FactsReader) throws(FactsCodingError) in ActionItem(due: try r.int(), completed: try r.optionalInt()) }
-        guard r.offset == bytes.count else { throw FactsCodingError() }
+        actionItems = try r.array { (r: inout StateReader) throws(StateBytesError) in ActionItem(due: try r.int(), completed: try r.optionalInt()) }
+        guard r.isAtEnd else { throw StateBytesError() }
     }
 }

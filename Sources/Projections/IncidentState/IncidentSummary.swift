@@ -6,7 +6,7 @@ public enum IncidentPhase: String, Codable, Sendable, CaseIterable {
     case investigating, identified, mitigated, monitoring, resolved, closed
 }
 
-public enum PostmortemState: String, Codable, Sendable {
+public enum PostmortemState: String, Codable, Sendable, CaseIterable {
     case none, started, published
 }
 
@@ -237,7 +237,11 @@ public enum IncidentStateProjection: Projection {
     public static let name = "incident-state"
     /// 2: phase and mitigation follow when things happened, not when they were recorded; internal
     /// status updates no longer count as public ones.
-    public static let version: UInt32 = 2
+    /// 3: stored in the compact byte form of `IncidentSummary+Bytes.swift` instead of JSON.
+    public static let version: UInt32 = 3
+
+    public static func encode(_ state: IncidentSummary) -> [UInt8] { state.encoded() }
+    public static func decode(_ bytes: UnsafeRawBufferPointer) throws -> IncidentSummary { try IncidentSummary(encoded: bytes) }
 
     public static func key(for event: RecordedEvent) -> String? { event.stream }
     public static func initial(key: String) -> IncidentSummary { IncidentSummary(incident: key) }
