@@ -38,33 +38,60 @@ public struct ProjectionRunner: Sendable {
     @discardableResult
     public func catchUp<P: Projection>(_: P.Type) throws -> Int {
         try catchUp(name: P.name, version: P.version) { reader, start, reset in
-            var states = [String: P.State]()
+            // The step's events per key, in log order, and each key's last correction or retraction.
+            var keys = [String]()
+            var events = [String: [RecordedEvent]]()
+            var refolds = [String: (stream: String, version: UInt64, applied: Int)]()
             var last = start
             var count = 0
             try reader.forEachEvent(from: start + 1) { recorded in
                 last = recorded.position
                 count += 1
                 if let key = P.key(for: recorded) {
-                    if states[key] == nil {
-                        states[key] = try (reset ? nil : Self.load(P.self, key: key, reader)) ?? P.initial(key: key)
+                    if events[key] == nil {
+                        keys.append(key)
+                        events[key] = []
                     }
-                    let projected = ProjectedEvent.decode(recorded)
-                    switch projected.event {
-                    case .corrected?, .retracted?:
-                        // Refold the key's history with the correction applied.
-                        var state = P.initial(key: key)
-                        for event in try EffectiveHistory.events(of: recorded.stream, upToVersion: recorded.streamVersion, in: reader) {
-                            P.apply(event, to: &state)
+                    events[key]!.append(recorded)
+                    if recorded.type == EventCorrected.type || recorded.type == EventRetracted.type {
+                        switch ProjectedEvent.decode(recorded).event {
+                        case .corrected?, .retracted?: refolds[key] = (recorded.stream, recorded.streamVersion, events[key]!.count)
+                        default: break
                         }
-                        states[key] = state
-                    default:
-                        // In place: copying the state out and back would copy its arrays on every event.
-                        P.apply(projected, to: &states[key]!)
                     }
                 }
                 return count < batchSize
             }
-            return (try states.mapValues(P.encode), last, count)
+            // Each key's state to fold on from, read in the snapshot: after a correction, the refold of
+            // the key's corrected history up to it (so it reaches every field it touches); otherwise the
+            // stored state.
+            var starts = [P.State]()
+            starts.reserveCapacity(keys.count)
+            for key in keys {
+                if let refold = refolds[key] {
+                    var state = P.initial(key: key)
+                    for event in try EffectiveHistory.events(of: refold.stream, upToVersion: refold.version, in: reader) {
+                        P.apply(event, to: &state)
+                    }
+                    starts.append(state)
+                } else {
+                    starts.append(try (reset ? nil : Self.load(P.self, key: key, reader)) ?? P.initial(key: key))
+                }
+            }
+            // Keys are independent: decode and fold the rest of each key's events on every core.
+            let (folding, initial, pending, skip) = (keys, starts, events, refolds.mapValues(\.applied))
+            let folded = ParallelSlots<Result<[UInt8], any Error>>(count: folding.count)
+            DispatchQueue.concurrentPerform(iterations: folding.count) { index in
+                let key = folding[index]
+                var state = initial[index]
+                for recorded in pending[key]!.dropFirst(skip[key] ?? 0) {
+                    P.apply(ProjectedEvent.decode(recorded), to: &state)
+                }
+                folded[index] = Result { try P.encode(state) }
+            }
+            var states = [String: [UInt8]]()
+            for (index, key) in folding.enumerated() { states[key] = try folded[index]!.get() }
+            return (states, last, count)
         }
     }
 
