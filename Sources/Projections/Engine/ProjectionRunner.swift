@@ -100,37 +100,44 @@ public struct ProjectionRunner: Sendable {
     @discardableResult
     public func catchUp<P: DerivedProjection>(_: P.Type) throws -> Int {
         try catchUp(name: P.name, version: P.version) { reader, start, _ in
-            // The last version of each stream met in this step: its history is read up to there.
-            var touched = [String: UInt64]()
+            // Each stream's events in this step, kept from the scan itself; only a stream's earlier
+            // events (before the step) are read again, through the stream index.
+            var streams = [String]()
+            var collected = [String: [RecordedEvent]]()
             var last = start
             var count = 0
             try reader.forEachEvent(from: start + 1) { recorded in
                 last = recorded.position
                 count += 1
-                if P.includes(recorded) { touched[recorded.stream] = recorded.streamVersion }
+                if P.includes(recorded) {
+                    if collected[recorded.stream] == nil { streams.append(recorded.stream) }
+                    collected[recorded.stream, default: []].append(recorded)
+                }
                 return count < batchSize
             }
-            // Read each history in the snapshot; derive them on every core (each is independent).
-            let streams = touched.keys.sorted()
             var read = [[RecordedEvent]]()
             read.reserveCapacity(streams.count)
             for stream in streams {
-                var recorded = [RecordedEvent]()
-                let version = touched[stream]!
-                try reader.forEachEvent(inStream: stream) { event in
-                    guard event.streamVersion <= version else { return false }
-                    recorded.append(event)
-                    return true
+                let recent = collected.removeValue(forKey: stream)!
+                var history = [RecordedEvent]()
+                if recent[0].streamVersion > 1 {
+                    try reader.forEachEvent(inStream: stream) { event in
+                        guard event.streamVersion < recent[0].streamVersion else { return false }
+                        history.append(event)
+                        return true
+                    }
                 }
-                read.append(recorded)
+                history += recent
+                read.append(history)
             }
-            let histories = read
-            let derived = ParallelSlots<Result<[UInt8], any Error>>(count: streams.count)
-            DispatchQueue.concurrentPerform(iterations: streams.count) { index in
-                derived[index] = Result { try P.encode(P.derive(stream: streams[index], history: EffectiveHistory.apply(histories[index]))) }
+            // Each incident's facts depend only on its own history: derive them on every core.
+            let (names, histories) = (streams, read)
+            let derived = ParallelSlots<Result<[UInt8], any Error>>(count: names.count)
+            DispatchQueue.concurrentPerform(iterations: names.count) { index in
+                derived[index] = Result { try P.encode(P.derive(stream: names[index], history: EffectiveHistory.apply(histories[index]))) }
             }
             var states = [String: [UInt8]]()
-            for (index, stream) in streams.enumerated() { states[stream] = try derived[index]!.get() }
+            for (index, stream) in names.enumerated() { states[stream] = try derived[index]!.get() }
             return (states, last, count)
         }
     }
