@@ -125,6 +125,17 @@ import Testing
         #expect(Self.compute("time_to_acknowledge", [facts]).overall.statistics?.median == elapsed)
     }
 
+    /// An incident declared at 16:30 on a Tuesday (Berlin, CEST) and acknowledged at 09:30 the next
+    /// morning: seventeen hours of calendar time, one hour of working time across the night.
+    @Test func durationsInBusinessHoursAcrossANight() {
+        var facts = Self.incident("A", declared: "2026-07-07T14:30:00Z")
+        facts.acknowledged = Self.micros("2026-07-08T07:30:00Z")
+        let business = MetricContext(clock: Self.berlin, calendars: [:], asOf: Self.context.asOf)
+        let working: Int64 = 3600, elapsed: Int64 = 17 * 3600
+        #expect(Self.compute("time_to_acknowledge", [facts], context: business).overall.statistics?.median == working)
+        #expect(Self.compute("time_to_acknowledge", [facts]).overall.statistics?.median == elapsed)
+    }
+
     @Test func cadenceAndResolutionTargets() {
         var facts = Self.incident("A", severity: .sev1)
         let t = Self.micros("2026-07-06T10:00:00Z")
