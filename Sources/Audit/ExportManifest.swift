@@ -1,4 +1,4 @@
-import LedgerModel
+public import LedgerModel
 public import LedgerStore
 
 /// The file names of an export bundle (see docs/audit.md).
@@ -33,7 +33,7 @@ public struct ExportManifest: Sendable, Equatable {
     public var kind: Kind
     public var origin: String
     public var treeHead: TreeHead
-    public var query: ExportQuery
+    public var query: EventQuery
     /// Incremental exports: the tree size of the earlier checkpoint.
     public var previousTreeSize: UInt64?
     public var eventCount: Int
@@ -56,7 +56,7 @@ public struct ExportManifest: Sendable, Equatable {
     }
 
     init(
-        kind: Kind, origin: String, treeHead: TreeHead, query: ExportQuery, previousTreeSize: UInt64?, eventCount: Int,
+        kind: Kind, origin: String, treeHead: TreeHead, query: EventQuery, previousTreeSize: UInt64?, eventCount: Int,
         firstPosition: UInt64?, lastPosition: UInt64?, files: [String: FileDigest]
     ) {
         self.kind = kind
@@ -98,7 +98,7 @@ public struct ExportManifest: Sendable, Equatable {
             files[name] = FileDigest(bytes: Int(bytes), sha256: hash)
         }
         self.init(
-            kind: kind, origin: origin, treeHead: TreeHead(size: try count("treeSize")!, root: root), query: try ExportQuery(json: fields["query"]),
+            kind: kind, origin: origin, treeHead: TreeHead(size: try count("treeSize")!, root: root), query: try EventQuery(json: fields["query"]),
             previousTreeSize: try count("previousTreeSize", optional: true), eventCount: Int(try count("eventCount")!),
             firstPosition: try count("firstPosition", optional: true), lastPosition: try count("lastPosition", optional: true), files: files)
     }

@@ -1,5 +1,5 @@
 import Foundation
-import LedgerModel
+public import LedgerModel
 public import LedgerStore
 
 /// Writes export bundles: the events, their proofs, a fresh signed checkpoint and the manifest.
@@ -34,7 +34,7 @@ public struct ExportWriter {
     /// Writes a bundle of the events matching `query`, or — given an earlier checkpoint of this
     /// ledger — of exactly the events after it, with a consistency proof. Returns its manifest.
     /// With `csv`, the events are also written as `events.csv`.
-    public func export(query: ExportQuery, after previous: SignedCheckpoint? = nil, csv: Bool = false, to directory: String) throws -> ExportManifest {
+    public func export(query: EventQuery, after previous: SignedCheckpoint? = nil, csv: Bool = false, to directory: String) throws -> ExportManifest {
         precondition(previous == nil || !query.isFiltered, "an incremental export takes no filter")
         let files = FileManager.default
         if files.fileExists(atPath: directory) {
@@ -72,7 +72,7 @@ public struct ExportWriter {
         }
     }
 
-    private func write(query: ExportQuery, after previous: SignedCheckpoint?, csv: Bool, into directory: String) throws -> ExportManifest {
+    private func write(query: EventQuery, after previous: SignedCheckpoint?, csv: Bool, into directory: String) throws -> ExportManifest {
         let signed = try checkpoint()
         let head = signed.checkpoint.treeHead
         var digests = [String: FileDigest]()
@@ -118,7 +118,7 @@ public struct ExportWriter {
 
     /// Where a scan stands between batches.
     struct Scan {
-        var query: ExportQuery
+        var query: EventQuery
         var treeSize: UInt64
         /// The next position to look at (whole-log scans) …
         var next: UInt64

@@ -12,7 +12,7 @@ import Testing
         let full = try fixture.export("full")
         #expect(try fixture.verify(full).eventsChecked == 40)
         #expect(fixture.refusal(full) == nil)
-        let filtered = try fixture.export("filtered", query: ExportQuery(incident: "INC-1", types: ["incident.status_changed"]))
+        let filtered = try fixture.export("filtered", query: EventQuery(incident: "INC-1", types: ["incident.status_changed"]))
         let result = try fixture.verify(filtered)
         #expect(fixture.refusal(filtered) == nil)
         #expect(result.manifest.kind == .filtered)
@@ -47,7 +47,7 @@ import Testing
         let spaced = try fixture.export("spaced")
         try AuditFixture.edit(spaced, ExportBundle.events) { $0[5] = $0[5].replacingOccurrences(of: #","type""#, with: #", "type""#) }
         #expect(fixture.refusal(spaced)?.contains("line 6: the line is not in the exact canonical form") == true)
-        let filtered = try fixture.export("filtered", query: ExportQuery(incident: "INC-2"))
+        let filtered = try fixture.export("filtered", query: EventQuery(incident: "INC-2"))
         try AuditFixture.edit(filtered, ExportBundle.events) { $0[3] = $0[3].replacingOccurrences(of: "latency", with: "latencY") }
         #expect(fixture.refusal(filtered)?.contains("line 4: inclusion proof for position 11 failed") == true)
     }
@@ -72,19 +72,19 @@ import Testing
             ("f-removed", { $0.remove(at: 1) }, "the manifest says 13 events"),
         ]
         for (name, change, message) in filteredCases {
-            let bundle = try fixture.export(name, query: ExportQuery(incident: "INC-2"))
+            let bundle = try fixture.export(name, query: EventQuery(incident: "INC-2"))
             try AuditFixture.edit(bundle, ExportBundle.events, fixManifest: false, change)
             try AuditFixture.edit(bundle, ExportBundle.proofs, change)
             #expect(fixture.refusal(bundle)?.contains(message) == true, "\(name): \(fixture.refusal(bundle) ?? "passed")")
         }
-        let orphan = try fixture.export("orphan", query: ExportQuery(incident: "INC-2"))
+        let orphan = try fixture.export("orphan", query: EventQuery(incident: "INC-2"))
         try AuditFixture.edit(orphan, ExportBundle.events) { $0.remove(at: 1) }
         #expect(fixture.refusal(orphan)?.contains("proves position 5, not the event's 8") == true)
     }
 
     @Test func theCSVMustBeTheCSVFormOfTheVerifiedEvents() async throws {
         let fixture = try await AuditFixture.make()
-        for query in [ExportQuery(), ExportQuery(incident: "INC-1")] {
+        for query in [EventQuery(), EventQuery(incident: "INC-1")] {
             let bundle = try fixture.export("csv-\(query.isFiltered)", query: query, csv: true)
             #expect(fixture.refusal(bundle) == nil)
             #expect(try AuditFixture.lines(bundle, ExportBundle.csv).count == 1 + (try AuditFixture.lines(bundle, ExportBundle.events).count))
@@ -110,7 +110,7 @@ import Testing
 
     @Test func aForgedInclusionProofIsRefused() async throws {
         let fixture = try await AuditFixture.make()
-        let query = ExportQuery(incident: "INC-0")
+        let query = EventQuery(incident: "INC-0")
         // A proof of another leaf, relabelled with this event's position.
         let wrongLeaf = try fixture.export("wrong-leaf", query: query)
         try AuditFixture.edit(wrongLeaf, ExportBundle.proofs) { lines in

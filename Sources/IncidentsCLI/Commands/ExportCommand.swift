@@ -21,17 +21,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("The bundle directory to create; it must not exist.", valueName: "dir"))
     var output: String
 
-    @Option(help: ArgumentHelp("Only this incident's events.", valueName: "id"))
-    var incident: String?
-
-    @Option(name: .customLong("type"), help: ArgumentHelp("Only events of this type; repeat for several.", valueName: "type"))
-    var types: [String] = []
-
-    @Option(help: ArgumentHelp("Only events that happened at or after this RFC 3339 time.", valueName: "time"))
-    var since: TimestampArgument?
-
-    @Option(help: ArgumentHelp("Only events that happened before this RFC 3339 time.", valueName: "time"))
-    var until: TimestampArgument?
+    @OptionGroup var filter: EventFilterOptions
 
     @Option(
         name: .customLong("since-checkpoint"),
@@ -41,8 +31,8 @@ struct ExportCommand: AsyncParsableCommand {
     @Flag(help: "Also write the events as events.csv (derived from the same events; checked by the verifiers).")
     var csv = false
 
-    var query: ExportQuery {
-        ExportQuery(incident: incident, types: types, since: since?.value, until: until?.value)
+    var query: EventQuery {
+        filter.query
     }
 
     func validate() throws {

@@ -14,17 +14,7 @@ struct LogCommand: AsyncParsableCommand {
 
     @OptionGroup var options: LedgerOptions
 
-    @Option(help: ArgumentHelp("Only this incident's events.", valueName: "id"))
-    var incident: String?
-
-    @Option(name: .customLong("type"), help: ArgumentHelp("Only events of this type; repeat for several.", valueName: "type"))
-    var types: [String] = []
-
-    @Option(help: ArgumentHelp("Only events that happened at or after this RFC 3339 time.", valueName: "time"))
-    var since: TimestampArgument?
-
-    @Option(help: ArgumentHelp("Only events that happened before this RFC 3339 time.", valueName: "time"))
-    var until: TimestampArgument?
+    @OptionGroup var filter: EventFilterOptions
 
     @Option(help: ArgumentHelp("Start at this global position.", valueName: "position"))
     var from: UInt64 = 1
@@ -41,15 +31,13 @@ struct LogCommand: AsyncParsableCommand {
 
     func run() async throws {
         let ledger = try options.open()
-        let typeFilter = Set(types)
+        let query = filter.query
         var printed = 0
         let output = Output.standard
         func visit(_ event: RecordedEvent) -> Bool {
             if let limit, printed >= limit { return false }
             guard event.position >= from else { return true }
-            if !typeFilter.isEmpty, !typeFilter.contains(event.type) { return true }
-            if let since, event.occurredAt < since.value { return true }
-            if let until, event.occurredAt >= until.value { return true }
+            guard query.matches(event) else { return true }
             if json {
                 output.write(bytes: event.jsonLine)
                 output.write("\n")
@@ -60,7 +48,7 @@ struct LogCommand: AsyncParsableCommand {
             return true
         }
         try ledger.read { reader in
-            if let incident {
+            if let incident = query.incident {
                 try reader.forEachEvent(inStream: incident, visit)
             } else {
                 try reader.forEachEvent(from: from, visit)

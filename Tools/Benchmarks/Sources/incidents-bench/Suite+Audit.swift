@@ -13,7 +13,7 @@ extension Suite {
 
         progress("(x) exporting the whole log as an audit bundle")
         let (manifest, exportSeconds, exportUsage) = try Self.measure {
-            try ExportWriter(ledger: ledger, key: key).export(query: ExportQuery(), to: bundle)
+            try ExportWriter(ledger: ledger, key: key).export(query: EventQuery(), to: bundle)
         }
         record(Measurement(
             label: "x", name: "`export`: the whole log as an audit bundle (events.jsonl, checkpoint, manifest)",

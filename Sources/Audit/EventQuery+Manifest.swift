@@ -1,34 +1,7 @@
-public import LedgerModel
+import LedgerModel
 
-/// What an export was asked for: all events, or those of one incident, some types, or a time range
-/// (by when they happened, as `incidents log` filters).
-public struct ExportQuery: Sendable, Equatable {
-    public var incident: String?
-    /// Event types; empty means every type.
-    public var types: [String]
-    /// Only events that happened at or after this time.
-    public var since: Timestamp?
-    /// Only events that happened before this time.
-    public var until: Timestamp?
-
-    public init(incident: String? = nil, types: [String] = [], since: Timestamp? = nil, until: Timestamp? = nil) {
-        self.incident = incident
-        self.types = Array(Set(types)).sorted()
-        self.since = since
-        self.until = until
-    }
-
-    /// True when the export leaves events out, and so carries an inclusion proof for each event.
-    public var isFiltered: Bool { incident != nil || !types.isEmpty || since != nil || until != nil }
-
-    public func matches(_ event: RecordedEvent) -> Bool {
-        if let incident, event.stream != incident { return false }
-        if !types.isEmpty, !types.contains(event.type) { return false }
-        if let since, event.occurredAt < since { return false }
-        if let until, event.occurredAt >= until { return false }
-        return true
-    }
-
+/// The query an export was asked for, as its manifest records it.
+extension EventQuery {
     var json: JSONValue {
         var object: [String: JSONValue] = ["types": .array(types.map(JSONValue.string))]
         object["incident"] = incident.map(JSONValue.string) ?? .null
