@@ -24,16 +24,9 @@ struct EventLogImportCommand: AsyncParsableCommand {
     @OptionGroup var csv: CSVImportOptions
 
     func run() async throws {
-        let mappingFile: EventLogMapping
-        do {
-            mappingFile = try EventLogMapping(json: try ImportInput.mapping(csv.mapping))
-        } catch let error as MappingError {
-            throw CommandFailure(.invalidInput, "\(csv.mapping): \(error.description); nothing was written")
-        }
         let progress = ProgressBar()
         defer { progress.finish() }
-        progress.phase("reading \(csv.file)", total: nil)
-        let table = try ImportInput.table(try ImportInput.read(csv.file), name: csv.file)
+        let (mappingFile, table) = try csv.load(EventLogMapping.init(json:), progress: progress)
         progress.phase("mapping \(table.records.count) rows", total: nil)
         let mapped: EventLogImport
         do {

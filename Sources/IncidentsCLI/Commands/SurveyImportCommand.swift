@@ -21,16 +21,9 @@ struct SurveyImportCommand: AsyncParsableCommand {
     @OptionGroup var csv: CSVImportOptions
 
     func run() async throws {
-        let mappingFile: SurveyMapping
-        do {
-            mappingFile = try SurveyMapping(json: try ImportInput.mapping(csv.mapping))
-        } catch let error as MappingError {
-            throw CommandFailure(.invalidInput, "\(csv.mapping): \(error.description); nothing was written")
-        }
         let progress = ProgressBar()
         defer { progress.finish() }
-        progress.phase("reading \(csv.file)", total: nil)
-        let table = try ImportInput.table(try ImportInput.read(csv.file), name: csv.file)
+        let (mappingFile, table) = try csv.load(SurveyMapping.init(json:), progress: progress)
         let mapped: SurveyImport
         do {
             mapped = try SurveyImporter.map(table, mapping: mappingFile)
