@@ -114,7 +114,7 @@ public struct JSONParser: ~Copyable {
         try enter()
         defer { depth -= 1 }
         index += 1
-        var members = [String: JSONValue]()
+        var members = [String: JSONValue](minimumCapacity: 8)
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
