@@ -75,10 +75,9 @@ struct MetricsCommand: AsyncParsableCommand {
         case .json:
             output.write(MetricsJSON.render(result))
         case .csv:
-            output.write(ReviewCSV.header.dropFirst().joined(separator: ",") + ",group\r\n")
+            output.write(ReviewCSV.row(ReviewCSV.header.dropFirst() + ["group"]) + "\r\n")
             for (group, value) in rows {
-                let line = ReviewCSV.line(period: "", metric: metric.name, version: metric.version, value: value).dropFirst()
-                output.write(String(line) + "," + ReviewCSV.field(group) + "\r\n")
+                output.write(ReviewCSV.row(ReviewCSV.cells(metric: metric.name, version: metric.version, value: value) + [group]) + "\r\n")
             }
         case .text:
             let clock = metric.usesClock ? ", clock \(context.clock.id) v\(context.clock.version)" : ""

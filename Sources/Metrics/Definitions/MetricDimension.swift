@@ -95,17 +95,6 @@ public struct CalendarPeriod: Sendable, Hashable, Codable, CustomStringConvertib
         return CalendarPeriod(name: "\(Self.day(from))..\(Self.day(to))", start: start - length, end: start)
     }
 
-    /// The next period of the same kind (quarters and months only; a range gives the range after it).
-    public var next: CalendarPeriod {
-        if let (year, quarter) = Self.parseQuarter(name) {
-            return quarter == 4 ? Self.quarter(year: year + 1, 1) : Self.quarter(year: year, quarter + 1)
-        }
-        if let (year, month) = Self.parseMonth(name) {
-            return month == 12 ? Self.month(year: year + 1, 1) : Self.month(year: year, month + 1)
-        }
-        return CalendarPeriod(name: name, start: end, end: end + (end - start))
-    }
-
     static func day(_ timestamp: Timestamp) -> String { String(timestamp.rfc3339.prefix(10)) }
 
     static func parseQuarter(_ text: String) -> (Int, Int)? {

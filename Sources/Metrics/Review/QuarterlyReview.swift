@@ -122,9 +122,6 @@ public struct QuarterlyReview: Sendable, Codable {
     public var observedRows: [Row] { rows.filter { !$0.isUnobserved } }
     public var unobservedRows: [Row] { rows.filter(\.isUnobserved) }
 
-    /// The metrics in the comparison table, in order.
-    public static let headlineMetrics = MetricCatalog.all.map(\.name)
-
     /// Builds the review of `period` from every incident's facts.
     public static func build(period: CalendarPeriod, facts: [IncidentMetricFacts], head: LedgerHead, context: MetricContext) -> QuarterlyReview {
         let declared = facts.filter { $0.declared != nil }

@@ -8,21 +8,25 @@ public enum ReviewCSV {
         var lines = [header.joined(separator: ",")]
         for (period, pick) in [(review.period.name, \QuarterlyReview.Row.current), (review.previousPeriod.name, \QuarterlyReview.Row.previous)] {
             for row in review.rows {
-                lines.append(line(period: period, metric: row.metric, version: review.source.metricVersions[row.metric] ?? 0, value: row[keyPath: pick]))
+                lines.append(Self.row([period] + cells(metric: row.metric, version: review.source.metricVersions[row.metric] ?? 0, value: row[keyPath: pick])))
             }
         }
         return lines.joined(separator: "\r\n") + "\r\n"
     }
 
-    public static func line(period: String, metric: String, version: Int, value: MetricValue) -> String {
+    /// The cells of one metric's value, after the period: metric, version, kind, n, excluded, mean,
+    /// median, p90, p95, max, total, ratio.
+    public static func cells(metric: String, version: Int, value: MetricValue) -> [String] {
         let s = value.statistics
-        let cells: [String] = [
-            period, metric, String(version), value.kind.rawValue, String(value.count), String(value.excludedTotal),
+        return [
+            metric, String(version), value.kind.rawValue, String(value.count), String(value.excludedTotal),
             s?.mean.map { String($0) } ?? "", s?.median.map(String.init) ?? "", s?.p90.map(String.init) ?? "", s?.p95.map(String.init) ?? "",
             s?.maximum.map(String.init) ?? "", value.total.map(String.init) ?? "", value.ratio.map { String($0) } ?? "",
         ]
-        return cells.map(field).joined(separator: ",")
     }
+
+    /// One CSV row, fields quoted where needed.
+    public static func row(_ cells: [String]) -> String { cells.map(field).joined(separator: ",") }
 
     /// Quotes a field when it holds a comma, quote or line break.
     public static func field(_ text: String) -> String {
