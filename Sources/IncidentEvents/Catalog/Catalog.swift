@@ -13,7 +13,7 @@ public enum Catalog {
         public let fields: [FieldSpec]
         /// The examples as payload objects.
         public let examples: [[String: JSONValue]]
-        let decode: @Sendable ([String: JSONValue]) throws(EventInputError) -> IncidentEvent
+        let decode: @Sendable (inout PayloadReader) throws(EventInputError) -> IncidentEvent
 
         init<Payload: EventPayload>(_: Payload.Type, family: String, wrap: @escaping @Sendable (Payload) -> IncidentEvent) {
             type = Payload.type
@@ -22,7 +22,7 @@ public enum Catalog {
             summary = Payload.summary
             fields = Payload.fields
             examples = Payload.examples.map(\.json)
-            decode = { (object) throws(EventInputError) in wrap(try Payload.decode(object)) }
+            decode = { (reader) throws(EventInputError) in wrap(try Payload.decode(from: &reader)) }
         }
     }
 
@@ -56,16 +56,25 @@ public enum Catalog {
 
     /// Decodes and validates a payload written at `schemaVersion`, upcasting older versions.
     ///
-    /// A payload of an older version is first checked against that version's own rules, then
-    /// upcast step by step; the result is the current type.
-    public static func decode(type: String, schemaVersion: UInt16, payload: [String: JSONValue]) throws(EventInputError) -> IncidentEvent {
+    /// The current version is read in place from the payload's canonical text. A payload of an
+    /// older version is first checked against that version's own rules, then upcast step by step;
+    /// the result is the current type.
+    public static func decode(type: String, schemaVersion: UInt16, payload: Payload) throws(EventInputError) -> IncidentEvent {
         guard let entry = byType[type] else {
             throw EventInputError(field: "type", reason: "'\(type)' is not an event type; `incidents schema list` shows them all")
         }
         guard schemaVersion <= entry.schemaVersion else {
             throw EventInputError(field: "schemaVersion", reason: "\(type) has schema versions up to \(entry.schemaVersion) in this build, not \(schemaVersion)")
         }
-        var object = payload
+        guard schemaVersion < entry.schemaVersion else {
+            return try PayloadReader.reading(payload) { (reader) throws(EventInputError) in try entry.decode(&reader) }
+        }
+        var object: [String: JSONValue]
+        do {
+            object = try payload.decoded().objectValue ?? [:]
+        } catch {
+            throw EventInputError(field: "payload", reason: error.description)
+        }
         var version = schemaVersion
         while version < entry.schemaVersion {
             guard let legacy = legacyVersions.first(where: { $0.type == type && $0.schemaVersion == version }) else {
@@ -75,18 +84,17 @@ public enum Catalog {
             object = legacy.upcast(object)
             version += 1
         }
-        return try entry.decode(object)
+        return try PayloadReader.reading(Payload(object)) { (reader) throws(EventInputError) in try entry.decode(&reader) }
+    }
+
+    /// Decodes and validates a payload object written at `schemaVersion` (canonicalised first).
+    public static func decode(type: String, schemaVersion: UInt16, payload: [String: JSONValue]) throws(EventInputError) -> IncidentEvent {
+        try decode(type: type, schemaVersion: schemaVersion, payload: Payload(payload))
     }
 
     /// Decodes a recorded event's payload into its current typed form.
     public static func decode(_ event: RecordedEvent) throws(EventInputError) -> IncidentEvent {
-        let payload: JSONValue
-        do {
-            payload = try event.payload.decoded()
-        } catch {
-            throw EventInputError(field: "payload", reason: error.description)
-        }
-        return try decode(type: event.type, schemaVersion: event.schemaVersion, payload: payload.objectValue ?? [:])
+        try decode(type: event.type, schemaVersion: event.schemaVersion, payload: event.payload)
     }
 
     /// A proposed event carrying a typed payload at its current schema version.

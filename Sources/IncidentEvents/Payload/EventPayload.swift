@@ -31,11 +31,20 @@ extension EventPayload {
         return writer.members
     }
 
-    /// Decodes and validates a payload object.
+    /// Decodes and validates a payload from its canonical text (as stored).
+    public static func decode(_ payload: Payload) throws(EventInputError) -> Self {
+        try PayloadReader.reading(payload) { (reader) throws(EventInputError) in try decode(from: &reader) }
+    }
+
+    /// Decodes and validates a payload object (canonicalised first: decoding always reads canonical text).
     public static func decode(_ object: [String: JSONValue]) throws(EventInputError) -> Self {
-        var reader = PayloadReader(object)
+        try decode(Payload(object))
+    }
+
+    /// Decodes and validates the object a reader is positioned on.
+    static func decode(from reader: inout PayloadReader) throws(EventInputError) -> Self {
         let payload = try Self(from: &reader)
-        try reader.finish()
+        try reader.finish(fields: fields)
         try payload.validate()
         return payload
     }

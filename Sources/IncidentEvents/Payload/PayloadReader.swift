@@ -7,24 +7,38 @@ public import LedgerModel
 /// very code that decodes it.
 public struct PayloadReader {
     private enum Mode {
-        case decode([String: JSONValue])
+        case decode(CanonicalObject)
         case describe
     }
 
     private let mode: Mode
     /// The JSON path of this object, for error messages: `payload` or `payload.window`.
     private let path: String
-    /// How many members of the object have been read (each key is asked for once).
-    private var consumedCount = 0
-    /// The keys asked for, for the message about an unknown member.
-    private var askedFor: [String] = []
+    /// Which members of the object have been read, a bit per member index (each key is asked for
+    /// once). No payload has 64 fields, so a member past the 64th is unknown unless its name says so.
+    private var consumed: UInt64 = 0
     /// The fields asked for so far, in describe mode.
     public private(set) var recordedFields: [FieldSpec] = []
 
-    /// A reader of a payload object.
-    public init(_ object: [String: JSONValue], path: String = "payload") {
+    /// A reader of a payload object, in place in its canonical text. The reader borrows the text:
+    /// use it only while the buffer the object was scanned from is valid.
+    public init(_ object: CanonicalObject, path: String = "payload") {
         mode = .decode(object)
         self.path = path
+    }
+
+    /// Runs `body` with a reader of a payload's canonical text; the reader is valid only inside it.
+    public static func reading<Result>(_ payload: Payload, _ body: (inout PayloadReader) throws(EventInputError) -> Result) throws(EventInputError) -> Result {
+        try payload.canonicalBytes.withUnsafeBufferPointer { (text) throws(EventInputError) -> Result in
+            let object: CanonicalObject
+            do throws(JSONParseError) {
+                object = try CanonicalObject(wholeText: text)
+            } catch {
+                throw EventInputError(field: "payload", reason: error.description)
+            }
+            var reader = PayloadReader(object)
+            return try body(&reader)
+        }
     }
 
     /// A reader in describe mode.
@@ -45,32 +59,49 @@ public struct PayloadReader {
     }
 
     /// Checks that every member of the object was read: an unknown member is refused, not dropped.
-    public func finish() throws(EventInputError) {
-        guard case .decode(let members) = mode, consumedCount < members.count else { return }
+    /// `fields` names the known ones, for the message.
+    public func finish(fields: @autoclosure () -> [FieldSpec]) throws(EventInputError) {
+        guard case .decode(let object) = mode else { return }
+        let count = object.members.count
+        if count < 64, consumed == (1 << count) - 1 { return }
         // Only on the way to an error: name the first unknown member.
-        let known = Set(askedFor)
-        for key in members.keys.sorted() where !known.contains(key) {
-            throw EventInputError(field: "\(path).\(key)", reason: "is not a field of this event; the fields are \(askedFor.sorted().joined(separator: ", "))")
+        let names = fields().map(\.name)
+        for index in 0..<count where index >= 64 || consumed & (1 << index) == 0 {
+            let name = object.name(at: index)
+            guard index < 64 || !names.contains(name) else { continue }
+            throw EventInputError(field: "\(path).\(name)", reason: "is not a field of this event; the fields are \(names.sorted().joined(separator: ", "))")
         }
     }
 
     // MARK: The raw step every typed read goes through
 
-    /// Records the field, then returns its JSON value (nil when absent or null).
-    private mutating func member(_ key: String, _ kind: FieldSpec.Kind, required: Bool, _ description: String) throws(EventInputError) -> JSONValue? {
+    /// Records the field, then returns its value (nil when absent or null).
+    private mutating func member(_ key: String, _ kind: @autoclosure () -> FieldSpec.Kind, required: Bool, _ description: String) throws(EventInputError) -> CanonicalValue? {
         switch mode {
         case .describe:
-            recordedFields.append(FieldSpec(name: key, kind: kind, required: required, description: description))
+            recordedFields.append(FieldSpec(name: key, kind: kind(), required: required, description: description))
             return nil
-        case .decode(let members):
-            askedFor.append(key)
-            let value = members[key]
-            if value != nil { consumedCount += 1 }
-            guard let value, value != .null else {
+        case .decode(let object):
+            guard let index = object.index(of: key) else {
+                if required { throw error(key, "is required") }
+                return nil
+            }
+            if index < 64 { consumed |= 1 << index }
+            let value = object.members[index].value
+            guard !value.isNull else {
                 if required { throw error(key, "is required") }
                 return nil
             }
             return value
+        }
+    }
+
+    /// A text value read from the payload, with malformed text reported against the field.
+    private func text(_ value: CanonicalValue, _ key: String) throws(EventInputError) -> String? {
+        do {
+            return try value.string()
+        } catch {
+            throw self.error(key, error.reason)
         }
     }
 
@@ -86,28 +117,49 @@ public struct PayloadReader {
 
     private mutating func optionalString(_ key: String, _ description: String, maxLength: Int, required: Bool) throws(EventInputError) -> String? {
         guard let value = try member(key, .string(minLength: 1, maxLength: maxLength), required: required, description) else { return nil }
-        return try Self.checkString(value, maxLength: maxLength) { reason throws(EventInputError) in throw error(key, reason) }
+        return try checkString(value, maxLength: maxLength, key)
     }
 
-    private static func checkString(_ value: JSONValue, maxLength: Int, fail: (String) throws(EventInputError) -> Never) throws(EventInputError) -> String {
-        guard case .string(let text) = value else { try fail("must be a string, not \(value.typeName)") }
-        guard !text.isBlank else { try fail("must not be empty") }
+    private func checkString(_ value: CanonicalValue, maxLength: Int, _ key: String) throws(EventInputError) -> String {
+        guard let text = try text(value, key) else { throw error(key, "must be a string, not \(value.typeName)") }
+        guard !text.isBlank else { throw error(key, "must not be empty") }
         // utf8.count is O(1) and never below the character count: count characters only when it matters.
-        guard text.utf8.count <= maxLength || text.count <= maxLength else { try fail("is longer than \(maxLength) characters") }
+        guard text.utf8.count <= maxLength || text.count <= maxLength else { throw error(key, "is longer than \(maxLength) characters") }
         return text
     }
 
     public mutating func strings(_ key: String, _ description: String, minItems: Int = 0, maxLength: Int = 200) throws(EventInputError) -> [String] {
-        let kind = FieldSpec.Kind.array(.string(minLength: 1, maxLength: maxLength), minItems: minItems)
-        guard let value = try member(key, kind, required: minItems > 0, description) else { return [] }
-        guard case .array(let elements) = value else { throw error(key, "must be an array of strings, not \(value.typeName)") }
-        guard elements.count >= minItems else { throw error(key, "must have at least \(minItems) item\(minItems == 1 ? "" : "s")") }
+        guard let value = try member(key, .array(.string(minLength: 1, maxLength: maxLength), minItems: minItems), required: minItems > 0, description) else { return [] }
+        let elements = try elements(of: value, key, minItems: minItems, expected: "an array of strings")
         var out = [String]()
+        out.reserveCapacity(elements.count)
         for (index, element) in elements.enumerated() {
-            out.append(try Self.checkString(element, maxLength: maxLength) { reason throws(EventInputError) in throw error("\(key)[\(index)]", reason) })
+            out.append(try checkString(element, maxLength: maxLength, "\(key)[\(index)]"))
         }
-        guard Set(out).count == out.count else { throw error(key, "must not list the same item twice") }
+        guard !Self.hasDuplicates(out) else { throw error(key, "must not list the same item twice") }
         return out
+    }
+
+    /// The elements of an array field, at least `minItems` of them.
+    private func elements(of value: CanonicalValue, _ key: String, minItems: Int, expected: String) throws(EventInputError) -> [CanonicalValue] {
+        let elements: [CanonicalValue]?
+        do {
+            elements = try value.elements()
+        } catch {
+            throw self.error(key, error.reason)
+        }
+        guard let elements else { throw error(key, "must be \(expected), not \(value.typeName)") }
+        guard elements.count >= minItems else { throw error(key, "must have at least \(minItems) item\(minItems == 1 ? "" : "s")") }
+        return elements
+    }
+
+    /// Whether a list names an item twice; lists in payloads are short, so small ones are compared pairwise.
+    private static func hasDuplicates<Item: Hashable>(_ items: [Item]) -> Bool {
+        guard items.count > 8 else {
+            for index in items.indices.dropFirst() where items[..<index].contains(items[index]) { return true }
+            return false
+        }
+        return Set(items).count != items.count
     }
 
     // MARK: Vocabularies
@@ -121,28 +173,26 @@ public struct PayloadReader {
     }
 
     private mutating func optionalValue<Value: PayloadEnum>(_ key: String, _ description: String, required: Bool) throws(EventInputError) -> Value? {
-        let names = Value.allCases.map(\.rawValue)
-        guard let value = try member(key, .oneOf(names), required: required, description) else { return nil }
-        return try Self.checkEnum(value, Value.self) { reason throws(EventInputError) in throw error(key, reason) }
+        guard let value = try member(key, .oneOf(Value.allCases.map(\.rawValue)), required: required, description) else { return nil }
+        return try checkEnum(value, Value.self, key)
     }
 
-    private static func checkEnum<Value: PayloadEnum>(_ value: JSONValue, _: Value.Type, fail: (String) throws(EventInputError) -> Never) throws(EventInputError) -> Value {
-        let names = Value.allCases.map(\.rawValue)
-        guard case .string(let text) = value else { try fail("must be one of \(names.joined(separator: ", ")), not \(value.typeName)") }
-        guard let parsed = Value(rawValue: text) else { try fail("must be one of \(names.joined(separator: ", ")); '\(text)' is not") }
+    private func checkEnum<Value: PayloadEnum>(_ value: CanonicalValue, _: Value.Type, _ key: String) throws(EventInputError) -> Value {
+        let names = { Value.allCases.map(\.rawValue).joined(separator: ", ") }
+        guard let text = try text(value, key) else { throw error(key, "must be one of \(names()), not \(value.typeName)") }
+        guard let parsed = Value(rawValue: text) else { throw error(key, "must be one of \(names()); '\(text)' is not") }
         return parsed
     }
 
     public mutating func values<Value: PayloadEnum>(_ key: String, _ description: String, minItems: Int = 0, as: Value.Type = Value.self) throws(EventInputError) -> [Value] {
-        let kind = FieldSpec.Kind.array(.oneOf(Value.allCases.map(\.rawValue)), minItems: minItems)
-        guard let value = try member(key, kind, required: minItems > 0, description) else { return [] }
-        guard case .array(let elements) = value else { throw error(key, "must be an array, not \(value.typeName)") }
-        guard elements.count >= minItems else { throw error(key, "must have at least \(minItems) item\(minItems == 1 ? "" : "s")") }
+        guard let value = try member(key, .array(.oneOf(Value.allCases.map(\.rawValue)), minItems: minItems), required: minItems > 0, description) else { return [] }
+        let elements = try elements(of: value, key, minItems: minItems, expected: "an array")
         var out = [Value]()
+        out.reserveCapacity(elements.count)
         for (index, element) in elements.enumerated() {
-            out.append(try Self.checkEnum(element, Value.self) { reason throws(EventInputError) in throw error("\(key)[\(index)]", reason) })
+            out.append(try checkEnum(element, Value.self, "\(key)[\(index)]"))
         }
-        guard Set(out).count == out.count else { throw error(key, "must not list the same item twice") }
+        guard !Self.hasDuplicates(out) else { throw error(key, "must not list the same item twice") }
         return out
     }
 
@@ -158,9 +208,10 @@ public struct PayloadReader {
 
     private mutating func optionalTimestamp(_ key: String, _ description: String, required: Bool) throws(EventInputError) -> Timestamp? {
         guard let value = try member(key, .timestamp, required: required, description) else { return nil }
-        guard case .string(let text) = value else { throw error(key, "must be an RFC 3339 time string, not \(value.typeName)") }
+        guard value.kind == .string else { throw error(key, "must be an RFC 3339 time string, not \(value.typeName)") }
         do {
-            return try Timestamp(rfc3339: text)
+            // A timestamp never needs an escape: one that has one is refused as malformed.
+            return try Timestamp(rfc3339: UnsafeBufferPointer(rebasing: value.text[(value.start + 1)..<(value.end - 1)]))
         } catch {
             throw self.error(key, error.description)
         }
@@ -176,14 +227,14 @@ public struct PayloadReader {
 
     private mutating func optionalInteger(_ key: String, _ description: String, in range: ClosedRange<Int64>, required: Bool) throws(EventInputError) -> Int64? {
         guard let value = try member(key, .integer(minimum: range.lowerBound, maximum: range.upperBound), required: required, description) else { return nil }
-        guard case .integer(let number) = value else { throw error(key, "must be a whole number, not \(value.typeName)") }
+        guard let number = value.integer() else { throw error(key, "must be a whole number, not \(value.typeName)") }
         guard range.contains(number) else { throw error(key, "must be from \(range.lowerBound) to \(range.upperBound); \(number) is outside") }
         return number
     }
 
     public mutating func optionalBool(_ key: String, _ description: String) throws(EventInputError) -> Bool? {
         guard let value = try member(key, .boolean, required: false, description) else { return nil }
-        guard case .bool(let flag) = value else { throw error(key, "must be true or false, not \(value.typeName)") }
+        guard let flag = value.bool() else { throw error(key, "must be true or false, not \(value.typeName)") }
         return flag
     }
 
@@ -205,11 +256,7 @@ public struct PayloadReader {
             return required ? placeholder : nil
         }
         guard let value = try member(key, .anyObject, required: required, description) else { return nil }
-        guard case .object(let members) = value else { throw error(key, "must be an object, not \(value.typeName)") }
-        var nested = PayloadReader(members, path: "\(path).\(key)")
-        let object = try Object(from: &nested)
-        try nested.finish()
-        return object
+        return try read(value, as: Object.self, "\(key)")
     }
 
     public mutating func objects<Object: PayloadObject>(_ key: String, _ description: String, minItems: Int = 0, as: Object.Type = Object.self) throws(EventInputError) -> [Object] {
@@ -220,22 +267,44 @@ public struct PayloadReader {
             return []
         }
         guard let value = try member(key, .anyObject, required: minItems > 0, description) else { return [] }
-        guard case .array(let elements) = value else { throw error(key, "must be an array of objects, not \(value.typeName)") }
-        guard elements.count >= minItems else { throw error(key, "must have at least \(minItems) item\(minItems == 1 ? "" : "s")") }
+        let elements = try elements(of: value, key, minItems: minItems, expected: "an array of objects")
         var out = [Object]()
+        out.reserveCapacity(elements.count)
         for (index, element) in elements.enumerated() {
-            guard case .object(let members) = element else { throw error("\(key)[\(index)]", "must be an object, not \(element.typeName)") }
-            var nested = PayloadReader(members, path: "\(path).\(key)[\(index)]")
-            out.append(try Object(from: &nested))
-            try nested.finish()
+            out.append(try read(element, as: Object.self, "\(key)[\(index)]"))
         }
         return out
+    }
+
+    /// Reads a nested object with a reader of its own, which must consume every member.
+    private func read<Object: PayloadObject>(_ value: CanonicalValue, as: Object.Type, _ key: String) throws(EventInputError) -> Object {
+        let members: CanonicalObject?
+        do {
+            members = try value.object()
+        } catch {
+            throw self.error(key, error.reason)
+        }
+        guard let members else { throw error(key, "must be an object, not \(value.typeName)") }
+        var nested = PayloadReader(members, path: "\(path).\(key)")
+        let object = try Object(from: &nested)
+        try nested.finish(fields: {
+            var describing = PayloadReader(describing: ())
+            _ = try? Object(from: &describing)
+            return describing.recordedFields
+        }())
+        return object
     }
 
     /// Any JSON object, kept as it is (for example the fields a correction replaces).
     public mutating func anyObject(_ key: String, _ description: String) throws(EventInputError) -> [String: JSONValue] {
         guard let value = try member(key, .anyObject, required: true, description) else { return [:] }
-        guard case .object(let members) = value, !members.isEmpty else { throw error(key, "must be a non-empty object") }
+        let parsed: JSONValue
+        do {
+            parsed = try value.jsonValue()
+        } catch {
+            throw self.error(key, error.reason)
+        }
+        guard case .object(let members) = parsed, !members.isEmpty else { throw error(key, "must be a non-empty object") }
         return members
     }
 }

@@ -54,8 +54,14 @@ extension Timestamp {
     /// An offset is required (`Z` or `±HH:MM`). Fractions finer than a microsecond are truncated.
     /// Leap seconds (`:60`) are refused rather than silently moved.
     public init(rfc3339 text: String) throws(ParseError) {
-        let bytes = Array(text.utf8)
-        func fail(_ reason: String) -> ParseError { ParseError(text: text, reason: reason) }
+        var text = text
+        // `withUTF8` rethrows untyped errors: carry the typed one out in a Result.
+        self = try text.withUTF8 { bytes in Result { () throws(ParseError) in try Timestamp(rfc3339: bytes) } }.get()
+    }
+
+    /// Parses an RFC 3339 date-time from its UTF-8 bytes, as they stand inside a payload's text.
+    public init(rfc3339 bytes: UnsafeBufferPointer<UInt8>) throws(ParseError) {
+        func fail(_ reason: String) -> ParseError { ParseError(text: String(decoding: bytes, as: UTF8.self), reason: reason) }
         guard bytes.count >= 20 else { throw fail("too short") }
         var index = 0
         func digits(_ count: Int) -> Int? {

@@ -1,0 +1,79 @@
+import Testing
+@testable import LedgerModel
+
+@Suite struct CanonicalJSONTests {
+    /// Reads every member of an object through the in-place view and builds the tree from it.
+    static func tree(of value: CanonicalValue) throws -> JSONValue {
+        switch value.kind {
+        case .null: return .null
+        case .bool: return .bool(try #require(value.bool() as Bool?))
+        case .number: return try value.integer().map(JSONValue.integer) ?? value.jsonValue()
+        case .string: return .string(try #require(try value.string()))
+        case .array: return .array(try #require(try value.elements()).map(tree(of:)))
+        case .object:
+            let object = try #require(try value.object())
+            var members = [String: JSONValue]()
+            for (index, member) in object.members.enumerated() { members[object.name(at: index)] = try tree(of: member.value) }
+            return .object(members)
+        }
+    }
+
+    static func read(_ text: String) throws -> JSONValue {
+        try Array(text.utf8).withUnsafeBufferPointer { buffer in
+            let object = try CanonicalObject(wholeText: buffer)
+            var members = [String: JSONValue]()
+            for (index, member) in object.members.enumerated() { members[object.name(at: index)] = try tree(of: member.value) }
+            return .object(members)
+        }
+    }
+
+    @Test func readsWhatTheCanonicalWriterWrites() throws {
+        let value: JSONValue = [
+            "title": "Checkout \"errors\"\n\tand é😀", "count": 42, "negative": -7, "zero": 0, "max": .integer(Int64.max),
+            "min": .integer(Int64.min + 1), "ratio": 2.5, "flag": true, "off": false, "none": nil,
+            "list": ["a", 1, [], [:], ["nested": ["deep": [true]]]], "empty": [:], "control": "\u{01}\u{1F}",
+            "": "empty key", "b\\ackslash": "key with an escape",
+        ]
+        #expect(try Self.read(value.canonicalText) == value)
+        // Member lookup by name, and a missing one.
+        try value.canonicalBytes.withUnsafeBufferPointer { buffer in
+            let object = try CanonicalObject(wholeText: buffer)
+            let count = try #require(object.index(of: "count"))
+            #expect(object.members[count].value.integer() == 42)
+            #expect(object.index(of: "absent") == nil)
+            #expect(object.index(of: "coun") == nil)
+        }
+    }
+
+    @Test(arguments: [
+        (#"{"b":1,"a":2}"#, "canonical order"), (#"{"a":1,"a":2}"#, "canonical order"), (#"{ "a":1}"#, "member name"),
+        (#"{"a": 1}"#, "expected a value"), (#"{"a":1} "#, "after the object"), (#"{"a":1,}"#, "member name"),
+        (#"{"a":"x"#, "unterminated"), (#"{"a":[1}"#, "unexpected end"), (#"{"a":tru}"#, "expected a value"),
+        ("{\"a\":\"\u{01}\"}", "control character"), (#"[1]"#, "expected a JSON object"), (#"{"a":1"#, "unexpected end"),
+        (#"{"a":{"c":1,"b":2}}"#, "canonical order"),
+    ])
+    func refusesTextThatIsNotCanonical(text: String, reason: String) {
+        #expect {
+            _ = try Self.read(text)
+        } throws: { error in
+            (error as? JSONParseError)?.reason.contains(reason) == true
+        }
+    }
+
+    @Test func refusesInvalidUTF8WhenTheStringIsRead() throws {
+        let bytes: [UInt8] = Array(#"{"a":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)
+        try bytes.withUnsafeBufferPointer { buffer in
+            let object = try CanonicalObject(wholeText: buffer)
+            #expect(throws: JSONParseError.self) { _ = try object.members[0].value.string() }
+        }
+    }
+
+    @Test(arguments: ["01", "-01", "1.0", "1e3", "9223372036854775808", "-", "1-2"])
+    func integersAreOnlyPlainCanonicalWholeNumbers(text: String) throws {
+        let document = #"{"n":"# + text + "}"
+        try Array(document.utf8).withUnsafeBufferPointer { buffer in
+            let object = try CanonicalObject(wholeText: buffer)
+            #expect(object.members[0].value.integer() == nil)
+        }
+    }
+}
