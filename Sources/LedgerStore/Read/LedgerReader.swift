@@ -44,8 +44,35 @@ public struct LedgerReader: ~Copyable {
         }
     }
 
+    /// Calls `body` with every record from `position` on, in log order, read in place, until it
+    /// returns false. The views point into the memory map: they stay valid until the read ends
+    /// (the closure given to ``Ledger/read(_:)`` returns), so a scan may keep them and decode the
+    /// events later, on other threads.
+    public func forEachRecordView(from position: UInt64 = 1, _ body: (RecordView) throws -> Bool) throws {
+        try forEachRecord(from: position) { position, bytes in
+            try body(try Self.view(bytes, at: position))
+        }
+    }
+
+    /// Calls `body` with every record of a stream from `version` on, read in place (see
+    /// ``forEachRecordView(from:_:)``), until it returns false.
+    public func forEachRecordView(inStream stream: String, fromVersion version: UInt64 = 1, _ body: (RecordView) throws -> Bool) throws {
+        try txn.withCursor(databases.streams) { cursor in
+            var entry = try Keys.stream(stream, version: version).withUnsafeBytes { try cursor.move(MDB_SET_RANGE, key: $0) }
+            while let current = entry, Keys.version(in: current.key, ofStream: stream) != nil {
+                guard let position = Keys.position(current.value),
+                    let bytes = try Keys.withPosition(position, { try txn.get(databases.log, $0) })
+                else {
+                    throw LedgerError(.corrupt, "the stream index of \(stream) points at a missing event; run `incidents verify`")
+                }
+                guard try body(try Self.view(bytes, at: position)) else { return }
+                entry = try cursor.move(MDB_NEXT)
+            }
+        }
+    }
+
     /// Calls `body` with the stored bytes of every record from `position` on, until it returns false.
-    /// The bytes are a view into the memory map, valid only during the call.
+    /// The bytes are a view into the memory map, valid until the read ends.
     public func forEachRecord(from position: UInt64 = 1, _ body: (UInt64, UnsafeRawBufferPointer) throws -> Bool) throws {
         try txn.withCursor(databases.log) { cursor in
             var entry = try Keys.withPosition(position) { try cursor.move(MDB_SET_RANGE, key: $0) }
@@ -62,16 +89,7 @@ public struct LedgerReader: ~Copyable {
     /// Calls `body` with the events of one stream from `version` on, in stream order, until it
     /// returns false. The cost follows the stream's size, not the ledger's.
     public func forEachEvent(inStream stream: String, fromVersion version: UInt64 = 1, _ body: (RecordedEvent) throws -> Bool) throws {
-        try txn.withCursor(databases.streams) { cursor in
-            var entry = try Keys.stream(stream, version: version).withUnsafeBytes { try cursor.move(MDB_SET_RANGE, key: $0) }
-            while let current = entry, Keys.version(in: current.key, ofStream: stream) != nil {
-                guard let position = Keys.position(current.value), let event = try event(at: position) else {
-                    throw LedgerError(.corrupt, "the stream index of \(stream) points at a missing event; run `incidents verify`")
-                }
-                guard try body(event) else { return }
-                entry = try cursor.move(MDB_NEXT)
-            }
-        }
+        try forEachRecordView(inStream: stream, fromVersion: version) { try body(try $0.event()) }
     }
 
     func ledgerID() throws -> UUID? {
@@ -88,11 +106,26 @@ public struct LedgerReader: ~Copyable {
         return Timestamp(microsecondsSinceEpoch: Int64(bigEndian: bytes.loadUnaligned(as: Int64.self)))
     }
 
+    static func view(_ bytes: UnsafeRawBufferPointer, at position: UInt64) throws(LedgerError) -> RecordView {
+        do {
+            return try RecordView(bytes)
+        } catch {
+            throw LedgerError(.corrupt, "the record at position \(position) cannot be read: \(error.reason); run `incidents verify`", cause: error)
+        }
+    }
+
     static func decode(_ bytes: UnsafeRawBufferPointer, at position: UInt64) throws(LedgerError) -> RecordedEvent {
         do {
             return try RecordCodec.decode(bytes)
         } catch {
             throw LedgerError(.corrupt, "the record at position \(position) cannot be read: \(error.reason); run `incidents verify`", cause: error)
         }
+    }
+}
+
+extension RecordView {
+    /// The whole event; a record that cannot be decoded is reported as damage to the ledger.
+    public func event() throws(LedgerError) -> RecordedEvent {
+        try LedgerReader.decode(bytes, at: position)
     }
 }

@@ -9,7 +9,7 @@ public enum IncidentMetricsProjection: DerivedProjection {
     public static let name = "incident-metrics"
     public static let version: UInt32 = 2
 
-    public static func includes(_ event: RecordedEvent) -> Bool { true }
+    public static func includes(_ record: RecordView) -> Bool { true }
 
     public static func encode(_ state: IncidentMetricFacts) -> [UInt8] { state.encoded() }
 

@@ -15,7 +15,7 @@ public import LedgerModel
 /// same history.
 public protocol DerivedProjection: StoredProjection {
     /// Whether the projection keeps a state for the event's stream.
-    static func includes(_ event: RecordedEvent) -> Bool
+    static func includes(_ record: RecordView) -> Bool
     /// The state of one incident from its corrected history, in stream order
     /// (``EffectiveHistory/events(of:upToVersion:in:)``).
     static func derive(stream: String, history: [ProjectedEvent]) -> State

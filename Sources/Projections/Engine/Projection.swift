@@ -7,8 +7,9 @@ public import LedgerModel
 /// reaches every field it touches, and catching up step by step gives exactly the state of a full
 /// rebuild.
 public protocol Projection: StoredProjection {
-    /// The key of the state an event belongs to; nil when the projection ignores the event.
-    static func key(for event: RecordedEvent) -> String?
+    /// The key of the state an event belongs to; nil when the projection ignores the event. It sees
+    /// the record in place (stream, type, position), before the event is decoded.
+    static func key(for record: RecordView) -> String?
     /// The state of a key before any event.
     static func initial(key: String) -> State
     /// Folds one event into its key's state.

@@ -35,27 +35,30 @@ public struct ProjectionRunner: Sendable {
 
     /// Folds every event after the checkpoint (all of them when the projection's version changed).
     /// Returns how many events were folded.
+    ///
+    /// The scan only sorts records by key, reading them in place; decoding them and folding each
+    /// key's events runs on every core. Records stay valid until the read ends, so nothing is copied.
     @discardableResult
     public func catchUp<P: Projection>(_: P.Type) throws -> Int {
         try catchUp(name: P.name, version: P.version) { reader, start, reset in
-            // The step's events per key, in log order, and each key's last correction or retraction.
+            // The step's records per key, in log order, and each key's last correction or retraction.
             var keys = [String]()
-            var events = [String: [RecordedEvent]]()
+            var records = [String: [RecordView]]()
             var refolds = [String: (stream: String, version: UInt64, applied: Int)]()
             var last = start
             var count = 0
-            try reader.forEachEvent(from: start + 1) { recorded in
-                last = recorded.position
+            try reader.forEachRecordView(from: start + 1) { record in
+                last = record.position
                 count += 1
-                if let key = P.key(for: recorded) {
-                    if events[key] == nil {
+                if let key = P.key(for: record) {
+                    if records[key] == nil {
                         keys.append(key)
-                        events[key] = []
+                        records[key] = []
                     }
-                    events[key]!.append(recorded)
-                    if recorded.type == EventCorrected.type || recorded.type == EventRetracted.type {
-                        switch ProjectedEvent.decode(recorded).event {
-                        case .corrected?, .retracted?: refolds[key] = (recorded.stream, recorded.streamVersion, events[key]!.count)
+                    records[key]!.append(record)
+                    if record.hasType(EventCorrected.type) || record.hasType(EventRetracted.type) {
+                        switch ProjectedEvent.decode(try record.event()).event {
+                        case .corrected?, .retracted?: refolds[key] = (record.stream, record.streamVersion, records[key]!.count)
                         default: break
                         }
                     }
@@ -79,15 +82,17 @@ public struct ProjectionRunner: Sendable {
                 }
             }
             // Keys are independent: decode and fold the rest of each key's events on every core.
-            let (folding, initial, pending, skip) = (keys, starts, events, refolds.mapValues(\.applied))
+            let (folding, initial, pending, skip) = (keys, starts, records, refolds.mapValues(\.applied))
             let folded = ParallelSlots<Result<[UInt8], any Error>>(count: folding.count)
             DispatchQueue.concurrentPerform(iterations: folding.count) { index in
                 let key = folding[index]
-                var state = initial[index]
-                for recorded in pending[key]!.dropFirst(skip[key] ?? 0) {
-                    P.apply(ProjectedEvent.decode(recorded), to: &state)
+                folded[index] = Result {
+                    var state = initial[index]
+                    for record in pending[key]!.dropFirst(skip[key] ?? 0) {
+                        P.apply(ProjectedEvent.decode(try record.event()), to: &state)
+                    }
+                    return try P.encode(state)
                 }
-                folded[index] = Result { try P.encode(state) }
             }
             var states = [String: [UInt8]]()
             for (index, key) in folding.enumerated() { states[key] = try folded[index]!.get() }
@@ -100,30 +105,32 @@ public struct ProjectionRunner: Sendable {
     @discardableResult
     public func catchUp<P: DerivedProjection>(_: P.Type) throws -> Int {
         try catchUp(name: P.name, version: P.version) { reader, start, _ in
-            // Each stream's events in this step, kept from the scan itself; only a stream's earlier
-            // events (before the step) are read again, through the stream index.
+            // Each stream's records in this step, kept from the scan itself; only a stream's earlier
+            // records (before the step) are read again, through the stream index. All are decoded
+            // later, on every core.
             var streams = [String]()
-            var collected = [String: [RecordedEvent]]()
+            var collected = [String: [RecordView]]()
             var last = start
             var count = 0
-            try reader.forEachEvent(from: start + 1) { recorded in
-                last = recorded.position
+            try reader.forEachRecordView(from: start + 1) { record in
+                last = record.position
                 count += 1
-                if P.includes(recorded) {
-                    if collected[recorded.stream] == nil { streams.append(recorded.stream) }
-                    collected[recorded.stream, default: []].append(recorded)
+                if P.includes(record) {
+                    let stream = record.stream
+                    if collected[stream] == nil { streams.append(stream) }
+                    collected[stream, default: []].append(record)
                 }
                 return count < batchSize
             }
-            var read = [[RecordedEvent]]()
+            var read = [[RecordView]]()
             read.reserveCapacity(streams.count)
             for stream in streams {
                 let recent = collected.removeValue(forKey: stream)!
-                var history = [RecordedEvent]()
+                var history = [RecordView]()
                 if recent[0].streamVersion > 1 {
-                    try reader.forEachEvent(inStream: stream) { event in
-                        guard event.streamVersion < recent[0].streamVersion else { return false }
-                        history.append(event)
+                    try reader.forEachRecordView(inStream: stream) { record in
+                        guard record.streamVersion < recent[0].streamVersion else { return false }
+                        history.append(record)
                         return true
                     }
                 }
@@ -134,7 +141,10 @@ public struct ProjectionRunner: Sendable {
             let (names, histories) = (streams, read)
             let derived = ParallelSlots<Result<[UInt8], any Error>>(count: names.count)
             DispatchQueue.concurrentPerform(iterations: names.count) { index in
-                derived[index] = Result { try P.encode(P.derive(stream: names[index], history: EffectiveHistory.apply(histories[index]))) }
+                derived[index] = Result {
+                    let history = try histories[index].map { (record) throws(LedgerError) in try record.event() }
+                    return try P.encode(P.derive(stream: names[index], history: EffectiveHistory.apply(history)))
+                }
             }
             var states = [String: [UInt8]]()
             for (index, stream) in names.enumerated() { states[stream] = try derived[index]!.get() }

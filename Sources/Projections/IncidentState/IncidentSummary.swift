@@ -243,7 +243,7 @@ public enum IncidentStateProjection: Projection {
     public static func encode(_ state: IncidentSummary) -> [UInt8] { state.encoded() }
     public static func decode(_ bytes: UnsafeRawBufferPointer) throws -> IncidentSummary { try IncidentSummary(encoded: bytes) }
 
-    public static func key(for event: RecordedEvent) -> String? { event.stream }
+    public static func key(for record: RecordView) -> String? { record.stream }
     public static func initial(key: String) -> IncidentSummary { IncidentSummary(incident: key) }
     public static func apply(_ event: ProjectedEvent, to state: inout IncidentSummary) { state.apply(event) }
 }
