@@ -45,11 +45,25 @@ import Testing
         }
     }
 
+    /// Strings are stepped over eight bytes at a time: a quote, backslash, control character or
+    /// non-ASCII byte at every offset of every word must still be found.
+    @Test(arguments: ["\"", "\\", "\n", "\u{01}", "é", "😀"])
+    func everyOffsetOfASpecialCharacterIsFound(special: String) throws {
+        for length in 0..<20 {
+            for offset in 0...length {
+                var text = String(repeating: "a", count: length)
+                text.insert(contentsOf: special, at: text.index(text.startIndex, offsetBy: offset))
+                let value: JSONValue = ["a": .string(text), "b": 1]
+                #expect(try Self.read(value.canonicalText) == value, "\(length) \(offset)")
+            }
+        }
+    }
+
     @Test(arguments: [
         (#"{"b":1,"a":2}"#, "canonical order"), (#"{"a":1,"a":2}"#, "canonical order"), (#"{ "a":1}"#, "member name"),
         (#"{"a": 1}"#, "expected a value"), (#"{"a":1} "#, "after the object"), (#"{"a":1,}"#, "member name"),
         (#"{"a":"x"#, "unterminated"), (#"{"a":[1}"#, "unexpected end"), (#"{"a":tru}"#, "expected a value"),
-        ("{\"a\":\"\u{01}\"}", "control character"), (#"[1]"#, "expected a JSON object"), (#"{"a":1"#, "unexpected end"),
+        ("{\"a\":\"\u{01}\"}", "control character"), ("{\"a\":\"abcdefghijk\u{1F}lm\"}", "control character"), (#"[1]"#, "expected a JSON object"), (#"{"a":1"#, "unexpected end"),
         (#"{"a":{"c":1,"b":2}}"#, "canonical order"),
     ])
     func refusesTextThatIsNotCanonical(text: String, reason: String) {

@@ -178,10 +178,14 @@ public struct PayloadReader {
     }
 
     private func checkEnum<Value: PayloadEnum>(_ value: CanonicalValue, _: Value.Type, _ key: String) throws(EventInputError) -> Value {
-        let names = { Value.allCases.map(\.rawValue).joined(separator: ", ") }
-        guard let text = try text(value, key) else { throw error(key, "must be one of \(names()), not \(value.typeName)") }
-        guard let parsed = Value(rawValue: text) else { throw error(key, "must be one of \(names()); '\(text)' is not") }
-        return parsed
+        // Compared as bytes: no string is made for a name that matches.
+        for candidate in Value.allCases {
+            var name = candidate.rawValue
+            if name.withUTF8({ value.isString($0) }) { return candidate }
+        }
+        let names = Value.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let text = try text(value, key) else { throw error(key, "must be one of \(names), not \(value.typeName)") }
+        throw error(key, "must be one of \(names); '\(text)' is not")
     }
 
     public mutating func values<Value: PayloadEnum>(_ key: String, _ description: String, minItems: Int = 0, as: Value.Type = Value.self) throws(EventInputError) -> [Value] {

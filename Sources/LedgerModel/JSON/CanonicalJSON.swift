@@ -61,13 +61,13 @@ public struct CanonicalValue {
         let inner = UnsafeBufferPointer(rebasing: text[(start + 1)..<(end - 1)])
         // Canonical text escapes only `"`, `\` and control characters, so nearly every string is
         // its own bytes; the rare escaped one goes through the full parser.
-        if !inner.contains(UInt8(ascii: "\\")) {
-            guard let string = String(validating: inner, as: UTF8.self) else {
-                throw CanonicalScanner.error("the string is not valid UTF-8", at: start)
-            }
-            return string
+        guard !inner.contains(UInt8(ascii: "\\")) else { return try JSONParser.parse(bytes).stringValue }
+        // ASCII needs no validation; `String(validating:)` is generic and much dearer per call.
+        if CanonicalScanner.isASCII(inner) { return String(decoding: inner, as: UTF8.self) }
+        guard let string = String(validating: inner, as: UTF8.self) else {
+            throw CanonicalScanner.error("the string is not valid UTF-8", at: start)
         }
-        return try JSONParser.parse(bytes).stringValue
+        return string
     }
 
     /// Whether the value is the string whose UTF-8 bytes are `expected` (no escapes involved).
@@ -247,9 +247,44 @@ struct CanonicalScanner {
         return false
     }
 
+    /// Eight bytes at once: a bit set in the top of each byte that is `"`, `\` or below 0x20.
+    /// (The classic "has a zero byte" and "has a byte less than" tests; exact in whether any is set.)
+    @inline(__always)
+    private static func specialBytes(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        return ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (word &- ones &* 0x20) & ~word) & highs
+    }
+
+    /// Whether every byte is below 0x80.
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        var index = 0
+        var high: UInt64 = 0
+        while index + 8 <= bytes.count {
+            high |= raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < bytes.count {
+            high |= UInt64(bytes[index])
+            index += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
+    }
+
     private mutating func skipString() throws(JSONParseError) {
         let start = index
         index += 1
+        // Step over ordinary bytes eight at a time; the byte loop below handles the rest.
+        if let base = text.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while index + 8 <= text.count, Self.specialBytes(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) == 0 {
+                index += 8
+            }
+        }
         while index < text.count {
             let byte = text[index]
             if byte == UInt8(ascii: "\"") {
