@@ -159,10 +159,7 @@ public struct IncidentSummary: Codable, Equatable, Sendable {
             closedAt = at
         case .messageReceived(let message):
             messageCount += 1
-            if !customers.contains(message.customer) {
-                customers.append(message.customer)
-                customers.sort()
-            }
+            customers.insertSorted(message.customer)
             awaitingReply.append(AwaitingReply(messageId: message.messageId, customer: message.customer, channel: message.channel, receivedAt: at))
         case .replySent(let reply):
             awaitingReply.removeAll { $0.messageId == reply.inReplyTo }
@@ -246,4 +243,18 @@ public enum IncidentStateProjection: Projection {
     public static func key(for record: RecordView) -> String? { record.stream }
     public static func initial(key: String) -> IncidentSummary { IncidentSummary(incident: key) }
     public static func apply(_ event: ProjectedEvent, to state: inout IncidentSummary) { state.apply(event) }
+}
+
+extension Array where Element: Comparable {
+    /// Inserts `element` into this sorted array at its place, unless it is already there: a binary
+    /// search instead of a scan and a sort on every insertion.
+    mutating func insertSorted(_ element: Element) {
+        var low = startIndex
+        var high = endIndex
+        while low < high {
+            let middle = (low + high) / 2
+            if self[middle] < element { low = middle + 1 } else { high = middle }
+        }
+        if low == endIndex || self[low] != element { insert(element, at: low) }
+    }
 }
