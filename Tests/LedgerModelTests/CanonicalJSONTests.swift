@@ -74,6 +74,29 @@ import Testing
         }
     }
 
+    static func checkCanonical(_ text: String) throws {
+        try Array(text.utf8).withUnsafeBufferPointer { buffer in
+            _ = try CanonicalObject(wholeText: buffer)
+            try CanonicalValue(text: buffer, start: 0, end: buffer.count).checkCanonical()
+        }
+    }
+
+    @Test func theCanonicalCheckPassesWhatTheWriterWrites() throws {
+        let value: JSONValue = [
+            "text": "quote \" backslash \\ tab \t bell \u{07} é", "ratio": 2.5, "big": 1e300, "small": -0.000125, "zero": 0,
+            "nested": [["b": [1, 2], "a": nil]], "\n": true,
+        ]
+        try Self.checkCanonical(value.canonicalText)
+    }
+
+    @Test(arguments: [
+        #"{"a":1.50}"#, #"{"a":1e3}"#, #"{"a":-0}"#, #"{"a":01}"#, #"{"a":"\u0041"}"#, #"{"a":"\/"}"#, #"{"a":"\u001F"}"#,
+        #"{"a":[{"c":1,"b":2}]}"#, #"{"a":[1, 2]}"#, #"{"\u0061":1}"#,
+    ])
+    func theCanonicalCheckRefusesAnythingElse(text: String) {
+        #expect(throws: JSONParseError.self) { try Self.checkCanonical(text) }
+    }
+
     @Test func refusesInvalidUTF8WhenTheStringIsRead() throws {
         let bytes: [UInt8] = Array(#"{"a":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)
         try bytes.withUnsafeBufferPointer { buffer in

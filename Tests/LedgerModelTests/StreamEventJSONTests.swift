@@ -1,3 +1,4 @@
+import Foundation
 import LedgerTestSupport
 import Testing
 @testable import LedgerModel
@@ -62,5 +63,32 @@ import Testing
         #expect(line["version"] == 2)
         #expect(line["previousHash"] == .string(String(repeating: "0", count: 64)))
         #expect(line["recordedAt"] == .string(SampleEvents.epoch.rfc3339))
+    }
+
+    /// An exported line reads back into exactly its event, and any other spelling of the same
+    /// facts is refused: auditors get the bytes the ledger printed or an error.
+    @Test func aJSONLineReadsBackOnlyInItsExactForm() throws {
+        var recorded = RecordedEvent(
+            position: 9, stream: "INC-7", streamVersion: 2, recordedAt: SampleEvents.epoch, previousHash: Hash256.sha256([1, 2, 3]),
+            event: SampleEvents.event(1))
+        recorded.correlationID = "corr \"1\""
+        let line = recorded.jsonLine
+        #expect(try RecordedEvent(jsonLine: line) == recorded)
+        #expect(RecordCodec.encode(try RecordedEvent(jsonLine: line)) == RecordCodec.encode(recorded))
+        let text = String(decoding: line, as: UTF8.self)
+        let variants = [
+            text.replacingOccurrences(of: recorded.id.lowercasedString, with: recorded.id.uuidString.uppercased()),
+            text.replacingOccurrences(of: recorded.previousHash.hex, with: recorded.previousHash.hex.uppercased()),
+            text.replacingOccurrences(of: #""recordedAt":"\#(SampleEvents.epoch.rfc3339)""#, with: #""recordedAt":"\#(SampleEvents.epoch.rfc3339.dropLast())+00:00""#),
+            text.replacingOccurrences(of: #""position":9"#, with: #""position":09"#),
+            text.replacingOccurrences(of: #","type""#, with: #", "type""#),
+            text.replacingOccurrences(of: #"corr \"1\""#, with: #"corr \u00221\u0022"#),
+            text.replacingOccurrences(of: #""position":9,"#, with: ""),
+            text.replacingOccurrences(of: #""position":9,"#, with: #""position":9,"positionToo":1,"#),
+        ]
+        for variant in variants {
+            #expect(variant != text)
+            #expect(throws: EventInputError.self, "\(variant)") { try RecordedEvent(jsonLine: Array(variant.utf8)) }
+        }
     }
 }

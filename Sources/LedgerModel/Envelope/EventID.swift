@@ -39,6 +39,28 @@ extension UUID {
         }
     }
 
+    /// Reads the textual form (`8-4-4-4-12` hexadecimal digits, either case) from UTF-8 bytes,
+    /// without `UUID(uuidString:)`, which goes through `sscanf`: an export verifier reads one per line.
+    public init?(text: UnsafeBufferPointer<UInt8>) {
+        guard text.count == 36 else { return nil }
+        var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let parsed = withUnsafeMutableBytes(of: &bytes) { out -> Bool in
+            var index = 0
+            for offset in 0..<16 {
+                if offset == 4 || offset == 6 || offset == 8 || offset == 10 {
+                    guard text[index] == UInt8(ascii: "-") else { return false }
+                    index += 1
+                }
+                guard let high = Hash256.nibble(text[index]), let low = Hash256.nibble(text[index + 1]) else { return false }
+                out[offset] = high << 4 | low
+                index += 2
+            }
+            return true
+        }
+        guard parsed else { return nil }
+        self.init(uuid: bytes)
+    }
+
     private static func hexDigit(_ nibble: UInt8) -> UInt8 {
         nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }

@@ -24,14 +24,24 @@ public struct Hash256: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses 64 hexadecimal digits.
     public init?(hex: String) {
-        let digits = Array(hex.utf8)
+        var hex = hex
+        guard let hash = hex.withUTF8({ Hash256(hex: $0) }) else { return nil }
+        self = hash
+    }
+
+    /// Reads 64 hexadecimal digits from UTF-8 bytes.
+    public init?(hex digits: UnsafeBufferPointer<UInt8>) {
         guard digits.count == 64 else { return nil }
-        var raw = [UInt8](repeating: 0, count: 32)
-        for index in 0..<32 {
-            guard let high = Self.nibble(digits[2 * index]), let low = Self.nibble(digits[2 * index + 1]) else { return nil }
-            raw[index] = high << 4 | low
+        var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        let parsed = Swift.withUnsafeMutableBytes(of: &storage) { out -> Bool in
+            for index in 0..<32 {
+                guard let high = Self.nibble(digits[2 * index]), let low = Self.nibble(digits[2 * index + 1]) else { return false }
+                out[index] = high << 4 | low
+            }
+            return true
         }
-        self = raw.withUnsafeBytes { Hash256(bytes: $0) }
+        guard parsed else { return nil }
+        self.init(storage: storage)
     }
 
     /// The SHA-256 digest of `bytes`.
@@ -85,7 +95,7 @@ public struct Hash256: Sendable, Hashable, CustomStringConvertible {
         hasher.combine(storage.3)
     }
 
-    private static func nibble(_ digit: UInt8) -> UInt8? {
+    static func nibble(_ digit: UInt8) -> UInt8? {
         switch digit {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10

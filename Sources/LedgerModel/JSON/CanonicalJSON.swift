@@ -126,6 +126,45 @@ public struct CanonicalValue {
         return out
     }
 
+    /// Checks that the value and everything inside it is exactly what the canonical writer
+    /// (``JSONValue/writeCanonical(into:)``) writes for it: member order and structure, string
+    /// escapes, UTF-8, and the form of every number. Reading a value checks less (what it reads);
+    /// this is for text taken verbatim, such as a payload in an exported line.
+    public func checkCanonical() throws(JSONParseError) {
+        switch kind {
+        case .null, .bool:
+            return
+        case .number:
+            if let integer = integer() {
+                guard integer != 0 || text[start] != UInt8(ascii: "-") else { throw CanonicalScanner.error("-0 is written 0", at: start) }
+                return
+            }
+            let literal = String(decoding: bytes, as: UTF8.self)
+            guard let number = Double(literal), number.isFinite, number.description == literal else {
+                throw CanonicalScanner.error("the number \(literal) is not in canonical form", at: start)
+            }
+        case .string:
+            let inner = UnsafeBufferPointer(rebasing: text[(start + 1)..<(end - 1)])
+            guard inner.contains(UInt8(ascii: "\\")) else {
+                guard CanonicalScanner.isASCII(inner) || String(validating: inner, as: UTF8.self) != nil else {
+                    throw CanonicalScanner.error("the string is not valid UTF-8", at: start)
+                }
+                return
+            }
+            var canonical = [UInt8]()
+            JSONValue.writeString(try string() ?? "", into: &canonical)
+            guard canonical.elementsEqual(bytes) else { throw CanonicalScanner.error("the string's escapes are not in canonical form", at: start) }
+        case .array:
+            for element in try elements() ?? [] { try element.checkCanonical() }
+        case .object:
+            guard let object = try object() else { return }
+            for member in object.members {
+                try CanonicalValue(text: text, start: Int(member.keyStart) - 1, end: Int(member.keyEnd) + 1).checkCanonical()
+                try member.value.checkCanonical()
+            }
+        }
+    }
+
     /// The value as a tree, for the rare reader that wants arbitrary JSON.
     public func jsonValue() throws(JSONParseError) -> JSONValue {
         try JSONParser.parse(bytes)
@@ -216,7 +255,7 @@ struct CanonicalScanner {
     var index: Int
 
     static func error(_ reason: String, at offset: Int) -> JSONParseError {
-        JSONParseError(line: 1, column: offset + 1, reason: reason + " (canonical payload text)")
+        JSONParseError(line: 1, column: offset + 1, reason: reason + " (in canonical JSON text)")
     }
 
     /// Steps over one value and returns where it lies.
