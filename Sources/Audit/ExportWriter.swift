@@ -151,8 +151,7 @@ public struct ExportWriter {
             }
             guard local.query.matches(event) else { return true }
             do {
-                try events.write(event.jsonLine)
-                try events.write(CollectionOfOne(0x0A))
+                try events.writeLine { event.writeJSONLine(into: &$0) }
                 try csv?.write(EventCSV.row(event))
             } catch {
                 failure = error

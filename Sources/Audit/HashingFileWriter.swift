@@ -34,6 +34,13 @@ final class HashingFileWriter {
         if buffer.count >= 1 << 20 { try flush() }
     }
 
+    /// Appends a line that `body` writes straight into the buffer, then its newline.
+    func writeLine(_ body: (inout [UInt8]) -> Void) throws(AuditError) {
+        body(&buffer)
+        buffer.append(0x0A)
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
     func write(_ text: String) throws(AuditError) {
         try write(text.utf8)
     }

@@ -22,19 +22,19 @@ extension UUID {
     /// Written digit by digit rather than through `uuidString` (formatted with printf) and
     /// `lowercased()`: exports print one per event.
     public var lowercasedString: String {
+        var out = [UInt8]()
+        out.reserveCapacity(36)
+        writeLowercased(into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends ``lowercasedString`` to `out` without making a string.
+    public func writeLowercased(into out: inout [UInt8]) {
         withUnsafeBytes(of: uuid) { raw in
-            String(unsafeUninitializedCapacity: 36) { out in
-                var index = 0
-                for (offset, byte) in raw.enumerated() {
-                    if offset == 4 || offset == 6 || offset == 8 || offset == 10 {
-                        out[index] = UInt8(ascii: "-")
-                        index += 1
-                    }
-                    out[index] = Self.hexDigit(byte >> 4)
-                    out[index + 1] = Self.hexDigit(byte & 0x0F)
-                    index += 2
-                }
-                return index
+            for (offset, byte) in raw.enumerated() {
+                if offset == 4 || offset == 6 || offset == 8 || offset == 10 { out.append(UInt8(ascii: "-")) }
+                out.append(Hash256.hexDigit(byte >> 4))
+                out.append(Hash256.hexDigit(byte & 0x0F))
             }
         }
     }
@@ -59,9 +59,5 @@ extension UUID {
         }
         guard parsed else { return nil }
         self.init(uuid: bytes)
-    }
-
-    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
-        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 }

@@ -69,16 +69,25 @@ public struct Hash256: Sendable, Hashable, CustomStringConvertible {
 
     /// Lower-case hexadecimal, 64 digits.
     public var hex: String {
-        let digits = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(64)
+        writeHex(into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends ``hex`` to `out` without making a string.
+    public func writeHex(into out: inout [UInt8]) {
         withUnsafeBytes { raw in
             for byte in raw {
-                out.append(digits[Int(byte >> 4)])
-                out.append(digits[Int(byte & 0x0F)])
+                out.append(Self.hexDigit(byte >> 4))
+                out.append(Self.hexDigit(byte & 0x0F))
             }
         }
-        return String(decoding: out, as: UTF8.self)
+    }
+
+    @inline(__always)
+    static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 
     public var description: String { hex }

@@ -92,48 +92,68 @@ extension RecordedEvent {
     /// The JSON form of a recorded event, as `log --json` prints it: one line of canonical JSON.
     public var jsonLine: [UInt8] {
         var out = [UInt8]()
-        out.reserveCapacity(256 + payload.canonicalBytes.count)
-        // Members in canonical (byte-sorted) order, written directly so the payload is not parsed again.
-        func key(_ name: String) {
-            if out.count > 1 { out.append(UInt8(ascii: ",")) }
-            JSONValue.writeString(name, into: &out)
-            out.append(UInt8(ascii: ":"))
+        writeJSONLine(into: &out)
+        return out
+    }
+
+    /// Appends ``jsonLine`` to `out`. Members are written directly in canonical (byte-sorted)
+    /// order, each name with its punctuation as one constant, so nothing is parsed or sorted and
+    /// the payload is copied as it is stored; exports print one line per event.
+    public func writeJSONLine(into out: inout [UInt8]) {
+        out.reserveCapacity(out.count + 400 + payload.canonicalBytes.count)
+        func member(_ name: StaticString) {
+            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
         }
-        out.append(UInt8(ascii: "{"))
-        key("actor")
-        JSONValue.object(["id": .string(actor.id), "kind": .string(actor.kind.name)]).writeCanonical(into: &out)
+        func string(_ value: String) { JSONValue.writeString(value, into: &out) }
+        func number(_ value: UInt64) {
+            // Digits from the right into a small stack buffer, then copied in order.
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+                var rest = value
+                var start = 20
+                repeat {
+                    start -= 1
+                    digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                } while rest > 0
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start..<20]))
+            }
+        }
+        member(#"{"actor":{"id":"#)
+        string(actor.id)
+        member(#","kind":""#)
+        out.append(contentsOf: actor.kind.name.utf8)
+        member(#""}"#)
         if let causationID {
-            key("causationId")
-            JSONValue.writeString(causationID, into: &out)
+            member(#","causationId":"#)
+            string(causationID)
         }
         if let correlationID {
-            key("correlationId")
-            JSONValue.writeString(correlationID, into: &out)
+            member(#","correlationId":"#)
+            string(correlationID)
         }
-        key("id")
-        JSONValue.writeString(id.lowercasedString, into: &out)
-        key("occurredAt")
-        JSONValue.writeString(occurredAt.rfc3339, into: &out)
-        key("payload")
+        member(#","id":""#)
+        id.writeLowercased(into: &out)
+        member(#"","occurredAt":""#)
+        occurredAt.writeRFC3339(into: &out)
+        member(#"","payload":"#)
         out.append(contentsOf: payload.canonicalBytes)
-        key("position")
-        out.append(contentsOf: String(position).utf8)
-        key("previousHash")
-        JSONValue.writeString(previousHash.hex, into: &out)
-        key("recordedAt")
-        JSONValue.writeString(recordedAt.rfc3339, into: &out)
-        key("schemaVersion")
-        out.append(contentsOf: String(schemaVersion).utf8)
-        key("source")
-        JSONValue.writeString(source, into: &out)
-        key("stream")
-        JSONValue.writeString(stream, into: &out)
-        key("type")
-        JSONValue.writeString(type, into: &out)
-        key("version")
-        out.append(contentsOf: String(streamVersion).utf8)
+        member(#","position":"#)
+        number(position)
+        member(#","previousHash":""#)
+        previousHash.writeHex(into: &out)
+        member(#"","recordedAt":""#)
+        recordedAt.writeRFC3339(into: &out)
+        member(#"","schemaVersion":"#)
+        number(UInt64(schemaVersion))
+        member(#","source":"#)
+        string(source)
+        member(#","stream":"#)
+        string(stream)
+        member(#","type":"#)
+        string(type)
+        member(#","version":"#)
+        number(streamVersion)
         out.append(UInt8(ascii: "}"))
-        return out
     }
 }
 

@@ -125,6 +125,14 @@ extension Timestamp {
 
     /// The RFC 3339 form in UTC: `2026-03-14T09:26:53Z`, `…53.250Z` or `…53.250001Z`.
     public var rfc3339: String {
+        var out = [UInt8]()
+        out.reserveCapacity(27)
+        writeRFC3339(into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends ``rfc3339`` to `out` without making a string (exports write two per event).
+    public func writeRFC3339(into out: inout [UInt8]) {
         let micros = microsecondsSinceEpoch
         var seconds = micros / 1_000_000
         var fraction = micros % 1_000_000
@@ -139,8 +147,6 @@ extension Timestamp {
             days -= 1
         }
         let (year, month, day) = CivilDays.civil(fromDays: Int(days))
-        var out = [UInt8]()
-        out.reserveCapacity(27)
         func append(_ value: Int, width: Int) {
             var divisor = 1
             for _ in 1..<width { divisor *= 10 }
@@ -171,7 +177,6 @@ extension Timestamp {
             }
         }
         out.append(UInt8(ascii: "Z"))
-        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -289,12 +289,29 @@ struct CanonicalScanner {
     /// Eight bytes at once: a bit set in the top of each byte that is `"`, `\` or below 0x20.
     /// (The classic "has a zero byte" and "has a byte less than" tests; exact in whether any is set.)
     @inline(__always)
-    private static func specialBytes(_ word: UInt64) -> UInt64 {
+    static func specialBytes(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let quote = word ^ (ones &* 0x22)
         let backslash = word ^ (ones &* 0x5C)
         return ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (word &- ones &* 0x20) & ~word) & highs
+    }
+
+    /// Whether any byte is `"`, `\` or a control character: what a JSON string must escape.
+    static func needsEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let raw = UnsafeRawPointer(base)
+        var index = 0
+        while index + 8 <= bytes.count {
+            if specialBytes(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) != 0 { return true }
+            index += 8
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return true }
+            index += 1
+        }
+        return false
     }
 
     /// Whether every byte is below 0x80.

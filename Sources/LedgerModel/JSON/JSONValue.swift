@@ -108,7 +108,7 @@ extension JSONValue {
         var value = value
         value.withUTF8 { bytes in
             // Most strings need no escape: copy them whole instead of byte by byte.
-            if bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            if CanonicalScanner.needsEscape(bytes) {
                 writeEscaped(bytes, into: &out)
             } else {
                 out.append(contentsOf: bytes)
