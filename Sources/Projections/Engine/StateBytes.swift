@@ -36,7 +36,9 @@ public struct StateWriter {
         for value in values { string(value) }
     }
     public mutating func enumeration<E: CaseIterable & Equatable>(_ value: E) {
-        bytes.append(UInt8(E.allCases.firstIndex(of: value).map { E.allCases.distance(from: E.allCases.startIndex, to: $0) }!))
+        // `allCases` builds its collection on every call: take it once.
+        let cases = E.allCases
+        bytes.append(UInt8(cases.distance(from: cases.startIndex, to: cases.firstIndex(of: value)!)))
     }
     public mutating func optional<E: CaseIterable & Equatable>(_ value: E?) {
         if let value {
@@ -91,8 +93,10 @@ public struct StateReader {
     }
     public mutating func enumeration<E: CaseIterable>(_: E.Type) throws(StateBytesError) -> E {
         let index = Int(try byte())
-        guard index < E.allCases.count else { throw StateBytesError() }
-        return E.allCases[E.allCases.index(E.allCases.startIndex, offsetBy: index)]
+        // `allCases` builds its collection on every call: take it once.
+        let cases = E.allCases
+        guard index < cases.count else { throw StateBytesError() }
+        return cases[cases.index(cases.startIndex, offsetBy: index)]
     }
     public mutating func optional<E: CaseIterable>(_: E.Type) throws(StateBytesError) -> E? { try byte() == 0 ? nil : try enumeration(E.self) }
     /// `n` elements read by `element`.
