@@ -24,7 +24,7 @@ import Testing
         var facts = [String: IncidentFacts]()
         let now = try Timestamp(rfc3339: "2026-11-23T00:00:00Z")
         for (index, item) in generator.events().enumerated() {
-            let payload = try item.event.payload.decoded().objectValue ?? [:]
+            let payload = item.event.payload
             let event = try Catalog.decode(type: item.event.type, schemaVersion: item.event.schemaVersion, payload: payload)
             do {
                 try IncidentRules.check(event, occurredAt: item.event.occurredAt, stream: item.stream, facts: facts[item.stream] ?? IncidentFacts(), now: now)

@@ -23,6 +23,14 @@ public struct EventCorrected: EventPayload {
         fields = try r.anyObject("fields", "The payload fields replaced, with their corrected values; the corrected payload must still be valid.")
         reason = try r.string("reason", "Why the earlier event was wrong.", maxLength: 2000)
     }
+    /// The target's payload with this correction's fields replaced. A payload that is not a JSON
+    /// object (never one the ledger stored) is returned as it is, for the decoder to refuse.
+    public func applied(to payload: Payload) -> Payload {
+        guard var members = try? payload.decoded().objectValue else { return payload }
+        members.merge(fields) { _, corrected in corrected }
+        return Payload(members)
+    }
+
     public func write(to w: inout PayloadWriter) {
         w.set("target", target)
         w.set("fields", fields)

@@ -36,13 +36,11 @@ public struct EventRecorder: Sendable {
         var typed = [IncidentEvent]()
         typed.reserveCapacity(events.count)
         for (index, item) in events.enumerated() {
-            do {
-                let payload = try item.event.payload.decoded()
-                typed.append(try Catalog.decode(type: item.event.type, schemaVersion: item.event.schemaVersion, payload: payload.objectValue ?? [:]))
-            } catch let error as EventInputError {
-                throw Self.refusal(error.at(index: index + 1))
+            do throws(EventInputError) {
+                // The payload is canonical already (`Payload` canonicalises what it is given): read it in place.
+                typed.append(try Catalog.decode(type: item.event.type, schemaVersion: item.event.schemaVersion, payload: item.event.payload))
             } catch {
-                throw Self.refusal(EventInputError(index: index + 1, field: "payload", reason: "\(error)"))
+                throw Self.refusal(error.at(index: index + 1))
             }
         }
         // Consecutive events of one incident form one StreamAppend, in input order.
@@ -104,7 +102,7 @@ public struct EventRecorder: Sendable {
                         }
                         incident.apply(
                             typed[index], id: item.event.id, type: item.event.type, schemaVersion: item.event.schemaVersion,
-                            payload: (try? item.event.payload.decoded().objectValue) ?? [:], occurredAt: item.event.occurredAt)
+                            payload: item.event.payload, occurredAt: item.event.occurredAt)
                         version += 1
                     }
                     facts[group.stream] = (incident, version)
@@ -125,10 +123,8 @@ public struct EventRecorder: Sendable {
         var version: UInt64 = 0
         try reader.forEachEvent(inStream: stream) { recorded in
             version = recorded.streamVersion
-            guard let payload = try? recorded.payload.decoded().objectValue,
-                  let event = try? Catalog.decode(type: recorded.type, schemaVersion: recorded.schemaVersion, payload: payload)
-            else { return true }  // events of types this build does not know do not bear on its rules
-            facts.apply(event, id: recorded.id, type: recorded.type, schemaVersion: recorded.schemaVersion, payload: payload, occurredAt: recorded.occurredAt)
+            guard let event = try? Catalog.decode(recorded) else { return true }  // events of types this build does not know do not bear on its rules
+            facts.apply(event, id: recorded.id, type: recorded.type, schemaVersion: recorded.schemaVersion, payload: recorded.payload, occurredAt: recorded.occurredAt)
             return true
         }
         return (facts, version)

@@ -19,13 +19,15 @@ public struct IncidentFacts: Sendable {
     public private(set) var completedActionItems = Set<String>()
     /// Every event of the incident by id, with its type, schema version and payload as corrected,
     /// so that a correction can be checked against the type of the event it corrects.
-    public private(set) var events = [UUID: (type: String, schemaVersion: UInt16, payload: [String: JSONValue])]()
+    /// Every event so far by id, with its payload as stored (corrected in place): what a correction
+    /// or retraction may name. Kept as canonical text and parsed only when a correction needs it.
+    public private(set) var events = [UUID: (type: String, schemaVersion: UInt16, payload: Payload)]()
     public private(set) var retracted = Set<UUID>()
 
     public init() {}
 
     /// Folds one more event in.
-    public mutating func apply(_ event: IncidentEvent, id: UUID, type: String, schemaVersion: UInt16, payload: [String: JSONValue], occurredAt: Timestamp) {
+    public mutating func apply(_ event: IncidentEvent, id: UUID, type: String, schemaVersion: UInt16, payload: Payload, occurredAt: Timestamp) {
         events[id] = (type, schemaVersion, payload)
         switch event {
         case .declared(let declared):
@@ -55,7 +57,7 @@ public struct IncidentFacts: Sendable {
             completedActionItems.insert(item.actionItemId)
         case .corrected(let correction):
             if let target = UUID(uuidString: correction.target), var original = events[target] {
-                original.payload.merge(correction.fields) { _, corrected in corrected }
+                original.payload = correction.applied(to: original.payload)
                 events[target] = original
                 if original.type == IncidentDeclared.type,
                    case .declared(let declared)? = try? Catalog.decode(type: original.type, schemaVersion: original.schemaVersion, payload: original.payload)

@@ -94,10 +94,8 @@ public enum IncidentRules {
             }
         case .corrected(let correction):
             let target = try requireTarget(correction.target, facts, stream)
-            var corrected = target.payload
-            corrected.merge(correction.fields) { _, new in new }
             do {
-                _ = try Catalog.decode(type: target.type, schemaVersion: target.schemaVersion, payload: corrected)
+                _ = try Catalog.decode(type: target.type, schemaVersion: target.schemaVersion, payload: correction.applied(to: target.payload))
             } catch {
                 throw EventInputError(field: "payload.fields", reason: "the corrected \(target.type) would be invalid: \(error.description)")
             }
@@ -116,7 +114,7 @@ public enum IncidentRules {
         return level
     }
 
-    private static func requireTarget(_ text: String, _ facts: IncidentFacts, _ stream: String) throws(EventInputError) -> (type: String, schemaVersion: UInt16, payload: [String: JSONValue]) {
+    private static func requireTarget(_ text: String, _ facts: IncidentFacts, _ stream: String) throws(EventInputError) -> (type: String, schemaVersion: UInt16, payload: Payload) {
         guard let id = UUID(uuidString: text) else { throw EventInputError(field: "payload.target", reason: "'\(text)' is not an event id (a UUID)") }
         guard let target = facts.events[id] else {
             throw EventInputError(field: "payload.target", reason: "no event \(text) is recorded in \(stream)")
