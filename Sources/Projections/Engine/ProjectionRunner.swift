@@ -83,10 +83,9 @@ public struct ProjectionRunner: Sendable {
             }
             // Keys are independent: decode and fold the rest of each key's events on every core.
             let (folding, initial, pending, skip) = (keys, starts, records, refolds.mapValues(\.applied))
-            let folded = ParallelSlots<Result<[UInt8], any Error>>(count: folding.count)
-            DispatchQueue.concurrentPerform(iterations: folding.count) { index in
+            let folded = Parallel.map(count: folding.count) { index in
                 let key = folding[index]
-                folded[index] = Result {
+                return Result { () throws -> [UInt8] in
                     var state = initial[index]
                     for record in pending[key]!.dropFirst(skip[key] ?? 0) {
                         P.apply(ProjectedEvent.decode(try record.event()), to: &state)
@@ -95,7 +94,7 @@ public struct ProjectionRunner: Sendable {
                 }
             }
             var states = [String: [UInt8]]()
-            for (index, key) in folding.enumerated() { states[key] = try folded[index]!.get() }
+            for (index, key) in folding.enumerated() { states[key] = try folded[index].get() }
             return (states, last, count)
         }
     }
@@ -139,15 +138,14 @@ public struct ProjectionRunner: Sendable {
             }
             // Each incident's facts depend only on its own history: derive them on every core.
             let (names, histories) = (streams, read)
-            let derived = ParallelSlots<Result<[UInt8], any Error>>(count: names.count)
-            DispatchQueue.concurrentPerform(iterations: names.count) { index in
-                derived[index] = Result {
+            let derived = Parallel.map(count: names.count) { index in
+                Result { () throws -> [UInt8] in
                     let history = try histories[index].map { (record) throws(LedgerError) in try record.event() }
                     return try P.encode(P.derive(stream: names[index], history: EffectiveHistory.apply(history)))
                 }
             }
             var states = [String: [UInt8]]()
-            for (index, stream) in names.enumerated() { states[stream] = try derived[index]!.get() }
+            for (index, stream) in names.enumerated() { states[stream] = try derived[index].get() }
             return (states, last, count)
         }
     }
@@ -228,29 +226,5 @@ public struct ProjectionRunner: Sendable {
     static func load<P: StoredProjection>(_: P.Type, key: String, _ reader: borrowing LedgerReader) throws -> P.State? {
         guard let bytes = try reader.projectionState(P.name, key: key) else { return nil }
         return try bytes.withUnsafeBytes { try P.decode($0) }
-    }
-}
-
-/// Result slots written by `DispatchQueue.concurrentPerform`, each index by exactly one iteration.
-/// A raw buffer, not an array property: concurrent writes to distinct elements of one array would
-/// trip Swift's exclusivity checks on the property.
-final class ParallelSlots<Value>: @unchecked Sendable {
-    private let values: UnsafeMutablePointer<Value?>
-    private let count: Int
-
-    init(count: Int) {
-        self.count = count
-        values = .allocate(capacity: max(count, 1))
-        values.initialize(repeating: nil, count: count)
-    }
-
-    deinit {
-        values.deinitialize(count: count)
-        values.deallocate()
-    }
-
-    subscript(index: Int) -> Value? {
-        get { values[index] }
-        set { values[index] = newValue }
     }
 }
