@@ -25,6 +25,46 @@ import Testing
         #expect(bytes.withUnsafeBytes { RecordCodec.position(of: $0) } == original.position)
     }
 
+    /// A record read in place gives the same position, stream and type as the decoded event, and
+    /// the same event when decoded.
+    @Test(arguments: 1...10)
+    func aViewReadsTheFieldsInPlace(number: Int) throws {
+        let original = Self.recorded(number)
+        try RecordCodec.encode(original).withUnsafeBytes { bytes in
+            let view = try RecordView(bytes)
+            #expect(view.position == original.position)
+            #expect(view.streamVersion == original.streamVersion)
+            #expect(view.stream == original.stream)
+            #expect(view.hasType(original.type))
+            #expect(!view.hasType(original.type + "x"))
+            #expect(!view.hasType(String(original.type.dropLast())))
+            #expect(try view.decode() == original)
+        }
+    }
+
+    /// A view is refused where its own fields cannot be read; the rest is checked by decoding.
+    @Test func aViewRefusesRecordsItCannotRead() throws {
+        let bytes = RecordCodec.encode(Self.recorded(3))
+        for cut in [0, 10, 84, 88, 92] {
+            #expect(throws: RecordCodec.DecodingError.self) {
+                try Array(bytes.prefix(cut)).withUnsafeBytes { _ = try RecordView($0) }
+            }
+        }
+        var unknownFormat = bytes
+        unknownFormat[0] = 9
+        #expect(throws: RecordCodec.DecodingError.self) { try unknownFormat.withUnsafeBytes { _ = try RecordView($0) } }
+        // The type's length runs past the end.
+        var longType = bytes
+        let typeLengthOffset = 84 + 2 + Int(UInt16(bigEndian: bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 84, as: UInt16.self) }))
+        longType[typeLengthOffset] = 0xFF
+        #expect(throws: RecordCodec.DecodingError.self) { try longType.withUnsafeBytes { _ = try RecordView($0) } }
+        // Cut inside the payload: the view reads, decoding refuses.
+        try Array(bytes.dropLast(5)).withUnsafeBytes { cut in
+            let view = try RecordView(cut)
+            #expect(throws: RecordCodec.DecodingError.self) { try view.decode() }
+        }
+    }
+
     @Test func refusesTruncatedAndPaddedRecords() {
         let bytes = RecordCodec.encode(Self.recorded(3))
         for cut in [0, 10, 90, bytes.count - 1] {
