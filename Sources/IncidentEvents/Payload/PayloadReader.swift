@@ -97,11 +97,11 @@ public struct PayloadReader {
     }
 
     /// A text value read from the payload, with malformed text reported against the field.
-    private func text(_ value: CanonicalValue, _ key: String) throws(EventInputError) -> String? {
+    private func text(_ value: CanonicalValue, _ key: @autoclosure () -> String) throws(EventInputError) -> String? {
         do {
             return try value.string()
         } catch {
-            throw self.error(key, error.reason)
+            throw self.error(key(), error.reason)
         }
     }
 
@@ -120,11 +120,12 @@ public struct PayloadReader {
         return try checkString(value, maxLength: maxLength, key)
     }
 
-    private func checkString(_ value: CanonicalValue, maxLength: Int, _ key: String) throws(EventInputError) -> String {
-        guard let text = try text(value, key) else { throw error(key, "must be a string, not \(value.typeName)") }
-        guard !text.isBlank else { throw error(key, "must not be empty") }
+    /// `key` is only made on the way to an error (for list items it is `key[index]`).
+    private func checkString(_ value: CanonicalValue, maxLength: Int, _ key: @autoclosure () -> String) throws(EventInputError) -> String {
+        guard let text = try text(value, key()) else { throw error(key(), "must be a string, not \(value.typeName)") }
+        guard !text.isBlank else { throw error(key(), "must not be empty") }
         // utf8.count is O(1) and never below the character count: count characters only when it matters.
-        guard text.utf8.count <= maxLength || text.count <= maxLength else { throw error(key, "is longer than \(maxLength) characters") }
+        guard text.utf8.count <= maxLength || text.count <= maxLength else { throw error(key(), "is longer than \(maxLength) characters") }
         return text
     }
 
@@ -177,15 +178,15 @@ public struct PayloadReader {
         return try checkEnum(value, Value.self, key)
     }
 
-    private func checkEnum<Value: PayloadEnum>(_ value: CanonicalValue, _: Value.Type, _ key: String) throws(EventInputError) -> Value {
+    private func checkEnum<Value: PayloadEnum>(_ value: CanonicalValue, _: Value.Type, _ key: @autoclosure () -> String) throws(EventInputError) -> Value {
         // Compared as bytes: no string is made for a name that matches.
         for candidate in Value.allCases {
             var name = candidate.rawValue
             if name.withUTF8({ value.isString($0) }) { return candidate }
         }
         let names = Value.allCases.map(\.rawValue).joined(separator: ", ")
-        guard let text = try text(value, key) else { throw error(key, "must be one of \(names), not \(value.typeName)") }
-        throw error(key, "must be one of \(names); '\(text)' is not")
+        guard let text = try text(value, key()) else { throw error(key(), "must be one of \(names), not \(value.typeName)") }
+        throw error(key(), "must be one of \(names); '\(text)' is not")
     }
 
     public mutating func values<Value: PayloadEnum>(_ key: String, _ description: String, minItems: Int = 0, as: Value.Type = Value.self) throws(EventInputError) -> [Value] {
