@@ -35,11 +35,15 @@ public struct StateWriter {
         count(values.count)
         for value in values { string(value) }
     }
+    /// Inlinable so that it is specialised for each enum where it is used: specialised, the
+    /// synthesised `allCases` is a constant array; generic, it is built on every call.
+    @inlinable
     public mutating func enumeration<E: CaseIterable & Equatable>(_ value: E) {
         // `allCases` builds its collection on every call: take it once.
         let cases = E.allCases
         bytes.append(UInt8(cases.distance(from: cases.startIndex, to: cases.firstIndex(of: value)!)))
     }
+    @inlinable
     public mutating func optional<E: CaseIterable & Equatable>(_ value: E?) {
         if let value {
             bytes.append(1)
@@ -91,6 +95,8 @@ public struct StateReader {
         for _ in 0..<n { out.append(try string()) }
         return out
     }
+    /// Inlinable for the same reason as ``StateWriter/enumeration(_:)``.
+    @inlinable
     public mutating func enumeration<E: CaseIterable>(_: E.Type) throws(StateBytesError) -> E {
         let index = Int(try byte())
         // `allCases` builds its collection on every call: take it once.
@@ -98,6 +104,7 @@ public struct StateReader {
         guard index < cases.count else { throw StateBytesError() }
         return cases[cases.index(cases.startIndex, offsetBy: index)]
     }
+    @inlinable
     public mutating func optional<E: CaseIterable>(_: E.Type) throws(StateBytesError) -> E? { try byte() == 0 ? nil : try enumeration(E.self) }
     /// `n` elements read by `element`.
     public mutating func array<T>(_ element: (inout StateReader) throws(StateBytesError) -> T) throws(StateBytesError) -> [T] {
