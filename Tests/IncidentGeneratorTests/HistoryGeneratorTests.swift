@@ -54,6 +54,23 @@ import Testing
         #expect(try ledger.verify().isIntact)
     }
 
+    /// Incidents that would run past the end are cut there, and what is left still keeps every rule
+    /// (the recorder checks each event against those before it).
+    @Test func historiesStopAtTheirEndAndStillPassEveryRule() async throws {
+        let end = try Timestamp(rfc3339: "2026-11-01T00:00:00Z")
+        var generator = HistoryGenerator(.init(incidents: 40, seed: 5, start: try Timestamp(rfc3339: "2026-10-22T00:00:00Z"), days: 9, end: end))
+        let events = generator.events()
+        var uncut = HistoryGenerator(.init(incidents: 40, seed: 5, start: try Timestamp(rfc3339: "2026-10-22T00:00:00Z"), days: 9, end: end.adding(seconds: 400 * 86_400)))
+        let whole = uncut.events()
+        #expect(events.count < whole.count, "some incidents run past the end")
+        #expect(Array(whole.prefix(events.count)) == events, "the cut history is a prefix of the whole one")
+        #expect(events.allSatisfy { $0.event.occurredAt <= end })
+        let directory = TemporaryDirectory()
+        let ledger = try Ledger.create(at: directory.path)
+        _ = try await EventRecorder(ledger: ledger).record(events)
+        #expect(try ledger.read { try $0.eventCount() } == events.count)
+    }
+
     @Test func theHistoryLooksLikeRealIncidents() {
         var generator = HistoryGenerator(.init(incidents: 2000, seed: 11))
         let events = generator.events()

@@ -11,8 +11,10 @@ struct GenerateCommand: AsyncParsableCommand {
             Incidents of every kind and severity with heavy-tailed durations, customers writing in on \
             several channels in bursts, replies, public updates at a cadence that is sometimes missed, \
             escalations up to executives, surveys, postmortems with action items, corrections and late \
-            entries — about 100 events an incident. The same seed gives the same bytes. Every event keeps \
-            the catalog's rules, so the output can be appended: `incidents generate --incidents 50 | incidents append`.
+            entries — about 100 events an incident. Incidents start between 2024-07-01 and 2026-06-01, and \
+            nothing is recorded after 2026-11-01 (a long incident is cut there, as history stops at "now"). \
+            The same seed gives the same bytes. Every event keeps the catalog's rules, so the output can be \
+            appended: `incidents generate --incidents 50 | incidents append`.
             """)
 
     @Option(help: ArgumentHelp("How many incidents.", valueName: "n"))
