@@ -134,8 +134,14 @@ public struct QuarterlyReview: Sendable, Codable {
             byPeriod[span] = picked
             return picked
         }
+        // Several sections show the same figure (this quarter's CSAT is in the table, the satisfaction
+        // section and the eight-quarter chart): each metric is computed once per period.
+        var computed = [String: [CalendarPeriod: MetricValue]]()
         func value(_ metric: MetricDefinition, _ span: CalendarPeriod) -> MetricValue {
-            MetricResult.compute(metric, over: incidents(span), filter: IncidentFilter(), context: context).overall
+            if let known = computed[metric.name]?[span] { return known }
+            let value = MetricResult.compute(metric, over: incidents(span), filter: IncidentFilter(), context: context).overall
+            computed[metric.name, default: [:]][span] = value
+            return value
         }
         func value(_ name: String, _ span: CalendarPeriod) -> MetricValue { value(MetricCatalog.named(name)!, span) }
         let inPeriod = incidents(period)
