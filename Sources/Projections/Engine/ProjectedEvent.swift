@@ -40,8 +40,7 @@ public enum EffectiveHistory {
 
     /// Applies the corrections and retractions among `events` (one incident's, in stream order).
     public static func apply(_ events: [RecordedEvent]) -> [ProjectedEvent] {
-        var patches = [String: [String: JSONValue]]()
-        var correctionsOf = [String: [RecordedEvent]]()
+        var corrections = [String: [(event: RecordedEvent, correction: EventCorrected)]]()
         var retracted = Set<String>()
         var decoded = [ProjectedEvent]()
         decoded.reserveCapacity(events.count)
@@ -49,9 +48,7 @@ public enum EffectiveHistory {
             let projected = ProjectedEvent.decode(event)
             switch projected.event {
             case .corrected(let correction)?:
-                let target = correction.target.lowercased()
-                patches[target, default: [:]].merge(correction.fields) { _, new in new }
-                correctionsOf[target, default: []].append(event)
+                corrections[correction.target.lowercased(), default: []].append((event, correction))
             case .retracted(let retraction)?:
                 retracted.insert(retraction.target.lowercased())
             default:
@@ -59,14 +56,15 @@ public enum EffectiveHistory {
             }
             decoded.append(projected)
         }
-        if patches.isEmpty, retracted.isEmpty { return decoded }
+        if corrections.isEmpty, retracted.isEmpty { return decoded }
         return decoded.compactMap { projected in
             let id = projected.recorded.id.lowercasedString
             if retracted.contains(id) { return nil }
-            guard let patch = patches[id], var payload = try? projected.recorded.payload.decoded().objectValue else { return projected }
-            payload.merge(patch) { _, new in new }
+            guard let applying = corrections[id] else { return projected }
+            // Each correction in the order recorded, so a later one wins where two replace a field.
+            let payload = applying.reduce(projected.recorded.payload) { payload, item in item.correction.applied(to: payload) }
             let corrected = try? Catalog.decode(type: projected.recorded.type, schemaVersion: projected.recorded.schemaVersion, payload: payload)
-            return ProjectedEvent(recorded: projected.recorded, event: corrected ?? projected.event, corrections: correctionsOf[id] ?? [])
+            return ProjectedEvent(recorded: projected.recorded, event: corrected ?? projected.event, corrections: applying.map(\.event))
         }
     }
 }
