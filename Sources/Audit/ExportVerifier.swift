@@ -126,18 +126,20 @@ public enum ExportVerifier {
         var last: UInt64?
         var previousRecordHash: Hash256?
         var table = csv ? HashingCounter(EventCSV.header) : nil
-        while true {
+        // Reads the next batch of lines (hashing the file on the way) and starts rebuilding it.
+        func nextBatch() throws(AuditError) -> RebuildingBatch? {
             let firstLineNumber = events.lineNumber + 1
             var lines = [[UInt8]]()
             while lines.count < Self.batchLines, let line = try events.nextLine() { lines.append(Array(line)) }
-            guard !lines.isEmpty else { break }
-            let batch = lines
-            let slices = Self.slices(of: batch.count)
-            let rebuilt = Parallel.map(count: slices.count) { slice in
-                slices[slice].map { index in Result { () throws(EventInputError) in try RebuiltLine(batch[index], csv: csv) } }
-            }.flatMap { $0 }
-            for (offset, result) in rebuilt.enumerated() {
-                let place = "\(ExportBundle.events) line \(firstLineNumber + offset)"
+            return lines.isEmpty ? nil : RebuildingBatch(lines, firstLineNumber: firstLineNumber, csv: csv)
+        }
+        var inFlight = try nextBatch()
+        while let current = inFlight {
+            // The next batch is read and rebuilt while this one is checked; a failure reading it is
+            // reported only after this batch's lines, so the first bad line is still the one named.
+            let following = Result { () throws(AuditError) in try nextBatch() }
+            for (offset, result) in current.wait().enumerated() {
+                let place = "\(ExportBundle.events) line \(current.firstLineNumber + offset)"
                 let line: RebuiltLine
                 switch result {
                 case .success(let rebuilt): line = rebuilt
@@ -194,6 +196,7 @@ public enum ExportVerifier {
                 if first == nil { first = event.position }
                 last = event.position
             }
+            inFlight = try following.get()
         }
         if let proofs, try proofs.nextLine() != nil {
             throw AuditError.failed("\(ExportBundle.proofs) has more lines than \(ExportBundle.events) (an event line was removed)")
@@ -233,9 +236,33 @@ public enum ExportVerifier {
     static let batchLines = 4096
 
     /// The batch split into ranges for the cores, a few per core so an uneven one does not hold the rest back.
-    private static func slices(of count: Int) -> [Range<Int>] {
+    static func slices(of count: Int) -> [Range<Int>] {
         let size = max(64, count / 16)
         return stride(from: 0, to: count, by: size).map { $0..<min($0 + size, count) }
+    }
+
+    /// A batch of lines being rebuilt on every core while the reading thread goes on.
+    final class RebuildingBatch: @unchecked Sendable {
+        let firstLineNumber: Int
+        private let done = DispatchGroup()
+        /// Written once by the rebuild, read only after ``wait()``.
+        private var rebuilt: [Result<RebuiltLine, EventInputError>] = []
+
+        init(_ lines: [[UInt8]], firstLineNumber: Int, csv: Bool) {
+            self.firstLineNumber = firstLineNumber
+            DispatchQueue.global().async(group: done) { [self] in
+                let slices = ExportVerifier.slices(of: lines.count)
+                rebuilt = Parallel.map(count: slices.count) { slice in
+                    slices[slice].map { index in Result { () throws(EventInputError) in try RebuiltLine(lines[index], csv: csv) } }
+                }.flatMap { $0 }
+            }
+        }
+
+        /// Each line's rebuild, in order, once all are done.
+        func wait() -> [Result<RebuiltLine, EventInputError>] {
+            done.wait()
+            return rebuilt
+        }
     }
 
     /// One exported line read back: the event, its record's leaf hash and chain hash, and its CSV
