@@ -100,7 +100,10 @@ extension RecordedEvent {
     /// order, each name with its punctuation as one constant, so nothing is parsed or sorted and
     /// the payload is copied as it is stored; exports print one line per event.
     public func writeJSONLine(into out: inout [UInt8]) {
-        out.reserveCapacity(out.count + 400 + payload.canonicalBytes.count)
+        // Grow geometrically: `reserveCapacity` gives exactly what is asked, so asking for a little
+        // more on every line of a long buffer would copy the whole buffer each time.
+        let needed = out.count + 400 + payload.canonicalBytes.count
+        if out.capacity < needed { out.reserveCapacity(max(needed, out.capacity * 2)) }
         func member(_ name: StaticString) {
             out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
         }
