@@ -13,6 +13,8 @@ public struct ExportWriter {
 
     public var ledger: Ledger
     public var key: CheckpointSigningKey
+    /// Records read in place per chunk, then decoded, matched and written as lines on every core.
+    var chunkRecords = 16_384
 
     public init(ledger: Ledger, key: CheckpointSigningKey) {
         self.ledger = ledger
@@ -100,7 +102,7 @@ public struct ExportWriter {
         var scan = Scan(query: query, treeSize: head.size, next: start)
         while !scan.done {
             try ledger.read { reader in
-                try Self.writeBatch(&scan, reader: reader, events: events, proofs: proofs, csv: table)
+                try Self.writeBatch(&scan, reader: reader, chunkRecords: chunkRecords, events: events, proofs: proofs, csv: table)
             }
         }
         digests[ExportBundle.events] = try events.finish()
@@ -114,6 +116,13 @@ public struct ExportWriter {
         try writer.write(manifest.json.prettyText)
         _ = try writer.finish()
         return manifest
+    }
+
+    /// The lines, CSV rows and positions of the matching events of one slice of a chunk.
+    struct RenderedSlice: Sendable {
+        var lines = [UInt8]()
+        var csv = [UInt8]()
+        var positions = [UInt64]()
     }
 
     /// Where a scan stands between batches.
@@ -130,46 +139,75 @@ public struct ExportWriter {
         var done = false
     }
 
-    /// Writes up to ``proofBatch`` matching events and then their proofs. A static function with a
-    /// borrowed reader: closures capturing a borrowed reader trip the compiler.
+    /// Writes about ``proofBatch`` matching events (a chunk may go past it) and then their proofs.
+    /// A static function with a borrowed reader: closures capturing a borrowed reader trip the compiler.
+    ///
+    /// The scan reads records in place, a chunk at a time; each chunk is decoded, matched against
+    /// the query and written as lines (and CSV rows) on every core, and the lines are then written
+    /// to the files in position order on this thread, which also hashes them.
     static func writeBatch(
-        _ scan: inout Scan, reader: borrowing LedgerReader, events: HashingFileWriter, proofs: HashingFileWriter?, csv: HashingFileWriter?
+        _ scan: inout Scan, reader: borrowing LedgerReader, chunkRecords: Int, events: HashingFileWriter, proofs: HashingFileWriter?,
+        csv: HashingFileWriter?
     ) throws {
         var positions = [UInt64]()
-        var failure: (any Error)?
         let batchLimit = proofs == nil ? Int.max : proofBatch
         var local = scan
-        let visit = { (event: RecordedEvent) -> Bool in
-            guard event.position <= local.treeSize else {
-                local.done = true
-                return false
+        while !local.done, positions.count < batchLimit {
+            var chunk = [RecordView]()
+            let treeSize = local.treeSize
+            var beyond = false
+            let collect = { (record: RecordView) -> Bool in
+                guard record.position <= treeSize else {
+                    beyond = true
+                    return false
+                }
+                chunk.append(record)
+                return chunk.count < chunkRecords
             }
-            if let _ = local.query.incident {
-                local.nextVersion = event.streamVersion + 1
+            if let incident = local.query.incident {
+                try reader.forEachRecordView(inStream: incident, fromVersion: local.nextVersion, collect)
             } else {
-                local.next = event.position + 1
+                try reader.forEachRecordView(from: local.next, collect)
             }
-            guard local.query.matches(event) else { return true }
-            do {
-                try events.writeLine { event.writeJSONLine(into: &$0) }
-                try csv?.write(EventCSV.row(event))
-            } catch {
-                failure = error
-                return false
+            // The scan ends at the checkpoint's size or at the end of what there is to read.
+            if beyond || chunk.count < chunkRecords { local.done = true }
+            guard let lastRecord = chunk.last else {
+                local.done = true
+                break
             }
-            local.count += 1
-            if local.first == nil { local.first = event.position }
-            local.last = event.position
-            if proofs != nil { positions.append(event.position) }
-            return positions.count < batchLimit
+            if local.query.incident != nil {
+                local.nextVersion = lastRecord.streamVersion + 1
+            } else {
+                local.next = lastRecord.position + 1
+            }
+            let (records, query, withCSV) = (chunk, local.query, csv != nil)
+            // Slices small enough that their buffers stay below malloc's mmap threshold (128 KiB).
+            let slices = stride(from: 0, to: records.count, by: 200).map { $0..<min($0 + 200, records.count) }
+            let rendered = Parallel.map(count: slices.count) { slice in
+                Result { () throws -> RenderedSlice in
+                    var out = RenderedSlice()
+                    for record in records[slices[slice]] {
+                        let event = try record.event()
+                        guard query.matches(event) else { continue }
+                        event.writeJSONLine(into: &out.lines)
+                        out.lines.append(0x0A)
+                        if withCSV { out.csv.append(contentsOf: EventCSV.row(event)) }
+                        out.positions.append(event.position)
+                    }
+                    return out
+                }
+            }
+            for result in rendered {
+                let slice = try result.get()
+                guard !slice.positions.isEmpty else { continue }
+                try events.write(slice.lines)
+                try csv?.write(slice.csv)
+                local.count += slice.positions.count
+                if local.first == nil { local.first = slice.positions.first }
+                local.last = slice.positions.last
+                if proofs != nil { positions += slice.positions }
+            }
         }
-        if let incident = scan.query.incident {
-            try reader.forEachEvent(inStream: incident, fromVersion: scan.nextVersion, visit)
-        } else {
-            try reader.forEachEvent(from: scan.next, visit)
-        }
-        if let failure { throw failure }
-        if positions.count < batchLimit { local.done = true }  // the scan ran to its end
         if let proofs {
             for position in positions {
                 let line = InclusionProofLine(position: position, path: try reader.inclusionProof(position: position, treeSize: local.treeSize))

@@ -1,4 +1,4 @@
-import Audit
+@testable import Audit
 import Foundation
 import LedgerModel
 import LedgerStore
@@ -28,6 +28,26 @@ import Testing
         // Nothing new: an empty incremental export, still with its proof.
         let later = try SignedCheckpoint(contentsOf: incremental + "/" + ExportBundle.checkpoint)
         #expect(try fixture.verify(try fixture.export("empty", after: later)).eventsChecked == 0)
+    }
+
+    /// Records are read and written in chunks on every core: whatever the chunk size, the files
+    /// hold the same bytes, in position order, and verify.
+    @Test func chunkBoundariesChangeNoByte() async throws {
+        let fixture = try await AuditFixture.make()
+        let queries = [EventQuery(), EventQuery(incident: "INC-2"), EventQuery(types: ["incident.declared", "status_update.published"])]
+        for (number, query) in queries.enumerated() {
+            let reference = try fixture.export("reference-\(number)", query: query, csv: true)
+            for chunk in [1, 7, 40, 41] {
+                var writer = ExportWriter(ledger: fixture.ledger, key: fixture.key)
+                writer.chunkRecords = chunk
+                let path = fixture.root.file("chunk-\(number)-\(chunk)")
+                _ = try writer.export(query: query, csv: true, to: path)
+                for file in [ExportBundle.events, ExportBundle.csv, ExportBundle.proofs] where FileManager.default.fileExists(atPath: reference + "/" + file) {
+                    #expect(FileManager.default.contents(atPath: path + "/" + file) == FileManager.default.contents(atPath: reference + "/" + file), "\(file), chunks of \(chunk)")
+                }
+                #expect(try fixture.verify(path).eventsChecked == fixture.verify(reference).eventsChecked)
+            }
+        }
     }
 
     @Test func aChangedByteInAnyLineIsRefused() async throws {
