@@ -17,53 +17,48 @@ extension IncidentMetricFacts {
         w.strings(customerSegments)
         for moment in [declared, impactStarted, detected, acknowledged, firstPublicUpdate, firstEscalation, mitigated, resolved] { w.optional(moment) }
         for number in [publicUpdates, promisesMade, promisesKept, promisesPending, promisesMissed] { w.count(number) }
-        w.count(gaps.count)
-        for gap in gaps {
+        w.array(gaps) { w, gap in
             w.int(gap.from)
             w.int(gap.to)
         }
         w.optional(etaLateBySeconds)
-        // Customers once per incident; messages refer to them by index.
-        var customers = [String: Int]()
-        var table = [String]()
-        for message in messages where customers[message.customer] == nil {
-            customers[message.customer] = table.count
-            table.append(message.customer)
+        // Customers and tiers once per incident, in order of first appearance; messages refer to
+        // them by index.
+        func table(_ names: [String]) -> (names: [String], index: [String: Int]) {
+            var index = [String: Int]()
+            var table = [String]()
+            for name in names where index[name] == nil {
+                index[name] = table.count
+                table.append(name)
+            }
+            return (table, index)
         }
-        w.strings(table)
-        var tiers = [String: Int]()
-        var tierTable = [String]()
-        for case let tier? in messages.map(\.tier) where tiers[tier] == nil {
-            tiers[tier] = tierTable.count
-            tierTable.append(tier)
-        }
-        w.strings(tierTable)
-        w.count(messages.count)
-        for message in messages {
-            w.count(customers[message.customer]!)
+        let customers = table(messages.map(\.customer))
+        w.strings(customers.names)
+        let tiers = table(messages.compactMap(\.tier))
+        w.strings(tiers.names)
+        w.array(messages) { w, message in
+            w.count(customers.index[message.customer]!)
             w.enumeration(message.channel)
-            w.count(message.tier.map { tiers[$0]! + 1 } ?? 0)
+            w.count(message.tier.map { tiers.index[$0]! + 1 } ?? 0)
             w.bool(message.threatensToLeave)
             w.int(message.received)
             w.optional(message.firstReply)
         }
         w.int(customersAffected)
-        w.count(escalations.count)
-        for escalation in escalations {
+        w.array(escalations) { w, escalation in
             w.enumeration(escalation.level)
             w.enumeration(escalation.reason)
             w.optional(escalation.customer)
             w.int(escalation.at)
         }
-        w.count(levelSpells.count)
-        for spell in levelSpells {
+        w.array(levelSpells) { w, spell in
             w.enumeration(spell.level)
             w.enumeration(spell.reason)
             w.int(spell.from)
             w.optional(spell.to)
         }
-        w.count(policies.count)
-        for policy in policies {
+        w.array(policies) { w, policy in
             w.string(policy.policyId)
             w.string(policy.name)
             w.optional(policy.customer)
@@ -76,15 +71,13 @@ extension IncidentMetricFacts {
         w.optional(plannedStart)
         w.optional(plannedEnd)
         w.optional(maintenanceStarted)
-        w.count(surveys.count)
-        for survey in surveys {
+        w.array(surveys) { w, survey in
             w.enumeration(survey.scale)
             w.optional(survey.score)
             w.bool(survey.expired)
         }
         w.optional(postmortemPublished)
-        w.count(actionItems.count)
-        for item in actionItems {
+        w.array(actionItems) { w, item in
             w.int(item.due)
             w.optional(item.completed)
         }

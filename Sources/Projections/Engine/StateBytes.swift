@@ -32,8 +32,12 @@ public struct StateWriter {
         if let value { string(value) }
     }
     public mutating func strings(_ values: [String]) {
+        array(values) { $0.string($1) }
+    }
+    /// The count, then each element written by `element`: what ``StateReader/array(_:)`` reads.
+    public mutating func array<T>(_ values: [T], _ element: (inout StateWriter, T) -> Void) {
         count(values.count)
-        for value in values { string(value) }
+        for value in values { element(&self, value) }
     }
     /// Inlinable so that it is specialised for each enum where it is used: specialised, the
     /// synthesised `allCases` is a constant array; generic, it is built on every call.

@@ -23,16 +23,14 @@ extension IncidentSummary {
             mitigatedAt, resolvedAt, closedAt,
         ] { w.optional(moment) }
         w.count(reopenCount)
-        w.count(responders.count)
-        for responder in responders {
+        w.array(responders) { w, responder in
             w.string(responder.person)
             w.enumeration(responder.role)
         }
         w.count(escalationCount)
         w.count(executiveEscalationCount)
         w.optional(highestEscalationLevel)
-        w.count(openEscalations.count)
-        for escalation in openEscalations {
+        w.array(openEscalations) { w, escalation in
             w.string(escalation.id)
             w.enumeration(escalation.level)
             w.enumeration(escalation.reason)
@@ -42,8 +40,7 @@ extension IncidentSummary {
         }
         w.strings(customers)
         w.count(messageCount)
-        w.count(awaitingReply.count)
-        for message in awaitingReply {
+        w.array(awaitingReply) { w, message in
             w.string(message.messageId)
             w.string(message.customer)
             w.enumeration(message.channel)
@@ -55,8 +52,7 @@ extension IncidentSummary {
         w.optional(nextUpdatePromisedBy)
         w.optional(etaAt)
         w.strings(slaPolicies)
-        w.count(surveys.count)
-        for survey in surveys {
+        w.array(surveys) { w, survey in
             w.string(survey.surveyId)
             w.string(survey.customer)
             w.enumeration(survey.scale)
@@ -65,8 +61,7 @@ extension IncidentSummary {
         }
         w.enumeration(postmortem)
         w.optional(rootCause)
-        w.count(actionItems.count)
-        for item in actionItems {
+        w.array(actionItems) { w, item in
             w.string(item.id)
             w.string(item.title)
             w.string(item.owner)
