@@ -65,13 +65,13 @@ struct KeysCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("Write the public key to this file instead of standard output.", valueName: "file"))
         var output: String?
 
+        @OptionGroup var file: OutputFileOptions
+
         func run() async throws {
             do {
                 let text = try keys.files(ledger: options).verifierKey().text + "\n"
                 if let output {
-                    guard FileManager.default.createFile(atPath: output, contents: Data(text.utf8)) else {
-                        throw CommandFailure(.invalidInput, "cannot write \(output)")
-                    }
+                    try OutputFile.write(Array(text.utf8), to: output, force: file.force, ledger: options.path, what: "public key")
                 } else {
                     Output.standard.write(text)
                 }
