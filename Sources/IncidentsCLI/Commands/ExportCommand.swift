@@ -19,7 +19,7 @@ struct ExportCommand: AsyncParsableCommand {
     @OptionGroup var keys: KeyOptions
     @OptionGroup var signing: SigningOptions
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("The bundle directory to create; it must not exist.", valueName: "dir"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("The bundle directory to create; it must not exist, nor be inside a ledger directory.", valueName: "dir"))
     var output: String
 
     @OptionGroup var filter: EventFilterOptions

@@ -9,7 +9,9 @@ struct KeysCommand: AsyncParsableCommand {
         discussion: """
             The ledger signs its checkpoints with an Ed25519 key kept in <ledger>/keys (or --keys): \
             checkpoint.key, the private key, readable by its owner only (mode 0600), and \
-            checkpoint.pub, the public key an auditor checks checkpoints with.
+            checkpoint.pub, the public key an auditor checks checkpoints with. A private key its group or \
+            others may read is refused for signing, as ssh refuses one (run `chmod 600` on it). Beside \
+            them, checkpoint.last keeps the last checkpoint signed (see `incidents checkpoint --help`).
             """,
         subcommands: [Create.self, Show.self, Export.self])
 
