@@ -92,7 +92,9 @@ public struct CheckpointSigningKey: Sendable {
 }
 
 /// Where a ledger's keys live and how they are made: `<ledger>/keys/checkpoint.key` (the private
-/// key, mode 0600) and `<ledger>/keys/checkpoint.pub` (the public key).
+/// key, mode 0600), `<ledger>/keys/checkpoint.pub` (the public key) and
+/// `<ledger>/keys/checkpoint.last` (the last checkpoint the key signed; see
+/// CheckpointKeyFiles+LastCheckpoint.swift).
 public struct CheckpointKeyFiles: Sendable {
     public var directory: String
 
@@ -125,11 +127,28 @@ public struct CheckpointKeyFiles: Sendable {
         return key
     }
 
-    /// Reads the private key.
+    /// Reads the private key. Like ssh, refuses a key file that its group or others may read or
+    /// write: the mode bits are checked, not access(2), so running as root changes nothing.
     public func signingKey() throws(AuditError) -> CheckpointSigningKey {
-        guard let data = FileManager.default.contents(atPath: privateKeyPath) else {
-            throw AuditError(.missingKey, "no checkpoint signing key at \(privateKeyPath) — create one with `incidents keys create`")
+        let descriptor = open(privateKeyPath, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ENOENT {
+                throw AuditError(.missingKey, "no checkpoint signing key at \(privateKeyPath) — create one with `incidents keys create`")
+            }
+            throw AuditError(.missingKey, "cannot read the checkpoint signing key \(privateKeyPath): \(String(cString: strerror(errno)))")
         }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+            throw AuditError(.missingKey, "the checkpoint signing key \(privateKeyPath) is not a regular file")
+        }
+        let permissions = status.st_mode & 0o7777
+        guard permissions & 0o077 == 0 else {
+            throw AuditError(
+                .missingKey,
+                "permissions \(String(format: "%04o", permissions)) for \(privateKeyPath) are too open: the private key must be readable by its owner only — run `chmod 600 \(privateKeyPath)`")
+        }
+        let data = FileHandle(fileDescriptor: descriptor, closeOnDealloc: false).readDataToEndOfFile()
         do {
             return try CheckpointSigningKey(text: String(decoding: data, as: UTF8.self))
         } catch {
@@ -145,26 +164,14 @@ public struct CheckpointKeyFiles: Sendable {
         return try CheckpointVerifierKey(contentsOf: publicKeyPath)
     }
 
-    /// Writes `text` to a new file at `path` with permissions `mode` from the first byte on: a
-    /// temporary file made with O_EXCL, synced, then linked to its name, which fails rather than
-    /// replace a file that appeared meanwhile. A reader never sees a half-written key.
-    static func writeAtomically(_ text: String, to path: String, mode: mode_t) throws(AuditError) {
-        let temporary = "\(path).\(getpid()).tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, mode)
-        guard descriptor >= 0 else {
-            throw AuditError(.invalidInput, "cannot create \(temporary): \(String(cString: strerror(errno)))")
-        }
-        defer { unlink(temporary) }
-        let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-        let synced = fsync(descriptor)
-        close(descriptor)
-        guard written == bytes.count, synced == 0 else {
-            throw AuditError(.invalidInput, "cannot write \(path): \(String(cString: strerror(errno)))")
-        }
-        guard link(temporary, path) == 0 else {
-            if errno == EEXIST { throw AuditError(.alreadyExists, "\(path) exists already; it was kept") }
-            throw AuditError(.invalidInput, "cannot create \(path): \(String(cString: strerror(errno)))")
+    /// Writes a key file with ``AtomicFile``: a reader never sees a half-written key, and an
+    /// existing file (or symbolic link) at `path` is never followed or replaced unless `replacing`.
+    static func writeAtomically(_ text: String, to path: String, mode: mode_t, replacing: Bool = false) throws(AuditError) {
+        do {
+            try AtomicFile.write(Array(text.utf8), to: path, permissions: Int(mode), replacing: replacing)
+        } catch {
+            if error.errno == EEXIST { throw AuditError(.alreadyExists, "\(path) exists already; it was kept") }
+            throw AuditError(.invalidInput, "cannot write \(error.description)")
         }
     }
 }

@@ -1,4 +1,8 @@
 import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
 public import LedgerModel
 public import LedgerStore
 
@@ -12,16 +16,29 @@ public struct ExportWriter {
     static let proofBatch = 4096
 
     public var ledger: Ledger
+    public var keys: CheckpointKeyFiles
     public var key: CheckpointSigningKey
+    /// The size of the remembered last checkpoint that the operator knowingly abandons (after a
+    /// deliberate restore of an older ledger): with it the next checkpoint may disagree with that one.
+    public var acceptingRollback: UInt64?
     /// Records read in place per chunk, then decoded, matched and written as lines on every core.
     var chunkRecords = 16_384
 
-    public init(ledger: Ledger, key: CheckpointSigningKey) {
+    /// A writer signing with the key in `keys`, which must be readable by its owner only.
+    public init(ledger: Ledger, keys: CheckpointKeyFiles, acceptingRollback: UInt64? = nil) throws(AuditError) {
         self.ledger = ledger
-        self.key = key
+        self.keys = keys
+        self.key = try keys.signingKey()
+        self.acceptingRollback = acceptingRollback
     }
 
     /// Signs a checkpoint of the whole log as it is now.
+    ///
+    /// The log must extend the last checkpoint signed with the key (remembered beside it, see
+    /// ``CheckpointKeyFiles/lastCheckpoint(verifiedWith:)``) as well as the one `data.mdb` records;
+    /// otherwise nothing is signed or written. The new checkpoint is remembered (synced) before it
+    /// is returned, so one handed out is always one remembered; a crash in between leaves a
+    /// remembered checkpoint that nobody saw, which later checkpoints of the same log extend anyway.
     public func checkpoint() throws -> SignedCheckpoint {
         guard let ledgerID = try ledger.info().ledgerID else {
             throw AuditError(.invalidInput, "the ledger has no id to name its checkpoints by")
@@ -30,7 +47,24 @@ public struct ExportWriter {
         guard key.verifier.name == origin else {
             throw AuditError(.missingKey, "the key \(key.verifier.name) belongs to another ledger than \(origin)")
         }
-        return try SignedCheckpoint(signing: Checkpoint(origin: origin, treeHead: try ledger.treeHeadForSigning()), with: key)
+        return try keys.withSigningLock {
+            let last = try keys.lastCheckpoint(verifiedWith: key.verifier)?.checkpoint.treeHead
+            if let accepted = acceptingRollback, accepted != last?.size {
+                throw AuditError(
+                    .invalidInput,
+                    "--accept-rollback \(accepted) names a checkpoint of \(accepted) events, but the last one signed \(last.map { "covers \($0.size)" } ?? "is not remembered"); nothing was signed — give the size the refusal named")
+            }
+            let head: TreeHead
+            do {
+                head = try ledger.treeHeadForSigning(extending: acceptingRollback == nil ? last : nil)
+            } catch let error as LedgerError where error.code == .rolledBack {
+                throw AuditError.failed(
+                    "\(error.message) — put back the newer data.mdb; if the rollback is deliberate, sign again with --accept-rollback \(last?.size ?? 0)")
+            }
+            let signed = try SignedCheckpoint(signing: Checkpoint(origin: origin, treeHead: head), with: key)
+            try keys.remember(signed)
+            return signed
+        }
     }
 
     /// Writes a bundle of the events matching `query`, or — given an earlier checkpoint of this
@@ -57,8 +91,9 @@ public struct ExportWriter {
             }
         }
         // Written beside its final name and renamed when complete; an interrupted export leaves
-        // only this directory behind.
+        // only this directory behind, which the next export to the same place removes.
         let partial = "\(directory).partial-\(ProcessInfo.processInfo.processIdentifier)"
+        Self.removeAbandonedPartials(of: directory)
         do {
             try files.createDirectory(atPath: partial, withIntermediateDirectories: true)
         } catch {
@@ -71,6 +106,20 @@ public struct ExportWriter {
         } catch {
             try? files.removeItem(atPath: partial)
             throw error
+        }
+    }
+
+    /// Removes the `DIRECTORY.partial-PID` folders of exports to `directory` that were killed: those
+    /// whose process is gone (or is this one, under a reused id). A running export's folder is kept.
+    static func removeAbandonedPartials(of directory: String) {
+        let (parent, name) = AtomicFile.split(directory)
+        let prefix = name + ".partial-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
+        for partial in names where partial.hasPrefix(prefix) {
+            guard let pid = pid_t(partial.dropFirst(prefix.count)), pid > 0 else { continue }
+            let gone = kill(pid, 0) != 0 && errno == ESRCH
+            guard gone || pid == getpid() else { continue }
+            try? FileManager.default.removeItem(atPath: parent + "/" + partial)
         }
     }
 

@@ -26,6 +26,9 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible {
         public static let storage = Code(name: "storage")
         /// Stored data is damaged.
         public static let corrupt = Code(name: "corrupt")
+        /// The log is not an extension of a tree head signed before and remembered outside the
+        /// ledger: an older copy of the ledger was restored, or another ledger put in its place.
+        public static let rolledBack = Code(name: "rolled-back")
 
         public var description: String { name }
     }

@@ -32,7 +32,7 @@ struct AuditFixture {
     /// Exports a bundle named `name` and returns its path.
     func export(_ name: String, query: EventQuery = EventQuery(), after previous: SignedCheckpoint? = nil, csv: Bool = false) throws -> String {
         let path = root.file(name)
-        _ = try ExportWriter(ledger: ledger, key: key).export(query: query, after: previous, csv: csv, to: path)
+        _ = try ExportWriter(ledger: ledger, keys: CheckpointKeyFiles(ledgerPath: ledgerPath)).export(query: query, after: previous, csv: csv, to: path)
         return path
     }
 

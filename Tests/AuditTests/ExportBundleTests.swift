@@ -38,7 +38,7 @@ import Testing
         for (number, query) in queries.enumerated() {
             let reference = try fixture.export("reference-\(number)", query: query, csv: true)
             for chunk in [1, 7, 40, 41] {
-                var writer = ExportWriter(ledger: fixture.ledger, key: fixture.key)
+                var writer = try ExportWriter(ledger: fixture.ledger, keys: CheckpointKeyFiles(ledgerPath: fixture.ledgerPath))
                 writer.chunkRecords = chunk
                 let path = fixture.root.file("chunk-\(number)-\(chunk)")
                 _ = try writer.export(query: query, csv: true, to: path)

@@ -1,4 +1,6 @@
+import Foundation
 import Importers
+import LedgerTestSupport
 import Testing
 
 @Suite struct CSVTableTests {
@@ -26,6 +28,40 @@ import Testing
         #expect(parsed.records[0][2] == "")
         #expect(parsed.records[1].fields == ["2", "3", "4"])
         #expect(parsed.records[1].line == 4)
+    }
+
+    /// A file saved by an old Mac spreadsheet ends its lines with CR alone; a CR or CRLF inside
+    /// quotes is data, and counts as a line for the records after it.
+    @Test func lineEndsOfCRAloneEndRecordsButNotQuotedCells() throws {
+        let parsed = try table("id,text\r1,one\r2,\"two\rlines\"\r3,\"a\r\nb\"\r\r4,four")
+        #expect(parsed.header == ["id", "text"])
+        #expect(parsed.records.map(\.fields) == [["1", "one"], ["2", "two\rlines"], ["3", "a\r\nb"], ["4", "four"]])
+        #expect(parsed.records.map(\.line) == [2, 3, 5, 8])
+    }
+
+    /// A random table written with LF, CRLF or CR line ends, with or without a byte-order mark,
+    /// with cells holding separators, quotes and every kind of line break, reads back as the same
+    /// header and cells every time.
+    @Test(arguments: [UInt64(11), 12, 13, 14])
+    func theSameTableWhateverTheLineEndsAndMark(seed: UInt64) throws {
+        var generator = SeededGenerator(seed: seed)
+        let alphabet: [String] = ["a", "b", "Z", "7", " ", ",", "\"", "\r", "\n", "\r\n", "é", "–"]
+        func cell() -> String {
+            (0..<Int.random(in: 0...6, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }.joined()
+        }
+        let columns = Int.random(in: 1...5, using: &generator)
+        let header = (0..<columns).map { "column \($0)" }
+        // A row of one empty cell would be a blank line, which is skipped: give each row a first cell.
+        let rows = (0..<40).map { row in ["r\(row)"] + (1..<columns).map { _ in cell() } }
+        func quoted(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        for lineEnd in ["\n", "\r\n", "\r"] {
+            for mark in [false, true] {
+                let text = ([header] + rows).map { $0.map(quoted).joined(separator: ",") }.joined(separator: lineEnd) + lineEnd
+                let parsed = try CSVTable(parsing: (mark ? [0xEF, 0xBB, 0xBF] : []) + Array(text.utf8))
+                #expect(parsed.header == header, "seed \(seed), line end \(Array(lineEnd.utf8)), mark \(mark)")
+                #expect(parsed.records.map(\.fields) == rows, "seed \(seed), line end \(Array(lineEnd.utf8)), mark \(mark)")
+            }
+        }
     }
 
     @Test func anUnclosedQuoteOrAnEmptyFileIsAnError() {

@@ -79,12 +79,12 @@ import Testing
     }
 
     /// The schemas in Schemas/events are exactly what the catalog generates: regenerate them with
-    /// `incidents schema export Schemas/events` after changing an event type.
+    /// `incidents schema export Schemas/events --force` after changing an event type.
     @Test func publishedSchemasMatchTheCatalog() throws {
         for document in EventSchemas.all {
             let path = Self.repository + "/Schemas/" + document.path
             let published = try String(contentsOfFile: path, encoding: .utf8)
-            #expect(published == document.json.prettyText, "\(document.path) is stale: run `incidents schema export Schemas/events`")
+            #expect(published == document.json.prettyText, "\(document.path) is stale: run `incidents schema export Schemas/events --force`")
         }
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.repository + "/Schemas/events")
         #expect(files.count == EventSchemas.all.count, "Schemas/events holds files the catalog does not generate")

@@ -56,6 +56,48 @@ import Testing
         #expect(try cli.run("verify").stdout.hasPrefix("ok: \(events) events verified"))
     }
 
+    /// The same rows saved with LF, CRLF or CR line ends, with or without a UTF-8 byte-order mark,
+    /// import the same events: every variant after the first finds them all already present.
+    @Test func eventLogsImportWhateverTheLineEndsAndMark() throws {
+        let cli = CLI()
+        try cli.run("init")
+        let slice = try Self.volvoSlice(incidents: 6)
+        #expect(slice.hasPrefix("\u{FEFF}SR Number,"))
+        let plain = String(slice.dropFirst())
+        var counts = [JSONValue]()
+        for (name, lineEnd) in [("lf", "\n"), ("crlf", "\r\n"), ("cr", "\r")] {
+            for (mark, text) in [("bom", slice), ("plain", plain)] {
+                let file = try cli.write("\(name)-\(mark).csv", text.replacingOccurrences(of: "\n", with: lineEnd))
+                let imported = try cli.run("import", "events-csv", file, "--mapping", Self.volvoMapping, "--json")
+                #expect(imported.status == 0, "\(file): \(imported.stderr)")
+                let summary = try Self.summary(imported.stdout)
+                counts.append(summary["eventsImported"] ?? .null)
+                counts.append(summary["eventsAlreadyPresent"] ?? .null)
+            }
+        }
+        guard case .integer(let events)? = counts.first, events > 6 * 3 else {
+            Issue.record("the first import recorded \(counts.first.map(\.canonicalText) ?? "nothing")")
+            return
+        }
+        #expect(counts == [.integer(events), .integer(0)] + Array(repeating: [.integer(0), .integer(events)], count: 5).flatMap { $0 })
+    }
+
+    /// Survey responses saved on Windows (CRLF, with a byte-order mark) import as the LF file does
+    /// (the line break inside a quoted comment stays in it, as CRLF).
+    @Test func surveysWithCRLFAndAByteOrderMarkImport() throws {
+        let cli = CLI()
+        try cli.run("init")
+        try cli.run("import", "events-csv", try cli.write("slice.csv", try Self.volvoSlice(incidents: 8)), "--mapping", Self.volvoMapping)
+        let text = try String(contentsOfFile: Self.surveys, encoding: .utf8)
+        let windows = try cli.write("surveys-windows.csv", "\u{FEFF}" + text.replacingOccurrences(of: "\n", with: "\r\n"))
+        let imported = try cli.run("import", "surveys-csv", windows, "--mapping", Self.surveyMapping)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains("events: 8 imported, 0 already present, 0 skipped"))
+        #expect(imported.stderr.contains("warning: [invalid_answer] 1-506071646 (line 7): score '11'"))
+        let again = try cli.run("import", "surveys-csv", windows, "--mapping", Self.surveyMapping)
+        #expect(again.stdout.contains("events: 0 imported, 8 already present, 0 skipped"))
+    }
+
     @Test func theWholeVolvoLogImportsFromItsGzipInSeconds() throws {
         let cli = CLI()
         try cli.run("init")

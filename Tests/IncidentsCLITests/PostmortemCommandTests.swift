@@ -68,10 +68,11 @@ import Testing
         let file = try String(contentsOfFile: cli.directory.file("report.html"), encoding: .utf8)
         #expect(file == printed.stdout)
 
-        // A path that is not a regular file is written through, never renamed over.
+        // A link is written through (with --force, as the file it names exists), never renamed over.
         let real = try cli.write("real.md", "old")
         try FileManager.default.createSymbolicLink(atPath: cli.directory.file("link.md"), withDestinationPath: real)
-        #expect(try cli.run("postmortem", "INC-1", "--output", "link.md").status == 0)
+        #expect(try cli.run("postmortem", "INC-1", "--output", "link.md").status == 3)
+        #expect(try cli.run("postmortem", "INC-1", "--output", "link.md", "--force").status == 0)
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: cli.directory.file("link.md")) == real)
         #expect(try String(contentsOfFile: cli.directory.file(real), encoding: .utf8).hasPrefix("# Postmortem: INC-1"))
 

@@ -79,6 +79,38 @@ import Testing
         #expect(try cli.run("verify").status == 0)
     }
 
+    /// `--id` makes a retry safe, as the help says, also without `--at`: the retry takes the time
+    /// first recorded instead of a new "now", succeeds with the original position and writes
+    /// nothing. A retry that differs in a field given (the text, an explicit time) still conflicts.
+    @Test func aRetryWithTheSameIdAndNoTimeIsAnExactRetry() throws {
+        let cli = CLI()
+        try cli.run("init")
+        let declare = ["declare", "INC-1", "--title", "Checkout errors", "--kind", "unplanned", "--severity", "sev2", "--id", Self.declarationID]
+        let note = ["note", "INC-1", "--text", "rolled back the deploy", "--id", Self.noteID, "--actor", "person:tester"]
+        #expect(try cli.run(declare).status == 0)
+        let first = try cli.run(note + ["--json"])
+        #expect(first.status == 0, "\(first.stderr)")
+        // Another event in between: the retry is recognised at its own place, not at the end.
+        #expect(try cli.run("note", "INC-1", "--text", "another", "--at", "2026-03-14T10:00:00Z").status == 0)
+        let log = try cli.run("log", "--json").stdout
+        usleep(20_000)  // "now" has moved on
+
+        let retried = try cli.run(note + ["--json"])
+        #expect(retried.status == 0, "\(retried.stderr)")
+        let original = try JSONParser.parse(first.stdout), again = try JSONParser.parse(retried.stdout)
+        #expect(original["firstPosition"] == 2 && original["alreadyRecorded"] == false)
+        #expect(again["firstPosition"] == 2 && again["version"] == 2 && again["alreadyRecorded"] == true, "\(retried.stdout)")
+        #expect(try cli.run(declare).status == 0)
+        #expect(try cli.run("log", "--json").stdout == log)
+
+        let otherText = try cli.run(["note", "INC-1", "--text", "something else", "--id", Self.noteID, "--actor", "person:tester"])
+        #expect(otherText.status == 4)
+        let otherTime = try cli.run(note + ["--at", "2026-03-14T09:00:00Z"])
+        #expect(otherTime.status == 4)
+        #expect(otherTime.stderr.contains("is not an exact retry"))
+        #expect(try cli.run("log", "--json").stdout == log)
+    }
+
     @Test func flagsAreCheckedAgainstTheSchema() throws {
         let cli = CLI()
         try cli.run("init")

@@ -131,6 +131,28 @@ import Testing
 }
 
 extension MerkleTreeTests {
+    /// A tree head remembered outside the ledger (beside the key) that the log does not extend —
+    /// larger, or of a size whose root differs — is refused as a rollback; a prefix of the log, or
+    /// the log itself, is extended and signs.
+    @Test func aRememberedTreeHeadTheLogDoesNotExtendIsARollback() async throws {
+        let (directory, ledger) = try await Self.makeLedger(count: 12, seed: 8)
+        let signed = try ledger.treeHeadForSigning()
+        let prefix = try ledger.read { reader throws in try reader.treeHead(size: 7) }
+        #expect(try ledger.treeHeadForSigning(extending: prefix) == signed)
+        #expect(try ledger.treeHeadForSigning(extending: signed) == signed)
+        var other = prefix
+        other.root = Hash256.sha256(Array("another log".utf8))
+        let larger = TreeHead(size: 13, root: signed.root)
+        for remembered in [other, larger] {
+            #expect { try ledger.treeHeadForSigning(extending: remembered) } throws: { error in
+                (error as? LedgerError)?.code == .rolledBack && (error as? LedgerError)?.message.contains("rolled back or replaced") == true
+            }
+        }
+        _ = try await ledger.append([SampleEvents.event(60)], to: "INC-1")
+        #expect(try ledger.treeHeadForSigning(extending: signed).size == 13)
+        withExtendedLifetime(directory) {}
+    }
+
     @Test func verifyFindsADamagedTree() async throws {
         let directory: TemporaryDirectory
         do {

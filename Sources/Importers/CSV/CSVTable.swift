@@ -2,9 +2,10 @@ import Foundation
 
 /// A CSV document (RFC 4180): a header row naming the columns, then records.
 ///
-/// Reads UTF-8 with or without a byte-order mark, `\n` or `\r\n` line ends, and quoted fields that
-/// hold commas, quotes (doubled) or line breaks. Every record remembers the line it begins on, so a
-/// warning can point at it.
+/// Reads UTF-8 with or without a byte-order mark, `\n`, `\r\n` or `\r` line ends (a file saved on
+/// Windows or by an old Mac spreadsheet reads as one saved on Linux), and quoted fields that hold
+/// commas, quotes (doubled) or line breaks, which stay in the field as they are. Every record
+/// remembers the line it begins on, so a warning can point at it.
 public struct CSVTable: Sendable {
     /// One record: its fields, and the line of the file it begins on (the header is line 1).
     public struct Record: Sendable {
@@ -75,7 +76,8 @@ public struct CSVTable: Sendable {
                             closed = true
                             break
                         }
-                        if byte == lf { line += 1 }
+                        // A line break inside quotes is data, kept as it is (CR, LF or both).
+                        if byte == lf || (byte == cr && (index + 1 >= bytes.count || bytes[index + 1] != lf)) { line += 1 }
                         field.append(byte)
                         index += 1
                     }
@@ -88,11 +90,10 @@ public struct CSVTable: Sendable {
                         index += 1
                     }
                 } else {
-                    while index < bytes.count, bytes[index] != separator, bytes[index] != lf {
+                    while index < bytes.count, bytes[index] != separator, bytes[index] != lf, bytes[index] != cr {
                         field.append(bytes[index])
                         index += 1
                     }
-                    if field.last == cr, index >= bytes.count || bytes[index] == lf { field.removeLast() }
                 }
                 fields.append(String(decoding: field, as: UTF8.self))
                 field.removeAll(keepingCapacity: true)

@@ -10,24 +10,28 @@ struct CheckpointCommand: AsyncParsableCommand {
             The checkpoint is a signed note (docs/audit.md): three lines — the ledger's name, the number of \
             events, the base64 Merkle root of the log — a blank line, and an Ed25519 signature line. Keep \
             copies where the ledger's operator cannot change them: a later export is checked against them. \
-            The ledger refuses to sign a checkpoint that disagrees with one it signed before (exit 1).
+            The ledger refuses to sign a checkpoint that disagrees with one it signed before (exit 1), \
+            also after an older copy of data.mdb was put back: the last checkpoint signed is kept \
+            beside the key (checkpoint.last). After a deliberate rollback, --accept-rollback SIZE \
+            (the size the refusal names) signs anyway.
             """)
 
     @OptionGroup var options: LedgerOptions
     @OptionGroup var keys: KeyOptions
+    @OptionGroup var signing: SigningOptions
 
     @Option(help: ArgumentHelp("Also write the checkpoint to this file.", valueName: "file"))
     var output: String?
 
+    @OptionGroup var file: OutputFileOptions
+
     func run() async throws {
+        if let output { try OutputFile.check(output, force: file.force, ledger: options.path) }
         let ledger = try options.open()
         do {
-            let key = try keys.files(ledger: options).signingKey()
-            let checkpoint = try ExportWriter(ledger: ledger, key: key).checkpoint()
+            let checkpoint = try signing.writer(ledger, keys: keys, options: options).checkpoint()
             if let output {
-                guard FileManager.default.createFile(atPath: output, contents: Data(checkpoint.text.utf8)) else {
-                    throw CommandFailure(.invalidInput, "cannot write \(output)")
-                }
+                try OutputFile.write(Array(checkpoint.text.utf8), to: output, force: file.force, ledger: options.path, what: "checkpoint")
             }
             Output.standard.write(checkpoint.text)
         } catch let error as AuditError {

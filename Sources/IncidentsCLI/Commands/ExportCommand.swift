@@ -17,8 +17,9 @@ struct ExportCommand: AsyncParsableCommand {
 
     @OptionGroup var options: LedgerOptions
     @OptionGroup var keys: KeyOptions
+    @OptionGroup var signing: SigningOptions
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("The bundle directory to create; it must not exist.", valueName: "dir"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("The bundle directory to create; it must not exist, nor be inside a ledger directory.", valueName: "dir"))
     var output: String
 
     @OptionGroup var filter: EventFilterOptions
@@ -42,11 +43,11 @@ struct ExportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try OutputFile.refuseInsideLedger(output, ledger: options.path)
         let ledger = try options.open()
         do {
             let previous = try sinceCheckpoint.map { try SignedCheckpoint(contentsOf: $0) }
-            let key = try keys.files(ledger: options).signingKey()
-            let manifest = try ExportWriter(ledger: ledger, key: key).export(query: query, after: previous, csv: csv, to: output)
+            let manifest = try signing.writer(ledger, keys: keys, options: options).export(query: query, after: previous, csv: csv, to: output)
             let range = manifest.firstPosition.map { "positions \($0)–\(manifest.lastPosition!)" } ?? "no events"
             Output.standard.line(
                 "exported \(manifest.eventCount) events (\(range)) to \(output): \(manifest.kind.rawValue) export, checkpoint of \(manifest.treeHead.size) events")

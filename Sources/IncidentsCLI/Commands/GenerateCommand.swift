@@ -26,28 +26,29 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
     var output: String?
 
+    @OptionGroup var file: OutputFileOptions
+
     func validate() throws {
         guard incidents >= 1, incidents <= 1_000_000 else { throw ValidationError("--incidents must be from 1 to 1,000,000") }
     }
 
     func run() async throws {
+        if let output { try OutputFile.check(output, force: file.force, ledger: LedgerOptions.path(given: nil)) }
         var generator = HistoryGenerator(.init(incidents: incidents, seed: seed))
         let events = generator.events()
         if let output {
-            guard FileManager.default.createFile(atPath: output, contents: nil), let handle = FileHandle(forWritingAtPath: output) else {
-                throw CommandFailure(.invalidInput, "cannot write \(output): check the folder exists and is writable")
-            }
-            defer { try? handle.close() }
-            var buffer = [UInt8]()
-            for event in events {
-                buffer.append(contentsOf: event.jsonLine.utf8)
-                buffer.append(0x0A)
-                if buffer.count > 1 << 20 {
-                    try handle.write(contentsOf: buffer)
-                    buffer.removeAll(keepingCapacity: true)
+            try OutputFile.write(to: output, force: file.force, ledger: LedgerOptions.path(given: nil), what: "history") { append in
+                var buffer = [UInt8]()
+                for event in events {
+                    buffer.append(contentsOf: event.jsonLine.utf8)
+                    buffer.append(0x0A)
+                    if buffer.count > 1 << 20 {
+                        try append(buffer)
+                        buffer.removeAll(keepingCapacity: true)
+                    }
                 }
+                try append(buffer)
             }
-            try handle.write(contentsOf: buffer)
             FileHandle.standardError.write(Data("wrote \(events.count) events of \(incidents) incidents to \(output)\n".utf8))
         } else {
             for event in events { Output.standard.line(event.jsonLine) }

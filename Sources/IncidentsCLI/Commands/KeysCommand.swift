@@ -9,7 +9,9 @@ struct KeysCommand: AsyncParsableCommand {
         discussion: """
             The ledger signs its checkpoints with an Ed25519 key kept in <ledger>/keys (or --keys): \
             checkpoint.key, the private key, readable by its owner only (mode 0600), and \
-            checkpoint.pub, the public key an auditor checks checkpoints with.
+            checkpoint.pub, the public key an auditor checks checkpoints with. A private key its group or \
+            others may read is refused for signing, as ssh refuses one (run `chmod 600` on it). Beside \
+            them, checkpoint.last keeps the last checkpoint signed (see `incidents checkpoint --help`).
             """,
         subcommands: [Create.self, Show.self, Export.self])
 
@@ -65,13 +67,13 @@ struct KeysCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("Write the public key to this file instead of standard output.", valueName: "file"))
         var output: String?
 
+        @OptionGroup var file: OutputFileOptions
+
         func run() async throws {
             do {
                 let text = try keys.files(ledger: options).verifierKey().text + "\n"
                 if let output {
-                    guard FileManager.default.createFile(atPath: output, contents: Data(text.utf8)) else {
-                        throw CommandFailure(.invalidInput, "cannot write \(output)")
-                    }
+                    try OutputFile.write(Array(text.utf8), to: output, force: file.force, ledger: options.path, what: "public key")
                 } else {
                     Output.standard.write(text)
                 }

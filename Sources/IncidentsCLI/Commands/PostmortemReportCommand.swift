@@ -36,7 +36,10 @@ struct PostmortemReportCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))
     var output: String?
 
+    @OptionGroup var file: OutputFileOptions
+
     func run() async throws {
+        if let output { try OutputFile.check(output, force: file.force, ledger: options.path) }
         let ledger = try options.open()
         let runner = ProjectionRunner(ledger: ledger)
         try runner.catchUp(IncidentStateProjection.self)
@@ -53,6 +56,6 @@ struct PostmortemReportCommand: AsyncParsableCommand {
         case .html: text = PostmortemHTML.render(report)
         case .json: text = PostmortemJSON.render(report)
         }
-        try ReportFile.emit(text, to: output, what: "\(format.rawValue) postmortem of \(incident)")
+        try ReportFile.emit(text, to: output, file: file, ledger: options, what: "\(format.rawValue) postmortem of \(incident)")
     }
 }

@@ -34,7 +34,7 @@ struct RecordCommand<Verb: RecordingVerb>: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The incident id.", valueName: "incident"))
     var incident: String
 
-    @Option(help: ArgumentHelp("When it happened (RFC 3339). Default: now.", valueName: "time"))
+    @Option(help: ArgumentHelp("When it happened (RFC 3339). Default: now, or for a retry of --id the time first recorded.", valueName: "time"))
     var at: TimestampArgument?
 
     @Option(help: ArgumentHelp("Who records it, as kind:id (person, tool or system). Default: person:$USER.", valueName: "actor"))
@@ -74,7 +74,7 @@ struct RecordCommand<Verb: RecordingVerb>: AsyncParsableCommand {
             eventID = parsed
         }
         let expected = try ExpectedVersionOption.parse(expectedVersion)
-        let event = StreamEvent(
+        var event = StreamEvent(
             stream: incident,
             event: ProposedEvent(
                 id: eventID, type: entry.type, schemaVersion: entry.schemaVersion, occurredAt: at?.value ?? .now(), actor: actor,
@@ -84,7 +84,14 @@ struct RecordCommand<Verb: RecordingVerb>: AsyncParsableCommand {
         } catch {
             throw CommandFailure(.invalidInput, "\(error); nothing was written")
         }
-        let results = try await options.recorder().record([event], expectedVersion: expected)
+        let recorder = try options.recorder()
+        // A retry with --id and no --at means the time of the first attempt, not a new "now": the
+        // event already recorded under the id supplies it, so the retry is exact. Every field given
+        // is still compared, so a retry that differs in any of them conflicts (exit 4).
+        if at == nil, id != nil, let first = try recorder.ledger.read({ reader in try reader.event(id: eventID) }) {
+            event.event.occurredAt = first.occurredAt
+        }
+        let results = try await recorder.record([event], expectedVersion: expected)
         RecordOutput.print(results, json: json)
     }
 }

@@ -35,7 +35,10 @@ struct ReviewCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write the review to this file instead of standard output.", valueName: "file"))
     var output: String?
 
+    @OptionGroup var file: OutputFileOptions
+
     func run() async throws {
+        if let output { try OutputFile.check(output, force: file.force, ledger: options.path) }
         let ledger = try options.open()
         let (facts, head, context) = try metrics.load(ledger)
         guard let period = period?.value ?? Self.defaultPeriod(facts) else {
@@ -50,7 +53,7 @@ struct ReviewCommand: AsyncParsableCommand {
         case .csv: text = ReviewCSV.render(review)
         case .json: text = ReviewJSON.render(review)
         }
-        try ReportFile.emit(text, to: output, what: "\(format.rawValue) review of \(period.name)")
+        try ReportFile.emit(text, to: output, file: file, ledger: options, what: "\(format.rawValue) review of \(period.name)")
     }
 
     /// The quarter before the one holding the latest declaration.

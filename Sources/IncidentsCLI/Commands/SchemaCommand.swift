@@ -1,4 +1,5 @@
 import ArgumentParser
+import Audit
 import Foundation
 import IncidentEvents
 import LedgerModel
@@ -59,15 +60,22 @@ struct SchemaCommand: AsyncParsableCommand {
         @Argument(help: ArgumentHelp("The folder to write into.", valueName: "folder"))
         var folder: String
 
+        @OptionGroup var file: OutputFileOptions
+
         func run() async throws {
-            for document in EventSchemas.all {
-                let path = (folder as NSString).appendingPathComponent((document.path as NSString).lastPathComponent)
-                do {
-                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                    try Data(document.json.prettyText.utf8).write(to: URL(fileURLWithPath: path))
-                } catch {
-                    throw CommandFailure(.storage, "cannot write \(path): \(error.localizedDescription)")
-                }
+            let paths = EventSchemas.all.map { folder + "/" + AtomicFile.split($0.path).name }
+            // Checked for every file before any is written, so a refusal writes nothing.
+            try OutputFile.refuseInsideLedger(folder, ledger: LedgerOptions.path(given: nil))
+            if !file.force, let existing = paths.first(where: OutputFile.exists) {
+                throw CommandFailure(.invalidInput, "\(existing) exists already; nothing was written — give --force to replace the schemas in \(folder)")
+            }
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw CommandFailure(.invalidInput, "cannot create \(folder): \(error.localizedDescription)")
+            }
+            for (document, path) in zip(EventSchemas.all, paths) {
+                try OutputFile.write(Array(document.json.prettyText.utf8), to: path, force: file.force, ledger: LedgerOptions.path(given: nil), what: "schema")
             }
             Output.standard.line("wrote \(EventSchemas.all.count) schemas to \(folder)")
         }

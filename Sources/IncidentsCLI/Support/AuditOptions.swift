@@ -1,5 +1,6 @@
 import ArgumentParser
 import Audit
+import LedgerStore
 
 /// Where the checkpoint keys are: `--keys`, or the ledger's own `keys/` directory.
 struct KeyOptions: ParsableArguments {
@@ -10,6 +11,21 @@ struct KeyOptions: ParsableArguments {
 
     func files(ledger: LedgerOptions) -> CheckpointKeyFiles {
         directory.map(CheckpointKeyFiles.init(directory:)) ?? CheckpointKeyFiles(ledgerPath: ledger.path)
+    }
+}
+
+/// How a command that signs a checkpoint is told that the ledger was rolled back on purpose.
+struct SigningOptions: ParsableArguments {
+    @Option(
+        name: .customLong("accept-rollback"),
+        help: ArgumentHelp(
+            "Sign although the ledger no longer extends the last checkpoint signed, which covered SIZE events (after a deliberate restore of an older ledger; that checkpoint is then contradicted).",
+            valueName: "size"))
+    var acceptRollback: UInt64?
+
+    /// The writer that signs with the key of `keys`.
+    func writer(_ ledger: Ledger, keys: KeyOptions, options: LedgerOptions) throws(AuditError) -> ExportWriter {
+        try ExportWriter(ledger: ledger, keys: keys.files(ledger: options), acceptingRollback: acceptRollback)
     }
 }
 

@@ -14,7 +14,11 @@ struct LedgerOptions: ParsableArguments {
     var ledger: String?
 
     /// The directory the command works on.
-    var path: String {
+    var path: String { Self.path(given: ledger) }
+
+    /// The ledger directory: `given`, or $INCIDENTS_LEDGER, or the default. A command without
+    /// --ledger asks with nil, for the ledger it must not write its output into.
+    static func path(given ledger: String?) -> String {
         if let ledger { return ledger }
         if let fromEnvironment = ProcessInfo.processInfo.environment["INCIDENTS_LEDGER"], !fromEnvironment.isEmpty {
             return fromEnvironment

@@ -54,7 +54,12 @@ extension Ledger {
     /// For an append-only tree "agree" means: never a smaller size, and the earlier size's root,
     /// recomputed from today's tree, is still the root that was signed. So the ledger never signs
     /// two checkpoints that no consistency proof could join.
-    public func treeHeadForSigning() throws(LedgerError) -> TreeHead {
+    ///
+    /// `remembered` is a tree head signed before and kept outside this ledger's files (beside the
+    /// signing key): a copy of `data.mdb` restored from before it cannot see it. When the log is
+    /// not an extension of it — smaller, or its first `remembered.size` events have another root —
+    /// this throws ``LedgerError/Code/rolledBack`` and writes nothing.
+    public func treeHeadForSigning(extending remembered: TreeHead? = nil) throws(LedgerError) -> TreeHead {
         let databases = environment.databases
         do {
             return try environment.write(expectedBytes: 4096) { txn in
@@ -68,6 +73,18 @@ extension Ledger {
                     let rootThen = try MerkleStorage.root(size: last.size, in: txn, databases)
                     guard rootThen == last.root else {
                         throw LedgerError(.corrupt, "the first \(last.size) events no longer have the root that was signed (\(last.root.hex)); refusing to sign a checkpoint that contradicts it — run `incidents verify`")
+                    }
+                }
+                if let remembered {
+                    guard remembered.size <= current.size else {
+                        throw LedgerError(
+                            .rolledBack,
+                            "the ledger was rolled back or replaced: it holds \(current.size) events, but a checkpoint of \(remembered.size) events was signed before; nothing was signed")
+                    }
+                    guard try MerkleStorage.root(size: remembered.size, in: txn, databases) == remembered.root else {
+                        throw LedgerError(
+                            .rolledBack,
+                            "the ledger was rolled back or replaced: its first \(remembered.size) events do not have the root of the checkpoint of \(remembered.size) events signed before (\(remembered.root.hex)); nothing was signed")
                     }
                 }
                 try txn.put(databases.meta, Keys.Meta.signedTreeHead, current.encoded)
