@@ -1,5 +1,6 @@
 public import Crypto
 import Foundation
+import LedgerModel
 
 #if canImport(Glibc)
 import Glibc
@@ -117,7 +118,7 @@ public struct CheckpointKeyFiles: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
-            throw AuditError(.invalidInput, "cannot create the key directory \(directory): \(error.localizedDescription)")
+            throw AuditError.system(error, "cannot create the key directory \(directory)")
         }
         let key = CheckpointSigningKey(name: name)
         try Self.writeAtomically(key.text + "\n", to: privateKeyPath, mode: 0o600)
@@ -152,19 +153,21 @@ public struct CheckpointKeyFiles: Sendable {
         let temporary = "\(path).\(getpid()).tmp"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, mode)
         guard descriptor >= 0 else {
-            throw AuditError(.invalidInput, "cannot create \(temporary): \(String(cString: strerror(errno)))")
+            throw AuditError.system(SystemFailure.last, "cannot create \(temporary)")
         }
         defer { unlink(temporary) }
         let bytes = Array(text.utf8)
         let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-        let synced = fsync(descriptor)
+        // A short write sets no errno: the disk had no room for the rest.
+        let writeFailure = written < 0 ? SystemFailure.last : written < bytes.count ? SystemFailure(errno: ENOSPC) : nil
+        let syncFailure = fsync(descriptor) == 0 ? nil : SystemFailure.last
         close(descriptor)
-        guard written == bytes.count, synced == 0 else {
-            throw AuditError(.invalidInput, "cannot write \(path): \(String(cString: strerror(errno)))")
+        if let failure = writeFailure ?? syncFailure {
+            throw AuditError.system(failure, "cannot write \(path)")
         }
         guard link(temporary, path) == 0 else {
             if errno == EEXIST { throw AuditError(.alreadyExists, "\(path) exists already; it was kept") }
-            throw AuditError(.invalidInput, "cannot create \(path): \(String(cString: strerror(errno)))")
+            throw AuditError.system(SystemFailure.last, "cannot create \(path)")
         }
     }
 }
