@@ -1,6 +1,7 @@
 import ArgumentParser
 import Audit
 import Foundation
+import LedgerModel
 import LedgerStore
 
 struct CheckpointCommand: AsyncParsableCommand {
@@ -19,15 +20,17 @@ struct CheckpointCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Also write the checkpoint to this file.", valueName: "file"))
     var output: String?
 
+    func validate() throws {
+        try PathOption.require(output, "--output")
+    }
+
     func run() async throws {
         let ledger = try options.open()
         do {
             let key = try keys.files(ledger: options).signingKey()
             let checkpoint = try ExportWriter(ledger: ledger, key: key).checkpoint()
             if let output {
-                guard FileManager.default.createFile(atPath: output, contents: Data(checkpoint.text.utf8)) else {
-                    throw CommandFailure(.invalidInput, "cannot write \(output)")
-                }
+                try ReportFile.write(checkpoint.text, to: output, what: "checkpoint")
             }
             Output.standard.write(checkpoint.text)
         } catch let error as AuditError {

@@ -27,6 +27,7 @@ struct GenerateCommand: AsyncParsableCommand {
     var output: String?
 
     func validate() throws {
+        try PathOption.require(output, "--output")
         guard incidents >= 1, incidents <= 1_000_000 else { throw ValidationError("--incidents must be from 1 to 1,000,000") }
     }
 
@@ -39,15 +40,20 @@ struct GenerateCommand: AsyncParsableCommand {
             }
             defer { try? handle.close() }
             var buffer = [UInt8]()
+            func flush() throws {
+                do {
+                    try handle.write(contentsOf: buffer)
+                } catch {
+                    throw CommandFailure(SystemFailure(error) ?? SystemFailure(errno: 0), "cannot write \(output)")
+                }
+                buffer.removeAll(keepingCapacity: true)
+            }
             for event in events {
                 buffer.append(contentsOf: event.jsonLine.utf8)
                 buffer.append(0x0A)
-                if buffer.count > 1 << 20 {
-                    try handle.write(contentsOf: buffer)
-                    buffer.removeAll(keepingCapacity: true)
-                }
+                if buffer.count > 1 << 20 { try flush() }
             }
-            try handle.write(contentsOf: buffer)
+            try flush()
             FileHandle.standardError.write(Data("wrote \(events.count) events of \(incidents) incidents to \(output)\n".utf8))
         } else {
             for event in events { Output.standard.line(event.jsonLine) }

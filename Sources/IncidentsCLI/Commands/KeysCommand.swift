@@ -1,6 +1,7 @@
 import ArgumentParser
 import Audit
 import Foundation
+import LedgerModel
 import LedgerStore
 
 struct KeysCommand: AsyncParsableCommand {
@@ -65,13 +66,15 @@ struct KeysCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("Write the public key to this file instead of standard output.", valueName: "file"))
         var output: String?
 
+        func validate() throws {
+            try PathOption.require(output, "--output")
+        }
+
         func run() async throws {
             do {
                 let text = try keys.files(ledger: options).verifierKey().text + "\n"
                 if let output {
-                    guard FileManager.default.createFile(atPath: output, contents: Data(text.utf8)) else {
-                        throw CommandFailure(.invalidInput, "cannot write \(output)")
-                    }
+                    try ReportFile.write(text, to: output, what: "public key")
                 } else {
                     Output.standard.write(text)
                 }

@@ -36,6 +36,10 @@ struct PostmortemReportCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))
     var output: String?
 
+    func validate() throws {
+        try PathOption.require(output, "--output")
+    }
+
     func run() async throws {
         let ledger = try options.open()
         let runner = ProjectionRunner(ledger: ledger)

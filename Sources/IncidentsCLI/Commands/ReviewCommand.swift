@@ -35,6 +35,10 @@ struct ReviewCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Write the review to this file instead of standard output.", valueName: "file"))
     var output: String?
 
+    func validate() throws {
+        try PathOption.require(output, "--output")
+    }
+
     func run() async throws {
         let ledger = try options.open()
         let (facts, head, context) = try metrics.load(ledger)

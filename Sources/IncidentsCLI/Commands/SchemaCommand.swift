@@ -37,7 +37,7 @@ struct SchemaCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let document = EventSchemas.document(type: type, version: version) else {
-                throw CommandFailure(.invalidInput, "no schema for '\(type)'\(version.map { " version \($0)" } ?? ""); `incidents schema list` shows every type")
+                throw CommandFailure(.usage, "no schema for \(MessageText.quoted(type))\(version.map { " version \($0)" } ?? ""); `incidents schema list` shows every type")
             }
             Output.standard.write(document.json.prettyText)
         }
@@ -59,6 +59,10 @@ struct SchemaCommand: AsyncParsableCommand {
         @Argument(help: ArgumentHelp("The folder to write into.", valueName: "folder"))
         var folder: String
 
+        func validate() throws {
+            try PathOption.require(folder, "FOLDER")
+        }
+
         func run() async throws {
             for document in EventSchemas.all {
                 let path = (folder as NSString).appendingPathComponent((document.path as NSString).lastPathComponent)
@@ -66,7 +70,7 @@ struct SchemaCommand: AsyncParsableCommand {
                     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
                     try Data(document.json.prettyText.utf8).write(to: URL(fileURLWithPath: path))
                 } catch {
-                    throw CommandFailure(.storage, "cannot write \(path): \(error.localizedDescription)")
+                    throw CommandFailure(SystemFailure(error) ?? SystemFailure(errno: 0), "cannot write \(path)")
                 }
             }
             Output.standard.line("wrote \(EventSchemas.all.count) schemas to \(folder)")

@@ -79,7 +79,7 @@ enum EventInput {
             do {
                 chunk = try handle.read(upToCount: 1 << 20)
             } catch {
-                throw CommandFailure(.invalidInput, "cannot read \(name): \(error.localizedDescription)")
+                throw CommandFailure(SystemFailure(error) ?? SystemFailure(errno: 0), "cannot read \(name)")
             }
             guard let chunk, !chunk.isEmpty else { break }
             bytes.append(contentsOf: chunk)

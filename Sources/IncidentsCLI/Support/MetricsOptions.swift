@@ -20,6 +20,10 @@ struct MetricsOptions: ParsableArguments {
             valueName: "id"))
     var businessHours: String?
 
+    func validate() throws {
+        try PathOption.require(calendarFiles, "--calendar")
+    }
+
     func calendars() throws -> [String: BusinessCalendar] {
         var out = [String: BusinessCalendar]()
         for file in calendarFiles {
@@ -54,7 +58,7 @@ struct MetricsOptions: ParsableArguments {
         var clock = BusinessCalendar.alwaysOpen
         if let businessHours {
             guard let calendar = calendars[businessHours] else {
-                throw CommandFailure(.invalidInput, "--business-hours \(businessHours): no such calendar; give its file with --calendar")
+                throw CommandFailure(.usage, "--business-hours \(businessHours): no such calendar; give its file with --calendar")
             }
             clock = calendar
         }

@@ -1,4 +1,5 @@
 import Foundation
+import LedgerModel
 
 /// Writes a report (a postmortem, a review) to a file the user named.
 enum ReportFile {
@@ -21,12 +22,7 @@ enum ReportFile {
             try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: special ? [] : .atomic)
         } catch {
             // A full disk or an I/O error is a storage failure; a missing folder or a denied path is bad input.
-            let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
-            let posix = underlying?.domain == NSPOSIXErrorDomain ? Int32(underlying!.code) : 0
-            if (error as? CocoaError)?.code == .fileWriteOutOfSpace || posix == ENOSPC || posix == EIO || posix == EDQUOT {
-                throw CommandFailure(.storage, "cannot write \(output): the disk is full or failed; the \(what) was not written")
-            }
-            throw CommandFailure(.invalidInput, "cannot write \(output): \((error as NSError).localizedDescription) — name a file in an existing, writable folder")
+            throw CommandFailure(SystemFailure(error) ?? SystemFailure(errno: 0), "cannot write \(output)")
         }
     }
 }
