@@ -103,6 +103,10 @@ import Glibc
         Case(["verify", "--ledger", "pagenotfound"], 1, "damaged"),
         Case(["log", "--ledger", "pagenotfound"], 1, "damaged"),
         Case(["info", "--ledger", "pagenotfound"], 1, "damaged"),
+        Case(["verify", "--ledger", "logroot"], 1, "damaged"),
+        Case(["log", "--ledger", "logroot"], 1, "damaged"),
+        Case(["info", "--ledger", "logroot"], 1, "damaged"),
+        Case(["show", "INC-1", "--ledger", "logroot"], 1, "damaged"),
         Case(["verify", "--ledger", "tampered"], 1, "verification failed at position 2"),
         // 3: refused input; nothing is written.
         Case(["append"], stdin: "{oops", 3, "malformed JSON"),
@@ -143,6 +147,7 @@ import Glibc
         }
         try ledger("newer", try Self.replacingFormatVersion(in: data, with: 99))
         try ledger("pagenotfound", try Self.pointingMainDatabaseAtAMissingPage(data))
+        try ledger("logroot", try Self.pointingLogDatabaseAtAMissingPage(data))
         try ledger("garbage", Data((0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }))
         var tampered = data
         let marker = try #require(tampered.range(of: Data("marker-2".utf8)))
@@ -274,6 +279,28 @@ import Glibc
             if bytes[index..<(index + key.count)].elementsEqual(key) {
                 let value = index + key.count
                 withUnsafeBytes(of: version.bigEndian) { for (offset, byte) in $0.enumerated() { bytes[value + offset] = byte } }
+                found += 1
+            }
+            index += 1
+        }
+        try #require(found > 0)
+        return Data(bytes)
+    }
+
+    /// data.mdb whose record of the `log` database (in the main database's leaf page: a node header
+    /// saying 48 bytes of data, F_SUBDATA and a 3-byte key, the key, then LMDB's 48-byte database
+    /// record with the root page number last) points the log at a page past the file's end. The
+    /// ledger opens; the first read of the log meets MDB_PAGE_NOTFOUND, which LMDB may report as
+    /// MDB_BAD_TXN.
+    static func pointingLogDatabaseAtAMissingPage(_ data: Data) throws -> Data {
+        var bytes = [UInt8](data)
+        let node: [UInt8] = [48, 0, 0, 0, 2, 0, 3, 0] + Array("log".utf8)
+        var found = 0
+        var index = 0
+        while index + node.count + 48 <= bytes.count {
+            if bytes[index..<(index + node.count)].elementsEqual(node) {
+                let root = index + node.count + 40
+                withUnsafeBytes(of: UInt64(0x00FF_FFFF).littleEndian) { for (offset, byte) in $0.enumerated() { bytes[root + offset] = byte } }
                 found += 1
             }
             index += 1
