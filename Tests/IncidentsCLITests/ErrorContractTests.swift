@@ -186,6 +186,30 @@ import Glibc
         #expect(try cli.run("verify").stdout == before)
     }
 
+    /// A stored projection state with its first byte changed (the state's tag): it is never used as
+    /// it is. Either the command refuses it as damage (exit 1, one line) or, where projections
+    /// check their states, it is rebuilt and the command succeeds — never exit 2 or parser text.
+    @Test func aDamagedProjectionStateIsDamageNeverAUsageError() throws {
+        let cli = try Self.fixture()
+        #expect(try cli.run("list").status == 0)
+        let path = cli.ledgerPath + "/data.mdb"
+        var data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let key = try #require(data.range(of: Data("incident-state\u{0}INC-1".utf8)))
+        data[key.upperBound] ^= 0x06
+        try data.write(to: URL(fileURLWithPath: path))
+        for arguments in [["show", "INC-1"], ["list"]] {
+            let outcome = try cli.run(arguments)
+            #expect(outcome.status == 1 || outcome.status == 0, "\(arguments): \(outcome.status) \(outcome.stderr)")
+            #expect(!outcome.stderr.contains("Error:"), "\(arguments): \(outcome.stderr)")
+            if outcome.status == 1 {
+                #expect(outcome.stderr.hasPrefix("incidents: ") && outcome.stderr.contains("projection state is damaged"), "\(outcome.stderr)")
+                #expect(outcome.stderr.split(separator: "\n").count == 1, "\(outcome.stderr)")
+            } else {
+                #expect(outcome.stdout.contains("Checkout errors"), "\(arguments): a rebuilt state shows the incident")
+            }
+        }
+    }
+
     @Test func helpAndVersionStillExitZero() throws {
         let cli = CLI()
         for arguments in [["--help"], ["--version"], [], ["declare", "--help"], ["import", "--help"], ["keys"], ["help", "log"]] {
