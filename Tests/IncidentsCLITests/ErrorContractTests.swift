@@ -178,7 +178,7 @@ import Glibc
             #expect(stderr.hasSuffix("\n") && stderr.dropLast().split(separator: "\n", omittingEmptySubsequences: false).count == 1, "\(test): not one line: \(stderr)")
             #expect(stderr.hasPrefix("incidents: "), "\(test): \(stderr)")
             #expect(stderr.contains(test.fragment), "\(test): expected '\(test.fragment)' in: \(stderr)")
-            for forbidden in ["Error:", "Usage:", "The operation could not be completed", "Error Domain=", "NSCocoaErrorDomain", "See 'incidents"] {
+            for forbidden in ["Error:", "Usage:", "The operation could not be completed", "Error Domain=", "NSCocoaErrorDomain", "The given data was not valid JSON", "See 'incidents"] {
                 #expect(!stderr.contains(forbidden), "\(test): '\(forbidden)' in: \(stderr)")
             }
         }
@@ -207,6 +207,24 @@ import Glibc
             } else {
                 #expect(outcome.stdout.contains("Checkout errors"), "\(arguments): a rebuilt state shows the incident")
             }
+        }
+    }
+
+    /// A file the user may not read, given to every command that reads one. Root reads any file,
+    /// so as root the test says so and checks a folder given as the file instead.
+    @Test func anUnreadableInputFileIsInvalidInput() throws {
+        let cli = try Self.fixture()
+        let name = try cli.write("unreadable.json", CLI.event(stream: "INC-3"))
+        chmod(cli.directory.file(name), 0)
+        let readable = getuid() == 0
+        if readable { print("running as root: permission bits do not stop reads, so a folder stands in for the unreadable file") }
+        let file = readable ? "adir" : name
+        for arguments in [["append", file], ["import", "statuspage", file], ["import", "events-csv", file, "--mapping", Self.volvoMapping],
+                          ["import", "events-csv", "header.csv", "--mapping", file], ["metrics", "csat", "--calendar", file]] {
+            let outcome = try cli.run(arguments)
+            #expect(outcome.status == 3, "\(arguments): \(outcome.status) \(outcome.stderr)")
+            #expect(outcome.stderr.hasPrefix("incidents: ") && outcome.stderr.split(separator: "\n").count == 1, "\(arguments): \(outcome.stderr)")
+            #expect(outcome.stderr.contains(file), "\(arguments): names the file: \(outcome.stderr)")
         }
     }
 

@@ -44,6 +44,8 @@ struct MetricsOptions: ParsableArguments {
 
     static func describe(_ error: any Error) -> String {
         switch error {
+        // JSONDecoder says "The given data was not valid JSON." at the top, Foundation's own words.
+        case DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty: "it is not valid JSON"
         case DecodingError.dataCorrupted(let context): context.debugDescription
         case DecodingError.keyNotFound(let key, _): "\(key.stringValue) is missing"
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
