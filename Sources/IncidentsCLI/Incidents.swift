@@ -67,6 +67,9 @@ struct Incidents: AsyncParsableCommand {
                 try command.run()
             }
             Output.standard.flush()
+            if let failure = Output.standard.failure {
+                exit(failingWith: CommandFailure(failure, "cannot write standard output"), running: type(of: command))
+            }
         } catch {
             Output.standard.flush()
             exit(failingWith: error, running: parsed.map { type(of: $0) })

@@ -127,6 +127,11 @@ import Glibc
         Case(["postmortem", "INC-1", "--output", "no-such-folder/report.md"], 3, "cannot write no-such-folder/report.md: no such file or folder"),
         Case(["export", "-o", "afile.txt/bundle"], 3, "a part of the path is not a folder"),
         Case(["generate", "--output", "afile.txt/history.jsonl"], 3, "cannot write afile.txt/history.jsonl"),
+        // 6: a full disk, as /dev/full is (every write fails with ENOSPC; no root needed).
+        Case(["postmortem", "INC-1", "--output", "/dev/full"], 6, "cannot write /dev/full: the disk is full"),
+        Case(["checkpoint", "--output", "/dev/full"], 6, "the disk is full"),
+        Case(["keys", "export", "--output", "/dev/full"], 6, "the disk is full"),
+        Case(["review", "2026-Q1", "--output", "/dev/full"], 6, "the disk is full"),
         // 4: conflicts.
         Case(["append", "--expected-version", "no-stream"], stdin: CLI.event(), 4, "INC-1 is at version"),
         Case(["append"], stdin: CLI.event(stream: "INC-5", id: firstID), 4, "already"),
@@ -239,6 +244,18 @@ import Glibc
         let help = try cli.run("--help").stdout
         #expect(help.contains("6  storage failure"))
         #expect(help.contains("Every failure is one line on standard error"))
+    }
+
+    /// Standard output on a full disk (`> /dev/full`): the command fails with a storage failure
+    /// instead of exiting 0 with its output lost.
+    @Test func standardOutputOnAFullDiskIsAStorageFailure() throws {
+        let cli = try Self.fixture()
+        for command in ["log", "log --json", "show INC-1", "list", "schema list", "generate --incidents 5", "verify", "info --json"] {
+            let outcome = try ChildProcess.run(
+                "/bin/bash", ["-c", "exec \"$0\" \(command) > /dev/full", ChildProcess.executable("incidents")], directory: cli.directory.path)
+            #expect(outcome.status == 6, "\(command): \(outcome.status) \(outcome.stderr)")
+            #expect(outcome.stderr == "incidents: cannot write standard output: the disk is full — free space (or raise the limit) and try again\n", "\(command)")
+        }
     }
 
     /// A full disk, made real: a 256 KiB tmpfs, filled up, under every command that writes a file or
