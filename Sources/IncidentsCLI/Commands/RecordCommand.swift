@@ -147,7 +147,7 @@ enum FlagParser {
             if case .array(let items) = parsed, case .array(let earlier)? = payload[field.name] {
                 payload[field.name] = .array(earlier + items)
             } else {
-                guard payload[field.name] == nil else { throw ValidationError("\(flag) is given twice") }
+                guard payload[field.name] == nil else { throw ValidationError("\(flag) is given twice; give it once") }
                 payload[field.name] = parsed
             }
             index += 1

@@ -36,7 +36,7 @@ struct MetricsOptions: ParsableArguments {
             } catch {
                 throw CommandFailure(.invalidInput, "calendar \(file) is not a valid calendar: \(Self.describe(error)) — docs/metrics.md shows the form")
             }
-            if out[calendar.id] != nil { throw CommandFailure(.invalidInput, "calendar \(calendar.id) is given twice") }
+            if out[calendar.id] != nil { throw CommandFailure(.invalidInput, "calendar \(calendar.id) is given twice — give each calendar file once") }
             out[calendar.id] = calendar
         }
         return out
