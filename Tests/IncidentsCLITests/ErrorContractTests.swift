@@ -1,4 +1,5 @@
 import Foundation
+@testable import IncidentsCLI
 import LedgerModel
 import LedgerTestSupport
 import Synchronization
@@ -189,6 +190,21 @@ import Glibc
         }
         // Not one of them changed the ledger.
         #expect(try cli.run("verify").stdout == before)
+    }
+
+    /// Every command that runs, given an option it does not have: a usage error naming that
+    /// command's own help, whatever else it lacks.
+    @Test func everyCommandRefusesAnUnknownOptionNamingItsOwnHelp() throws {
+        let cli = try Self.fixture()
+        let paths = CommandTree.runnablePaths()
+        #expect(paths.count > 50)
+        let cases = paths.map { Case($0 + ["--no-such-option"], 2, "run `incidents \($0.joined(separator: " ")) --help`") }
+        for (test, outcome) in zip(cases, Self.runInParallel(cases, in: cli)) {
+            let outcome = try #require(outcome, "\(test)")
+            #expect(outcome.status == 2, "\(test): \(outcome.status) \(outcome.stderr)")
+            #expect(outcome.stderr.hasPrefix("incidents: ") && outcome.stderr.contains(test.fragment), "\(test): \(outcome.stderr)")
+            #expect(outcome.stderr.split(separator: "\n").count == 1, "\(test): \(outcome.stderr)")
+        }
     }
 
     /// A stored projection state with its first byte changed (the state's tag): it is never used as

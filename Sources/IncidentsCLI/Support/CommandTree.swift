@@ -49,6 +49,15 @@ enum CommandTree {
         }
     }
 
+    /// The path of every command that runs (has no subcommands, or is a group's default), by its
+    /// primary names: what a user can give options to.
+    static func runnablePaths(root: any ParsableCommand.Type = Incidents.self) -> [[String]] {
+        root.configuration.subcommands.flatMap { subcommand -> [[String]] in
+            let below = runnablePaths(root: subcommand).map { [subcommand._commandName] + $0 }
+            return subcommand.configuration.subcommands.isEmpty ? [[subcommand._commandName]] : below
+        }
+    }
+
     /// The command most likely meant by `unknown` typed after `path`: the nearest by edit distance,
     /// comparing the whole typed path with each command's path, and the word alone with each
     /// command's own name (so `statuspage` finds `import statuspage`). nil when none is near.
