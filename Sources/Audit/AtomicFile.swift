@@ -1,4 +1,5 @@
 import Foundation
+import LedgerModel
 
 #if canImport(Glibc)
 import Glibc
@@ -22,9 +23,11 @@ public enum AtomicFile {
             self.errno = errno
         }
 
+        /// The failure in the tool's own words.
+        public var system: SystemFailure { SystemFailure(errno: errno) }
         /// The disk is full or failed, as opposed to a path that cannot be written.
-        public var isStorageFailure: Bool { [ENOSPC, EDQUOT, EIO, EFBIG].contains(errno) }
-        public var description: String { "\(path): \(String(cString: strerror(errno)))" }
+        public var isStorageFailure: Bool { system.isStorage }
+        public var description: String { "\(path): \(system.reason)" }
     }
 
     /// Writes `bytes` as the whole file at `path`.

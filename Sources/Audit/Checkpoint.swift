@@ -37,7 +37,7 @@ public struct Checkpoint: Sendable, Hashable {
             throw AuditError(.invalidInput, "a checkpoint body is three lines: origin, tree size, base64 root hash")
         }
         guard let size = UInt64(lines[1]), String(size) == lines[1] else {
-            throw AuditError(.invalidInput, "the checkpoint's tree size '\(lines[1])' is not a whole number in plain decimal")
+            throw AuditError(.invalidInput, "the checkpoint's tree size \(MessageText.quoted(lines[1])) is not a whole number in plain decimal")
         }
         guard let raw = Data(base64Encoded: String(lines[2])), raw.count == 32, raw.base64EncodedString() == lines[2] else {
             throw AuditError(.invalidInput, "the checkpoint's root hash is not 32 bytes in standard base64")
@@ -118,7 +118,7 @@ public struct SignedCheckpoint: Sendable, Hashable {
     /// Checks that `key` signed this checkpoint, for the ledger the key names.
     public func verify(with key: CheckpointVerifierKey) throws(AuditError) {
         guard checkpoint.origin == key.name else {
-            throw AuditError.failed("the checkpoint is of the log '\(checkpoint.origin)' but the key is for '\(key.name)'")
+            throw AuditError.failed("the checkpoint is of the log \(MessageText.quoted(checkpoint.origin)) but the key is for \(MessageText.quoted(key.name))")
         }
         let candidates = signatures.filter { $0.keyName == key.name && $0.keyID == key.keyID }
         guard !candidates.isEmpty else {

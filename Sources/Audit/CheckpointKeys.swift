@@ -1,5 +1,6 @@
 public import Crypto
 import Foundation
+import LedgerModel
 
 #if canImport(Glibc)
 import Glibc
@@ -119,7 +120,7 @@ public struct CheckpointKeyFiles: Sendable {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
-            throw AuditError(.invalidInput, "cannot create the key directory \(directory): \(error.localizedDescription)")
+            throw AuditError.system(error, "cannot create the key directory \(directory)")
         }
         let key = CheckpointSigningKey(name: name)
         try Self.writeAtomically(key.text + "\n", to: privateKeyPath, mode: 0o600)
@@ -171,7 +172,7 @@ public struct CheckpointKeyFiles: Sendable {
             try AtomicFile.write(Array(text.utf8), to: path, permissions: Int(mode), replacing: replacing)
         } catch {
             if error.errno == EEXIST { throw AuditError(.alreadyExists, "\(path) exists already; it was kept") }
-            throw AuditError(.invalidInput, "cannot write \(error.description)")
+            throw AuditError.system(SystemFailure(errno: error.errno), "cannot write \(path)")
         }
     }
 }

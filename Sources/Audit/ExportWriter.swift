@@ -97,7 +97,7 @@ public struct ExportWriter {
         do {
             try files.createDirectory(atPath: partial, withIntermediateDirectories: true)
         } catch {
-            throw AuditError(.invalidInput, "cannot create \(partial): \(error.localizedDescription)")
+            throw AuditError.system(error, "cannot create \(partial)")
         }
         do {
             let manifest = try write(query: query, after: previous, csv: csv, into: partial)

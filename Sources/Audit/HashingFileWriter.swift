@@ -20,7 +20,7 @@ final class HashingFileWriter {
         self.path = path
         descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
         guard descriptor >= 0 else {
-            throw AuditError(.invalidInput, "cannot create \(path): \(String(cString: strerror(errno)))")
+            throw AuditError.system(SystemFailure.last, "cannot create \(path)")
         }
         buffer.reserveCapacity(1 << 20)
     }
@@ -47,18 +47,20 @@ final class HashingFileWriter {
 
     private func flush() throws(AuditError) {
         guard !buffer.isEmpty else { return }
-        let failed = buffer.withUnsafeBytes { raw -> Bool in
+        let failure = buffer.withUnsafeBytes { raw -> SystemFailure? in
             hasher.update(bufferPointer: raw)
             var offset = 0
             while offset < raw.count {
                 let written = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
                 if written < 0, errno == EINTR { continue }
-                if written <= 0 { return true }
+                // A write that takes nothing means the disk has no room left.
+                if written == 0 { return SystemFailure(errno: ENOSPC) }
+                if written < 0 { return .last }
                 offset += written
             }
-            return false
+            return nil
         }
-        guard !failed else { throw AuditError(.invalidInput, "cannot write \(path): \(String(cString: strerror(errno)))") }
+        if let failure { throw AuditError.system(failure, "cannot write \(path)") }
         byteCount += buffer.count
         buffer.removeAll(keepingCapacity: true)
     }
@@ -66,7 +68,7 @@ final class HashingFileWriter {
     /// Flushes, syncs and returns the file's size and SHA-256.
     func finish() throws(AuditError) -> FileDigest {
         try flush()
-        guard fsync(descriptor) == 0 else { throw AuditError(.invalidInput, "cannot sync \(path): \(String(cString: strerror(errno)))") }
+        guard fsync(descriptor) == 0 else { throw AuditError.system(SystemFailure.last, "cannot write \(path) to disk") }
         return FileDigest(bytes: byteCount, sha256: hasher.finalize().withUnsafeBytes { Hash256(bytes: $0) })
     }
 }

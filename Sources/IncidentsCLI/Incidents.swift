@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LedgerModel
 import LedgerStore
 import Logging
 
@@ -19,12 +20,16 @@ struct Incidents: AsyncParsableCommand {
 
             Exit codes:
               0  success
-              1  verification found damage, or stored data could not be read
-              2  usage error: an unknown command, option or value
+              1  verification found damage, or stored data (the log, a record, a projection) is damaged
+              2  usage error: an unknown command, option or value (a value outside an option's choices \
+            or range, a malformed time, an empty path)
               3  invalid input: the event, file or incident named was refused; nothing was written
               4  conflict: the incident was not at the expected version, or an event id is already used
               5  ledger unavailable: missing, not a ledger, from a newer version, or not accessible
-              6  storage failure: the disk is full or an I/O error occurred; nothing was written
+              6  storage failure: the disk is full, a size limit was reached or an I/O error occurred, \
+            writing the ledger or any file; nothing was written
+
+            Every failure is one line on standard error: `incidents: <what is wrong> — <what to do>`.
             """,
         version: "0.1.0",
         subcommands: [InitCommand.self, AppendCommand.self, GenerateCommand.self, ImportCommand.self],
@@ -52,36 +57,60 @@ struct Incidents: AsyncParsableCommand {
             handler.logLevel = level ?? .warning
             return handler
         }
+        var parsed: (any ParsableCommand)?
         do {
             var command = try parseAsRoot()
+            parsed = command
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
             }
             Output.standard.flush()
+            if let failure = Output.standard.failure {
+                exit(failingWith: CommandFailure(failure, "cannot write standard output"), running: type(of: command))
+            }
         } catch {
             Output.standard.flush()
-            exit(failingWith: error)
+            exit(failingWith: error, running: parsed.map { type(of: $0) })
         }
     }
 
-    /// Prints one clear line for a failure and exits with its documented code.
-    static func exit(failingWith error: any Error) -> Never {
-        let failure: CommandFailure
-        switch error {
-        case let error as CommandFailure: failure = error
-        case let error as LedgerError: failure = CommandFailure(error)
-        default:
-            let code = exitCode(for: error)
-            if code == .success {
-                print(fullMessage(for: error))
-                Foundation.exit(0)
-            }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-            Foundation.exit(CommandFailure.ExitStatus.usage.rawValue)
+    /// Prints one line for a failure, `incidents: <what is wrong> — <what to do>`, and exits with its
+    /// documented code. Help and version requests print their text and exit 0.
+    ///
+    /// `command` is the command that was running, nil when the arguments did not parse: then the
+    /// failure is a usage error, pointing at the `--help` of the command the arguments named (or, for
+    /// a word that names no command, at the nearest command's name).
+    static func exit(failingWith error: any Error, running command: (any ParsableCommand.Type)?) -> Never {
+        if exitCode(for: error) == .success {
+            print(fullMessage(for: error))
+            Foundation.exit(0)
         }
-        FileHandle.standardError.write(Data("incidents: \(failure.message)\n".utf8))
+        let failure: CommandFailure
+        if let command {
+            if error is ValidationError {
+                failure = usage(message(for: error), path: CommandTree.path(to: command) ?? [])
+            } else {
+                failure = CommandFailure(reporting: error)
+            }
+        } else {
+            let words = CommandTree.resolve(Array(CommandLine.arguments.dropFirst()))
+            if let unknown = words.unknown {
+                failure = CommandTree.unknownCommand(unknown, after: words.path)
+            } else {
+                failure = usage(message(for: error), path: words.path)
+            }
+        }
+        FileHandle.standardError.write(Data("incidents: \(MessageText.oneLine(failure.message))\n".utf8))
         Foundation.exit(failure.status.rawValue)
+    }
+
+    /// A usage error: the parser's or a command's sentence, then the help to read.
+    static func usage(_ message: String, path: [String]) -> CommandFailure {
+        var text = message.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.hasPrefix("Error: ") { text.removeFirst("Error: ".count) }
+        while text.hasSuffix(".") { text.removeLast() }
+        return CommandFailure(.usage, "\(text) — run `\((["incidents"] + path + ["--help"]).joined(separator: " "))`")
     }
 }

@@ -126,7 +126,7 @@ public final class Ledger: Sendable {
     }
 
     private static func reason(_ error: any Error) -> String {
-        (error as NSError).localizedDescription
+        (SystemFailure(error) ?? SystemFailure(errno: 0)).reason
     }
 
     // MARK: Appending

@@ -58,3 +58,16 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible {
             currentVersion: current)
     }
 }
+
+extension LedgerError {
+    /// The ledger error that any error thrown by a ledger call stands for: itself, or a storage-engine
+    /// failure (which the ledger keeps internal) in the ledger's terms; nil for an error from elsewhere.
+    /// A caller that reports errors maps through this, so no storage-engine error escapes unnamed.
+    public init?(converting error: any Error) {
+        switch error {
+        case let error as LedgerError: self = error
+        case let error as LMDBError: self = error.ledgerError
+        default: return nil
+        }
+    }
+}

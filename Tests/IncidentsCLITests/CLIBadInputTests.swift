@@ -61,7 +61,7 @@ import Glibc
         let (cli, _) = try Self.ledgerWithOneEvent()
         let outcome = try cli.run("append", "no-such-file.json")
         #expect(outcome.status == 3)
-        #expect(outcome.stderr == "incidents: no such file: no-such-file.json\n")
+        #expect(outcome.stderr == "incidents: no such file: no-such-file.json — check the path, or give - for standard input\n")
     }
 
     @Test func aWrongExpectedVersionIsAConflict() throws {

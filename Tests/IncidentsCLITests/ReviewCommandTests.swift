@@ -106,7 +106,7 @@ import Testing
         #expect(badCalendar.stderr.hasPrefix("incidents: calendar broken.json is not a valid calendar"))
         #expect(badCalendar.stderr.split(separator: "\n").count == 1)
         let missing = try cli.run("metrics", "csat", "--business-hours", "support")
-        #expect(missing.status == 3)
+        #expect(missing.status == 2)
         #expect(missing.stderr.contains("no such calendar"))
         #expect(try cli.run("review", "--ledger", cli.directory.file("nowhere")).status == 5)
     }

@@ -30,11 +30,12 @@ import Testing
         #expect(try String(contentsOfFile: file, encoding: .utf8) == "hello")
     }
 
-    @Test func garbageInDataFileIsNotALedger() throws {
+    /// LMDB says MDB_INVALID: data.mdb's meta pages are not LMDB's, which in a ledger's directory is damage.
+    @Test func garbageInDataFileIsDamage() throws {
         let directory = TemporaryDirectory()
         let garbage = Data((0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
         try garbage.write(to: URL(fileURLWithPath: directory.file("data.mdb")))
-        #expect { _ = try Ledger.open(at: directory.path) } throws: { ($0 as? LedgerError)?.code == .notALedger }
+        #expect { _ = try Ledger.open(at: directory.path) } throws: { ($0 as? LedgerError)?.code == .corrupt }
         #expect(try Data(contentsOf: URL(fileURLWithPath: directory.file("data.mdb"))) == garbage)
     }
 

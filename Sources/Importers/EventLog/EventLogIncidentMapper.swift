@@ -80,7 +80,7 @@ struct EventLogIncidentMapper {
     private mutating func value(_ column: ColumnSelection.Resolved, _ selection: ColumnSelection, in record: CSVTable.Record) -> String? {
         let text = column.value(in: record)
         guard !column.isEmpty(in: record) else {
-            warn(.missingField, "\(selection.key) (\(selection.names.joined(separator: ", "))) is empty; ignored for this row")
+            warn(.missingField, "\(selection.key) (\(MessageText.list(selection.names))) is empty; ignored for this row")
             return nil
         }
         return text
@@ -95,11 +95,11 @@ struct EventLogIncidentMapper {
             line = record.line
             let text = columns.time.value(in: record)
             guard !text.isEmpty else {
-                warn(.missingField, "\(mapping.columns.time.key) (\(mapping.columns.time.names.joined(separator: ", "))) is empty; row skipped (no time is invented)")
+                warn(.missingField, "\(mapping.columns.time.key) (\(MessageText.list(mapping.columns.time.names))) is empty; row skipped (no time is invented)")
                 continue
             }
             guard let time = mapping.time.parse(text) else {
-                warn(.badTimestamp, "'\(text)' is not a time in the format \(mapping.time.pattern); row skipped (no time is invented)")
+                warn(.badTimestamp, "\(MessageText.quoted(text)) is not a time in the format \(mapping.time.pattern); row skipped (no time is invented)")
                 continue
             }
             if let latest, time < latest, outOfOrderLine == nil { outOfOrderLine = record.line }
@@ -140,7 +140,7 @@ struct EventLogIncidentMapper {
             if impact.isEmpty {
                 warn(.missingField, "\(mapping.columns.severity.key) is empty in the first row, so there is no severity to declare; incident skipped")
             } else {
-                warn(.unknownValue, "severity '\(impact)' is not in the mapping's severities; incident skipped")
+                warn(.unknownValue, "severity \(MessageText.quoted(impact)) is not in the mapping's severities; incident skipped")
             }
             return false
         }
@@ -165,7 +165,7 @@ struct EventLogIncidentMapper {
         var meaning: EventLogMapping.StatusMeaning?
         if let statusText {
             meaning = mapping.statuses[statusText]
-            if meaning == nil { warn(.unknownValue, "status '\(statusText)' is not in the mapping's statuses; the row's status is ignored") }
+            if meaning == nil { warn(.unknownValue, "status \(MessageText.quoted(statusText)) is not in the mapping's statuses; the row's status is ignored") }
         }
         let rowAssignee = columns.assignee.flatMap { column in column.isEmpty(in: record) ? nil : column.value(in: record) }
 
@@ -174,7 +174,7 @@ struct EventLogIncidentMapper {
             if resolved || closed {
                 let reason = clip("Status '\(statusText)' after '\(lastEnding ?? "")' in \(mapping.naming.source)", 2000, what: "the reopen reason")
                 add(.reopened(IncidentReopened(reason: reason)), role: "reopened")
-                warn(.reopened, "status '\(statusText)' after '\(lastEnding ?? "")': incident.reopened recorded")
+                warn(.reopened, "status \(MessageText.quoted(statusText)) after \(MessageText.quoted(lastEnding ?? "")): incident.reopened recorded")
                 resolved = false
                 closed = false
                 status = nil
@@ -199,7 +199,7 @@ struct EventLogIncidentMapper {
             assignee = rowAssignee
             add(.responderAssigned(ResponderAssigned(person: clip(rowAssignee, 1000, what: "the assignee"), role: mapping.assigneeRole)), role: "assigned")
         } else if rowAssignee == nil, let selection = mapping.columns.assignee {
-            warn(.missingField, "\(selection.key) (\(selection.names.joined(separator: ", "))) is empty; ignored for this row")
+            warn(.missingField, "\(selection.key) (\(MessageText.list(selection.names))) is empty; ignored for this row")
         }
 
         // The end of the work, last.
@@ -207,7 +207,7 @@ struct EventLogIncidentMapper {
         switch meaning {
         case .resolved?:
             if closed || resolved {
-                warn(.repeatedStatus, "status '\(statusText)' while the incident is already \(closed ? "closed" : "resolved") ('\(lastEnding ?? "")'); skipped")
+                warn(.repeatedStatus, "status \(MessageText.quoted(statusText)) while the incident is already \(closed ? "closed" : "resolved") (\(MessageText.quoted(lastEnding ?? ""))); skipped")
                 return
             }
             let summary = "Status '\(statusText)' in \(mapping.naming.source)" + (level.map { " at support level \($0.source)" } ?? "")
@@ -216,11 +216,11 @@ struct EventLogIncidentMapper {
             lastEnding = statusText
         case .closed?:
             if closed {
-                warn(.repeatedStatus, "status '\(statusText)' while the incident is already closed ('\(lastEnding ?? "")'); skipped")
+                warn(.repeatedStatus, "status \(MessageText.quoted(statusText)) while the incident is already closed (\(MessageText.quoted(lastEnding ?? ""))); skipped")
                 return
             }
             if !resolved {
-                warn(.closedWithoutResolution, "status '\(statusText)' closes the incident, which was not resolved first; closed without a resolution time")
+                warn(.closedWithoutResolution, "status \(MessageText.quoted(statusText)) closes the incident, which was not resolved first; closed without a resolution time")
             }
             if let open = openEscalation {
                 add(.escalationClosed(EscalationClosed(escalationId: open.id, resolution: "The incident was closed")), role: "escalation/\(open.id)/closed")
@@ -237,12 +237,12 @@ struct EventLogIncidentMapper {
     private mutating func applySeverity(_ record: CSVTable.Record) {
         guard let text = value(columns.severity, mapping.columns.severity, in: record) else { return }
         guard let new = mapping.severities[text] else {
-            warn(.unknownValue, "severity '\(text)' is not in the mapping's severities; the severity stays \(severity.rawValue)")
+            warn(.unknownValue, "severity \(MessageText.quoted(text)) is not in the mapping's severities; the severity stays \(severity.rawValue)")
             return
         }
         guard new != severity else { return }
         guard !closed else {
-            warn(.changedAfterClosure, "severity '\(text)' on a closed incident; skipped (the rules allow no change until it is reopened)")
+            warn(.changedAfterClosure, "severity \(MessageText.quoted(text)) on a closed incident; skipped (the rules allow no change until it is reopened)")
             return
         }
         add(.severityChanged(IncidentSeverityChanged(severity: new, reason: clip("'\(text)' in \(mapping.naming.source)", 2000, what: "the reason"))), role: "severity")
@@ -254,7 +254,7 @@ struct EventLogIncidentMapper {
         let name = clip(text, 1000, what: "the service")
         guard name != service else { return }
         guard !closed else {
-            warn(.changedAfterClosure, "service '\(text)' on a closed incident; skipped (the rules allow no change until it is reopened)")
+            warn(.changedAfterClosure, "service \(MessageText.quoted(text)) on a closed incident; skipped (the rules allow no change until it is reopened)")
             return
         }
         add(.scopeChanged(IncidentScopeChanged(services: [name])), role: "scope")
@@ -266,7 +266,7 @@ struct EventLogIncidentMapper {
     private mutating func applyLevel(_ record: CSVTable.Record, first: Bool) {
         guard let column = columns.level, let selection = mapping.columns.level, let text = value(column, selection, in: record) else { return }
         guard let ladder = mapping.levels[text] else {
-            warn(.unknownValue, "support level '\(text)' is not in the mapping's levels; the level stays \(level?.source ?? "unknown")")
+            warn(.unknownValue, "support level \(MessageText.quoted(text)) is not in the mapping's levels; the level stays \(level?.source ?? "unknown")")
             return
         }
         defer { level = (text, ladder) }

@@ -102,7 +102,7 @@ public struct EventLogMapping: Sendable {
         case "resolved": return .resolved
         case "closed": return .closed
         case "ignored": return .ignored
-        default: throw MappingError("\(object.name("lifecycle")) is '\(lifecycle)', not one of open, resolved, closed, ignored")
+        default: throw MappingError("\(object.name("lifecycle")) is \(MessageText.quoted(lifecycle)), not one of open, resolved, closed, ignored")
         }
     }
 }

@@ -1,3 +1,5 @@
+import LedgerModel
+
 /// Which CSV column (or columns, joined) a mapping key names, resolved against a file's header.
 public struct ColumnSelection: Sendable, Hashable {
     /// Several columns are read as one value, joined with this.
@@ -30,7 +32,7 @@ public struct ColumnSelection: Sendable, Hashable {
         var indices = [Int]()
         for name in names {
             guard let index = table.column(named: name) else {
-                throw MappingError("\(key) names the column '\(name)', which the file's header does not have (it has: \(table.header.joined(separator: ", ")))")
+                throw MappingError("\(key) names the column \(MessageText.quoted(name)), which the file's header does not have (it has: \(MessageText.list(table.header)))")
             }
             indices.append(index)
         }

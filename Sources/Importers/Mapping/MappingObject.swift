@@ -26,7 +26,7 @@ public struct MappingObject: Sendable {
         let object = try MappingObject(value, path: "")
         let found = try object.string("kind")
         guard found == kind else {
-            throw MappingError("kind is '\(found)', but this import needs a '\(kind)' mapping")
+            throw MappingError("kind is \(MessageText.quoted(found)), but this import needs a \(MessageText.quoted(kind)) mapping")
         }
         return object
     }
@@ -98,7 +98,7 @@ public struct MappingObject: Sendable {
     public func catalogValue<Value: RawRepresentable & CaseIterable>(_ text: String, key: String, as _: Value.Type) throws(MappingError) -> Value
     where Value.RawValue == String {
         guard let value = Value(rawValue: text) else {
-            throw MappingError("\(name(key)) is '\(text)', not one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw MappingError("\(name(key)) is \(MessageText.quoted(text)), not one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return value
     }

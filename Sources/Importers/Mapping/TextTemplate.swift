@@ -1,3 +1,5 @@
+import LedgerModel
+
 /// A text with `{Column name}` placeholders filled from a record, such as an incident's title
 /// `Service request {SR Number} ({Product})`. `{{` and `}}` stand for braces.
 public struct TextTemplate: Sendable {
@@ -48,7 +50,7 @@ public struct TextTemplate: Sendable {
             case .text(let text): resolved.append(.text(text))
             case .column(let name):
                 guard let index = table.column(named: name) else {
-                    throw MappingError("\(key) names the column '\(name)', which the file's header does not have (it has: \(table.header.joined(separator: ", ")))")
+                    throw MappingError("\(key) names the column \(MessageText.quoted(name)), which the file's header does not have (it has: \(MessageText.list(table.header)))")
                 }
                 resolved.append(.column(index))
             }

@@ -43,10 +43,10 @@ public struct TimestampFormat: Sendable {
             return
         }
         guard let zoneName else {
-            throw MappingError("\(object.name("timeZone")) is missing: the pattern '\(format)' has no offset, so name the zone its times are in (e.g. Europe/Brussels or UTC)")
+            throw MappingError("\(object.name("timeZone")) is missing: the pattern \(MessageText.quoted(format)) has no offset, so name the zone its times are in (e.g. Europe/Brussels or UTC)")
         }
         guard let zone = zoneName == "UTC" ? ZoneOffsets.utc : ZoneOffsets.named(zoneName) else {
-            throw MappingError("\(object.name("timeZone")) '\(zoneName)' is not a time zone this system knows")
+            throw MappingError("\(object.name("timeZone")) \(MessageText.quoted(zoneName)) is not a time zone this system knows")
         }
         var tokens = [Token]()
         var rest = Substring(format)
@@ -65,13 +65,13 @@ public struct TimestampFormat: Sendable {
                 continue
             }
             guard first.isASCII, !"yMdHmsS".contains(first), let byte = first.asciiValue else {
-                throw MappingError("\(object.name("format")) '\(format)': '\(first)' is not part of yyyy, MM, dd, HH, mm, ss or SSS, nor an ASCII character to match as it stands")
+                throw MappingError("\(object.name("format")) \(MessageText.quoted(format)): \(MessageText.quoted(String(first))) is not part of yyyy, MM, dd, HH, mm, ss or SSS, nor an ASCII character to match as it stands")
             }
             tokens.append(.literal(byte))
             rest = rest.dropFirst()
         }
         for needed in [Token.year, .month, .day, .hour, .minute] where !tokens.contains(needed) {
-            throw MappingError("\(object.name("format")) '\(format)' lacks \(names.first { $0.1 == needed }!.0)")
+            throw MappingError("\(object.name("format")) \(MessageText.quoted(format)) lacks \(names.first { $0.1 == needed }!.0)")
         }
         self.init(tokens: tokens, zone: zone, pattern: format)
     }

@@ -200,7 +200,7 @@ struct IncidentMapper {
         case "minor": severity = .sev3
         case "none": severity = .sev4
         case let other?:
-            warn(.unknownValue, "impact '\(other)' is not critical, major, minor or none; skipped")
+            warn(.unknownValue, "impact \(MessageText.quoted(other)) is not critical, major, minor or none; skipped")
             return nil
         case nil:
             warn(.missingField, "has no impact, so no severity; skipped")
@@ -328,7 +328,7 @@ struct IncidentMapper {
                 warn(.backdatedUpdate, "update \(update.id) is dated \(update.at.rfc3339), long before the incident was created (\(createdAt.rfc3339)); kept at its time")
             }
             guard let publicStatus = PublicStatus(rawValue: update.status) else {
-                warn(.unknownValue, "update \(update.id) has status '\(update.status)', which is not a public status; skipped")
+                warn(.unknownValue, "update \(update.id) has status \(MessageText.quoted(update.status)), which is not a public status; skipped")
                 continue
             }
             var body = StatuspageImporter.plainText(update.body)

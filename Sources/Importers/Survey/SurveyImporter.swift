@@ -44,7 +44,7 @@ public enum SurveyImporter {
             let sentText = sent.value(in: record)
             guard !sentText.isEmpty else { warn(.missingField, "no sent time in \(c.sent.key); row skipped (no time is invented)"); skipped += 1; continue }
             guard let sentAt = mapping.time.parse(sentText) else {
-                warn(.badTimestamp, "'\(sentText)' is not a time in the format \(mapping.time.pattern); row skipped")
+                warn(.badTimestamp, "\(MessageText.quoted(sentText)) is not a time in the format \(mapping.time.pattern); row skipped")
                 skipped += 1
                 continue
             }
@@ -52,7 +52,7 @@ public enum SurveyImporter {
             if let scale {
                 let text = scale.value(in: record)
                 guard let mapped = mapping.scales[text] else {
-                    warn(text.isEmpty ? .missingField : .unknownValue, "scale '\(text)' is not in the mapping's scales; row skipped")
+                    warn(text.isEmpty ? .missingField : .unknownValue, "scale \(MessageText.quoted(text)) is not in the mapping's scales; row skipped")
                     skipped += 1
                     continue
                 }
@@ -63,7 +63,7 @@ public enum SurveyImporter {
             if let channel, !channel.isEmpty(in: record) {
                 let text = channel.value(in: record)
                 if let named = MessageChannel(rawValue: text) { sentOn = named } else {
-                    warn(.unknownValue, "channel '\(text)' is not one of \(MessageChannel.allCases.map(\.rawValue).joined(separator: ", ")); \(mapping.channel.rawValue) is used")
+                    warn(.unknownValue, "channel \(MessageText.quoted(text)) is not one of \(MessageChannel.allCases.map(\.rawValue).joined(separator: ", ")); \(mapping.channel.rawValue) is used")
                 }
             }
             let surveyID = survey.map { $0.value(in: record) }.flatMap { $0.isEmpty ? nil : $0 } ?? "\(who)@\(sentAt.rfc3339)"
@@ -73,7 +73,7 @@ public enum SurveyImporter {
                 continue
             }
             guard surveyIDs[id, default: []].insert(surveyID).inserted else {
-                warn(.duplicateSurvey, "survey '\(surveyID)' appears more than once for this incident; the later row is skipped")
+                warn(.duplicateSurvey, "survey \(MessageText.quoted(surveyID)) appears more than once for this incident; the later row is skipped")
                 skipped += 1
                 continue
             }
@@ -92,12 +92,12 @@ public enum SurveyImporter {
             if answeredText.isEmpty, scoreText.isEmpty { continue }
             guard !answeredText.isEmpty else { warn(.missingField, "a score but no answer time; the answer is skipped (no time is invented)"); continue }
             guard let answeredAt = mapping.time.parse(answeredText) else {
-                warn(.badTimestamp, "answer time '\(answeredText)' is not in the format \(mapping.time.pattern); the answer is skipped")
+                warn(.badTimestamp, "answer time \(MessageText.quoted(answeredText)) is not in the format \(mapping.time.pattern); the answer is skipped")
                 continue
             }
             guard !scoreText.isEmpty else { warn(.missingField, "an answer time but no score; the answer is skipped"); continue }
             guard let value = Int64(scoreText), surveyScale.range.contains(value) else {
-                warn(.invalidAnswer, "score '\(scoreText)' is not a whole number on the scale \(surveyScale.rawValue); the answer is skipped")
+                warn(.invalidAnswer, "score \(MessageText.quoted(scoreText)) is not a whole number on the scale \(surveyScale.rawValue); the answer is skipped")
                 continue
             }
             guard answeredAt >= sentAt else {

@@ -61,7 +61,7 @@ public enum Catalog {
     /// the result is the current type.
     public static func decode(type: String, schemaVersion: UInt16, payload: Payload) throws(EventInputError) -> IncidentEvent {
         guard let entry = byType[type] else {
-            throw EventInputError(field: "type", reason: "'\(type)' is not an event type; `incidents schema list` shows them all")
+            throw EventInputError(field: "type", reason: "\(MessageText.quoted(type)) is not an event type; `incidents schema list` shows them all")
         }
         guard schemaVersion <= entry.schemaVersion else {
             throw EventInputError(field: "schemaVersion", reason: "\(type) has schema versions up to \(entry.schemaVersion) in this build, not \(schemaVersion)")

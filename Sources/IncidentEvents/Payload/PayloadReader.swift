@@ -186,7 +186,7 @@ public struct PayloadReader {
         }
         let names = Value.allCases.map(\.rawValue).joined(separator: ", ")
         guard let text = try text(value, key()) else { throw error(key(), "must be one of \(names), not \(value.typeName)") }
-        throw error(key(), "must be one of \(names); '\(text)' is not")
+        throw error(key(), "must be one of \(names); \(MessageText.quoted(text)) is not")
     }
 
     public mutating func values<Value: PayloadEnum>(_ key: String, _ description: String, minItems: Int = 0, as: Value.Type = Value.self) throws(EventInputError) -> [Value] {

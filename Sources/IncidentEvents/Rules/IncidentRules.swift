@@ -43,11 +43,11 @@ public enum IncidentRules {
             }
         case .messageReceived(let message):
             guard !facts.messageIDs.contains(message.messageId) else {
-                throw EventInputError(field: "payload.messageId", reason: "'\(message.messageId)' is already recorded in \(stream); each message needs its own id")
+                throw EventInputError(field: "payload.messageId", reason: "\(MessageText.quoted(message.messageId)) is already recorded in \(stream); each message needs its own id")
             }
         case .replySent(let reply):
             guard facts.messageIDs.contains(reply.inReplyTo) else {
-                throw EventInputError(field: "payload.inReplyTo", reason: "no customer message '\(reply.inReplyTo)' is recorded in \(stream); record customer.message_received first")
+                throw EventInputError(field: "payload.inReplyTo", reason: "no customer message \(MessageText.quoted(reply.inReplyTo)) is recorded in \(stream); record customer.message_received first")
             }
         case .statusUpdatePublished(let update):
             if let next = update.nextUpdateBy, next < occurredAt {
@@ -58,7 +58,7 @@ public enum IncidentRules {
             }
         case .escalationRaised(let raised):
             guard facts.openEscalations[raised.escalationId] == nil, !facts.closedEscalations.contains(raised.escalationId) else {
-                throw EventInputError(field: "payload.escalationId", reason: "'\(raised.escalationId)' is already used in \(stream)")
+                throw EventInputError(field: "payload.escalationId", reason: "\(MessageText.quoted(raised.escalationId)) is already used in \(stream)")
             }
         case .escalationAcknowledged(let ack):
             try requireOpenEscalation(ack.escalationId, facts, stream)
@@ -71,26 +71,26 @@ public enum IncidentRules {
             try requireOpenEscalation(closed.escalationId, facts, stream)
         case .surveySent(let sent):
             guard facts.openSurveys[sent.surveyId] == nil, !facts.finishedSurveys.contains(sent.surveyId) else {
-                throw EventInputError(field: "payload.surveyId", reason: "'\(sent.surveyId)' is already used in \(stream)")
+                throw EventInputError(field: "payload.surveyId", reason: "\(MessageText.quoted(sent.surveyId)) is already used in \(stream)")
             }
         case .surveyAnswered(let answer):
             guard let scale = facts.openSurveys[answer.surveyId] else {
-                throw EventInputError(field: "payload.surveyId", reason: "no open survey '\(answer.surveyId)' in \(stream) (never sent, already answered, or expired)")
+                throw EventInputError(field: "payload.surveyId", reason: "no open survey \(MessageText.quoted(answer.surveyId)) in \(stream) (never sent, already answered, or expired)")
             }
             guard scale.range.contains(answer.score) else {
                 throw EventInputError(field: "payload.score", reason: "\(answer.score) is outside the survey's scale \(scale.rawValue) (\(scale.range.lowerBound) to \(scale.range.upperBound))")
             }
         case .surveyExpired(let expired):
             guard facts.openSurveys[expired.surveyId] != nil else {
-                throw EventInputError(field: "payload.surveyId", reason: "no open survey '\(expired.surveyId)' in \(stream)")
+                throw EventInputError(field: "payload.surveyId", reason: "no open survey \(MessageText.quoted(expired.surveyId)) in \(stream)")
             }
         case .actionItemOpened(let item):
             guard !facts.openActionItems.contains(item.actionItemId), !facts.completedActionItems.contains(item.actionItemId) else {
-                throw EventInputError(field: "payload.actionItemId", reason: "'\(item.actionItemId)' is already used in \(stream)")
+                throw EventInputError(field: "payload.actionItemId", reason: "\(MessageText.quoted(item.actionItemId)) is already used in \(stream)")
             }
         case .actionItemCompleted(let item):
             guard facts.openActionItems.contains(item.actionItemId) else {
-                throw EventInputError(field: "payload.actionItemId", reason: "no open action item '\(item.actionItemId)' in \(stream)")
+                throw EventInputError(field: "payload.actionItemId", reason: "no open action item \(MessageText.quoted(item.actionItemId)) in \(stream)")
             }
         case .corrected(let correction):
             let target = try requireTarget(correction.target, facts, stream)
@@ -109,13 +109,13 @@ public enum IncidentRules {
     @discardableResult
     private static func requireOpenEscalation(_ id: String, _ facts: IncidentFacts, _ stream: String) throws(EventInputError) -> EscalationLevel {
         guard let level = facts.openEscalations[id] else {
-            throw EventInputError(field: "payload.escalationId", reason: "no open escalation '\(id)' in \(stream); record escalation.raised first")
+            throw EventInputError(field: "payload.escalationId", reason: "no open escalation \(MessageText.quoted(id)) in \(stream); record escalation.raised first")
         }
         return level
     }
 
     private static func requireTarget(_ text: String, _ facts: IncidentFacts, _ stream: String) throws(EventInputError) -> (type: String, schemaVersion: UInt16, payload: Payload) {
-        guard let id = UUID(uuidString: text) else { throw EventInputError(field: "payload.target", reason: "'\(text)' is not an event id (a UUID)") }
+        guard let id = UUID(uuidString: text) else { throw EventInputError(field: "payload.target", reason: "\(MessageText.quoted(text)) is not an event id (a UUID)") }
         guard let target = facts.events[id] else {
             throw EventInputError(field: "payload.target", reason: "no event \(text) is recorded in \(stream)")
         }

@@ -40,6 +40,10 @@ struct AppendCommand: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON Lines.")
     var json = false
 
+    func validate() throws {
+        try PathOption.require(file, "FILE")
+    }
+
     func run() async throws {
         let expected = try ExpectedVersionOption.parse(expectedVersion)
         let events = try EventInput.read(file: file)

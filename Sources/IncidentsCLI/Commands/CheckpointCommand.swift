@@ -1,6 +1,7 @@
 import ArgumentParser
 import Audit
 import Foundation
+import LedgerModel
 import LedgerStore
 
 struct CheckpointCommand: AsyncParsableCommand {
@@ -24,6 +25,10 @@ struct CheckpointCommand: AsyncParsableCommand {
     var output: String?
 
     @OptionGroup var file: OutputFileOptions
+
+    func validate() throws {
+        try PathOption.require(output, "--output")
+    }
 
     func run() async throws {
         if let output { try OutputFile.check(output, force: file.force, ledger: options.path) }

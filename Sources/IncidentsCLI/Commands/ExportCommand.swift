@@ -37,6 +37,8 @@ struct ExportCommand: AsyncParsableCommand {
     }
 
     func validate() throws {
+        try PathOption.require(output, "--output")
+        try PathOption.require(sinceCheckpoint, "--since-checkpoint")
         if sinceCheckpoint != nil, query.isFiltered {
             throw ValidationError("--since-checkpoint exports every event after the checkpoint; it takes no --incident, --type, --since or --until")
         }

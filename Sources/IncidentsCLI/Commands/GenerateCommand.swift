@@ -29,6 +29,7 @@ struct GenerateCommand: AsyncParsableCommand {
     @OptionGroup var file: OutputFileOptions
 
     func validate() throws {
+        try PathOption.require(output, "--output")
         guard incidents >= 1, incidents <= 1_000_000 else { throw ValidationError("--incidents must be from 1 to 1,000,000") }
     }
 

@@ -43,6 +43,10 @@ struct StatuspageImportCommand: AsyncParsableCommand {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
+    func validate() throws {
+        try PathOption.require(file, "FILE")
+    }
+
     func run() async throws {
         let progress = ProgressBar()
         defer { progress.finish() }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Audit
 import Foundation
+import LedgerModel
 import LedgerStore
 
 struct KeysCommand: AsyncParsableCommand {
@@ -68,6 +69,10 @@ struct KeysCommand: AsyncParsableCommand {
         var output: String?
 
         @OptionGroup var file: OutputFileOptions
+
+        func validate() throws {
+            try PathOption.require(output, "--output")
+        }
 
         func run() async throws {
             do {

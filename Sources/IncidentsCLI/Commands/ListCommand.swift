@@ -39,10 +39,10 @@ struct ListCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let status, status != "open", IncidentPhase(rawValue: status) == nil {
-            throw ValidationError("--status must be open or one of \(IncidentPhase.allCases.map(\.rawValue).joined(separator: ", ")), not '\(status)'")
+            throw ValidationError("--status must be open or one of \(IncidentPhase.allCases.map(\.rawValue).joined(separator: ", ")), not \(MessageText.quoted(status))")
         }
-        if let severity, Severity(rawValue: severity) == nil { throw ValidationError("--severity must be sev1, sev2, sev3 or sev4, not '\(severity)'") }
-        if let kind, IncidentKind(rawValue: kind) == nil { throw ValidationError("--kind must be unplanned or scheduled_maintenance, not '\(kind)'") }
+        if let severity, Severity(rawValue: severity) == nil { throw ValidationError("--severity must be sev1, sev2, sev3 or sev4, not \(MessageText.quoted(severity))") }
+        if let kind, IncidentKind(rawValue: kind) == nil { throw ValidationError("--kind must be unplanned or scheduled_maintenance, not \(MessageText.quoted(kind))") }
         if let longest, longest < 1 { throw ValidationError("--longest must be at least 1, not \(longest)") }
     }
 

@@ -48,10 +48,10 @@ struct MetricsCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let name, MetricCatalog.named(name) == nil {
-            throw ValidationError("no metric '\(name)'; `incidents metrics` lists them")
+            throw ValidationError("no metric \(MessageText.quoted(name)); `incidents metrics` lists them")
         }
-        if let severity, Severity(rawValue: severity) == nil { throw ValidationError("--severity must be sev1, sev2, sev3 or sev4, not '\(severity)'") }
-        if let kind, IncidentKind(rawValue: kind) == nil { throw ValidationError("--kind must be unplanned or scheduled_maintenance, not '\(kind)'") }
+        if let severity, Severity(rawValue: severity) == nil { throw ValidationError("--severity must be sev1, sev2, sev3 or sev4, not \(MessageText.quoted(severity))") }
+        if let kind, IncidentKind(rawValue: kind) == nil { throw ValidationError("--kind must be unplanned or scheduled_maintenance, not \(MessageText.quoted(kind))") }
     }
 
     func run() async throws {

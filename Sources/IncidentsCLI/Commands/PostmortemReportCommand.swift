@@ -38,6 +38,10 @@ struct PostmortemReportCommand: AsyncParsableCommand {
 
     @OptionGroup var file: OutputFileOptions
 
+    func validate() throws {
+        try PathOption.require(output, "--output")
+    }
+
     func run() async throws {
         if let output { try OutputFile.check(output, force: file.force, ledger: options.path) }
         let ledger = try options.open()

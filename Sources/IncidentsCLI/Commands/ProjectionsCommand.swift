@@ -1,3 +1,4 @@
+import LedgerModel
 import ArgumentParser
 import LedgerStore
 import Metrics
@@ -50,7 +51,7 @@ struct ProjectionsCommand: AsyncParsableCommand {
 
         func validate() throws {
             if let name, !ProjectionsCommand.names.contains(name) {
-                throw ValidationError("no projection '\(name)'; the projections are \(ProjectionsCommand.names.joined(separator: ", "))")
+                throw ValidationError("no projection \(MessageText.quoted(name)); the projections are \(ProjectionsCommand.names.joined(separator: ", "))")
             }
         }
 

@@ -65,12 +65,12 @@ struct RecordCommand<Verb: RecordingVerb>: AsyncParsableCommand {
         let entry = Catalog.entry(for: Verb.eventType)!
         let payload = try FlagParser.payload(fields, for: entry)
         let actor = try self.actor.map { text in
-            guard let parsed = Actor(text) else { throw ValidationError("--actor must be kind:id with kind person, tool or system, not '\(text)'") }
+            guard let parsed = Actor(text) else { throw ValidationError("--actor must be kind:id with kind person, tool or system, not \(MessageText.quoted(text))") }
             return parsed
         } ?? Actor(kind: .person, id: ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "unknown")
         var eventID = UUID.version7()
         if let id {
-            guard let parsed = UUID(uuidString: id) else { throw ValidationError("--id must be a UUID, not '\(id)'") }
+            guard let parsed = UUID(uuidString: id) else { throw ValidationError("--id must be a UUID, not \(MessageText.quoted(id))") }
             eventID = parsed
         }
         let expected = try ExpectedVersionOption.parse(expectedVersion)
@@ -139,7 +139,7 @@ enum FlagParser {
             }
             guard let field = byFlag[flag] else {
                 let known = entry.fields.map(\.flag).joined(separator: ", ")
-                throw ValidationError("'\(flag)' is not a field of \(entry.type); its fields are \(known)")
+                throw ValidationError("\(MessageText.quoted(flag)) is not a field of \(entry.type); its fields are \(known)")
             }
             if value == nil {
                 if case .boolean = field.kind, index + 1 >= arguments.count || arguments[index + 1].hasPrefix("--") {
@@ -154,7 +154,7 @@ enum FlagParser {
             if case .array(let items) = parsed, case .array(let earlier)? = payload[field.name] {
                 payload[field.name] = .array(earlier + items)
             } else {
-                guard payload[field.name] == nil else { throw ValidationError("\(flag) is given twice") }
+                guard payload[field.name] == nil else { throw ValidationError("\(flag) is given twice; give it once") }
                 payload[field.name] = parsed
             }
             index += 1
@@ -162,17 +162,38 @@ enum FlagParser {
         return payload
     }
 
+    /// A value that is not of its field's kind (a word outside the field's choices, a number out of
+    /// range, a malformed time) is a usage error, as a bad value of any other option is; the rules of
+    /// the incident's life are checked when the event is recorded.
     static func parse(_ text: String, as kind: FieldSpec.Kind, flag: String) throws -> JSONValue {
         switch kind {
-        case .string, .timestamp, .oneOf: return .string(text)
-        case .integer:
-            guard let number = Int64(text) else { throw ValidationError("\(flag) must be a whole number, not '\(text)'") }
+        case .string(let minimum, let maximum):
+            guard (minimum...maximum).contains(text.count) else {
+                throw ValidationError("\(flag) must be \(minimum) to \(maximum) characters long, not \(text.count)")
+            }
+            return .string(text)
+        case .timestamp:
+            do {
+                _ = try Timestamp(rfc3339: text)
+            } catch {
+                throw ValidationError("\(flag): \(error)")
+            }
+            return .string(text)
+        case .oneOf(let names):
+            guard names.contains(text) else {
+                throw ValidationError("\(flag) must be one of \(names.joined(separator: ", ")), not \(MessageText.quoted(text))")
+            }
+            return .string(text)
+        case .integer(let minimum, let maximum):
+            guard let number = Int64(text), (minimum...maximum).contains(number) else {
+                throw ValidationError("\(flag) must be a whole number from \(minimum) to \(maximum), not \(MessageText.quoted(text))")
+            }
             return .integer(number)
         case .boolean:
             switch text {
             case "true", "yes": return .bool(true)
             case "false", "no": return .bool(false)
-            default: throw ValidationError("\(flag) must be true or false, not '\(text)'")
+            default: throw ValidationError("\(flag) must be true or false, not \(MessageText.quoted(text))")
             }
         case .array(let item, _):
             if case .object = item { return try json(text, flag: flag) }

@@ -37,6 +37,10 @@ struct ReviewCommand: AsyncParsableCommand {
 
     @OptionGroup var file: OutputFileOptions
 
+    func validate() throws {
+        try PathOption.require(output, "--output")
+    }
+
     func run() async throws {
         if let output { try OutputFile.check(output, force: file.force, ledger: options.path) }
         let ledger = try options.open()

@@ -38,7 +38,7 @@ struct SchemaCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let document = EventSchemas.document(type: type, version: version) else {
-                throw CommandFailure(.invalidInput, "no schema for '\(type)'\(version.map { " version \($0)" } ?? ""); `incidents schema list` shows every type")
+                throw CommandFailure(.usage, "no schema for \(MessageText.quoted(type))\(version.map { " version \($0)" } ?? ""); `incidents schema list` shows every type")
             }
             Output.standard.write(document.json.prettyText)
         }
@@ -62,6 +62,10 @@ struct SchemaCommand: AsyncParsableCommand {
 
         @OptionGroup var file: OutputFileOptions
 
+        func validate() throws {
+            try PathOption.require(folder, "FOLDER")
+        }
+
         func run() async throws {
             let paths = EventSchemas.all.map { folder + "/" + AtomicFile.split($0.path).name }
             // Checked for every file before any is written, so a refusal writes nothing.
@@ -72,7 +76,7 @@ struct SchemaCommand: AsyncParsableCommand {
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             } catch {
-                throw CommandFailure(.invalidInput, "cannot create \(folder): \(error.localizedDescription)")
+                throw CommandFailure(SystemFailure(error) ?? SystemFailure(errno: 0), "cannot create \(folder)")
             }
             for (document, path) in zip(EventSchemas.all, paths) {
                 try OutputFile.write(Array(document.json.prettyText.utf8), to: path, force: file.force, ledger: LedgerOptions.path(given: nil), what: "schema")

@@ -32,7 +32,7 @@ struct TimelineCommand: AsyncParsableCommand {
             categories = []
             for kind in kinds {
                 guard let category = EventDescription.Category(rawValue: kind) else {
-                    throw ValidationError("--kind must be one of \(EventDescription.Category.allCases.map(\.rawValue).joined(separator: ", ")), not '\(kind)'")
+                    throw ValidationError("--kind must be one of \(EventDescription.Category.allCases.map(\.rawValue).joined(separator: ", ")), not \(MessageText.quoted(kind))")
                 }
                 categories!.insert(category)
             }

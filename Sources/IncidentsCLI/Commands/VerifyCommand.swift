@@ -18,7 +18,7 @@ struct VerifyCommand: AsyncParsableCommand {
         let ledger = try options.open()
         let report = try ledger.verify()
         if let problem = report.problem {
-            throw CommandFailure(.damaged, "verification failed at \(problem)")
+            throw CommandFailure(.damaged, "verification failed at \(problem) — the ledger is damaged: keep this copy as evidence and restore it from a backup")
         }
         Output.standard.line("ok: \(report.eventsChecked) events verified; chain head \(report.head.hash.hex) at position \(report.head.position)")
     }

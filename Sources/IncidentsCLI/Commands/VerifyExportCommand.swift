@@ -23,6 +23,12 @@ struct VerifyExportCommand: AsyncParsableCommand {
 
     @OptionGroup var options: LedgerOptions
 
+    func validate() throws {
+        try PathOption.require(bundle, "BUNDLE")
+        try PathOption.require(key, "--key")
+        try PathOption.require(previous, "--previous")
+    }
+
     func run() async throws {
         do {
             let publicKey = try key.map { try CheckpointVerifierKey(contentsOf: $0) } ?? CheckpointKeyFiles(ledgerPath: options.path).verifierKey()

@@ -9,6 +9,10 @@ struct KeyOptions: ParsableArguments {
         help: ArgumentHelp("The directory of the checkpoint key pair. Defaults to <ledger>/keys.", valueName: "dir"))
     var directory: String?
 
+    func validate() throws {
+        try PathOption.require(directory, "--keys")
+    }
+
     func files(ledger: LedgerOptions) -> CheckpointKeyFiles {
         directory.map(CheckpointKeyFiles.init(directory:)) ?? CheckpointKeyFiles(ledgerPath: ledger.path)
     }
@@ -26,15 +30,5 @@ struct SigningOptions: ParsableArguments {
     /// The writer that signs with the key of `keys`.
     func writer(_ ledger: Ledger, keys: KeyOptions, options: LedgerOptions) throws(AuditError) -> ExportWriter {
         try ExportWriter(ledger: ledger, keys: keys.files(ledger: options), acceptingRollback: acceptRollback)
-    }
-}
-
-extension CommandFailure {
-    /// The exit status of an audit failure: 1 when a check failed, 3 for unusable input or a missing key.
-    init(_ error: AuditError) {
-        switch error.code {
-        case .verificationFailed: self.init(.damaged, error.message)
-        case .invalidInput, .missingKey, .alreadyExists: self.init(.invalidInput, error.message)
-        }
     }
 }

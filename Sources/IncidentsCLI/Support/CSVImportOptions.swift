@@ -15,6 +15,11 @@ struct CSVImportOptions: ParsableArguments {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
+    func validate() throws {
+        try PathOption.require(file, "FILE")
+        try PathOption.require(mapping, "--mapping")
+    }
+
     /// The mapping file, read by `parse`, and then the CSV file's table. A bad mapping is refused with
     /// one line (exit 3) before the CSV is read.
     func load<Mapping>(_ parse: ([UInt8]) throws(MappingError) -> Mapping, progress: ProgressBar) throws -> (mapping: Mapping, table: CSVTable) {

@@ -61,11 +61,11 @@ enum EventInput {
             name = file
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
-                throw CommandFailure(.invalidInput, "no such file: \(file)")
+                throw CommandFailure(.invalidInput, "no such file: \(file) — check the path, or give - for standard input")
             }
             guard !isDirectory.boolValue else { throw CommandFailure(.invalidInput, "\(file) is a directory; give a file of JSON events") }
             guard let opened = FileHandle(forReadingAtPath: file) else {
-                throw CommandFailure(.invalidInput, "cannot read \(file): permission denied")
+                throw CommandFailure(.invalidInput, "cannot read \(file): permission denied — ask for read access, or pipe it in on standard input")
             }
             handle = opened
         } else {
@@ -79,7 +79,7 @@ enum EventInput {
             do {
                 chunk = try handle.read(upToCount: 1 << 20)
             } catch {
-                throw CommandFailure(.invalidInput, "cannot read \(name): \(error.localizedDescription)")
+                throw CommandFailure(SystemFailure(error) ?? SystemFailure(errno: 0), "cannot read \(name)")
             }
             guard let chunk, !chunk.isEmpty else { break }
             bytes.append(contentsOf: chunk)

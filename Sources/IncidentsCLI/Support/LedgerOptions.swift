@@ -13,6 +13,10 @@ struct LedgerOptions: ParsableArguments {
             valueName: "path"))
     var ledger: String?
 
+    func validate() throws {
+        try PathOption.require(ledger, "--ledger")
+    }
+
     /// The directory the command works on.
     var path: String { Self.path(given: ledger) }
 
@@ -35,7 +39,7 @@ struct LedgerOptions: ParsableArguments {
         var skew = IncidentRules.defaultMaximumFutureSkewSeconds
         if let text = ProcessInfo.processInfo.environment["INCIDENTS_MAX_FUTURE_SKEW_SECONDS"] {
             guard let seconds = Int64(text), seconds >= 0 else {
-                throw CommandFailure(.usage, "INCIDENTS_MAX_FUTURE_SKEW_SECONDS must be a whole number of seconds, not '\(text)'")
+                throw CommandFailure(.usage, "INCIDENTS_MAX_FUTURE_SKEW_SECONDS must be a whole number of seconds, not \(MessageText.quoted(text))")
             }
             skew = seconds
         }
@@ -61,7 +65,7 @@ enum ExpectedVersionOption {
     static func parse(_ text: String?) throws -> ExpectedVersion? {
         guard let text else { return nil }
         guard let parsed = ExpectedVersion(text) else {
-            throw ValidationError("--expected-version must be any, no-stream, stream-exists or a whole number, not '\(text)'")
+            throw ValidationError("--expected-version must be any, no-stream, stream-exists or a whole number, not \(MessageText.quoted(text))")
         }
         return parsed
     }

@@ -20,6 +20,10 @@ struct MetricsOptions: ParsableArguments {
             valueName: "id"))
     var businessHours: String?
 
+    func validate() throws {
+        try PathOption.require(calendarFiles, "--calendar")
+    }
+
     func calendars() throws -> [String: BusinessCalendar] {
         var out = [String: BusinessCalendar]()
         for file in calendarFiles {
@@ -32,7 +36,7 @@ struct MetricsOptions: ParsableArguments {
             } catch {
                 throw CommandFailure(.invalidInput, "calendar \(file) is not a valid calendar: \(Self.describe(error)) — docs/metrics.md shows the form")
             }
-            if out[calendar.id] != nil { throw CommandFailure(.invalidInput, "calendar \(calendar.id) is given twice") }
+            if out[calendar.id] != nil { throw CommandFailure(.invalidInput, "calendar \(calendar.id) is given twice — give each calendar file once") }
             out[calendar.id] = calendar
         }
         return out
@@ -40,6 +44,8 @@ struct MetricsOptions: ParsableArguments {
 
     static func describe(_ error: any Error) -> String {
         switch error {
+        // JSONDecoder says "The given data was not valid JSON." at the top, Foundation's own words.
+        case DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty: "it is not valid JSON"
         case DecodingError.dataCorrupted(let context): context.debugDescription
         case DecodingError.keyNotFound(let key, _): "\(key.stringValue) is missing"
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
@@ -54,7 +60,7 @@ struct MetricsOptions: ParsableArguments {
         var clock = BusinessCalendar.alwaysOpen
         if let businessHours {
             guard let calendar = calendars[businessHours] else {
-                throw CommandFailure(.invalidInput, "--business-hours \(businessHours): no such calendar; give its file with --calendar")
+                throw CommandFailure(.usage, "--business-hours \(businessHours): no such calendar; give its file with --calendar")
             }
             clock = calendar
         }

@@ -1,3 +1,5 @@
+import LedgerModel
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,6 +9,9 @@ final class Output {
     nonisolated(unsafe) static let standard = Output()
 
     private var buffer = [UInt8]()
+    /// Why standard output could not be written (a full disk under `> file`); nil while it can.
+    /// Once set, output is dropped, and `incidents` reports it as a storage failure at the end.
+    private(set) var failure: SystemFailure?
 
     private init() {
         buffer.reserveCapacity(1 << 16)
@@ -29,12 +34,14 @@ final class Output {
 
     func flush() {
         guard !buffer.isEmpty else { return }
+        guard failure == nil else { return buffer.removeAll(keepingCapacity: true) }
         buffer.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
                 let written = Glibc.write(1, raw.baseAddress! + offset, raw.count - offset)
                 if written <= 0 {
                     if written < 0, errno == EINTR { continue }
+                    failure = written < 0 ? .last : SystemFailure(errno: ENOSPC)
                     break
                 }
                 offset += written

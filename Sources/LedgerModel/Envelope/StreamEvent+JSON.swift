@@ -36,7 +36,7 @@ extension StreamEvent {
         var id = UUID.version7()
         if let text = try string("id", required: false) {
             guard let parsed = UUID(uuidString: text) else {
-                throw EventInputError(field: "id", reason: "'\(text)' is not a UUID such as 0190f5d2-8c3a-7b1e-9f00-2a4c6e8b0d12")
+                throw EventInputError(field: "id", reason: "\(MessageText.quoted(text)) is not a UUID such as 0190f5d2-8c3a-7b1e-9f00-2a4c6e8b0d12")
             }
             id = parsed
         }
@@ -63,7 +63,7 @@ extension StreamEvent {
                 throw EventInputError(field: "actor", reason: "must be an object with exactly the string fields kind and id")
             }
             guard let kind = Actor.Kind(name: kindName) else {
-                throw EventInputError(field: "actor.kind", reason: "must be one of person, tool, system; not '\(kindName)'")
+                throw EventInputError(field: "actor.kind", reason: "must be one of person, tool, system; not \(MessageText.quoted(kindName))")
             }
             actor = Actor(kind: kind, id: actorID)
         case nil, .null?:

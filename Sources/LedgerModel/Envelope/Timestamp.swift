@@ -45,7 +45,7 @@ extension Timestamp {
         public var text: String
         public var reason: String
         public var description: String {
-            "'\(text)' is not an RFC 3339 timestamp (\(reason)); expected for example 2026-03-14T09:26:53Z or 2026-03-14T10:26:53.250+01:00"
+            "\(MessageText.quoted(text)) is not an RFC 3339 timestamp (\(reason)); expected for example 2026-03-14T09:26:53Z or 2026-03-14T10:26:53.250+01:00"
         }
     }
 

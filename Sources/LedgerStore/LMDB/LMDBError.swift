@@ -35,9 +35,14 @@ struct LMDBError: Error, Sendable, CustomStringConvertible {
         case EACCES, EPERM, EROFS:
             LedgerError(.permissionDenied, "permission denied (\(description)); nothing was written", cause: self)
         case MDB_INVALID, MDB_VERSION_MISMATCH:
-            LedgerError(.notALedger, "the files are not an LMDB environment this build can open (\(description))", cause: self)
-        case MDB_CORRUPTED, MDB_PAGE_NOTFOUND:
-            LedgerError(.corrupt, "the ledger's files are damaged (\(description)); run `incidents verify`", cause: self)
+            // The meta pages do not say "LMDB" or name another data version: a damaged data.mdb (a
+            // ledger's directory never holds another program's file by that name).
+            LedgerError(.corrupt, "data.mdb is damaged: it is not an LMDB file this build can read (\(description)) — restore the ledger from a backup", cause: self)
+        // MDB_BAD_TXN: the transaction was poisoned by an earlier failure that LMDB itself swallowed
+        // (a cursor's setup follows a named database's root and ignores MDB_PAGE_NOTFOUND), so the
+        // next call reports the transaction, not the missing page. Only damage leads there.
+        case MDB_CORRUPTED, MDB_PAGE_NOTFOUND, MDB_INCOMPATIBLE, MDB_BAD_TXN:
+            LedgerError(.corrupt, "the ledger's files are damaged (\(description)) — run `incidents verify`, and restore from a backup if it fails", cause: self)
         default:
             LedgerError(.storage, "storage failure (\(description)); nothing was written", cause: self)
         }

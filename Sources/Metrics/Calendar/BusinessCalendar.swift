@@ -74,13 +74,13 @@ public struct BusinessCalendar: Sendable, CustomStringConvertible {
         guard let zone = ZoneOffsets.named(timeZone) else {
             throw BusinessCalendarError(
                 code: .unknownTimeZone,
-                message: "'\(timeZone)' is not a known time zone; expected an IANA name such as Europe/Berlin or America/New_York"
+                message: "\(MessageText.quoted(timeZone)) is not a known time zone; expected an IANA name such as Europe/Berlin or America/New_York"
             )
         }
         guard weeklyHours.secondsPerWeek > 0 else {
             throw BusinessCalendarError(
                 code: .noWorkingHours,
-                message: "business calendar '\(id)' has no working hours on any day of the week"
+                message: "business calendar \(MessageText.quoted(id)) has no working hours on any day of the week"
             )
         }
         self.init(checkedID: id, version: version, timeZone: timeZone, zone: zone, weeklyHours: weeklyHours, holidays: holidays)

@@ -40,7 +40,7 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
             let year = field(0..<4), let month = field(5..<7), let day = field(8..<10)
         else {
-            throw BusinessCalendarError(code: .invalidDate, message: "'\(text)' is not a date; expected YYYY-MM-DD such as 2026-12-25")
+            throw BusinessCalendarError(code: .invalidDate, message: "\(MessageText.quoted(text)) is not a date; expected YYYY-MM-DD such as 2026-12-25")
         }
         try self.init(year: year, month: month, day: day)
     }

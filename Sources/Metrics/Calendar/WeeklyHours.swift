@@ -1,3 +1,5 @@
+import LedgerModel
+
 /// A day of the week, numbered as ISO 8601 does: Monday is 1, Sunday is 7.
 public enum Weekday: Int, Sendable, Hashable, CaseIterable, Comparable, CustomStringConvertible {
     case monday = 1, tuesday, wednesday, thursday, friday, saturday, sunday
@@ -67,12 +69,12 @@ public struct LocalTime: Sendable, Hashable, Comparable, CustomStringConvertible
         let wellFormed = (bytes.count == 5 || bytes.count == 8) && bytes[2] == UInt8(ascii: ":")
             && (bytes.count == 5 || bytes[5] == UInt8(ascii: ":"))
         guard wellFormed, let hour = field(0), let minute = field(3) else {
-            throw BusinessCalendarError(code: .invalidTime, message: "'\(text)' is not a time; expected HH:MM or HH:MM:SS such as 09:00")
+            throw BusinessCalendarError(code: .invalidTime, message: "\(MessageText.quoted(text)) is not a time; expected HH:MM or HH:MM:SS such as 09:00")
         }
         var second = 0
         if bytes.count == 8 {
             guard let value = field(6) else {
-                throw BusinessCalendarError(code: .invalidTime, message: "'\(text)' is not a time; expected HH:MM or HH:MM:SS such as 09:00")
+                throw BusinessCalendarError(code: .invalidTime, message: "\(MessageText.quoted(text)) is not a time; expected HH:MM or HH:MM:SS such as 09:00")
             }
             second = value
         }
@@ -129,7 +131,7 @@ public struct WorkingInterval: Sendable, Hashable, CustomStringConvertible {
     public init(_ text: String) throws(BusinessCalendarError) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2 else {
-            throw BusinessCalendarError(code: .invalidInterval, message: "'\(text)' is not a working interval; expected HH:MM-HH:MM such as 09:00-17:30")
+            throw BusinessCalendarError(code: .invalidInterval, message: "\(MessageText.quoted(text)) is not a working interval; expected HH:MM-HH:MM such as 09:00-17:30")
         }
         try self.init(start: LocalTime(String(parts[0])), end: LocalTime(String(parts[1])))
     }
@@ -211,7 +213,7 @@ extension WeeklyHours: Codable {
                 throw DecodingError.dataCorruptedError(
                     forKey: key,
                     in: container,
-                    debugDescription: "'\(key.stringValue)' is not a weekday; expected monday … sunday in lower case"
+                    debugDescription: "\(MessageText.quoted(key.stringValue)) is not a weekday; expected monday … sunday in lower case"
                 )
             }
             hours[weekday] = try container.decode([WorkingInterval].self, forKey: key)
