@@ -1,5 +1,5 @@
 import Foundation
-import LedgerModel
+public import LedgerModel
 
 #if canImport(Glibc)
 import Glibc
