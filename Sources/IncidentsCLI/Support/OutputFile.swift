@@ -1,6 +1,7 @@
 import ArgumentParser
 import Audit
 import Foundation
+import LedgerModel
 
 #if canImport(Glibc)
 import Glibc
@@ -34,31 +35,30 @@ enum OutputFile {
     static func write(
         to path: String, force: Bool, ledger: String?, what: String, _ produce: (_ append: ([UInt8]) throws(AtomicFile.Failure) -> Void) throws -> Void
     ) throws {
-        if let special = specialFile(path) {
-            // A device or a pipe: nothing to replace, and renaming over it would be wrong.
-            guard let handle = FileHandle(forWritingAtPath: special) else {
-                throw CommandFailure(.invalidInput, "cannot write \(path): it cannot be opened for writing")
-            }
-            defer { try? handle.close() }
-            try produce { (bytes: [UInt8]) throws(AtomicFile.Failure) in
-                do { try handle.write(contentsOf: bytes) } catch { throw AtomicFile.Failure(path: path, errno: EIO) }
-            }
-            return
-        }
-        try check(path, force: force, ledger: ledger)
-        // Through a link to a file: the file it points to is replaced, and the link kept.
-        var status = stat()
-        let target = lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFLNK ? realPath(path) ?? path : path
         do {
+            if let special = specialFile(path) {
+                // A device or a pipe: nothing to replace, and renaming over it would be wrong.
+                guard let handle = FileHandle(forWritingAtPath: special) else {
+                    throw CommandFailure(.invalidInput, "cannot write \(path): it cannot be opened for writing")
+                }
+                defer { try? handle.close() }
+                try produce { (bytes: [UInt8]) throws(AtomicFile.Failure) in
+                    do { try handle.write(contentsOf: bytes) } catch {
+                        throw AtomicFile.Failure(path: path, errno: SystemFailure(error)?.errno ?? EIO)
+                    }
+                }
+                return
+            }
+            try check(path, force: force, ledger: ledger)
+            // Through a link to a file: the file it points to is replaced, and the link kept.
+            var status = stat()
+            let target = lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFLNK ? realPath(path) ?? path : path
             try AtomicFile.write(to: target, replacing: force, produce)
         } catch let failure as AtomicFile.Failure {
             if failure.errno == EEXIST {
                 throw CommandFailure(.invalidInput, "\(path) exists already; it was kept — give --force to replace it, or name a new file")
             }
-            if failure.isStorageFailure {
-                throw CommandFailure(.storage, "cannot write \(path): the disk is full or failed; the \(what) was not written")
-            }
-            throw CommandFailure(.invalidInput, "cannot write \(failure.description) — name a file in an existing, writable folder")
+            throw CommandFailure(failure.system, "cannot write \(path)")
         }
     }
 
