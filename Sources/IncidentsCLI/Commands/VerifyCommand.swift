@@ -15,8 +15,10 @@ struct VerifyCommand: AsyncParsableCommand {
     @OptionGroup var options: LedgerOptions
 
     func run() async throws {
+        // The page structure first, before LMDB opens the file and follows its pointers.
+        try Ledger.checkPageStructure(at: options.path)
         let ledger = try options.open()
-        let report = try ledger.verify()
+        let report = try ledger.verify(checkingPageStructure: false)
         if let problem = report.problem {
             throw CommandFailure(.damaged, "verification failed at \(problem)")
         }
