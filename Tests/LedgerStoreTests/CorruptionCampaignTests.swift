@@ -12,8 +12,10 @@ import Testing
 /// docs/reliability.md records the counts. Replay a run with INCIDENTS_CAMPAIGN_SEED=<seed>.
 @Suite struct CorruptionCampaignTests {
     /// Projection states sit outside the hash chain; until they carry checksums (issue 12, item 7),
-    /// a flip in one can change what `list` or `show` print while `verify` says ok. Such outcomes are
-    /// counted in their own class and, while this is false, allowed. Turn it on once item 7 is in.
+    /// a flip in one can change what `list` or `show` print while `verify` says ok, or make them fail
+    /// with a message that is not yet one `incidents:` line (item 10). Such outcomes on
+    /// projection-state pages are counted in their own class and, while this is false, allowed.
+    /// Turn it on once items 7 and 10 are merged: then no class may have any.
     static let projectionStatesAreChecksummed = false
 
     static let flips = Int(ProcessInfo.processInfo.environment["INCIDENTS_CAMPAIGN_FLIPS"] ?? "") ?? 500
@@ -60,7 +62,8 @@ import Testing
         let next = Mutex(0)
         let results = Mutex([Outcome]())
         let failures = Mutex([String]())
-        DispatchQueue.concurrentPerform(iterations: 3) { _ in
+        // Each worker runs one process at a time, and a process waits on its disk writes part of the time.
+        DispatchQueue.concurrentPerform(iterations: max(2, 2 * ProcessInfo.processInfo.activeProcessorCount)) { _ in
             while true {
                 let index = next.withLock { value -> Int in
                     defer { value += 1 }
@@ -79,9 +82,10 @@ import Testing
         let outcomes = results.withLock { $0 }
         #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
         #expect(outcomes.count == damages.count)
-        var byPlace = [String: (copies: Int, verifyCaught: Int, identical: Int, refused: Int, undetected: Int)]()
+        var byPlace = [String: (copies: Int, verifyCaught: Int, identical: Int, refused: Int, undetected: Int, unclear: Int)]()
         for outcome in outcomes {
-            var row = byPlace[outcome.place] ?? (0, 0, 0, 0, 0)
+            var row = byPlace[outcome.place] ?? (0, 0, 0, 0, 0, 0)
+            row.unclear += outcome.unclear.count
             row.copies += 1
             row.verifyCaught += outcome.verifySaidOK ? 0 : 1
             row.identical += outcome.identical
@@ -91,22 +95,24 @@ import Testing
         }
         let signals = outcomes.flatMap { o in o.signals.map { "\(o.damage): \($0)" } }
         let hangs = outcomes.flatMap { o in o.hangs.map { "\(o.damage): \($0)" } }
-        let unclear = outcomes.flatMap { o in o.unclear.map { "\(o.damage): \($0)" } }
+        let unclear = outcomes.flatMap { o in o.unclear.map { "\(o.damage) in \(o.place): \($0)" } }
+        let unclearOutside = outcomes.filter { $0.place != "projection-state" }.flatMap { o in o.unclear.map { "\(o.damage) in \(o.place): \($0)" } }
         let undetected = outcomes.filter { !$0.undetected.isEmpty }
         let outsideProjectionStates = undetected.filter { $0.place != "projection-state" }
         print("corruption campaign: seed \(seed), \(Self.flips) flips and \(damages.count - Self.flips) cuts of a \(size)-byte data.mdb, \(commands.count) commands each, in \(Int(Date().timeIntervalSince(started))) s")
-        print("corruption campaign: deaths by signal \(signals.count), hangs \(hangs.count), unclear errors \(unclear.count), outputs differing while verify said ok \(undetected.reduce(0) { $0 + $1.undetected.count }) (outside projection-state pages: \(outsideProjectionStates.reduce(0) { $0 + $1.undetected.count }))")
+        print("corruption campaign: deaths by signal \(signals.count), hangs \(hangs.count), unclear errors \(unclear.count) (outside projection-state pages: \(unclearOutside.count)), outputs differing while verify said ok \(undetected.reduce(0) { $0 + $1.undetected.count }) (outside projection-state pages: \(outsideProjectionStates.reduce(0) { $0 + $1.undetected.count }))")
         for (place, row) in byPlace.sorted(by: { $0.key < $1.key }) {
-            print("corruption campaign: \(place): \(row.copies) copies, verify caught \(row.verifyCaught), runs identical \(row.identical), refused \(row.refused), differing while verify ok \(row.undetected)")
+            print("corruption campaign: \(place): \(row.copies) copies, verify caught \(row.verifyCaught), runs identical \(row.identical), refused \(row.refused) (unclear \(row.unclear)), differing while verify ok \(row.undetected)")
         }
         for outcome in undetected.prefix(20) {
             print("corruption campaign: undetected: \(outcome.damage) in \(outcome.place): \(outcome.undetected)")
         }
         #expect(signals.isEmpty, "deaths by signal: \(signals.prefix(10))")
         #expect(hangs.isEmpty, "hangs: \(hangs.prefix(10))")
-        #expect(unclear.isEmpty, "errors that are not one `incidents:` line: \(unclear.prefix(10))")
+        #expect(unclearOutside.isEmpty, "errors that are not one `incidents:` line: \(unclearOutside.prefix(10))")
         #expect(outsideProjectionStates.isEmpty, "differing outputs while verify said ok: \(outsideProjectionStates.prefix(10).map { "\($0.damage) in \($0.place): \($0.undetected)" })")
         if Self.projectionStatesAreChecksummed {
+            #expect(unclear.isEmpty, "errors that are not one `incidents:` line: \(unclear.prefix(10))")
             #expect(undetected.isEmpty, "differing outputs while verify said ok: \(undetected.prefix(10).map { "\($0.damage) in \($0.place): \($0.undetected)" })")
         }
     }
