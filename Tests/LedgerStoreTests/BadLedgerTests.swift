@@ -2,6 +2,7 @@ import Foundation
 import LedgerModel
 import LedgerTestSupport
 import Testing
+import CLMDB
 @testable import LedgerStore
 
 /// Paths that are not ledgers get one clear error and are left exactly as they were.
@@ -144,7 +145,7 @@ extension BadLedgerTests {
         #expect(DamageFixture.isClearRefusal(outcome), "\(name) of meta page \(meta): \(outcome.stderr)")
     }
 
-    @Test func theFaultBackstopIsInstalledAndNamesTheDamage() throws {
+    @Test func aRootPageNumberPointingElsewhereIsNamedByVerifyAndRefusedByEveryCommand() throws {
         // A root page number pointing inside the file at another page gets past the open check;
         // `verify` names it, and the other commands refuse or report a fault in one line.
         let template = try DamageFixture.template()
@@ -159,5 +160,69 @@ extension BadLedgerTests {
             let outcome = try DamageFixture.run(arguments, ledger: ledger)
             #expect(DamageFixture.isClearRefusal(outcome), "\(arguments): \(outcome.ending) \(outcome.stderr)")
         }
+    }
+}
+
+extension BadLedgerTests {
+    /// LMDB leaves unwritten a page that a transaction allocated and freed again, so a healthy file
+    /// can end before its last page when that page is free: it must open, verify and take writes.
+    @Test func aFileThatEndsBeforeAPageNothingUsesIsHealthy() throws {
+        let template = try DamageFixture.template()
+        let parent = TemporaryDirectory()
+        let current = Int(template.map.transactionID % 2)
+        // The current meta's last page (meta + 16 + 120), one more: a page past the end that no tree reaches.
+        let ledger = try template.copy(in: parent) { file in
+            let handle = try FileHandle(forUpdating: URL(fileURLWithPath: file))
+            defer { try? handle.close() }
+            let offset = UInt64(current * template.map.pageSize + 136)
+            try handle.seek(toOffset: offset)
+            let last = try #require(try handle.read(upToCount: 8)).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+            try handle.seek(toOffset: offset)
+            try handle.write(contentsOf: withUnsafeBytes(of: last + 1) { Array($0) })
+        }
+        #expect(try Ledger.open(at: ledger).verify().isIntact)
+        for arguments in Self.commandsAndAWrite(template) + [["verify"]] {
+            let outcome = try DamageFixture.run(arguments, ledger: ledger)
+            #expect(outcome.ending == .exited(0), "\(arguments): \(outcome.ending) \(outcome.stderr)")
+        }
+    }
+}
+
+/// The memory-fault backstop of the `incidents` tool: which faults it takes for damage.
+extension BadLedgerTests {
+    @Test func aFaultInTheMapOrInLMDBIsTheLedgersAndAnyOtherIsNot() async throws {
+        let directory = TemporaryDirectory()
+        let ledger = try Ledger.create(at: directory.path)
+        _ = try await ledger.append([SampleEvents.event(1)], to: "INC-1")
+        LedgerMemoryFaults.prepare()
+        let inMap = try ledger.environment.read { txn in
+            try RawLMDB.positionKey(1).withUnsafeBytes { key in
+                UInt(bitPattern: try #require(try txn.get(ledger.environment.databases.log, key)?.baseAddress))
+            }
+        }
+        let inLMDB = UInt(bitPattern: unsafeBitCast(mdb_get as @convention(c) (OpaquePointer?, MDB_dbi, UnsafeMutablePointer<MDB_val>?, UnsafeMutablePointer<MDB_val>?) -> Int32, to: UnsafeRawPointer.self))
+        // The test binary's own code: neither in a map nor in liblmdb.
+        let ownCode = UInt(bitPattern: unsafeBitCast(Self.codeHere as @convention(c) () -> Void, to: UnsafeRawPointer.self))
+        #expect(LedgerMemoryFaults.isLedgerFault(address: inMap, programCounter: ownCode))
+        #expect(LedgerMemoryFaults.isLedgerFault(address: 0, programCounter: inLMDB))
+        #expect(!LedgerMemoryFaults.isLedgerFault(address: ownCode, programCounter: ownCode))
+        #expect(!LedgerMemoryFaults.isLedgerFault(address: 0, programCounter: ownCode))
+    }
+
+    static let codeHere: @convention(c) () -> Void = {}
+
+    @Test func aReadPastTheEndOfTheFileInsideTheMapGivesOneLineAndExit1() throws {
+        let template = try DamageFixture.template()
+        let page = try #require(try template.page(of: .database("projection-checkpoint"), flags: DataFile.PageFlags.leaf))
+        let original = try Data(contentsOf: URL(fileURLWithPath: template.ledger + "/data.mdb"))
+        let start = Int(page) * template.map.pageSize
+        let damagedOffset = (Int(original[start + 16]) | Int(original[start + 17]) << 8) ^ 0x8000
+        // The premise: LMDB, following the first node's offset, reads past the end of the file.
+        try #require(start + damagedOffset >= original.count)
+        let parent = TemporaryDirectory()
+        let ledger = try template.copy(in: parent) { try DamageFixture.flip($0, at: start + 17, mask: 0x80) }
+        let outcome = try DamageFixture.run(["list"], ledger: ledger)
+        #expect(outcome.ending == .exited(1), "\(outcome.ending) \(outcome.stderr)")
+        #expect(outcome.stderr == "incidents: the ledger's data.mdb could not be read (a memory fault in the map) — it is damaged; run `incidents verify`\n")
     }
 }

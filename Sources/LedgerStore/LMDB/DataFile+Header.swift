@@ -7,6 +7,11 @@ extension DataFile {
         var pageSize: Int
         /// The number of pages the current meta says the file holds (`mm_last_pg + 1`).
         var pageCount: UInt64
+        /// The file's size when the meta pages were read.
+        var fileSize: Int
+
+        /// Whether the file ends before the last page the current meta counts.
+        var isCutShort: Bool { fileSize < Int(pageCount) * pageSize }
     }
 
     /// The words that end every message about a damaged data file.
@@ -24,12 +29,28 @@ extension DataFile {
     /// file shorter than the pages the current meta counts, which LMDB would otherwise map and
     /// fault on. Returns nil when the file cannot be opened or carries no LMDB magic at all: LMDB
     /// then gives its own error (not an environment, permission denied), as before.
+    ///
+    /// LMDB does not write a page that a transaction allocated and freed again before it committed,
+    /// so a healthy file can end before its last free page. A short file is therefore walked
+    /// (``PageStructure``) and accepted when every page in use lies inside it; that costs a pass over
+    /// the file, but only for a file that is short.
     static func checkHeader(inDirectory directory: String) throws(LedgerError) -> Header? {
-        // A commit in another process may rewrite a meta page while it is read: look twice.
+        guard let header = try readHeader(inDirectory: directory) else { return nil }
+        if header.isCutShort, (try? PageStructure.check(directory: directory)) == nil {
+            let needed = Int(header.pageCount) * header.pageSize
+            throw damaged("the file is \(header.fileSize) bytes but its meta page counts \(header.pageCount) pages of \(header.pageSize) bytes (\(needed) bytes), so it was cut short")
+        }
+        return header
+    }
+
+    /// Reads and checks the meta pages, as ``checkHeader(inDirectory:)`` does, but leaves the file's
+    /// size to the caller.
+    static func readHeader(inDirectory directory: String) throws(LedgerError) -> Header? {
+        // A commit in another process may rewrite a meta page while it is read: look again.
         var attempt = 0
         while true {
             do {
-                return try checkHeaderOnce(path: directory + "/data.mdb")
+                return try readHeaderOnce(path: directory + "/data.mdb")
             } catch {
                 attempt += 1
                 if attempt == 3 { throw error }
@@ -37,7 +58,7 @@ extension DataFile {
         }
     }
 
-    private static func checkHeaderOnce(path: String) throws(LedgerError) -> Header? {
+    private static func readHeaderOnce(path: String) throws(LedgerError) -> Header? {
         guard let file = DataFile(path: path) else { return nil }
         guard file.size > 0 else {
             throw damaged("the file is empty (0 bytes)")
@@ -81,9 +102,6 @@ extension DataFile {
         }
         let pageCount = meta.lastPage + 1
         let needed = Int(pageCount) * pageSize
-        guard file.size >= needed else {
-            throw damaged("the file is \(file.size) bytes but its meta page counts \(pageCount) pages of \(pageSize) bytes (\(needed) bytes), so it was cut short")
-        }
         guard meta.mapSize >= UInt64(needed) else {
             throw damaged("the current meta page gives a map of \(meta.mapSize) bytes, smaller than the \(needed) bytes in use")
         }
@@ -92,6 +110,6 @@ extension DataFile {
                 throw damaged("the current meta page puts the \(name) database's root at page \(record.root), outside pages 2…\(meta.lastPage)")
             }
         }
-        return Header(meta: meta, pageSize: pageSize, pageCount: pageCount)
+        return Header(meta: meta, pageSize: pageSize, pageCount: pageCount, fileSize: file.size)
     }
 }

@@ -55,7 +55,7 @@ struct PageStructure {
     static func check(directory: String) throws(LedgerError) -> Map? {
         var attempts = 0
         while true {
-            guard let header = try DataFile.checkHeader(inDirectory: directory),
+            guard let header = try DataFile.readHeader(inDirectory: directory),
                 let file = DataFile(path: directory + "/data.mdb")
             else { return nil }
             do {
@@ -63,7 +63,7 @@ struct PageStructure {
                 return try walker.run()
             } catch {
                 attempts += 1
-                let now = try DataFile.checkHeader(inDirectory: directory)
+                let now = try DataFile.readHeader(inDirectory: directory)
                 if now?.meta.transactionID == header.meta.transactionID || attempts == 5 {
                     throw error.ledgerError
                 }
