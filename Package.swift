@@ -111,7 +111,8 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerStoreTests",
-            dependencies: ["LedgerStore", "LedgerModel", "LedgerTestSupport", "LedgerTestChild", "CLMDB"]
+            // IncidentsCLI: the damage tests run the built `incidents` tool as a child process.
+            dependencies: ["LedgerStore", "LedgerModel", "LedgerTestSupport", "LedgerTestChild", "CLMDB", "IncidentsCLI"]
         ),
         .testTarget(
             name: "IncidentEventsTests",

@@ -51,6 +51,7 @@ struct Incidents: AsyncParsableCommand {
     )
 
     static func main() async {
+        FaultHandler.install()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             let level = ProcessInfo.processInfo.environment["INCIDENTS_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))

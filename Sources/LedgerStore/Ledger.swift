@@ -82,6 +82,8 @@ public final class Ledger: Sendable {
         guard files.fileExists(atPath: path + "/data.mdb") else {
             throw LedgerError(.ledgerNotFound, "\(path) holds no ledger (no data.mdb) — create one with `incidents init`")
         }
+        // Before LMDB maps the file: a truncated file or a damaged meta page would fault in the map.
+        _ = try DataFile.checkHeader(inDirectory: path)
         let environment: Environment
         let format: UInt32
         do {

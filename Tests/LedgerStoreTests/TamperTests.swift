@@ -60,3 +60,56 @@ import Testing
         #expect(report.problem?.reason.contains("event-id index") == true)
     }
 }
+
+/// Damage to LMDB's own pages (not to the records in them) is named by `verify`'s page-structure
+/// check before LMDB follows a pointer, and no command dies by a signal (issue 12, item 6).
+extension TamperTests {
+    /// Every database a ledger keeps, the main one (which names them) and the free list.
+    static let owners: [PageStructure.Owner] =
+        [.main, .free] + ["log", "stream-index", "event-id-index", "meta", "projection-state", "projection-checkpoint", "merkle"].map { .database($0) }
+
+    /// Page-structure damage: where in the page, which bits, and what it breaks. Offsets of 16 and
+    /// up are in the first node's slot; the last is in the first node's key size.
+    static let pageDamage: [(name: String, offset: Int, mask: UInt8)] = [
+        ("page number", 0, 0x01), ("page flags", 10, 0x03), ("lower bound", 12, 0x01), ("upper bound", 15, 0x80),
+        ("node offset", 17, 0x80), ("key size", -1, 0x80),
+    ]
+
+    @Test(arguments: owners, [DataFile.PageFlags.branch, DataFile.PageFlags.leaf])
+    func aDamagedPageIsNamedByVerifyAndKillsNoCommand(owner: PageStructure.Owner, kind: UInt16) throws {
+        let template = try DamageFixture.template()
+        guard let page = try template.page(of: owner, flags: kind) else { return }  // too small to have one
+        let name: String
+        switch owner {
+        case .database(let database): name = database
+        case .main: name = "main"
+        default: name = "free"
+        }
+        let original = try Data(contentsOf: URL(fileURLWithPath: template.ledger + "/data.mdb"))
+        let start = Int(page) * template.map.pageSize
+        let firstNode = Int(original[start + 16]) | Int(original[start + 17]) << 8
+        for (damage, offset, mask) in Self.pageDamage {
+            let parent = TemporaryDirectory()
+            let at = start + (offset >= 0 ? offset : firstNode + 7)
+            let ledger = try template.copy(in: parent) { try DamageFixture.flip($0, at: at, mask: mask) }
+            let context = "\(damage) of page \(page) (database \(name))"
+            #expect(throws: LedgerError.self, "\(context)") {
+                do {
+                    try Ledger.checkPageStructure(at: ledger)
+                } catch let error as LedgerError where error.code == .corrupt && error.message.contains("page \(page) of database \(name)") {
+                    throw error
+                } catch {
+                    Issue.record("\(context): \(error)")
+                }
+            }
+            let verify = try DamageFixture.run(["verify"], ledger: ledger)
+            #expect(verify.ending == .exited(1), "\(context): \(verify.ending) \(verify.stderr)")
+            #expect(DamageFixture.isClearRefusal(verify) && verify.stderr.contains("database \(name)"), "\(context): \(verify.stderr)")
+            for arguments in [["log"], ["list"]] {
+                let outcome = try DamageFixture.run(arguments, ledger: ledger)
+                if case .signalled(let signal) = outcome.ending { Issue.record("\(context): \(arguments) died by signal \(signal)") }
+                if case .timedOut = outcome.ending { Issue.record("\(context): \(arguments) hung") }
+            }
+        }
+    }
+}

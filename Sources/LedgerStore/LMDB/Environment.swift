@@ -45,15 +45,20 @@ final class Environment: @unchecked Sendable {
     let path: String
     private let resizeLock = ResizeLock()
     private let logger: Logger
+    /// Where the map starts, as recorded for a memory-fault handler (``LedgerMemoryFaults``);
+    /// changed only at init and under the resize lock's exclusive side.
+    private var recordedMap: UInt?
 
-    private init(handle: OpaquePointer, databases: Databases, path: String, logger: Logger) {
+    private init(handle: OpaquePointer, databases: Databases, path: String, logger: Logger, recordedMap: UInt?) {
         self.handle = handle
         self.databases = databases
         self.path = path
         self.logger = logger
+        self.recordedMap = recordedMap
     }
 
     deinit {
+        LedgerMemoryFaults.forget(mapAt: recordedMap)
         mdb_env_close(handle)
     }
 
@@ -62,20 +67,23 @@ final class Environment: @unchecked Sendable {
         var pointer: OpaquePointer?
         try check(mdb_env_create(&pointer), "create environment")
         guard let handle = pointer else { throw LMDBError(code: ENOMEM, operation: "create environment") }
+        var map: UInt? = nil
         do {
             try check(mdb_env_set_maxdbs(handle, 8), "configure environment")
             try check(mdb_env_set_mapsize(handle, initialMapSize), "configure environment")
             // MDB_NOTLS: read transactions belong to the closure, not the thread. No NOSYNC or
             // NOMETASYNC: a commit returns only when it is on disk.
             try check(mdb_env_open(handle, path, UInt32(MDB_NOTLS), 0o644), "open \(path)")
+            map = LedgerMemoryFaults.record(mapOf: path + "/data.mdb", previous: nil)
             var dead: Int32 = 0
             try check(mdb_reader_check(handle, &dead), "clear stale readers")
             if dead > 0 {
                 logger.info("cleared stale reader slots", metadata: ["count": "\(dead)", "path": "\(path)"])
             }
             let databases = try openDatabases(handle, create: create)
-            return Environment(handle: handle, databases: databases, path: path, logger: logger)
+            return Environment(handle: handle, databases: databases, path: path, logger: logger, recordedMap: map)
         } catch {
+            LedgerMemoryFaults.forget(mapAt: map)
             mdb_env_close(handle)
             throw error
         }
@@ -246,6 +254,7 @@ final class Environment: @unchecked Sendable {
                 size += min(size, 4 << 30)
             }
             try check(mdb_env_set_mapsize(handle, size), "grow map")
+            recordedMap = LedgerMemoryFaults.record(mapOf: path + "/data.mdb", previous: recordedMap)
             logger.debug("grew the memory map", metadata: ["from": "\(current)", "to": "\(size)"])
         }
     }
@@ -254,6 +263,7 @@ final class Environment: @unchecked Sendable {
     private func adoptMapSizeOfOtherProcess() throws(LMDBError) {
         try resizeLock.withExclusive { () throws(LMDBError) in
             try check(mdb_env_set_mapsize(handle, 0), "adopt map size")
+            recordedMap = LedgerMemoryFaults.record(mapOf: path + "/data.mdb", previous: recordedMap)
         }
     }
 }

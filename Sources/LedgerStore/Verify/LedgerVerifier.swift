@@ -24,6 +24,28 @@ public struct VerificationReport: Sendable {
 }
 
 extension Ledger {
+    /// Checks the B-trees of the ledger in `path` page by page, reading `data.mdb` with `pread`
+    /// (never through LMDB's map, so damage cannot fault): page numbers inside the file and matching
+    /// their place, page flags, node offsets and sizes inside their page, keys in order, overflow
+    /// runs inside the file, page and entry counts and depths as each database records them, no
+    /// page reached twice. Call it before ``open(at:clock:logger:)`` when the file may be damaged.
+    ///
+    /// - Throws: ``LedgerError/Code/corrupt`` naming the first damage found.
+    public static func checkPageStructure(at path: String) throws(LedgerError) {
+        _ = try PageStructure.check(directory: path)
+    }
+
+    /// The message naming the damage ``checkPageStructure(at:)`` finds, or nil when there is none.
+    private static func pageStructureDamage(at path: String) throws(LedgerError) -> String? {
+        do {
+            try checkPageStructure(at: path)
+            return nil
+        } catch {
+            guard error.code == .corrupt else { throw error }
+            return error.message
+        }
+    }
+
     /// Recomputes the whole hash chain and checks the indexes and metadata against the log.
     ///
     /// Checks, in one pass over a snapshot: positions are 1, 2, 3, … with no gap; every record
@@ -32,7 +54,16 @@ extension Ledger {
     /// the stream index and the event-id index point every event at its position and hold nothing
     /// else; the stored chain head is the last record's position and hash. A single changed byte
     /// anywhere in a record breaks one of these, and the report names the record.
-    public func verify(progress: ((Int) -> Void)? = nil) throws -> VerificationReport {
+    ///
+    /// First, unless `checkingPageStructure` is false (because ``checkPageStructure(at:)`` has just
+    /// run), LMDB's page structure is checked with plain reads of the file, so that damage to it is
+    /// reported (as a problem at position 0) instead of being followed by LMDB.
+    public func verify(checkingPageStructure: Bool = true, progress: ((Int) -> Void)? = nil) throws -> VerificationReport {
+        if checkingPageStructure, let damage = try Self.pageStructureDamage(at: path) {
+            return VerificationReport(
+                eventsChecked: 0, head: LedgerHead(position: 0, hash: .zero, recordedAt: Timestamp(microsecondsSinceEpoch: 0)),
+                problem: VerificationReport.Problem(position: 0, reason: damage))
+        }
         let databases = environment.databases
         return try environment.read { txn in
             var checked = 0

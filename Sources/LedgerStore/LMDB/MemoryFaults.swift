@@ -1,0 +1,129 @@
+import CLMDB
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where a memory fault means "LMDB read a damaged data file", for a process's SIGBUS/SIGSEGV
+/// handler (the `incidents` tool installs one; see docs/architecture.md, "Verification").
+///
+/// Commands other than `verify` do not walk the whole file before reading it, so a damaged page
+/// can make LMDB, or code reading a value LMDB returned, touch memory it should not: past the end
+/// of the file inside the map (SIGBUS), or through a garbage offset or size (SIGSEGV). A fault
+/// counts as the ledger's when its address lies in an open environment's map or within 1 MiB after
+/// it (a read that runs on past the map's end, or a damaged 16-bit node offset near it; a longer
+/// read from inside the map meets the end of the file, inside the map, first), or when the
+/// faulting instruction is inside liblmdb's code. Any other fault is a bug, and the handler must
+/// let it take its normal course.
+public enum LedgerMemoryFaults {
+    static let slotCount = 64
+    /// How far past a map's end a fault still counts as a read of the map.
+    static let reachPastMap: UInt = 1 << 20
+
+    /// Pairs of [start, end) addresses: the maps of open environments (slots 0..<slotCount), then
+    /// liblmdb's executable segments. Written under `lock`; read with plain loads by a signal
+    /// handler, which may interrupt a write at any instruction: a word-sized aligned store is seen
+    /// either before or after, and a slot is cleared (end first) before its start changes.
+    nonisolated(unsafe) private static let ranges: UnsafeMutablePointer<UInt> = {
+        let pointer = UnsafeMutablePointer<UInt>.allocate(capacity: 4 * slotCount)
+        pointer.initialize(repeating: 0, count: 4 * slotCount)
+        return pointer
+    }()
+    private static let lock = NSLock()
+
+    /// Gets everything ready that ``isLedgerFault(address:programCounter:)`` reads, so that the
+    /// handler itself allocates nothing and initializes nothing. Call once, before installing it.
+    public static func prepare() {
+        lock.lock()
+        defer { lock.unlock() }
+        for (index, range) in lmdbCodeRanges().prefix(slotCount).enumerated() {
+            ranges[2 * (slotCount + index)] = range.lowerBound
+            ranges[2 * (slotCount + index) + 1] = range.upperBound
+        }
+    }
+
+    /// Whether a fault at `address` with the instruction pointer at `programCounter` comes from
+    /// reading a damaged ledger file. Async-signal-safe: plain loads and comparisons only.
+    public static func isLedgerFault(address: UInt, programCounter: UInt) -> Bool {
+        for slot in 0..<slotCount {
+            let start = ranges[2 * slot]
+            let end = ranges[2 * slot + 1]
+            if end != 0, address >= start, address - start < end - start + reachPastMap { return true }
+        }
+        for slot in slotCount..<2 * slotCount {
+            let start = ranges[2 * slot]
+            let end = ranges[2 * slot + 1]
+            if end != 0, programCounter >= start, programCounter < end { return true }
+        }
+        return false
+    }
+
+    /// Records the map of the environment whose data file is `dataFile`, replacing the one that
+    /// started at `previous`; returns where it starts now. (LMDB does not say where its map is:
+    /// `me_mapaddr` is only set for a fixed map; the map is the mapping of the data file.)
+    static func record(mapOf dataFile: String, previous: UInt?) -> UInt? {
+        guard let resolved = realpath(dataFile, nil) else { return nil }
+        let path = String(cString: resolved)
+        free(resolved)
+        guard let map = mappings().last(where: { $0.path == path && !$0.permissions.contains("w") }) else {
+            forget(mapAt: previous)
+            return nil
+        }
+        update(replacing: previous, with: (map.range.lowerBound, map.range.upperBound))
+        return map.range.lowerBound
+    }
+
+    /// Forgets the map that starts at `start`.
+    static func forget(mapAt start: UInt?) {
+        guard let start else { return }
+        update(replacing: start, with: nil)
+    }
+
+    private static func update(replacing old: UInt?, with new: (UInt, UInt)?) {
+        lock.lock()
+        defer { lock.unlock() }
+        var free: Int? = nil
+        for slot in 0..<slotCount {
+            if let old, ranges[2 * slot + 1] != 0, ranges[2 * slot] == old {
+                ranges[2 * slot + 1] = 0
+                ranges[2 * slot] = 0
+            }
+            if free == nil, ranges[2 * slot + 1] == 0 { free = slot }
+        }
+        // More than slotCount open environments in one process: the extra ones are not covered.
+        guard let new, let slot = free else { return }
+        ranges[2 * slot] = new.0
+        ranges[2 * slot + 1] = new.1
+    }
+
+    /// The executable segments of the loaded liblmdb (liblmdb.so.*).
+    private static func lmdbCodeRanges() -> [Range<UInt>] {
+        mappings().filter { $0.permissions.contains("x") && $0.path.split(separator: "/").last?.hasPrefix("liblmdb.so") == true }.map(\.range)
+    }
+
+    /// The process's memory mappings, from /proc/self/maps (read to its end: its size reads as 0).
+    private static func mappings() -> [(range: Range<UInt>, permissions: Substring, path: String)] {
+        let descriptor = open("/proc/self/maps", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return [] }
+        defer { close(descriptor) }
+        var bytes = [UInt8]()
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let got = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if got < 0, errno == EINTR { continue }
+            guard got > 0 else { break }
+            bytes += chunk[0..<got]
+        }
+        var result = [(range: Range<UInt>, permissions: Substring, path: String)]()
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
+            // start-end perms offset dev inode path (the path may hold spaces)
+            let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
+            guard fields.count == 6 else { continue }
+            let bounds = fields[0].split(separator: "-")
+            guard bounds.count == 2, let start = UInt(bounds[0], radix: 16), let end = UInt(bounds[1], radix: 16), start < end else { continue }
+            result.append((start..<end, fields[1], String(fields[5].drop(while: { $0 == " " }))))
+        }
+        return result
+    }
+}
