@@ -64,13 +64,13 @@ def node_hash(left, right):
 
 
 def verify_inclusion(leaf, index, size, path, root):
-    """RFC 9162 section 2.1.3.2: every step of the path is hashed in."""
+    """RFC 9162 section 2.1.3.2: every step of the path is hashed in (Merkle+Verification.swift's messages)."""
     if index >= size:
         raise Failure(f"leaf index {index} is outside a tree of {size} leaves")
     fn, sn, r = index, size - 1, leaf
     for p in path:
         if sn == 0:
-            raise Failure("the inclusion proof has more hashes than the tree needs")
+            raise Failure(f"the inclusion proof has {len(path)} hashes, more than a tree of {size} leaves needs at index {index}")
         if fn & 1 or fn == sn:
             r = node_hash(p, r)
             while not fn & 1 and fn != 0:
@@ -81,18 +81,20 @@ def verify_inclusion(leaf, index, size, path, root):
         fn >>= 1
         sn >>= 1
     if sn != 0:
-        raise Failure("the inclusion proof has fewer hashes than the tree needs")
+        raise Failure(f"the inclusion proof has {len(path)} hashes, fewer than a tree of {size} leaves needs at index {index}")
     if r != root:
-        raise Failure(f"the inclusion proof for leaf {index} does not lead to the root")
+        raise Failure(f"the inclusion proof for leaf {index} does not lead to the root {root.hex()} of the tree of {size} leaves")
 
 
 def verify_consistency(m, old_root, n, new_root, proof):
     """RFC 9162 section 2.1.4.2."""
     if m > n:
-        raise Failure("the earlier tree is larger than the later one")
+        raise Failure(f"the earlier tree ({m} leaves) is larger than the later one ({n}); a log never shrinks")
     if m == n:
-        if proof or old_root != new_root:
-            raise Failure("two checkpoints of the same size disagree")
+        if proof:
+            raise Failure("a consistency proof between trees of the same size must be empty")
+        if old_root != new_root:
+            raise Failure(f"two checkpoints of the same size {n} have different roots: the log was forked or rewritten")
         return
     if m == 0:
         if proof:
@@ -102,7 +104,7 @@ def verify_consistency(m, old_root, n, new_root, proof):
     if m & (m - 1) == 0:
         path.insert(0, old_root)
     if not path:
-        raise Failure("the consistency proof is empty")
+        raise Failure("the consistency proof is empty but the trees differ in size")
     fn, sn = m - 1, n - 1
     while fn & 1:
         fn >>= 1
@@ -110,7 +112,7 @@ def verify_consistency(m, old_root, n, new_root, proof):
     fr = sr = path[0]
     for c in path[1:]:
         if sn == 0:
-            raise Failure("the consistency proof has too many hashes")
+            raise Failure(f"the consistency proof from {m} to {n} leaves has too many hashes")
         if fn & 1 or fn == sn:
             fr = node_hash(c, fr)
             sr = node_hash(c, sr)
@@ -122,11 +124,11 @@ def verify_consistency(m, old_root, n, new_root, proof):
         fn >>= 1
         sn >>= 1
     if sn != 0:
-        raise Failure("the consistency proof has too few hashes")
+        raise Failure(f"the consistency proof from {m} to {n} leaves has too few hashes")
     if fr != old_root:
-        raise Failure("the consistency proof does not rebuild the earlier root: the logs differ (forked or rewritten)")
+        raise Failure(f"the consistency proof does not rebuild the earlier root {old_root.hex()} of {m} leaves: the logs differ (forked or rewritten)")
     if sr != new_root:
-        raise Failure("the consistency proof does not rebuild the later root: the logs differ (forked or rewritten)")
+        raise Failure(f"the consistency proof does not rebuild the later root {new_root.hex()} of {n} leaves: the logs differ (forked or rewritten)")
 
 
 class Frontier:
