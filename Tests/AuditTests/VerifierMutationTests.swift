@@ -6,6 +6,10 @@ import LedgerStore
 import LedgerTestSupport
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The differential test of the two verifiers (docs/audit.md): honest bundles of every kind are
 /// mutated in thousands of seeded ways, each mutation changing at least one byte, file or name;
 /// `ExportVerifier` (in process) and Tools/verify-export.py (once, over every bundle, in its batch
@@ -16,6 +20,8 @@ import Testing
     typealias Files = [String: [UInt8]]
 
     struct Mutation {
+        /// The index of the honest bundle mutated.
+        var source: Int
         var kind: String
         var detail: String
         var files: Files
@@ -41,10 +47,12 @@ import Testing
         var random = SeededRandom(seed: seed)
         let stranger = CheckpointSigningKey(name: fixture.key.verifier.name)
         var mutations = [Mutation]()
-        for (name, path) in honest {
+        var sources = [Files]()
+        for (source, (name, path)) in honest.enumerated() {
             #expect(fixture.refusal(path) == nil, "the honest \(name) bundle")
             let files = try Self.read(path)
-            var generator = Generator(bundle: name, honest: files, stranger: stranger, random: SeededRandom(seed: random.next()))
+            sources.append(files)
+            var generator = Generator(bundle: name, source: source, honest: files, stranger: stranger, random: SeededRandom(seed: random.next()))
             generator.structured()
             generator.flips(count: 150)
             // Nothing may count that left the bundle as it was.
@@ -56,7 +64,7 @@ import Testing
         var paths = [String]()
         for (index, mutation) in mutations.enumerated() {
             let path = folder + "/" + String(format: "%05d", index)
-            try Self.write(mutation.files, to: path)
+            try Self.write(mutation.files, to: path, linkingFrom: honest[mutation.source].1, honest: sources[mutation.source])
             paths.append(path)
         }
         var swift = [String?]()
@@ -107,10 +115,13 @@ import Testing
         return files
     }
 
-    static func write(_ files: Files, to bundle: String) throws {
+    /// Writes a mutated bundle; a file left as in the honest bundle is a hard link to it (thousands
+    /// of bundles are written, and this file system is slow to write).
+    static func write(_ files: Files, to bundle: String, linkingFrom original: String, honest: Files) throws {
         try FileManager.default.createDirectory(atPath: bundle, withIntermediateDirectories: true)
         for (name, bytes) in files {
             let path = bundle + "/" + name
+            if honest[name] == bytes, link(original + "/" + name, path) == 0 { continue }
             if name.hasSuffix("/") {
                 try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
                 continue
@@ -140,13 +151,15 @@ import Testing
     /// Makes the mutations of one honest bundle.
     struct Generator {
         let bundle: String
+        let source: Int
         let honest: Files
         let stranger: CheckpointSigningKey
         var random: SeededRandom
         var mutations = [Mutation]()
 
-        init(bundle: String, honest: Files, stranger: CheckpointSigningKey, random: SeededRandom) {
+        init(bundle: String, source: Int, honest: Files, stranger: CheckpointSigningKey, random: SeededRandom) {
             self.bundle = bundle
+            self.source = source
             self.honest = honest
             self.stranger = stranger
             self.random = random
@@ -171,7 +184,7 @@ import Testing
             var files = honest
             change(&files)
             if rehash { Self.rehash(&files) }
-            mutations.append(Mutation(kind: kind + (rehash ? ", manifest rehashed" : ""), detail: "\(bundle): \(detail)", files: files))
+            mutations.append(Mutation(source: source, kind: kind + (rehash ? ", manifest rehashed" : ""), detail: "\(bundle): \(detail)", files: files))
         }
 
         /// Sets the manifest's sizes and hashes to the files' present ones, as a forger would.
