@@ -218,7 +218,7 @@ public enum ExportVerifier {
             throw AuditError.failed(
                 "the manifest says \(manifest.eventCount) events at positions \(describe(manifest.firstPosition))–\(describe(manifest.lastPosition)) but the bundle holds \(count) at \(describe(first))–\(describe(last))")
         }
-        findings.append("every file matches its SHA-256 in the manifest, and the manifest's counts match")
+        findings.append("the bundle holds exactly the files its manifest lists, each matches its SHA-256 there, and the manifest's counts match")
         return ExportVerification(manifest: manifest, eventsChecked: count, findings: findings)
     }
 
