@@ -136,7 +136,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AuditTests",
-            dependencies: ["Audit", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
+            dependencies: ["Audit", "IncidentGenerator", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
         ),
         .testTarget(
             name: "IncidentsCLITests",

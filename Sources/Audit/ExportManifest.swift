@@ -70,37 +70,64 @@ public struct ExportManifest: Sendable, Equatable {
         self.files = files
     }
 
-    init(json: JSONValue) throws(AuditError) {
-        guard case .object(let fields) = json else { throw AuditError.failed("the manifest is not a JSON object") }
+    /// The members a manifest has, each always present (`null` where a count does not apply).
+    static let shape: BundleJSON.Shape = .object([
+        "eventCount": .count, "files": .map(.object(["bytes": .count, "sha256": .string])), "firstPosition": .optionalCount,
+        "format": .string, "kind": .string, "lastPosition": .optionalCount, "origin": .string, "previousTreeSize": .optionalCount,
+        "query": .object(["incident": .optionalString, "since": .optionalString, "types": .strings, "until": .optionalString]),
+        "rootHash": .string, "treeSize": .count,
+    ])
+
+    /// Reads `manifest.json` strictly (see ``BundleJSON``): its members, their values, that the kind
+    /// and the query and counts agree, and that the bytes are exactly what the exporter writes.
+    init(bytes: [UInt8]) throws(AuditError) {
+        let json = try BundleJSON.read(bytes, file: ExportBundle.manifest, shape: Self.shape)
+        try self.init(json: json)
+        try BundleJSON.checkExactForm(bytes, json, file: ExportBundle.manifest)
+    }
+
+    /// Reads a manifest whose members have the types of ``shape``.
+    private init(json: JSONValue) throws(AuditError) {
+        guard case .object(let fields) = json, case .object(let fileFields)? = fields["files"] else {
+            throw AuditError.failed("\(ExportBundle.manifest): must be a JSON object")
+        }
         guard fields["format"] == .string(ExportBundle.format) else {
             throw AuditError.failed("the manifest's format is not \(ExportBundle.format)")
         }
-        func count(_ key: String, optional: Bool = false) throws(AuditError) -> UInt64? {
-            switch fields[key] {
-            case .integer(let value)? where value >= 0: return UInt64(value)
-            case .null? where optional, nil where optional: return nil
-            default: throw AuditError.failed("the manifest's \(key) must be a whole number")
-            }
+        func count(_ key: String) -> UInt64? {
+            if case .integer(let value)? = fields[key] { UInt64(value) } else { nil }
         }
         guard case .string(let kindName)? = fields["kind"], let kind = Kind(rawValue: kindName) else {
             throw AuditError.failed("the manifest's kind must be full, incremental or filtered")
         }
         guard case .string(let origin)? = fields["origin"] else { throw AuditError.failed("the manifest has no origin") }
-        guard case .string(let rootHex)? = fields["rootHash"], let root = Hash256(hex: rootHex) else {
-            throw AuditError.failed("the manifest's rootHash is not 64 hexadecimal digits")
+        guard case .string(let rootHex)? = fields["rootHash"], let root = BundleJSON.hash(rootHex) else {
+            throw AuditError.failed("the manifest's rootHash is not 64 lower-case hexadecimal digits")
         }
-        guard case .object(let fileFields)? = fields["files"] else { throw AuditError.failed("the manifest has no files list") }
         var files = [String: FileDigest]()
-        for (name, value) in fileFields {
-            guard case .integer(let bytes)? = value["bytes"], case .string(let hex)? = value["sha256"], let hash = Hash256(hex: hex) else {
-                throw AuditError.failed("the manifest's entry for \(name) needs bytes and sha256")
+        for name in fileFields.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+            guard case .integer(let bytes)? = fileFields[name]?["bytes"], case .string(let hex)? = fileFields[name]?["sha256"],
+                let hash = BundleJSON.hash(hex)
+            else {
+                throw AuditError.failed("the manifest's entry for \(name): sha256 is not 64 lower-case hexadecimal digits")
             }
             files[name] = FileDigest(bytes: Int(bytes), sha256: hash)
         }
+        let query = try EventQuery(json: fields["query"])
+        let previousTreeSize = count("previousTreeSize")
+        guard (kind == .incremental) == (previousTreeSize != nil) else {
+            throw AuditError.failed(
+                kind == .incremental
+                    ? "the manifest says incremental but states no previousTreeSize"
+                    : "the manifest says \(kind.rawValue) but states a previousTreeSize")
+        }
+        guard (kind == .filtered) == query.isFiltered else {
+            throw AuditError.failed("the manifest says \(kind.rawValue) but \(kind == .filtered ? "states no" : "states a") filter")
+        }
         self.init(
-            kind: kind, origin: origin, treeHead: TreeHead(size: try count("treeSize")!, root: root), query: try EventQuery(json: fields["query"]),
-            previousTreeSize: try count("previousTreeSize", optional: true), eventCount: Int(try count("eventCount")!),
-            firstPosition: try count("firstPosition", optional: true), lastPosition: try count("lastPosition", optional: true), files: files)
+            kind: kind, origin: origin, treeHead: TreeHead(size: count("treeSize")!, root: root), query: query,
+            previousTreeSize: previousTreeSize, eventCount: Int(count("eventCount")!), firstPosition: count("firstPosition"),
+            lastPosition: count("lastPosition"), files: files)
     }
 }
 
@@ -131,26 +158,37 @@ struct ConsistencyFile: Equatable {
         self.oldSubtrees = oldSubtrees
     }
 
-    init(json: JSONValue) throws(AuditError) {
-        func size(_ key: String) throws(AuditError) -> UInt64 {
-            guard case .integer(let value)? = json[key], value >= 0 else { throw AuditError.failed("\(ExportBundle.consistency): \(key) must be a whole number") }
-            return UInt64(value)
-        }
-        func hash(_ value: JSONValue?, _ key: String) throws(AuditError) -> Hash256 {
-            guard case .string(let hex)? = value, let hash = Hash256(hex: hex) else {
-                throw AuditError.failed("\(ExportBundle.consistency): \(key) must hold 64-digit hexadecimal hashes")
-            }
-            return hash
+    static let shape: BundleJSON.Shape = .object([
+        "newRoot": .string, "newSize": .count, "oldRoot": .string, "oldSize": .count, "oldSubtrees": .strings, "proof": .strings,
+    ])
+
+    /// Reads `consistency.json` strictly (see ``BundleJSON``), as the manifest is read.
+    init(bytes: [UInt8]) throws(AuditError) {
+        let json = try BundleJSON.read(bytes, file: ExportBundle.consistency, shape: Self.shape)
+        func size(_ key: String) -> UInt64 {
+            if case .integer(let value)? = json[key] { UInt64(value) } else { 0 }
         }
         func hashes(_ key: String) throws(AuditError) -> [Hash256] {
-            guard case .array(let items)? = json[key] else { throw AuditError.failed("\(ExportBundle.consistency): \(key) must be a list") }
+            let items: [JSONValue]
+            switch json[key] {
+            case .array(let list)?: items = list
+            case let value?: items = [value]
+            case nil: items = []
+            }
             var out = [Hash256]()
-            for item in items { out.append(try hash(item, key)) }
+            for item in items {
+                guard case .string(let hex) = item, let hash = BundleJSON.hash(hex) else {
+                    throw AuditError.failed("\(ExportBundle.consistency): \(key) must hold 64-digit lower-case hexadecimal hashes")
+                }
+                out.append(hash)
+            }
             return out
         }
+        let (oldRoot, newRoot) = (try hashes("oldRoot"), try hashes("newRoot"))
         self.init(
-            oldSize: try size("oldSize"), oldRoot: try hash(json["oldRoot"], "oldRoot"), newSize: try size("newSize"),
-            newRoot: try hash(json["newRoot"], "newRoot"), proof: try hashes("proof"), oldSubtrees: try hashes("oldSubtrees"))
+            oldSize: size("oldSize"), oldRoot: oldRoot[0], newSize: size("newSize"), newRoot: newRoot[0], proof: try hashes("proof"),
+            oldSubtrees: try hashes("oldSubtrees"))
+        try BundleJSON.checkExactForm(bytes, json, file: ExportBundle.consistency)
     }
 }
 
@@ -168,17 +206,20 @@ struct InclusionProofLine {
         self.path = path
     }
 
+    /// Reads one line strictly: exactly the two members, a position from 1, lower-case hashes, and
+    /// the line exactly as the exporter writes it (canonical JSON).
     init(line: ArraySlice<UInt8>) throws(AuditError) {
-        guard let value = try? JSONParser.parse(line), case .integer(let position)? = value["position"], position > 0,
-            case .array(let items)? = value["path"]
+        guard let value = try? JSONParser.parse(line), case .object(let fields) = value, fields.count == 2,
+            case .integer(let position)? = fields["position"], position > 0, case .array(let items)? = fields["path"]
         else { throw AuditError.failed("not an inclusion proof line {\"path\": [...], \"position\": N}") }
         var path = [Hash256]()
         for item in items {
-            guard case .string(let hex) = item, let hash = Hash256(hex: hex) else {
-                throw AuditError.failed("an inclusion proof's path must hold 64-digit hexadecimal hashes")
+            guard case .string(let hex) = item, let hash = BundleJSON.hash(hex) else {
+                throw AuditError.failed("an inclusion proof's path must hold 64-digit lower-case hexadecimal hashes")
             }
             path.append(hash)
         }
         self.init(position: UInt64(position), path: path)
+        guard json.canonicalBytes.elementsEqual(line) else { throw AuditError.failed("not in the exact form the exporter writes") }
     }
 }

@@ -10,12 +10,16 @@ public struct ExportVerification: Sendable {
     public var findings: [String]
 }
 
-/// Checks an export bundle against a public key, trusting nothing else in it: the checkpoint's
-/// signature; every file's SHA-256 against the manifest; every line rebuilt into its record and
+/// Checks an export bundle against a public key, trusting nothing else in it: that the bundle holds
+/// exactly the files its manifest lists (in any folder, hidden or not) and the manifest exactly
+/// the members it must, read strictly (``BundleJSON``); the checkpoint's signature and exact form;
+/// every file's SHA-256 against the manifest; every line rebuilt into its record and
 /// hashed to its leaf; for a full or incremental export, contiguous positions, unbroken hash-chain
 /// links and the recomputed root; for a filtered one, every inclusion proof, step by step, and
 /// that every event matches the query; the consistency proof of an incremental export; and the
-/// counts and first and last positions the manifest states. The first failure is thrown with a
+/// counts and first and last positions the manifest states; and a CSV, when listed, rebuilt from
+/// the verified events and compared. Tools/verify-export.py makes the same checks in the same
+/// order with the same messages. The first failure is thrown with a
 /// sentence saying what failed and where.
 public enum ExportVerifier {
     public static func verify(bundle: String, key: CheckpointVerifierKey, previous: SignedCheckpoint? = nil) throws(AuditError) -> ExportVerification {
@@ -24,59 +28,45 @@ public enum ExportVerifier {
             throw AuditError(.invalidInput, "no export bundle at \(bundle) (a bundle is a directory)")
         }
         func path(_ name: String) -> String { bundle + "/" + name }
-        guard let manifestData = FileManager.default.contents(atPath: path(ExportBundle.manifest)) else {
+        // A bundle is exactly what its manifest lists: every file, in any folder, hidden or not.
+        let contents = try Self.contents(of: bundle)
+        guard let manifestEntry = contents[ExportBundle.manifest], let manifestData = FileManager.default.contents(atPath: path(ExportBundle.manifest)) else {
             throw AuditError.failed("the bundle has no \(ExportBundle.manifest)")
         }
-        let manifest: ExportManifest
-        do {
-            manifest = try ExportManifest(json: try JSONParser.parse(Array(manifestData)))
-        } catch let error as AuditError {
-            throw error
-        } catch {
-            throw AuditError.failed("\(ExportBundle.manifest) is not valid JSON: \(error)")
-        }
+        guard manifestEntry else { throw AuditError.failed("\(ExportBundle.manifest) is not a regular file") }
+        let manifest = try ExportManifest(bytes: Array(manifestData))
         var findings = [String]()
 
+        // Which files there must be: those of the kind, and the CSV when listed (it is then
+        // rebuilt from the verified events and compared).
+        var expected: Set<String> = [ExportBundle.events, ExportBundle.checkpoint]
+        if manifest.kind == .filtered { expected.insert(ExportBundle.proofs) }
+        if manifest.kind == .incremental { expected.formUnion([ExportBundle.consistency, ExportBundle.previousCheckpoint]) }
+        let csv = manifest.files[ExportBundle.csv] != nil
+        if csv { expected.insert(ExportBundle.csv) }
+        guard Set(manifest.files.keys) == expected else {
+            throw AuditError.failed(
+                "the manifest lists the files \(Self.sorted(manifest.files.keys).joined(separator: ", ")) where a \(manifest.kind.rawValue) export has \(Self.sorted(expected).joined(separator: ", "))")
+        }
+        try Self.checkListing(contents, listed: expected)
+
         // The checkpoint: signed by the key, and the one the manifest names.
-        let signed = try SignedCheckpoint(contentsOf: path(ExportBundle.checkpoint))
-        try signed.verify(with: key)
+        let signed = try Self.bundleCheckpoint(path(ExportBundle.checkpoint), key: key)
         let head = signed.checkpoint.treeHead
         guard signed.checkpoint.origin == manifest.origin, head == manifest.treeHead else {
             throw AuditError.failed("the manifest names a different log or tree head than the signed checkpoint")
         }
         findings.append("the checkpoint of \(head.size) events, root \(head.root.hex), is signed by \(key.name) (key id \(key.keyIDHex))")
-
-        // Which files there must be, and the hashes of the small ones.
-        var expected: Set<String> = [ExportBundle.events, ExportBundle.checkpoint]
-        if manifest.kind == .filtered { expected.insert(ExportBundle.proofs) }
-        if manifest.kind == .incremental { expected.formUnion([ExportBundle.consistency, ExportBundle.previousCheckpoint]) }
-        // The CSV is optional: when listed, it is rebuilt from the verified events and compared.
-        let csv = manifest.files[ExportBundle.csv] != nil
-        if csv { expected.insert(ExportBundle.csv) }
-        guard Set(manifest.files.keys) == expected else {
-            throw AuditError.failed("the manifest lists the files \(manifest.files.keys.sorted().joined(separator: ", ")) where a \(manifest.kind.rawValue) export has \(expected.sorted().joined(separator: ", "))")
-        }
-        for name in expected.sorted() where name != ExportBundle.events && name != ExportBundle.proofs && name != ExportBundle.csv {
+        for name in Self.sorted(expected) where name != ExportBundle.events && name != ExportBundle.proofs && name != ExportBundle.csv {
             try checkDigest(name, try HashingLineReader.digest(of: path(name)), manifest)
-        }
-        guard manifest.kind == .filtered || !manifest.query.isFiltered else {
-            throw AuditError.failed("the manifest says \(manifest.kind.rawValue) but states a filter")
         }
 
         // An incremental export continues the tree of the earlier checkpoint.
         var tree = MerkleFrontier()
         var firstPosition: UInt64 = 1
         if manifest.kind == .incremental {
-            let earlier = try SignedCheckpoint(contentsOf: path(ExportBundle.previousCheckpoint))
-            try earlier.verify(with: key)
-            let consistency: ConsistencyFile
-            do {
-                consistency = try ConsistencyFile(json: try JSONParser.parse(Array(FileManager.default.contents(atPath: path(ExportBundle.consistency)) ?? Data())))
-            } catch let error as AuditError {
-                throw error
-            } catch {
-                throw AuditError.failed("\(ExportBundle.consistency) is not valid JSON: \(error)")
-            }
+            let earlier = try Self.bundleCheckpoint(path(ExportBundle.previousCheckpoint), key: key)
+            let consistency = try ConsistencyFile(bytes: Array(FileManager.default.contents(atPath: path(ExportBundle.consistency)) ?? Data()))
             let old = earlier.checkpoint.treeHead
             guard consistency.oldSize == old.size, consistency.oldRoot == old.root, consistency.newSize == head.size, consistency.newRoot == head.root,
                 manifest.previousTreeSize == old.size
@@ -228,7 +218,7 @@ public enum ExportVerifier {
             throw AuditError.failed(
                 "the manifest says \(manifest.eventCount) events at positions \(describe(manifest.firstPosition))–\(describe(manifest.lastPosition)) but the bundle holds \(count) at \(describe(first))–\(describe(last))")
         }
-        findings.append("every file matches its SHA-256 in the manifest, and the manifest's counts match")
+        findings.append("the bundle holds exactly the files its manifest lists, each matches its SHA-256 there, and the manifest's counts match")
         return ExportVerification(manifest: manifest, eventsChecked: count, findings: findings)
     }
 
@@ -280,6 +270,67 @@ public enum ExportVerifier {
             recordHash = Hash256.sha256(record)
             csvRow = csv ? EventCSV.row(event) : nil
         }
+    }
+
+    /// Every entry under `directory` but folders, by path relative to it (`sub/name`; an empty
+    /// folder as `sub/`), each with whether it is a regular file (not a link, folder or device).
+    static func contents(of directory: String) throws(AuditError) -> [String: Bool] {
+        var out = [String: Bool]()
+        func walk(_ relative: String) throws(AuditError) {
+            let folder = relative.isEmpty ? directory : directory + "/" + relative
+            let names: [String]
+            do {
+                names = try FileManager.default.contentsOfDirectory(atPath: folder)
+            } catch {
+                throw AuditError(.invalidInput, "cannot read the bundle folder \(folder): \(error.localizedDescription)")
+            }
+            if names.isEmpty && !relative.isEmpty { out[relative + "/"] = false }
+            for name in names {
+                let child = relative.isEmpty ? name : relative + "/" + name
+                let type = (try? FileManager.default.attributesOfItem(atPath: directory + "/" + child))?[.type] as? FileAttributeType
+                if type == .typeDirectory {
+                    try walk(child)
+                } else {
+                    out[child] = type == .typeRegular
+                }
+            }
+        }
+        try walk("")
+        return out
+    }
+
+    /// Refuses a listed file that is missing or not a regular file, and any entry not listed.
+    static func checkListing(_ contents: [String: Bool], listed: Set<String>) throws(AuditError) {
+        for name in sorted(listed) {
+            guard let regular = contents[name] else { throw AuditError.failed("\(name) is listed in the manifest but missing from the bundle") }
+            guard regular else { throw AuditError.failed("\(name) is not a regular file") }
+        }
+        for name in sorted(contents.keys) where name != ExportBundle.manifest && !listed.contains(name) {
+            throw AuditError.failed("the bundle holds \(name), which the manifest does not list (every file of a bundle must be listed with its hash)")
+        }
+    }
+
+    /// A checkpoint file of the bundle: well formed, signed by `key`, and exactly as the exporter
+    /// writes it (one signature, nothing added), so no changed byte passes.
+    static func bundleCheckpoint(_ path: String, key: CheckpointVerifierKey) throws(AuditError) -> SignedCheckpoint {
+        let name = (path as NSString).lastPathComponent
+        let bytes = Array(FileManager.default.contents(atPath: path) ?? Data())
+        let signed: SignedCheckpoint
+        do {
+            signed = try SignedCheckpoint(text: String(decoding: bytes, as: UTF8.self))
+        } catch {
+            throw AuditError.failed("\(name): \(error.message)")
+        }
+        try signed.verify(with: key)
+        guard signed.signatures.count == 1, Array(signed.text.utf8) == bytes else {
+            throw AuditError.failed("\(name): not in the exact form the exporter writes (the body, a blank line, one signature line)")
+        }
+        return signed
+    }
+
+    /// Names in byte order, as both verifiers report them.
+    static func sorted(_ names: some Sequence<String>) -> [String] {
+        names.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
     private static func checkDigest(_ name: String, _ digest: FileDigest, _ manifest: ExportManifest) throws(AuditError) {

@@ -68,6 +68,28 @@ struct AuditFixture {
         return swift
     }
 
+    /// Both verifiers' refusals of `bundle`, nil for one that passes; the Python verifier's
+    /// without its `verify-export.py: ` prefix, so the two can be compared word for word.
+    func refusals(_ bundle: String) throws -> (swift: String?, python: String?) {
+        let swift: String?
+        do {
+            _ = try verify(bundle)
+            swift = nil
+        } catch {
+            swift = (error as? AuditError)?.message ?? "\(error)"
+        }
+        let python = try Self.runPython(bundle: bundle, key: key.verifier, previous: nil, scratch: root)
+        let line = python.stderr.trimmingCharacters(in: .newlines)
+        return (swift, python.status == 0 ? nil : line.hasPrefix("verify-export.py: ") ? String(line.dropFirst(18)) : line)
+    }
+
+    /// Expects both verifiers to refuse `bundle` with exactly `message`.
+    func expectRefusedAlike(_ bundle: String, _ message: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let (swift, python) = try refusals(bundle)
+        #expect(swift == message, "Swift", sourceLocation: sourceLocation)
+        #expect(python == message, "Python", sourceLocation: sourceLocation)
+    }
+
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().path
 

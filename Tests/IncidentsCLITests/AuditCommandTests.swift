@@ -73,4 +73,30 @@ import Testing
         #expect(python.status == 1 && python.stderr.contains("events.jsonl"))
         #expect(try cli.run("verify-export", "nowhere", "--key", "ledger.pub").status == 3)
     }
+
+    /// A forged file beside an honest bundle's: both verifiers refuse it, exit 1, in the same words;
+    /// the Python verifier's batch mode gives each bundle its own verdict line.
+    @Test func anUnlistedFileIsRefusedByBothVerifiers() throws {
+        let cli = try Self.ledgerWithEvents()
+        #expect(try cli.run("keys", "create").status == 0)
+        #expect(try cli.run("keys", "export", "--output", "ledger.pub").status == 0)
+        #expect(try cli.run("export", "--output", "honest").status == 0)
+        #expect(try cli.run("export", "--output", "forged", "--csv").status == 0)
+        // The CSV's entry deleted from the manifest, the file kept (and then altered at will).
+        let manifest = cli.directory.file("forged/manifest.json")
+        var text = try String(contentsOfFile: manifest, encoding: .utf8)
+        let entry = try #require(text.range(of: #"    "events.csv": \{[^}]*\},\n"#, options: .regularExpression))
+        text.removeSubrange(entry)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: manifest))
+        let message = "the bundle holds events.csv, which the manifest does not list (every file of a bundle must be listed with its hash)"
+        let swift = try cli.run("verify-export", "forged", "--key", "ledger.pub")
+        #expect(swift.status == 1 && swift.stderr.hasPrefix("incidents: " + message), "\(swift.stderr)")
+        let python = try ChildProcess.run(
+            "/usr/bin/env", ["python3", Self.repository + "/Tools/verify-export.py", "forged", "--key", "ledger.pub"], directory: cli.directory.path)
+        #expect(python.status == 1 && python.stderr == "verify-export.py: \(message)\n", "\(python.stderr)")
+        let batch = try ChildProcess.run(
+            "/usr/bin/env", ["python3", Self.repository + "/Tools/verify-export.py", "--batch", "honest", "forged", "--key", "ledger.pub"],
+            directory: cli.directory.path)
+        #expect(batch.status == 1 && batch.stdout == "honest\tok\nforged\t\(message)\n", "\(batch.stdout)")
+    }
 }
