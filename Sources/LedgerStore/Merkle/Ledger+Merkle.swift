@@ -54,28 +54,47 @@ extension Ledger {
     /// For an append-only tree "agree" means: never a smaller size, and the earlier size's root,
     /// recomputed from today's tree, is still the root that was signed. So the ledger never signs
     /// two checkpoints that no consistency proof could join.
+    ///
+    /// On a ledger open for reading only, the same check is made and the tree head returned, but it
+    /// cannot be recorded in the ledger.
     public func treeHeadForSigning() throws(LedgerError) -> TreeHead {
         let databases = environment.databases
         do {
+            guard isWritable else {
+                return try environment.read { txn in
+                    let head = try AppendTransaction.head(in: txn, databases)
+                    let size = try MerkleStorage.size(in: txn, databases)
+                    guard size >= head.position else {
+                        throw LedgerError(.permissionDenied, "the ledger at \(path) was made by an older build and its Merkle tree is not built yet, which needs write access; nothing was signed — ask for write access to \(path), or open it once as its owner")
+                    }
+                    return try Self.checkedTreeHead(size: head.position, in: txn, databases)
+                }
+            }
             return try environment.write(expectedBytes: 4096) { txn in
                 let head = try AppendTransaction.head(in: txn, databases)
                 let size = try MerkleStorage.catchUp(to: head, in: txn, databases)
-                let current = TreeHead(size: size, root: try MerkleStorage.root(size: size, in: txn, databases))
-                if let last = try Self.signedTreeHead(in: txn, databases) {
-                    guard last.size <= current.size else {
-                        throw LedgerError(.corrupt, "the ledger signed a checkpoint of \(last.size) events but now holds \(current.size); refusing to sign a smaller log — run `incidents verify`")
-                    }
-                    let rootThen = try MerkleStorage.root(size: last.size, in: txn, databases)
-                    guard rootThen == last.root else {
-                        throw LedgerError(.corrupt, "the first \(last.size) events no longer have the root that was signed (\(last.root.hex)); refusing to sign a checkpoint that contradicts it — run `incidents verify`")
-                    }
-                }
+                let current = try Self.checkedTreeHead(size: size, in: txn, databases)
                 try txn.put(databases.meta, Keys.Meta.signedTreeHead, current.encoded)
                 return current
             }
         } catch {
             throw GroupCommitter.ledgerError(error)
         }
+    }
+
+    /// The tree head of the first `size` events, when it agrees with the last one signed.
+    private static func checkedTreeHead(size: UInt64, in txn: borrowing Transaction, _ databases: Environment.Databases) throws -> TreeHead {
+        let current = TreeHead(size: size, root: try MerkleStorage.root(size: size, in: txn, databases))
+        if let last = try signedTreeHead(in: txn, databases) {
+            guard last.size <= current.size else {
+                throw LedgerError(.corrupt, "the ledger signed a checkpoint of \(last.size) events but now holds \(current.size); refusing to sign a smaller log — run `incidents verify`")
+            }
+            let rootThen = try MerkleStorage.root(size: last.size, in: txn, databases)
+            guard rootThen == last.root else {
+                throw LedgerError(.corrupt, "the first \(last.size) events no longer have the root that was signed (\(last.root.hex)); refusing to sign a checkpoint that contradicts it — run `incidents verify`")
+            }
+        }
+        return current
     }
 
     static func signedTreeHead(in txn: borrowing Transaction, _ databases: Environment.Databases) throws -> TreeHead? {
