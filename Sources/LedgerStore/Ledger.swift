@@ -74,9 +74,9 @@ public final class Ledger: Sendable {
     ///
     /// When this user may not write the ledger's files, the ledger is opened for reading only
     /// (``access`` says how) and nothing is ever written to it; a write then fails with
-    /// ``LedgerError/Code/permissionDenied``.
+    /// ``LedgerError/Code/permissionDenied``. `readOnly` opens it so even when it could be written.
     public static func open(
-        at path: String, clock: @escaping @Sendable () -> Timestamp = { .now() },
+        at path: String, readOnly: Bool = false, clock: @escaping @Sendable () -> Timestamp = { .now() },
         logger: Logger = Logger(label: "incident-ledger")
     ) throws(LedgerError) -> Ledger {
         let files = FileManager.default
@@ -93,7 +93,7 @@ public final class Ledger: Sendable {
         let environment: Environment
         let format: UInt32
         do {
-            environment = try openEnvironment(path: path, logger: logger)
+            environment = try openEnvironment(path: path, from: readOnly ? .readOnly : .readWrite, logger: logger)
             format = try environment.read { txn in
                 guard let bytes = try Keys.Meta.formatVersion.withUnsafeBytes({ try txn.get(environment.databases.meta, $0) }),
                     bytes.count == 4
@@ -120,8 +120,8 @@ public final class Ledger: Sendable {
     }
 
     /// Opens for writing, or, when the system refuses that, read-only, and then read-only without locks.
-    private static func openEnvironment(path: String, logger: Logger) throws(LMDBError) -> Environment {
-        var access = LedgerAccess.readWrite
+    private static func openEnvironment(path: String, from first: LedgerAccess, logger: Logger) throws(LMDBError) -> Environment {
+        var access = first
         while true {
             do {
                 return try Environment.open(path: path, create: false, access: access, logger: logger)
