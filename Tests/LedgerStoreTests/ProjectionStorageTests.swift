@@ -21,14 +21,7 @@ import Testing
     }
 
     static func stored(_ ledger: Ledger) throws -> [String: [UInt8]] {
-        try ledger.read { reader in
-            var out = [String: [UInt8]]()
-            try reader.forEachProjectionState(name) { key, bytes in
-                out[key] = Array(bytes)
-                return true
-            }
-            return out
-        }
+        try ledger.storedProjectionStates(name)
     }
 
     static func damage(_ work: () throws -> Void) -> ProjectionDamage? {

@@ -1,4 +1,5 @@
 import Foundation
+public import LedgerStore
 
 /// Damages a ledger's files on disk the way a disk fault would, without opening them.
 public enum FileDamage {
@@ -25,5 +26,19 @@ public enum FileDamage {
     /// The bytes that start a projection state's storage key (name ‖ 0x00 ‖ key).
     public static func projectionKey(_ projection: String, _ key: String) -> [UInt8] {
         Array(projection.utf8) + [0] + Array(key.utf8)
+    }
+}
+
+extension Ledger {
+    /// Every stored state of a projection, as the bytes stored (without their checksums).
+    public func storedProjectionStates(_ name: String) throws -> [String: [UInt8]] {
+        try read { reader in
+            var out = [String: [UInt8]]()
+            try reader.forEachProjectionState(name) { key, bytes in
+                out[key] = Array(bytes)
+                return true
+            }
+            return out
+        }
     }
 }
