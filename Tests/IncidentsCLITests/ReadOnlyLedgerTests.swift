@@ -102,8 +102,11 @@ import Glibc
         for (command, stdin) in writes {
             let outcome = try Self.runAsNobody(cli, bin, command, stdin: stdin)
             #expect(outcome.status == 5, "\(command): \(outcome.stderr)")
-            let last = outcome.stderr.split(separator: "\n").last ?? ""
-            #expect(last.hasPrefix("incidents: ") && last.contains("not accessible for writing") && last.contains("ask for write access"), "\(command): \(outcome.stderr)")
+            let lines = outcome.stderr.split(separator: "\n")
+            #expect(lines.count == 1, "\(command): \(outcome.stderr)")
+            #expect(lines.first?.hasPrefix("incidents: the ledger at ") == true, "\(command): \(outcome.stderr)")
+            #expect(lines.first?.contains("is not accessible for writing by this user") == true, "\(command): \(outcome.stderr)")
+            #expect(lines.first?.contains("ask for write access") == true, "\(command): \(outcome.stderr)")
         }
         #expect(try Self.digest(data) == untouched)
 

@@ -68,7 +68,7 @@ struct ProjectionsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let runner = ProjectionRunner.reporting(try options.open())
+            let runner = ProjectionRunner.reporting(try options.openForWriting())
             for entry in ProjectionsCommand.entries where name == nil || entry.name == name {
                 let clock = ContinuousClock()
                 let start = clock.now

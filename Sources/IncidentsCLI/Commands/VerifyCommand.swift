@@ -43,7 +43,7 @@ struct VerifyCommand: AsyncParsableCommand {
                 notes.append("\(comparison.name) \(comparison.eventsBehind) events behind (not damage)")
             }
         }
-        let projections = notes.isEmpty ? "projections match the log" : "projections match the log (\(notes.joined(separator: "; ")))"
-        Output.standard.line("ok: \(report.eventsChecked) events verified; chain head \(report.head.hash.hex) at position \(report.head.position); \(projections)")
+        Output.standard.line("ok: \(report.eventsChecked) events verified; chain head \(report.head.hash.hex) at position \(report.head.position)")
+        Output.standard.line(notes.isEmpty ? "ok: projections match the log" : "ok: projections match the log (\(notes.joined(separator: "; ")))")
     }
 }

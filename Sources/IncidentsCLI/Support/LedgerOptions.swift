@@ -31,6 +31,14 @@ struct LedgerOptions: ParsableArguments {
         return ledger
     }
 
+    /// Opens the ledger for a command that writes: one that this user may only read is refused at
+    /// once (exit 5), before any input is read or any notice printed.
+    func openForWriting() throws -> Ledger {
+        let ledger = try Ledger.open(at: path)
+        guard ledger.isWritable else { throw LedgerError.notWritable(path) }
+        return ledger
+    }
+
     /// A recorder on the ledger, with the future-skew allowance from INCIDENTS_MAX_FUTURE_SKEW_SECONDS.
     func recorder() throws -> EventRecorder {
         var skew = IncidentRules.defaultMaximumFutureSkewSeconds
@@ -40,7 +48,7 @@ struct LedgerOptions: ParsableArguments {
             }
             skew = seconds
         }
-        return EventRecorder(ledger: try open(), maximumFutureSkewSeconds: skew)
+        return EventRecorder(ledger: try openForWriting(), maximumFutureSkewSeconds: skew)
     }
 }
 
