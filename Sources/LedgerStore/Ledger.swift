@@ -17,6 +17,10 @@ public final class Ledger: Sendable {
 
     /// The ledger's directory.
     public let path: String
+    /// Whether the ledger can be written, or only read (its files are read-only to this user).
+    public var access: LedgerAccess { environment.access }
+    /// Whether appends, projection commits and signing may write to the ledger.
+    public var isWritable: Bool { environment.access == .readWrite }
     let environment: Environment
     private let writer: GroupCommitter
     private let clock: @Sendable () -> Timestamp
@@ -67,8 +71,12 @@ public final class Ledger: Sendable {
     }
 
     /// Opens the existing ledger in the directory `path`.
+    ///
+    /// When this user may not write the ledger's files, the ledger is opened for reading only
+    /// (``access`` says how) and nothing is ever written to it; a write then fails with
+    /// ``LedgerError/Code/permissionDenied``. `readOnly` opens it so even when it could be written.
     public static func open(
-        at path: String, clock: @escaping @Sendable () -> Timestamp = { .now() },
+        at path: String, readOnly: Bool = false, clock: @escaping @Sendable () -> Timestamp = { .now() },
         logger: Logger = Logger(label: "incident-ledger")
     ) throws(LedgerError) -> Ledger {
         let files = FileManager.default
@@ -87,7 +95,7 @@ public final class Ledger: Sendable {
         let environment: Environment
         let format: UInt32
         do {
-            environment = try Environment.open(path: path, create: false, logger: logger)
+            environment = try openEnvironment(path: path, from: readOnly ? .readOnly : .readWrite, logger: logger)
             format = try environment.read { txn in
                 guard let bytes = try Keys.Meta.formatVersion.withUnsafeBytes({ try txn.get(environment.databases.meta, $0) }),
                     bytes.count == 4
@@ -105,12 +113,26 @@ public final class Ledger: Sendable {
         }
         let ledger = Ledger(path: path, environment: environment, clock: clock, logger: logger)
         do {
-            try ledger.bringMerkleTreeUpToDate()
+            if ledger.isWritable { try ledger.bringMerkleTreeUpToDate() }
         } catch {
             // A damaged log cannot be added to the tree; open anyway so that `verify` can say where.
             logger.warning("cannot bring the Merkle tree up to date", metadata: ["reason": "\(error.message)"])
         }
         return ledger
+    }
+
+    /// Opens for writing, or, when the system refuses that, read-only, and then read-only without locks.
+    private static func openEnvironment(path: String, from first: LedgerAccess, logger: Logger) throws(LMDBError) -> Environment {
+        var access = first
+        while true {
+            do {
+                return try Environment.open(path: path, create: false, access: access, logger: logger)
+            } catch {
+                guard let next = access.next(after: error.code) else { throw error }
+                logger.debug("cannot open the ledger this way; trying another", metadata: ["path": "\(path)", "refused": "\(error)"])
+                access = next
+            }
+        }
     }
 
     private static func openError(_ error: any Error, path: String) -> LedgerError {

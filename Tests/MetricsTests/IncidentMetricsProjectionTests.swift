@@ -142,13 +142,6 @@ import Testing
     }
 
     static func stored(_ ledger: Ledger) throws -> [String: [UInt8]] {
-        try ledger.read { reader in
-            var out = [String: [UInt8]]()
-            try reader.forEachProjectionState(IncidentMetricsProjection.name) { key, bytes in
-                out[key] = Array(bytes)
-                return true
-            }
-            return out
-        }
+        try ledger.storedProjectionStates(IncidentMetricsProjection.name)
     }
 }

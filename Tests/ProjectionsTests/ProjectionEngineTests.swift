@@ -9,14 +9,7 @@ import Testing
 @Suite struct ProjectionEngineTests {
     /// Every stored state of a projection, as the bytes stored.
     static func storedStates(_ ledger: Ledger, _ name: String) throws -> [String: [UInt8]] {
-        try ledger.read { reader in
-            var out = [String: [UInt8]]()
-            try reader.forEachProjectionState(name) { key, bytes in
-                out[key] = Array(bytes)
-                return true
-            }
-            return out
-        }
+        try ledger.storedProjectionStates(name)
     }
 
     /// For random histories and random catch-up points, the state reached incrementally equals the

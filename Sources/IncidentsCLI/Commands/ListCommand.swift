@@ -53,7 +53,7 @@ struct ListCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let runner = ProjectionRunner(ledger: try options.open())
+        let runner = ProjectionRunner.reporting(try options.open())
         try runner.catchUp(IncidentStateProjection.self)
         var incidents = try runner.states(IncidentStateProjection.self).filter { summary in
             if let status {

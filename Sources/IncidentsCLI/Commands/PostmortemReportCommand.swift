@@ -45,7 +45,7 @@ struct PostmortemReportCommand: AsyncParsableCommand {
     func run() async throws {
         if let output { try OutputFile.check(output, force: file.force, ledger: options.path) }
         let ledger = try options.open()
-        let runner = ProjectionRunner(ledger: ledger)
+        let runner = ProjectionRunner.reporting(ledger)
         try runner.catchUp(IncidentStateProjection.self)
         let summary = try runner.state(IncidentStateProjection.self, key: incident)
         let built = try ledger.read { reader in

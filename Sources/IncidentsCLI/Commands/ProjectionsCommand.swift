@@ -14,12 +14,18 @@ struct ProjectionsCommand: AsyncParsableCommand {
         var name: String
         var status: @Sendable (ProjectionRunner) throws -> ProjectionRunner.Status
         var rebuild: @Sendable (ProjectionRunner) throws -> Int
+        /// A rebuild in memory compared with what is stored (for `verify`).
+        var compare: @Sendable (ProjectionRunner) throws -> ProjectionComparison
     }
 
     /// The stored projections. Timelines, replays and reports are computed per incident on demand.
     static let entries = [
-        Entry(name: IncidentStateProjection.name, status: { try $0.status(IncidentStateProjection.self) }, rebuild: { try $0.rebuild(IncidentStateProjection.self) }),
-        Entry(name: IncidentMetricsProjection.name, status: { try $0.status(IncidentMetricsProjection.self) }, rebuild: { try $0.rebuild(IncidentMetricsProjection.self) }),
+        Entry(
+            name: IncidentStateProjection.name, status: { try $0.status(IncidentStateProjection.self) },
+            rebuild: { try $0.rebuild(IncidentStateProjection.self) }, compare: { try $0.compareWithLog(IncidentStateProjection.self) }),
+        Entry(
+            name: IncidentMetricsProjection.name, status: { try $0.status(IncidentMetricsProjection.self) },
+            rebuild: { try $0.rebuild(IncidentMetricsProjection.self) }, compare: { try $0.compareWithLog(IncidentMetricsProjection.self) }),
     ]
 
     static var names: [String] { entries.map(\.name) }
@@ -30,12 +36,19 @@ struct ProjectionsCommand: AsyncParsableCommand {
         @OptionGroup var options: LedgerOptions
 
         func run() async throws {
-            let runner = ProjectionRunner(ledger: try options.open())
+            let runner = ProjectionRunner.reporting(try options.open())
             for entry in ProjectionsCommand.entries {
                 let status = try entry.status(runner)
                 let at = status.checkpoint.map { "position \($0.position) (version \($0.version))" } ?? "never built"
-                let state = status.isCurrent ? "current" : status.checkpoint?.version != status.version && status.checkpoint != nil
-                    ? "built by another version; rebuilt on next use" : "\(status.head - (status.checkpoint?.position ?? 0)) events behind; caught up on next use"
+                let state = if let damage = status.damage {
+                    "damaged (\(damage.key.map { "the state of \($0) " } ?? "")\(damage.reason)); rebuilt on next use"
+                } else if status.isCurrent {
+                    "current"
+                } else if status.checkpoint?.version != status.version && status.checkpoint != nil {
+                    "built by another version; rebuilt on next use"
+                } else {
+                    "\(status.head - (status.checkpoint?.position ?? 0)) events behind; caught up on next use"
+                }
                 Output.standard.line("\(status.name)  version \(status.version)  at \(at)  head \(status.head)  \(state)")
             }
         }
@@ -56,7 +69,7 @@ struct ProjectionsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let runner = ProjectionRunner(ledger: try options.open())
+            let runner = ProjectionRunner.reporting(try options.openForWriting())
             for entry in ProjectionsCommand.entries where name == nil || entry.name == name {
                 let clock = ContinuousClock()
                 let start = clock.now

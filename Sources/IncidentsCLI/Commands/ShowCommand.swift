@@ -20,7 +20,7 @@ struct ShowCommand: AsyncParsableCommand {
 
     func run() async throws {
         let ledger = try options.open()
-        let runner = ProjectionRunner(ledger: ledger)
+        let runner = ProjectionRunner.reporting(ledger)
         try runner.catchUp(IncidentStateProjection.self)
         guard let summary = try runner.state(IncidentStateProjection.self, key: incident) else {
             throw CommandFailure(.invalidInput, "no incident \(incident) in the ledger at \(ledger.path) — `incidents list` shows what is there")

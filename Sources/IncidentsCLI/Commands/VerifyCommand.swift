@@ -1,6 +1,7 @@
 import ArgumentParser
 import LedgerModel
 import LedgerStore
+import Projections
 
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,8 +12,11 @@ struct VerifyCommand: AsyncParsableCommand {
             node offsets and sizes, key order, page counts), so that a damaged file is named rather \
             than followed. Then reads every record, recomputes the SHA-256 chain, and checks that \
             positions have no gaps, stream versions run in order, the indexes point at the right \
-            records and the stored chain head matches. Exits 0 when everything agrees, 1 naming the \
-            first damaged page or position otherwise.
+            records and the stored chain head matches. Then rebuilds every projection in memory, up \
+            to its stored checkpoint, and compares it with the stored states byte for byte (a \
+            projection merely behind the log is not damage). Exits 0 when everything agrees, 1 \
+            naming the first damaged page or position, or the damaged projection and key, \
+            otherwise. Writes nothing.
             """)
 
     @OptionGroup var options: LedgerOptions
@@ -25,6 +29,26 @@ struct VerifyCommand: AsyncParsableCommand {
         if let problem = report.problem {
             throw CommandFailure(.damaged, "verification failed at \(problem) — the ledger is damaged: keep this copy as evidence and restore it from a backup")
         }
+        // Projections are derived data outside the chain: compared with a rebuild, not hashed.
+        let runner = ProjectionRunner(ledger: ledger)
+        var notes = [String]()
+        for entry in ProjectionsCommand.entries {
+            let comparison = try entry.compare(runner)
+            if let difference = comparison.differences.first {
+                let more = comparison.differences.count > 1 ? " (and \(comparison.differences.count - 1) more)" : ""
+                throw CommandFailure(
+                    .damaged,
+                    "verification failed in projection \(comparison.name) at \(difference)\(more) — the log is intact; `incidents projections rebuild \(comparison.name)` makes the projection again")
+            }
+            if comparison.isOtherVersion {
+                notes.append("\(comparison.name) built by another version")
+            } else if comparison.checkpoint == nil {
+                notes.append("\(comparison.name) never built")
+            } else if comparison.eventsBehind > 0 {
+                notes.append("\(comparison.name) \(comparison.eventsBehind) events behind (not damage)")
+            }
+        }
         Output.standard.line("ok: \(report.eventsChecked) events verified; chain head \(report.head.hash.hex) at position \(report.head.position)")
+        Output.standard.line(notes.isEmpty ? "ok: projections match the log" : "ok: projections match the log (\(notes.joined(separator: "; ")))")
     }
 }

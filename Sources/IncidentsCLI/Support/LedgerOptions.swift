@@ -30,8 +30,21 @@ struct LedgerOptions: ParsableArguments {
         return Ledger.defaultDirectoryName
     }
 
+    /// Opens the ledger; read-only when this user may not write it (a write then fails, exit 5).
     func open() throws -> Ledger {
-        try Ledger.open(at: path)
+        let ledger = try Ledger.open(at: path)
+        if ledger.access == .readOnlyUnlocked {
+            Notice.emit("neither data.mdb nor lock.mdb in \(path) is writable by this user, so this read takes no reader lock: a write by another process meanwhile could disturb it — run it again if its output looks wrong, or ask for write access to lock.mdb")
+        }
+        return ledger
+    }
+
+    /// Opens the ledger for a command that writes: one that this user may only read is refused at
+    /// once (exit 5), before any input is read or any notice printed.
+    func openForWriting() throws -> Ledger {
+        let ledger = try Ledger.open(at: path)
+        guard ledger.isWritable else { throw LedgerError.notWritable(path) }
+        return ledger
     }
 
     /// A recorder on the ledger, with the future-skew allowance from INCIDENTS_MAX_FUTURE_SKEW_SECONDS.
@@ -43,7 +56,7 @@ struct LedgerOptions: ParsableArguments {
             }
             skew = seconds
         }
-        return EventRecorder(ledger: try open(), maximumFutureSkewSeconds: skew)
+        return EventRecorder(ledger: try openForWriting(), maximumFutureSkewSeconds: skew)
     }
 }
 

@@ -64,7 +64,7 @@ struct MetricsOptions: ParsableArguments {
             }
             clock = calendar
         }
-        let runner = ProjectionRunner(ledger: ledger)
+        let runner = ProjectionRunner.reporting(ledger)
         try runner.catchUp(IncidentMetricsProjection.self)
         let facts = try runner.states(IncidentMetricsProjection.self)
         let head = try ledger.read { try $0.head() }

@@ -43,16 +43,19 @@ final class Environment: @unchecked Sendable {
     let handle: OpaquePointer
     let databases: Databases
     let path: String
+    /// How the files were opened; only ``LedgerAccess/readWrite`` allows write transactions.
+    let access: LedgerAccess
     private let resizeLock = ResizeLock()
     private let logger: Logger
     /// Where the map starts, as recorded for a memory-fault handler (``LedgerMemoryFaults``);
     /// changed only at init and under the resize lock's exclusive side.
     private var recordedMap: UInt?
 
-    private init(handle: OpaquePointer, databases: Databases, path: String, logger: Logger, recordedMap: UInt?) {
+    private init(handle: OpaquePointer, databases: Databases, path: String, access: LedgerAccess, logger: Logger, recordedMap: UInt?) {
         self.handle = handle
         self.databases = databases
         self.path = path
+        self.access = access
         self.logger = logger
         self.recordedMap = recordedMap
     }
@@ -63,7 +66,10 @@ final class Environment: @unchecked Sendable {
     }
 
     /// Opens the environment in the directory `path`; with `create`, makes the databases.
-    static func open(path: String, create: Bool, logger: Logger) throws(LMDBError) -> Environment {
+    ///
+    /// `access` other than ``LedgerAccess/readWrite`` opens with `MDB_RDONLY` (and, unlocked,
+    /// `MDB_NOLOCK`): nothing is written to data.mdb, and every write transaction is refused.
+    static func open(path: String, create: Bool, access: LedgerAccess = .readWrite, logger: Logger) throws(LMDBError) -> Environment {
         var pointer: OpaquePointer?
         try check(mdb_env_create(&pointer), "create environment")
         guard let handle = pointer else { throw LMDBError(code: ENOMEM, operation: "create environment") }
@@ -73,15 +79,15 @@ final class Environment: @unchecked Sendable {
             try check(mdb_env_set_mapsize(handle, initialMapSize), "configure environment")
             // MDB_NOTLS: read transactions belong to the closure, not the thread. No NOSYNC or
             // NOMETASYNC: a commit returns only when it is on disk.
-            try check(mdb_env_open(handle, path, UInt32(MDB_NOTLS), 0o644), "open \(path)")
+            try check(mdb_env_open(handle, path, UInt32(MDB_NOTLS) | access.lmdbFlags, 0o644), "open \(path)")
             map = LedgerMemoryFaults.record(mapOf: path + "/data.mdb", previous: nil)
             var dead: Int32 = 0
             try check(mdb_reader_check(handle, &dead), "clear stale readers")
             if dead > 0 {
                 logger.info("cleared stale reader slots", metadata: ["count": "\(dead)", "path": "\(path)"])
             }
-            let databases = try openDatabases(handle, create: create)
-            return Environment(handle: handle, databases: databases, path: path, logger: logger, recordedMap: map)
+            let databases = try openDatabases(handle, create: create, writable: access == .readWrite)
+            return Environment(handle: handle, databases: databases, path: path, access: access, logger: logger, recordedMap: map)
         } catch {
             LedgerMemoryFaults.forget(mapAt: map)
             mdb_env_close(handle)
@@ -89,7 +95,7 @@ final class Environment: @unchecked Sendable {
         }
     }
 
-    private static func openDatabases(_ env: OpaquePointer, create: Bool) throws(LMDBError) -> Databases {
+    private static func openDatabases(_ env: OpaquePointer, create: Bool, writable: Bool) throws(LMDBError) -> Databases {
         var txn: OpaquePointer?
         try check(mdb_txn_begin(env, nil, create ? 0 : UInt32(MDB_RDONLY), &txn), "begin")
         guard let txn else { throw LMDBError(code: ENOMEM, operation: "begin") }
@@ -121,6 +127,8 @@ final class Environment: @unchecked Sendable {
             throw error
         }
         if added.contains(nil) {
+            // An older ledger gets its new databases with its first writable opening; read-only it cannot.
+            guard writable else { throw LMDBError(code: EACCES, operation: "add the databases this build needs to a ledger made by an older build (open it once with write access)") }
             var writer: OpaquePointer?
             try check(mdb_txn_begin(env, nil, 0, &writer), "begin")
             guard let writer else { throw LMDBError(code: ENOMEM, operation: "begin") }
@@ -164,6 +172,7 @@ final class Environment: @unchecked Sendable {
     /// start, so `body` must only produce its effects through the transaction and its result.
     /// Must be called on one thread from begin to commit (LMDB's rule), so it is synchronous.
     func write<Result>(expectedBytes: Int, _ body: (borrowing Transaction) throws -> Result) throws -> Result {
+        guard access == .readWrite else { throw LedgerError.notWritable(path) }
         try ensureHeadroom(for: expectedBytes)
         while true {
             let attempt = try resizeLock.withShared { () throws -> WriteAttempt<Result> in

@@ -59,40 +59,62 @@ extension Ledger {
     /// signing key): a copy of `data.mdb` restored from before it cannot see it. When the log is
     /// not an extension of it — smaller, or its first `remembered.size` events have another root —
     /// this throws ``LedgerError/Code/rolledBack`` and writes nothing.
+    ///
+    /// On a ledger open for reading only, the same checks are made and the tree head returned, but
+    /// it cannot be recorded in the ledger.
     public func treeHeadForSigning(extending remembered: TreeHead? = nil) throws(LedgerError) -> TreeHead {
         let databases = environment.databases
         do {
+            guard isWritable else {
+                return try environment.read { txn in
+                    let head = try AppendTransaction.head(in: txn, databases)
+                    let size = try MerkleStorage.size(in: txn, databases)
+                    guard size >= head.position else {
+                        throw LedgerError(.permissionDenied, "the ledger at \(path) was made by an older build and its Merkle tree is not built yet, which needs write access; nothing was signed — ask for write access to \(path), or open it once as its owner")
+                    }
+                    return try Self.checkedTreeHead(size: head.position, extending: remembered, in: txn, databases)
+                }
+            }
             return try environment.write(expectedBytes: 4096) { txn in
                 let head = try AppendTransaction.head(in: txn, databases)
                 let size = try MerkleStorage.catchUp(to: head, in: txn, databases)
-                let current = TreeHead(size: size, root: try MerkleStorage.root(size: size, in: txn, databases))
-                if let last = try Self.signedTreeHead(in: txn, databases) {
-                    guard last.size <= current.size else {
-                        throw LedgerError(.corrupt, "the ledger signed a checkpoint of \(last.size) events but now holds \(current.size); refusing to sign a smaller log — run `incidents verify`")
-                    }
-                    let rootThen = try MerkleStorage.root(size: last.size, in: txn, databases)
-                    guard rootThen == last.root else {
-                        throw LedgerError(.corrupt, "the first \(last.size) events no longer have the root that was signed (\(last.root.hex)); refusing to sign a checkpoint that contradicts it — run `incidents verify`")
-                    }
-                }
-                if let remembered {
-                    guard remembered.size <= current.size else {
-                        throw LedgerError(
-                            .rolledBack,
-                            "the ledger was rolled back or replaced: it holds \(current.size) events, but a checkpoint of \(remembered.size) events was signed before; nothing was signed")
-                    }
-                    guard try MerkleStorage.root(size: remembered.size, in: txn, databases) == remembered.root else {
-                        throw LedgerError(
-                            .rolledBack,
-                            "the ledger was rolled back or replaced: its first \(remembered.size) events do not have the root of the checkpoint of \(remembered.size) events signed before (\(remembered.root.hex)); nothing was signed")
-                    }
-                }
+                let current = try Self.checkedTreeHead(size: size, extending: remembered, in: txn, databases)
                 try txn.put(databases.meta, Keys.Meta.signedTreeHead, current.encoded)
                 return current
             }
         } catch {
             throw GroupCommitter.ledgerError(error)
         }
+    }
+
+    /// The tree head of the first `size` events, when it extends the last one signed in this ledger
+    /// and `remembered`, the one remembered beside the signing key.
+    private static func checkedTreeHead(
+        size: UInt64, extending remembered: TreeHead?, in txn: borrowing Transaction, _ databases: Environment.Databases
+    ) throws -> TreeHead {
+        let current = TreeHead(size: size, root: try MerkleStorage.root(size: size, in: txn, databases))
+        if let last = try signedTreeHead(in: txn, databases) {
+            guard last.size <= current.size else {
+                throw LedgerError(.corrupt, "the ledger signed a checkpoint of \(last.size) events but now holds \(current.size); refusing to sign a smaller log — run `incidents verify`")
+            }
+            let rootThen = try MerkleStorage.root(size: last.size, in: txn, databases)
+            guard rootThen == last.root else {
+                throw LedgerError(.corrupt, "the first \(last.size) events no longer have the root that was signed (\(last.root.hex)); refusing to sign a checkpoint that contradicts it — run `incidents verify`")
+            }
+        }
+        if let remembered {
+            guard remembered.size <= current.size else {
+                throw LedgerError(
+                    .rolledBack,
+                    "the ledger was rolled back or replaced: it holds \(current.size) events, but a checkpoint of \(remembered.size) events was signed before; nothing was signed")
+            }
+            guard try MerkleStorage.root(size: remembered.size, in: txn, databases) == remembered.root else {
+                throw LedgerError(
+                    .rolledBack,
+                    "the ledger was rolled back or replaced: its first \(remembered.size) events do not have the root of the checkpoint of \(remembered.size) events signed before (\(remembered.root.hex)); nothing was signed")
+            }
+        }
+        return current
     }
 
     static func signedTreeHead(in txn: borrowing Transaction, _ databases: Environment.Databases) throws -> TreeHead? {
