@@ -20,6 +20,8 @@ struct MetricsOptions: ParsableArguments {
             valueName: "id"))
     var businessHours: String?
 
+    @OptionGroup var reportTime: ReportTimeOptions
+
     func calendars() throws -> [String: BusinessCalendar] {
         var out = [String: BusinessCalendar]()
         for file in calendarFiles {
@@ -62,7 +64,7 @@ struct MetricsOptions: ParsableArguments {
         try runner.catchUp(IncidentMetricsProjection.self)
         let facts = try runner.states(IncidentMetricsProjection.self)
         let head = try ledger.read { try $0.head() }
-        return (facts, head, MetricContext(clock: clock, calendars: calendars, asOf: head.recordedAt.microsecondsSinceEpoch))
+        return (facts, head, MetricContext(clock: clock, calendars: calendars, asOf: reportTime.time.microsecondsSinceEpoch))
     }
 }
 
