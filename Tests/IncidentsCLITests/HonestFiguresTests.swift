@@ -87,7 +87,7 @@ import Testing
     }
 
     /// A promise of a next update now past is missed at once, without any other write; `--as-of` fixes
-    /// the report's time, so a review made twice is the same bytes; `show` flags it.
+    /// the report's time, so a review made twice is the same bytes; `show` and `timeline` flag it.
     @Test func aPastPromiseIsOverdueOnTheReportsClock() throws {
         let cli = CLI()
         try cli.run("init")
@@ -124,5 +124,7 @@ import Testing
         #expect(line.contains("promised by 2026-03-14T10:30:00Z"))
         #expect(line.hasSuffix("none since: 30m late as of 2026-03-14T11:00:00Z"))
         #expect(!(try cli.run("show", "INC-1", "--as-of", "2026-03-14T10:20:00Z").stdout.contains("overdue")))
+        let timeline = try cli.run("timeline", "INC-1", "--as-of", "2026-03-14T11:00:00Z")
+        #expect(timeline.stdout.contains("! promised the next update by 2026-03-14T10:30:00Z; none has come yet — 30 min late"), "\(timeline.stdout)")
     }
 }

@@ -206,7 +206,8 @@ struct IncidentScript {
         let figures = try IncidentScript.figures(ledger)
         #expect(figures.updateGaps.isEmpty)
         #expect(figures.longestUpdateGap == nil)
-        #expect(figures.timeToResolveFromImpact.seconds == 30 * 60)
+        let resolveSeconds = try #require(figures.timeToResolveFromImpact.seconds)
+        #expect(resolveSeconds == 1800, "\(String(describing: figures.timeToResolveFromImpact))")
         #expect(ResponseFigures.openPeriods(try ledger.read { try EffectiveHistory.events(of: "INC-1", upToVersion: nil, in: $0) }).map { $0.end } == [at(60)])
     }
 

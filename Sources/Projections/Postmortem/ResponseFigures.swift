@@ -98,7 +98,7 @@ public struct ResponseFigures: Sendable, Hashable {
         case nextUpdate = "next_update"
         /// The incident was resolved (or closed) before another update came.
         case resolution
-        /// The incident is still open and no update has come since, up to the ledger's last recorded time.
+        /// The incident is still open and no update has come since, up to the `asOf` given.
         case ledgerEnd = "ledger_end"
     }
 
@@ -118,8 +118,8 @@ public struct ResponseFigures: Sendable, Hashable {
         public var made: Int
         /// Promises kept: the next status update (or the resolution) came by the time promised.
         public var kept: Int
-        /// Promises not yet due: no update since, the incident open, the time promised still ahead of
-        /// the ledger's last recorded time.
+        /// Promises not yet due: no update since, the incident open, the time promised not before the
+        /// `asOf` given.
         public var pending: Int
         /// Promises missed, late or still outstanding.
         public var missed: [Timeline.MissedUpdate]
@@ -170,9 +170,9 @@ public struct ResponseFigures: Sendable, Hashable {
     /// The gaps after each public update published while the incident was open, in time order.
     ///
     /// A gap runs from a public update published while the incident was open (declared or reopened,
-    /// not yet resolved, closed or merged) to the next public update, or to the end of that open
-    /// period if it ended first, or — when the incident is still open — to the ledger's last
-    /// recorded time. Updates published while the incident was not open start no gap.
+    /// not yet resolved, closed or merged, in the order they were recorded) to the next public
+    /// update, or to the end of that open period if it ended first, or — when the incident is still
+    /// open — to `asOf`. Updates published while the incident was not open start no gap.
     public var updateGaps: [UpdateGap]
     public var updatePromises: UpdatePromises
     /// The last ETA promised against the resolution; nil when no public update gave an ETA.
@@ -193,8 +193,9 @@ public struct ResponseFigures: Sendable, Hashable {
     ///
     /// - Parameters:
     ///   - history: the incident's corrected history, in stream order (``EffectiveHistory/events(of:upToVersion:in:)``).
-    ///   - asOf: the ledger's last recorded time (its head's `recordedAt`), the "now" of the figures:
-    ///     gaps and promises of a still-open incident are measured up to it, never to the wall clock.
+    ///   - asOf: the "now" of the figures, passed in by the caller (the postmortem gives the ledger's
+    ///     last recorded time, the metrics the time the report is made): gaps and promises of a
+    ///     still-open incident are measured up to it. A closed incident's figures never depend on it.
     public static func compute(history: [ProjectedEvent], asOf: Timestamp) -> ResponseFigures {
         let corrections = correctionsByField(history)
         func corrected(_ event: ProjectedEvent, fields: [String]) -> [UInt64] {
