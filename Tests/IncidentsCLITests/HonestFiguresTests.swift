@@ -53,6 +53,11 @@ import Testing
         #expect(overall["count"] as? Int == 0)
         #expect((overall["excluded"] as? [String: Int])?["back-filled by the source: times not known"] ?? 0 > 0)
 
+        // The postmortem of one says its figures are not the response's.
+        let postmortem = try cli.run("postmortem", "SP-nk9gdvl03ztg")
+        #expect(postmortem.status == 0, "\(postmortem.stderr)")
+        #expect(postmortem.stdout.contains("The source never recorded this incident's times (back-filled by the source: times not known)"))
+
         // The independent script reads the same definitions off the exported events.
         let exported = try cli.run("log", "--json")
         let python = try ChildProcess.run("/usr/bin/env", ["python3", ReviewCommandTests.repository + "/Tools/crosscheck-metrics.py"], stdin: exported.stdout)
