@@ -5,9 +5,12 @@
 
 Reads JSON Lines events (the output of `incidents log --json`) and computes, with its own reading of
 docs/metrics.md and nothing of the ledger's code, a handful of headline figures over all incidents:
-time_to_acknowledge, time_to_resolve_from_declaration, time_to_first_reply (n, mean, median, p90,
-p95, max, nearest-rank percentiles), sla_resolution and csat (yes of n). Prints them as one JSON
-object. Standard library only.
+time_to_acknowledge, time_to_resolve_from_declaration, time_to_first_reply, longest_update_gap (n,
+mean, median, p90, p95, max, nearest-rank percentiles), sla_resolution and csat (yes of n). Prints
+them as one JSON object. Standard library only.
+
+Times the source never recorded (`unknownTimes` of the declaration, set by importers) are no times:
+`all` (back-filled) leaves the incident out of every clock, `start` out of those from the declaration.
 """
 import json
 import math
@@ -64,6 +67,48 @@ def effective(events):
     return out
 
 
+BACKFILLED = "back-filled by the source: times not known"
+START_UNKNOWN = "start not known: the source's times conflict"
+PUBLIC = ("public", "affected_customers")
+
+
+def open_periods(events):
+    """The periods the incident was open, in stream order (the order the rules accepted the lifecycle in):
+    a declaration or reopening opens one (never before the end of the last), a resolution, closure or
+    merge ends it (never before its start)."""
+    periods = []
+    for event in sorted(events, key=lambda e: e["position"]):
+        at = micros(event["occurredAt"])
+        kind = event["type"]
+        if kind in ("incident.declared", "incident.reopened"):
+            if not periods:
+                periods.append([at, None])
+            elif periods[-1][1] is not None:
+                periods.append([max(at, periods[-1][1]), None])
+        elif kind in ("incident.resolved", "incident.closed", "incident.merged"):
+            if periods and periods[-1][1] is None:
+                periods[-1][1] = max(at, periods[-1][0])
+    return periods
+
+
+def longest_gap(events):
+    """The longest wait after a public update published while open: to the next public update, or the
+    end of its open period. None when no public update was published while open."""
+    updates = sorted((micros(e["occurredAt"]), e["position"]) for e in events
+                     if e["type"] == "status_update.published" and e["payload"].get("audience", "public") in PUBLIC)
+    periods = open_periods(events)
+    longest = None
+    for index, (at, _) in enumerate(updates):
+        period = next((p for p in periods if p[0] <= at and (p[1] is None or at < p[1])), None)
+        if period is None:
+            continue
+        following = updates[index + 1][0] if index + 1 < len(updates) else None
+        end = following if following is not None and (period[1] is None or following <= period[1]) else period[1]
+        gap = seconds(at, end if end is not None else at)  # still open: the metrics take no "now"
+        longest = gap if longest is None or gap > longest else longest
+    return longest
+
+
 def main():
     incidents = {}
     for line in sys.stdin:
@@ -71,6 +116,7 @@ def main():
             event = json.loads(line)
             incidents.setdefault(event["stream"], []).append(event)
 
+    gap, gap_ex = [], {}
     ack, ack_ex = [], {}
     resolve, resolve_ex = [], {}
     reply, reply_ex = [], {}
@@ -101,9 +147,17 @@ def main():
             elif kind == "incident.severity_changed":
                 severity = event["payload"]["severity"]
 
+        unknown = declaration["payload"].get("unknownTimes")
         if not unplanned:
             exclude(ack_ex, "scheduled maintenance")
             exclude(resolve_ex, "scheduled maintenance")
+            exclude(gap_ex, "scheduled maintenance")
+        elif unknown is not None:
+            reason = BACKFILLED if unknown == "all" else START_UNKNOWN
+            exclude(ack_ex, reason)
+            exclude(resolve_ex, reason)
+            if unknown == "all":
+                exclude(gap_ex, reason)
         else:
             detected = declaration["payload"].get("detectedAt")
             start = micros(detected) if detected else declared
@@ -115,6 +169,14 @@ def main():
                 exclude(resolve_ex, "still open")
             else:
                 resolve.append(seconds(declared, resolved))
+        if unplanned and unknown != "all":
+            longest = longest_gap(events)
+            if resolved is None:
+                exclude(gap_ex, "still open")
+            elif longest is None:
+                exclude(gap_ex, "no public update while open")
+            else:
+                gap.append(longest)
 
         first_reply = {}
         for event in events:
@@ -128,7 +190,7 @@ def main():
                 else:
                     reply.append(seconds(micros(event["occurredAt"]), answered))
 
-        if unplanned and resolved is not None:
+        if unplanned and resolved is not None and unknown is None:
             for event in events:
                 if event["type"] == "sla.policy_attached":
                     for target in event["payload"]["targets"]:
@@ -146,6 +208,7 @@ def main():
         "time_to_acknowledge": summary(ack, ack_ex),
         "time_to_resolve_from_declaration": summary(resolve, resolve_ex),
         "time_to_first_reply": summary(reply, reply_ex),
+        "longest_update_gap": summary(gap, gap_ex),
         "sla_resolution": {"yes": sla[0], "count": sla[1]},
         "csat": {"yes": csat[0], "count": csat[1]},
     }, indent=2, sort_keys=True))

@@ -139,7 +139,7 @@ private let realFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         #expect(result.warnings.first?.incidentID == "abc123")
     }
 
-    @Test func backfilledIncidentIsImportedAndWarned() throws {
+    @Test func backfilledIncidentIsImportedWithItsTimesMarkedUnknown() throws {
         let at: JSONValue = "2012-01-01T00:00:00Z"
         let result = try map(incident([
             "created_at": at, "started_at": at, "resolved_at": at,
@@ -148,25 +148,50 @@ private let realFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         #expect(kinds(result) == [.backfilled])
         #expect(result.events.map(\.event.type) == ["incident.declared", "status_update.published", "incident.resolved"])
         #expect(Set(result.events.map(\.event.occurredAt)) == [time("2012-01-01T00:00:00Z")])
+        guard case .declared(let declared) = try typed(result.events[0]) else { Issue.record("not a declaration"); return }
+        #expect(declared.unknownTimes == .all)
+        #expect(result.events[0].event.schemaVersion == 2)
     }
 
-    @Test func resolvedWithoutResolvedAtHasNoResolution() throws {
+    /// GitHub's three: created = resolved = the one update's display time, started_at the day it was entered.
+    @Test func backfilledIncidentStartedAfterItsResolutionKeepsTheResolution() throws {
+        let result = try map(incident([
+            "created_at": "2020-03-31T08:00:00.000Z", "started_at": "2020-03-31T09:09:46.298Z", "resolved_at": "2020-03-31T08:00:00.000Z",
+            "incident_updates": [update(id: "x", status: "resolved", body: "Fixed", at: "2020-03-31T08:00:00.000Z")],
+        ]))
+        #expect(kinds(result) == [.backfilled, .resolutionBeforeStart])
+        #expect(result.events.last?.event.type == "incident.resolved")
+        guard case .declared(let declared) = try typed(result.events[0]) else { Issue.record("not a declaration"); return }
+        #expect(declared.unknownTimes == .all)
+        #expect(declared.impactStartedAt == nil)
+    }
+
+    @Test func resolvedWithoutResolvedAtIsResolvedAtTheLastUpdate() throws {
         let result = try map(incident(["resolved_at": nil]))
         #expect(kinds(result) == [.resolvedWithoutTime])
-        #expect(!result.events.contains { $0.event.type == "incident.resolved" })
-    }
-
-    @Test func resolutionBeforeImpactStartIsDropped() throws {
-        let result = try map(incident(["resolved_at": "2023-05-01T09:00:00Z"]))
-        #expect(kinds(result) == [.resolutionBeforeStart])
-        #expect(!result.events.contains { $0.event.type == "incident.resolved" })
-    }
-
-    @Test func resolutionBeforeCreationButAfterStartIsKept() throws {
-        let result = try map(incident(["resolved_at": "2023-05-01T09:58:00Z", "incident_updates": []]))
-        #expect(kinds(result) == [.resolutionBeforeCreation])
         #expect(result.events.last?.event.type == "incident.resolved")
-        #expect(result.events.last?.event.occurredAt == time("2023-05-01T09:58:00Z"))
+        #expect(result.events.last?.event.occurredAt == time("2023-05-01T11:00:00Z"))
+    }
+
+    @Test func resolutionBeforeImpactStartIsKeptAndTheStartDropped() throws {
+        let result = try map(incident(["resolved_at": "2023-05-01T10:45:00Z", "started_at": "2023-05-01T10:50:00Z"]))
+        #expect(kinds(result) == [.resolutionBeforeStart])
+        let resolution = try #require(result.events.first { $0.event.type == "incident.resolved" })
+        #expect(resolution.event.occurredAt == time("2023-05-01T10:45:00Z"))
+        guard case .declared(let declared) = try typed(result.events[0]) else { Issue.record("not a declaration"); return }
+        #expect(declared.impactStartedAt == nil)
+        #expect(declared.unknownTimes == nil)
+    }
+
+    /// An end before the first post: the end stands, the declaration's time is marked unknown, and
+    /// no working status dated after the end reopens the incident.
+    @Test func resolutionBeforeCreationIsKeptAndTheStartMarkedUnknown() throws {
+        let result = try map(incident(["resolved_at": "2023-05-01T09:50:00Z", "started_at": nil]))
+        #expect(kinds(result) == [.resolutionBeforeCreation])
+        #expect(result.events.first { $0.event.type == "incident.resolved" }?.event.occurredAt == time("2023-05-01T09:50:00Z"))
+        #expect(!result.events.contains { $0.event.type == "incident.status_changed" })
+        guard case .declared(let declared) = try typed(result.events[0]) else { Issue.record("not a declaration"); return }
+        #expect(declared.unknownTimes == .start)
     }
 
     @Test func backdatedUpdateKeepsItsTime() throws {
@@ -238,7 +263,10 @@ private let realFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         #expect(result.incidents.count == 1282)
         #expect(result.skippedIncidents == 0)
         #expect(kinds(result).isSuperset(of: [.backfilled, .resolutionBeforeStart]))
-        #expect(result.warnings.filter { $0.kind == .backfilled }.count >= 832)
+        #expect(result.warnings.filter { $0.kind == .backfilled }.count == 839)
+        #expect(result.warnings.filter { $0.kind == .resolutionBeforeStart }.count == 3)
+        // Every incident the source marks resolved ends resolved.
+        #expect(result.incidents.allSatisfy { $0.events.last { $0.event.type == "incident.resolved" } != nil })
         // Every event decodes through the catalog.
         for event in result.events { _ = try typed(event) }
         // Mapping twice gives identical events.

@@ -42,22 +42,22 @@ import Testing
     @Test func payloadsAreReadFromCanonicalTextOnly() throws {
         let declared = IncidentDeclared(title: "Checkout \"errors\"\n\tin é😀", severity: .sev2, services: ["api", "web"])
         let canonical = Payload(declared.json)
-        #expect(try Catalog.decode(type: IncidentDeclared.type, schemaVersion: 1, payload: canonical) == .declared(declared))
+        #expect(try Catalog.decode(type: IncidentDeclared.type, schemaVersion: IncidentDeclared.schemaVersion, payload: canonical) == .declared(declared))
 
         let spaced = Payload(uncheckedCanonicalBytes: Array(JSONValue.object(declared.json).prettyText.utf8))
         #expect {
-            try Catalog.decode(type: IncidentDeclared.type, schemaVersion: 1, payload: spaced)
+            try Catalog.decode(type: IncidentDeclared.type, schemaVersion: IncidentDeclared.schemaVersion, payload: spaced)
         } throws: { error in
             let error = error as? EventInputError
             return error?.field == "payload" && error?.reason.contains("canonical") == true
         }
         let unsorted = Payload(uncheckedCanonicalBytes: Array(#"{"title":"x","severity":"sev1"}"#.utf8))
-        #expect(throws: EventInputError.self) { try Catalog.decode(type: IncidentDeclared.type, schemaVersion: 1, payload: unsorted) }
+        #expect(throws: EventInputError.self) { try Catalog.decode(type: IncidentDeclared.type, schemaVersion: IncidentDeclared.schemaVersion, payload: unsorted) }
 
         var extra = declared.json
         extra["zone"] = "eu"
         #expect {
-            try Catalog.decode(type: IncidentDeclared.type, schemaVersion: 1, payload: extra)
+            try Catalog.decode(type: IncidentDeclared.type, schemaVersion: IncidentDeclared.schemaVersion, payload: extra)
         } throws: { error in
             let error = error as? EventInputError
             return error?.field == "payload.zone" && error?.reason.contains("the fields are customerSegments, detectedAt") == true
@@ -65,14 +65,14 @@ import Testing
         var duplicated = declared.json
         duplicated["services"] = ["api", "api"]
         #expect {
-            try Catalog.decode(type: IncidentDeclared.type, schemaVersion: 1, payload: duplicated)
+            try Catalog.decode(type: IncidentDeclared.type, schemaVersion: IncidentDeclared.schemaVersion, payload: duplicated)
         } throws: { error in
             (error as? EventInputError)?.reason == "must not list the same item twice"
         }
         var mistyped = declared.json
         mistyped["detectedAt"] = 5
         #expect {
-            try Catalog.decode(type: IncidentDeclared.type, schemaVersion: 1, payload: mistyped)
+            try Catalog.decode(type: IncidentDeclared.type, schemaVersion: IncidentDeclared.schemaVersion, payload: mistyped)
         } throws: { error in
             (error as? EventInputError)?.description == "payload.detectedAt: must be an RFC 3339 time string, not a number"
         }

@@ -27,7 +27,7 @@ import Testing
         #expect(shown.status == 0)
         #expect(shown.stdout.hasPrefix("incident              INC-1\ntitle                 Checkout errors"))
         #expect(shown.stdout.contains("acknowledged          2026-03-14T09:30:00Z"))
-        #expect(shown.stdout.contains("#1  2026-03-14T09:26:53Z  INC-1 v1  incident.declared  by person:jane@example.com via cli"))
+        #expect(shown.stdout.contains("#1  2026-03-14T09:26:53Z  INC-1 v1  incident.declared (schema 2)  by person:jane@example.com via cli"))
         #expect(shown.stdout.contains(#"{"kind":"unplanned","severity":"sev1","title":"Checkout errors"}"#))
 
         let verified = try cli.run("verify")

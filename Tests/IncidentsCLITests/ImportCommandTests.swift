@@ -29,28 +29,28 @@ import Testing
         let seconds = Date().timeIntervalSince(started)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("incidents: 1282 imported, 0 already present, 0 skipped (1282 in the document)"))
-        #expect(first.stdout.contains("events: 5987 imported, 0 already present, 0 skipped"))
-        #expect(first.stdout.contains("backfilled 836"))
+        #expect(first.stdout.contains("events: 5990 imported, 0 already present, 0 skipped"))
+        #expect(first.stdout.contains("backfilled 839"))
         #expect(first.stdout.contains("resolution_before_start 3"))
         // More than 20 back-filled warnings: the first 5 and a count.
         let backfilled = first.stderr.split(separator: "\n").filter { $0.hasPrefix("warning: [backfilled]") }
         #expect(backfilled.count == 6)
-        #expect(backfilled.last?.contains("831 more") == true)
+        #expect(backfilled.last?.contains("834 more") == true)
         #expect(first.stderr.split(separator: "\n").allSatisfy { $0.hasPrefix("warning: ") })
         #expect(seconds < 60, "the import took \(seconds) seconds")
 
         let verified = try cli.run("verify")
         #expect(verified.status == 0)
-        #expect(verified.stdout.hasPrefix("ok: 5987 events verified"))
+        #expect(verified.stdout.hasPrefix("ok: 5990 events verified"))
 
         let again = try cli.run("import", "statuspage", Self.realFile, "--json")
         #expect(again.status == 0, "\(again.stderr)")
         let summary = try JSONParser.parse(again.stdout)
         #expect(summary["eventsImported"] == .integer(0))
-        #expect(summary["eventsAlreadyPresent"] == .integer(5987))
+        #expect(summary["eventsAlreadyPresent"] == .integer(5990))
         #expect(summary["incidentsAlreadyPresent"] == .integer(1282))
-        #expect(summary["warnings"]?["backfilled"] == .integer(836))
-        #expect(try cli.run("verify").stdout.hasPrefix("ok: 5987 events verified"))
+        #expect(summary["warnings"]?["backfilled"] == .integer(839))
+        #expect(try cli.run("verify").stdout.hasPrefix("ok: 5990 events verified"))
     }
 
     @Test func malformedFileWritesNothing() throws {

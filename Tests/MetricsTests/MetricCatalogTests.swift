@@ -219,6 +219,49 @@ import Testing
         #expect(Self.compute("action_items_completed", [a]).overall.total == 1)
     }
 
+    /// A back-filled incident (created, updated and resolved at one instant) is in no clock, never a 0 s
+    /// sample; one whose start conflicts with its end is in none that runs from the declaration.
+    @Test func timesTheSourceNeverRecordedAreExcludedWithTheirReason() {
+        var backfilled = Self.incident("A")
+        backfilled.unknownTimes = .all
+        backfilled.impactStarted = backfilled.declared
+        backfilled.firstPublicUpdate = backfilled.declared
+        backfilled.mitigated = backfilled.declared
+        backfilled.resolved = backfilled.declared
+        backfilled.publicUpdates = 1
+        backfilled.gaps = [.init(from: backfilled.declared!, to: backfilled.declared!)]
+        var conflicting = Self.incident("B")
+        conflicting.unknownTimes = .start
+        conflicting.impactStarted = Self.micros("2026-07-06T09:00:00Z")
+        conflicting.resolved = Self.micros("2026-07-06T09:30:00Z")
+        conflicting.mitigated = conflicting.resolved
+        let reason = "back-filled by the source: times not known"
+        for name in ["time_to_resolve", "time_to_resolve_from_declaration", "time_to_mitigate", "time_to_first_public_update", "longest_update_gap"] {
+            let result = Self.compute(name, [backfilled])
+            #expect(result.overall.count == 0, "\(name)")
+            #expect(result.overall.excluded == [reason: 1], "\(name)")
+        }
+        // Counts still count.
+        #expect(Self.compute("public_updates", [backfilled]).overall.total == 1)
+        // From the declaration: not known; from the impact start (which the importer kept consistent): measured.
+        #expect(Self.compute("time_to_resolve_from_declaration", [conflicting]).overall.excluded == ["start not known: the source's times conflict": 1])
+        #expect(Self.compute("time_to_resolve", [conflicting]).overall.statistics?.median == 1800)
+    }
+
+    /// A promise nothing has fulfilled is judged against the report's time, not the ledger's last write.
+    @Test func aPendingPromiseIsMissedOnceTheReportTimeIsPastIt() {
+        var a = Self.incident("A")
+        a.promisesMade = 1
+        a.promisesPending = 1
+        a.pendingPromiseDue = Self.micros("2026-07-06T10:30:00Z")
+        let before = Self.compute("update_promises_kept", [a], context: MetricContext(asOf: Self.micros("2026-07-06T10:29:59Z")))
+        #expect(before.overall.count == 0)
+        #expect(before.overall.excluded == ["not yet due": 1])
+        let after = Self.compute("update_promises_kept", [a], context: MetricContext(asOf: Self.micros("2026-07-06T10:30:01Z")))
+        #expect(after.overall.count == 1)
+        #expect(after.overall.ratio == 0)
+    }
+
     @Test func periods() throws {
         let q3 = try #require(CalendarPeriod.parse("2026-Q3"))
         #expect(q3.start == Self.micros("2026-07-01T00:00:00Z"))

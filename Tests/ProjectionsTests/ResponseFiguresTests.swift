@@ -193,7 +193,25 @@ struct IncidentScript {
         #expect(figures.updatePromises.kept == 0)
     }
 
-    @Test func anOutstandingPromiseIsMissedAsOfTheLedgerNotTheWallClock() async throws {
+    /// declared 01:00 (impact from 00:00), resolved 00:30, an update 01:00: the resolution ends the open
+    /// period it was recorded to end, so the update comes after the end and starts no silence; a
+    /// "now" years later changes nothing.
+    @Test func aResolutionDatedBeforeTheDeclarationEndsTheOpenPeriod() async throws {
+        var script = IncidentScript()
+        let at = IncidentScript.at
+        script.add(.declared(IncidentDeclared(title: "t", severity: .sev2, impactStartedAt: at(0))), at: 60)
+        script.add(.resolved(IncidentResolved(summary: "done")), at: 30)
+        script.add(.statusUpdatePublished(StatusUpdatePublished(status: .resolved, channels: [.statusPage], text: "Fixed")), at: 60)
+        let (_, ledger) = try await script.record(clockMinute: 2162 * 24 * 60)
+        let figures = try IncidentScript.figures(ledger)
+        #expect(figures.updateGaps.isEmpty)
+        #expect(figures.longestUpdateGap == nil)
+        let resolveSeconds = try #require(figures.timeToResolveFromImpact.seconds)
+        #expect(resolveSeconds == 1800, "\(String(describing: figures.timeToResolveFromImpact))")
+        #expect(ResponseFigures.openPeriods(try ledger.read { try EffectiveHistory.events(of: "INC-1", upToVersion: nil, in: $0) }).map { $0.end } == [at(60)])
+    }
+
+    @Test func anOutstandingPromiseIsJudgedAgainstTheTimeGivenNotTheWallClock() async throws {
         var script = IncidentScript()
         let at = IncidentScript.at
         script.add(.declared(IncidentDeclared(title: "t", severity: .sev2)), at: 0)

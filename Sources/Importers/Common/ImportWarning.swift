@@ -2,13 +2,15 @@
 /// with this one type; docs/importing.md lists each kind and what is imported despite it.
 public struct ImportWarning: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable, CaseIterable {
-        /// Created, started and resolved at one instant: the real timeline is only in the update text.
+        /// Created and resolved at one instant: the real timeline is only in the update text, so the
+        /// declaration says its times are not known (`unknownTimes: all`) and no clock measures it.
         case backfilled
-        /// The incident is resolved but has no resolved_at: no resolution event is recorded.
+        /// The incident is resolved but has no resolved_at: it is resolved at its last update's time.
         case resolvedWithoutTime = "resolved_without_time"
-        /// resolved_at is before the impact began: the rules refuse it, so it is dropped.
+        /// resolved_at is before the impact began: the resolution is kept, the impact start is not recorded.
         case resolutionBeforeStart = "resolution_before_start"
-        /// resolved_at is before created_at (but not before started_at): kept as it stands.
+        /// resolved_at is before created_at: the resolution is kept, the declaration's time is marked
+        /// unknown (`unknownTimes: start`), so no clock runs from it.
         case resolutionBeforeCreation = "resolution_before_creation"
         /// An update is dated more than an hour before the incident was created: kept at its time.
         case backdatedUpdate = "backdated_update"

@@ -282,13 +282,35 @@ struct IncidentMapper {
                 warn(.maintenanceWindowMissing, "looks like scheduled maintenance but has no complete scheduled_for/scheduled_until window; imported as unplanned")
             }
         }
-        if let startedAt, let resolvedAt, startedAt == createdAt, resolvedAt == createdAt {
-            warn(.backfilled, "created, started and resolved at the same instant (\(createdAt.rfc3339)); back-filled, its real timeline is only in the update text")
+        // The end the source gives stands: its resolution, or for a resolved incident without one the
+        // last update's time. A start that conflicts with it is what is marked unknown.
+        let isResolved = status.map { Self.resolvedStatuses.contains($0) } ?? false
+        var resolution = resolvedAt
+        if resolution == nil, isResolved {
+            let end = updates.last?.at ?? createdAt
+            warn(.resolvedWithoutTime, "status is \(status ?? "") but resolved_at is missing; resolved at the last update's time (\(end.rfc3339))")
+            resolution = max(end, createdAt)
+        }
+        var impactStartedAt = startedAt
+        var unknownTimes: UnknownTimes?
+        if let resolution {
+            if resolution == createdAt, (startedAt ?? createdAt) >= createdAt {
+                warn(.backfilled, "created and resolved at the same instant (\(createdAt.rfc3339)); back-filled, its real timeline is only in the update text, so its times are marked unknown")
+                unknownTimes = .all
+            }
+            if let startedAt, resolution < startedAt {
+                warn(.resolutionBeforeStart, "resolved_at \(resolution.rfc3339) is before the impact began (\(startedAt.rfc3339)); the resolution is kept and the impact start marked unknown")
+                impactStartedAt = nil
+            }
+            if resolution < createdAt {
+                warn(.resolutionBeforeCreation, "resolved_at \(resolution.rfc3339) is before created_at \(createdAt.rfc3339); the resolution is kept and the declaration's time marked unknown")
+                unknownTimes = unknownTimes ?? .start
+            }
         }
         let title = text(name, maxLength: 300, what: "the name")
         let declared = IncidentDeclared(
             title: title, kind: kind, severity: severity, services: services, plannedStart: plannedStart, plannedEnd: plannedEnd,
-            impactStartedAt: startedAt)
+            impactStartedAt: impactStartedAt, unknownTimes: unknownTimes)
         var events = [StreamEvent]()
         func add(_ event: IncidentEvent, role: String, at time: Timestamp) {
             let proposed = Catalog.proposed(
@@ -298,22 +320,7 @@ struct IncidentMapper {
         }
         add(.declared(declared), role: "declared", at: createdAt)
 
-        // Resolution: checked now, placed in time order among the updates.
-        var resolution: Timestamp?
-        if let resolvedAt {
-            let start = startedAt ?? createdAt
-            if resolvedAt < start {
-                warn(.resolutionBeforeStart, "resolved_at \(resolvedAt.rfc3339) is before the impact began (\(start.rfc3339)); the resolution is dropped")
-            } else {
-                if resolvedAt < createdAt {
-                    warn(.resolutionBeforeCreation, "resolved_at \(resolvedAt.rfc3339) is before created_at \(createdAt.rfc3339); kept as recorded")
-                }
-                resolution = resolvedAt
-            }
-        } else if let status, Self.resolvedStatuses.contains(status) {
-            warn(.resolvedWithoutTime, "status is \(status) but resolved_at is missing; no resolution event is recorded")
-        }
-
+        // The resolution is placed in time order among the updates.
         var previousStatus: String?
         var scope = Set(services)
         var componentStatus = [String: String]()
@@ -340,7 +347,10 @@ struct IncidentMapper {
             lastText = body
             add(.statusUpdatePublished(StatusUpdatePublished(status: publicStatus, audience: .public, channels: [.statusPage], text: body)),
                 role: "update/\(update.id)", at: update.at)
-            if update.status != previousStatus, let working = IncidentStatus(rawValue: update.status), working != .mitigated {
+            // A working status dated after the end the source gives would reopen what it marks resolved.
+            if update.status != previousStatus, let working = IncidentStatus(rawValue: update.status), working != .mitigated,
+                resolution.map({ update.at <= $0 }) ?? true
+            {
                 add(.statusChanged(IncidentStatusChanged(status: working)), role: "update/\(update.id)/status", at: update.at)
             }
             previousStatus = update.status

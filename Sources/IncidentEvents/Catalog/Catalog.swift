@@ -40,6 +40,11 @@ public enum Catalog {
     /// Versions older than current that are still read, each with its upcaster to the next version.
     public static let legacyVersions: [LegacyVersion] = [
         LegacyVersion(
+            type: IncidentDeclared.Version1.type, schemaVersion: 1, summary: IncidentDeclared.Version1.summary,
+            fields: IncidentDeclared.Version1.fields, examples: IncidentDeclared.Version1.examples.map(\.json),
+            validate: { (object) throws(EventInputError) in _ = try IncidentDeclared.Version1.decode(object) },
+            upcast: IncidentDeclared.upcastFromVersion1),
+        LegacyVersion(
             type: StatusUpdatePublished.Version1.type, schemaVersion: 1, summary: StatusUpdatePublished.Version1.summary,
             fields: StatusUpdatePublished.Version1.fields, examples: StatusUpdatePublished.Version1.examples.map(\.json),
             validate: { (object) throws(EventInputError) in _ = try StatusUpdatePublished.Version1.decode(object) },

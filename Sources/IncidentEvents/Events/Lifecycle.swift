@@ -6,7 +6,7 @@ func exampleTime(_ text: String) -> Timestamp { try! Timestamp(rfc3339: text) }
 /// An incident begins: what is affected, how badly, since when, and how it was found.
 public struct IncidentDeclared: EventPayload {
     public static let type = "incident.declared"
-    public static let schemaVersion: UInt16 = 1
+    public static let schemaVersion: UInt16 = 2
     public static let summary = "An incident is declared: the first event of every incident."
 
     public var title: String
@@ -21,11 +21,14 @@ public struct IncidentDeclared: EventPayload {
     public var impactStartedAt: Timestamp?
     public var detectedAt: Timestamp?
     public var detectedBy: DetectionMethod?
+    /// Imports only: which times the source never recorded (nil: every time stands as recorded).
+    public var unknownTimes: UnknownTimes?
 
     public init(
         title: String, kind: IncidentKind = .unplanned, severity: Severity, services: [String] = [], regions: [String] = [],
         customerSegments: [String] = [], plannedStart: Timestamp? = nil, plannedEnd: Timestamp? = nil,
-        impactStartedAt: Timestamp? = nil, detectedAt: Timestamp? = nil, detectedBy: DetectionMethod? = nil
+        impactStartedAt: Timestamp? = nil, detectedAt: Timestamp? = nil, detectedBy: DetectionMethod? = nil,
+        unknownTimes: UnknownTimes? = nil
     ) {
         self.title = title
         self.kind = kind
@@ -38,20 +41,31 @@ public struct IncidentDeclared: EventPayload {
         self.impactStartedAt = impactStartedAt
         self.detectedAt = detectedAt
         self.detectedBy = detectedBy
+        self.unknownTimes = unknownTimes
     }
 
     public init(from r: inout PayloadReader) throws(EventInputError) {
-        title = try r.string("title", "What is wrong, as customers would say it.", maxLength: 300)
-        kind = try r.value("kind", "unplanned, or scheduled_maintenance announced in advance.")
-        severity = try r.value("severity", "sev1 (worst) to sev4.")
-        services = try r.strings("services", "The services or components affected.")
-        regions = try r.strings("regions", "The regions affected.")
-        customerSegments = try r.strings("customerSegments", "The customer segments or tiers affected.")
-        plannedStart = try r.optionalTimestamp("plannedStart", "Scheduled maintenance: when the announced window opens. Required for scheduled_maintenance.")
-        plannedEnd = try r.optionalTimestamp("plannedEnd", "Scheduled maintenance: when the announced window closes. Required for scheduled_maintenance.")
-        impactStartedAt = try r.optionalTimestamp("impactStartedAt", "When customers started to be affected, if known.")
-        detectedAt = try r.optionalTimestamp("detectedAt", "When the problem was detected.")
-        detectedBy = try r.optionalValue("detectedBy", "How it was detected.")
+        self = try Self.readVersion1Fields(&r)
+        unknownTimes = try r.optionalValue(
+            "unknownTimes",
+            "Set by importers only: all when the source back-filled the incident (its times are not the response's), start when the source's start conflicts with its end. The clocks that depend on them are left out of the metrics, with this reason.")
+    }
+
+    /// The fields version 1 has, which version 2 keeps as they were.
+    static func readVersion1Fields(_ r: inout PayloadReader) throws(EventInputError) -> IncidentDeclared {
+        var d = IncidentDeclared(title: "", severity: .sev4)
+        d.title = try r.string("title", "What is wrong, as customers would say it.", maxLength: 300)
+        d.kind = try r.value("kind", "unplanned, or scheduled_maintenance announced in advance.")
+        d.severity = try r.value("severity", "sev1 (worst) to sev4.")
+        d.services = try r.strings("services", "The services or components affected.")
+        d.regions = try r.strings("regions", "The regions affected.")
+        d.customerSegments = try r.strings("customerSegments", "The customer segments or tiers affected.")
+        d.plannedStart = try r.optionalTimestamp("plannedStart", "Scheduled maintenance: when the announced window opens. Required for scheduled_maintenance.")
+        d.plannedEnd = try r.optionalTimestamp("plannedEnd", "Scheduled maintenance: when the announced window closes. Required for scheduled_maintenance.")
+        d.impactStartedAt = try r.optionalTimestamp("impactStartedAt", "When customers started to be affected, if known.")
+        d.detectedAt = try r.optionalTimestamp("detectedAt", "When the problem was detected.")
+        d.detectedBy = try r.optionalValue("detectedBy", "How it was detected.")
+        return d
     }
 
     public func write(to w: inout PayloadWriter) {
@@ -66,9 +80,13 @@ public struct IncidentDeclared: EventPayload {
         w.set("impactStartedAt", impactStartedAt)
         w.set("detectedAt", detectedAt)
         w.set("detectedBy", detectedBy)
+        w.set("unknownTimes", unknownTimes)
     }
 
     public func validate() throws(EventInputError) {
+        if unknownTimes == .all, detectedAt != nil {
+            throw EventInputError(field: "payload.detectedAt", reason: "a back-filled incident (unknownTimes all) has no known detection time")
+        }
         if kind == .scheduledMaintenance {
             guard let plannedStart, let plannedEnd else {
                 throw EventInputError(field: "payload.plannedStart", reason: "scheduled maintenance needs plannedStart and plannedEnd")
@@ -94,6 +112,29 @@ public struct IncidentDeclared: EventPayload {
             title: "Database upgrade", kind: .scheduledMaintenance, severity: .sev4, services: ["reporting"],
             plannedStart: exampleTime("2026-03-21T23:00:00Z"), plannedEnd: exampleTime("2026-03-21T23:20:00Z")),
     ]
+}
+
+extension IncidentDeclared {
+    /// Version 1 → 2: version 2 only adds the optional `unknownTimes`, so a version 1 payload reads as it stands.
+    static func upcastFromVersion1(_ payload: [String: JSONValue]) -> [String: JSONValue] { payload }
+
+    /// The version 1 fields, for the version 1 schema.
+    struct Version1: EventPayload {
+        static let type = IncidentDeclared.type
+        static let schemaVersion: UInt16 = 1
+        static let summary = "An incident is declared: the first event of every incident (superseded by version 2)."
+        var current: IncidentDeclared
+
+        init(_ current: IncidentDeclared) { self.current = current }
+        init(from r: inout PayloadReader) throws(EventInputError) { current = try IncidentDeclared.readVersion1Fields(&r) }
+        func write(to w: inout PayloadWriter) {
+            var version1 = current
+            version1.unknownTimes = nil
+            version1.write(to: &w)
+        }
+        func validate() throws(EventInputError) { try current.validate() }
+        static let examples = IncidentDeclared.examples.map(Version1.init)
+    }
 }
 
 /// A responder takes the incident on.

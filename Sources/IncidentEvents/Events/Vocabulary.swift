@@ -11,6 +11,25 @@ public enum IncidentKind: String, PayloadEnum {
     case scheduledMaintenance = "scheduled_maintenance"
 }
 
+/// Which of an incident's times its source never recorded, as an importer found them: the clocks
+/// that would start or stop at them are left out of the metrics with this reason, never measured.
+public enum UnknownTimes: String, PayloadEnum {
+    /// Back-filled: declared, updated and resolved at one instant, after the fact; the real timeline is
+    /// only in the text, so no clock of the response is known.
+    case all
+    /// The start conflicts with the end (the resolution is before the declaration): the end stands,
+    /// the clocks from the declaration are not known.
+    case start
+
+    /// The reason a metric gives for leaving out a clock that depends on these times.
+    public var reason: String {
+        switch self {
+        case .all: "back-filled by the source: times not known"
+        case .start: "start not known: the source's times conflict"
+        }
+    }
+}
+
 public enum DetectionMethod: String, PayloadEnum {
     case monitoring
     case customerReport = "customer_report"

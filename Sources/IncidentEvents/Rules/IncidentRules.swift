@@ -37,7 +37,8 @@ public enum IncidentRules {
             }
         case .resolved:
             guard !facts.isResolved else { throw EventInputError(field: "type", reason: "\(stream) is already resolved") }
-            let start = facts.declaration?.impactStartedAt ?? facts.declaredAt
+            // A declaration whose times the source never recorded has no start to be before.
+            let start = facts.declaration?.unknownTimes != nil ? nil : facts.declaration?.impactStartedAt ?? facts.declaredAt
             if let start, occurredAt < start {
                 throw EventInputError(field: "occurredAt", reason: "the resolution (\(occurredAt.rfc3339)) is before the incident began (\(start.rfc3339)); time to resolve cannot be negative")
             }

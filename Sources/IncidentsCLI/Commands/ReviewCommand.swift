@@ -15,8 +15,9 @@ struct ReviewCommand: AsyncParsableCommand {
             The review compares every metric of docs/metrics.md with the previous period of the same \
             length, lists the incidents that missed an SLA target or left customers longest without news, \
             executive escalations, satisfaction over four quarters and postmortem follow-through, and \
-            names the ledger position, chain head, metric versions and calendars it was computed from. \
-            The same ledger gives the same bytes.
+            names the ledger position, chain head, metric versions and calendars it was computed from, and \
+            the time it was made (promised updates and action items are judged against it: the wall clock, \
+            or --as-of). The same ledger and --as-of give the same bytes.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {

@@ -18,6 +18,8 @@ struct ShowCommand: AsyncParsableCommand {
     @Flag(help: "Print the state as one JSON object and the events as JSON Lines.")
     var json = false
 
+    @OptionGroup var reportTime: ReportTimeOptions
+
     func run() async throws {
         let ledger = try options.open()
         let runner = ProjectionRunner.reporting(ledger)
@@ -26,23 +28,29 @@ struct ShowCommand: AsyncParsableCommand {
             throw CommandFailure(.invalidInput, "no incident \(incident) in the ledger at \(ledger.path) — `incidents list` shows what is there")
         }
         let output = Output.standard
+        var recorded = [RecordedEvent]()
+        try ledger.read { reader in try reader.forEachEvent(inStream: incident) { recorded.append($0); return true } }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             output.line(String(decoding: try encoder.encode(summary), as: UTF8.self))
         } else {
             output.write(summary.text)
+            // A promise of a next update that nothing has fulfilled, judged on the report's time, not
+            // on the ledger's last write.
+            let now = reportTime.time
+            if let overdue = Timeline.build(incident, events: recorded, asOf: now).missedUpdates.first(where: { $0.fulfilledAt == nil }) {
+                output.line("overdue update".padding(toLength: 22, withPad: " ", startingAt: 0)
+                    + "promised by \(overdue.promisedBy.rfc3339) (event \(overdue.promisedIn)), none since: \(PostmortemText.duration(overdue.lateBySeconds)) late as of \(now.rfc3339)")
+            }
             output.line()
         }
-        try ledger.read { reader in
-            try reader.forEachEvent(inStream: incident) { event in
-                if json {
-                    output.write(bytes: event.jsonLine)
-                    output.write("\n")
-                } else {
-                    output.write(EventText.lines(for: event))
-                }
-                return true
+        for event in recorded {
+            if json {
+                output.write(bytes: event.jsonLine)
+                output.write("\n")
+            } else {
+                output.write(EventText.lines(for: event))
             }
         }
     }

@@ -26,6 +26,8 @@ struct TimelineCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON Lines: one entry per line, then one line per missed update promise.")
     var json = false
 
+    @OptionGroup var reportTime: ReportTimeOptions
+
     func run() async throws {
         var categories: Set<EventDescription.Category>?
         if !kinds.isEmpty {
@@ -38,7 +40,7 @@ struct TimelineCommand: AsyncParsableCommand {
             }
         }
         let ledger = try options.open()
-        guard let timeline = try ledger.read({ try Timeline.build(incident, in: $0, categories: categories) }) else {
+        guard let timeline = try ledger.read({ try Timeline.build(incident, in: $0, categories: categories, asOf: reportTime.time) }) else {
             throw CommandFailure(.invalidInput, "no incident \(incident) in the ledger at \(ledger.path) — `incidents list` shows what is there")
         }
         let output = Output.standard

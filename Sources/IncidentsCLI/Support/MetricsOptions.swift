@@ -20,6 +20,8 @@ struct MetricsOptions: ParsableArguments {
             valueName: "id"))
     var businessHours: String?
 
+    @OptionGroup var reportTime: ReportTimeOptions
+
     func validate() throws {
         try PathOption.require(calendarFiles, "--calendar")
     }
@@ -68,7 +70,7 @@ struct MetricsOptions: ParsableArguments {
         try runner.catchUp(IncidentMetricsProjection.self)
         let facts = try runner.states(IncidentMetricsProjection.self)
         let head = try ledger.read { try $0.head() }
-        return (facts, head, MetricContext(clock: clock, calendars: calendars, asOf: head.recordedAt.microsecondsSinceEpoch))
+        return (facts, head, MetricContext(clock: clock, calendars: calendars, asOf: reportTime.time.microsecondsSinceEpoch))
     }
 }
 

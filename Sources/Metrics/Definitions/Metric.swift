@@ -51,7 +51,8 @@ public struct MetricContext: Sendable {
     public var clock: BusinessCalendar
     /// The calendars SLA policies with `business_hours` name, by id.
     public var calendars: [String: BusinessCalendar]
-    /// The ledger's last recorded time (microseconds): action items due before it and not done are overdue.
+    /// The time the report is made (microseconds), passed in by the caller: promises and action items
+    /// due before it and not fulfilled are overdue.
     public var asOf: Int64
 
     public init(clock: BusinessCalendar = .alwaysOpen, calendars: [String: BusinessCalendar] = [:], asOf: Int64) {

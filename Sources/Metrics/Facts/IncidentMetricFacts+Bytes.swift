@@ -4,7 +4,7 @@ import Projections
 /// The stored form of the facts: `StateWriter`'s compact bytes. A review reads every incident's
 /// facts, so they are decoded in bulk; JSON took most of a warm review's time.
 extension IncidentMetricFacts {
-    static let formatVersion: UInt8 = 1
+    static let formatVersion: UInt8 = 2
 
     public func encoded() -> [UInt8] {
         var w = StateWriter()
@@ -22,6 +22,8 @@ extension IncidentMetricFacts {
             w.int(gap.to)
         }
         w.optional(etaLateBySeconds)
+        w.optional(pendingPromiseDue)
+        w.optional(unknownTimes)
         // Customers and tiers once per incident, in order of first appearance; messages refer to
         // them by index.
         func table(_ names: [String]) -> (names: [String], index: [String: Int]) {
@@ -108,6 +110,8 @@ extension IncidentMetricFacts {
         promisesMissed = try r.count()
         gaps = try r.array { (r: inout StateReader) throws(StateBytesError) in Gap(from: try r.int(), to: try r.int()) }
         etaLateBySeconds = try r.optionalInt()
+        pendingPromiseDue = try r.optionalInt()
+        unknownTimes = try r.optional(UnknownTimes.self)
         let customers = try r.strings()
         let tiers = try r.strings()
         messages = try r.array { (r: inout StateReader) throws(StateBytesError) in

@@ -121,6 +121,10 @@ public struct IncidentMetricFacts: Codable, Equatable, Sendable {
     public var services: [String] = []
     public var customerSegments: [String] = []
 
+    /// The times the source never recorded (`unknownTimes` of the declaration): the clocks that
+    /// depend on them are left out with its reason.
+    public var unknownTimes: UnknownTimes?
+
     // The moments of ResponseFigures.
     public var declared: Int64?
     public var impactStarted: Int64?
@@ -139,8 +143,12 @@ public struct IncidentMetricFacts: Codable, Equatable, Sendable {
     public var gaps: [Gap] = []
     public var promisesMade = 0
     public var promisesKept = 0
+    /// Promises not fulfilled yet (0 or 1: only the last update's can be); judged against the report's time.
     public var promisesPending = 0
+    /// Promises fulfilled late.
     public var promisesMissed = 0
+    /// The time the pending promise falls due: a report made after it counts the promise missed.
+    public var pendingPromiseDue: Int64?
     /// Resolution minus the last ETA given, in seconds; nil when no ETA was given or unresolved.
     public var etaLateBySeconds: Int64?
 

@@ -7,7 +7,8 @@ public import Projections
 public enum IncidentMetricsProjection: DerivedProjection {
     public typealias State = IncidentMetricFacts
     public static let name = "incident-metrics"
-    public static let version: UInt32 = 2
+    /// 3: the source's unknown times, and the pending promise's due time (judged by each report).
+    public static let version: UInt32 = 3
 
     public static func includes(_ record: RecordView) -> Bool { true }
 
@@ -17,10 +18,11 @@ public enum IncidentMetricsProjection: DerivedProjection {
 
     public static func derive(stream: String, history: [ProjectedEvent]) -> IncidentMetricFacts {
         var facts = IncidentMetricFacts(incident: stream)
-        // The incident's own "now": its last record. Only open incidents' gaps and pending promises
-        // depend on it, and the metrics leave those out.
-        let asOf = history.map(\.recorded.recordedAt).max() ?? Timestamp(microsecondsSinceEpoch: 0)
-        let figures = ResponseFigures.compute(history: history, asOf: asOf)
+        // No "now" is stored: a promise still outstanding is kept as pending with its due time, and
+        // each report judges it against its own time. Only open incidents' gaps would depend on a
+        // "now", and the metrics leave those out.
+        let figures = ResponseFigures.compute(history: history, asOf: Timestamp(microsecondsSinceEpoch: .min))
+        facts.unknownTimes = figures.unknownTimes
         facts.declared = figures.timeToResolveFromDeclaration.start?.at.microsecondsSinceEpoch
         facts.impactStarted = figures.timeToResolveFromImpact.start?.at.microsecondsSinceEpoch
         facts.detected = figures.timeToDetect.stop?.at.microsecondsSinceEpoch
@@ -36,6 +38,7 @@ public enum IncidentMetricsProjection: DerivedProjection {
         facts.promisesKept = figures.updatePromises.kept
         facts.promisesPending = figures.updatePromises.pending
         facts.promisesMissed = figures.updatePromises.missed.count
+        facts.pendingPromiseDue = figures.updatePromises.pending > 0 ? figures.updatePromises.outstanding?.microsecondsSinceEpoch : nil
         facts.etaLateBySeconds = figures.eta?.lateBySeconds
         facts.messages = figures.firstReplies.map {
             .init(

@@ -5,16 +5,19 @@ public import LedgerStore
 /// The quarterly review: a period's figures next to the previous period's, the incidents that need
 /// discussing, satisfaction and postmortem follow-through, and where it all came from.
 ///
-/// Everything is computed from ``IncidentMetricFacts`` and the ledger's head; nothing comes from
-/// the clock, so the same ledger, period and calendars give the same review, byte for byte, in
-/// every format.
+/// Everything is computed from ``IncidentMetricFacts``, the ledger's head and the report time the
+/// caller passes in (``MetricContext/asOf``); nothing comes from the clock, so the same ledger,
+/// period, calendars and report time give the same review, byte for byte, in every format.
 public struct QuarterlyReview: Sendable, Codable {
     /// What the review was computed from, so that it can be reproduced and checked.
     public struct Source: Sendable, Codable {
         public var headPosition: UInt64
         public var headHash: String
-        /// The ledger's last recorded time: the review's "now".
+        /// The time the review was made (the caller's `--as-of`, else the wall clock): the "now"
+        /// promised updates and action items are judged against.
         public var asOf: String
+        /// The ledger's last recorded time.
+        public var lastRecorded: String
         /// The clock of duration metrics: `always-open v1` is calendar time.
         public var clock: String
         /// Business-hours calendars supplied for SLA policies, `id vN`.
@@ -115,6 +118,18 @@ public struct QuarterlyReview: Sendable, Codable {
     public var firstUpdateDistribution: [Bucket]
     /// CSAT per quarter over the eight quarters that end with the period's, oldest first.
     public var csatByQuarter: [PeriodFigure]
+    /// Unplanned incidents of the period whose first public update is the declaration itself (within
+    /// a second, as when a status page post opens the incident): their time to first public update
+    /// starts at the declaration the update made, so a 0 says nothing about how fast customers heard.
+    public var declaredByFirstUpdate: Int
+
+    /// The sentence the reports print about ``declaredByFirstUpdate``; nil when there is none.
+    public var declaredByFirstUpdateNote: String? {
+        guard declaredByFirstUpdate > 0 else { return nil }
+        let all = declaredByFirstUpdate == incidents
+        return "\(all ? "All \(incidents)" : "\(declaredByFirstUpdate) of \(incidents)") incidents were declared by their first public update (one post): "
+            + "for \(all ? "them" : "those") the clock of time to first public update starts at the declaration that update made, so its 0 s does not mean customers were told at once."
+    }
 
     /// The rows with an observation, or something left out, in either period; the others are
     /// named in one line (``unobservedRows``), so that a ledger that never records, say, surveys
@@ -205,7 +220,8 @@ public struct QuarterlyReview: Sendable, Codable {
         return QuarterlyReview(
             period: period, previousPeriod: previous,
             source: Source(
-                headPosition: head.position, headHash: head.hash.hex, asOf: head.recordedAt.rfc3339,
+                headPosition: head.position, headHash: head.hash.hex, asOf: Timestamp(microsecondsSinceEpoch: context.asOf).rfc3339,
+                lastRecorded: head.recordedAt.rfc3339,
                 clock: "\(context.clock.id) v\(context.clock.version)",
                 calendars: context.calendars.values.map { "\($0.id) v\($0.version)" }.sorted(),
                 metricVersions: Dictionary(uniqueKeysWithValues: MetricCatalog.all.map { ($0.name, $0.version) }),
@@ -217,7 +233,16 @@ public struct QuarterlyReview: Sendable, Codable {
             satisfaction: satisfaction,
             resolveByMonth: months.map { PeriodFigure(period: $0.name, value: value("time_to_resolve", $0)) },
             firstUpdateDistribution: distribution(MetricCatalog.named("time_to_first_public_update")!, inPeriod, context),
-            csatByQuarter: quarters.map { PeriodFigure(period: $0.name, value: value("csat", $0)) })
+            csatByQuarter: quarters.map { PeriodFigure(period: $0.name, value: value("csat", $0)) },
+            declaredByFirstUpdate: inPeriod.count(where: isDeclaredByFirstUpdate))
+    }
+
+    /// Whether the incident's first public update is the post that declared it: it came less than a
+    /// second after the declaration and the impact start (when recorded), as one status page post gives.
+    static func isDeclaredByFirstUpdate(_ facts: IncidentMetricFacts) -> Bool {
+        guard facts.kind != .scheduledMaintenance, facts.unknownTimes == nil, let declared = facts.declared, let first = facts.firstPublicUpdate else { return false }
+        let start = min(declared, facts.impactStarted ?? declared)
+        return start <= first && first - start < 1_000_000
     }
 
     /// `count` periods ending with `last`, oldest first.

@@ -29,6 +29,7 @@ public enum ReviewHTML {
             out += "<td>\(e(MetricFormatting.detail(row.current)))</td><td class=\"muted\">\(e(MetricFormatting.excluded(row.current)))</td></tr>\n"
         }
         out += "</tbody>\n</table>\n"
+        if let note = review.declaredByFirstUpdateNote { out += "<p class=\"note\">\(e(note))</p>\n" }
         if !review.unobservedRows.isEmpty {
             out += "<p class=\"note\">Nothing recorded in either period for: \(e(review.unobservedRows.map(\.title).joined(separator: ", "))).</p>\n"
         }
@@ -91,7 +92,7 @@ public enum ReviewHTML {
         }
         out += "</dl>\n</section>\n"
 
-        out += "<footer>\n<p>Computed from ledger position \(review.source.headPosition), chain head <code>\(e(review.source.headHash))</code>, as of \(e(review.source.asOf)). "
+        out += "<footer>\n<p>Computed from ledger position \(review.source.headPosition), chain head <code>\(e(review.source.headHash))</code> (last recorded \(e(review.source.lastRecorded))); promises and action items judged as of \(e(review.source.asOf)). "
         out += "\(review.source.metricVersions.count) metrics as defined in docs/metrics.md (versions \(e(Set(review.source.metricVersions.values).sorted().map(String.init).joined(separator: ", ")))); clock \(e(review.source.clock)); SLA calendars: \(e(review.source.calendars.isEmpty ? "none supplied" : review.source.calendars.joined(separator: ", "))).\(review.source.notDeclared > 0 ? " \(review.source.notDeclared) incident streams without a declaration are left out." : "")</p>\n</footer>\n"
         out += "</main>\n</body>\n</html>\n"
         return out

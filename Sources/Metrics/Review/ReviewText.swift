@@ -66,6 +66,10 @@ public enum ReviewText {
                 ]
             })
 
+        if let note = review.declaredByFirstUpdateNote {
+            out.append(note)
+            out.append("")
+        }
         if !review.unobservedRows.isEmpty {
             out.append("Nothing recorded in either period for: \(review.unobservedRows.map(\.title).joined(separator: ", ")).")
             out.append("")
@@ -122,7 +126,7 @@ public enum ReviewText {
         out.append("")
 
         heading("Source")
-        out.append("Computed from ledger position \(review.source.headPosition), chain head \(review.source.headHash), as of \(review.source.asOf).")
+        out.append("Computed from ledger position \(review.source.headPosition), chain head \(review.source.headHash) (last recorded \(review.source.lastRecorded)); promises and action items judged as of \(review.source.asOf).")
         out.append("Metrics version \(Set(review.source.metricVersions.values).sorted().map(String.init).joined(separator: ", ")) (\(review.source.metricVersions.count) metrics, docs/metrics.md); clock \(review.source.clock); SLA calendars: \(review.source.calendars.isEmpty ? "none supplied" : review.source.calendars.joined(separator: ", ")).")
         if review.source.notDeclared > 0 { out.append("\(review.source.notDeclared) incident streams without a declaration are left out.") }
         return out.joined(separator: "\n") + "\n"

@@ -71,6 +71,7 @@ public enum PostmortemHTML {
 
         // Response figures
         out.section("figures", "Response figures")
+        if let unknown = report.figures.unknownTimes { out.raw("<p class=\"note\">\(escape(T.unknownTimesNote(unknown)))</p>\n") }
         out.raw("<table class=\"figures\">\n<thead><tr><th>Figure</th><th class=\"num\">Value</th><th>Clock starts</th><th>Clock stops</th></tr></thead>\n<tbody>\n")
         for row in report.figureRows {
             let value = row.figure.seconds.map { "<strong>\(escape(T.duration($0)))</strong>" } ?? notRecorded()

@@ -56,6 +56,10 @@ public enum PostmortemMarkdown {
 
         // Response figures
         out.heading("Response figures")
+        if let unknown = report.figures.unknownTimes {
+            out.line("*\(T.unknownTimesNote(unknown))*")
+            out.line()
+        }
         out.table(["Figure", "Value", "Clock starts", "Clock stops"], report.figureRows.map { row in
             [row.label, row.figure.seconds.map { "**\(T.duration($0))**" } ?? "*\(T.notRecorded)*",
              moment(row.figure.start, expected: row.startsAt), moment(row.figure.stop, expected: row.stopsAt)]

@@ -18,6 +18,14 @@ public enum PostmortemText {
 
     public static let notRecorded = "not recorded"
 
+    /// The warning above the figures of an incident whose source never recorded its times.
+    public static func unknownTimesNote(_ unknown: UnknownTimes) -> String {
+        switch unknown {
+        case .all: "The source never recorded this incident's times (\(unknown.reason)): the figures below measure when it was posted, not the response, and the metrics leave them out."
+        case .start: "The source's start conflicts with its end (\(unknown.reason)): the figures from the declaration below are not the response's, and the metrics leave them out."
+        }
+    }
+
     /// A moment's name in a sentence.
     public static func label(_ kind: ResponseFigures.MomentKind) -> String {
         switch kind {

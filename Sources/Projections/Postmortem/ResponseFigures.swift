@@ -98,7 +98,7 @@ public struct ResponseFigures: Sendable, Hashable {
         case nextUpdate = "next_update"
         /// The incident was resolved (or closed) before another update came.
         case resolution
-        /// The incident is still open and no update has come since, up to the ledger's last recorded time.
+        /// The incident is still open and no update has come since, up to the `asOf` given.
         case ledgerEnd = "ledger_end"
     }
 
@@ -118,11 +118,14 @@ public struct ResponseFigures: Sendable, Hashable {
         public var made: Int
         /// Promises kept: the next status update (or the resolution) came by the time promised.
         public var kept: Int
-        /// Promises not yet due: no update since, the incident open, the time promised still ahead of
-        /// the ledger's last recorded time.
+        /// Promises not yet due: no update since, the incident open, the time promised not before the
+        /// `asOf` given.
         public var pending: Int
         /// Promises missed, late or still outstanding.
         public var missed: [Timeline.MissedUpdate]
+        /// The time promised by the last update when nothing has fulfilled it yet (no update since,
+        /// the incident open), whether or not it is past: a report judges it against its own time.
+        public var outstanding: Timestamp?
     }
 
     /// The last resolution time promised to customers against the actual resolution.
@@ -167,13 +170,16 @@ public struct ResponseFigures: Sendable, Hashable {
     /// The gaps after each public update published while the incident was open, in time order.
     ///
     /// A gap runs from a public update published while the incident was open (declared or reopened,
-    /// not yet resolved, closed or merged) to the next public update, or to the end of that open
-    /// period if it ended first, or — when the incident is still open — to the ledger's last
-    /// recorded time. Updates published while the incident was not open start no gap.
+    /// not yet resolved, closed or merged, in the order they were recorded) to the next public
+    /// update, or to the end of that open period if it ended first, or — when the incident is still
+    /// open — to `asOf`. Updates published while the incident was not open start no gap.
     public var updateGaps: [UpdateGap]
     public var updatePromises: UpdatePromises
     /// The last ETA promised against the resolution; nil when no public update gave an ETA.
     public var eta: ETAComparison?
+    /// The times the incident's source never recorded (`unknownTimes` of the declaration): the
+    /// clocks that depend on them are not known, whatever their moments say.
+    public var unknownTimes: UnknownTimes?
 
     /// The longest of ``updateGaps`` (the earliest of equals); nil when there was no public update while open.
     public var longestUpdateGap: UpdateGap? {
@@ -187,8 +193,9 @@ public struct ResponseFigures: Sendable, Hashable {
     ///
     /// - Parameters:
     ///   - history: the incident's corrected history, in stream order (``EffectiveHistory/events(of:upToVersion:in:)``).
-    ///   - asOf: the ledger's last recorded time (its head's `recordedAt`), the "now" of the figures:
-    ///     gaps and promises of a still-open incident are measured up to it, never to the wall clock.
+    ///   - asOf: the "now" of the figures, passed in by the caller (the postmortem gives the ledger's
+    ///     last recorded time, the metrics the time the report is made): gaps and promises of a
+    ///     still-open incident are measured up to it. A closed incident's figures never depend on it.
     public static func compute(history: [ProjectedEvent], asOf: Timestamp) -> ResponseFigures {
         let corrections = correctionsByField(history)
         func corrected(_ event: ProjectedEvent, fields: [String]) -> [UInt64] {
@@ -203,6 +210,7 @@ public struct ResponseFigures: Sendable, Hashable {
 
         // The declaration and the moments its payload holds.
         var declared: Moment?
+        var unknownTimes: UnknownTimes?
         var impactStarted: Moment?
         var detected: Moment?
         if let declaration = byTime.first(where: { if case .declared? = $0.event { true } else { false } }),
@@ -210,6 +218,7 @@ public struct ResponseFigures: Sendable, Hashable {
         {
             let position = declaration.recorded.position
             declared = Moment(kind: .declared, at: declaration.recorded.occurredAt, position: position)
+            unknownTimes = payload.unknownTimes
             impactStarted = payload.impactStartedAt.map { Moment(kind: .impactStarted, at: $0, position: position, correctedBy: corrected(declaration, fields: ["impactStartedAt"])) }
             detected = payload.detectedAt.map { Moment(kind: .detected, at: $0, position: position, correctedBy: corrected(declaration, fields: ["detectedAt"])) }
         }
@@ -252,10 +261,10 @@ public struct ResponseFigures: Sendable, Hashable {
             timeToResolveFromImpact: Figure(start: impactStarted, stop: resolved),
             timeToResolveFromDeclaration: Figure(start: declared, stop: resolved),
             firstReplies: [], updateGaps: [],
-            updatePromises: UpdatePromises(made: 0, kept: 0, pending: 0, missed: []), eta: nil)
+            updatePromises: UpdatePromises(made: 0, kept: 0, pending: 0, missed: [], outstanding: nil), eta: nil, unknownTimes: unknownTimes)
 
         figures.firstReplies = firstReplies(history, corrected: corrected)
-        figures.updateGaps = updateGaps(publicUpdates.map { ($0.event.recorded.position, $0.event.recorded.occurredAt) }, openPeriods: openPeriods(byTime), asOf: asOf)
+        figures.updateGaps = updateGaps(publicUpdates.map { ($0.event.recorded.position, $0.event.recorded.occurredAt) }, openPeriods: openPeriods(history), asOf: asOf)
         figures.updatePromises = promises(history, asOf: asOf)
         if let last = publicUpdates.last(where: { $0.update.etaAt != nil }), let eta = last.update.etaAt {
             figures.eta = ETAComparison(
@@ -301,14 +310,21 @@ public struct ResponseFigures: Sendable, Hashable {
     }
 
     /// The periods the incident was open: from the declaration or a reopening to the resolution,
-    /// closure or merge that ended it (nil: still open). `history` is in time order.
+    /// closure or merge that ended it (nil: still open). `history` is in stream order, the order the
+    /// rules accepted the lifecycle in: a resolution dated before the declaration it ends still ends
+    /// it (at the declaration, so the period is empty), and a period never starts before the end of
+    /// the one before it.
     static func openPeriods(_ history: [ProjectedEvent]) -> [(start: Timestamp, end: Timestamp?)] {
         var periods = [(start: Timestamp, end: Timestamp?)]()
         for event in history {
             let at = event.recorded.occurredAt
             switch event.event {
             case .declared?, .reopened?:
-                if periods.last.map({ $0.end != nil }) ?? true { periods.append((at, nil)) }
+                if let last = periods.last, let end = last.end {
+                    periods.append((max(at, end), nil))
+                } else if periods.isEmpty {
+                    periods.append((at, nil))
+                }
             case .resolved?, .closed?, .merged?:
                 if let last = periods.last, last.end == nil { periods[periods.count - 1].end = max(at, last.start) }
             default:
@@ -351,7 +367,11 @@ public struct ResponseFigures: Sendable, Hashable {
         // As Timeline.missedUpdates judges them: only the last update's promise can still be pending,
         // when no resolution has fulfilled it and its time is not yet past.
         var pending = 0
-        if !resolved, let last = updates.last, let promise = last.promise, asOf <= promise { pending = 1 }
-        return UpdatePromises(made: made, kept: made - missed.count - pending, pending: pending, missed: missed)
+        var outstanding: Timestamp?
+        if !resolved, let last = updates.last, let promise = last.promise {
+            outstanding = promise
+            if asOf <= promise { pending = 1 }
+        }
+        return UpdatePromises(made: made, kept: made - missed.count - pending, pending: pending, missed: missed, outstanding: outstanding)
     }
 }

@@ -29,7 +29,7 @@ public struct Timeline: Sendable {
         public var promisedBy: Timestamp
         /// When the next update (or the resolution) came; nil while still outstanding.
         public var fulfilledAt: Timestamp?
-        /// How late, in seconds, as of `fulfilledAt` or the ledger's last recorded time.
+        /// How late, in seconds, as of `fulfilledAt` or, while outstanding, the `asOf` the timeline was built for.
         public var lateBySeconds: Int64
     }
 
@@ -41,11 +41,15 @@ public struct Timeline: Sendable {
     public var missedUpdates: [MissedUpdate]
 
     /// Builds the timeline of `stream`; `categories` filters entries (missed updates are always computed).
-    public static func build(_ stream: String, in reader: borrowing LedgerReader, categories: Set<EventDescription.Category>? = nil) throws -> Timeline? {
+    /// A promise nothing has fulfilled is judged against `asOf` (the caller's "now"; nil: the ledger's
+    /// last recorded time).
+    public static func build(
+        _ stream: String, in reader: borrowing LedgerReader, categories: Set<EventDescription.Category>? = nil, asOf: Timestamp? = nil
+    ) throws -> Timeline? {
         var recorded = [RecordedEvent]()
         try reader.forEachEvent(inStream: stream) { recorded.append($0); return true }
         guard !recorded.isEmpty else { return nil }
-        return build(stream, events: recorded, asOf: try reader.head().recordedAt, categories: categories)
+        return build(stream, events: recorded, asOf: try asOf ?? reader.head().recordedAt, categories: categories)
     }
 
     /// Builds a timeline from one incident's recorded events (in stream order).
