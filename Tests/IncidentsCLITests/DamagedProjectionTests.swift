@@ -13,7 +13,7 @@ import Testing
         #expect(try cli.run("init").status == 0)
         #expect(try cli.run("append", stdin: try cli.run("generate", "--incidents", "40", "--seed", "1").stdout).status == 0)
         var outputs = [[String]: String]()
-        for command in [["list"], ["show", incident], ["review", "2026-Q1"]] {
+        for command in [["list"], ["show", incident, "--as-of", "2026-11-01T00:00:00Z"], ["review", "2026-Q1", "--as-of", "2026-11-01T00:00:00Z"]] {
             let outcome = try cli.run(command)
             #expect(outcome.status == 0)
             outputs[command] = outcome.stdout
@@ -41,10 +41,14 @@ import Testing
         #expect(status.stdout.split(separator: "\n").contains { $0.hasPrefix(projection) && $0.contains("damaged") }, "\(status.stdout)")
         let verify = try cli.run("verify")
         #expect(verify.status == 1, "\(verify.stdout)")
-        #expect(verify.stderr.hasPrefix("incidents: verification failed in projection \(projection) at INC-"), "\(verify.stderr)")
+        // A flipped key byte may put the keys of a B-tree page out of order, which the page walk
+        // finds before the projections are compared.
+        let named = verify.stderr.hasPrefix("incidents: verification failed in projection \(projection) at INC-")
+        let walked = place == "key" && verify.stderr.contains("of database projection-state has keys out of order; the log is intact")
+        #expect(named || walked, "\(verify.stderr)")
         #expect(verify.stderr.split(separator: "\n").count == 1)
 
-        for command in [["list"], ["show", Self.incident], ["review", "2026-Q1"]] {
+        for command in [["list"], ["show", Self.incident, "--as-of", "2026-11-01T00:00:00Z"], ["review", "2026-Q1", "--as-of", "2026-11-01T00:00:00Z"]] {
             let outcome = try cli.run(command)
             #expect(outcome.status == 0, "\(command): \(outcome.stderr)")
             #expect(outcome.stdout == undamaged[command], "\(command) answered from a damaged state")

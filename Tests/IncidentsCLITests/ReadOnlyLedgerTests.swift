@@ -16,10 +16,10 @@ import Glibc
     /// The read commands, in an order where none changes what the next one prints: info, status
     /// and verify (which name the stored projections' state) before the commands that catch up.
     static let readCommands: [[String]] = [
-        ["info"], ["projections", "status"], ["verify"], ["log"], ["log", "--json"], ["show", incident], ["show", incident, "--json"],
-        ["list"], ["list", "--json"], ["review", "2026-Q1"], ["review", "--format", "json"], ["timeline", incident],
+        ["info"], ["projections", "status"], ["verify"], ["log"], ["log", "--json"], ["show", incident, "--as-of", "2026-11-01T00:00:00Z"], ["show", incident, "--json", "--as-of", "2026-11-01T00:00:00Z"],
+        ["list"], ["list", "--json"], ["review", "2026-Q1", "--as-of", "2026-11-01T00:00:00Z"], ["review", "--format", "json", "--as-of", "2026-11-01T00:00:00Z"], ["timeline", incident, "--as-of", "2026-11-01T00:00:00Z"],
         ["replay", incident], ["replay", incident, "--json"], ["postmortem", incident],
-        ["metrics"], ["metrics", "time_to_resolve", "--by", "severity"], ["schema", "list"], ["schema", "show", "incident.declared"],
+        ["metrics"], ["metrics", "time_to_resolve", "--by", "severity", "--as-of", "2026-11-01T00:00:00Z"], ["schema", "list"], ["schema", "show", "incident.declared"],
     ]
 
     /// A generated ledger of 30 incidents, its projections never built, with a key pair outside it.
@@ -89,7 +89,7 @@ import Glibc
             asNobody[command] = outcome
         }
         #expect(asNobody[["list"]]!.stderr.contains("caught projection incident-state up with"))
-        #expect(asNobody[["review", "2026-Q1"]]!.stderr.contains("in memory"))
+        #expect(asNobody[["review", "2026-Q1", "--as-of", "2026-11-01T00:00:00Z"]]!.stderr.contains("in memory"))
         let nobodyExport = try Self.runAsNobody(cli, bin, ["export", "--keys", cli.directory.file("nobody-keys"), "-o", outputs + "/bundle"])
         #expect(nobodyExport.status == 0, "\(nobodyExport.stderr)")
         #expect(try Self.digest(data) == untouched, "a read by a user who cannot write changed data.mdb")

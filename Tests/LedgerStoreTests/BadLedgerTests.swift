@@ -205,6 +205,8 @@ extension BadLedgerTests {
         // The test binary's own code: neither in a map nor in liblmdb.
         let ownCode = UInt(bitPattern: unsafeBitCast(Self.codeHere as @convention(c) () -> Void, to: UnsafeRawPointer.self))
         #expect(LedgerMemoryFaults.isLedgerFault(address: inMap, programCounter: ownCode))
+        // A garbage 32-bit size read from a node in the map: a copy may fault at its far end first.
+        #expect(LedgerMemoryFaults.isLedgerFault(address: inMap + (1 << 32), programCounter: ownCode))
         #expect(LedgerMemoryFaults.isLedgerFault(address: 0, programCounter: inLMDB))
         #expect(!LedgerMemoryFaults.isLedgerFault(address: ownCode, programCounter: ownCode))
         #expect(!LedgerMemoryFaults.isLedgerFault(address: 0, programCounter: ownCode))

@@ -61,7 +61,7 @@ enum DamageFixture {
 
     /// The commands run on every damaged copy; `verify` first, as a user would.
     static func commands(incident: String, period: String) -> [[String]] {
-        [["verify"], ["log"], ["show", incident], ["list"], ["review", period]]
+        [["verify"], ["log"], ["show", incident, "--as-of", "2026-11-01T00:00:00Z"], ["list"], ["review", period, "--as-of", "2026-11-01T00:00:00Z"]]
     }
 
     /// Flips the bits `mask` of the byte at `offset`.

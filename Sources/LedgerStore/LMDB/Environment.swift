@@ -37,6 +37,8 @@ final class Environment: @unchecked Sendable {
     /// Databases added after the first release, made the first time an older ledger is opened:
     /// the two projection databases, then the Merkle tree.
     static let addedDatabaseNames = [projectionDatabaseNames.states, projectionDatabaseNames.checkpoints, "merkle"]
+    /// The databases of derived data, outside the hash chain, which a rebuild from the log makes again.
+    static let derivedDatabaseNames: Set<String> = [projectionDatabaseNames.states, projectionDatabaseNames.checkpoints]
     /// The map a new ledger starts with; it grows as the ledger grows.
     static let initialMapSize = 64 << 20
 

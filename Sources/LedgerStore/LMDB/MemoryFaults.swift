@@ -11,15 +11,16 @@ import Glibc
 /// Commands other than `verify` do not walk the whole file before reading it, so a damaged page
 /// can make LMDB, or code reading a value LMDB returned, touch memory it should not: past the end
 /// of the file inside the map (SIGBUS), or through a garbage offset or size (SIGSEGV). A fault
-/// counts as the ledger's when its address lies in an open environment's map or within 1 MiB after
-/// it (a read that runs on past the map's end, or a damaged 16-bit node offset near it; a longer
-/// read from inside the map meets the end of the file, inside the map, first), or when the
-/// faulting instruction is inside liblmdb's code. Any other fault is a bug, and the handler must
-/// let it take its normal course.
+/// counts as the ledger's when its address lies in an open environment's map or within 4 GiB and
+/// 64 KiB after it — the reach of a damaged node's 32-bit data size or 16-bit offset read from
+/// inside the map (a large copy may touch its last byte first, as glibc's memcpy does, so the fault
+/// can lie that far past the map) — or when the faulting instruction is inside liblmdb's code. Any
+/// other fault is a bug, and the handler must let it take its normal course.
 public enum LedgerMemoryFaults {
     static let slotCount = 64
-    /// How far past a map's end a fault still counts as a read of the map.
-    static let reachPastMap: UInt = 1 << 20
+    /// How far past a map's end a fault still counts as a read of the map: a 32-bit size plus a
+    /// 16-bit offset from inside it.
+    static let reachPastMap: UInt = (1 << 32) + (1 << 16)
 
     /// Pairs of [start, end) addresses: the maps of open environments (slots 0..<slotCount), then
     /// liblmdb's executable segments. Written under `lock`; read with plain loads by a signal

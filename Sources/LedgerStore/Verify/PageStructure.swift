@@ -28,7 +28,15 @@ struct PageStructure {
     /// The first damage found.
     struct Damage: Error {
         var detail: String
-        var ledgerError: LedgerError { DataFile.damaged(detail) }
+        /// In a database of derived data (projections), outside the hash chain: the log is intact.
+        var inDerivedData = false
+        var ledgerError: LedgerError {
+            inDerivedData
+                ? LedgerError(
+                    .corrupt,
+                    "data.mdb is damaged: \(detail); the log is intact, the damage is in derived data — run `incidents projections rebuild`, else \(DataFile.restoreAdvice)")
+                : DataFile.damaged(detail)
+        }
     }
 
     /// What a successful walk found.
@@ -126,7 +134,11 @@ struct PageStructure {
                 guard record.flags == 0 else {
                     throw Damage(detail: "database \(name) has flags \(record.flags), which the ledger never sets")
                 }
-                try walk(Tree(name: name, owner: .database(name), record: record, order: .bytes, holdsDatabases: false)) { _, _ in }
+                do {
+                    try walk(Tree(name: name, owner: .database(name), record: record, order: .bytes, holdsDatabases: false)) { _, _ in }
+                } catch where Environment.derivedDatabaseNames.contains(name) {
+                    throw Damage(detail: error.detail, inDerivedData: true)
+                }
             }
             var freePages = [UInt64]()
             try walk(Tree(name: "free", owner: .free, record: meta.free, order: .integer, holdsDatabases: false)) { _, _ in } freeList: {
