@@ -347,14 +347,18 @@ import Glibc
     /// data.mdb with the ledger's format version (the meta database's `format-version`, a big-endian
     /// UInt32 right after its key in the leaf node) set to `version`, in every page that holds it.
     static func replacingFormatVersion(in data: Data, with version: UInt32) throws -> Data {
+        try overwriting(withUnsafeBytes(of: version.bigEndian) { Array($0) }, after: Array("format-version".utf8), skipping: 0, in: data)
+    }
+
+    /// `data` with `value` written `skip` bytes after every place `pattern` stands (at least one).
+    static func overwriting(_ value: [UInt8], after pattern: [UInt8], skipping skip: Int, in data: Data) throws -> Data {
         var bytes = [UInt8](data)
-        let key = Array("format-version".utf8)
         var found = 0
         var index = 0
-        while index + key.count + 4 <= bytes.count {
-            if bytes[index..<(index + key.count)].elementsEqual(key) {
-                let value = index + key.count
-                withUnsafeBytes(of: version.bigEndian) { for (offset, byte) in $0.enumerated() { bytes[value + offset] = byte } }
+        while index + pattern.count + skip + value.count <= bytes.count {
+            if bytes[index..<(index + pattern.count)].elementsEqual(pattern) {
+                let start = index + pattern.count + skip
+                bytes.replaceSubrange(start..<(start + value.count), with: value)
                 found += 1
             }
             index += 1
@@ -369,20 +373,8 @@ import Glibc
     /// ledger opens; the first read of the log meets MDB_PAGE_NOTFOUND, which LMDB may report as
     /// MDB_BAD_TXN.
     static func pointingLogDatabaseAtAMissingPage(_ data: Data) throws -> Data {
-        var bytes = [UInt8](data)
         let node: [UInt8] = [48, 0, 0, 0, 2, 0, 3, 0] + Array("log".utf8)
-        var found = 0
-        var index = 0
-        while index + node.count + 48 <= bytes.count {
-            if bytes[index..<(index + node.count)].elementsEqual(node) {
-                let root = index + node.count + 40
-                withUnsafeBytes(of: UInt64(0x00FF_FFFF).littleEndian) { for (offset, byte) in $0.enumerated() { bytes[root + offset] = byte } }
-                found += 1
-            }
-            index += 1
-        }
-        try #require(found > 0)
-        return Data(bytes)
+        return try overwriting(withUnsafeBytes(of: UInt64(0x00FF_FFFF).littleEndian) { Array($0) }, after: node, skipping: 40, in: data)
     }
 
     /// data.mdb whose two meta pages give the main database a root page far past the file's end, so

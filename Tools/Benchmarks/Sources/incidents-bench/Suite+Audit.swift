@@ -8,12 +8,13 @@ extension Suite {
     /// and single inclusion proofs (issue 7).
     mutating func runAuditRows(_ ledger: Ledger) throws {
         guard let ledgerID = try ledger.info().ledgerID else { throw BenchFailure("the ledger has no id") }
-        let key = CheckpointSigningKey(name: Checkpoint.origin(ledgerID: ledgerID))
+        let keys = CheckpointKeyFiles(directory: path("audit-keys"))
+        let key = try keys.create(name: Checkpoint.origin(ledgerID: ledgerID))
         let bundle = path("audit-export")
 
         progress("(x) exporting the whole log as an audit bundle")
         let (manifest, exportSeconds, exportUsage) = try Self.measure {
-            try ExportWriter(ledger: ledger, key: key).export(query: EventQuery(), to: bundle)
+            try ExportWriter(ledger: ledger, keys: keys).export(query: EventQuery(), to: bundle)
         }
         record(Measurement(
             label: "x", name: "`export`: the whole log as an audit bundle (events.jsonl, checkpoint, manifest)",
