@@ -49,21 +49,17 @@ final class Environment: @unchecked Sendable {
     let access: LedgerAccess
     private let resizeLock = ResizeLock()
     private let logger: Logger
-    /// Where the map starts, as recorded for a memory-fault handler (``LedgerMemoryFaults``);
-    /// changed only at init and under the resize lock's exclusive side.
-    private var recordedMap: UInt?
 
-    private init(handle: OpaquePointer, databases: Databases, path: String, access: LedgerAccess, logger: Logger, recordedMap: UInt?) {
+    private init(handle: OpaquePointer, databases: Databases, path: String, access: LedgerAccess, logger: Logger) {
         self.handle = handle
         self.databases = databases
         self.path = path
         self.access = access
         self.logger = logger
-        self.recordedMap = recordedMap
     }
 
     deinit {
-        LedgerMemoryFaults.forget(mapAt: recordedMap)
+        LedgerMemoryFaults.forget(owner: handle)
         mdb_env_close(handle)
     }
 
@@ -75,23 +71,23 @@ final class Environment: @unchecked Sendable {
         var pointer: OpaquePointer?
         try check(mdb_env_create(&pointer), "create environment")
         guard let handle = pointer else { throw LMDBError(code: ENOMEM, operation: "create environment") }
-        var map: UInt? = nil
         do {
             try check(mdb_env_set_maxdbs(handle, 8), "configure environment")
             try check(mdb_env_set_mapsize(handle, initialMapSize), "configure environment")
             // MDB_NOTLS: read transactions belong to the closure, not the thread. No NOSYNC or
             // NOMETASYNC: a commit returns only when it is on disk.
             try check(mdb_env_open(handle, path, UInt32(MDB_NOTLS) | access.lmdbFlags, 0o644), "open \(path)")
-            map = LedgerMemoryFaults.record(mapOf: path + "/data.mdb", previous: nil)
+            // Where the map is, for the memory-fault handler (see LedgerMemoryFaults).
+            LedgerMemoryFaults.record(mapOf: path + "/data.mdb", owner: handle)
             var dead: Int32 = 0
             try check(mdb_reader_check(handle, &dead), "clear stale readers")
             if dead > 0 {
                 logger.info("cleared stale reader slots", metadata: ["count": "\(dead)", "path": "\(path)"])
             }
             let databases = try openDatabases(handle, create: create, writable: access == .readWrite)
-            return Environment(handle: handle, databases: databases, path: path, access: access, logger: logger, recordedMap: map)
+            return Environment(handle: handle, databases: databases, path: path, access: access, logger: logger)
         } catch {
-            LedgerMemoryFaults.forget(mapAt: map)
+            LedgerMemoryFaults.forget(owner: handle)
             mdb_env_close(handle)
             throw error
         }
@@ -265,7 +261,7 @@ final class Environment: @unchecked Sendable {
                 size += min(size, 4 << 30)
             }
             try check(mdb_env_set_mapsize(handle, size), "grow map")
-            recordedMap = LedgerMemoryFaults.record(mapOf: path + "/data.mdb", previous: recordedMap)
+            LedgerMemoryFaults.record(mapOf: path + "/data.mdb", owner: handle)
             logger.debug("grew the memory map", metadata: ["from": "\(current)", "to": "\(size)"])
         }
     }
@@ -274,7 +270,7 @@ final class Environment: @unchecked Sendable {
     private func adoptMapSizeOfOtherProcess() throws(LMDBError) {
         try resizeLock.withExclusive { () throws(LMDBError) in
             try check(mdb_env_set_mapsize(handle, 0), "adopt map size")
-            recordedMap = LedgerMemoryFaults.record(mapOf: path + "/data.mdb", previous: recordedMap)
+            LedgerMemoryFaults.record(mapOf: path + "/data.mdb", owner: handle)
         }
     }
 }

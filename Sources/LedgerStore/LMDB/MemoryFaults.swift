@@ -17,7 +17,7 @@ import Glibc
 /// can lie that far past the map) — or when the faulting instruction is inside liblmdb's code. Any
 /// other fault is a bug, and the handler must let it take its normal course.
 public enum LedgerMemoryFaults {
-    static let slotCount = 64
+    static let slotCount = 256
     /// How far past a map's end a fault still counts as a read of the map: a 32-bit size plus a
     /// 16-bit offset from inside it.
     static let reachPastMap: UInt = (1 << 32) + (1 << 16)
@@ -29,6 +29,12 @@ public enum LedgerMemoryFaults {
     nonisolated(unsafe) private static let ranges: UnsafeMutablePointer<UInt> = {
         let pointer = UnsafeMutablePointer<UInt>.allocate(capacity: 4 * slotCount)
         pointer.initialize(repeating: 0, count: 4 * slotCount)
+        return pointer
+    }()
+    /// The environment each map slot belongs to (its handle's address); never read by the handler.
+    nonisolated(unsafe) private static let owners: UnsafeMutablePointer<UInt> = {
+        let pointer = UnsafeMutablePointer<UInt>.allocate(capacity: slotCount)
+        pointer.initialize(repeating: 0, count: slotCount)
         return pointer
     }()
     private static let lock = NSLock()
@@ -60,42 +66,46 @@ public enum LedgerMemoryFaults {
         return false
     }
 
-    /// Records the map of the environment whose data file is `dataFile`, replacing the one that
-    /// started at `previous`; returns where it starts now. (LMDB does not say where its map is:
+    /// Records the map of the environment `owner` (its LMDB handle) over `dataFile`, replacing what
+    /// that environment recorded before (after a resize). (LMDB does not say where its map is:
     /// `me_mapaddr` is only set for a fixed map; the map is the mapping of the data file.)
-    static func record(mapOf dataFile: String, previous: UInt?) -> UInt? {
-        guard let resolved = realpath(dataFile, nil) else { return nil }
+    ///
+    /// Slots belong to their environment, not to an address: a map that one environment gives up
+    /// may be reused by another's at the same address, and two environments on one file in one
+    /// process each take a mapping the other has not recorded.
+    static func record(mapOf dataFile: String, owner: OpaquePointer) {
+        let key = UInt(bitPattern: owner)
+        guard let resolved = realpath(dataFile, nil) else { return forget(owner: owner) }
         let path = String(cString: resolved)
         free(resolved)
-        guard let map = mappings().last(where: { $0.path == path && !$0.permissions.contains("w") }) else {
-            forget(mapAt: previous)
-            return nil
-        }
-        update(replacing: previous, with: (map.range.lowerBound, map.range.upperBound))
-        return map.range.lowerBound
-    }
-
-    /// Forgets the map that starts at `start`.
-    static func forget(mapAt start: UInt?) {
-        guard let start else { return }
-        update(replacing: start, with: nil)
-    }
-
-    private static func update(replacing old: UInt?, with new: (UInt, UInt)?) {
+        let candidates = mappings().filter { $0.path == path && !$0.permissions.contains("w") }.map(\.range)
         lock.lock()
         defer { lock.unlock() }
-        var free: Int? = nil
-        for slot in 0..<slotCount {
-            if let old, ranges[2 * slot + 1] != 0, ranges[2 * slot] == old {
-                ranges[2 * slot + 1] = 0
-                ranges[2 * slot] = 0
-            }
-            if free == nil, ranges[2 * slot + 1] == 0 { free = slot }
-        }
+        clear(key)
+        let taken = Set((0..<slotCount).compactMap { ranges[2 * $0 + 1] != 0 ? ranges[2 * $0] : nil })
         // More than slotCount open environments in one process: the extra ones are not covered.
-        guard let new, let slot = free else { return }
-        ranges[2 * slot] = new.0
-        ranges[2 * slot + 1] = new.1
+        guard let map = candidates.last(where: { !taken.contains($0.lowerBound) }) ?? candidates.last,
+            let slot = (0..<slotCount).first(where: { ranges[2 * $0 + 1] == 0 })
+        else { return }
+        owners[slot] = key
+        ranges[2 * slot] = map.lowerBound
+        ranges[2 * slot + 1] = map.upperBound
+    }
+
+    /// Forgets the map of the environment `owner`, before it is closed.
+    static func forget(owner: OpaquePointer) {
+        lock.lock()
+        defer { lock.unlock() }
+        clear(UInt(bitPattern: owner))
+    }
+
+    /// Clears the slots of `owner`, end first, so a handler never sees a slot half cleared.
+    private static func clear(_ owner: UInt) {
+        for slot in 0..<slotCount where owners[slot] == owner && ranges[2 * slot + 1] != 0 {
+            ranges[2 * slot + 1] = 0
+            ranges[2 * slot] = 0
+            owners[slot] = 0
+        }
     }
 
     /// The executable segments of the loaded liblmdb (liblmdb.so.*).
