@@ -6,7 +6,8 @@
 Reads JSON Lines events (the output of `incidents log --json`) and computes, with its own reading of
 docs/metrics.md and nothing of the ledger's code, a handful of headline figures over all incidents:
 time_to_acknowledge, time_to_resolve_from_declaration, time_to_first_reply, longest_update_gap (n,
-mean, median, p90, p95, max, nearest-rank percentiles), sla_resolution and csat (yes of n). Prints
+mean, median, p90, p95, max; the median is the mean of the two middle values of an even count,
+p90 and p95 are nearest-rank), sla_resolution and csat (yes of n). Prints
 them as one JSON object. Standard library only.
 
 Times the source never recorded (`unknownTimes` of the declaration, set by importers) are no times:
@@ -40,11 +41,17 @@ def nearest_rank(values, p):
     return values[min(rank, len(values)) - 1]
 
 
+def median(values):
+    """The conventional median of sorted values: the middle one, or the mean of the two middle ones."""
+    middle = len(values) // 2
+    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+
+
 def summary(values, excluded):
     values = sorted(values)
     out = {"count": len(values), "excluded": excluded}
     if values:
-        out.update(mean=sum(values) / len(values), median=nearest_rank(values, 50), p90=nearest_rank(values, 90),
+        out.update(mean=sum(values) / len(values), median=median(values), p90=nearest_rank(values, 90),
                    p95=nearest_rank(values, 95), maximum=values[-1])
     return out
 

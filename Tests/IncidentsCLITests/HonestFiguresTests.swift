@@ -67,21 +67,57 @@ import Testing
             let ours = try #require(try Self.json(try cli.run("metrics", metric, "--format", "json").stdout)["overall"] as? [String: Any])
             let statistics = try #require(ours["statistics"] as? [String: Any])
             let theirs = try #require(expected[metric])
-            for key in ["count", "median", "p90", "maximum"] { #expect(statistics[key] as? Int == theirs[key] as? Int, "\(metric) \(key)") }
+            for key in ["count", "p90", "maximum"] { #expect(statistics[key] as? Int == theirs[key] as? Int, "\(metric) \(key)") }
+            #expect(try #require(statistics["median"] as? Double) == theirs["median"] as? Double, "\(metric) median")
             #expect(ours["excluded"] as? [String: Int] == theirs["excluded"] as? [String: Int], "\(metric) excluded")
         }
+    }
+
+    /// A new ledger holding one unplanned sev2 incident, INC-1, declared and resolved at the times given.
+    static func ledgerOfOneIncident(impactStarted: String, declared: String, resolved: String) throws -> CLI {
+        let cli = CLI()
+        try cli.run("init")
+        let declare = try cli.run(
+            "declare", "INC-1", "--title", "Checkout errors", "--kind", "unplanned", "--severity", "sev2",
+            "--impact-started-at", impactStarted, "--at", declared)
+        #expect(declare.status == 0, "\(declare.stderr)")
+        #expect(try cli.run("resolve", "INC-1", "--summary", "Fixed", "--at", resolved).status == 0)
+        return cli
+    }
+
+    /// One resolved incident: its time to resolve is a figure from one observation, marked in text
+    /// and Markdown with a footnote, greyed out in HTML, and flagged in JSON.
+    @Test func aFigureFromOneIncidentIsMarkedAsASmallSampleInEveryFormat() throws {
+        let cli = try Self.ledgerOfOneIncident(impactStarted: "2026-01-05T10:00:00Z", declared: "2026-01-05T10:00:00Z", resolved: "2026-01-05T10:30:00Z")
+        let asOf = ["--as-of", "2026-04-01T00:00:00Z"]
+
+        let text = try cli.run(["review", "2026-Q1"] + asOf)
+        #expect(text.status == 0, "\(text.stderr)")
+        let resolve = try #require(text.stdout.split(separator: "\n").first { $0.hasPrefix("Time to resolve ") })
+        #expect(resolve.contains("30m 00s†"), "\(resolve)")
+        #expect(text.stdout.contains("\n† n < 5: too few to compare.\n"))
+        #expect(text.stdout.contains("the mean of the two middle values of an even count"))
+        #expect(text.stdout.contains("p90 and p95 by nearest rank"))
+        let markdown = try cli.run(["review", "2026-Q1", "--format", "markdown"] + asOf)
+        #expect(markdown.stdout.contains("| 30m 00s† |"))
+        #expect(markdown.stdout.contains("\n† n < 5: too few to compare.\n"))
+
+        let html = try cli.run(["review", "2026-Q1", "--format", "html"] + asOf)
+        #expect(html.stdout.contains("<td class=\"num small-sample\" title=\"n &lt; 5: too few to compare\">30m 00s</td>"))
+        #expect(html.stdout.contains(".small-sample { color: var(--muted);"))
+
+        let json = try Self.json(try cli.run(["review", "2026-Q1", "--format", "json"] + asOf).stdout)
+        let rows = try #require(json["rows"] as? [[String: Any]])
+        let row = try #require(rows.first { $0["metric"] as? String == "time_to_resolve" })
+        #expect((row["current"] as? [String: Any])?["smallSample"] as? Bool == true)
+        // The previous quarter has no incident: no figure, so not a small one.
+        #expect((row["previous"] as? [String: Any])?["smallSample"] as? Bool == false)
     }
 
     /// `declare --at 01:00; resolve --at 00:30; update --at 01:00`: the update came after the end, so
     /// there is no silence while open (it was 2,162 days, to the ledger's last write).
     @Test func anIncidentResolvedBeforeItsDeclarationHasNoSilenceAfterItsEnd() throws {
-        let cli = CLI()
-        try cli.run("init")
-        let declare = try cli.run(
-            "declare", "INC-1", "--title", "Checkout errors", "--kind", "unplanned", "--severity", "sev2",
-            "--impact-started-at", "2020-01-01T00:00:00Z", "--at", "2020-01-01T01:00:00Z")
-        #expect(declare.status == 0, "\(declare.stderr)")
-        #expect(try cli.run("resolve", "INC-1", "--summary", "Fixed", "--at", "2020-01-01T00:30:00Z").status == 0)
+        let cli = try Self.ledgerOfOneIncident(impactStarted: "2020-01-01T00:00:00Z", declared: "2020-01-01T01:00:00Z", resolved: "2020-01-01T00:30:00Z")
         let update = try cli.run(
             "update", "INC-1", "--status", "resolved", "--audience", "public", "--channels", "status_page", "--text", "Fixed.", "--at", "2020-01-01T01:00:00Z")
         #expect(update.status == 0, "\(update.stderr)")

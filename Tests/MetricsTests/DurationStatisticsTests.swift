@@ -2,7 +2,8 @@ import LedgerTestSupport
 import Testing
 @testable import Metrics
 
-/// Hand-worked statistics; nearest rank is ⌈p/100 × n⌉, 1-based, in the sorted values.
+/// Hand-worked statistics; nearest rank (p90, p95) is ⌈p/100 × n⌉, 1-based, in the sorted values;
+/// the median is the middle value, or the mean of the two middle values of an even count.
 @Suite struct DurationStatisticsTests {
     @Test func emptySetHasNoFiguresOnlyCounts() {
         let statistics = DurationStatistics(seconds: [], excluded: ["still open": 3, "no reply": 2])
@@ -29,12 +30,12 @@ import Testing
     }
 
     @Test func twoValues() {
-        // Sorted [10, 30]. Mean 40 / 2 = 20. Median rank ⌈0.5 × 2⌉ = 1 → 10 (the lower middle
-        // value, not 20). p90 rank ⌈1.8⌉ = 2 → 30. p95 rank ⌈1.9⌉ = 2 → 30.
+        // Sorted [10, 30]. Mean 40 / 2 = 20. Median (10 + 30) / 2 = 20, as a spreadsheet's MEDIAN
+        // (nearest rank would give the lower middle value, 10). p90 rank ⌈1.8⌉ = 2 → 30. p95 rank ⌈1.9⌉ = 2 → 30.
         let statistics = DurationStatistics(seconds: [30, 10])
         #expect(statistics.count == 2)
         #expect(statistics.mean == 20)
-        #expect(statistics.median == 10)
+        #expect(statistics.median == 20)
         #expect(statistics.p90 == 30)
         #expect(statistics.p95 == 30)
         #expect(statistics.maximum == 30)
@@ -52,11 +53,11 @@ import Testing
 
     @Test func ties() {
         // Sorted [5, 5, 5, 5, 5, 7, 7, 7, 7, 100], n = 10. Sum 25 + 28 + 100 = 153, mean 15.3.
-        // Median rank 5 → 5. p90 rank 9 → 7. p95 rank ⌈9.5⌉ = 10 → 100.
+        // Median (5th + 6th) / 2 = (5 + 7) / 2 = 6. p90 rank 9 → 7. p95 rank ⌈9.5⌉ = 10 → 100.
         let statistics = DurationStatistics(seconds: [5, 5, 5, 7, 7, 100, 5, 7, 5, 7], excluded: ["reopened": 1])
         #expect(statistics.count == 10)
         #expect(statistics.mean == 15.3)
-        #expect(statistics.median == 5)
+        #expect(statistics.median == 6)
         #expect(statistics.p90 == 7)
         #expect(statistics.p95 == 100)
         #expect(statistics.maximum == 100)
@@ -64,11 +65,11 @@ import Testing
     }
 
     @Test func twentyMinutes() {
-        // 60, 120, …, 1200 seconds, n = 20. Mean 60 × 210 / 20 = 630. Median rank 10 → 600.
+        // 60, 120, …, 1200 seconds, n = 20. Mean 60 × 210 / 20 = 630. Median (600 + 660) / 2 = 630.
         // p90 rank 18 → 1080. p95 rank 19 → 1140: exactly 95% of the values are ≤ 1140.
         let statistics = DurationStatistics(seconds: (1...20).reversed().map { Int64($0) * 60 })
         #expect(statistics.mean == 630)
-        #expect(statistics.median == 600)
+        #expect(statistics.median == 630)
         #expect(statistics.p90 == 1080)
         #expect(statistics.p95 == 1140)
         #expect(statistics.maximum == 1200)
@@ -79,6 +80,24 @@ import Testing
         let big = Int64.max - 1
         let statistics = DurationStatistics(seconds: [big, big])
         #expect(statistics.mean == Double(big))
+        #expect(statistics.median == Double(big))
+    }
+
+    /// An even count whose middle values differ by an odd number of seconds has a median on a half
+    /// second: JSON and CSV keep it, text rounds it to the nearest second, a half to even.
+    @Test func aMedianOnAHalfSecondIsKeptAndShownRoundedHalfToEven() {
+        #expect(DurationStatistics(seconds: [2, 1]).median == 1.5)
+        let lower = DurationStatistics(seconds: [10, 90, 91, 500])
+        #expect(lower.median == 90.5)
+        #expect(MetricFormatting.duration(lower.median!) == "1m 30s")
+        #expect(MetricFormatting.number(lower.median!) == "90.5")
+        let upper = DurationStatistics(seconds: [91, 92])
+        #expect(upper.median == 91.5)
+        #expect(MetricFormatting.duration(upper.median!) == "1m 32s")
+        #expect(MetricFormatting.number(DurationStatistics(seconds: [90, 92]).median!) == "91")
+        let value = MetricValue(kind: .duration, samples: [Sample(90), Sample(91)], excluded: [:])
+        #expect(value.headline == 90.5)
+        #expect(ReviewCSV.cells(metric: "m", version: 1, value: value)[6] == "90.5")
     }
 
     @Test func percentileEdges() {
@@ -117,11 +136,33 @@ import Testing
                 #expect(Percentile.nearestRank(sorted, p) == reference(sorted, p), "p\(p) of \(sorted)")
             }
             let statistics = DurationStatistics(seconds: values)
-            #expect(statistics.median == reference(sorted, 50))
+            // The median from its definition: the lower middle value (nearest rank 50) and the
+            // smallest value with more than half of the values at or below it, averaged.
+            let upperMiddle = sorted.first { candidate in sorted.count { $0 <= candidate } * 2 > sorted.count }
+            #expect(statistics.median == (Double(reference(sorted, 50)!) + Double(upperMiddle!)) / 2, "median of \(sorted)")
             #expect(statistics.p90 == reference(sorted, 90))
             #expect(statistics.p95 == reference(sorted, 95))
             #expect(statistics.maximum == sorted.last)
             #expect(statistics.count == count)
         }
+    }
+}
+
+/// Figures from fewer than five observations are marked, never hidden.
+@Suite struct SmallSampleTests {
+    @Test func fewerThanFiveObservationsAndMoreThanNoneMakeASmallSample() {
+        func value(_ kind: MetricKind, _ values: [Int64]) -> MetricValue {
+            MetricValue(kind: kind, samples: values.map { Sample($0) }, excluded: [:])
+        }
+        #expect(MetricValue.smallSampleThreshold == 5)
+        // An NPS of +100 from one answer.
+        let one = value(.nps, [10])
+        #expect(one.ratio == 100 && one.smallSample)
+        #expect(MetricFormatting.markedHeadline(one) == "+100†")
+        #expect(value(.duration, [60, 60, 60, 60]).smallSample)
+        #expect(!value(.duration, [60, 60, 60, 60, 60]).smallSample)
+        #expect(MetricFormatting.markedHeadline(value(.duration, [60, 60, 60, 60, 60])) == "1m 00s")
+        // No observation is no figure at all ("—"), not a small one.
+        #expect(!value(.share, []).smallSample)
     }
 }

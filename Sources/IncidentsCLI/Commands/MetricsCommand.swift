@@ -12,7 +12,7 @@ struct MetricsCommand: AsyncParsableCommand {
         discussion: """
             Without a name, lists every metric with its version and definition (docs/metrics.md has the same). \
             Durations report n, the number left out and why, mean, median, p90, p95 and maximum; \
-            percentiles are nearest-rank. Example: incidents metrics time_to_first_reply --by tier --period 2026-Q3
+            the median is the mean of the two middle values of an even count, p90 and p95 are nearest-rank. Example: incidents metrics time_to_first_reply --by tier --period 2026-Q3
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {

@@ -14,25 +14,25 @@ import IncidentEvents
 public enum MetricCatalog {
     public static let all: [MetricDefinition] = [
         // Response times.
-        duration("time_to_detect", "Time to detect", "impact started (`impactStartedAt`) → detected (`detectedAt`), both from the declaration. Unplanned incidents only. Excluded when the source never recorded the times (back-filled).", version: 2) { f, c in unplanned(f) { known(f, .any) {
+        duration("time_to_detect", "Time to detect", "impact started (`impactStartedAt`) → detected (`detectedAt`), both from the declaration. Unplanned incidents only. Excluded when the source never recorded the times (back-filled).", version: 3) { f, c in unplanned(f) { known(f, .any) {
             between(f.impactStarted, "impact start not recorded", f.detected, "detection not recorded", c)
         } } },
-        duration("time_to_acknowledge", "Time to acknowledge", "detected (or, when not recorded, declared) → the earliest `incident.acknowledged`. Unplanned incidents only. Excluded when the source never recorded the times (back-filled) or its start conflicts with its end.", version: 2) { f, c in unplanned(f) { known(f, .start) {
+        duration("time_to_acknowledge", "Time to acknowledge", "detected (or, when not recorded, declared) → the earliest `incident.acknowledged`. Unplanned incidents only. Excluded when the source never recorded the times (back-filled) or its start conflicts with its end.", version: 3) { f, c in unplanned(f) { known(f, .start) {
             between(f.detected ?? f.declared, "not declared", f.acknowledged, "not acknowledged", c)
         } } },
-        duration("time_to_first_public_update", "Time to first public update", "impact started → the earliest public `status_update.published` (audience public or affected customers). Unplanned incidents only. Excluded when the source never recorded the times (back-filled).", version: 2) { f, c in unplanned(f) { known(f, .any) {
+        duration("time_to_first_public_update", "Time to first public update", "impact started → the earliest public `status_update.published` (audience public or affected customers). Unplanned incidents only. Excluded when the source never recorded the times (back-filled).", version: 3) { f, c in unplanned(f) { known(f, .any) {
             between(f.impactStarted, "impact start not recorded", f.firstPublicUpdate, "no public update", c)
         } } },
-        duration("time_to_first_public_update_from_declaration", "Time to first public update (from declaration)", "declared → the earliest public status update. Unplanned incidents only. Excluded when the source never recorded the times (back-filled) or its start conflicts with its end.", version: 2) { f, c in unplanned(f) { known(f, .start) {
+        duration("time_to_first_public_update_from_declaration", "Time to first public update (from declaration)", "declared → the earliest public status update. Unplanned incidents only. Excluded when the source never recorded the times (back-filled) or its start conflicts with its end.", version: 3) { f, c in unplanned(f) { known(f, .start) {
             between(f.declared, "not declared", f.firstPublicUpdate, "no public update", c)
         } } },
-        duration("time_to_first_reply", "Time to first reply", "each `customer.message_received` → the earliest `customer.reply_sent` whose `inReplyTo` is that message. One observation per message; breaks down by tier and channel.") { f, c in
+        duration("time_to_first_reply", "Time to first reply", "each `customer.message_received` → the earliest `customer.reply_sent` whose `inReplyTo` is that message. One observation per message; breaks down by tier and channel.", version: 2) { f, c in
             f.messages.map { message in
                 guard let reply = message.firstReply else { return .excluded("unanswered") }
                 return .sample(Sample(c.seconds(from: message.received, to: reply), messageDimensions(message)))
             }
         },
-        duration("time_to_first_reply_per_customer", "Time to first reply (first message of each customer)", "for each customer who wrote in, their earliest message in the incident → its first reply.") { f, c in
+        duration("time_to_first_reply_per_customer", "Time to first reply (first message of each customer)", "for each customer who wrote in, their earliest message in the incident → its first reply.", version: 2) { f, c in
             var first = [String: IncidentMetricFacts.Message]()
             for message in f.messages where first[message.customer].map({ message.received < $0.received }) ?? true { first[message.customer] = message }
             return first.keys.sorted().map { customer in
@@ -41,32 +41,32 @@ public enum MetricCatalog {
                 return .sample(Sample(c.seconds(from: message.received, to: reply), messageDimensions(message)))
             }
         },
-        duration("time_to_escalate", "Time to escalate", "declared → the earliest `escalation.raised`. Unplanned incidents only. Excluded when the source never recorded the times (back-filled) or its start conflicts with its end.", version: 2) { f, c in unplanned(f) { known(f, .start) {
+        duration("time_to_escalate", "Time to escalate", "declared → the earliest `escalation.raised`. Unplanned incidents only. Excluded when the source never recorded the times (back-filled) or its start conflicts with its end.", version: 3) { f, c in unplanned(f) { known(f, .start) {
             between(f.declared, "not declared", f.firstEscalation, "not escalated", c)
         } } },
-        duration("time_at_escalation_level", "Time at each escalation level", "for each escalation, each stretch at one level: from `escalation.raised` (or `escalation.deescalated` to that level) to the next move, `escalation.closed`, or the incident's resolution. Breaks down by level and reason.") { f, c in
+        duration("time_at_escalation_level", "Time at each escalation level", "for each escalation, each stretch at one level: from `escalation.raised` (or `escalation.deescalated` to that level) to the next move, `escalation.closed`, or the incident's resolution. Breaks down by level and reason.", version: 2) { f, c in
             f.levelSpells.map { spell in
                 guard let to = spell.to else { return .excluded("still open") }
                 return .sample(Sample(c.seconds(from: spell.from, to: to), [.level: spell.level.rawValue, .reason: spell.reason.rawValue]))
             }
         },
-        duration("time_to_mitigate", "Time to mitigate", "impact started → the earliest `mitigated` status (or, when none, the first resolution). Unplanned incidents only. Excluded when the source never recorded the times (back-filled).", version: 2) { f, c in unplanned(f) { known(f, .any) {
+        duration("time_to_mitigate", "Time to mitigate", "impact started → the earliest `mitigated` status (or, when none, the first resolution). Unplanned incidents only. Excluded when the source never recorded the times (back-filled).", version: 3) { f, c in unplanned(f) { known(f, .any) {
             between(f.impactStarted, "impact start not recorded", f.mitigated, "still open", c)
         } } },
-        duration("time_to_mitigate_from_declaration", "Time to mitigate (from declaration)", "declared → mitigated, as above. Unplanned incidents only. Excluded when the source never recorded the times (back-filled) or its start conflicts with its end.", version: 2) { f, c in unplanned(f) { known(f, .start) {
+        duration("time_to_mitigate_from_declaration", "Time to mitigate (from declaration)", "declared → mitigated, as above. Unplanned incidents only. Excluded when the source never recorded the times (back-filled) or its start conflicts with its end.", version: 3) { f, c in unplanned(f) { known(f, .start) {
             between(f.declared, "not declared", f.mitigated, "still open", c)
         } } },
-        duration("time_to_resolve", "Time to resolve", "impact started → the standing `incident.resolved` (the latest, unless reopened after it). Unplanned incidents only. Excluded when the source never recorded the times (back-filled).", version: 2) { f, c in unplanned(f) { known(f, .any) {
+        duration("time_to_resolve", "Time to resolve", "impact started → the standing `incident.resolved` (the latest, unless reopened after it). Unplanned incidents only. Excluded when the source never recorded the times (back-filled).", version: 3) { f, c in unplanned(f) { known(f, .any) {
             between(f.impactStarted, "impact start not recorded", f.resolved, "still open", c)
         } } },
-        duration("time_to_resolve_from_declaration", "Time to resolve (from declaration)", "declared → the standing resolution. Unplanned incidents only. Excluded when the source never recorded the times (back-filled) or its start conflicts with its end.", version: 2) { f, c in unplanned(f) { known(f, .start) {
+        duration("time_to_resolve_from_declaration", "Time to resolve (from declaration)", "declared → the standing resolution. Unplanned incidents only. Excluded when the source never recorded the times (back-filled) or its start conflicts with its end.", version: 3) { f, c in unplanned(f) { known(f, .start) {
             between(f.declared, "not declared", f.resolved, "still open", c)
         } } },
         // Communication.
-        count("public_updates", "Public updates", "public status updates per incident (audience public or affected customers), wherever they fall in time.") { f, _ in
+        count("public_updates", "Public updates", "public status updates per incident (audience public or affected customers), wherever they fall in time.", version: 2) { f, _ in
             [.sample(Sample(Int64(f.publicUpdates)))]
         },
-        duration("longest_update_gap", "Longest silence between public updates", "the longest gap after a public update published while the incident was open, to the next public update or the end of that open period (a resolution or closure; a resolution dated before the declaration ends it at once). Resolved, unplanned incidents only. Excluded when the source never recorded the times (back-filled).", version: 2) { f, c in unplanned(f) { known(f, .any) {
+        duration("longest_update_gap", "Longest silence between public updates", "the longest gap after a public update published while the incident was open, to the next public update or the end of that open period (a resolution or closure; a resolution dated before the declaration ends it at once). Resolved, unplanned incidents only. Excluded when the source never recorded the times (back-filled).", version: 3) { f, c in unplanned(f) { known(f, .any) {
             guard f.isResolved else { return [.excluded("still open")] }
             guard !f.gaps.isEmpty else { return [.excluded("no public update while open")] }
             return [.sample(Sample(f.gaps.map { c.seconds(from: $0.from, to: $0.to) }.max()!))]
@@ -77,19 +77,19 @@ public enum MetricCatalog {
             return Array(repeating: .sample(Sample(1)), count: f.promisesKept) + Array(repeating: .sample(Sample(0)), count: f.promisesMissed)
                 + Array(repeating: overdue ? .sample(Sample(0)) : .excluded("not yet due"), count: f.promisesPending)
         },
-        duration("eta_error", "ETA against resolution", "resolution minus the last ETA given in a public update (`etaAt`): positive when resolved later than promised. Always calendar time. Unplanned incidents only. Excluded when the source never recorded the times (back-filled).", version: 2, usesClock: false) { f, c in unplanned(f) { known(f, .any) {
+        duration("eta_error", "ETA against resolution", "resolution minus the last ETA given in a public update (`etaAt`): positive when resolved later than promised. Always calendar time. Unplanned incidents only. Excluded when the source never recorded the times (back-filled).", version: 3, usesClock: false) { f, c in unplanned(f) { known(f, .any) {
             guard let late = f.etaLateBySeconds else { return [.excluded(f.isResolved ? "no ETA given" : "still open")] }
             return [.sample(Sample(late))]
         } } },
         // Volume.
-        count("customer_messages", "Customer messages", "`customer.message_received` events per incident.") { f, _ in
+        count("customer_messages", "Customer messages", "`customer.message_received` events per incident.", version: 2) { f, _ in
             [.sample(Sample(Int64(f.messages.count)))]
         },
         rate("customer_messages_per_hour", "Customer messages per hour", "customer messages per hour of incident time (impact started, or declared, → resolved), over all incidents of a group: Σ messages × 3600 / Σ seconds. Resolved incidents only. Excluded when the source never recorded the times (back-filled) or its start conflicts with its end.", version: 2) { f, _ in known(f, .start) {
             guard let resolved = f.resolved, let start = f.impactStarted ?? f.declared else { return [.excluded("still open")] }
             return [.sample(Sample(Int64(f.messages.count), weight: max(0, (resolved - start) / 1_000_000)))]
         } },
-        count("customers_affected", "Customers affected", "`customersAffected` of the latest scope change that gave it; otherwise the number of customers who wrote in.") { f, _ in
+        count("customers_affected", "Customers affected", "`customersAffected` of the latest scope change that gave it; otherwise the number of customers who wrote in.", version: 2) { f, _ in
             [.sample(Sample(f.customersAffected))]
         },
         tally("escalations", "Escalations", "`escalation.raised` events; breaks down by the level raised to and the reason.") { f, _ in
@@ -99,17 +99,17 @@ public enum MetricCatalog {
             f.escalations.filter { $0.level == .executive }.map { .sample(Sample(1, [.level: $0.level.rawValue, .reason: $0.reason.rawValue])) }
         },
         // Service levels.
-        share("sla_first_response", "SLA first response met", "for each SLA policy with a first-response target for the incident's severity, and each customer message it covers (all, or the policy's customer's): met when the first reply came within the target on the policy's clock. An unanswered message is missed when the incident was resolved after its deadline, else left out.") { f, c in
+        share("sla_first_response", "SLA first response met", "for each SLA policy with a first-response target for the incident's severity, and each customer message it covers (all, or the policy's customer's): met when the first reply came within the target on the policy's clock. An unanswered message is missed when the incident was resolved after its deadline, else left out.", version: 2) { f, c in
             slaFirstResponse(f, c)
         },
-        share("sla_update_cadence", "SLA update cadence met", "for each policy with an update-cadence target: met when the longest gap between public updates while open (on the policy's clock) is within the target; with no public update at all, the whole open time counts as the gap. Resolved, unplanned incidents only. Excluded when the source never recorded the times (back-filled).", version: 2) { f, c in
+        share("sla_update_cadence", "SLA update cadence met", "for each policy with an update-cadence target: met when the longest gap between public updates while open (on the policy's clock) is within the target; with no public update at all, the whole open time counts as the gap. Resolved, unplanned incidents only. Excluded when the source never recorded the times (back-filled).", version: 3) { f, c in
             unplanned(f) { known(f, .any) { slaCadence(f, c) } }
         },
-        share("sla_resolution", "SLA resolution met", "for each policy with a resolution target: met when declared → resolved (on the policy's clock) is within the target. Unplanned incidents only. Excluded when the source never recorded the times (back-filled) or its start conflicts with its end.", version: 2) { f, c in
+        share("sla_resolution", "SLA resolution met", "for each policy with a resolution target: met when declared → resolved (on the policy's clock) is within the target. Unplanned incidents only. Excluded when the source never recorded the times (back-filled) or its start conflicts with its end.", version: 3) { f, c in
             unplanned(f) { known(f, .start) { slaResolution(f, c) } }
         },
         // Scheduled maintenance.
-        share("maintenance_window_kept", "Maintenance windows kept", "each scheduled maintenance with an announced window (`plannedStart`, `plannedEnd`): kept when the work started (`impactStartedAt`, or when not recorded the first public update with status `in_progress`) inside the window and lasted (to the resolution) no longer than the window; a miss reports the overrun in seconds. Always calendar time. Excluded when the source never recorded the times (back-filled).", version: 2) { f, _ in
+        share("maintenance_window_kept", "Maintenance windows kept", "each scheduled maintenance with an announced window (`plannedStart`, `plannedEnd`): kept when the work started (`impactStartedAt`, or when not recorded the first public update with status `in_progress`) inside the window and lasted (to the resolution) no longer than the window; a miss reports the overrun in seconds. Always calendar time. Excluded when the source never recorded the times (back-filled).", version: 3) { f, _ in
             guard f.kind == .scheduledMaintenance else { return [] }
             if f.unknownTimes == .all { return [.excluded(UnknownTimes.all.reason)] }
             guard let plannedStart = f.plannedStart, let plannedEnd = f.plannedEnd else { return [.excluded("window not announced")] }
@@ -127,14 +127,14 @@ public enum MetricCatalog {
         share("csat", "CSAT", "each answer on the 1–5 scale: satisfied when 4 or 5.") { f, _ in
             f.surveys.compactMap { survey in survey.scale == .csat ? survey.score.map { .sample(Sample($0 >= 4 ? 1 : 0)) } : nil }
         },
-        average("csat_score", "Average CSAT score", "the mean of answers on the 1–5 scale.") { f, _ in
+        average("csat_score", "Average CSAT score", "the mean of answers on the 1–5 scale.", version: 2) { f, _ in
             f.surveys.compactMap { survey in survey.scale == .csat ? survey.score.map { .sample(Sample($0)) } : nil }
         },
         nps("nps", "NPS", "answers on the 0–10 scale: % promoters (9–10) minus % detractors (0–6).") { f, _ in
             f.surveys.compactMap { survey in survey.scale == .nps ? survey.score.map { .sample(Sample($0)) } : nil }
         },
         // Postmortems.
-        duration("time_to_postmortem", "Time to postmortem", "the standing resolution → the earliest `postmortem.published`. Excluded when the source never recorded the times (back-filled).", version: 2) { f, c in known(f, .any) {
+        duration("time_to_postmortem", "Time to postmortem", "the standing resolution → the earliest `postmortem.published`. Excluded when the source never recorded the times (back-filled).", version: 3) { f, c in known(f, .any) {
             guard let resolved = f.resolved else { return [.excluded("still open")] }
             guard let published = f.postmortemPublished else { return [.excluded("no postmortem published")] }
             return [.sample(Sample(c.seconds(from: resolved, to: published)))]
@@ -168,11 +168,11 @@ public enum MetricCatalog {
     static func duration(_ name: String, _ title: String, _ definition: String, version: Int = 1, usesClock: Bool = true, _ observe: @escaping Observe) -> MetricDefinition {
         MetricDefinition(name: name, version: version, kind: .duration, title: title, definition: definition, usesClock: usesClock, observe: observe)
     }
-    static func count(_ name: String, _ title: String, _ definition: String, _ observe: @escaping Observe) -> MetricDefinition { define(.count, name, title, definition, observe) }
+    static func count(_ name: String, _ title: String, _ definition: String, version: Int = 1, _ observe: @escaping Observe) -> MetricDefinition { define(.count, name, title, definition, version: version, observe) }
     static func tally(_ name: String, _ title: String, _ definition: String, version: Int = 1, _ observe: @escaping Observe) -> MetricDefinition { define(.tally, name, title, definition, version: version, observe) }
     static func share(_ name: String, _ title: String, _ definition: String, version: Int = 1, _ observe: @escaping Observe) -> MetricDefinition { define(.share, name, title, definition, version: version, observe) }
     static func rate(_ name: String, _ title: String, _ definition: String, version: Int = 1, _ observe: @escaping Observe) -> MetricDefinition { define(.rate, name, title, definition, version: version, observe) }
-    static func average(_ name: String, _ title: String, _ definition: String, _ observe: @escaping Observe) -> MetricDefinition { define(.average, name, title, definition, observe) }
+    static func average(_ name: String, _ title: String, _ definition: String, version: Int = 1, _ observe: @escaping Observe) -> MetricDefinition { define(.average, name, title, definition, version: version, observe) }
     static func nps(_ name: String, _ title: String, _ definition: String, _ observe: @escaping Observe) -> MetricDefinition { define(.nps, name, title, definition, observe) }
 
     /// A metric whose observations are not durations on the chosen clock.

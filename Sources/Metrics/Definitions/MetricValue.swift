@@ -5,7 +5,8 @@ public struct MetricValue: Sendable, Hashable, Codable {
     public var count: Int
     /// Observations left out, per reason.
     public var excluded: [String: Int]
-    /// Durations, counts and scores: mean, median, p90, p95, maximum (nearest rank).
+    /// Durations, counts and scores: mean, median (mean of the two middle values of an even count),
+    /// p90, p95 (nearest rank), maximum.
     public var statistics: DurationStatistics?
     /// Counts and tallies: the sum; shares: how many were yes; rates: the sum of values.
     public var total: Int64?
@@ -13,12 +14,19 @@ public struct MetricValue: Sendable, Hashable, Codable {
     public var ratio: Double?
     /// Shares that measure a miss (SLA targets, maintenance windows): how far the misses went, in seconds.
     public var misses: DurationStatistics?
+    /// The figure rests on at least one but fewer than ``smallSampleThreshold`` observations: shown,
+    /// but marked as too few to compare (an NPS of +100 from one answer).
+    public var smallSample: Bool
+
+    /// Fewer observations than this (and more than none) make a small sample.
+    public static let smallSampleThreshold = 5
 
     /// Summarises the observations of one group.
     public init(kind: MetricKind, samples: [Sample], excluded: [String: Int]) {
         self.kind = kind
         self.count = samples.count
         self.excluded = excluded
+        self.smallSample = samples.count > 0 && samples.count < Self.smallSampleThreshold
         let values = samples.map(\.value)
         switch kind {
         case .duration, .average:
@@ -50,7 +58,7 @@ public struct MetricValue: Sendable, Hashable, Codable {
     /// scores, the total for tallies, the share, rate or score otherwise.
     public var headline: Double? {
         switch kind {
-        case .duration, .count: statistics?.median.map(Double.init)
+        case .duration, .count: statistics?.median
         case .average: statistics?.mean
         case .tally: total.map(Double.init)
         case .share, .rate, .nps: ratio

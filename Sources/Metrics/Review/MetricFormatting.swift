@@ -11,7 +11,32 @@ public enum MetricFormatting {
         return "\(seconds / 86_400)d \(pad(seconds % 86_400 / 3600))h"
     }
 
-    public static func duration(_ seconds: Double) -> String { duration(Int64(seconds.rounded())) }
+    /// A duration that need not be whole seconds (a mean, or a median on a half second), shown to the
+    /// nearest second, a half second rounded to even (90.5 s as `1m 30s`, 91.5 s as `1m 32s`).
+    public static func duration(_ seconds: Double) -> String { duration(wholeSeconds(seconds)) }
+
+    /// The nearest whole second, a half rounded to even: how text shows a median; JSON and CSV keep the half.
+    public static func wholeSeconds(_ seconds: Double) -> Int64 { Int64(seconds.rounded(.toNearestOrEven)) }
+
+    /// A median or other value as JSON and CSV write it: `90` when whole, `90.5` otherwise.
+    public static func number(_ value: Double) -> String { value == value.rounded() ? String(Int64(value)) : String(value) }
+
+    /// How the median and percentiles are computed, as every report's footnote says it.
+    public static let statisticsNote = "Durations and counts are headed by their median: the middle value, or the mean of the two middle values of an even count, as a spreadsheet's MEDIAN gives it (text shows a duration to the nearest second, a half rounded to even; counts, JSON and CSV keep the half); p90 and p95 by nearest rank, each one of the measured values."
+
+    /// Appended in text and Markdown to a figure from a small sample (``MetricValue/smallSample``).
+    public static let smallSampleMarker = "†"
+
+    /// What a figure from a small sample means, in every format.
+    public static let smallSampleMeaning = "n < \(MetricValue.smallSampleThreshold): too few to compare"
+
+    /// The footnote to figures marked with ``smallSampleMarker``.
+    public static let smallSampleNote = "\(smallSampleMarker) \(smallSampleMeaning)."
+
+    /// The headline of a value, with ``smallSampleMarker`` when it rests on a small sample.
+    public static func markedHeadline(_ value: MetricValue) -> String {
+        headline(value) + (value.smallSample ? smallSampleMarker : "")
+    }
 
     static func pad(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
 
@@ -68,7 +93,7 @@ public enum MetricFormatting {
         case .rate: return "\(value.total ?? 0) in all"
         case .average:
             guard let s = value.statistics, let median = s.median else { return "" }
-            return "median \(median)"
+            return "median \(number(median))"
         case .nps: return ""
         }
     }

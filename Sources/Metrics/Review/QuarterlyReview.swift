@@ -29,6 +29,11 @@ public struct QuarterlyReview: Sendable, Codable {
     }
 
     /// One metric this period against the previous one.
+    /// The rows of the postmortem follow-through section, in the order shown.
+    public var followThroughRows: [Row] {
+        ["time_to_postmortem", "action_items_opened", "action_items_completed", "action_items_overdue"].compactMap { name in rows.first { $0.metric == name } }
+    }
+
     public struct Row: Sendable, Codable {
         public var metric: String
         public var title: String
@@ -37,6 +42,9 @@ public struct QuarterlyReview: Sendable, Codable {
         public var previous: MetricValue
         /// Current headline minus previous headline; nil when either is missing.
         public var change: Double?
+
+        /// Either period's figure rests on a small sample, so the change between them is too.
+        public var changeFromSmallSample: Bool { current.smallSample || previous.smallSample }
 
         /// Nothing observed and nothing left out in either period.
         public var isUnobserved: Bool {
@@ -87,6 +95,9 @@ public struct QuarterlyReview: Sendable, Codable {
         public var csat: MetricValue
         public var csatScore: MetricValue
         public var nps: MetricValue
+
+        /// The figures in the order the satisfaction table shows them.
+        public var figures: [MetricValue] { [responseRate, csat, csatScore, nps] }
     }
 
     public struct Bucket: Sendable, Codable {

@@ -20,7 +20,7 @@ public enum ReviewCSV {
         let s = value.statistics
         return [
             metric, String(version), value.kind.rawValue, String(value.count), String(value.excludedTotal),
-            s?.mean.map { String($0) } ?? "", s?.median.map(String.init) ?? "", s?.p90.map(String.init) ?? "", s?.p95.map(String.init) ?? "",
+            s?.mean.map { String($0) } ?? "", s?.median.map(MetricFormatting.number) ?? "", s?.p90.map(String.init) ?? "", s?.p95.map(String.init) ?? "",
             s?.maximum.map(String.init) ?? "", value.total.map(String.init) ?? "", value.ratio.map { String($0) } ?? "",
         ]
     }

@@ -10,10 +10,10 @@ public enum ReviewHTML {
         out += "<header>\n<p class=\"eyebrow\">Quarterly review</p>\n<h1>Incident review \(e(review.period.name))</h1>\n"
         let severities = review.incidentsBySeverity.sorted { $0.key < $1.key }.map { "<span class=\"chip sev-\(e($0.key))\">\(e($0.key)) \($0.value)</span>" }.joined()
         out += "<p class=\"chips\"><span class=\"chip\">\(review.incidents) incidents</span>\(severities)<span class=\"chip\">\(review.previousIncidents) in \(e(review.previousPeriod.name))</span></p>\n"
-        out += "<p class=\"note\">From the incident ledger alone. Incidents count in the period they were declared in (UTC). Medians for durations and counts; percentiles by nearest rank; durations on the clock \(e(review.source.clock)).</p>\n</header>\n"
+        out += "<p class=\"note\">From the incident ledger alone. Incidents count in the period they were declared in (UTC). \(e(MetricFormatting.statisticsNote)) Durations on the clock \(e(review.source.clock)).</p>\n</header>\n"
 
         out += "<section id=\"charts\"><h2>At a glance</h2>\n<div class=\"charts\">\n"
-        let months = review.resolveByMonth.map { (label: $0.period, median: $0.value.statistics?.median, p90: $0.value.statistics?.p90, n: $0.value.count) }
+        let months = review.resolveByMonth.map { (label: $0.period, median: $0.value.statistics?.median.map(MetricFormatting.wholeSeconds), p90: $0.value.statistics?.p90, n: $0.value.count) }
         out += "<figure>\(ReviewCharts.trend(months, title: "Time to resolve by month"))<figcaption>Time to resolve (impact start → resolution) by month of declaration, the twelve months to the end of \(e(review.period.name)): median and p90.</figcaption></figure>\n"
         let buckets = review.firstUpdateDistribution.map { (label: $0.label, value: Double($0.count), text: String($0.count)) }
         out += "<figure>\(ReviewCharts.bars(buckets, title: "Time to first public update", format: { String(Int($0)) }))<figcaption>How long customers waited for the first public update after impact began, \(e(review.period.name)): incidents per bucket.</figcaption></figure>\n"
@@ -24,11 +24,12 @@ public enum ReviewHTML {
         out += "<section id=\"figures\"><h2>Figures</h2>\n<table>\n<thead><tr><th>Metric</th><th class=\"num\">\(e(review.period.name))</th><th class=\"num\">\(e(review.previousPeriod.name))</th><th class=\"num\">Change</th><th class=\"num\">n</th><th>Detail</th><th>Left out</th></tr></thead>\n<tbody>\n"
         for row in review.observedRows {
             out += "<tr><th scope=\"row\">\(e(row.title)) <span class=\"kind\">\(e(row.metric)) v\(review.source.metricVersions[row.metric] ?? 0)</span></th>"
-            out += "<td class=\"num\">\(e(MetricFormatting.headline(row.current)))</td><td class=\"num\">\(e(MetricFormatting.headline(row.previous)))</td>"
-            out += "<td class=\"num\">\(e(MetricFormatting.change(row.change, kind: row.kind)))</td><td class=\"num\">\(row.current.count)</td>"
+            out += "\(cell(MetricFormatting.headline(row.current), small: row.current.smallSample))\(cell(MetricFormatting.headline(row.previous), small: row.previous.smallSample))"
+            out += "\(cell(MetricFormatting.change(row.change, kind: row.kind), small: row.changeFromSmallSample && row.change != nil))<td class=\"num\">\(row.current.count)</td>"
             out += "<td>\(e(MetricFormatting.detail(row.current)))</td><td class=\"muted\">\(e(MetricFormatting.excluded(row.current)))</td></tr>\n"
         }
         out += "</tbody>\n</table>\n"
+        out += legend(review.observedRows.contains { $0.changeFromSmallSample })
         if let note = review.declaredByFirstUpdateNote { out += "<p class=\"note\">\(e(note))</p>\n" }
         if !review.unobservedRows.isEmpty {
             out += "<p class=\"note\">Nothing recorded in either period for: \(e(review.unobservedRows.map(\.title).joined(separator: ", "))).</p>\n"
@@ -37,9 +38,9 @@ public enum ReviewHTML {
 
         out += "<section id=\"severity\"><h2>Time to resolve by severity</h2>\n<table>\n<thead><tr><th>Severity</th><th class=\"num\">Median</th><th class=\"num\">n</th><th>Detail</th></tr></thead>\n<tbody>\n"
         for group in review.resolveBySeverity.groups {
-            out += "<tr><th scope=\"row\">\(e(group.name))</th><td class=\"num\">\(e(MetricFormatting.headline(group.value)))</td><td class=\"num\">\(group.value.count)</td><td>\(e(MetricFormatting.detail(group.value)))</td></tr>\n"
+            out += "<tr><th scope=\"row\">\(e(group.name))</th>\(cell(MetricFormatting.headline(group.value), small: group.value.smallSample))<td class=\"num\">\(group.value.count)</td><td>\(e(MetricFormatting.detail(group.value)))</td></tr>\n"
         }
-        out += "</tbody>\n</table>\n</section>\n"
+        out += "</tbody>\n</table>\n\(legend(review.resolveBySeverity.groups.contains { $0.value.smallSample }))</section>\n"
 
         out += "<section id=\"breaches\"><h2>SLA breaches</h2>\n"
         if review.slaBreaches.isEmpty {
@@ -80,17 +81,17 @@ public enum ReviewHTML {
 
         out += "<section id=\"satisfaction\"><h2>Satisfaction</h2>\n<table>\n<thead><tr><th>Quarter</th><th class=\"num\">Response rate</th><th class=\"num\">CSAT</th><th class=\"num\">Average</th><th class=\"num\">NPS</th><th class=\"num\">Answers</th></tr></thead>\n<tbody>\n"
         for quarter in review.satisfaction {
-            out += "<tr><th scope=\"row\">\(e(quarter.period))</th><td class=\"num\">\(e(MetricFormatting.headline(quarter.responseRate)))</td><td class=\"num\">\(e(MetricFormatting.headline(quarter.csat)))</td><td class=\"num\">\(e(MetricFormatting.headline(quarter.csatScore)))</td><td class=\"num\">\(e(MetricFormatting.headline(quarter.nps)))</td><td class=\"num\">\(quarter.csat.count + quarter.nps.count)</td></tr>\n"
+            out += "<tr><th scope=\"row\">\(e(quarter.period))</th>\(quarter.figures.map { cell(MetricFormatting.headline($0), small: $0.smallSample) }.joined())<td class=\"num\">\(quarter.csat.count + quarter.nps.count)</td></tr>\n"
         }
-        out += "</tbody>\n</table>\n</section>\n"
+        out += "</tbody>\n</table>\n\(legend(review.satisfaction.contains { $0.figures.contains(where: \.smallSample) }))</section>\n"
 
         out += "<section id=\"postmortems\"><h2>Postmortem follow-through</h2>\n<dl class=\"facts\">\n"
-        for name in ["time_to_postmortem", "action_items_opened", "action_items_completed", "action_items_overdue"] {
-            guard let row = review.rows.first(where: { $0.metric == name }) else { continue }
+        for row in review.followThroughRows {
             let detail = MetricFormatting.detail(row.current)
-            out += "<dt>\(e(row.title))</dt><dd>\(e(MetricFormatting.headline(row.current)))\(detail.isEmpty ? "" : " <span class=\"muted\">(\(e(detail)))</span>")</dd>\n"
+            let figure = e(MetricFormatting.headline(row.current))
+            out += "<dt>\(e(row.title))</dt><dd>\(row.current.smallSample ? "<span class=\"small-sample\" title=\"\(e(MetricFormatting.smallSampleMeaning))\">\(figure)</span>" : figure)\(detail.isEmpty ? "" : " <span class=\"muted\">(\(e(detail)))</span>")</dd>\n"
         }
-        out += "</dl>\n</section>\n"
+        out += "</dl>\n\(legend(review.followThroughRows.contains { $0.current.smallSample }))</section>\n"
 
         out += "<footer>\n<p>Computed from ledger position \(review.source.headPosition), chain head <code>\(e(review.source.headHash))</code> (last recorded \(e(review.source.lastRecorded))); promises and action items judged as of \(e(review.source.asOf)). "
         out += "\(review.source.metricVersions.count) metrics as defined in docs/metrics.md (versions \(e(Set(review.source.metricVersions.values).sorted().map(String.init).joined(separator: ", ")))); clock \(e(review.source.clock)); SLA calendars: \(e(review.source.calendars.isEmpty ? "none supplied" : review.source.calendars.joined(separator: ", "))).\(review.source.notDeclared > 0 ? " \(review.source.notDeclared) incident streams without a declaration are left out." : "")</p>\n</footer>\n"
@@ -98,8 +99,20 @@ public enum ReviewHTML {
         return out
     }
 
+    /// A numeric cell; one from a small sample is greyed out (still readable) and says why on hover.
+    static func cell(_ text: String, small: Bool) -> String {
+        let e = PostmortemHTML.escape
+        return small ? "<td class=\"num small-sample\" title=\"\(e(MetricFormatting.smallSampleMeaning))\">\(e(text))</td>" : "<td class=\"num\">\(e(text))</td>"
+    }
+
+    /// The legend under a table that greyed out a figure; nothing otherwise.
+    static func legend(_ shown: Bool) -> String {
+        shown ? "<p class=\"note\"><span class=\"small-sample\">Greyed out</span>: \(PostmortemHTML.escape(MetricFormatting.smallSampleMeaning)).</p>\n" : ""
+    }
+
     static let stylesheet = """
         .charts { display: grid; grid-template-columns: 1fr; gap: 18px; }
+        .small-sample { color: var(--muted); font-style: italic; }
         @media (min-width: 1000px) { .charts { grid-template-columns: 1fr 1fr; } .charts figure:first-child { grid-column: 1 / -1; } }
 
         """

@@ -52,19 +52,28 @@ public enum ReviewText {
         let severities = review.incidentsBySeverity.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         let kinds = review.incidentsByKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         out.append("\(review.incidents) incidents declared in \(review.period.name) (\(severities.isEmpty ? "none" : severities); \(kinds.isEmpty ? "none" : kinds)), against \(review.previousIncidents) in \(review.previousPeriod.name).")
-        out.append("Medians for durations and counts; percentiles by nearest rank. Durations on the clock \(review.source.clock).")
+        out.append("\(MetricFormatting.statisticsNote) Durations on the clock \(review.source.clock).")
         out.append("")
+
+        /// The footnote to a table that marked a figure from a small sample.
+        func smallSampleFootnote(_ marked: Bool) {
+            guard marked else { return }
+            out.append(MetricFormatting.smallSampleNote)
+            out.append("")
+        }
 
         heading("Figures")
         table(
             ["metric", review.period.name, review.previousPeriod.name, "change", "n", "detail", "excluded"],
             review.observedRows.map { row in
                 [
-                    row.title, MetricFormatting.headline(row.current), MetricFormatting.headline(row.previous),
-                    MetricFormatting.change(row.change, kind: row.kind), String(row.current.count), MetricFormatting.detail(row.current),
+                    row.title, MetricFormatting.markedHeadline(row.current), MetricFormatting.markedHeadline(row.previous),
+                    MetricFormatting.change(row.change, kind: row.kind) + (row.changeFromSmallSample && row.change != nil ? MetricFormatting.smallSampleMarker : ""),
+                    String(row.current.count), MetricFormatting.detail(row.current),
                     MetricFormatting.excluded(row.current),
                 ]
             })
+        smallSampleFootnote(review.observedRows.contains { $0.changeFromSmallSample })
 
         if let note = review.declaredByFirstUpdateNote {
             out.append(note)
@@ -78,7 +87,8 @@ public enum ReviewText {
         heading("Time to resolve by severity")
         table(
             ["severity", "median", "n", "detail"],
-            review.resolveBySeverity.groups.map { [$0.name, MetricFormatting.headline($0.value), String($0.value.count), MetricFormatting.detail($0.value)] })
+            review.resolveBySeverity.groups.map { [$0.name, MetricFormatting.markedHeadline($0.value), String($0.value.count), MetricFormatting.detail($0.value)] })
+        smallSampleFootnote(review.resolveBySeverity.groups.contains { $0.value.smallSample })
 
         heading("SLA breaches")
         if review.slaBreaches.isEmpty {
@@ -114,16 +124,17 @@ public enum ReviewText {
         table(
             ["quarter", "response rate", "CSAT", "average", "NPS", "answers"],
             review.satisfaction.map {
-                [$0.period, MetricFormatting.headline($0.responseRate), MetricFormatting.headline($0.csat), MetricFormatting.headline($0.csatScore), MetricFormatting.headline($0.nps), String($0.csat.count + $0.nps.count)]
+                [$0.period, MetricFormatting.markedHeadline($0.responseRate), MetricFormatting.markedHeadline($0.csat), MetricFormatting.markedHeadline($0.csatScore), MetricFormatting.markedHeadline($0.nps), String($0.csat.count + $0.nps.count)]
             })
+        smallSampleFootnote(review.satisfaction.contains { $0.figures.contains(where: \.smallSample) })
 
         heading("Postmortem follow-through")
-        for name in ["time_to_postmortem", "action_items_opened", "action_items_completed", "action_items_overdue"] {
-            guard let row = review.rows.first(where: { $0.metric == name }) else { continue }
+        for row in review.followThroughRows {
             let detail = MetricFormatting.detail(row.current)
-            out.append("\(markdown ? "- " : "  ")\(row.title): \(MetricFormatting.headline(row.current))\(detail.isEmpty ? "" : " (\(detail))")")
+            out.append("\(markdown ? "- " : "  ")\(row.title): \(MetricFormatting.markedHeadline(row.current))\(detail.isEmpty ? "" : " (\(detail))")")
         }
         out.append("")
+        smallSampleFootnote(review.followThroughRows.contains { $0.current.smallSample })
 
         heading("Source")
         out.append("Computed from ledger position \(review.source.headPosition), chain head \(review.source.headHash) (last recorded \(review.source.lastRecorded)); promises and action items judged as of \(review.source.asOf).")

@@ -15,16 +15,29 @@ public enum Percentile {
         let rank = Int((percent * Double(sorted.count) / 100).rounded(.up))
         return sorted[min(max(rank, 1), sorted.count) - 1]
     }
+
+    /// The conventional median: the middle value of an odd count, the mean of the two middle values
+    /// of an even count (as a spreadsheet's MEDIAN). `sorted` must be in ascending order; nil when empty.
+    ///
+    /// For `[10, 20, 30, 40]`: (20 + 30) / 2 = 25; for `[1, 2]`: 1.5.
+    public static func median(_ sorted: [Int64]) -> Double? {
+        guard !sorted.isEmpty else { return nil }
+        let upper = sorted.count / 2
+        if sorted.count % 2 == 1 { return Double(sorted[upper]) }
+        // Summed in 128 bits so two large values cannot overflow; a half of a whole number below 2^52 is exact.
+        return Double(Int128(sorted[upper - 1]) + Int128(sorted[upper])) / 2
+    }
 }
 
 /// The summary every duration metric reports: how many durations, how many were left out and why,
 /// and their mean, median, 90th and 95th percentiles and maximum, in seconds.
 ///
-/// Percentiles, the median included, use the nearest-rank method (`Percentile.nearestRank`): the
-/// smallest duration such that at least p% of the durations are less than or equal to it. Every
-/// reported percentile is therefore one of the measured durations; for an even count the median is
-/// the lower of the two middle values, not their average. For no durations at all, the mean,
-/// percentiles and maximum are nil, never zero.
+/// The median is the conventional one, as a spreadsheet's MEDIAN gives it: the middle value of an
+/// odd count, the mean of the two middle values of an even count (so it can fall on a half second).
+/// The 90th and 95th percentiles use the nearest-rank method (`Percentile.nearestRank`): the
+/// smallest duration such that at least p% of the durations are less than or equal to it, so each
+/// is one of the measured durations. For no durations at all, the mean, median, percentiles and
+/// maximum are nil, never zero.
 public struct DurationStatistics: Sendable, Hashable, Codable {
     /// n: the number of durations summarised.
     public var count: Int
@@ -32,8 +45,9 @@ public struct DurationStatistics: Sendable, Hashable, Codable {
     public var excluded: [String: Int]
     /// The arithmetic mean in seconds, unrounded; nil when `count` is 0.
     public var mean: Double?
-    /// The nearest-rank 50th percentile; nil when `count` is 0.
-    public var median: Int64?
+    /// The middle value, or the mean of the two middle values of an even count (a whole or half
+    /// number of seconds); nil when `count` is 0.
+    public var median: Double?
     /// The nearest-rank 90th percentile; nil when `count` is 0.
     public var p90: Int64?
     /// The nearest-rank 95th percentile; nil when `count` is 0.
@@ -54,7 +68,7 @@ public struct DurationStatistics: Sendable, Hashable, Codable {
             let sum = sorted.reduce(Int128(0)) { $0 + Int128($1) }
             mean = Double(sum) / Double(sorted.count)
         }
-        median = Percentile.nearestRank(sorted, 50)
+        median = Percentile.median(sorted)
         p90 = Percentile.nearestRank(sorted, 90)
         p95 = Percentile.nearestRank(sorted, 95)
         maximum = sorted.last

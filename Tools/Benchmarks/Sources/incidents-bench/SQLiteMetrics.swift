@@ -122,7 +122,9 @@ final class SQLiteMetrics {
         )
         """
 
-    /// n, median, p90, p95 and maximum of the whole seconds in `seconds(value)`, nearest rank: the
+    /// n, twice the median, p90, p95 and maximum of the whole seconds in `seconds(value)`. The median
+    /// is the conventional one, returned doubled to stay an integer: the sum of the values at ranks
+    /// (n + 1) / 2 and n / 2 + 1 (the middle one twice for an odd n). p90 and p95 by nearest rank: the
     /// value at 1-based rank ⌈p × n / 100⌉ of the sorted values (integer division truncates, so
     /// ⌈x / 100⌉ = (x + 99) / 100).
     static let nearestRank = """
@@ -130,7 +132,7 @@ final class SQLiteMetrics {
             SELECT value, ROW_NUMBER() OVER (ORDER BY value) AS rank, COUNT(*) OVER () AS n FROM seconds
         )
         SELECT count(*),
-               max(CASE WHEN rank = (n * 50 + 99) / 100 THEN value END),
+               max(CASE WHEN rank = (n + 1) / 2 THEN value END) + max(CASE WHEN rank = n / 2 + 1 THEN value END),
                max(CASE WHEN rank = (n * 90 + 99) / 100 THEN value END),
                max(CASE WHEN rank = (n * 95 + 99) / 100 THEN value END),
                max(value)
@@ -230,7 +232,7 @@ final class SQLiteMetrics {
 
     private func durations(_ sql: String) throws -> HeadlineFigures.Durations {
         let row = try single(sql, columns: 5)
-        return .init(count: Int(row[0] ?? 0), median: row[1], p90: row[2], p95: row[3], maximum: row[4])
+        return .init(count: Int(row[0] ?? 0), median: row[1].map { Double($0) / 2 }, p90: row[2], p95: row[3], maximum: row[4])
     }
 
     private func share(_ sql: String) throws -> HeadlineFigures.Share {
@@ -271,14 +273,15 @@ final class SQLiteMetrics {
 struct HeadlineFigures: Equatable {
     struct Durations: Equatable {
         var count: Int
-        var median: Int64?
+        /// The conventional median: a whole or half number of seconds.
+        var median: Double?
         var p90: Int64?
         var p95: Int64?
         var maximum: Int64?
 
         var summary: String {
             func text(_ value: Int64?) -> String { value.map { String($0) } ?? "—" }
-            return "n \(count), median \(text(median)) s, p90 \(text(p90)) s, p95 \(text(p95)) s, max \(text(maximum)) s"
+            return "n \(count), median \(median.map { $0 == $0.rounded() ? String(Int64($0)) : String($0) } ?? "—") s, p90 \(text(p90)) s, p95 \(text(p95)) s, max \(text(maximum)) s"
         }
     }
 
