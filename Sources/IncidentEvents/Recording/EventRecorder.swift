@@ -33,6 +33,8 @@ public struct EventRecorder: Sendable {
     ///   be at that version; a conflict is then reported, not retried.
     public func record(_ events: [StreamEvent], expectedVersion: ExpectedVersion? = nil) async throws(LedgerError) -> [AppendResult] {
         guard !events.isEmpty else { throw LedgerError(.invalidInput, "nothing to record: no events were given") }
+        // Every text in NFC before it is checked and stored, so one id has one spelling in the ledger.
+        let events = events.map { EnvelopeRules.normalized($0) }
         var typed = [IncidentEvent]()
         typed.reserveCapacity(events.count)
         for (index, item) in events.enumerated() {

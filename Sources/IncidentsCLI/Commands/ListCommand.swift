@@ -84,8 +84,8 @@ struct ListCommand: AsyncParsableCommand {
             output.line("no incidents match")
             return
         }
-        func column(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
-        let idWidth = max(8, incidents.map(\.incident.count).max() ?? 8)
+        func column(_ text: String, _ width: Int) -> String { DisplayWidth.padded(text, to: width) }
+        let idWidth = max(8, incidents.map { DisplayWidth.of($0.incident) }.max() ?? 8)
         output.line("\(column("INCIDENT", idWidth))  SEV   PHASE          DECLARED              TITLE")
         for summary in incidents {
             output.line("\(column(summary.incident, idWidth))  \(column(summary.severity?.rawValue ?? "—", 4))  \(column(summary.phase.rawValue, 13))  \(column(summary.declaredAt?.rfc3339 ?? "—", 20))  \(summary.title ?? "")")

@@ -82,9 +82,9 @@ struct MetricsCommand: AsyncParsableCommand {
         case .text:
             let clock = metric.usesClock ? ", clock \(context.clock.id) v\(context.clock.version)" : ""
             output.line("\(metric.title) — \(metric.name) v\(metric.version)\(clock); \(result.incidents) incidents\(period.map { " declared in \($0.value.name)" } ?? "")")
-            let width = rows.map(\.0.count).max() ?? 3
+            let width = rows.map { DisplayWidth.of($0.0) }.max() ?? 3
             for (group, value) in rows {
-                var line = "\(group.padding(toLength: width, withPad: " ", startingAt: 0))  \(MetricFormatting.headline(value))  n=\(value.count)"
+                var line = "\(DisplayWidth.padded(group, to: width))  \(MetricFormatting.headline(value))  n=\(value.count)"
                 let detail = MetricFormatting.detail(value)
                 if !detail.isEmpty { line += "  \(detail)" }
                 let excluded = MetricFormatting.excluded(value)

@@ -27,7 +27,7 @@ struct PostmortemReportCommand: AsyncParsableCommand {
 
     @OptionGroup var options: LedgerOptions
 
-    @Argument(help: ArgumentHelp("The incident id.", valueName: "incident"))
+    @Argument(help: ArgumentHelp("The incident id.", valueName: "incident"), transform: IncidentArgument.normalized)
     var incident: String
 
     @Option(help: ArgumentHelp("The format: html is one self-contained file with a picture of the incident.", valueName: "format"))

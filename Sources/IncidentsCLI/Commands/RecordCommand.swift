@@ -31,7 +31,7 @@ struct RecordCommand<Verb: RecordingVerb>: AsyncParsableCommand {
 
     @OptionGroup var options: LedgerOptions
 
-    @Argument(help: ArgumentHelp("The incident id.", valueName: "incident"))
+    @Argument(help: ArgumentHelp("The incident id.", valueName: "incident"), transform: IncidentArgument.normalized)
     var incident: String
 
     @Option(help: ArgumentHelp("When it happened (RFC 3339). Default: now, or for a retry of --id the time first recorded.", valueName: "time"))

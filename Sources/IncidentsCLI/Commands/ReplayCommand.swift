@@ -17,7 +17,7 @@ struct ReplayCommand: AsyncParsableCommand {
 
     @OptionGroup var options: LedgerOptions
 
-    @Argument(help: ArgumentHelp("The incident id.", valueName: "incident"))
+    @Argument(help: ArgumentHelp("The incident id.", valueName: "incident"), transform: IncidentArgument.normalized)
     var incident: String
 
     @Option(help: ArgumentHelp("The moment to replay to (RFC 3339).", valueName: "time"))

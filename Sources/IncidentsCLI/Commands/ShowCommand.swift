@@ -12,7 +12,7 @@ struct ShowCommand: AsyncParsableCommand {
 
     @OptionGroup var options: LedgerOptions
 
-    @Argument(help: ArgumentHelp("The incident id.", valueName: "incident"))
+    @Argument(help: ArgumentHelp("The incident id.", valueName: "incident"), transform: IncidentArgument.normalized)
     var incident: String
 
     @Flag(help: "Print the state as one JSON object and the events as JSON Lines.")

@@ -15,7 +15,7 @@ struct TimelineCommand: AsyncParsableCommand {
 
     @OptionGroup var options: LedgerOptions
 
-    @Argument(help: ArgumentHelp("The incident id.", valueName: "incident"))
+    @Argument(help: ArgumentHelp("The incident id.", valueName: "incident"), transform: IncidentArgument.normalized)
     var incident: String
 
     @Option(

@@ -4,7 +4,7 @@ import LedgerModel
 /// The options that pick events: one incident, some types, a time range by when they happened.
 /// `log` and `export` take the same ones.
 struct EventFilterOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Only this incident's events.", valueName: "id"))
+    @Option(help: ArgumentHelp("Only this incident's events.", valueName: "id"), transform: IncidentArgument.normalized)
     var incident: String?
 
     @Option(name: .customLong("type"), help: ArgumentHelp("Only events of this type; repeat for several.", valueName: "type"))

@@ -1,4 +1,5 @@
 import Foundation
+import LedgerModel
 
 /// The review as readable text (the default of `incidents review`) or Markdown.
 public enum ReviewText {
@@ -23,13 +24,13 @@ public enum ReviewText {
                 out.append("|" + header.map { _ in "---|" }.joined())
                 for row in rows { out.append("| " + row.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |") }
             } else {
-                var widths = header.map(\.count)
-                for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+                var widths = header.map { DisplayWidth.of($0) }
+                for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], DisplayWidth.of(cell)) } }
                 func line(_ cells: [String]) -> String {
                     var text = ""
                     for (i, cell) in cells.enumerated() {
                         text += cell
-                        if i < cells.count - 1 { text += String(repeating: " ", count: widths[i] - cell.count + 2) }
+                        if i < cells.count - 1 { text += String(repeating: " ", count: widths[i] - DisplayWidth.of(cell) + 2) }
                     }
                     return text
                 }
@@ -43,7 +44,7 @@ public enum ReviewText {
                 out.append(String(repeating: "#", count: level) + " " + text)
             } else {
                 out.append(level == 1 ? text.uppercased() : text)
-                out.append(String(repeating: level == 1 ? "=" : "-", count: text.count))
+                out.append(String(repeating: level == 1 ? "=" : "-", count: DisplayWidth.of(text)))
             }
             out.append("")
         }
