@@ -36,7 +36,7 @@ struct CheckpointCommand: AsyncParsableCommand {
         do {
             let checkpoint = try signing.writer(ledger, keys: keys, options: options).checkpoint()
             if let output {
-                try OutputFile.write(Array(checkpoint.text.utf8), to: output, force: file.force, ledger: options.path, what: "checkpoint")
+                try OutputFile.write(Array(checkpoint.text.utf8), to: output, force: file.force, ledger: options.path)
             }
             Output.standard.write(checkpoint.text)
         } catch let error as AuditError {

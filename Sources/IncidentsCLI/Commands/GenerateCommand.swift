@@ -38,7 +38,7 @@ struct GenerateCommand: AsyncParsableCommand {
         var generator = HistoryGenerator(.init(incidents: incidents, seed: seed))
         let events = generator.events()
         if let output {
-            try OutputFile.write(to: output, force: file.force, ledger: LedgerOptions.path(given: nil), what: "history") { append in
+            try OutputFile.write(to: output, force: file.force, ledger: LedgerOptions.path(given: nil)) { append in
                 var buffer = [UInt8]()
                 for event in events {
                     buffer.append(contentsOf: event.jsonLine.utf8)

@@ -78,7 +78,7 @@ struct KeysCommand: AsyncParsableCommand {
             do {
                 let text = try keys.files(ledger: options).verifierKey().text + "\n"
                 if let output {
-                    try OutputFile.write(Array(text.utf8), to: output, force: file.force, ledger: options.path, what: "public key")
+                    try OutputFile.write(Array(text.utf8), to: output, force: file.force, ledger: options.path)
                 } else {
                     Output.standard.write(text)
                 }

@@ -79,7 +79,7 @@ struct SchemaCommand: AsyncParsableCommand {
                 throw CommandFailure(SystemFailure(error) ?? SystemFailure(errno: 0), "cannot create \(folder)")
             }
             for (document, path) in zip(EventSchemas.all, paths) {
-                try OutputFile.write(Array(document.json.prettyText.utf8), to: path, force: file.force, ledger: LedgerOptions.path(given: nil), what: "schema")
+                try OutputFile.write(Array(document.json.prettyText.utf8), to: path, force: file.force, ledger: LedgerOptions.path(given: nil))
             }
             Output.standard.line("wrote \(EventSchemas.all.count) schemas to \(folder)")
         }

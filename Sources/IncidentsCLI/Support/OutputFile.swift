@@ -21,9 +21,9 @@ struct OutputFileOptions: ParsableArguments {
 /// through a symbolic link, the file it points to is replaced and the link kept.
 enum OutputFile {
     /// Writes `bytes` to `path`.
-    static func write(_ bytes: [UInt8], to path: String, force: Bool, ledger: String?, what: String) throws(CommandFailure) {
+    static func write(_ bytes: [UInt8], to path: String, force: Bool, ledger: String?) throws(CommandFailure) {
         do {
-            try write(to: path, force: force, ledger: ledger, what: what) { append in try append(bytes) }
+            try write(to: path, force: force, ledger: ledger) { append in try append(bytes) }
         } catch let failure as CommandFailure {
             throw failure
         } catch {
@@ -33,7 +33,7 @@ enum OutputFile {
 
     /// Writes the file at `path` from what `produce` appends.
     static func write(
-        to path: String, force: Bool, ledger: String?, what: String, _ produce: (_ append: ([UInt8]) throws(AtomicFile.Failure) -> Void) throws -> Void
+        to path: String, force: Bool, ledger: String?, _ produce: (_ append: ([UInt8]) throws(AtomicFile.Failure) -> Void) throws -> Void
     ) throws {
         do {
             if let special = specialFile(path) {
@@ -62,7 +62,7 @@ enum OutputFile {
         }
     }
 
-    /// Refuses what ``write(_:to:force:ledger:what:)`` would refuse, before a command does the
+    /// Refuses what ``write(_:to:force:ledger:)`` would refuse, before a command does the
     /// work whose result it is to write (or signs what it is to write).
     static func check(_ path: String, force: Bool, ledger: String?) throws(CommandFailure) {
         guard specialFile(path) == nil else { return }

@@ -6,7 +6,7 @@ enum ReportFile {
             Output.standard.write(text)
             return
         }
-        try OutputFile.write(Array(text.utf8), to: output, force: file.force, ledger: ledger.path, what: what)
+        try OutputFile.write(Array(text.utf8), to: output, force: file.force, ledger: ledger.path)
         Output.standard.line("wrote the \(what) to \(output) (\(text.utf8.count) bytes)")
     }
 }
