@@ -86,4 +86,17 @@ import Testing
             String(describing: error).contains("record format 2")
         }
     }
+
+    /// A flipped high bit in a stored time (occurredAt at byte 65, recordedAt at 73) makes a time no
+    /// RFC 3339 text can spell; it is refused as damage, not trapped on when printed.
+    @Test(arguments: [65, 73])
+    func refusesATimeOutsideTheYearsItCanWrite(offset: Int) {
+        var bytes = RecordCodec.encode(Self.recorded(3))
+        bytes[offset] ^= 0x80
+        #expect {
+            try bytes.withUnsafeBytes { _ = try RecordCodec.decode($0) }
+        } throws: { error in
+            String(describing: error).contains("outside the years 0001 to 9999")
+        }
+    }
 }

@@ -93,6 +93,11 @@ public enum RecordCodec {
         return UInt64(bigEndian: record.loadUnaligned(fromByteOffset: 1, as: UInt64.self))
     }
 
+    /// The microseconds from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z: the times an
+    /// RFC 3339 timestamp can spell, and so every time the ledger accepts.
+    static let writableTimes: ClosedRange<Int64> =
+        Int64(CivilDays.days(year: 1, month: 1, day: 1)) * 86_400_000_000...(Int64(CivilDays.days(year: 10_000, month: 1, day: 1)) * 86_400_000_000 - 1)
+
     /// Decodes a stored record.
     public static func decode(_ record: UnsafeRawBufferPointer) throws(DecodingError) -> RecordedEvent {
         guard record.count >= fixedHeaderBytes else { throw DecodingError(reason: "the record is shorter than its fixed header") }
@@ -107,6 +112,10 @@ public enum RecordCodec {
         reader.offset += 32
         let occurredAt = Timestamp(microsecondsSinceEpoch: Int64(bitPattern: reader.uint64()))
         let recordedAt = Timestamp(microsecondsSinceEpoch: Int64(bitPattern: reader.uint64()))
+        // A damaged time outside the years RFC 3339 can write (0001–9999) is refused here, never printed.
+        guard Self.writableTimes.contains(occurredAt.microsecondsSinceEpoch), Self.writableTimes.contains(recordedAt.microsecondsSinceEpoch) else {
+            throw DecodingError(reason: "a time lies outside the years 0001 to 9999")
+        }
         let schemaVersion = reader.uint16()
         guard let actorKind = Actor.Kind(rawValue: reader.uint8()) else { throw DecodingError(reason: "unknown actor kind") }
         guard let stream = reader.string(), let type = reader.string(), let actorID = reader.string(),
