@@ -63,7 +63,7 @@ import Testing
         try FileDamage.flipInValue(in: cli.ledgerPath + "/data.mdb", key: FileDamage.projectionKey("incident-state", Self.incident), offset: 10)
         let listed = try cli.run("list")
         #expect(listed.stdout == undamaged[["list"]])
-        #expect(listed.stderr == "incidents: the stored state of INC-000007 in projection incident-state fails its checksum — rebuilding incident-state from the log\n")
+        #expect(listed.stderr == "incidents: the stored state of 'INC-000007' in projection incident-state fails its checksum — rebuilding incident-state from the log\n")
         #expect(try cli.run("list").stderr.isEmpty, "the rebuild was stored")
     }
 }

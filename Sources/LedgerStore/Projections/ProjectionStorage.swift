@@ -31,7 +31,7 @@ public struct ProjectionDamage: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        key.map { "the stored state of \($0) in projection \(projection) \(reason)" } ?? "projection \(projection): \(reason)"
+        key.map { "the stored state of \(MessageText.quoted($0)) in projection \(projection) \(reason)" } ?? "projection \(projection): \(reason)"
     }
 }
 
