@@ -40,8 +40,6 @@ public struct ImportWarning: Sendable, Hashable {
         case invalidAnswer = "invalid_answer"
         /// A survey id used twice in one incident: the later row is skipped.
         case duplicateSurvey = "duplicate_survey"
-        /// The ledger refused an incident (only with --continue-on-error; set by the command).
-        case recordFailed = "record_failed"
     }
 
     public var kind: Kind

@@ -15,8 +15,10 @@ struct EventLogImportCommand: AsyncParsableCommand {
 
             FILE may be gzip-compressed (recognised by its content), and - reads standard input. Rows of \
             one incident are taken in time order. Event ids are derived from the incident id and each row's \
-            time, so importing the same file again adds nothing. The whole import is one atomic batch unless \
-            --continue-on-error.
+            time, so importing the same file again adds nothing. The whole import is one atomic batch: an \
+            incident the ledger would refuse is named with its first line, field and rule, and nothing is \
+            written; --keep-going records the others and writes the refused ones to a rejects file:
+              incidents import events-csv log.csv --mapping mapping.json --keep-going --warnings all
             """)
 
     @OptionGroup var options: LedgerOptions
@@ -38,9 +40,7 @@ struct EventLogImportCommand: AsyncParsableCommand {
             throw CommandFailure(.invalidInput, "\(csv.mapping): \(error.description); nothing was written")
         }
         var run = ImportRun(incidentsInDocument: mapped.incidents.count + mapped.skippedIncidents, warnings: mapped.warnings)
-        run.summary.incidentsSkipped = mapped.skippedIncidents
-        try await run.record(mapped.incidents, recorder: try options.recorder(), continueOnError: csv.continueOnError, progress: progress)
-        progress.finish()
-        run.finish(json: csv.json)
+        run.report.incidentsSkipped = mapped.skippedIncidents
+        try await csv.run.record(mapped.incidents, run: run, input: csv.file, ledger: options, progress: progress)
     }
 }
