@@ -17,36 +17,40 @@ public struct TimestampFormat: Sendable {
     /// nil for RFC 3339.
     let tokens: [Token]?
     let zone: ZoneOffsets
+    /// RFC 3339 only: the zone of times written without an offset (`2024-03-01 10:15:00`); nil refuses them.
+    let localZone: ZoneOffsets?
     /// As written in the mapping, for messages.
     public let pattern: String
 
     /// RFC 3339: every time carries its offset.
     public static let rfc3339 = TimestampFormat(tokens: nil, zone: .utc, pattern: "rfc3339")
 
-    init(tokens: [Token]?, zone: ZoneOffsets, pattern: String) {
+    init(tokens: [Token]?, zone: ZoneOffsets, pattern: String, localZone: ZoneOffsets? = nil) {
         self.tokens = tokens
         self.zone = zone
         self.pattern = pattern
+        self.localZone = localZone
     }
 
     /// Reads `{"format": "rfc3339" | PATTERN, "timeZone": "Europe/Brussels"}`; the time zone is
-    /// required for a pattern (an IANA name, or `UTC`).
+    /// required for a pattern (an IANA name, or `UTC`). With `rfc3339` it is the zone of the times
+    /// written without an offset (`2024-03-01T10:15:00`, `2024-03-01 10:15`); those with one keep it.
     public init(mapping object: MappingObject) throws(MappingError) {
         try object.allowOnly(["format", "timeZone"])
         let format = try object.optionalString("format") ?? "rfc3339"
         let zoneName = try object.optionalString("timeZone")
-        if format == "rfc3339" {
-            if zoneName != nil {
-                throw MappingError("\(object.name("timeZone")) applies only to a pattern; RFC 3339 times carry their own offset")
+        let zone: ZoneOffsets? = try zoneName.map { (name) throws(MappingError) in
+            guard let zone = name == "UTC" ? ZoneOffsets.utc : ZoneOffsets.named(name) else {
+                throw MappingError("\(object.name("timeZone")) \(MessageText.quoted(name)) is not a time zone this system knows")
             }
-            self = .rfc3339
+            return zone
+        }
+        if format == "rfc3339" {
+            self = zone.map { TimestampFormat(tokens: nil, zone: .utc, pattern: "rfc3339 (local times in \(zoneName!))", localZone: $0) } ?? .rfc3339
             return
         }
-        guard let zoneName else {
+        guard let zone else {
             throw MappingError("\(object.name("timeZone")) is missing: the pattern \(MessageText.quoted(format)) has no offset, so name the zone its times are in (e.g. Europe/Brussels or UTC)")
-        }
-        guard let zone = zoneName == "UTC" ? ZoneOffsets.utc : ZoneOffsets.named(zoneName) else {
-            throw MappingError("\(object.name("timeZone")) \(MessageText.quoted(zoneName)) is not a time zone this system knows")
         }
         var tokens = [Token]()
         var rest = Substring(format)
@@ -78,7 +82,10 @@ public struct TimestampFormat: Sendable {
 
     /// The instant a text stands for, or nil when it does not fit the format.
     public func parse(_ text: String) -> Timestamp? {
-        guard let tokens else { return try? Timestamp(rfc3339: text) }
+        guard let tokens else {
+            if let instant = try? Timestamp(rfc3339: text) { return instant }
+            return localZone.flatMap { Self.localRFC3339($0, text) }
+        }
         let bytes = Array(text.utf8)
         var index = 0
         var year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, micros: Int64 = 0
@@ -116,5 +123,21 @@ public struct TimestampFormat: Sendable {
         let days = Int64(CivilDays.days(year: year, month: month, day: day))
         let local = ((days * 24 + Int64(hour)) * 60 + Int64(minute)) * 60 + Int64(second)
         return Timestamp(microsecondsSinceEpoch: zone.instant(forLocal: local * 1_000_000 + micros))
+    }
+
+    /// An RFC 3339 date and time without an offset (`T` or a space between them; seconds and a
+    /// fraction optional), read in `zone`.
+    static func localRFC3339(_ zone: ZoneOffsets, _ text: String) -> Timestamp? {
+        var bytes = Array(text.utf8)
+        guard bytes.count >= 16, bytes[10] == UInt8(ascii: " ") || bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t") else { return nil }
+        bytes[10] = UInt8(ascii: "T")
+        var tokens: [Token] = [.year, .literal(UInt8(ascii: "-")), .month, .literal(UInt8(ascii: "-")), .day, .literal(UInt8(ascii: "T")), .hour, .literal(UInt8(ascii: ":")), .minute]
+        if bytes.count > 16 { tokens += [.literal(UInt8(ascii: ":")), .second] }
+        if bytes.count > 20 {
+            let digits = bytes.count - 20
+            guard bytes[19] == UInt8(ascii: "."), (1...6).contains(digits) else { return nil }
+            tokens += [.literal(UInt8(ascii: ".")), .fraction(digits)]
+        }
+        return TimestampFormat(tokens: tokens, zone: zone, pattern: "").parse(String(decoding: bytes, as: UTF8.self))
     }
 }

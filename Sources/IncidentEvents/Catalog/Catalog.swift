@@ -48,7 +48,12 @@ public enum Catalog {
             type: StatusUpdatePublished.Version1.type, schemaVersion: 1, summary: StatusUpdatePublished.Version1.summary,
             fields: StatusUpdatePublished.Version1.fields, examples: StatusUpdatePublished.Version1.examples.map(\.json),
             validate: { (object) throws(EventInputError) in _ = try StatusUpdatePublished.Version1.decode(object) },
-            upcast: StatusUpdatePublished.upcastFromVersion1)
+            upcast: StatusUpdatePublished.upcastFromVersion1),
+        LegacyVersion(
+            type: IncidentResolved.Version1.type, schemaVersion: 1, summary: IncidentResolved.Version1.summary,
+            fields: IncidentResolved.Version1.fields, examples: IncidentResolved.Version1.examples.map(\.json),
+            validate: { (object) throws(EventInputError) in _ = try IncidentResolved.Version1.decode(object) },
+            upcast: IncidentResolved.upcastFromVersion1),
     ]
 
     private static let byType: [String: Entry] = Dictionary(uniqueKeysWithValues: entries.map { ($0.type, $0) })

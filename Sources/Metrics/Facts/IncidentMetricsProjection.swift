@@ -8,7 +8,8 @@ public enum IncidentMetricsProjection: DerivedProjection {
     public typealias State = IncidentMetricFacts
     public static let name = "incident-metrics"
     /// 3: the source's unknown times, and the pending promise's due time (judged by each report).
-    public static let version: UInt32 = 3
+    /// 4: the source's SLA verdict.
+    public static let version: UInt32 = 4
 
     public static func includes(_ record: RecordView) -> Bool { true }
 
@@ -65,6 +66,10 @@ public enum IncidentMetricsProjection: DerivedProjection {
                     facts.plannedStart = declared.plannedStart?.microsecondsSinceEpoch
                     facts.plannedEnd = declared.plannedEnd?.microsecondsSinceEpoch
                 }
+            case .resolved(let resolution)?:
+                facts.sourceSLA = resolution.sourceSLA
+            case .reopened?:
+                facts.sourceSLA = nil
             case .severityChanged(let change)?:
                 facts.severity = change.severity
             case .scopeChanged(let change)?:
