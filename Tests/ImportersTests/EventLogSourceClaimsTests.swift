@@ -109,6 +109,15 @@ private func time(_ text: String) throws -> Timestamp { try Timestamp(rfc3339: t
         #expect(throws: MappingError.self) { try mapping(#", "encoding": "latin-9""#) }
     }
 
+    /// A resolution without a verdict is written at version 1, as earlier builds wrote it, so that
+    /// re-importing into a ledger they filled is still recognised as a retry.
+    @Test func aResolutionWithoutAVerdictStaysVersion1() throws {
+        let table = try CSVTable(parsing: Array("id,at,status,impact,who\nA,2024-01-01T10:00:00Z,Resolved,3,ann\n".utf8))
+        let resolution = try #require(try EventLogImporter.map(table, mapping: try mapping()).events.first { $0.event.type == "incident.resolved" })
+        #expect(resolution.event.schemaVersion == 1)
+        #expect(resolution.event.payload == Payload(["summary": "Status 'Resolved' in desk"]))
+    }
+
     @Test func anSLAColumnNeedsItsVerdicts() {
         #expect(throws: MappingError.self) { try mapping(columns: #", "sla": "made_sla""#) }
         #expect(throws: MappingError.self) { try mapping(#", "slaVerdicts": {"yes": "kept"}"#, columns: #", "sla": "made_sla""#) }

@@ -311,6 +311,8 @@ public struct IncidentResolved: EventPayload {
         w.set("summary", summary)
         w.set("sourceSLA", sourceSLA)
     }
+    /// Version 1 when there is no source verdict: resolutions stay what earlier builds wrote.
+    public var writtenSchemaVersion: UInt16 { sourceSLA == nil ? 1 : Self.schemaVersion }
     public static let examples = [
         IncidentResolved(summary: "A gateway pool change was rolled back; payments recovered at 00:01 UTC."),
         IncidentResolved(summary: "Status 'Resolved' in servicenow", sourceSLA: .breached),

@@ -29,7 +29,7 @@ struct AppendCommand: AsyncParsableCommand {
             Every bad line is reported with its number, field and rule, and nothing is written. With \
             --keep-going the good events are appended and the bad lines go to a rejects file, one JSON \
             object each ({index, unit, incident, field, rule, message, record}):
-              incidents append events.jsonl --keep-going              # bad lines to events.jsonl.rejects.jsonl
+              incidents append events.jsonl --keep-going    # to events.jsonl.rejects.jsonl
               cat events.jsonl | incidents append --keep-going --rejects bad.jsonl
             """)
 

@@ -15,7 +15,7 @@ struct SurveyImportCommand: AsyncParsableCommand {
             FILE may be gzip-compressed, and - reads standard input. Importing the same file again adds \
             nothing. The whole import is one atomic batch: bad records are named and nothing is written, \
             unless --keep-going, which records the others and writes the bad ones to a rejects file:
-              incidents import surveys-csv surveys.csv --mapping survey-mapping.json --keep-going --rejects bad.jsonl
+              incidents import surveys-csv answers.csv --mapping s.json --keep-going
             """)
 
     @OptionGroup var options: LedgerOptions
