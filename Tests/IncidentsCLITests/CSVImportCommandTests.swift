@@ -260,6 +260,24 @@ import Testing
         #expect(html.contains("<tr><td>D-B</td><td>met</td><td>breached</td><td>Ticket B</td></tr>"))
     }
 
+    /// docs/examples/service-desk.csv with its mapping: as the docs say it imports.
+    @Test func theServiceDeskExampleImports() throws {
+        let cli = CLI()
+        try cli.run("init")
+        let examples = Self.root.appendingPathComponent("docs/examples")
+        let imported = try cli.run(
+            "import", "events-csv", examples.appendingPathComponent("service-desk.csv").path,
+            "--mapping", examples.appendingPathComponent("service-desk-mapping.json").path)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains("incidents: 3 imported, 0 already present, 0 skipped (3 in the document)"))
+        #expect(imported.stdout.contains("warnings: 4 (missing_field 4)"))
+        let list = try cli.run("list").stdout
+        #expect(list.contains("SD-INC0000045  sev3  closed         2024-02-29T00:16:00Z"))
+        #expect(!(try cli.run("log", "--json").stdout.contains(#""?""#)))
+        let review = try cli.run("review", "2024-Q1", "--as-of", "2024-06-01T00:00:00Z").stdout
+        #expect(review.contains("Source SLA verdicts: 3 incidents with the source's own verdict; 3 without a ledger verdict (no SLA policy attached, so nothing to compare)."))
+    }
+
     @Test func invalidUTF8IsRefusedWithTheSettingToChange() throws {
         let cli = CLI()
         try cli.run("init")
