@@ -25,15 +25,44 @@ public struct SourceRecord: Sendable, Hashable {
         case line, record
     }
 
+    /// What the record holds, kept as the source gave it until a rejection needs it as JSON.
+    enum Body: Sendable, Hashable {
+        case json(JSONValue)
+        case csv(header: [String], records: [CSVTable.Record])
+    }
+
     /// 1-based: the line where the record begins, or its number among the document's records.
     public var index: Int
     public var unit: Unit
-    /// The record as the source has it (a CSV record's rows keyed by the header, a JSON object), for the rejects file.
-    public var content: JSONValue
+    let body: Body
 
     public init(index: Int, unit: Unit, content: JSONValue) {
         self.index = index
         self.unit = unit
-        self.content = content
+        body = .json(content)
+    }
+
+    init(index: Int, unit: Unit, body: Body) {
+        self.index = index
+        self.unit = unit
+        self.body = body
+    }
+
+    /// The record as the source has it, for the rejects file: a JSON value as it stands; CSV rows as
+    /// `{"lines": [2, 5], "rows": [{"Column": "value", …}, …]}`, keyed by the header (fields past its end under `#N`).
+    public var content: JSONValue {
+        switch body {
+        case .json(let value):
+            return value
+        case .csv(let header, let records):
+            let rows: [JSONValue] = records.map { record in
+                var object = [String: JSONValue]()
+                for (column, field) in record.fields.enumerated() {
+                    object[column < header.count ? header[column] : "#\(column + 1)"] = .string(field)
+                }
+                return .object(object)
+            }
+            return .object(["lines": .array(records.map { .integer(Int64($0.line)) }), "rows": .array(rows)])
+        }
     }
 }
