@@ -67,6 +67,23 @@ private func time(_ text: String) throws -> Timestamp { try Timestamp(rfc3339: t
         #expect(try await recorder.record(result.events).count == 1)
     }
 
+    @Test func anOpenedTimeAfterTheFirstRowIsAStartThatConflicts() async throws {
+        let table = try CSVTable(parsing: Array("""
+            id,at,status,impact,who,opened,resolved,made_sla
+            A,2024-01-01T10:00:00Z,Work,3,ann,2024-01-01T10:30:00Z,,
+            A,2024-01-01T10:20:00Z,Resolved,3,ann,2024-01-01T10:30:00Z,,
+
+            """.utf8))
+        let result = try EventLogImporter.map(table, mapping: try mapping(Self.verdicts, columns: Self.claims))
+        let events = try #require(result.incidents.first).events
+        #expect(events[0].event.occurredAt == (try time("2024-01-01T10:00:00Z")))
+        guard case .declared(let declared) = try typed(events[0]) else { Issue.record("not a declaration"); return }
+        #expect(declared.unknownTimes == .start)
+        #expect(result.warnings.map(\.kind) == [.openedAfterActivity])
+        let directory = TemporaryDirectory()
+        #expect(try await EventRecorder(ledger: try Ledger.create(at: directory.path)).record(result.events).count == 1)
+    }
+
     @Test func missingValueMarkersAreAbsent() throws {
         let format = try mapping(#", "missing": ["?", "N/A"]"#).format
         let table = try format.table(Array("""

@@ -106,22 +106,22 @@ public struct ImportRun: Sendable {
         for (position, record) in records.enumerated() {
             if let error = refused[position] { rejections.append(RecordRejection(record, position: position + 1, error: error)) }
         }
-        let accepted = records.enumerated().filter { refused[$0.offset] == nil }.map(\.element)
+        let accepted = records.enumerated().filter { refused[$0.offset] == nil }.map { (position: $0.offset + 1, record: $0.element) }
         var appended = [AppendResult]()
         progress(.recorded(done: 0, total: accepted.count))
         var start = 0
         while start < accepted.count {
             var end = start
             var size = 0
-            while end < accepted.count, end == start || size + accepted[end].events.count <= Self.chunkEvents {
-                size += accepted[end].events.count
+            while end < accepted.count, end == start || size + accepted[end].record.events.count <= Self.chunkEvents {
+                size += accepted[end].record.events.count
                 end += 1
             }
             let chunk = accepted[start..<end]
             do {
-                appended += try await recorder.record(chunk.flatMap(\.events))
+                appended += try await recorder.record(chunk.flatMap(\.record.events))
             } catch {
-                for (offset, record) in zip(start..., chunk) {
+                for (position, record) in chunk {
                     let failure: LedgerError
                     do {
                         appended += try await recorder.record(record.events)
@@ -130,11 +130,8 @@ public struct ImportRun: Sendable {
                         failure = error
                     }
                     guard [.invalidInput, .duplicateEventID, .wrongExpectedVersion].contains(failure.code) else { throw failure }
-                    let origin = record.origin ?? SourceRecord(index: offset + 1, unit: .record, content: .null)
-                    let cause = failure.cause as? EventInputError
-                    rejections.append(RecordRejection(
-                        index: origin.index, unit: origin.unit, incidentID: record.sourceID, field: cause?.field ?? "",
-                        rule: cause?.reason ?? failure.message, record: origin.content))
+                    let cause = failure.cause as? EventInputError ?? EventInputError(field: "", reason: failure.message)
+                    rejections.append(RecordRejection(record, position: position, error: cause))
                 }
             }
             start = end

@@ -12,6 +12,9 @@ public struct ImportWarning: Sendable, Hashable {
         /// resolved_at is before created_at: the resolution is kept, the declaration's time is marked
         /// unknown (`unknownTimes: start`), so no clock runs from it.
         case resolutionBeforeCreation = "resolution_before_creation"
+        /// An event log's opened time is after the incident's first row: declared at the first row, its
+        /// time marked unknown (`unknownTimes: start`).
+        case openedAfterActivity = "opened_after_activity"
         /// An update is dated more than an hour before the incident was created: kept at its time.
         case backdatedUpdate = "backdated_update"
         /// A maintenance without a complete window: imported as unplanned.

@@ -219,8 +219,13 @@ struct EventLogIncidentMapper {
         }
         title = clip(title, 300, what: "the title")
         // The source's opened time is the declaration's; a resolution before it keeps the end and marks the start unknown.
-        let declaredAt = sourceOpened ?? time
+        var declaredAt = sourceOpened ?? time
         var unknownTimes: UnknownTimes?
+        if declaredAt > time {
+            warn(.openedAfterActivity, "the source's opened time \(declaredAt.rfc3339) is after the incident's first row (\(time.rfc3339)); declared at the first row, its time marked unknown")
+            declaredAt = time
+            unknownTimes = .start
+        }
         if let sourceResolved, sourceResolved < declaredAt {
             warn(.resolutionBeforeCreation, "the source's resolved time \(sourceResolved.rfc3339) is before the incident was opened (\(declaredAt.rfc3339)); the resolution is kept and the declaration's time marked unknown")
             unknownTimes = .start
