@@ -13,7 +13,10 @@ public struct Timeline: Sendable {
         public var type: String
         public var category: EventDescription.Category
         public var actor: String
-        public var text: String
+        /// What happened, in words, with the event's own values kept apart (``MixedText``).
+        public var sentence: MixedText
+        /// What happened, as plain text.
+        public var text: String { sentence.plain }
         /// Recorded noticeably after it happened (more than ``Timeline/lateEntrySeconds``).
         public var isLate: Bool
         /// The positions of the corrections applied to this entry.
@@ -73,7 +76,7 @@ public struct Timeline: Sendable {
             entries.append(Entry(
                 position: event.position, occurredAt: event.occurredAt, recordedAt: event.recordedAt, type: event.type,
                 category: EventDescription.category(of: typed), actor: event.actor.description,
-                text: EventDescription.text(typed, type: event.type, positions: positions),
+                sentence: EventDescription.sentence(typed, type: event.type, positions: positions),
                 isLate: event.recordedAt.microsecondsSinceEpoch - event.occurredAt.microsecondsSinceEpoch > lateEntrySeconds * 1_000_000,
                 correctedBy: correctedBy[id] ?? [], retractedBy: retractedBy[id]))
         }
