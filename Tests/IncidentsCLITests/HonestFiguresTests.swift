@@ -111,6 +111,10 @@ import Testing
         #expect(metric.status == 0, "\(metric.stderr)")
         #expect(metric.stdout.contains("\nall   30m 00s†  n=1"), "\(metric.stdout)")
         #expect(metric.stdout.hasSuffix("\n† n < 5: too few to compare.\n"))
+        // By incident, each row is that incident's own figure: only the overall one is a small sample.
+        let byIncident = try cli.run("metrics", "time_to_resolve", "--by", "incident")
+        #expect(byIncident.stdout.contains("\nall    30m 00s†  n=1"), "\(byIncident.stdout)")
+        #expect(byIncident.stdout.contains("\nINC-1  30m 00s  n=1"), "\(byIncident.stdout)")
 
         let json = try Self.json(try cli.run(["review", "2026-Q1", "--format", "json"] + asOf).stdout)
         let rows = try #require(json["rows"] as? [[String: Any]])
