@@ -81,14 +81,19 @@ public enum JSONIncidentImporter {
                 records.append((item, count, line))
             }
         }
-        switch format ?? detect(bytes) {
-        case .json:
-            let document: JSONValue
+        // Read as one document first; without a format given, a failure whose first line is a whole
+        // value is JSON Lines.
+        var document: JSONValue?
+        if format != .jsonl {
             do {
                 document = try JSONParser.parse(bytes)
             } catch {
-                throw JSONIncidentImportError("not JSON: \(error.description) (give --format jsonl for JSON Lines)")
+                guard format == nil, let first = lines(bytes).first, (try? JSONParser.parse(first.bytes)) != nil else {
+                    throw JSONIncidentImportError("not JSON: \(error.description) (give --format jsonl for JSON Lines)")
+                }
             }
+        }
+        if let document {
             guard let found = mapping.incidents.value(in: document), found != .null else {
                 throw JSONIncidentImportError("the mapping's incidents path \(MessageText.quoted(mapping.incidents.description)) leads to nothing in the document")
             }
@@ -96,7 +101,7 @@ public enum JSONIncidentImporter {
                 throw JSONIncidentImportError("the mapping's incidents path \(MessageText.quoted(mapping.incidents.description)) leads to \(found.typeName), not an array of incidents")
             }
             collect(document, line: nil)
-        case .jsonl:
+        } else {
             for (number, line) in lines(bytes) {
                 do {
                     collect(try JSONParser.parse(line), line: number)
@@ -123,13 +128,6 @@ public enum JSONIncidentImporter {
         }
         result.rejected.sort { $0.record < $1.record }
         return result
-    }
-
-    /// JSON Lines when the whole is not one JSON document but its first non-blank line is.
-    static func detect(_ bytes: [UInt8]) -> Format {
-        if (try? JSONParser.parse(bytes)) != nil { return .json }
-        guard let first = lines(bytes).first, (try? JSONParser.parse(first.bytes)) != nil else { return .json }
-        return .jsonl
     }
 
     /// The non-blank lines with their numbers (1 is the first), without `\r\n` line ends.
