@@ -246,6 +246,20 @@ private func document(_ records: JSONValue...) -> [UInt8] { JSONValue.object(["i
         }
     }
 
+    /// The full example of docs/importing.md ("Writing a mapping") is a mapping this build accepts.
+    @Test func theDocumentedExampleMappingIsValid() throws {
+        let text = String(decoding: try file("docs/importing.md"), as: UTF8.self)
+        let section = try #require(text.range(of: "### Writing a mapping"))
+        let start = try #require(text.range(of: "```json\n", range: section.upperBound..<text.endIndex))
+        let end = try #require(text.range(of: "\n```", range: start.upperBound..<text.endIndex))
+        let example = try JSONMapping(json: Array(text[start.upperBound..<end.lowerBound].utf8))
+        #expect(example.incidents.description == "data.incidents")
+        #expect(example.severity.paths.map(\.description) == ["priority.label", "prio"])
+        #expect(example.updates?.recordAs == .publicUpdate)
+        #expect(example.time.zoneName == "Europe/Brussels")
+        #expect(example.missing == ["", "?", "N/A", "-"])
+    }
+
     @Test func timesWithoutOffsetAreReadInTheMappingsZone() throws {
         let object = try MappingObject(["format": "rfc3339", "defaultTimeZone": "Europe/Brussels"], path: "time")
         let format = try TimestampFormat(mapping: object)
