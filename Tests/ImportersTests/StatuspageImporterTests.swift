@@ -173,6 +173,16 @@ private let realFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         #expect(result.events.last?.event.occurredAt == time("2023-05-01T11:00:00Z"))
     }
 
+    /// Nothing dated after the creation says when it ended: resolved, with every time unknown, not open.
+    @Test func resolvedWithoutResolvedAtOrLaterUpdateHasItsTimesMarkedUnknown() throws {
+        let result = try map(incident(["resolved_at": nil, "incident_updates": []]))
+        #expect(kinds(result) == [.resolvedWithoutTime])
+        #expect(result.events.map(\.event.type) == ["incident.declared", "incident.resolved"])
+        #expect(result.events.last?.event.occurredAt == time("2023-05-01T10:00:00Z"))
+        guard case .declared(let declared) = try typed(result.events[0]) else { Issue.record("not a declaration"); return }
+        #expect(declared.unknownTimes == .all)
+    }
+
     @Test func resolutionBeforeImpactStartIsKeptAndTheStartDropped() throws {
         let result = try map(incident(["resolved_at": "2023-05-01T10:45:00Z", "started_at": "2023-05-01T10:50:00Z"]))
         #expect(kinds(result) == [.resolutionBeforeStart])

@@ -5,7 +5,8 @@ public struct ImportWarning: Sendable, Hashable {
         /// Created and resolved at one instant: the real timeline is only in the update text, so the
         /// declaration says its times are not known (`unknownTimes: all`) and no clock measures it.
         case backfilled
-        /// The incident is resolved but has no resolved_at: it is resolved at its last update's time.
+        /// The incident is resolved but has no resolved_at: it is resolved at its last update's time, or,
+        /// with nothing dated after its creation, at its creation with its times marked unknown.
         case resolvedWithoutTime = "resolved_without_time"
         /// resolved_at is before the impact began: the resolution is kept, the impact start is not recorded.
         case resolutionBeforeStart = "resolution_before_start"

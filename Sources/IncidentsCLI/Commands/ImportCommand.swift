@@ -11,7 +11,7 @@ struct ImportCommand: AsyncParsableCommand {
         commandName: "import",
         abstract: "Import incidents from another tool's export.",
         discussion: "See docs/importing.md for how each source maps to events and what its warnings mean.",
-        subcommands: [StatuspageImportCommand.self, EventLogImportCommand.self, SurveyImportCommand.self])
+        subcommands: [StatuspageImportCommand.self, JSONImportCommand.self, EventLogImportCommand.self, SurveyImportCommand.self])
 }
 
 struct StatuspageImportCommand: AsyncParsableCommand {

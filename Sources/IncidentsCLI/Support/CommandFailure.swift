@@ -112,6 +112,7 @@ extension EventInputError: RefusedInputError {}
 extension JSONParseError: RefusedInputError {}
 extension Timestamp.ParseError: RefusedInputError {}
 extension StatuspageImportError: RefusedInputError {}
+extension JSONIncidentImportError: RefusedInputError {}
 extension Gzip.Error: RefusedInputError {}
 
 extension MappingError: ReportableError {
