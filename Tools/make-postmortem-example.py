@@ -5,8 +5,8 @@ so that only the deliberate late entries are marked late.
 
 Usage:
     python3 Tools/make-postmortem-example.py .build/release/incidents /tmp/pm-ledger docs/examples/sample-incident.jsonl
-    .build/release/incidents postmortem INC-2026-0042 --ledger /tmp/pm-ledger --output docs/examples/postmortem.md --force
-    .build/release/incidents postmortem INC-2026-0042 --ledger /tmp/pm-ledger --format html --output docs/examples/postmortem.html --force
+    .build/release/incidents postmortem INC-2026-0042 --ledger /tmp/pm-ledger --as-of 2026-05-04T09:00:40Z --output docs/examples/postmortem.md --force
+    .build/release/incidents postmortem INC-2026-0042 --ledger /tmp/pm-ledger --as-of 2026-05-04T09:00:40Z --format html --output docs/examples/postmortem.html --force
     Tools/render-html docs/examples/postmortem.html docs/examples/postmortem.png
 """
 import json, os, subprocess, sys

@@ -25,9 +25,15 @@ public enum StatuspageImporter {
     public static let source = "statuspage"
     /// Updates dated more than this before the incident's creation are reported.
     public static let backdatedThresholdSeconds: Int64 = 3600
+    /// By default, updates posted (`created_at`) more than this after the time they show
+    /// (`display_at`) are reported as back-dated.
+    public static let defaultBackdatedAfterSeconds: Int64 = 3600
     static let summaryLength = 500
 
-    public static func map(_ bytes: [UInt8], prefix: String = "SP-") throws(StatuspageImportError) -> StatuspageImport {
+    /// Maps a document; an update posted more than `backdatedAfterSeconds` after the time it shows is reported.
+    public static func map(
+        _ bytes: [UInt8], prefix: String = "SP-", backdatedAfterSeconds: Int64 = defaultBackdatedAfterSeconds
+    ) throws(StatuspageImportError) -> StatuspageImport {
         let document: JSONValue
         do {
             document = try JSONParser.parse(bytes)
@@ -56,7 +62,7 @@ public enum StatuspageImporter {
         var result = StatuspageImport(incidents: [], warnings: [], skippedIncidents: 0)
         var seen = Set<String>()
         for (index, source) in sources.enumerated() {
-            var mapper = IncidentMapper(prefix: prefix)
+            var mapper = IncidentMapper(prefix: prefix, backdatedAfterSeconds: backdatedAfterSeconds)
             if let incident = mapper.map(source, index: index, seen: &seen) {
                 result.incidents.append(incident)
             } else {
@@ -142,10 +148,14 @@ public enum StatuspageImporter {
 /// Maps one incident, collecting its warnings.
 struct IncidentMapper {
     let prefix: String
+    let backdatedAfterSeconds: Int64
     var warnings = [ImportWarning]()
     private var incidentID: String?
 
-    init(prefix: String) { self.prefix = prefix }
+    init(prefix: String, backdatedAfterSeconds: Int64) {
+        self.prefix = prefix
+        self.backdatedAfterSeconds = backdatedAfterSeconds
+    }
 
     private mutating func warn(_ kind: ImportWarning.Kind, _ message: String) {
         warnings.append(ImportWarning(kind, incidentID: incidentID, message))
@@ -345,7 +355,13 @@ struct IncidentMapper {
             }
             body = text(body, maxLength: 10_000, what: "update \(update.id)")
             lastText = body
-            add(.statusUpdatePublished(StatusUpdatePublished(status: publicStatus, audience: .public, channels: [.statusPage], text: body)),
+            // The update stands at the time it shows (display_at); when it went out at another time
+            // (created_at), that is kept too, and a post back-dated by more than the interval is reported.
+            let postedAt = update.created.flatMap { $0 == update.at ? nil : $0 }
+            if let postedAt, postedAt > update.at.adding(seconds: backdatedAfterSeconds) {
+                warn(.postedAfterShownTime, "update \(update.id) shows \(update.at.rfc3339) but was posted \(postedAt.rfc3339), \(Self.span(from: update.at, to: postedAt)) later; both are kept, and time to first public update counts from the posting")
+            }
+            add(.statusUpdatePublished(StatusUpdatePublished(status: publicStatus, audience: .public, channels: [.statusPage], text: body, postedAt: postedAt)),
                 role: "update/\(update.id)", at: update.at)
             // A working status dated after the end the source gives would reopen what it marks resolved.
             if update.status != previousStatus, let working = IncidentStatus(rawValue: update.status), working != .mitigated,
@@ -367,6 +383,14 @@ struct IncidentMapper {
             add(.resolved(IncidentResolved(summary: summary(lastText, name: title))), role: "resolved", at: resolution)
         }
         return ImportedIncident(sourceID: id, stream: stream, events: events)
+    }
+
+    /// A span for a warning: minutes, hours or days, to one decimal.
+    static func span(from start: Timestamp, to end: Timestamp) -> String {
+        let seconds = Double(end.microsecondsSinceEpoch - start.microsecondsSinceEpoch) / 1e6
+        if seconds >= 86_400 { return String(format: "%.1f days", seconds / 86_400) }
+        if seconds >= 3600 { return String(format: "%.1f hours", seconds / 3600) }
+        return String(format: "%.0f minutes", seconds / 60)
     }
 
     private func summary(_ text: String?, name: String) -> String {
