@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Builds the ledger behind docs/examples/postmortem.*: docs/examples/sample-incident.jsonl plus the
 rest of the incident's life, each event recorded (with Debian's faketime) shortly after it happened,
-so that only the deliberate late entries are marked late.
+so that only the deliberate late entries are marked late. The clock is stopped at each recording time,
+so the recorded times are whole seconds and the same on every run (event ids, and so the chain head, are not).
 
 Usage:
     python3 Tools/make-postmortem-example.py .build/release/incidents /tmp/pm-ledger docs/examples/sample-incident.jsonl
@@ -90,7 +91,9 @@ steps.sort(key=lambda s: s[0])
 env = dict(os.environ, TZ="UTC")
 def run(args, when, stdin=None):
     fake = when.strftime("%Y-%m-%d %H:%M:%S")
-    out = subprocess.run(["faketime", fake, binary] + args + ["--ledger", ledger], input=stdin, text=True,
+    # -f with an absolute time stops the clock there (plain `faketime TIME` lets it run on), so every
+    # recorded time is the whole second chosen and the example's times are the same on every run.
+    out = subprocess.run(["faketime", "-f", fake, binary] + args + ["--ledger", ledger], input=stdin, text=True,
                          capture_output=True, env=env)
     if out.returncode != 0:
         sys.exit(f"failed: {args}: {out.stderr}")
