@@ -209,9 +209,9 @@ public struct ResponseFigures: Sendable, Hashable {
     ///
     /// - Parameters:
     ///   - history: the incident's corrected history, in stream order (``EffectiveHistory/events(of:upToVersion:in:)``).
-    ///   - asOf: the "now" of the figures, passed in by the caller (the postmortem gives the ledger's
-    ///     last recorded time, the metrics the time the report is made): gaps and promises of a
-    ///     still-open incident are measured up to it. A closed incident's figures never depend on it.
+    ///   - asOf: the "now" of the figures, the time the report is made, passed in by the caller: gaps
+    ///     and promises of a still-open incident are measured up to it. A closed incident's figures
+    ///     never depend on it (action items keep their due time; each report judges them).
     public static func compute(history: [ProjectedEvent], asOf: Timestamp) -> ResponseFigures {
         let corrections = correctionsByField(history)
         func corrected(_ event: ProjectedEvent, fields: [String]) -> [UInt64] {
