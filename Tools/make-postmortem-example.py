@@ -2,7 +2,8 @@
 """Builds the ledger behind docs/examples/postmortem.*: docs/examples/sample-incident.jsonl plus the
 rest of the incident's life, each event recorded (with Debian's faketime) shortly after it happened,
 so that only the deliberate late entries are marked late. The clock is stopped at each recording time,
-so the recorded times are whole seconds and the same on every run (event ids, and so the chain head, are not).
+and every event has a fixed id, so the ledger, its chain head and the reports made from it --as-of a
+fixed time are the same bytes on every run.
 
 Usage:
     python3 Tools/make-postmortem-example.py .build/release/incidents /tmp/pm-ledger docs/examples/sample-incident.jsonl
@@ -29,7 +30,9 @@ for line in open(sample):
 
 def cli(at, *args, recorded=None, actor="person:oncall@example.com"):
     when = recorded or ts(at) + timedelta(seconds=40)
-    steps.append((ts(recorded) if isinstance(recorded, str) else when, "cli", list(args) + ["--at", at, "--actor", actor]))
+    # A fixed id for each event (as the sample's own), so the chain head is the same on every run.
+    ids = [] if "--id" in args else ["--id", f"6f1c2a10-0000-4000-8000-{0x100 + len(steps):012x}"]
+    steps.append((ts(recorded) if isinstance(recorded, str) else when, "cli", list(args) + ["--at", at, "--actor", actor] + ids))
 
 cli("2026-03-14T23:15:00Z", "assign", INC, "--person", "dana@example.com", "--role", "incident_commander")
 cli("2026-03-14T23:35:00Z", "scope", INC, "--customer-segments", "enterprise,business", "--customers-affected", "1200",
