@@ -227,6 +227,7 @@ public struct PostmortemReport: Sendable {
         var surveyIndex = [String: Int]()
         var messageIndex = [String: Int]()
         var itemIndex = [String: Int]()
+        var completionNoted = Set<String>()
         for event in byTime {
             let at = event.recorded.occurredAt
             let position = event.recorded.position
@@ -303,7 +304,8 @@ public struct PostmortemReport: Sendable {
                     id: item.actionItemId, title: item.title, owner: item.owner, dueAt: item.dueAt, openedAt: at, position: position,
                     completedAt: nil, completionNote: nil, state: .open))
             case .actionItemCompleted(let done)?:
-                if let index = itemIndex[done.actionItemId], report.review.actionItems[index].completedAt == nil {
+                // The note of the earliest completion, the one the figures date the item's completion by.
+                if let index = itemIndex[done.actionItemId], completionNoted.insert(done.actionItemId).inserted {
                     report.review.actionItems[index].completionNote = done.note
                 }
             case .postmortemPublished(let published)?:
