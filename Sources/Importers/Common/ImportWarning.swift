@@ -15,6 +15,10 @@ public struct ImportWarning: Sendable, Hashable {
         case resolutionBeforeCreation = "resolution_before_creation"
         /// An update is dated more than an hour before the incident was created: kept at its time.
         case backdatedUpdate = "backdated_update"
+        /// An update was posted (Statuspage's `created_at`) longer after the time it shows (`display_at`)
+        /// than the importer's interval (`--backdated-after`, 1 hour by default): it stands at the time it
+        /// shows, with the posting time kept (`postedAt`), from which time to first public update counts.
+        case postedAfterShownTime = "posted_after_shown_time"
         /// A maintenance without a complete window: imported as unplanned.
         case maintenanceWindowMissing = "maintenance_window_missing"
         /// A field needed for the mapping is missing or unreadable: what depends on it is skipped.

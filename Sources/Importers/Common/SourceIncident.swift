@@ -68,17 +68,23 @@ struct SourceIncidentEvents {
     let actor: Actor
     let source: String
     let fields: SourceIncident.FieldNames
+    /// An update posted (`created`) more than this after the time it shows is reported as back-dated.
+    let backdatedAfterSeconds: Int64
     /// The event id for a role of the incident (`declared`, `update/<key>`, `resolved`).
     let eventID: (_ role: String) -> UUID
     private(set) var warnings = [ImportWarning]()
     private(set) var events = [StreamEvent]()
     private var incidentID: String?
 
-    init(stream: String, actor: Actor, source: String, fields: SourceIncident.FieldNames, eventID: @escaping (_ role: String) -> UUID) {
+    init(
+        stream: String, actor: Actor, source: String, fields: SourceIncident.FieldNames,
+        backdatedAfterSeconds: Int64 = StatuspageImporter.defaultBackdatedAfterSeconds, eventID: @escaping (_ role: String) -> UUID
+    ) {
         self.stream = stream
         self.actor = actor
         self.source = source
         self.fields = fields
+        self.backdatedAfterSeconds = backdatedAfterSeconds
         self.eventID = eventID
     }
 
@@ -174,7 +180,13 @@ struct SourceIncidentEvents {
             }
             let body = clip(update.text, maxLength: 10_000, what: update.label)
             lastText = body
-            add(.statusUpdatePublished(StatusUpdatePublished(status: publicStatus, audience: .public, channels: [.statusPage], text: body)),
+            // The update stands at the time it shows; when it went out at another time, that is kept
+            // too, and a post back-dated by more than the interval is reported.
+            let postedAt = update.created.flatMap { $0 == update.at ? nil : $0 }
+            if let postedAt, postedAt > update.at.adding(seconds: backdatedAfterSeconds) {
+                warn(.postedAfterShownTime, "\(update.label) shows \(update.at.rfc3339) but was posted \(postedAt.rfc3339), \(Self.span(from: update.at, to: postedAt)) later; both are kept, and time to first public update counts from the posting")
+            }
+            add(.statusUpdatePublished(StatusUpdatePublished(status: publicStatus, audience: .public, channels: [.statusPage], text: body, postedAt: postedAt)),
                 role: "update/\(update.key)", at: update.at)
             // A working status dated after the end the source gives would reopen what it marks resolved.
             if publicStatus != previousStatus, let working = IncidentStatus(rawValue: publicStatus.rawValue), working != .mitigated,
@@ -195,6 +207,14 @@ struct SourceIncidentEvents {
         if let resolution, !resolutionAdded {
             add(.resolved(IncidentResolved(summary: summary(incident.summary ?? lastText, title: title))), role: "resolved", at: resolution)
         }
+    }
+
+    /// A span for a warning: minutes, hours or days, to one decimal.
+    static func span(from start: Timestamp, to end: Timestamp) -> String {
+        let seconds = Double(end.microsecondsSinceEpoch - start.microsecondsSinceEpoch) / 1e6
+        if seconds >= 86_400 { return String(format: "%.1f days", seconds / 86_400) }
+        if seconds >= 3600 { return String(format: "%.1f hours", seconds / 3600) }
+        return String(format: "%.0f minutes", seconds / 60)
     }
 
     private func summary(_ text: String?, title: String) -> String {

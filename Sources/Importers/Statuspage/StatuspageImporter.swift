@@ -25,8 +25,14 @@ public enum StatuspageImporter {
     public static let source = "statuspage"
     /// Updates dated more than this before the incident's creation are reported.
     public static let backdatedThresholdSeconds: Int64 = 3600
+    /// By default, updates posted (`created_at`) more than this after the time they show
+    /// (`display_at`) are reported as back-dated.
+    public static let defaultBackdatedAfterSeconds: Int64 = 3600
 
-    public static func map(_ bytes: [UInt8], prefix: String = "SP-") throws(StatuspageImportError) -> StatuspageImport {
+    /// Maps a document; an update posted more than `backdatedAfterSeconds` after the time it shows is reported.
+    public static func map(
+        _ bytes: [UInt8], prefix: String = "SP-", backdatedAfterSeconds: Int64 = defaultBackdatedAfterSeconds
+    ) throws(StatuspageImportError) -> StatuspageImport {
         let document: JSONValue
         do {
             document = try JSONParser.parse(bytes)
@@ -55,7 +61,7 @@ public enum StatuspageImporter {
         var result = StatuspageImport(incidents: [], warnings: [], skippedIncidents: 0)
         var seen = Set<String>()
         for (index, source) in sources.enumerated() {
-            var mapper = IncidentMapper(prefix: prefix)
+            var mapper = IncidentMapper(prefix: prefix, backdatedAfterSeconds: backdatedAfterSeconds)
             if let incident = mapper.map(source, index: index, seen: &seen) {
                 result.incidents.append(incident)
             } else {
@@ -141,10 +147,14 @@ public enum StatuspageImporter {
 /// Maps one incident, collecting its warnings.
 struct IncidentMapper {
     let prefix: String
+    let backdatedAfterSeconds: Int64
     var warnings = [ImportWarning]()
     private var incidentID: String?
 
-    init(prefix: String) { self.prefix = prefix }
+    init(prefix: String, backdatedAfterSeconds: Int64) {
+        self.prefix = prefix
+        self.backdatedAfterSeconds = backdatedAfterSeconds
+    }
 
     private mutating func warn(_ kind: ImportWarning.Kind, _ message: String) {
         warnings.append(ImportWarning(kind, incidentID: incidentID, message))
@@ -274,7 +284,7 @@ struct IncidentMapper {
             createdAt: createdAt, startedAt: startedAt, resolvedAt: resolvedAt, status: status, isResolved: isResolved, updates: updates)
         var mapper = SourceIncidentEvents(
             stream: stream, actor: StatuspageImporter.actor, source: StatuspageImporter.source, fields: SourceIncident.FieldNames(),
-            eventID: { StatuspageImporter.eventID(incident: id, role: $0) })
+            backdatedAfterSeconds: backdatedAfterSeconds, eventID: { StatuspageImporter.eventID(incident: id, role: $0) })
         mapper.map(source)
         warnings.append(contentsOf: mapper.warnings)
         return ImportedIncident(sourceID: id, stream: stream, events: mapper.events)

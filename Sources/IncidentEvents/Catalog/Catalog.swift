@@ -48,7 +48,12 @@ public enum Catalog {
             type: StatusUpdatePublished.Version1.type, schemaVersion: 1, summary: StatusUpdatePublished.Version1.summary,
             fields: StatusUpdatePublished.Version1.fields, examples: StatusUpdatePublished.Version1.examples.map(\.json),
             validate: { (object) throws(EventInputError) in _ = try StatusUpdatePublished.Version1.decode(object) },
-            upcast: StatusUpdatePublished.upcastFromVersion1)
+            upcast: StatusUpdatePublished.upcastFromVersion1),
+        LegacyVersion(
+            type: StatusUpdatePublished.Version2.type, schemaVersion: 2, summary: StatusUpdatePublished.Version2.summary,
+            fields: StatusUpdatePublished.Version2.fields, examples: StatusUpdatePublished.Version2.examples.map(\.json),
+            validate: { (object) throws(EventInputError) in _ = try StatusUpdatePublished.Version2.decode(object) },
+            upcast: StatusUpdatePublished.upcastFromVersion2),
     ]
 
     private static let byType: [String: Entry] = Dictionary(uniqueKeysWithValues: entries.map { ($0.type, $0) })

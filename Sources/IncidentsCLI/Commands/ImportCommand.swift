@@ -23,6 +23,11 @@ struct StatuspageImportCommand: AsyncParsableCommand {
             ({"incident": {…}} or the bare object). Each incident becomes one incident in the ledger, named \
             PREFIX + its Statuspage id. Every event passes the catalog's schemas and rules.
 
+            An update stands at the time it shows (display_at); when it was posted at another time \
+            (created_at), that is kept as its postedAt, and time to first public update counts from it. \
+            An update posted more than --backdated-after after the time it shows is reported \
+            (posted_after_shown_time): `--backdated-after 1d` reports only posts back-dated by more than a day.
+
             Event ids are derived from the Statuspage ids, so importing the same file again adds nothing.
             The whole import is one atomic batch unless --continue-on-error records incidents in chunks \
             and retries a refused chunk incident by incident. Warnings about untidy data go to standard \
@@ -43,6 +48,12 @@ struct StatuspageImportCommand: AsyncParsableCommand {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Warn about an update posted (created_at) more than this after the time it shows (display_at), for example 30m, 1h or 2d. Both times are kept either way.",
+            valueName: "duration"))
+    var backdatedAfter = DurationArgument(seconds: StatuspageImporter.defaultBackdatedAfterSeconds)
+
     func validate() throws {
         try PathOption.require(file, "FILE")
     }
@@ -55,7 +66,7 @@ struct StatuspageImportCommand: AsyncParsableCommand {
         progress.phase("mapping", total: nil)
         let mapped: StatuspageImport
         do {
-            mapped = try StatuspageImporter.map(bytes, prefix: prefix)
+            mapped = try StatuspageImporter.map(bytes, prefix: prefix, backdatedAfterSeconds: backdatedAfter.seconds)
         } catch {
             throw CommandFailure(.invalidInput, "\(file): \(error.description); nothing was written")
         }

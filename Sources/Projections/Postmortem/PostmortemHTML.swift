@@ -21,15 +21,15 @@ public enum PostmortemHTML {
 
         // Header and summary
         out.raw("<header>\n<p class=\"eyebrow\">Postmortem · \(isolated(report.incident))</p>\n<h1 dir=\"auto\">\(escape(title))</h1>\n<p class=\"chips\">")
-        if let severity = summary.severity { out.raw("<span class=\"chip sev-\(severity.rawValue)\">\(severity.rawValue)</span>") }
+        if let severity = report.figures.scope.severity { out.raw("<span class=\"chip sev-\(severity.rawValue)\">\(severity.rawValue)</span>") }
         if let kind = summary.kind { out.raw("<span class=\"chip\">\(escape(T.words(kind.rawValue)))</span>") }
         out.raw("<span class=\"chip phase-\(report.phase.rawValue)\">\(report.phase.rawValue)</span>")
         if let seconds = report.figures.duration.seconds { out.raw("<span class=\"chip\">\(escape(T.duration(seconds)))</span>") }
         out.raw("</p>\n<p class=\"note\">Built from the incident ledger alone. Times are UTC; #N is an event’s position in the ledger.</p>\n</header>\n")
 
         out.section("summary", "Summary")
-        var severity = summary.severity?.rawValue ?? T.notRecorded
-        if let declared = report.declaredSeverity, declared != summary.severity { severity += " (declared \(declared.rawValue))" }
+        var severity = report.figures.scope.severity?.rawValue ?? T.notRecorded
+        if let declared = report.declaredSeverity, declared != report.figures.scope.severity { severity += " (declared \(declared.rawValue))" }
         var status = report.phase.rawValue
         if let last = summary.lastPublicStatus { status += "; last public status \(last.rawValue)" }
         if summary.reopenCount > 0 { status += "; reopened \(summary.reopenCount)×" }
@@ -62,10 +62,10 @@ public enum PostmortemHTML {
         if summary.kind == .scheduledMaintenance, let start = summary.plannedStart, let end = summary.plannedEnd {
             out.fact("Announced window", escape("\(start.rfc3339) – \(end.rfc3339)"))
         }
-        out.fact("Services / components", listHTML(summary.services))
-        out.fact("Regions", listHTML(summary.regions))
-        out.fact("Customer segments", listHTML(summary.customerSegments))
-        out.fact("Customers affected", summary.customersAffected.map { escape(T.count($0)) } ?? notRecorded())
+        out.fact("Services / components", listHTML(report.figures.scope.services))
+        out.fact("Regions", listHTML(report.figures.scope.regions))
+        out.fact("Customer segments", listHTML(report.figures.scope.customerSegments))
+        out.fact("Customers affected", report.figures.scope.customersAffected.map { escape(T.customersAffected($0)) } ?? notRecorded())
         let customers = report.customersWhoWroteIn
         out.fact("Customer messages", "\(report.messages.count), from \(customers.count) distinct customer\(customers.count == 1 ? "" : "s")\(customers.isEmpty ? "" : ": \(customers.map(isolated).joined(separator: ", "))")")
         out.raw("</dl>\n</section>\n")
@@ -120,6 +120,7 @@ public enum PostmortemHTML {
         let missedByPosition = Dictionary(report.timeline.missedUpdates.map { ($0.promisedIn, $0) }, uniquingKeysWith: { first, _ in first })
         for entry in report.timeline.entries {
             var notes = [String]()
+            if let posted = Timeline.postedNote(postedAt: entry.postedAt, shownAt: entry.occurredAt) { notes.append("<span class=\"tag late\">posted</span> \(escape(posted))") }
             if entry.isLate { notes.append("<span class=\"tag late\">late</span> recorded \(escape(entry.recordedAt.rfc3339))") }
             if !entry.correctedBy.isEmpty { notes.append("<span class=\"tag corrected\">corrected</span> by \(escape(T.positions(entry.correctedBy)))") }
             if let retracted = entry.retractedBy { notes.append("<span class=\"tag retracted\">retracted</span> by #\(retracted)") }
@@ -138,6 +139,7 @@ public enum PostmortemHTML {
             out.raw("<article class=\"update\(update.missedPromise == nil ? "" : " missed")\">\n")
             out.raw("<h3>U\(update.number) · \(escape(update.at.rfc3339)) · \(escape(T.words(update.status.rawValue)))</h3>\n")
             var meta = "\(escape(T.words(update.audience.rawValue))) · \(escape(update.channels.map { T.words($0.rawValue) }.joined(separator: ", "))) · #\(update.position) · by \(isolated(update.actor))"
+            if let posted = Timeline.postedNote(postedAt: update.postedAt, shownAt: update.at) { meta += " · <span class=\"tag late\">posted</span> \(escape(posted))" }
             if update.isLate { meta += " · <span class=\"tag late\">late</span> recorded \(escape(update.recordedAt.rfc3339))" }
             if !update.correctedBy.isEmpty { meta += " · <span class=\"tag corrected\">corrected</span> by \(escape(T.positions(update.correctedBy)))" }
             out.raw("<p class=\"meta\">\(meta)</p>\n<blockquote dir=\"auto\">\(escape(update.text))</blockquote>\n")
@@ -224,7 +226,7 @@ public enum PostmortemHTML {
         if review.actionItems.isEmpty {
             out.raw("<p class=\"muted\">None recorded.</p>\n")
         } else {
-            out.raw("<p class=\"muted\">States as of the ledger’s last recorded time, \(escape(report.source.asOf.rfc3339)).</p>\n")
+            out.raw("<p class=\"muted\">States as of the report time, \(escape(report.source.asOf.rfc3339)).</p>\n")
             out.raw("<table>\n<thead><tr><th>Item</th><th>Title</th><th>Owner</th><th>Due</th><th>State</th></tr></thead>\n<tbody>\n")
             for item in review.actionItems {
                 var state = "<span class=\"state-\(item.state.rawValue)\">\(escape(item.state.rawValue))</span>"
@@ -244,8 +246,8 @@ public enum PostmortemHTML {
 
         // Footer
         let source = report.source
-        out.raw("<footer>\n<p>Built from ledger position \(source.headPosition), chain head <code>\(source.headHash.hex)</code> (last recorded \(escape(source.asOf.rfc3339))). ")
-        out.raw("The incident’s last event is at position \(source.incidentLastPosition); it has \(source.incidentEventCount) events, \(source.correctionCount) correction\(source.correctionCount == 1 ? "" : "s") and \(source.retractionCount) retraction\(source.retractionCount == 1 ? "" : "s").</p>\n</footer>\n")
+        // Numbers, a hex hash and times only: nothing in it needs escaping.
+        out.raw("<footer>\n<p>\(PostmortemText.provenance(source) { "<code>\($0)</code>" })</p>\n</footer>\n")
         out.raw("</main>\n</body>\n</html>\n")
         return out.text
     }
@@ -299,7 +301,8 @@ public enum PostmortemHTML {
     static func momentHTML(_ moment: ResponseFigures.Moment?, expected: String) -> String {
         guard let moment else { return "\(notRecorded()) <span class=\"muted\">(\(escape(expected)))</span>" }
         let corrected = moment.correctedBy.isEmpty ? "" : " <span class=\"tag corrected\">corrected</span>"
-        return "\(escape(PostmortemText.label(moment.kind))) <span class=\"time\">\(escape(moment.at.rfc3339))</span> <span class=\"muted\">\(escape(PostmortemText.provenance(moment)))</span>\(corrected)"
+        let shown = moment.shownAt.map { " <span class=\"muted\">(posted; shown as \(escape($0.rfc3339)))</span>" } ?? ""
+        return "\(escape(PostmortemText.label(moment.kind))) <span class=\"time\">\(escape(moment.at.rfc3339))</span>\(shown) <span class=\"muted\">\(escape(PostmortemText.provenance(moment)))</span>\(corrected)"
     }
 
     /// The house style of every HTML report (postmortems, reviews).
