@@ -5,10 +5,14 @@
 
 Reads JSON Lines events (the output of `incidents log --json`) and computes, with its own reading of
 docs/metrics.md and nothing of the ledger's code, a handful of headline figures over all incidents:
-time_to_acknowledge, time_to_resolve_from_declaration, time_to_first_reply, longest_update_gap (n,
+time_to_acknowledge, time_to_resolve_from_declaration, time_to_first_reply, longest_update_gap,
+time_to_first_public_update and time_to_first_public_update_from_declaration (n,
 mean, median, p90, p95, max; the median is the mean of the two middle values of an even count,
 p90 and p95 are nearest-rank), sla_resolution and csat (yes of n). Prints
 them as one JSON object. Standard library only.
+
+A status update counts for the time to first public update when it was posted: its `postedAt` when the
+source back-dated it, else its `occurredAt`.
 
 Times the source never recorded (`unknownTimes` of the declaration, set by importers) are no times:
 `all` (back-filled) leaves the incident out of every clock, `start` out of those from the declaration.
@@ -124,6 +128,8 @@ def main():
             incidents.setdefault(event["stream"], []).append(event)
 
     gap, gap_ex = [], {}
+    first_update, first_update_ex = [], {}
+    first_update_decl, first_update_decl_ex = [], {}
     ack, ack_ex = [], {}
     resolve, resolve_ex = [], {}
     reply, reply_ex = [], {}
@@ -176,6 +182,27 @@ def main():
                 exclude(resolve_ex, "still open")
             else:
                 resolve.append(seconds(declared, resolved))
+        posted = [micros(e["payload"].get("postedAt") or e["occurredAt"]) for e in events
+                  if e["type"] == "status_update.published" and e["payload"].get("audience", "public") in PUBLIC]
+        if not unplanned:
+            exclude(first_update_ex, "scheduled maintenance")
+            exclude(first_update_decl_ex, "scheduled maintenance")
+        else:
+            impact = declaration["payload"].get("impactStartedAt")
+            if unknown == "all":
+                exclude(first_update_ex, BACKFILLED)
+            elif impact is None:
+                exclude(first_update_ex, "impact start not recorded")
+            elif not posted:
+                exclude(first_update_ex, "no public update")
+            else:
+                first_update.append(seconds(micros(impact), min(posted)))
+            if unknown is not None:
+                exclude(first_update_decl_ex, BACKFILLED if unknown == "all" else START_UNKNOWN)
+            elif not posted:
+                exclude(first_update_decl_ex, "no public update")
+            else:
+                first_update_decl.append(seconds(declared, min(posted)))
         if unplanned and unknown != "all":
             longest = longest_gap(events)
             if resolved is None:
@@ -216,6 +243,8 @@ def main():
         "time_to_resolve_from_declaration": summary(resolve, resolve_ex),
         "time_to_first_reply": summary(reply, reply_ex),
         "longest_update_gap": summary(gap, gap_ex),
+        "time_to_first_public_update": summary(first_update, first_update_ex),
+        "time_to_first_public_update_from_declaration": summary(first_update_decl, first_update_decl_ex),
         "sla_resolution": {"yes": sla[0], "count": sla[1]},
         "csat": {"yes": csat[0], "count": csat[1]},
     }, indent=2, sort_keys=True))

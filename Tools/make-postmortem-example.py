@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Builds the ledger behind docs/examples/postmortem.*: docs/examples/sample-incident.jsonl plus the
 rest of the incident's life, each event recorded (with Debian's faketime) shortly after it happened,
-so that only the deliberate late entries are marked late.
+so that only the deliberate late entries are marked late. The clock is stopped at each recording time,
+and every event has a fixed id, so the ledger, its chain head and the reports made from it --as-of a
+fixed time are the same bytes on every run.
 
 Usage:
     python3 Tools/make-postmortem-example.py .build/release/incidents /tmp/pm-ledger docs/examples/sample-incident.jsonl
-    .build/release/incidents postmortem INC-2026-0042 --ledger /tmp/pm-ledger --output docs/examples/postmortem.md --force
-    .build/release/incidents postmortem INC-2026-0042 --ledger /tmp/pm-ledger --format html --output docs/examples/postmortem.html --force
+    .build/release/incidents postmortem INC-2026-0042 --ledger /tmp/pm-ledger --as-of 2026-05-04T09:00:40Z --output docs/examples/postmortem.md --force
+    .build/release/incidents postmortem INC-2026-0042 --ledger /tmp/pm-ledger --as-of 2026-05-04T09:00:40Z --format html --output docs/examples/postmortem.html --force
     Tools/render-html docs/examples/postmortem.html docs/examples/postmortem.png
 """
 import json, os, subprocess, sys
@@ -28,7 +30,9 @@ for line in open(sample):
 
 def cli(at, *args, recorded=None, actor="person:oncall@example.com"):
     when = recorded or ts(at) + timedelta(seconds=40)
-    steps.append((ts(recorded) if isinstance(recorded, str) else when, "cli", list(args) + ["--at", at, "--actor", actor]))
+    # A fixed id for each event (as the sample's own), so the chain head is the same on every run.
+    ids = [] if "--id" in args else ["--id", f"6f1c2a10-0000-4000-8000-{0x100 + len(steps):012x}"]
+    steps.append((ts(recorded) if isinstance(recorded, str) else when, "cli", list(args) + ["--at", at, "--actor", actor] + ids))
 
 cli("2026-03-14T23:15:00Z", "assign", INC, "--person", "dana@example.com", "--role", "incident_commander")
 cli("2026-03-14T23:35:00Z", "scope", INC, "--customer-segments", "enterprise,business", "--customers-affected", "1200",
@@ -90,7 +94,9 @@ steps.sort(key=lambda s: s[0])
 env = dict(os.environ, TZ="UTC")
 def run(args, when, stdin=None):
     fake = when.strftime("%Y-%m-%d %H:%M:%S")
-    out = subprocess.run(["faketime", fake, binary] + args + ["--ledger", ledger], input=stdin, text=True,
+    # -f with an absolute time stops the clock there (plain `faketime TIME` lets it run on), so every
+    # recorded time is the whole second chosen and the example's times are the same on every run.
+    out = subprocess.run(["faketime", "-f", fake, binary] + args + ["--ledger", ledger], input=stdin, text=True,
                          capture_output=True, env=env)
     if out.returncode != 0:
         sys.exit(f"failed: {args}: {out.stderr}")

@@ -173,6 +173,16 @@ private let realFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         #expect(result.events.last?.event.occurredAt == time("2023-05-01T11:00:00Z"))
     }
 
+    /// Nothing dated after the creation says when it ended: resolved, with every time unknown, not open.
+    @Test func resolvedWithoutResolvedAtOrLaterUpdateHasItsTimesMarkedUnknown() throws {
+        let result = try map(incident(["resolved_at": nil, "incident_updates": []]))
+        #expect(kinds(result) == [.resolvedWithoutTime])
+        #expect(result.events.map(\.event.type) == ["incident.declared", "incident.resolved"])
+        #expect(result.events.last?.event.occurredAt == time("2023-05-01T10:00:00Z"))
+        guard case .declared(let declared) = try typed(result.events[0]) else { Issue.record("not a declaration"); return }
+        #expect(declared.unknownTimes == .all)
+    }
+
     @Test func resolutionBeforeImpactStartIsKeptAndTheStartDropped() throws {
         let result = try map(incident(["resolved_at": "2023-05-01T10:45:00Z", "started_at": "2023-05-01T10:50:00Z"]))
         #expect(kinds(result) == [.resolutionBeforeStart])
@@ -201,6 +211,43 @@ private let realFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         #expect(kinds(result) == [.backdatedUpdate])
         #expect(result.events[0].event.type == "incident.declared")
         #expect(result.events[1].event.occurredAt == time("2023-04-01T00:00:00Z"))
+    }
+
+    /// An update posted long after the time it shows: it stands at the time shown, keeps the posting
+    /// time as postedAt, and is reported once the difference is over the interval given.
+    @Test func anUpdatePostedAfterTheTimeItShowsKeepsBothTimesAndIsReported() throws {
+        var posted = update(id: "u1", status: "investigating", body: "Looking into it", at: "2023-05-01T10:00:00.000Z")
+        if case .object(var fields) = posted {
+            fields["created_at"] = "2023-05-04T08:00:00.000Z"
+            posted = .object(fields)
+        }
+        let source = incident(["incident_updates": [posted]])
+        let result = try map(source)
+        #expect(kinds(result) == [.postedAfterShownTime])
+        let warning = try #require(result.warnings.first)
+        #expect(warning.incidentID == "abc123")
+        #expect(warning.message.contains("shows 2023-05-01T10:00:00Z but was posted 2023-05-04T08:00:00Z, 2.9 days later"))
+        let published = try #require(result.events.first { $0.event.type == StatusUpdatePublished.type })
+        #expect(published.event.occurredAt == time("2023-05-01T10:00:00Z"))
+        #expect(published.event.schemaVersion == StatusUpdatePublished.schemaVersion)
+        guard case .statusUpdatePublished(let payload) = try typed(published) else {
+            Issue.record("not a status update")
+            return
+        }
+        #expect(payload.postedAt == time("2023-05-04T08:00:00Z"))
+
+        // Over a longer interval it is not reported, and both times are kept all the same.
+        let lenient = try StatuspageImporter.map(source.canonicalBytes, backdatedAfterSeconds: 3 * 86_400)
+        #expect(lenient.warnings.isEmpty)
+        #expect(lenient.events == result.events)
+    }
+
+    @Test func anUpdatePostedAtTheTimeItShowsHasNoPostedAt() throws {
+        let result = try map(incident())
+        for event in result.events where event.event.type == StatusUpdatePublished.type {
+            guard case .statusUpdatePublished(let payload) = try typed(event) else { continue }
+            #expect(payload.postedAt == nil)
+        }
     }
 
     @Test func missingFieldsAreSkippedAndWarned() throws {
@@ -265,6 +312,8 @@ private let realFile = URL(fileURLWithPath: #filePath).deletingLastPathComponent
         #expect(kinds(result).isSuperset(of: [.backfilled, .resolutionBeforeStart]))
         #expect(result.warnings.filter { $0.kind == .backfilled }.count == 839)
         #expect(result.warnings.filter { $0.kind == .resolutionBeforeStart }.count == 3)
+        // Updates posted more than an hour after the time they show (display_at against created_at).
+        #expect(result.warnings.filter { $0.kind == .postedAfterShownTime }.count == 840)
         // Every incident the source marks resolved ends resolved.
         #expect(result.incidents.allSatisfy { $0.events.last { $0.event.type == "incident.resolved" } != nil })
         // Every event decodes through the catalog.

@@ -24,11 +24,28 @@ import Testing
         #expect(update.nextUpdateBy == (try Timestamp(rfc3339: "2026-03-14T10:00:00Z")))
     }
 
+    @Test func aVersion2PayloadIsReadAsVersion3WithoutAPostingTime() throws {
+        let version2: [String: JSONValue] = ["status": "identified", "audience": "public", "channels": ["email"], "text": "We found the cause."]
+        let event = try Catalog.decode(type: StatusUpdatePublished.type, schemaVersion: 2, payload: version2)
+        #expect(event == .statusUpdatePublished(StatusUpdatePublished(status: .identified, channels: [.email], text: "We found the cause.")))
+        // postedAt is a version 3 field: a version 2 payload that holds it is refused by version 2's rules.
+        var posted = version2
+        posted["postedAt"] = "2026-03-14T10:00:00Z"
+        #expect(throws: EventInputError.self) { try Catalog.decode(type: StatusUpdatePublished.type, schemaVersion: 2, payload: posted) }
+        let current = try Catalog.decode(type: StatusUpdatePublished.type, schemaVersion: 3, payload: posted)
+        guard case .statusUpdatePublished(let update) = current else {
+            Issue.record("decoded as \(current)")
+            return
+        }
+        #expect(update.postedAt == (try Timestamp(rfc3339: "2026-03-14T10:00:00Z")))
+    }
+
     @Test func aVersion1PayloadIsCheckedByVersion1Rules() {
         var bad = Self.version1
         bad["channels"] = ["email"]  // a version 2 field in a version 1 event
         #expect(throws: EventInputError.self) { try Catalog.decode(type: StatusUpdatePublished.type, schemaVersion: 1, payload: bad) }
-        #expect(throws: EventInputError.self) { try Catalog.decode(type: StatusUpdatePublished.type, schemaVersion: 3, payload: Self.version1) }
+        #expect(throws: EventInputError.self) { try Catalog.decode(type: StatusUpdatePublished.type, schemaVersion: StatusUpdatePublished.schemaVersion, payload: Self.version1) }
+        #expect(throws: EventInputError.self) { try Catalog.decode(type: StatusUpdatePublished.type, schemaVersion: StatusUpdatePublished.schemaVersion + 1, payload: Self.version1) }
     }
 
     @Test func anOldLedgerReadsCorrectlyAndIsNeverRewritten() async throws {

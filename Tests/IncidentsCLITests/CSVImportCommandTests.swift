@@ -214,7 +214,7 @@ import Testing
             {"kind": "event-log", "source": "desk", "streamPrefix": "D-", "encoding": "windows-1252", "missing": ["?"],
              "columns": {"incident": "Nr", "time": "Changed", "status": "State", "severity": "Prio", "assignee": "Agent",
                          "opened": "Opened", "resolved": "Resolved", "sla": "SLA"},
-             "time": {"format": "rfc3339", "timeZone": "Europe/Brussels"},
+             "time": {"format": "rfc3339", "defaultTimeZone": "Europe/Brussels"},
              "title": "Ticket {Nr}",
              "statuses": {"Work": {"lifecycle": "open", "status": "investigating"}, "Done": {"lifecycle": "resolved"}},
              "severities": {"3": "sev3"}, "slaVerdicts": {"ok": "met", "late": "breached"}}

@@ -86,7 +86,8 @@ import Testing
     }
 
     /// One resolved incident: its time to resolve is a figure from one observation, marked in text
-    /// and Markdown with a footnote, greyed out in HTML, and flagged in JSON.
+    /// (the review and the metrics table) and Markdown with a footnote, greyed out in HTML, and
+    /// flagged in JSON.
     @Test func aFigureFromOneIncidentIsMarkedAsASmallSampleInEveryFormat() throws {
         let cli = try Self.ledgerOfOneIncident(impactStarted: "2026-01-05T10:00:00Z", declared: "2026-01-05T10:00:00Z", resolved: "2026-01-05T10:30:00Z")
         let asOf = ["--as-of", "2026-04-01T00:00:00Z"]
@@ -105,6 +106,15 @@ import Testing
         let html = try cli.run(["review", "2026-Q1", "--format", "html"] + asOf)
         #expect(html.stdout.contains("<td class=\"num small-sample\" title=\"n &lt; 5: too few to compare\">30m 00s</td>"))
         #expect(html.stdout.contains(".small-sample { color: var(--muted);"))
+
+        let metric = try cli.run("metrics", "time_to_resolve", "--by", "severity")
+        #expect(metric.status == 0, "\(metric.stderr)")
+        #expect(metric.stdout.contains("\nall   30m 00s†  n=1"), "\(metric.stdout)")
+        #expect(metric.stdout.hasSuffix("\n† n < 5: too few to compare.\n"))
+        // By incident, each row is that incident's own figure: only the overall one is a small sample.
+        let byIncident = try cli.run("metrics", "time_to_resolve", "--by", "incident")
+        #expect(byIncident.stdout.contains("\nall    30m 00s†  n=1"), "\(byIncident.stdout)")
+        #expect(byIncident.stdout.contains("\nINC-1  30m 00s  n=1"), "\(byIncident.stdout)")
 
         let json = try Self.json(try cli.run(["review", "2026-Q1", "--format", "json"] + asOf).stdout)
         let rows = try #require(json["rows"] as? [[String: Any]])

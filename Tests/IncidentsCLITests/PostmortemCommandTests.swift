@@ -30,7 +30,7 @@ import Testing
     @Test func theReportInEveryFormat() throws {
         let cli = try Self.ledger()
 
-        let markdown = try cli.run("postmortem", "INC-1")
+        let markdown = try cli.run("postmortem", "INC-1", "--as-of", "2026-03-15T00:00:00Z")
         #expect(markdown.status == 0, "\(markdown.stderr)")
         #expect(markdown.stdout.hasPrefix("# Postmortem: INC-1 — Checkout \\<errors\\>\n"))
         #expect(markdown.stdout.contains("| Time to detect | **4m** |"))
@@ -38,14 +38,15 @@ import Testing
         #expect(markdown.stdout.contains("**⚠ Missed promise:** next update promised by 2026-03-14T09:30:00Z; the next came at 2026-03-14T09:36:00Z, 6m late."))
         #expect(markdown.stderr.isEmpty)
 
-        let explicit = try cli.run("postmortem", "report", "INC-1", "--format", "markdown")
+        let explicit = try cli.run("postmortem", "report", "INC-1", "--format", "markdown", "--as-of", "2026-03-15T00:00:00Z")
         #expect(explicit.stdout == markdown.stdout, "the default subcommand is the report")
-        #expect(try cli.run("postmortem", "INC-1").stdout == markdown.stdout, "the same ledger gives the same bytes")
+        #expect(try cli.run("postmortem", "INC-1", "--as-of", "2026-03-15T00:00:00Z").stdout == markdown.stdout, "the same ledger and report time give the same bytes")
+        #expect(markdown.stdout.contains("promises and action items judged as of 2026-03-15T00:00:00Z, the time the report was made."))
 
         let html = try cli.run("postmortem", "INC-1", "--format", "html")
         #expect(html.status == 0)
         #expect(html.stdout.hasPrefix("<!DOCTYPE html>"))
-        #expect(html.stdout.contains("<h1>Checkout &lt;errors&gt;</h1>"))
+        #expect(html.stdout.contains("<h1 dir=\"auto\">Checkout &lt;errors&gt;</h1>"))
         #expect(html.stdout.contains("<svg "))
         #expect(!html.stdout.contains("<script") && !html.stdout.contains("<link") && !html.stdout.contains("src="))
 
@@ -59,10 +60,48 @@ import Testing
         #expect(parsed["source"]?["ledgerPosition"] == 6)
     }
 
+    /// The report judges promises and action items against the time it is made: the wall clock, or
+    /// --as-of, which every format states; the ledger's last recorded time is stated beside it.
+    @Test func theReportTimeIsTheWallClockOrAsOfAndEveryFormatStatesIt() throws {
+        let cli = try Self.ledger()
+        let action = try cli.run(
+            "postmortem", "action", "INC-1", "--action-item-id", "ai-1", "--title", "Canary changes", "--owner", "platform",
+            "--due-at", "2026-03-16T09:00:00Z", "--at", "2026-03-15T09:05:00Z")
+        #expect(action.status == 0, "\(action.stderr)")
+        // An open incident's last promise: due 10:30, nothing since.
+        let promise = try cli.run(
+            "append", stdin: CLI.event(stream: "INC-2", at: "2026-03-14T10:00:00Z") + "\n"
+                + CLI.event(stream: "INC-2", type: "status_update.published", at: "2026-03-14T10:05:00Z",
+                            payload: #"{"status":"investigating","audience":"public","channels":["status_page"],"text":"Looking","nextUpdateBy":"2026-03-14T10:30:00Z"}"#))
+        #expect(promise.status == 0, "\(promise.stderr)")
+
+        let before = try cli.run("postmortem", "INC-1", "--as-of", "2026-03-16T08:00:00Z")
+        #expect(before.stdout.contains("| ai-1 | Canary changes | platform | 2026-03-16T09:00:00Z | open |"))
+        let after = try cli.run("postmortem", "INC-1", "--as-of", "2026-03-16T10:00:00Z")
+        #expect(after.stdout.contains("| ai-1 | Canary changes | platform | 2026-03-16T09:00:00Z | **overdue** |"))
+        #expect(after.stdout.contains("judged as of 2026-03-16T10:00:00Z"))
+
+        let pending = try cli.run("postmortem", "INC-2", "--as-of", "2026-03-14T10:20:00Z", "--format", "json")
+        let pendingJSON = try JSONParser.parse(pending.stdout)
+        #expect(pendingJSON["responseFigures"]?["updatePromises"]?["pending"] == 1)
+        #expect(pendingJSON["source"]?["asOf"] == "2026-03-14T10:20:00Z")
+        #expect(pendingJSON["source"]?["lastRecorded"] != pendingJSON["source"]?["asOf"])
+        // Not an unrelated write but the report time makes the promise overdue.
+        let missed = try JSONParser.parse(try cli.run("postmortem", "INC-2", "--as-of", "2026-03-14T11:00:00Z", "--format", "json").stdout)
+        #expect(missed["responseFigures"]?["updatePromises"]?["pending"] == 0)
+        #expect(missed["responseFigures"]?["updatePromises"]?["missedCount"] == 1)
+
+        let html = try cli.run("postmortem", "INC-1", "--as-of", "2026-03-16T10:00:00Z", "--format", "html")
+        #expect(html.stdout.contains("judged as of 2026-03-16T10:00:00Z, the time the report was made."))
+        // Without --as-of the wall clock: today is long after 2026, so the item is overdue.
+        #expect(try cli.run("postmortem", "INC-1").stdout.contains("**overdue**"))
+        #expect(try cli.run("postmortem", "report", "--help").stdout.contains("--as-of"))
+    }
+
     @Test func outputWritesTheFile() throws {
         let cli = try Self.ledger()
-        let printed = try cli.run("postmortem", "INC-1", "--format", "html")
-        let written = try cli.run("postmortem", "INC-1", "--format", "html", "--output", "report.html")
+        let printed = try cli.run("postmortem", "INC-1", "--format", "html", "--as-of", "2026-03-15T00:00:00Z")
+        let written = try cli.run("postmortem", "INC-1", "--format", "html", "--output", "report.html", "--as-of", "2026-03-15T00:00:00Z")
         #expect(written.status == 0, "\(written.stderr)")
         #expect(written.stdout.hasPrefix("wrote the html postmortem of INC-1 to report.html ("))
         let file = try String(contentsOfFile: cli.directory.file("report.html"), encoding: .utf8)

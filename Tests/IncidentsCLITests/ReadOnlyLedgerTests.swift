@@ -18,7 +18,7 @@ import Glibc
     static let readCommands: [[String]] = [
         ["info"], ["projections", "status"], ["verify"], ["log"], ["log", "--json"], ["show", incident, "--as-of", "2026-11-01T00:00:00Z"], ["show", incident, "--json", "--as-of", "2026-11-01T00:00:00Z"],
         ["list"], ["list", "--json"], ["review", "2026-Q1", "--as-of", "2026-11-01T00:00:00Z"], ["review", "--format", "json", "--as-of", "2026-11-01T00:00:00Z"], ["timeline", incident, "--as-of", "2026-11-01T00:00:00Z"],
-        ["replay", incident], ["replay", incident, "--json"], ["postmortem", incident],
+        ["replay", incident], ["replay", incident, "--json"], ["postmortem", incident, "--as-of", "2026-11-01T00:00:00Z"],
         ["metrics"], ["metrics", "time_to_resolve", "--by", "severity", "--as-of", "2026-11-01T00:00:00Z"], ["schema", "list"], ["schema", "show", "incident.declared"],
     ]
 

@@ -20,6 +20,7 @@ enum DamageFixture {
 
         init(incidents: Int, seed: Int) throws {
             directory = TemporaryDirectory("damage-template")
+            directory.removeAtExit()
             let tool = ChildProcess.executable("incidents")
             let made = try ChildProcess.run(
                 "/bin/sh", ["-c", "'\(tool)' init >/dev/null && '\(tool)' generate --incidents \(incidents) --seed \(seed) | '\(tool)' append >/dev/null"],

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A fresh directory under the system's temporary folder, removed when this value is released.
 public final class TemporaryDirectory: Sendable {
@@ -15,5 +16,28 @@ public final class TemporaryDirectory: Sendable {
 
     deinit {
         try? FileManager.default.removeItem(atPath: path)
+    }
+}
+
+extension TemporaryDirectory {
+    /// Removes the directory when the test process exits too: for one held by a `static`, which
+    /// Swift never releases, so that a shared fixture leaves nothing in the temporary folder.
+    public func removeAtExit() {
+        ExitCleanup.add(path)
+    }
+}
+
+/// The directories to remove when the process exits (`atexit`).
+private enum ExitCleanup {
+    static let paths = Mutex<[String]>([])
+    static let registered: Void = {
+        atexit {
+            for path in ExitCleanup.paths.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: path) }
+        }
+    }()
+
+    static func add(_ path: String) {
+        _ = registered
+        paths.withLock { $0.append(path) }
     }
 }

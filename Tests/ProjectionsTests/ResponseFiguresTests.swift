@@ -227,4 +227,55 @@ struct IncidentScript {
         #expect(pending.missed.isEmpty && pending.pending == 1 && pending.kept == 0)
         #expect(try IncidentScript.figures(early).updateGaps.map(\.seconds) == [5 * 60])
     }
+
+    /// The figures besides the clocks, one definition each: scope by the order things happened,
+    /// customers affected with its source, promises of public updates only, the first public update
+    /// by the time it was posted, surveys and action items.
+    @Test func scopeCustomersPromisesSurveysAndActionItemsHaveOneDefinition() async throws {
+        var script = IncidentScript()
+        let at = IncidentScript.at
+        script.add(.declared(IncidentDeclared(title: "t", severity: .sev3, services: ["api"], regions: ["eu"])), at: 0)
+        // Recorded in this order, happened in the other: the later in time stands.
+        script.add(.scopeChanged(IncidentScopeChanged(services: ["api", "web"], customersAffected: 300)), at: 20)
+        script.add(.scopeChanged(IncidentScopeChanged(customersAffected: 120)), at: 10)
+        script.add(.severityChanged(IncidentSeverityChanged(severity: .sev1, reason: "worse")), at: 15)
+        script.add(.messageReceived(CustomerMessageReceived(messageId: "m-1", channel: .email, customer: "acme")), at: 5)
+        // An internal update's promise is no promise; the public one shown at 3 was posted at 25.
+        script.add(.statusUpdatePublished(StatusUpdatePublished(status: .investigating, audience: .internal, channels: [.email], text: "i", nextUpdateBy: at(4))), at: 2)
+        script.add(.statusUpdatePublished(StatusUpdatePublished(status: .investigating, channels: [.statusPage], text: "p", nextUpdateBy: at(30), postedAt: at(25))), at: 3)
+        script.add(.statusUpdatePublished(StatusUpdatePublished(status: .identified, channels: [.statusPage], text: "q")), at: 28)
+        script.add(.resolved(IncidentResolved(summary: "done")), at: 40)
+        script.add(.surveySent(SurveySent(surveyId: "s-1", customer: "acme", channel: .email, scale: .nps)), at: 50)
+        script.add(.surveySent(SurveySent(surveyId: "s-2", customer: "zeta", channel: .email, scale: .nps)), at: 51)
+        script.add(.surveyAnswered(SurveyAnswered(surveyId: "s-1", score: 10)), at: 60)
+        script.add(.surveyExpired(SurveyExpired(surveyId: "s-2")), at: 70)
+        script.add(.actionItemOpened(ActionItemOpened(actionItemId: "ai-1", title: "a", owner: "o", dueAt: at(200))), at: 80)
+        script.add(.actionItemCompleted(ActionItemCompleted(actionItemId: "ai-1", note: "first")), at: 90)
+        let (_, ledger) = try await script.record()
+        let figures = try IncidentScript.figures(ledger)
+
+        #expect(figures.scope.severity == .sev1)
+        #expect(figures.scope.services == ["api", "web"] && figures.scope.regions == ["eu"])
+        #expect(figures.scope.customersAffected == ResponseFigures.CustomersAffected(count: 300, recordedIn: 2))
+        #expect(figures.publicUpdates == 2)
+        #expect(figures.updatePromises.made == 1 && figures.updatePromises.kept == 1 && figures.updatePromises.missed.isEmpty)
+        #expect(figures.timeToFirstPublicUpdateFromDeclaration.seconds == Int64(25 * 60))
+        #expect(figures.timeToFirstPublicUpdateFromDeclaration.stop?.shownAt == at(3))
+        #expect(figures.surveys.map(\.score) == [10, nil] && figures.surveys.map(\.expired) == [false, true])
+        #expect(SurveyScoring.netPromoterScore(figures.surveys.compactMap(\.score)) == 100)
+        #expect(figures.actionItems.first?.completedAt == at(90))
+        #expect(!ResponseFigures.ActionItemOutcome.isOverdue(dueAt: at(200).microsecondsSinceEpoch, completedAt: nil, asOf: at(200).microsecondsSinceEpoch))
+        #expect(ResponseFigures.ActionItemOutcome.isOverdue(dueAt: at(200).microsecondsSinceEpoch, completedAt: nil, asOf: at(201).microsecondsSinceEpoch))
+
+        // Without a number from a scope change, the customers who wrote in, said as such; without
+        // either, not recorded (never 0).
+        var quiet = IncidentScript()
+        quiet.add(.declared(IncidentDeclared(title: "t", severity: .sev3)), at: 0)
+        let (_, none) = try await quiet.record()
+        #expect(try IncidentScript.figures(none).scope.customersAffected == nil)
+        quiet.add(.messageReceived(CustomerMessageReceived(messageId: "m-1", channel: .email, customer: "acme")), at: 5)
+        quiet.add(.messageReceived(CustomerMessageReceived(messageId: "m-2", channel: .chat, customer: "acme")), at: 6)
+        let (_, wrote) = try await quiet.record()
+        #expect(try IncidentScript.figures(wrote).scope.customersAffected == ResponseFigures.CustomersAffected(count: 1, recordedIn: nil))
+    }
 }

@@ -5,7 +5,8 @@ public struct ImportWarning: Sendable, Hashable {
         /// Created and resolved at one instant: the real timeline is only in the update text, so the
         /// declaration says its times are not known (`unknownTimes: all`) and no clock measures it.
         case backfilled
-        /// The incident is resolved but has no resolved_at: it is resolved at its last update's time.
+        /// The incident is resolved but has no resolved_at: it is resolved at its last update's time, or,
+        /// with nothing dated after its creation, at its creation with its times marked unknown.
         case resolvedWithoutTime = "resolved_without_time"
         /// resolved_at is before the impact began: the resolution is kept, the impact start is not recorded.
         case resolutionBeforeStart = "resolution_before_start"
@@ -17,6 +18,10 @@ public struct ImportWarning: Sendable, Hashable {
         case openedAfterActivity = "opened_after_activity"
         /// An update is dated more than an hour before the incident was created: kept at its time.
         case backdatedUpdate = "backdated_update"
+        /// An update was posted (Statuspage's `created_at`) longer after the time it shows (`display_at`)
+        /// than the importer's interval (`--backdated-after`, 1 hour by default): it stands at the time it
+        /// shows, with the posting time kept (`postedAt`), from which time to first public update counts.
+        case postedAfterShownTime = "posted_after_shown_time"
         /// A maintenance without a complete window: imported as unplanned.
         case maintenanceWindowMissing = "maintenance_window_missing"
         /// A field needed for the mapping is missing or unreadable: what depends on it is skipped.

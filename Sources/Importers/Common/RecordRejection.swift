@@ -37,6 +37,13 @@ public struct RecordRejection: Sendable, Hashable {
         self.init(index: origin.index, unit: origin.unit, incidentID: incident.sourceID, field: field, rule: error.reason, record: origin.content)
     }
 
+    /// A record of a JSON file that breaks its mapping's rules.
+    public init(_ problem: JSONRecordProblem) {
+        self.init(
+            index: problem.record, unit: .record, incidentID: problem.incidentID, field: problem.field, rule: problem.rule,
+            record: problem.line.map { problem.content == .null ? .object(["line": .integer(Int64($0))]) : problem.content } ?? problem.content)
+    }
+
     /// `line 7 (incident 1-364285768): payload.severity: must be one of …`, one line.
     public var message: String {
         var text = "\(unit.rawValue) \(index)"

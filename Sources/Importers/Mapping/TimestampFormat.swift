@@ -2,7 +2,8 @@ public import LedgerModel
 import Metrics
 
 /// How a column's times are written: RFC 3339 with an offset, or a pattern of digits without one,
-/// read in a given time zone.
+/// read in a given time zone. RFC 3339 with a default time zone also reads times written without an
+/// offset (`2024-03-01T10:00:00`, `2024-03-01 10:00`) in that zone; times with an offset keep it.
 ///
 /// A pattern is made of `yyyy`, `MM`, `dd`, `HH`, `mm`, `ss` (two digits each, four for the year),
 /// optionally `.SSS…` (a fraction, up to microseconds), and any other ASCII characters, which must appear
@@ -17,41 +18,47 @@ public struct TimestampFormat: Sendable {
     /// nil for RFC 3339.
     let tokens: [Token]?
     let zone: ZoneOffsets
-    /// RFC 3339 only: the zone of times written without an offset (`2024-03-01 10:15:00`); nil refuses them.
-    let localZone: ZoneOffsets?
     /// As written in the mapping, for messages.
     public let pattern: String
+    /// The time zone as the mapping names it (for RFC 3339, its default time zone); nil for plain RFC 3339.
+    public let zoneName: String?
 
     /// RFC 3339: every time carries its offset.
-    public static let rfc3339 = TimestampFormat(tokens: nil, zone: .utc, pattern: "rfc3339")
+    public static let rfc3339 = TimestampFormat(tokens: nil, zone: .utc, pattern: "rfc3339", zoneName: nil)
 
-    init(tokens: [Token]?, zone: ZoneOffsets, pattern: String, localZone: ZoneOffsets? = nil) {
+    init(tokens: [Token]?, zone: ZoneOffsets, pattern: String, zoneName: String?) {
         self.tokens = tokens
         self.zone = zone
         self.pattern = pattern
-        self.localZone = localZone
+        self.zoneName = zoneName
     }
 
     /// Reads `{"format": "rfc3339" | PATTERN, "timeZone": "Europe/Brussels"}`; the time zone is
-    /// required for a pattern (an IANA name, or `UTC`). With `rfc3339` it is the zone of the times
-    /// written without an offset (`2024-03-01T10:15:00`, `2024-03-01 10:15`); those with one keep it.
+    /// required for a pattern (an IANA name, or `UTC`). With RFC 3339, `defaultTimeZone` names the
+    /// zone of times written without an offset.
     public init(mapping object: MappingObject) throws(MappingError) {
-        try object.allowOnly(["format", "timeZone"])
+        try object.allowOnly(["format", "timeZone", "defaultTimeZone"])
         let format = try object.optionalString("format") ?? "rfc3339"
         let zoneName = try object.optionalString("timeZone")
-        let zone: ZoneOffsets? = try zoneName.map { (name) throws(MappingError) in
-            guard let zone = name == "UTC" ? ZoneOffsets.utc : ZoneOffsets.named(name) else {
-                throw MappingError("\(object.name("timeZone")) \(MessageText.quoted(name)) is not a time zone this system knows")
-            }
-            return zone
-        }
+        let defaultZone = try object.optionalString("defaultTimeZone")
         if format == "rfc3339" {
-            self = zone.map { TimestampFormat(tokens: nil, zone: .utc, pattern: "rfc3339 (local times in \(zoneName!))", localZone: $0) } ?? .rfc3339
+            if zoneName != nil {
+                throw MappingError("\(object.name("timeZone")) applies only to a pattern; RFC 3339 times carry their own offset (\(object.name("defaultTimeZone")) names the zone of times written without one)")
+            }
+            guard let defaultZone else {
+                self = .rfc3339
+                return
+            }
+            self.init(tokens: nil, zone: try Self.zone(defaultZone, key: object.name("defaultTimeZone")), pattern: format, zoneName: defaultZone)
             return
         }
-        guard let zone else {
+        if defaultZone != nil {
+            throw MappingError("\(object.name("defaultTimeZone")) applies only to rfc3339; every time of a pattern is read in \(object.name("timeZone"))")
+        }
+        guard let zoneName else {
             throw MappingError("\(object.name("timeZone")) is missing: the pattern \(MessageText.quoted(format)) has no offset, so name the zone its times are in (e.g. Europe/Brussels or UTC)")
         }
+        let zone = try Self.zone(zoneName, key: object.name("timeZone"))
         var tokens = [Token]()
         var rest = Substring(format)
         let names: [(String, Token)] = [("yyyy", .year), ("MM", .month), ("dd", .day), ("HH", .hour), ("mm", .minute), ("ss", .second)]
@@ -77,15 +84,41 @@ public struct TimestampFormat: Sendable {
         for needed in [Token.year, .month, .day, .hour, .minute] where !tokens.contains(needed) {
             throw MappingError("\(object.name("format")) \(MessageText.quoted(format)) lacks \(names.first { $0.1 == needed }!.0)")
         }
-        self.init(tokens: tokens, zone: zone, pattern: format)
+        self.init(tokens: tokens, zone: zone, pattern: format, zoneName: zoneName)
+    }
+
+    static func zone(_ name: String, key: String) throws(MappingError) -> ZoneOffsets {
+        guard let zone = name == "UTC" ? ZoneOffsets.utc : ZoneOffsets.named(name) else {
+            throw MappingError("\(key) \(MessageText.quoted(name)) is not a time zone this system knows")
+        }
+        return zone
     }
 
     /// The instant a text stands for, or nil when it does not fit the format.
     public func parse(_ text: String) -> Timestamp? {
         guard let tokens else {
-            if let instant = try? Timestamp(rfc3339: text) { return instant }
-            return localZone.flatMap { Self.localRFC3339($0, text) }
+            if let time = try? Timestamp(rfc3339: text) { return time }
+            guard zoneName != nil, let local = Self.localTokens(text) else { return nil }
+            return Self.parse(text, tokens: local, zone: zone)
         }
+        return Self.parse(text, tokens: tokens, zone: zone)
+    }
+
+    /// The tokens of an RFC 3339 time written without an offset (`yyyy-MM-ddTHH:mm[:ss[.S…]]`, `T` or
+    /// a space between date and time), fitted to the text's length; nil when it has another shape.
+    static func localTokens(_ text: String) -> [Token]? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 16, bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " ") else { return nil }
+        var tokens: [Token] = [.year, .literal(UInt8(ascii: "-")), .month, .literal(UInt8(ascii: "-")), .day, .literal(bytes[10]),
+                               .hour, .literal(UInt8(ascii: ":")), .minute]
+        guard bytes.count > 16 else { return tokens }
+        tokens += [.literal(UInt8(ascii: ":")), .second]
+        guard bytes.count > 19 else { return tokens }
+        guard bytes[19] == UInt8(ascii: "."), (21...26).contains(bytes.count) else { return nil }
+        return tokens + [.literal(UInt8(ascii: ".")), .fraction(bytes.count - 20)]
+    }
+
+    static func parse(_ text: String, tokens: [Token], zone: ZoneOffsets) -> Timestamp? {
         let bytes = Array(text.utf8)
         var index = 0
         var year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, micros: Int64 = 0
@@ -123,21 +156,5 @@ public struct TimestampFormat: Sendable {
         let days = Int64(CivilDays.days(year: year, month: month, day: day))
         let local = ((days * 24 + Int64(hour)) * 60 + Int64(minute)) * 60 + Int64(second)
         return Timestamp(microsecondsSinceEpoch: zone.instant(forLocal: local * 1_000_000 + micros))
-    }
-
-    /// An RFC 3339 date and time without an offset (`T` or a space between them; seconds and a
-    /// fraction optional), read in `zone`.
-    static func localRFC3339(_ zone: ZoneOffsets, _ text: String) -> Timestamp? {
-        var bytes = Array(text.utf8)
-        guard bytes.count >= 16, bytes[10] == UInt8(ascii: " ") || bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: "t") else { return nil }
-        bytes[10] = UInt8(ascii: "T")
-        var tokens: [Token] = [.year, .literal(UInt8(ascii: "-")), .month, .literal(UInt8(ascii: "-")), .day, .literal(UInt8(ascii: "T")), .hour, .literal(UInt8(ascii: ":")), .minute]
-        if bytes.count > 16 { tokens += [.literal(UInt8(ascii: ":")), .second] }
-        if bytes.count > 20 {
-            let digits = bytes.count - 20
-            guard bytes[19] == UInt8(ascii: "."), (1...6).contains(digits) else { return nil }
-            tokens += [.literal(UInt8(ascii: ".")), .fraction(digits)]
-        }
-        return TimestampFormat(tokens: tokens, zone: zone, pattern: "").parse(String(decoding: bytes, as: UTF8.self))
     }
 }

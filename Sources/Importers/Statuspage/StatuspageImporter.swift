@@ -25,9 +25,14 @@ public enum StatuspageImporter {
     public static let source = "statuspage"
     /// Updates dated more than this before the incident's creation are reported.
     public static let backdatedThresholdSeconds: Int64 = 3600
-    static let summaryLength = 500
+    /// By default, updates posted (`created_at`) more than this after the time they show
+    /// (`display_at`) are reported as back-dated.
+    public static let defaultBackdatedAfterSeconds: Int64 = 3600
 
-    public static func map(_ bytes: [UInt8], prefix: String = "SP-") throws(StatuspageImportError) -> StatuspageImport {
+    /// Maps a document; an update posted more than `backdatedAfterSeconds` after the time it shows is reported.
+    public static func map(
+        _ bytes: [UInt8], prefix: String = "SP-", backdatedAfterSeconds: Int64 = defaultBackdatedAfterSeconds
+    ) throws(StatuspageImportError) -> StatuspageImport {
         let document: JSONValue
         do {
             document = try JSONParser.parse(bytes)
@@ -56,7 +61,7 @@ public enum StatuspageImporter {
         var result = StatuspageImport(incidents: [], warnings: [], skippedIncidents: 0)
         var seen = Set<String>()
         for (index, source) in sources.enumerated() {
-            var mapper = IncidentMapper(prefix: prefix)
+            var mapper = IncidentMapper(prefix: prefix, backdatedAfterSeconds: backdatedAfterSeconds)
             if var incident = mapper.map(source, index: index, seen: &seen) {
                 incident.origin = SourceRecord(index: index + 1, unit: .record, content: source)
                 result.incidents.append(incident)
@@ -143,10 +148,14 @@ public enum StatuspageImporter {
 /// Maps one incident, collecting its warnings.
 struct IncidentMapper {
     let prefix: String
+    let backdatedAfterSeconds: Int64
     var warnings = [ImportWarning]()
     private var incidentID: String?
 
-    init(prefix: String) { self.prefix = prefix }
+    init(prefix: String, backdatedAfterSeconds: Int64) {
+        self.prefix = prefix
+        self.backdatedAfterSeconds = backdatedAfterSeconds
+    }
 
     private mutating func warn(_ kind: ImportWarning.Kind, _ message: String) {
         warnings.append(ImportWarning(kind, incidentID: incidentID, message))
@@ -164,12 +173,6 @@ struct IncidentMapper {
     private func unreadable(_ object: [String: JSONValue], _ key: String) -> Bool {
         guard let value = object[key], value != .null else { return false }
         return time(object, key) == nil
-    }
-
-    private mutating func text(_ value: String, maxLength: Int, what: String) -> String {
-        guard value.count > maxLength else { return value }
-        warn(.truncated, "\(what) is longer than \(maxLength) characters; shortened")
-        return String(value.prefix(maxLength - 1)) + "…"
     }
 
     mutating func map(_ value: JSONValue, index: Int, seen: inout Set<String>) -> ImportedIncident? {
@@ -223,15 +226,7 @@ struct IncidentMapper {
         }
 
         // Updates in time order.
-        struct Update {
-            var id: String
-            var at: Timestamp
-            var created: Timestamp?
-            var status: String
-            var body: String
-            var affected: [(name: String, status: String)]
-        }
-        var updates = [Update]()
+        var updates = [SourceIncident.Update]()
         if case .array(let items)? = object["incident_updates"] {
             for (position, item) in items.enumerated() {
                 guard let update = item.objectValue else {
@@ -258,17 +253,18 @@ struct IncidentMapper {
                         }
                     }
                 }
-                updates.append(Update(
-                    id: updateID, at: at, created: time(update, "created_at"), status: updateStatus,
-                    body: update["body"]?.stringValue ?? "", affected: affected))
+                updates.append(SourceIncident.Update(
+                    key: updateID, label: "update \(updateID)", at: at, created: time(update, "created_at"), sourceStatus: updateStatus,
+                    status: PublicStatus(rawValue: updateStatus), text: StatuspageImporter.plainText(update["body"]?.stringValue ?? ""),
+                    affected: affected))
             }
         } else if object["incident_updates"] != nil, object["incident_updates"] != .null {
             warn(.missingField, "incident_updates is not an array; no updates imported")
         }
-        updates.sort { ($0.at, $0.created ?? $0.at, $0.id) < ($1.at, $1.created ?? $1.at, $1.id) }
+        updates.sort { ($0.at, $0.created ?? $0.at, $0.key) < ($1.at, $1.created ?? $1.at, $1.key) }
 
         // Declaration.
-        var isMaintenance = Self.maintenanceStatuses.contains(status ?? "") || updates.contains { Self.maintenanceStatuses.contains($0.status) }
+        var isMaintenance = Self.maintenanceStatuses.contains(status ?? "") || updates.contains { Self.maintenanceStatuses.contains($0.sourceStatus) }
         let hasWindowField = [object["scheduled_for"], object["scheduled_until"]].contains { $0 != nil && $0 != .null }
         isMaintenance = isMaintenance || hasWindowField
         var kind = IncidentKind.unplanned
@@ -283,97 +279,15 @@ struct IncidentMapper {
                 warn(.maintenanceWindowMissing, "looks like scheduled maintenance but has no complete scheduled_for/scheduled_until window; imported as unplanned")
             }
         }
-        // The end the source gives stands: its resolution, or for a resolved incident without one the
-        // last update's time. A start that conflicts with it is what is marked unknown.
         let isResolved = status.map { Self.resolvedStatuses.contains($0) } ?? false
-        var resolution = resolvedAt
-        if resolution == nil, isResolved {
-            let end = updates.last?.at ?? createdAt
-            warn(.resolvedWithoutTime, "status is \(status ?? "") but resolved_at is missing; resolved at the last update's time (\(end.rfc3339))")
-            resolution = max(end, createdAt)
-        }
-        var impactStartedAt = startedAt
-        var unknownTimes: UnknownTimes?
-        if let resolution {
-            if resolution == createdAt, (startedAt ?? createdAt) >= createdAt {
-                warn(.backfilled, "created and resolved at the same instant (\(createdAt.rfc3339)); back-filled, its real timeline is only in the update text, so its times are marked unknown")
-                unknownTimes = .all
-            }
-            if let startedAt, resolution < startedAt {
-                warn(.resolutionBeforeStart, "resolved_at \(resolution.rfc3339) is before the impact began (\(startedAt.rfc3339)); the resolution is kept and the impact start marked unknown")
-                impactStartedAt = nil
-            }
-            if resolution < createdAt {
-                warn(.resolutionBeforeCreation, "resolved_at \(resolution.rfc3339) is before created_at \(createdAt.rfc3339); the resolution is kept and the declaration's time marked unknown")
-                unknownTimes = unknownTimes ?? .start
-            }
-        }
-        let title = text(name, maxLength: 300, what: "the name")
-        let declared = IncidentDeclared(
-            title: title, kind: kind, severity: severity, services: services, plannedStart: plannedStart, plannedEnd: plannedEnd,
-            impactStartedAt: impactStartedAt, unknownTimes: unknownTimes)
-        var events = [StreamEvent]()
-        func add(_ event: IncidentEvent, role: String, at time: Timestamp) {
-            let proposed = Catalog.proposed(
-                event, id: StatuspageImporter.eventID(incident: id, role: role), occurredAt: time, actor: StatuspageImporter.actor,
-                source: StatuspageImporter.source)
-            events.append(StreamEvent(stream: stream, event: proposed))
-        }
-        add(.declared(declared), role: "declared", at: createdAt)
-
-        // The resolution is placed in time order among the updates.
-        var previousStatus: String?
-        var scope = Set(services)
-        var componentStatus = [String: String]()
-        var lastText: String?
-        var resolutionAdded = false
-        for update in updates {
-            if let resolution, !resolutionAdded, resolution < update.at {
-                add(.resolved(IncidentResolved(summary: summary(lastText, name: title))), role: "resolved", at: resolution)
-                resolutionAdded = true
-            }
-            if update.at.adding(seconds: StatuspageImporter.backdatedThresholdSeconds) < createdAt {
-                warn(.backdatedUpdate, "update \(update.id) is dated \(update.at.rfc3339), long before the incident was created (\(createdAt.rfc3339)); kept at its time")
-            }
-            guard let publicStatus = PublicStatus(rawValue: update.status) else {
-                warn(.unknownValue, "update \(update.id) has status \(MessageText.quoted(update.status)), which is not a public status; skipped")
-                continue
-            }
-            var body = StatuspageImporter.plainText(update.body)
-            if body.isEmpty {
-                warn(.missingField, "update \(update.id) has no text; skipped")
-                continue
-            }
-            body = text(body, maxLength: 10_000, what: "update \(update.id)")
-            lastText = body
-            add(.statusUpdatePublished(StatusUpdatePublished(status: publicStatus, audience: .public, channels: [.statusPage], text: body)),
-                role: "update/\(update.id)", at: update.at)
-            // A working status dated after the end the source gives would reopen what it marks resolved.
-            if update.status != previousStatus, let working = IncidentStatus(rawValue: update.status), working != .mitigated,
-                resolution.map({ update.at <= $0 }) ?? true
-            {
-                add(.statusChanged(IncidentStatusChanged(status: working)), role: "update/\(update.id)/status", at: update.at)
-            }
-            previousStatus = update.status
-            if !update.affected.isEmpty {
-                for component in update.affected { componentStatus[component.name] = component.status }
-                let down = Set(componentStatus.filter { $0.value != "operational" }.keys)
-                if !down.isEmpty, down != scope {
-                    add(.scopeChanged(IncidentScopeChanged(services: down.sorted())), role: "update/\(update.id)/scope", at: update.at)
-                    scope = down
-                }
-            }
-        }
-        if let resolution, !resolutionAdded {
-            add(.resolved(IncidentResolved(summary: summary(lastText, name: title))), role: "resolved", at: resolution)
-        }
-        return ImportedIncident(sourceID: id, stream: stream, events: events)
-    }
-
-    private func summary(_ text: String?, name: String) -> String {
-        let base = text ?? "Resolved: \(name)"
-        let oneLine = base.split(whereSeparator: \.isNewline).joined(separator: " ")
-        guard oneLine.count > StatuspageImporter.summaryLength else { return oneLine }
-        return String(oneLine.prefix(StatuspageImporter.summaryLength - 1)) + "…"
+        let source = SourceIncident(
+            id: id, title: name, severity: severity, services: services, kind: kind, plannedStart: plannedStart, plannedEnd: plannedEnd,
+            createdAt: createdAt, startedAt: startedAt, resolvedAt: resolvedAt, status: status, isResolved: isResolved, updates: updates)
+        var mapper = SourceIncidentEvents(
+            stream: stream, actor: StatuspageImporter.actor, source: StatuspageImporter.source, fields: SourceIncident.FieldNames(),
+            backdatedAfterSeconds: backdatedAfterSeconds, eventID: { StatuspageImporter.eventID(incident: id, role: $0) })
+        mapper.map(source)
+        warnings.append(contentsOf: mapper.warnings)
+        return ImportedIncident(sourceID: id, stream: stream, events: mapper.events)
     }
 }

@@ -50,6 +50,11 @@ public enum Catalog {
             validate: { (object) throws(EventInputError) in _ = try StatusUpdatePublished.Version1.decode(object) },
             upcast: StatusUpdatePublished.upcastFromVersion1),
         LegacyVersion(
+            type: StatusUpdatePublished.Version2.type, schemaVersion: 2, summary: StatusUpdatePublished.Version2.summary,
+            fields: StatusUpdatePublished.Version2.fields, examples: StatusUpdatePublished.Version2.examples.map(\.json),
+            validate: { (object) throws(EventInputError) in _ = try StatusUpdatePublished.Version2.decode(object) },
+            upcast: StatusUpdatePublished.upcastFromVersion2),
+        LegacyVersion(
             type: IncidentResolved.Version1.type, schemaVersion: 1, summary: IncidentResolved.Version1.summary,
             fields: IncidentResolved.Version1.fields, examples: IncidentResolved.Version1.examples.map(\.json),
             validate: { (object) throws(EventInputError) in _ = try IncidentResolved.Version1.decode(object) },

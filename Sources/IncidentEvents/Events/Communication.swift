@@ -69,12 +69,12 @@ public struct CustomerReplySent: EventPayload {
     public static let examples = [CustomerReplySent(inReplyTo: "m-1", channel: .email, customer: "acme-retail")]
 }
 
-/// A public status update, version 2: several channels and an audience.
+/// A public status update, version 3: several channels, an audience, and when it was really posted.
 ///
-/// Version 1 had a single `channel` and no audience; ``Catalog`` upcasts it on read.
+/// Version 1 had a single `channel` and no audience; version 2 no `postedAt`. ``Catalog`` upcasts both on read.
 public struct StatusUpdatePublished: EventPayload {
     public static let type = "status_update.published"
-    public static let schemaVersion: UInt16 = 2
+    public static let schemaVersion: UInt16 = 3
     public static let summary = "A status update was published to customers, with the time of the next update promised and any ETA."
 
     public var status: PublicStatus
@@ -83,23 +83,41 @@ public struct StatusUpdatePublished: EventPayload {
     public var text: String
     public var nextUpdateBy: Timestamp?
     public var etaAt: Timestamp?
+    /// When the update really went out, when that differs from the time it shows (`occurredAt`);
+    /// nil when it went out at the time it shows.
+    public var postedAt: Timestamp?
 
-    public init(status: PublicStatus, audience: Audience = .public, channels: [UpdateChannel], text: String, nextUpdateBy: Timestamp? = nil, etaAt: Timestamp? = nil) {
+    public init(
+        status: PublicStatus, audience: Audience = .public, channels: [UpdateChannel], text: String, nextUpdateBy: Timestamp? = nil,
+        etaAt: Timestamp? = nil, postedAt: Timestamp? = nil
+    ) {
         self.status = status
         self.audience = audience
         self.channels = channels
         self.text = text
         self.nextUpdateBy = nextUpdateBy
         self.etaAt = etaAt
+        self.postedAt = postedAt
     }
     public init(from r: inout PayloadReader) throws(EventInputError) {
-        status = try r.value("status", "The status announced.")
-        audience = try r.value("audience", "Who it is for.")
-        channels = try r.values("channels", "Every channel it was published on.", minItems: 1)
-        text = try r.string("text", "The text as published.", maxLength: 10_000)
-        nextUpdateBy = try r.optionalTimestamp("nextUpdateBy", "The time of the next update promised; must not be before the update itself.")
-        etaAt = try r.optionalTimestamp("etaAt", "The resolution time promised, if any.")
+        self = try Self.readVersion2Fields(&r)
+        postedAt = try r.optionalTimestamp(
+            "postedAt",
+            "When the update really went out, when that differs from the time it shows (occurredAt): a source that back-dates its posts (Statuspage's display_at) keeps both. Time to first public update is measured to this time.")
     }
+
+    /// The fields version 2 has, which version 3 keeps as they were.
+    static func readVersion2Fields(_ r: inout PayloadReader) throws(EventInputError) -> StatusUpdatePublished {
+        var u = StatusUpdatePublished(status: .investigating, channels: [], text: "")
+        u.status = try r.value("status", "The status announced.")
+        u.audience = try r.value("audience", "Who it is for.")
+        u.channels = try r.values("channels", "Every channel it was published on.", minItems: 1)
+        u.text = try r.string("text", "The text as published.", maxLength: 10_000)
+        u.nextUpdateBy = try r.optionalTimestamp("nextUpdateBy", "The time of the next update promised; must not be before the update itself.")
+        u.etaAt = try r.optionalTimestamp("etaAt", "The resolution time promised, if any.")
+        return u
+    }
+
     public func write(to w: inout PayloadWriter) {
         w.set("status", status)
         w.set("audience", audience)
@@ -107,13 +125,40 @@ public struct StatusUpdatePublished: EventPayload {
         w.set("text", text)
         w.set("nextUpdateBy", nextUpdateBy)
         w.set("etaAt", etaAt)
+        w.set("postedAt", postedAt)
     }
     public static let examples = [
         StatusUpdatePublished(
             status: .investigating, channels: [.statusPage, .email],
             text: "We are investigating errors when paying for orders in Europe. Next update by 23:50 UTC.",
-            nextUpdateBy: exampleTime("2026-03-14T23:50:00Z"))
+            nextUpdateBy: exampleTime("2026-03-14T23:50:00Z")),
+        StatusUpdatePublished(
+            status: .resolved, channels: [.statusPage],
+            text: "This incident has been resolved.", postedAt: exampleTime("2026-03-17T09:12:00Z")),
     ]
+
+    /// The time the update went out: `postedAt`, else the time it shows.
+    public func postedTime(shownAt occurredAt: Timestamp) -> Timestamp { postedAt ?? occurredAt }
+
+    /// Version 2 → 3: version 3 only adds the optional `postedAt`, so a version 2 payload reads as it stands.
+    static func upcastFromVersion2(_ payload: [String: JSONValue]) -> [String: JSONValue] { payload }
+
+    /// The version 2 fields, for the version 2 schema.
+    struct Version2: EventPayload {
+        static let type = StatusUpdatePublished.type
+        static let schemaVersion: UInt16 = 2
+        static let summary = "A status update was published to customers, on several channels, for an audience (superseded by version 3)."
+        var current: StatusUpdatePublished
+
+        init(_ current: StatusUpdatePublished) { self.current = current }
+        init(from r: inout PayloadReader) throws(EventInputError) { current = try StatusUpdatePublished.readVersion2Fields(&r) }
+        func write(to w: inout PayloadWriter) {
+            var version2 = current
+            version2.postedAt = nil
+            version2.write(to: &w)
+        }
+        static let examples = [Version2(StatusUpdatePublished.examples[0])]
+    }
 
     /// Version 1 → 2: `channel` becomes `channels: [channel]`, and the audience is public.
     static func upcastFromVersion1(_ payload: [String: JSONValue]) -> [String: JSONValue] {

@@ -11,7 +11,7 @@ struct ImportCommand: AsyncParsableCommand {
         commandName: "import",
         abstract: "Import incidents from another tool's export.",
         discussion: "See docs/importing.md for how each source maps to events and what its warnings mean.",
-        subcommands: [StatuspageImportCommand.self, EventLogImportCommand.self, SurveyImportCommand.self])
+        subcommands: [StatuspageImportCommand.self, JSONImportCommand.self, EventLogImportCommand.self, SurveyImportCommand.self])
 }
 
 struct StatuspageImportCommand: AsyncParsableCommand {
@@ -22,6 +22,11 @@ struct StatuspageImportCommand: AsyncParsableCommand {
             Reads the JSON of GET /api/v2/incidents.json ({"page": …, "incidents": […]}), or one incident \
             ({"incident": {…}} or the bare object). Each incident becomes one incident in the ledger, named \
             PREFIX + its Statuspage id. Every event passes the catalog's schemas and rules.
+
+            An update stands at the time it shows (display_at); when it was posted at another time \
+            (created_at), that is kept as its postedAt, and time to first public update counts from it. \
+            An update posted more than --backdated-after after the time it shows is reported \
+            (posted_after_shown_time): `--backdated-after 1d` reports only posts back-dated by more than a day.
 
             Event ids are derived from the Statuspage ids, so importing the same file again adds nothing.
             The whole import is one atomic batch: when the ledger would refuse an incident, every such \
@@ -44,6 +49,12 @@ struct StatuspageImportCommand: AsyncParsableCommand {
 
     @OptionGroup var run: ImportRunOptions
 
+    @Option(
+        help: ArgumentHelp(
+            "Warn about an update posted (created_at) more than this after the time it shows (display_at), for example 30m, 1h or 2d. Both times are kept either way.",
+            valueName: "duration"))
+    var backdatedAfter = DurationArgument(seconds: StatuspageImporter.defaultBackdatedAfterSeconds)
+
     func validate() throws {
         try PathOption.require(file, "FILE")
         try run.keepGoing.validate(input: file)
@@ -57,7 +68,7 @@ struct StatuspageImportCommand: AsyncParsableCommand {
         progress.phase("mapping", total: nil)
         let mapped: StatuspageImport
         do {
-            mapped = try StatuspageImporter.map(bytes, prefix: prefix)
+            mapped = try StatuspageImporter.map(bytes, prefix: prefix, backdatedAfterSeconds: backdatedAfter.seconds)
         } catch {
             throw CommandFailure(.invalidInput, "\(file): \(error.description); nothing was written")
         }

@@ -84,13 +84,14 @@ struct MetricsCommand: AsyncParsableCommand {
             output.line("\(metric.title) — \(metric.name) v\(metric.version)\(clock); \(result.incidents) incidents\(period.map { " declared in \($0.value.name)" } ?? "")")
             let width = rows.map { DisplayWidth.of($0.0) }.max() ?? 3
             for (group, value) in rows {
-                var line = "\(DisplayWidth.padded(group, to: width))  \(MetricFormatting.headline(value))  n=\(value.count)"
+                var line = "\(DisplayWidth.padded(group, to: width))  \(MetricFormatting.markedHeadline(value))  n=\(value.count)"
                 let detail = MetricFormatting.detail(value)
                 if !detail.isEmpty { line += "  \(detail)" }
                 let excluded = MetricFormatting.excluded(value)
                 if !excluded.isEmpty { line += "  excluded: \(excluded)" }
                 output.line(line)
             }
+            if rows.contains(where: { $0.1.smallSample }) { output.line(MetricFormatting.smallSampleNote) }
         }
     }
 }

@@ -17,8 +17,10 @@ struct PostmortemReportCommand: AsyncParsableCommand {
             action items, and empty headings for the review's own findings. A figure whose start or stop \
             is not in the ledger reads "not recorded". docs/postmortem.md defines every figure.
 
-            Everything comes from the ledger, nothing from the clock: the same ledger gives the same \
-            bytes. The footer names the ledger position and chain head it was built from.
+            Everything comes from the ledger and the time the report is made: promised updates and \
+            action items are judged against the wall clock, or against --as-of TIME, so that the same \
+            ledger and `--as-of 2026-04-01T00:00:00Z` give the same bytes every time. The footer names \
+            the ledger position and chain head it was built from, and the report time.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -38,6 +40,8 @@ struct PostmortemReportCommand: AsyncParsableCommand {
 
     @OptionGroup var file: OutputFileOptions
 
+    @OptionGroup var reportTime: ReportTimeOptions
+
     func validate() throws {
         try PathOption.require(output, "--output")
     }
@@ -49,7 +53,7 @@ struct PostmortemReportCommand: AsyncParsableCommand {
         try runner.catchUp(IncidentStateProjection.self)
         let summary = try runner.state(IncidentStateProjection.self, key: incident)
         let built = try ledger.read { reader in
-            try PostmortemReport.build(incident, summary: summary, in: reader)
+            try PostmortemReport.build(incident, summary: summary, asOf: reportTime.time, in: reader)
         }
         guard let report = built else {
             throw CommandFailure(.invalidInput, "no incident \(incident) in the ledger at \(ledger.path) — `incidents log` lists what is there")

@@ -112,6 +112,7 @@ extension EventInputError: RefusedInputError {}
 extension JSONParseError: RefusedInputError {}
 extension Timestamp.ParseError: RefusedInputError {}
 extension StatuspageImportError: RefusedInputError {}
+extension JSONIncidentImportError: RefusedInputError {}
 extension Gzip.Error: RefusedInputError {}
 
 /// Bad records in an all-or-nothing import: the message names them and says nothing was written.

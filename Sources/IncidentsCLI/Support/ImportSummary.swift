@@ -78,12 +78,13 @@ struct ImportRunOptions: ParsableArguments {
     /// Records `records` through the library's ``ImportRun``, writes the rejects file, and prints the
     /// warnings (standard error) and the summary (standard output).
     func record(
-        _ records: [ImportedIncident], run: ImportRun, input: String, ledger options: LedgerOptions, progress: ProgressBar
+        _ records: [ImportedIncident], rejected: [RecordRejection] = [], run: ImportRun, input: String, ledger options: LedgerOptions,
+        progress: ProgressBar
     ) async throws {
         var run = run
         let recorder = try options.recorder()
         try keepGoing.check(input: input, ledger: options.path)
-        try await run.record(records, with: recorder, keepGoing: keepGoing.isOn) { progress.show($0) }
+        try await run.record(records, rejected: rejected, with: recorder, keepGoing: keepGoing.isOn) { progress.show($0) }
         let rejectsFile = try keepGoing.write(run.report.rejections, input: input, ledger: options.path)
         progress.finish()
         ImportSummary.print(run.report, rejectsFile: rejectsFile, warnings: warnings, json: json)

@@ -1,5 +1,6 @@
 import Foundation
 import IncidentEvents
+import Projections
 
 /// Every metric the ledger computes. docs/metrics.md gives the same definitions; a test checks that
 /// it names every metric with its version.
@@ -20,10 +21,10 @@ public enum MetricCatalog {
         duration("time_to_acknowledge", "Time to acknowledge", "detected (or, when not recorded, declared) → the earliest `incident.acknowledged`. Unplanned incidents only. Excluded when the source never recorded the times (back-filled) or its start conflicts with its end.", version: 3) { f, c in unplanned(f) { known(f, .start) {
             between(f.detected ?? f.declared, "not declared", f.acknowledged, "not acknowledged", c)
         } } },
-        duration("time_to_first_public_update", "Time to first public update", "impact started → the earliest public `status_update.published` (audience public or affected customers). Unplanned incidents only. Excluded when the source never recorded the times (back-filled).", version: 3) { f, c in unplanned(f) { known(f, .any) {
+        duration("time_to_first_public_update", "Time to first public update", "impact started → the earliest public `status_update.published` (audience public or affected customers) by the time it was posted: its `postedAt` when the source says it went out at another time than it shows (a back-dated post), else its `occurredAt`. Unplanned incidents only. Excluded when the source never recorded the times (back-filled).", version: 4) { f, c in unplanned(f) { known(f, .any) {
             between(f.impactStarted, "impact start not recorded", f.firstPublicUpdate, "no public update", c)
         } } },
-        duration("time_to_first_public_update_from_declaration", "Time to first public update (from declaration)", "declared → the earliest public status update. Unplanned incidents only. Excluded when the source never recorded the times (back-filled) or its start conflicts with its end.", version: 3) { f, c in unplanned(f) { known(f, .start) {
+        duration("time_to_first_public_update_from_declaration", "Time to first public update (from declaration)", "declared → the earliest public status update by the time it was posted, as above. Unplanned incidents only. Excluded when the source never recorded the times (back-filled) or its start conflicts with its end.", version: 4) { f, c in unplanned(f) { known(f, .start) {
             between(f.declared, "not declared", f.firstPublicUpdate, "no public update", c)
         } } },
         duration("time_to_first_reply", "Time to first reply", "each `customer.message_received` → the earliest `customer.reply_sent` whose `inReplyTo` is that message. One observation per message; breaks down by tier and channel.", version: 2) { f, c in
@@ -71,7 +72,7 @@ public enum MetricCatalog {
             guard !f.gaps.isEmpty else { return [.excluded("no public update while open")] }
             return [.sample(Sample(f.gaps.map { c.seconds(from: $0.from, to: $0.to) }.max()!))]
         } } },
-        share("update_promises_kept", "Promised updates on time", "each public update that promised a next update by a time (`nextUpdateBy`): kept when the next status update or the resolution came by then. A promise nothing has fulfilled yet is missed once the time the report is made (`--as-of`, else the wall clock) is past it, and left out as not yet due before.", version: 2) { f, c in
+        share("update_promises_kept", "Promised updates on time", "each public update that promised a next update by a time (`nextUpdateBy`): kept when the next public status update or the resolution came by then. A promise nothing has fulfilled yet is missed once the time the report is made (`--as-of`, else the wall clock) is past it, and left out as not yet due before. Updates for an internal audience neither make nor keep a promise.", version: 3) { f, c in
             guard f.promisesMade > 0 else { return [] }
             let overdue = f.pendingPromiseDue.map { $0 < c.asOf } ?? false
             return Array(repeating: .sample(Sample(1)), count: f.promisesKept) + Array(repeating: .sample(Sample(0)), count: f.promisesMissed)
@@ -89,8 +90,9 @@ public enum MetricCatalog {
             guard let resolved = f.resolved, let start = f.impactStarted ?? f.declared else { return [.excluded("still open")] }
             return [.sample(Sample(Int64(f.messages.count), weight: max(0, (resolved - start) / 1_000_000)))]
         } },
-        count("customers_affected", "Customers affected", "`customersAffected` of the latest scope change that gave it; otherwise the number of customers who wrote in.", version: 2) { f, _ in
-            [.sample(Sample(f.customersAffected))]
+        count("customers_affected", "Customers affected", "`customersAffected` of the latest scope change that gave it (in the order things happened); otherwise the number of distinct customers who wrote in. Excluded as not recorded when neither gives a number.", version: 3) { f, _ in
+            guard let affected = f.customersAffected else { return [.excluded("not recorded")] }
+            return [.sample(Sample(affected))]
         },
         tally("escalations", "Escalations", "`escalation.raised` events; breaks down by the level raised to and the reason.") { f, _ in
             f.escalations.map { .sample(Sample(1, [.level: $0.level.rawValue, .reason: $0.reason.rawValue])) }
@@ -125,7 +127,7 @@ public enum MetricCatalog {
             f.surveys.map { .sample(Sample($0.score == nil ? 0 : 1)) }
         },
         share("csat", "CSAT", "each answer on the 1–5 scale: satisfied when 4 or 5.") { f, _ in
-            f.surveys.compactMap { survey in survey.scale == .csat ? survey.score.map { .sample(Sample($0 >= 4 ? 1 : 0)) } : nil }
+            f.surveys.compactMap { survey in survey.scale == .csat ? survey.score.map { .sample(Sample(SurveyScoring.isSatisfied($0) ? 1 : 0)) } : nil }
         },
         average("csat_score", "Average CSAT score", "the mean of answers on the 1–5 scale.", version: 2) { f, _ in
             f.surveys.compactMap { survey in survey.scale == .csat ? survey.score.map { .sample(Sample($0)) } : nil }
@@ -146,7 +148,7 @@ public enum MetricCatalog {
             f.actionItems.filter { $0.completed != nil }.map { _ in .sample(Sample(1)) }
         },
         tally("action_items_overdue", "Action items overdue", "action items not completed whose due time is before the time the report is made (`--as-of`, else the wall clock).", version: 2) { f, c in
-            f.actionItems.filter { $0.completed == nil && $0.due < c.asOf }.map { _ in .sample(Sample(1)) }
+            f.actionItems.filter { ResponseFigures.ActionItemOutcome.isOverdue(dueAt: $0.due, completedAt: $0.completed, asOf: c.asOf) }.map { _ in .sample(Sample(1)) }
         },
     ]
 

@@ -80,7 +80,10 @@ public struct MetricResult: Sendable, Codable {
             }
         }
         let groups = grouped.keys.sorted(by: groupOrder).map { name in
-            Group(name: name, value: MetricValue(kind: metric.kind, samples: grouped[name]!.samples, excluded: grouped[name]!.excluded))
+            var value = MetricValue(kind: metric.kind, samples: grouped[name]!.samples, excluded: grouped[name]!.excluded)
+            // A row of a breakdown by incident is that incident's own figure, not a sample of incidents.
+            if breakdown == .incident { value.smallSample = false }
+            return Group(name: name, value: value)
         }
         return MetricResult(
             metric: metric.name, version: metric.version, title: metric.title, breakdown: breakdown,

@@ -1,3 +1,5 @@
+import Projections
+
 /// A metric summarised over one group of incidents.
 public struct MetricValue: Sendable, Hashable, Codable {
     public var kind: MetricKind
@@ -48,9 +50,7 @@ public struct MetricValue: Sendable, Hashable, Codable {
             total = sum
             ratio = seconds > 0 ? Double(sum) * 3600 / Double(seconds) : nil
         case .nps:
-            let promoters = values.count { $0 >= 9 }
-            let detractors = values.count { $0 <= 6 }
-            ratio = samples.isEmpty ? nil : (Double(promoters) - Double(detractors)) * 100 / Double(samples.count)
+            ratio = SurveyScoring.netPromoterScore(values)
         }
     }
 

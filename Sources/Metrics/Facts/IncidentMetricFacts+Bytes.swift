@@ -47,7 +47,7 @@ extension IncidentMetricFacts {
             w.int(message.received)
             w.optional(message.firstReply)
         }
-        w.int(customersAffected)
+        w.optional(customersAffected)
         w.array(escalations) { w, escalation in
             w.enumeration(escalation.level)
             w.enumeration(escalation.reason)
@@ -124,7 +124,7 @@ extension IncidentMetricFacts {
                 customer: customers[customer], channel: channel, tier: tier == 0 ? nil : tiers[tier - 1], threatensToLeave: try r.bool(),
                 received: try r.int(), firstReply: try r.optionalInt())
         }
-        customersAffected = try r.int()
+        customersAffected = try r.optionalInt()
         escalations = try r.array { (r: inout StateReader) throws(StateBytesError) in
             Escalation(level: try r.enumeration(EscalationLevel.self), reason: try r.enumeration(EscalationReason.self), customer: try r.optionalString(), at: try r.int())
         }

@@ -130,6 +130,7 @@ public struct IncidentMetricFacts: Codable, Equatable, Sendable {
     public var impactStarted: Int64?
     public var detected: Int64?
     public var acknowledged: Int64?
+    /// The earliest public update by the time it was posted (`postedAt`, else the time it shows).
     public var firstPublicUpdate: Int64?
     public var firstEscalation: Int64?
     /// The earliest `mitigated` status, or the first resolution when none was recorded.
@@ -153,8 +154,9 @@ public struct IncidentMetricFacts: Codable, Equatable, Sendable {
     public var etaLateBySeconds: Int64?
 
     public var messages: [Message] = []
-    /// `customersAffected` of the latest scope change that gave it; else the customers who wrote in.
-    public var customersAffected: Int64 = 0
+    /// ``ResponseFigures/Scope/customersAffected``: of the latest scope change that gave it, else the
+    /// customers who wrote in; nil when neither.
+    public var customersAffected: Int64?
     public var escalations: [Escalation] = []
     public var levelSpells: [LevelSpell] = []
     public var policies: [Policy] = []

@@ -8,8 +8,10 @@ public enum IncidentMetricsProjection: DerivedProjection {
     public typealias State = IncidentMetricFacts
     public static let name = "incident-metrics"
     /// 3: the source's unknown times, and the pending promise's due time (judged by each report).
-    /// 4: the source's SLA verdict.
-    public static let version: UInt32 = 4
+    /// 4: the first public update at the time it was posted (`postedAt`), not the time it shows; scope,
+    /// customers affected (nil when not recorded), surveys and action items from ``ResponseFigures``.
+    /// 5: the source's SLA verdict.
+    public static let version: UInt32 = 5
 
     public static func includes(_ record: RecordView) -> Bool { true }
 
@@ -47,10 +49,15 @@ public enum IncidentMetricsProjection: DerivedProjection {
                 received: $0.figure.start!.at.microsecondsSinceEpoch, firstReply: $0.figure.stop?.at.microsecondsSinceEpoch)
         }
 
+        facts.publicUpdates = figures.publicUpdates
+        facts.severity = figures.scope.severity
+        facts.services = figures.scope.services
+        facts.customerSegments = figures.scope.customerSegments
+        facts.customersAffected = figures.scope.customersAffected?.count
+        facts.surveys = figures.surveys.map { .init(scale: $0.scale, score: $0.score, expired: $0.expired) }
+        facts.actionItems = figures.actionItems.map { .init(due: $0.dueAt.microsecondsSinceEpoch, completed: $0.completedAt?.microsecondsSinceEpoch) }
+
         let byTime = history.sorted { ($0.recorded.occurredAt, $0.recorded.position) < ($1.recorded.occurredAt, $1.recorded.position) }
-        var scopeCustomers: Int64?
-        var surveyIndex = [String: Int]()
-        var actionIndex = [String: Int]()
         var openSpells = [String: Int]()
         var attached = [SLAPolicyAttached]()
         for projected in byTime {
@@ -60,9 +67,6 @@ public enum IncidentMetricsProjection: DerivedProjection {
                 if facts.kind == nil {
                     facts.title = declared.title
                     facts.kind = declared.kind
-                    facts.severity = declared.severity
-                    facts.services = declared.services
-                    facts.customerSegments = declared.customerSegments
                     facts.plannedStart = declared.plannedStart?.microsecondsSinceEpoch
                     facts.plannedEnd = declared.plannedEnd?.microsecondsSinceEpoch
                 }
@@ -70,17 +74,8 @@ public enum IncidentMetricsProjection: DerivedProjection {
                 facts.sourceSLA = resolution.sourceSLA
             case .reopened?:
                 facts.sourceSLA = nil
-            case .severityChanged(let change)?:
-                facts.severity = change.severity
-            case .scopeChanged(let change)?:
-                if !change.services.isEmpty { facts.services = change.services }
-                if !change.customerSegments.isEmpty { facts.customerSegments = change.customerSegments }
-                if let affected = change.customersAffected { scopeCustomers = affected }
             case .statusUpdatePublished(let update)?:
-                if update.audience != .internal {
-                    facts.publicUpdates += 1
-                    if update.status == .inProgress, facts.maintenanceStarted == nil { facts.maintenanceStarted = at }
-                }
+                if update.audience != .internal, update.status == .inProgress, facts.maintenanceStarted == nil { facts.maintenanceStarted = at }
             case .escalationRaised(let raised)?:
                 facts.escalations.append(.init(level: raised.toLevel, reason: raised.reason, customer: raised.customer, at: at))
                 closeSpell(raised.escalationId, at: at, &facts, &openSpells)
@@ -99,18 +94,6 @@ public enum IncidentMetricsProjection: DerivedProjection {
                 // A policy attached again (same id and customer) replaces the earlier attachment.
                 attached.removeAll { $0.policyId == policy.policyId && $0.customer == policy.customer }
                 attached.append(policy)
-            case .surveySent(let sent)?:
-                surveyIndex[sent.surveyId] = facts.surveys.count
-                facts.surveys.append(.init(scale: sent.scale, score: nil, expired: false))
-            case .surveyAnswered(let answer)?:
-                if let index = surveyIndex[answer.surveyId] { facts.surveys[index].score = answer.score }
-            case .surveyExpired(let expired)?:
-                if let index = surveyIndex[expired.surveyId], facts.surveys[index].score == nil { facts.surveys[index].expired = true }
-            case .actionItemOpened(let item)?:
-                actionIndex[item.actionItemId] = facts.actionItems.count
-                facts.actionItems.append(.init(due: item.dueAt.microsecondsSinceEpoch, completed: nil))
-            case .actionItemCompleted(let done)?:
-                if let index = actionIndex[done.actionItemId], facts.actionItems[index].completed == nil { facts.actionItems[index].completed = at }
             case .postmortemPublished?:
                 if facts.postmortemPublished == nil { facts.postmortemPublished = at }
             default:
@@ -131,7 +114,6 @@ public enum IncidentMetricsProjection: DerivedProjection {
                 facts.levelSpells[index].to = max(resolved, facts.levelSpells[index].from)
             }
         }
-        facts.customersAffected = scopeCustomers ?? Int64(Set(facts.messages.map(\.customer)).count)
         return facts
     }
 

@@ -5,6 +5,7 @@ import Projections
 public enum ReviewHTML {
     public static func render(_ review: QuarterlyReview) -> String {
         let e = PostmortemHTML.escape
+        let v = PostmortemHTML.isolated
         var out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         out += "<title>Incident review \(e(review.period.name))</title>\n<style>\n\(PostmortemHTML.stylesheet)\(stylesheet)</style>\n</head>\n<body>\n<main>\n"
         out += "<header>\n<p class=\"eyebrow\">Quarterly review</p>\n<h1>Incident review \(e(review.period.name))</h1>\n"
@@ -49,7 +50,7 @@ public enum ReviewHTML {
             out += "<p>\(e(ReviewText.breachSummary(review)))</p>\n"
             out += "<table>\n<thead><tr><th>Incident</th><th>Severity</th><th>Target</th><th>Policy</th><th class=\"num\">Misses</th><th class=\"num\">Worst miss</th><th>Title</th></tr></thead>\n<tbody>\n"
             for breach in review.slaBreaches.prefix(QuarterlyReview.breachesShown) {
-                out += "<tr class=\"missed\"><td>\(e(breach.incident))</td><td>\(e(breach.severity))</td><td>\(e(ReviewText.targetName(breach.target)))</td><td>\(e(breach.policy))</td><td class=\"num\">\(breach.misses)</td><td class=\"num\">\(e(MetricFormatting.duration(breach.missedBySeconds)))</td><td>\(e(breach.title))</td></tr>\n"
+                out += "<tr class=\"missed\"><td>\(v(breach.incident))</td><td>\(e(breach.severity))</td><td>\(e(ReviewText.targetName(breach.target)))</td><td>\(v(breach.policy))</td><td class=\"num\">\(breach.misses)</td><td class=\"num\">\(e(MetricFormatting.duration(breach.missedBySeconds)))</td><td>\(v(breach.title))</td></tr>\n"
             }
             out += "</tbody>\n</table>\n"
         }
@@ -74,7 +75,7 @@ public enum ReviewHTML {
         } else {
             out += "<table>\n<thead><tr><th>Incident</th><th>Severity</th><th class=\"num\">Silence</th><th>Title</th></tr></thead>\n<tbody>\n"
             for silence in review.longestSilences {
-                out += "<tr><td>\(e(silence.incident))</td><td>\(e(silence.severity))</td><td class=\"num\">\(e(MetricFormatting.duration(silence.seconds)))</td><td>\(e(silence.title))</td></tr>\n"
+                out += "<tr><td>\(v(silence.incident))</td><td>\(e(silence.severity))</td><td class=\"num\">\(e(MetricFormatting.duration(silence.seconds)))</td><td>\(v(silence.title))</td></tr>\n"
             }
             out += "</tbody>\n</table>\n"
         }
@@ -86,7 +87,7 @@ public enum ReviewHTML {
         } else {
             out += "<table>\n<thead><tr><th>Incident</th><th>At (UTC)</th><th>Reason</th><th>Customer</th><th>Title</th></tr></thead>\n<tbody>\n"
             for escalation in review.executiveEscalations {
-                out += "<tr><td>\(e(escalation.incident))</td><td class=\"time\">\(e(escalation.at))</td><td>\(e(escalation.reason))</td><td>\(e(escalation.customer ?? "—"))</td><td>\(e(escalation.title))</td></tr>\n"
+                out += "<tr><td>\(v(escalation.incident))</td><td class=\"time\">\(e(escalation.at))</td><td>\(e(escalation.reason))</td><td>\(escalation.customer.map(v) ?? "—")</td><td>\(v(escalation.title))</td></tr>\n"
             }
             out += "</tbody>\n</table>\n"
         }

@@ -1,11 +1,12 @@
 import IncidentEvents
-import LedgerModel
+public import LedgerModel
 
 /// The postmortem report as one self-contained HTML file: inline CSS, an inline SVG picture of the
 /// incident (``TimelineSVG``), no scripts, nothing loaded from the network. Readable on screen and
 /// printable (A4, colours kept).
 ///
-/// Every text from an event goes through ``escape(_:)``, in element content and in attributes alike.
+/// Every text from an event goes through ``escape(_:)``, in element content and in attributes alike,
+/// and is isolated (``isolated(_:)``, `dir="auto"`) so that right-to-left text keeps its order.
 public enum PostmortemHTML {
     public static func render(_ report: PostmortemReport) -> String {
         var out = HTMLWriter()
@@ -19,28 +20,28 @@ public enum PostmortemHTML {
         out.raw("<style>\n\(stylesheet)</style>\n</head>\n<body>\n<main>\n")
 
         // Header and summary
-        out.raw("<header>\n<p class=\"eyebrow\">Postmortem · \(escape(report.incident))</p>\n<h1>\(escape(title))</h1>\n<p class=\"chips\">")
-        if let severity = summary.severity { out.raw("<span class=\"chip sev-\(severity.rawValue)\">\(severity.rawValue)</span>") }
+        out.raw("<header>\n<p class=\"eyebrow\">Postmortem · \(isolated(report.incident))</p>\n<h1 dir=\"auto\">\(escape(title))</h1>\n<p class=\"chips\">")
+        if let severity = report.figures.scope.severity { out.raw("<span class=\"chip sev-\(severity.rawValue)\">\(severity.rawValue)</span>") }
         if let kind = summary.kind { out.raw("<span class=\"chip\">\(escape(T.words(kind.rawValue)))</span>") }
         out.raw("<span class=\"chip phase-\(report.phase.rawValue)\">\(report.phase.rawValue)</span>")
         if let seconds = report.figures.duration.seconds { out.raw("<span class=\"chip\">\(escape(T.duration(seconds)))</span>") }
         out.raw("</p>\n<p class=\"note\">Built from the incident ledger alone. Times are UTC; #N is an event’s position in the ledger.</p>\n</header>\n")
 
         out.section("summary", "Summary")
-        var severity = summary.severity?.rawValue ?? T.notRecorded
-        if let declared = report.declaredSeverity, declared != summary.severity { severity += " (declared \(declared.rawValue))" }
+        var severity = report.figures.scope.severity?.rawValue ?? T.notRecorded
+        if let declared = report.declaredSeverity, declared != report.figures.scope.severity { severity += " (declared \(declared.rawValue))" }
         var status = report.phase.rawValue
         if let last = summary.lastPublicStatus { status += "; last public status \(last.rawValue)" }
         if summary.reopenCount > 0 { status += "; reopened \(summary.reopenCount)×" }
         status += "; postmortem \(summary.postmortem == .none ? "not started" : summary.postmortem.rawValue)"
         out.raw("<dl class=\"facts\">\n")
-        out.fact("Incident", escape(report.incident))
-        out.fact("Title", escape(title))
+        out.fact("Incident", isolated(report.incident))
+        out.fact("Title", isolated(title))
         out.fact("Kind", escape(summary.kind.map { T.words($0.rawValue) } ?? T.notRecorded))
         out.fact("Severity", escape(severity))
         out.fact("Status", escape(status))
         out.fact("Duration", durationHTML(report))
-        if let resolution = report.resolutionSummary { out.fact("Resolution", escape(resolution)) }
+        if let resolution = report.resolutionSummary { out.fact("Resolution", isolated(resolution)) }
         out.raw("</dl>\n</section>\n")
 
         // The picture
@@ -61,12 +62,12 @@ public enum PostmortemHTML {
         if summary.kind == .scheduledMaintenance, let start = summary.plannedStart, let end = summary.plannedEnd {
             out.fact("Announced window", escape("\(start.rfc3339) – \(end.rfc3339)"))
         }
-        out.fact("Services / components", listHTML(summary.services))
-        out.fact("Regions", listHTML(summary.regions))
-        out.fact("Customer segments", listHTML(summary.customerSegments))
-        out.fact("Customers affected", summary.customersAffected.map { escape(T.count($0)) } ?? notRecorded())
+        out.fact("Services / components", listHTML(report.figures.scope.services))
+        out.fact("Regions", listHTML(report.figures.scope.regions))
+        out.fact("Customer segments", listHTML(report.figures.scope.customerSegments))
+        out.fact("Customers affected", report.figures.scope.customersAffected.map { escape(T.customersAffected($0)) } ?? notRecorded())
         let customers = report.customersWhoWroteIn
-        out.fact("Customer messages", "\(report.messages.count), from \(customers.count) distinct customer\(customers.count == 1 ? "" : "s")\(customers.isEmpty ? "" : ": \(escape(customers.joined(separator: ", ")))")")
+        out.fact("Customer messages", "\(report.messages.count), from \(customers.count) distinct customer\(customers.count == 1 ? "" : "s")\(customers.isEmpty ? "" : ": \(customers.map(isolated).joined(separator: ", "))")")
         out.raw("</dl>\n</section>\n")
 
         // Response figures
@@ -84,13 +85,13 @@ public enum PostmortemHTML {
         } else {
             out.raw("<table>\n<thead><tr><th>Message</th><th>Customer</th><th>Channel</th><th>Received</th><th>First reply</th><th class=\"num\">Time to first reply</th></tr></thead>\n<tbody>\n")
             for reply in report.figures.firstReplies {
-                var customer = escape(reply.customer)
-                if let tier = reply.tier { customer += " <span class=\"muted\">(\(escape(tier)))</span>" }
+                var customer = isolated(reply.customer)
+                if let tier = reply.tier { customer += " <span class=\"muted\">(\(isolated(tier)))</span>" }
                 if reply.threatensToLeave { customer += " <span class=\"tag bad\">threatens to leave</span>" }
                 let received = reply.figure.start.map { "\(escape($0.at.rfc3339)) <span class=\"muted\">\(escape(T.provenance($0)))</span>" } ?? ""
                 let first = reply.figure.stop.map { "\(escape($0.at.rfc3339)) <span class=\"muted\">\(escape(T.provenance($0)))</span>" } ?? "<span class=\"flag\">unanswered</span>"
                 let value = reply.figure.seconds.map { "<strong>\(escape(T.duration($0)))</strong>" } ?? "<span class=\"flag\">unanswered</span>"
-                out.raw("<tr\(reply.isAnswered ? "" : " class=\"missed\"")><td>\(escape(reply.messageId))</td><td>\(customer)</td><td>\(escape(T.words(reply.channel.rawValue)))</td><td class=\"time\">\(received)</td><td class=\"time\">\(first)</td><td class=\"num\">\(value)</td></tr>\n")
+                out.raw("<tr\(reply.isAnswered ? "" : " class=\"missed\"")><td>\(isolated(reply.messageId))</td><td>\(customer)</td><td>\(escape(T.words(reply.channel.rawValue)))</td><td class=\"time\">\(received)</td><td class=\"time\">\(first)</td><td class=\"num\">\(value)</td></tr>\n")
             }
             out.raw("</tbody>\n</table>\n")
         }
@@ -119,6 +120,7 @@ public enum PostmortemHTML {
         let missedByPosition = Dictionary(report.timeline.missedUpdates.map { ($0.promisedIn, $0) }, uniquingKeysWith: { first, _ in first })
         for entry in report.timeline.entries {
             var notes = [String]()
+            if let posted = Timeline.postedNote(postedAt: entry.postedAt, shownAt: entry.occurredAt) { notes.append("<span class=\"tag late\">posted</span> \(escape(posted))") }
             if entry.isLate { notes.append("<span class=\"tag late\">late</span> recorded \(escape(entry.recordedAt.rfc3339))") }
             if !entry.correctedBy.isEmpty { notes.append("<span class=\"tag corrected\">corrected</span> by \(escape(T.positions(entry.correctedBy)))") }
             if let retracted = entry.retractedBy { notes.append("<span class=\"tag retracted\">retracted</span> by #\(retracted)") }
@@ -126,7 +128,7 @@ public enum PostmortemHTML {
             var classes = ["cat-\(entry.category.rawValue)"]
             if entry.retractedBy != nil { classes.append("retracted") }
             if missedByPosition[entry.position] != nil { classes.append("missed") }
-            out.raw("<tr class=\"\(classes.joined(separator: " "))\"><td class=\"time\">\(escape(entry.occurredAt.rfc3339))</td><td class=\"num\">\(entry.position)</td><td><span class=\"kind\">\(entry.category.rawValue)</span></td><td class=\"what\">\(escape(entry.text))</td><td class=\"who\">\(actorHTML(entry.actor))</td><td class=\"notes\">\(notes.joined(separator: "<br>"))</td></tr>\n")
+            out.raw("<tr class=\"\(classes.joined(separator: " "))\"><td class=\"time\">\(escape(entry.occurredAt.rfc3339))</td><td class=\"num\">\(entry.position)</td><td><span class=\"kind\">\(entry.category.rawValue)</span></td><td class=\"what\">\(html(entry.sentence))</td><td class=\"who\">\(actorHTML(entry.actor))</td><td class=\"notes\">\(notes.joined(separator: "<br>"))</td></tr>\n")
         }
         out.raw("</tbody>\n</table>\n</section>\n")
 
@@ -136,10 +138,11 @@ public enum PostmortemHTML {
         for update in report.updates {
             out.raw("<article class=\"update\(update.missedPromise == nil ? "" : " missed")\">\n")
             out.raw("<h3>U\(update.number) · \(escape(update.at.rfc3339)) · \(escape(T.words(update.status.rawValue)))</h3>\n")
-            var meta = "\(escape(T.words(update.audience.rawValue))) · \(escape(update.channels.map { T.words($0.rawValue) }.joined(separator: ", "))) · #\(update.position) · by \(escape(update.actor))"
+            var meta = "\(escape(T.words(update.audience.rawValue))) · \(escape(update.channels.map { T.words($0.rawValue) }.joined(separator: ", "))) · #\(update.position) · by \(isolated(update.actor))"
+            if let posted = Timeline.postedNote(postedAt: update.postedAt, shownAt: update.at) { meta += " · <span class=\"tag late\">posted</span> \(escape(posted))" }
             if update.isLate { meta += " · <span class=\"tag late\">late</span> recorded \(escape(update.recordedAt.rfc3339))" }
             if !update.correctedBy.isEmpty { meta += " · <span class=\"tag corrected\">corrected</span> by \(escape(T.positions(update.correctedBy)))" }
-            out.raw("<p class=\"meta\">\(meta)</p>\n<blockquote>\(escape(update.text))</blockquote>\n")
+            out.raw("<p class=\"meta\">\(meta)</p>\n<blockquote dir=\"auto\">\(escape(update.text))</blockquote>\n")
             if let missed = update.missedPromise {
                 out.raw("<p class=\"promise-missed\">Missed promise: \(escape(T.missed(missed))).</p>\n")
             } else if let next = update.nextUpdateBy {
@@ -158,15 +161,15 @@ public enum PostmortemHTML {
             out.raw("<table>\n<thead><tr><th>Escalation</th><th>Raised</th><th>Levels</th><th>Reason</th><th>Customer</th><th>Then</th></tr></thead>\n<tbody>\n")
             for escalation in report.escalations {
                 var reason = escape(T.words(escalation.reason.rawValue))
-                if let note = escalation.note { reason += ": \(escape(note))" }
+                if let note = escalation.note { reason += ": \(isolated(note))" }
                 let then = escalation.steps.map { step in
                     switch step.kind {
-                    case .acknowledged: "taken on by \(escape(step.text)) at \(escape(step.at.rfc3339)) (#\(step.position))"
-                    case .deescalated: "down to \(escape(T.words(step.level?.rawValue ?? ""))) at \(escape(step.at.rfc3339)) (#\(step.position)): \(escape(step.text))"
-                    case .closed: "closed at \(escape(step.at.rfc3339)) (#\(step.position)): \(escape(step.text))"
+                    case .acknowledged: "taken on by \(isolated(step.text)) at \(escape(step.at.rfc3339)) (#\(step.position))"
+                    case .deescalated: "down to \(escape(T.words(step.level?.rawValue ?? ""))) at \(escape(step.at.rfc3339)) (#\(step.position)): \(isolated(step.text))"
+                    case .closed: "closed at \(escape(step.at.rfc3339)) (#\(step.position)): \(isolated(step.text))"
                     }
                 }
-                out.raw("<tr><td>\(escape(escalation.id))</td><td class=\"time\">\(escape(escalation.raisedAt.rfc3339)) <span class=\"muted\">#\(escalation.position)</span></td><td>\(escape(T.words(escalation.fromLevel.rawValue))) → <strong>\(escape(T.words(escalation.toLevel.rawValue)))</strong></td><td>\(reason)</td><td>\(escalation.customer.map(escape) ?? "—")</td><td>\(then.isEmpty ? "still open" : then.joined(separator: "<br>"))</td></tr>\n")
+                out.raw("<tr><td>\(isolated(escalation.id))</td><td class=\"time\">\(escape(escalation.raisedAt.rfc3339)) <span class=\"muted\">#\(escalation.position)</span></td><td>\(escape(T.words(escalation.fromLevel.rawValue))) → <strong>\(escape(T.words(escalation.toLevel.rawValue)))</strong></td><td>\(reason)</td><td>\(escalation.customer.map(isolated) ?? "—")</td><td>\(then.isEmpty ? "still open" : then.joined(separator: "<br>"))</td></tr>\n")
             }
             out.raw("</tbody>\n</table>\n")
         }
@@ -183,7 +186,7 @@ public enum PostmortemHTML {
             for survey in report.surveys {
                 let answer = survey.score.map { "<strong>\($0)</strong> at \(escape(survey.answeredAt?.rfc3339 ?? ""))" }
                     ?? survey.expiredAt.map { "expired \(escape($0.rfc3339))" } ?? "<span class=\"muted\">no answer yet</span>"
-                out.raw("<tr><td>\(escape(survey.id))</td><td>\(escape(survey.customer))</td><td class=\"time\">\(escape(T.scale(survey.scale)))</td><td class=\"time\">\(escape(survey.sentAt.rfc3339)) via \(escape(T.words(survey.channel.rawValue)))</td><td>\(answer)</td><td>\(survey.comment.map(escape) ?? "")</td></tr>\n")
+                out.raw("<tr><td>\(isolated(survey.id))</td><td>\(isolated(survey.customer))</td><td class=\"time\">\(escape(T.scale(survey.scale)))</td><td class=\"time\">\(escape(survey.sentAt.rfc3339)) via \(escape(T.words(survey.channel.rawValue)))</td><td>\(answer)</td><td dir=\"auto\">\(survey.comment.map(escape) ?? "")</td></tr>\n")
             }
             out.raw("</tbody>\n</table>\n")
         }
@@ -193,21 +196,21 @@ public enum PostmortemHTML {
         out.section("follow-up", "Root cause and follow-up")
         let review = report.review
         var state = review.startedAt.map { "started \(escape($0.rfc3339))" } ?? "not started"
-        if let owner = review.owner { state += " by \(escape(owner))" }
+        if let owner = review.owner { state += " by \(isolated(owner))" }
         if let due = review.dueAt { state += ", due \(escape(due.rfc3339))" }
         if let published = review.publishedAt {
             state += "; published \(escape(published.rfc3339))"
-            if let url = review.documentUrl { state += " at <span class=\"url\">\(escape(url))</span>" }
+            if let url = review.documentUrl { state += " at <bdi class=\"url\">\(escape(url))</bdi>" }
         } else {
             state += "; not published"
         }
         out.raw("<dl class=\"facts\">\n")
         out.fact("Postmortem", state)
-        if let text = review.publishedSummary { out.fact("Published summary", escape(text)) }
+        if let text = review.publishedSummary { out.fact("Published summary", isolated(text)) }
         out.raw("</dl>\n<h3>Root cause</h3>\n")
         if let cause = review.rootCause {
             let corrected = cause.finding.correctedBy.isEmpty ? "" : ", corrected by \(escape(T.positions(cause.finding.correctedBy)))"
-            out.raw("<p><span class=\"tag\">\(escape(T.words(cause.category.rawValue)))</span> \(escape(cause.finding.text)) <span class=\"muted\">#\(cause.finding.position)\(corrected)</span></p>\n")
+            out.raw("<p><span class=\"tag\">\(escape(T.words(cause.category.rawValue)))</span> \(isolated(cause.finding.text)) <span class=\"muted\">#\(cause.finding.position)\(corrected)</span></p>\n")
         } else {
             out.raw("<p>\(notRecorded())</p>\n")
         }
@@ -216,20 +219,20 @@ public enum PostmortemHTML {
             out.raw("<p class=\"muted\">None recorded.</p>\n")
         } else {
             out.raw("<ul>\n")
-            for factor in review.contributingFactors { out.raw("<li>\(escape(factor.text)) <span class=\"muted\">#\(factor.position)</span></li>\n") }
+            for factor in review.contributingFactors { out.raw("<li>\(isolated(factor.text)) <span class=\"muted\">#\(factor.position)</span></li>\n") }
             out.raw("</ul>\n")
         }
         out.raw("<h3>Action items</h3>\n")
         if review.actionItems.isEmpty {
             out.raw("<p class=\"muted\">None recorded.</p>\n")
         } else {
-            out.raw("<p class=\"muted\">States as of the ledger’s last recorded time, \(escape(report.source.asOf.rfc3339)).</p>\n")
+            out.raw("<p class=\"muted\">States as of the report time, \(escape(report.source.asOf.rfc3339)).</p>\n")
             out.raw("<table>\n<thead><tr><th>Item</th><th>Title</th><th>Owner</th><th>Due</th><th>State</th></tr></thead>\n<tbody>\n")
             for item in review.actionItems {
                 var state = "<span class=\"state-\(item.state.rawValue)\">\(escape(item.state.rawValue))</span>"
                 if let done = item.completedAt { state += " \(escape(done.rfc3339))" }
-                if let note = item.completionNote { state += ": \(escape(note))" }
-                out.raw("<tr\(item.state == .overdue ? " class=\"missed\"" : "")><td>\(escape(item.id))</td><td>\(escape(item.title))</td><td>\(escape(item.owner))</td><td class=\"time\">\(escape(item.dueAt.rfc3339))</td><td>\(state)</td></tr>\n")
+                if let note = item.completionNote { state += ": \(isolated(note))" }
+                out.raw("<tr\(item.state == .overdue ? " class=\"missed\"" : "")><td>\(isolated(item.id))</td><td>\(isolated(item.title))</td><td>\(isolated(item.owner))</td><td class=\"time\">\(escape(item.dueAt.rfc3339))</td><td>\(state)</td></tr>\n")
             }
             out.raw("</tbody>\n</table>\n")
         }
@@ -243,8 +246,8 @@ public enum PostmortemHTML {
 
         // Footer
         let source = report.source
-        out.raw("<footer>\n<p>Built from ledger position \(source.headPosition), chain head <code>\(source.headHash.hex)</code> (last recorded \(escape(source.asOf.rfc3339))). ")
-        out.raw("The incident’s last event is at position \(source.incidentLastPosition); it has \(source.incidentEventCount) events, \(source.correctionCount) correction\(source.correctionCount == 1 ? "" : "s") and \(source.retractionCount) retraction\(source.retractionCount == 1 ? "" : "s").</p>\n</footer>\n")
+        // Numbers, a hex hash and times only: nothing in it needs escaping.
+        out.raw("<footer>\n<p>\(PostmortemText.provenance(source) { "<code>\($0)</code>" })</p>\n</footer>\n")
         out.raw("</main>\n</body>\n</html>\n")
         return out.text
     }
@@ -267,16 +270,24 @@ public enum PostmortemHTML {
         return out
     }
 
+    /// A value from an event (a title, a note, a name, an id) for HTML: escaped, and isolated in a
+    /// `<bdi>`, so that a right-to-left value keeps its own order and does not reorder the words
+    /// around it.
+    public static func isolated(_ text: String) -> String { "<bdi>" + escape(text) + "</bdi>" }
+
+    /// Words and values for HTML: the words escaped, each value ``isolated(_:)``.
+    public static func html(_ text: MixedText) -> String { text.html(escape: escape) }
+
     /// "person:oncall@example.com" as the kind, small, over the id.
     static func actorHTML(_ actor: String) -> String {
-        guard let colon = actor.firstIndex(of: ":") else { return escape(actor) }
-        return "<span class=\"actor-kind\">\(escape(String(actor[..<colon])))</span><br>\(escape(String(actor[actor.index(after: colon)...])))"
+        guard let colon = actor.firstIndex(of: ":") else { return isolated(actor) }
+        return "<span class=\"actor-kind\">\(escape(String(actor[..<colon])))</span><br>\(isolated(String(actor[actor.index(after: colon)...])))"
     }
 
     static func notRecorded() -> String { "<span class=\"nr\">\(PostmortemText.notRecorded)</span>" }
 
     static func listHTML(_ items: [String]) -> String {
-        items.isEmpty ? notRecorded() : escape(items.joined(separator: ", "))
+        items.isEmpty ? notRecorded() : items.map(isolated).joined(separator: ", ")
     }
 
     static func durationHTML(_ report: PostmortemReport) -> String {
@@ -290,7 +301,8 @@ public enum PostmortemHTML {
     static func momentHTML(_ moment: ResponseFigures.Moment?, expected: String) -> String {
         guard let moment else { return "\(notRecorded()) <span class=\"muted\">(\(escape(expected)))</span>" }
         let corrected = moment.correctedBy.isEmpty ? "" : " <span class=\"tag corrected\">corrected</span>"
-        return "\(escape(PostmortemText.label(moment.kind))) <span class=\"time\">\(escape(moment.at.rfc3339))</span> <span class=\"muted\">\(escape(PostmortemText.provenance(moment)))</span>\(corrected)"
+        let shown = moment.shownAt.map { " <span class=\"muted\">(posted; shown as \(escape($0.rfc3339)))</span>" } ?? ""
+        return "\(escape(PostmortemText.label(moment.kind))) <span class=\"time\">\(escape(moment.at.rfc3339))</span>\(shown) <span class=\"muted\">\(escape(PostmortemText.provenance(moment)))</span>\(corrected)"
     }
 
     /// The house style of every HTML report (postmortems, reviews).

@@ -36,6 +36,10 @@ public enum PostmortemJSON {
             figureObject["eta"] = .null
         }
 
+        var customersAffected = JSONValue.null
+        if let affected = report.figures.scope.customersAffected {
+            customersAffected = .object(["count": .integer(affected.count), "recordedIn": affected.recordedIn.map(int) ?? .null])
+        }
         let impactMoments = PostmortemText.impactMoments(report)
         func impactMoment(_ index: Int) -> JSONValue { impactMoments[index].moment.map(moment) ?? .null }
         let review = report.review
@@ -45,7 +49,7 @@ public enum PostmortemJSON {
             "reportFormatVersion": int(PostmortemReport.formatVersion),
             "incident": .string(report.incident),
             "summary": .object([
-                "title": optional(summary.title), "kind": optional(summary.kind?.rawValue), "severity": optional(summary.severity?.rawValue),
+                "title": optional(summary.title), "kind": optional(summary.kind?.rawValue), "severity": optional(report.figures.scope.severity?.rawValue),
                 "declaredSeverity": optional(report.declaredSeverity?.rawValue), "phase": .string(report.phase.rawValue),
                 "lastPublicStatus": optional(summary.lastPublicStatus?.rawValue), "reopenCount": int(summary.reopenCount),
                 "postmortemState": .string(summary.postmortem.rawValue), "durationSeconds": figures.duration.seconds.map(JSONValue.integer) ?? .null,
@@ -56,8 +60,8 @@ public enum PostmortemJSON {
                 "declared": impactMoment(2), "acknowledged": impactMoment(3), "mitigated": impactMoment(4), "resolved": impactMoment(5),
                 "closedAt": summary.closedAt.map(time) ?? .null,
                 "plannedStart": summary.plannedStart.map(time) ?? .null, "plannedEnd": summary.plannedEnd.map(time) ?? .null,
-                "services": strings(summary.services), "regions": strings(summary.regions), "customerSegments": strings(summary.customerSegments),
-                "customersAffected": summary.customersAffected.map(JSONValue.integer) ?? .null,
+                "services": strings(report.figures.scope.services), "regions": strings(report.figures.scope.regions), "customerSegments": strings(report.figures.scope.customerSegments),
+                "customersAffected": customersAffected,
                 "customerMessages": int(report.messages.count), "customersWhoWroteIn": strings(report.customersWhoWroteIn),
                 "distinctCustomersWhoWroteIn": int(report.customersWhoWroteIn.count),
             ]),
@@ -67,7 +71,8 @@ public enum PostmortemJSON {
                 .object([
                     "position": int(entry.position), "occurredAt": time(entry.occurredAt), "recordedAt": time(entry.recordedAt),
                     "type": .string(entry.type), "category": .string(entry.category.rawValue), "actor": .string(entry.actor),
-                    "text": .string(entry.text), "late": .bool(entry.isLate), "correctedBy": positions(entry.correctedBy),
+                    "text": .string(entry.text), "late": .bool(entry.isLate), "postedAt": entry.postedAt.map(time) ?? .null,
+                    "correctedBy": positions(entry.correctedBy),
                     "retractedBy": entry.retractedBy.map(int) ?? .null,
                 ])
             }),
@@ -77,7 +82,7 @@ public enum PostmortemJSON {
                     "actor": .string(update.actor), "status": .string(update.status.rawValue), "audience": .string(update.audience.rawValue),
                     "channels": strings(update.channels.map(\.rawValue)), "text": .string(update.text),
                     "nextUpdateBy": update.nextUpdateBy.map(time) ?? .null, "etaAt": update.etaAt.map(time) ?? .null,
-                    "correctedBy": positions(update.correctedBy), "late": .bool(update.isLate),
+                    "postedAt": update.postedAt.map(time) ?? .null, "correctedBy": positions(update.correctedBy), "late": .bool(update.isLate),
                     "missedPromise": update.missedPromise.map(missed) ?? .null, "promise": optional(update.promise?.rawValue),
                 ])
             }),
@@ -106,8 +111,8 @@ public enum PostmortemJSON {
                 "scores": .array(report.surveyScores.map { score in
                     .object([
                         "scale": .string(score.scale.rawValue), "sent": int(score.sent), "answered": int(score.answered), "expired": int(score.expired),
-                        "meanTenths": score.meanTenths.map(JSONValue.integer) ?? .null,
-                        "netPromoterScore": score.netPromoterScore.map(JSONValue.integer) ?? .null,
+                        "mean": score.mean.map(JSONValue.number) ?? .null,
+                        "netPromoterScore": score.netPromoterScore.map(JSONValue.number) ?? .null,
                     ])
                 }),
                 "surveys": .array(report.surveys.map { survey in
@@ -141,7 +146,7 @@ public enum PostmortemJSON {
             // The headings the review fills in; the ledger has nothing for them.
             "reviewFindings": .object(["whatWentWell": .array([]), "whatCouldBeBetter": .array([]), "whereWeGotLucky": .array([])]),
             "source": .object([
-                "ledgerPosition": int(source.headPosition), "chainHead": .string(source.headHash.hex), "asOf": time(source.asOf),
+                "ledgerPosition": int(source.headPosition), "chainHead": .string(source.headHash.hex), "asOf": time(source.asOf), "lastRecorded": time(source.lastRecorded),
                 "incidentLastPosition": int(source.incidentLastPosition), "incidentEvents": int(source.incidentEventCount),
                 "corrections": int(source.correctionCount), "retractions": int(source.retractionCount),
             ]),
@@ -163,7 +168,12 @@ public enum PostmortemJSON {
     }
 
     static func moment(_ moment: ResponseFigures.Moment) -> JSONValue {
-        .object(["kind": .string(moment.kind.rawValue), "at": time(moment.at), "position": int(moment.position), "correctedBy": positions(moment.correctedBy)])
+        var object: [String: JSONValue] = [
+            "kind": .string(moment.kind.rawValue), "at": time(moment.at), "position": int(moment.position), "correctedBy": positions(moment.correctedBy),
+        ]
+        // Only a moment read from a posting time has a time shown beside it.
+        if let shown = moment.shownAt { object["shownAt"] = time(shown) }
+        return .object(object)
     }
 
     static func gap(_ gap: ResponseFigures.UpdateGap) -> JSONValue {

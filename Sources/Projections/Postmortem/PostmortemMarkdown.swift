@@ -17,8 +17,8 @@ public enum PostmortemMarkdown {
 
         // Summary
         out.heading("Summary")
-        var severity = summary.severity.map { "`\($0.rawValue)`" } ?? T.notRecorded
-        if let declared = report.declaredSeverity, declared != summary.severity { severity += " (declared `\(declared.rawValue)`)" }
+        var severity = report.figures.scope.severity.map { "`\($0.rawValue)`" } ?? T.notRecorded
+        if let declared = report.declaredSeverity, declared != report.figures.scope.severity { severity += " (declared `\(declared.rawValue)`)" }
         var status = "`\(report.phase.rawValue)`"
         if let last = summary.lastPublicStatus { status += "; last public status `\(last.rawValue)`" }
         if summary.reopenCount > 0 { status += "; reopened \(summary.reopenCount)×" }
@@ -47,10 +47,10 @@ public enum PostmortemMarkdown {
         if summary.kind == .scheduledMaintenance, let start = summary.plannedStart, let end = summary.plannedEnd {
             out.line("- **Announced window:** \(start.rfc3339) – \(end.rfc3339)")
         }
-        out.line("- **Services / components:** \(escape(T.list(summary.services)))")
-        out.line("- **Regions:** \(escape(T.list(summary.regions)))")
-        out.line("- **Customer segments:** \(escape(T.list(summary.customerSegments)))")
-        out.line("- **Customers affected:** \(summary.customersAffected.map(T.count) ?? T.notRecorded)")
+        out.line("- **Services / components:** \(escape(T.list(report.figures.scope.services)))")
+        out.line("- **Regions:** \(escape(T.list(report.figures.scope.regions)))")
+        out.line("- **Customer segments:** \(escape(T.list(report.figures.scope.customerSegments)))")
+        out.line("- **Customers affected:** \(T.customersAffected(report.figures.scope.customersAffected))")
         let customers = report.customersWhoWroteIn
         out.line("- **Customer messages:** \(report.messages.count), from \(customers.count) distinct customer\(customers.count == 1 ? "" : "s")\(customers.isEmpty ? "" : " (\(escape(customers.joined(separator: ", "))))")")
 
@@ -103,6 +103,7 @@ public enum PostmortemMarkdown {
         let missedByPosition = Dictionary(report.timeline.missedUpdates.map { ($0.promisedIn, $0) }, uniquingKeysWith: { first, _ in first })
         out.table(["When (UTC)", "#", "Kind", "What", "Who", "Notes"], report.timeline.entries.map { entry in
             var notes = [String]()
+            if let posted = Timeline.postedNote(postedAt: entry.postedAt, shownAt: entry.occurredAt) { notes.append(posted) }
             if entry.isLate { notes.append("late: recorded \(entry.recordedAt.rfc3339)") }
             if !entry.correctedBy.isEmpty { notes.append("corrected by \(T.positions(entry.correctedBy))") }
             if let retracted = entry.retractedBy { notes.append("**retracted** by #\(retracted)") }
@@ -117,6 +118,7 @@ public enum PostmortemMarkdown {
         for update in report.updates {
             out.subheading("U\(update.number) · \(update.at.rfc3339) · \(T.words(update.status.rawValue))")
             var meta = "\(T.words(update.audience.rawValue)) · \(update.channels.map { T.words($0.rawValue) }.joined(separator: ", ")) · #\(update.position) · by \(escape(update.actor))"
+            if let posted = Timeline.postedNote(postedAt: update.postedAt, shownAt: update.at) { meta += " · \(posted)" }
             if update.isLate { meta += " · recorded late, \(update.recordedAt.rfc3339)" }
             if !update.correctedBy.isEmpty { meta += " · corrected by \(T.positions(update.correctedBy))" }
             out.line("*\(meta)*")
@@ -198,7 +200,7 @@ public enum PostmortemMarkdown {
         if review.actionItems.isEmpty {
             out.line("*None recorded.*")
         } else {
-            out.line("States as of the ledger's last recorded time, \(report.source.asOf.rfc3339).")
+            out.line("States as of the report time, \(report.source.asOf.rfc3339).")
             out.line()
             out.table(["Item", "Title", "Owner", "Due", "State"], review.actionItems.map { item in
                 var state = T.state(item)
@@ -219,7 +221,7 @@ public enum PostmortemMarkdown {
         out.line()
         out.line("---")
         out.line()
-        out.line("Built from ledger position \(source.headPosition), chain head `\(source.headHash.hex)` (last recorded \(source.asOf.rfc3339)). The incident's last event is at position \(source.incidentLastPosition); it has \(source.incidentEventCount) events, \(source.correctionCount) correction\(source.correctionCount == 1 ? "" : "s") and \(source.retractionCount) retraction\(source.retractionCount == 1 ? "" : "s").")
+        out.line(PostmortemText.provenance(source) { "`\($0)`" })
         return out.text
     }
 
@@ -235,7 +237,8 @@ public enum PostmortemMarkdown {
     /// A clock's start or stop in a cell: "detected 2026-… (#1)", or what is missing.
     static func moment(_ moment: ResponseFigures.Moment?, expected: String) -> String {
         guard let moment else { return "*\(PostmortemText.notRecorded)* (\(expected))" }
-        return "\(PostmortemText.label(moment.kind)) \(moment.at.rfc3339) (\(PostmortemText.provenance(moment)))"
+        let shown = moment.shownAt.map { " (posted; shown as \($0.rfc3339))" } ?? ""
+        return "\(PostmortemText.label(moment.kind)) \(moment.at.rfc3339)\(shown) (\(PostmortemText.provenance(moment)))"
     }
 
     /// Escapes text from an event for inline Markdown: the characters that start emphasis, code,

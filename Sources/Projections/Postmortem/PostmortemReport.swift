@@ -4,21 +4,26 @@ public import LedgerStore
 
 /// Everything the postmortem report of one incident holds, read from the ledger alone.
 ///
-/// It is built from one read snapshot, so the same ledger always gives the same report: nothing in
-/// it comes from the wall clock. "Now", where a report needs one (an overdue action item, a promise
-/// still outstanding), is the ledger's last recorded time, ``Source/asOf``. The renderers
+/// It is built from one read snapshot and the time the report is made, which the caller passes in
+/// (``Source/asOf``: the command line's `--as-of`, else the wall clock): "now", where a report needs
+/// one (an overdue action item, a promise still outstanding, the gap after the last update of an
+/// open incident), is that time, so the same ledger and report time give the same report. The renderers
 /// (``PostmortemMarkdown``, ``PostmortemHTML``, ``PostmortemJSON``) only format it.
 public struct PostmortemReport: Sendable {
     /// Bumped when the report's content or JSON shape changes.
-    public static let formatVersion = 1
+    /// 2: the report time (`source.asOf`) is the caller's, beside the ledger's last recorded time;
+    /// status updates' posting times (`postedAt`, `shownAt`).
+    public static let formatVersion = 2
 
     /// Where in the ledger the report was built from.
     public struct Source: Sendable, Hashable {
         /// The ledger's head: its last position and chain-head hash.
         public var headPosition: UInt64
         public var headHash: Hash256
-        /// The head's `recordedAt`: the ledger's last recorded time, the report's "now".
+        /// The time the report is made: its "now", against which promises and action items are judged.
         public var asOf: Timestamp
+        /// The head's `recordedAt`: the ledger's last recorded time.
+        public var lastRecorded: Timestamp
         /// The position of the incident's last event.
         public var incidentLastPosition: UInt64
         /// How many events the incident has, corrections and retractions included.
@@ -41,6 +46,8 @@ public struct PostmortemReport: Sendable {
         public var text: String
         public var nextUpdateBy: Timestamp?
         public var etaAt: Timestamp?
+        /// When it was really posted, when that differs from the time it shows (`at`).
+        public var postedAt: Timestamp?
         public var correctedBy: [UInt64]
         /// Recorded more than ``Timeline/lateEntrySeconds`` after it was published.
         public var isLate: Bool
@@ -51,14 +58,7 @@ public struct PostmortemReport: Sendable {
     }
 
     /// How a promise of a next update went, as ``ResponseFigures/UpdatePromises`` counts it.
-    public enum PromiseOutcome: String, Sendable, Hashable {
-        /// The next update (or the resolution) came by the time promised.
-        case kept
-        /// It came later, or has not come although the time is past.
-        case missed
-        /// Not yet due at the ledger's last recorded time.
-        case pending
-    }
+    public typealias PromiseOutcome = Timeline.PromiseOutcome
 
     /// A customer message and the replies to it.
     public struct CustomerMessage: Sendable, Hashable {
@@ -127,7 +127,7 @@ public struct PostmortemReport: Sendable {
         public var position: UInt64
         public var completedAt: Timestamp?
         public var completionNote: String?
-        /// Done when completed; overdue when open and due before the ledger's last recorded time; else open.
+        /// Done when completed; overdue when open and due before the report time; else open.
         public var state: State
     }
 
@@ -186,20 +186,23 @@ public struct PostmortemReport: Sendable {
     public var review: Review
     public var source: Source
 
-    /// Builds the report of `incident`; nil when the ledger holds no such incident.
+    /// Builds the report of `incident` as of `asOf`, the time the report is made; nil when the ledger
+    /// holds no such incident.
     ///
     /// - Parameter summary: the incident-state projection's summary, caught up. When it does not
     ///   reach the snapshot's last event of the incident (another writer appended meanwhile), the
     ///   summary is folded again from the snapshot so that every part of the report agrees.
-    public static func build(_ incident: String, summary: IncidentSummary? = nil, in reader: borrowing LedgerReader) throws -> PostmortemReport? {
+    public static func build(_ incident: String, summary: IncidentSummary? = nil, asOf: Timestamp, in reader: borrowing LedgerReader) throws -> PostmortemReport? {
         var recorded = [RecordedEvent]()
         try reader.forEachEvent(inStream: incident) { recorded.append($0); return true }
         guard !recorded.isEmpty else { return nil }
-        return build(incident, events: recorded, summary: summary, head: try reader.head())
+        return build(incident, events: recorded, summary: summary, head: try reader.head(), asOf: asOf)
     }
 
-    /// Builds the report from one incident's recorded events (in stream order) and the ledger's head.
-    public static func build(_ incident: String, events recorded: [RecordedEvent], summary stored: IncidentSummary?, head: LedgerHead) -> PostmortemReport {
+    /// Builds the report from one incident's recorded events (in stream order), the ledger's head and the report time.
+    public static func build(
+        _ incident: String, events recorded: [RecordedEvent], summary stored: IncidentSummary?, head: LedgerHead, asOf: Timestamp
+    ) -> PostmortemReport {
         let history = EffectiveHistory.apply(recorded)
         var summary: IncidentSummary
         if let stored, stored.lastPosition == recorded.last?.position {
@@ -208,16 +211,15 @@ public struct PostmortemReport: Sendable {
             summary = IncidentSummary(incident: incident)
             for event in history { summary.apply(event) }
         }
-        let asOf = head.recordedAt
         let timeline = Timeline.build(incident, events: recorded, asOf: asOf)
         let figures = ResponseFigures.compute(history: history, asOf: asOf)
-        let missedByPosition = Dictionary(timeline.missedUpdates.map { ($0.promisedIn, $0) }, uniquingKeysWith: { first, _ in first })
+        let missedByPosition = Dictionary(figures.updatePromises.missed.map { ($0.promisedIn, $0) }, uniquingKeysWith: { first, _ in first })
 
         var report = PostmortemReport(
             incident: incident, summary: summary, declaredSeverity: nil, detectedBy: nil, resolutionSummary: nil, figures: figures, phases: [],
             timeline: timeline, updates: [], messages: [], escalations: [], surveys: [], review: Review(),
             source: Source(
-                headPosition: head.position, headHash: head.hash, asOf: asOf, incidentLastPosition: recorded.last?.position ?? 0,
+                headPosition: head.position, headHash: head.hash, asOf: asOf, lastRecorded: head.recordedAt, incidentLastPosition: recorded.last?.position ?? 0,
                 incidentEventCount: recorded.count, correctionCount: summary.correctionCount, retractionCount: summary.retractionCount))
 
         let byTime = history.sorted { ($0.recorded.occurredAt, $0.recorded.position) < ($1.recorded.occurredAt, $1.recorded.position) }
@@ -225,6 +227,7 @@ public struct PostmortemReport: Sendable {
         var surveyIndex = [String: Int]()
         var messageIndex = [String: Int]()
         var itemIndex = [String: Int]()
+        var completionNoted = Set<String>()
         for event in byTime {
             let at = event.recorded.occurredAt
             let position = event.recorded.position
@@ -248,7 +251,8 @@ public struct PostmortemReport: Sendable {
                 report.updates.append(PublicUpdate(
                     number: report.updates.count + 1, position: position, at: at, recordedAt: event.recorded.recordedAt,
                     actor: event.recorded.actor.description, status: update.status, audience: update.audience, channels: update.channels,
-                    text: update.text, nextUpdateBy: update.nextUpdateBy, etaAt: update.etaAt, correctedBy: correctedBy,
+                    text: update.text, nextUpdateBy: update.nextUpdateBy, etaAt: update.etaAt,
+                    postedAt: update.postedAt == at ? nil : update.postedAt, correctedBy: correctedBy,
                     isLate: event.recorded.recordedAt.microsecondsSinceEpoch - at.microsecondsSinceEpoch > Timeline.lateEntrySeconds * 1_000_000,
                     missedPromise: missedByPosition[position], promise: nil))
             case .messageReceived(let message)?:
@@ -298,12 +302,11 @@ public struct PostmortemReport: Sendable {
                 itemIndex[item.actionItemId] = report.review.actionItems.count
                 report.review.actionItems.append(ActionItem(
                     id: item.actionItemId, title: item.title, owner: item.owner, dueAt: item.dueAt, openedAt: at, position: position,
-                    completedAt: nil, completionNote: nil, state: item.dueAt < asOf ? .overdue : .open))
+                    completedAt: nil, completionNote: nil, state: .open))
             case .actionItemCompleted(let done)?:
-                if let index = itemIndex[done.actionItemId] {
-                    report.review.actionItems[index].completedAt = at
+                // The note of the earliest completion, the one the figures date the item's completion by.
+                if let index = itemIndex[done.actionItemId], completionNoted.insert(done.actionItemId).inserted {
                     report.review.actionItems[index].completionNote = done.note
-                    report.review.actionItems[index].state = .done
                 }
             case .postmortemPublished(let published)?:
                 report.review.publishedAt = at
@@ -313,17 +316,17 @@ public struct PostmortemReport: Sendable {
                 break
             }
         }
-        // Only the last update of all (internal ones too) can hold a promise not yet due.
-        let lastUpdatePosition = byTime.last { if case .statusUpdatePublished? = $0.event { true } else { false } }?.recorded.position
-        for index in report.updates.indices where report.updates[index].nextUpdateBy != nil {
-            if report.updates[index].missedPromise != nil {
-                report.updates[index].promise = .missed
-            } else if report.updates[index].position == lastUpdatePosition, figures.updatePromises.pending > 0 {
-                report.updates[index].promise = .pending
-            } else {
-                report.updates[index].promise = .kept
-            }
+        // Each action item as the figures have it: one definition of done and overdue.
+        let outcomes = Dictionary(figures.actionItems.map { ($0.actionItemId, $0) }, uniquingKeysWith: { first, _ in first })
+        for index in report.review.actionItems.indices {
+            guard let outcome = outcomes[report.review.actionItems[index].id] else { continue }
+            report.review.actionItems[index].completedAt = outcome.completedAt
+            report.review.actionItems[index].state = outcome.completedAt != nil ? .done
+                : ResponseFigures.ActionItemOutcome.isOverdue(dueAt: outcome.dueAt.microsecondsSinceEpoch, completedAt: nil, asOf: asOf.microsecondsSinceEpoch) ? .overdue : .open
         }
+        // Each update's promise as the figures judged it: one definition of kept, missed and pending.
+        let promises = Dictionary(figures.updatePromises.outcomes.map { ($0.promisedIn, $0.outcome) }, uniquingKeysWith: { first, _ in first })
+        for index in report.updates.indices { report.updates[index].promise = promises[report.updates[index].position] }
         return report
     }
 }
@@ -380,35 +383,28 @@ extension PostmortemReport {
     /// Distinct customers who wrote in, sorted.
     public var customersWhoWroteIn: [String] { Array(Set(messages.map(\.customer))).sorted() }
 
-    /// The answered scores of each scale used, with their count and mean (in tenths) or NPS.
+    /// The answered scores of each scale used, with their count, mean and NPS, from the figures'
+    /// surveys and ``SurveyScoring`` (as the metrics score them).
     public struct SurveyScore: Sendable, Hashable {
         public var scale: SurveyScale
         public var sent: Int
         public var answered: Int
+        /// Expired without an answer.
         public var expired: Int
-        /// The mean score times ten, rounded half up; nil when none answered.
-        public var meanTenths: Int64?
-        /// For nps_0_10: % promoters (9–10) minus % detractors (0–6), rounded toward zero; nil otherwise or when none answered.
-        public var netPromoterScore: Int64?
+        /// The mean score; nil when none answered.
+        public var mean: Double?
+        /// For nps_0_10: % promoters (9–10) minus % detractors (0–6); nil otherwise or when none answered.
+        public var netPromoterScore: Double?
     }
 
     public var surveyScores: [SurveyScore] {
         SurveyScale.allCases.compactMap { scale in
-            let sent = surveys.filter { $0.scale == scale }
+            let sent = figures.surveys.filter { $0.scale == scale }
             guard !sent.isEmpty else { return nil }
             let scores = sent.compactMap(\.score)
-            let total = scores.reduce(0, +)
-            let count = Int64(scores.count)
-            let mean = count == 0 ? nil : (total * 20 + count) / (2 * count)
-            var nps: Int64?
-            if scale == .nps, count > 0 {
-                let promoters = Int64(scores.count { $0 >= 9 })
-                let detractors = Int64(scores.count { $0 <= 6 })
-                nps = (promoters - detractors) * 100 / count
-            }
             return SurveyScore(
-                scale: scale, sent: sent.count, answered: scores.count, expired: sent.count { $0.expiredAt != nil }, meanTenths: mean,
-                netPromoterScore: nps)
+                scale: scale, sent: sent.count, answered: scores.count, expired: sent.count(where: \.expired), mean: SurveyScoring.mean(scores),
+                netPromoterScore: scale == .nps ? SurveyScoring.netPromoterScore(scores) : nil)
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 public import IncidentEvents
 import LedgerModel
 
@@ -24,6 +25,15 @@ public enum PostmortemText {
         case .all: "The source never recorded this incident's times (\(unknown.reason)): the figures below measure when it was posted, not the response, and the metrics leave them out."
         case .start: "The source's start conflicts with its end (\(unknown.reason)): the figures from the declaration below are not the response's, and the metrics leave them out."
         }
+    }
+
+    /// The footer's sentence on where the report came from and when it was made, for Markdown and HTML
+    /// (`code` wraps the chain head).
+    public static func provenance(_ source: PostmortemReport.Source, code: (String) -> String) -> String {
+        "Built from ledger position \(source.headPosition), chain head \(code(source.headHash.hex)) (last recorded \(source.lastRecorded.rfc3339)); "
+            + "promises and action items judged as of \(source.asOf.rfc3339), the time the report was made. The incident's last event is at position "
+            + "\(source.incidentLastPosition); it has \(source.incidentEventCount) events, \(source.correctionCount) correction\(source.correctionCount == 1 ? "" : "s") "
+            + "and \(source.retractionCount) retraction\(source.retractionCount == 1 ? "" : "s")."
     }
 
     /// A moment's name in a sentence.
@@ -68,9 +78,12 @@ public enum PostmortemText {
         return value < 0 ? "-" + out : out
     }
 
-    /// Tenths as a decimal: 45 → "4.5".
-    public static func tenths(_ value: Int64) -> String {
-        "\(value / 10).\(value.magnitude % 10)"
+    /// Customers affected and where the number comes from: "1,200 (#12)", or "172, the distinct
+    /// customers who wrote in (no scope change gave a number)".
+    public static func customersAffected(_ affected: ResponseFigures.CustomersAffected?) -> String {
+        guard let affected else { return notRecorded }
+        guard let position = affected.recordedIn else { return "\(count(affected.count)), the distinct customers who wrote in (no scope change gave a number)" }
+        return "\(count(affected.count)) (#\(position))"
     }
 
     /// A list for a sentence, or "not recorded" when empty.
@@ -98,7 +111,7 @@ public enum PostmortemText {
         if let fulfilled = missed.fulfilledAt {
             return "next update promised by \(missed.promisedBy.rfc3339); the next came at \(fulfilled.rfc3339), \(duration(missed.lateBySeconds)) late"
         }
-        return "next update promised by \(missed.promisedBy.rfc3339); none had come by the ledger's last recorded time, \(duration(missed.lateBySeconds)) late"
+        return "next update promised by \(missed.promisedBy.rfc3339); none had come by the report time, \(duration(missed.lateBySeconds)) late"
     }
 
     /// How a gap between public updates ended, as a phrase.
@@ -106,7 +119,7 @@ public enum PostmortemText {
         switch gap.endedBy {
         case .nextUpdate: "the next public update at \(gap.to.rfc3339)"
         case .resolution: "the resolution at \(gap.to.rfc3339)"
-        case .ledgerEnd: "the ledger's last recorded time, \(gap.to.rfc3339) (still open)"
+        case .ledgerEnd: "the report time, \(gap.to.rfc3339) (still open)"
         }
     }
 
@@ -141,8 +154,9 @@ public enum PostmortemText {
     public static func surveyScore(_ score: PostmortemReport.SurveyScore) -> String {
         var text = "\(scale(score.scale)): \(score.sent) sent, \(score.answered) answered"
         if score.expired > 0 { text += ", \(score.expired) expired" }
-        if let mean = score.meanTenths { text += "; mean \(tenths(mean))" }
-        if let nps = score.netPromoterScore { text += "; NPS \(nps)" }
+        // As the quarterly review writes the same figures: a mean to two decimals, an NPS signed and whole.
+        if let mean = score.mean { text += "; mean \(String(format: "%.2f", mean))" }
+        if let nps = score.netPromoterScore { text += "; NPS \(String(format: "%+.0f", nps))" }
         return text
     }
 }

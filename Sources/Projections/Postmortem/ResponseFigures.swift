@@ -19,7 +19,9 @@ public import LedgerModel
 /// - *detected*: `detectedAt` of `incident.declared`;
 /// - *declared*: the `occurredAt` of `incident.declared`;
 /// - *acknowledged*: the earliest `incident.acknowledged`;
-/// - *first public update*: the earliest public update (below);
+/// - *first public update*: the earliest public update (below) by the time it was posted: its
+///   `postedAt` when the source says it went out later (or earlier) than the time it shows, else its
+///   `occurredAt`. A back-dated post tells customers nothing until it is posted;
 /// - *first escalation*: the earliest `escalation.raised`;
 /// - *mitigated*: the earliest `incident.status_changed` to `mitigated`; when there is none, the
 ///   earliest `incident.resolved` stops the clock (and the stop's kind says `resolved`);
@@ -53,12 +55,16 @@ public struct ResponseFigures: Sendable, Hashable {
         /// The positions of the corrections that changed the value this moment is read from, in
         /// the order they were recorded; empty when the recorded value stands.
         public var correctedBy: [UInt64]
+        /// For a moment read from a status update's posting time (`postedAt`): the time the update
+        /// shows (its `occurredAt`), when that differs; nil otherwise.
+        public var shownAt: Timestamp?
 
-        public init(kind: MomentKind, at: Timestamp, position: UInt64, correctedBy: [UInt64] = []) {
+        public init(kind: MomentKind, at: Timestamp, position: UInt64, correctedBy: [UInt64] = [], shownAt: Timestamp? = nil) {
             self.kind = kind
             self.at = at
             self.position = position
             self.correctedBy = correctedBy
+            self.shownAt = shownAt
         }
     }
 
@@ -112,9 +118,9 @@ public struct ResponseFigures: Sendable, Hashable {
         public var seconds: Int64 { (to.microsecondsSinceEpoch - from.microsecondsSinceEpoch) / 1_000_000 }
     }
 
-    /// The promises of a next update (`nextUpdateBy`) and how they went; see ``Timeline/missedUpdates(_:asOf:)``.
+    /// The promises of a next update (`nextUpdateBy`) and how they went; see ``Timeline/promises(_:asOf:)``.
     public struct UpdatePromises: Sendable, Hashable {
-        /// Status updates that promised a next update.
+        /// Public status updates that promised a next update.
         public var made: Int
         /// Promises kept: the next status update (or the resolution) came by the time promised.
         public var kept: Int
@@ -126,6 +132,8 @@ public struct ResponseFigures: Sendable, Hashable {
         /// The time promised by the last update when nothing has fulfilled it yet (no update since,
         /// the incident open), whether or not it is past: a report judges it against its own time.
         public var outstanding: Timestamp?
+        /// Every promise with its outcome, in the order the updates happened.
+        public var outcomes: [Timeline.Promise] = []
     }
 
     /// The last resolution time promised to customers against the actual resolution.
@@ -151,9 +159,9 @@ public struct ResponseFigures: Sendable, Hashable {
     public var timeToDetect: Figure
     /// Detected (or, when that is not recorded, declared) → acknowledged.
     public var timeToAcknowledge: Figure
-    /// Impact started → the first public update (earliest `occurredAt`).
+    /// Impact started → the first public update (earliest posting time).
     public var timeToFirstPublicUpdateFromImpact: Figure
-    /// Declared → the first public update (earliest `occurredAt`).
+    /// Declared → the first public update (earliest posting time).
     public var timeToFirstPublicUpdateFromDeclaration: Figure
     /// Declared → the first escalation.
     public var timeToEscalate: Figure
@@ -180,6 +188,14 @@ public struct ResponseFigures: Sendable, Hashable {
     /// The times the incident's source never recorded (`unknownTimes` of the declaration): the
     /// clocks that depend on them are not known, whatever their moments say.
     public var unknownTimes: UnknownTimes?
+    /// Public status updates (audience public or affected customers), wherever they fall in time.
+    public var publicUpdates = 0
+    /// What the incident touched, after every change in the order things happened (``Scope``).
+    public var scope = Scope()
+    /// Every survey sent, in the order sent, with its answer.
+    public var surveys: [SurveyOutcome] = []
+    /// Every action item opened, in the order opened.
+    public var actionItems: [ActionItemOutcome] = []
 
     /// The longest of ``updateGaps`` (the earliest of equals); nil when there was no public update while open.
     public var longestUpdateGap: UpdateGap? {
@@ -193,9 +209,9 @@ public struct ResponseFigures: Sendable, Hashable {
     ///
     /// - Parameters:
     ///   - history: the incident's corrected history, in stream order (``EffectiveHistory/events(of:upToVersion:in:)``).
-    ///   - asOf: the "now" of the figures, passed in by the caller (the postmortem gives the ledger's
-    ///     last recorded time, the metrics the time the report is made): gaps and promises of a
-    ///     still-open incident are measured up to it. A closed incident's figures never depend on it.
+    ///   - asOf: the "now" of the figures, the time the report is made, passed in by the caller: gaps
+    ///     and promises of a still-open incident are measured up to it. A closed incident's figures
+    ///     never depend on it (action items keep their due time; each report judges them).
     public static func compute(history: [ProjectedEvent], asOf: Timestamp) -> ResponseFigures {
         let corrections = correctionsByField(history)
         func corrected(_ event: ProjectedEvent, fields: [String]) -> [UInt64] {
@@ -245,8 +261,16 @@ public struct ResponseFigures: Sendable, Hashable {
             guard case .statusUpdatePublished(let update)? = event.event, update.audience != .internal else { return nil }
             return (event, update)
         }.sorted { ($0.event.recorded.occurredAt, $0.event.recorded.position) < ($1.event.recorded.occurredAt, $1.event.recorded.position) }
-        let firstPublicUpdate = publicUpdates.first.map {
-            Moment(kind: .firstPublicUpdate, at: $0.event.recorded.occurredAt, position: $0.event.recorded.position, correctedBy: corrected($0.event, fields: ["audience"]))
+        // The first public update is the first customers could see: by the time it was posted.
+        let firstPublicUpdate = publicUpdates.min {
+            ($0.update.postedTime(shownAt: $0.event.recorded.occurredAt), $0.event.recorded.position)
+                < ($1.update.postedTime(shownAt: $1.event.recorded.occurredAt), $1.event.recorded.position)
+        }.map { first in
+            let shown = first.event.recorded.occurredAt
+            let posted = first.update.postedTime(shownAt: shown)
+            return Moment(
+                kind: .firstPublicUpdate, at: posted, position: first.event.recorded.position,
+                correctedBy: corrected(first.event, fields: ["audience", "postedAt"]), shownAt: posted == shown ? nil : shown)
         }
 
         var figures = ResponseFigures(
@@ -261,9 +285,13 @@ public struct ResponseFigures: Sendable, Hashable {
             timeToResolveFromImpact: Figure(start: impactStarted, stop: resolved),
             timeToResolveFromDeclaration: Figure(start: declared, stop: resolved),
             firstReplies: [], updateGaps: [],
-            updatePromises: UpdatePromises(made: 0, kept: 0, pending: 0, missed: [], outstanding: nil), eta: nil, unknownTimes: unknownTimes)
+            updatePromises: UpdatePromises(made: 0, kept: 0, pending: 0, missed: [], outstanding: nil, outcomes: []), eta: nil, unknownTimes: unknownTimes)
 
         figures.firstReplies = firstReplies(history, corrected: corrected)
+        figures.publicUpdates = publicUpdates.count
+        figures.scope = scope(byTime, customersWhoWroteIn: Set(figures.firstReplies.map(\.customer)).count)
+        figures.surveys = surveys(byTime)
+        figures.actionItems = actionItems(byTime)
         figures.updateGaps = updateGaps(publicUpdates.map { ($0.event.recorded.position, $0.event.recorded.occurredAt) }, openPeriods: openPeriods(history), asOf: asOf)
         figures.updatePromises = promises(history, asOf: asOf)
         if let last = publicUpdates.last(where: { $0.update.etaAt != nil }), let eta = last.update.etaAt {
@@ -351,27 +379,12 @@ public struct ResponseFigures: Sendable, Hashable {
     }
 
     static func promises(_ history: [ProjectedEvent], asOf: Timestamp) -> UpdatePromises {
-        let missed = Timeline.missedUpdates(history, asOf: asOf)
-        var updates = [(position: UInt64, at: Timestamp, promise: Timestamp?)]()
-        var resolved = false
-        for event in history {
-            switch event.event {
-            case .statusUpdatePublished(let update)?: updates.append((event.recorded.position, event.recorded.occurredAt, update.nextUpdateBy))
-            case .resolved?: resolved = true
-            case .reopened?: resolved = false
-            default: break
-            }
+        let promises = Timeline.promises(history, asOf: asOf)
+        let missed = promises.filter { $0.outcome == .missed }.map {
+            Timeline.MissedUpdate(promisedIn: $0.promisedIn, promisedBy: $0.promisedBy, fulfilledAt: $0.fulfilledAt, lateBySeconds: $0.lateBySeconds)
         }
-        updates.sort { ($0.at, $0.position) < ($1.at, $1.position) }
-        let made = updates.count { $0.promise != nil }
-        // As Timeline.missedUpdates judges them: only the last update's promise can still be pending,
-        // when no resolution has fulfilled it and its time is not yet past.
-        var pending = 0
-        var outstanding: Timestamp?
-        if !resolved, let last = updates.last, let promise = last.promise {
-            outstanding = promise
-            if asOf <= promise { pending = 1 }
-        }
-        return UpdatePromises(made: made, kept: made - missed.count - pending, pending: pending, missed: missed, outstanding: outstanding)
+        return UpdatePromises(
+            made: promises.count, kept: promises.count { $0.outcome == .kept }, pending: promises.count { $0.outcome == .pending }, missed: missed,
+            outstanding: promises.last { $0.fulfilledAt == nil }?.promisedBy, outcomes: promises)
     }
 }

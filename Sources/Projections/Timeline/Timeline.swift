@@ -13,9 +13,15 @@ public struct Timeline: Sendable {
         public var type: String
         public var category: EventDescription.Category
         public var actor: String
-        public var text: String
+        /// What happened, in words, with the event's own values kept apart (``MixedText``).
+        public var sentence: MixedText
+        /// What happened, as plain text.
+        public var text: String { sentence.plain }
         /// Recorded noticeably after it happened (more than ``Timeline/lateEntrySeconds``).
         public var isLate: Bool
+        /// A status update posted at another time than the one it shows (`postedAt`, as corrected):
+        /// the entry stands at the time shown, and this is when customers could first see it.
+        public var postedAt: Timestamp?
         /// The positions of the corrections applied to this entry.
         public var correctedBy: [UInt64]
         /// The position of the retraction that withdrew this entry, if any.
@@ -70,12 +76,14 @@ public struct Timeline: Sendable {
             let id = event.id.lowercasedString
             // A corrected event reads as corrected; a retracted one as it was recorded.
             let typed = effective[event.position]?.event ?? decoded[event.position] ?? nil
+            var postedAt: Timestamp?
+            if case .statusUpdatePublished(let update)? = typed, let posted = update.postedAt, posted != event.occurredAt { postedAt = posted }
             entries.append(Entry(
                 position: event.position, occurredAt: event.occurredAt, recordedAt: event.recordedAt, type: event.type,
                 category: EventDescription.category(of: typed), actor: event.actor.description,
-                text: EventDescription.text(typed, type: event.type, positions: positions),
+                sentence: EventDescription.sentence(typed, type: event.type, positions: positions),
                 isLate: event.recordedAt.microsecondsSinceEpoch - event.occurredAt.microsecondsSinceEpoch > lateEntrySeconds * 1_000_000,
-                correctedBy: correctedBy[id] ?? [], retractedBy: retractedBy[id]))
+                postedAt: postedAt, correctedBy: correctedBy[id] ?? [], retractedBy: retractedBy[id]))
         }
         entries.sort { ($0.occurredAt, $0.position) < ($1.occurredAt, $1.position) }
         let missed = missedUpdates(effective.values.sorted { $0.recorded.position < $1.recorded.position }, asOf: asOf)
@@ -83,11 +91,38 @@ public struct Timeline: Sendable {
         return Timeline(incident: stream, entries: entries, missedUpdates: missed)
     }
 
-    /// The promises of a next public update that were not kept on time.
-    static func missedUpdates(_ events: [ProjectedEvent], asOf: Timestamp) -> [MissedUpdate] {
+    /// How a promise of a next public update went.
+    public enum PromiseOutcome: String, Sendable, Hashable {
+        /// The next public update (or the resolution) came by the time promised.
+        case kept
+        /// It came later, or has not come although the time is past.
+        case missed
+        /// Not yet due: nothing has fulfilled it, and the time promised is not before the report's `asOf`.
+        case pending
+    }
+
+    /// One promise of a next update (`nextUpdateBy` of a public update) and how it went.
+    public struct Promise: Sendable, Hashable {
+        /// The position of the update that made the promise.
+        public var promisedIn: UInt64
+        public var promisedBy: Timestamp
+        public var outcome: PromiseOutcome
+        /// When the next public update (or the resolution) came; nil while nothing has fulfilled it.
+        public var fulfilledAt: Timestamp?
+        /// Missed promises: how late, in seconds, as of `fulfilledAt` or, while outstanding, the `asOf` given.
+        public var lateBySeconds: Int64
+    }
+
+    /// Every promise of a next public update, in the order the updates happened, judged as of `asOf`:
+    /// the one definition the timeline, the postmortem and the metrics count promises by.
+    ///
+    /// Only updates customers saw (audience not internal) make or keep a promise, in the order things
+    /// happened. A promise is fulfilled by the next public update, or, for the last one, by the standing
+    /// resolution (the latest, unless a reopening happened after it); kept when that came by the time
+    /// promised. A promise nothing has fulfilled is missed when `asOf` is past it, pending otherwise.
+    public static func promises(_ events: [ProjectedEvent], asOf: Timestamp) -> [Promise] {
         var updates = [(position: UInt64, at: Timestamp, promise: Timestamp?)]()
         var resolvedAt: Timestamp?
-        // In the order things happened; only updates customers saw can keep or make a promise.
         let happened = events.sorted { ($0.recorded.occurredAt, $0.recorded.position) < ($1.recorded.occurredAt, $1.recorded.position) }
         for event in happened {
             switch event.event {
@@ -98,24 +133,39 @@ public struct Timeline: Sendable {
             default: break
             }
         }
-        updates.sort { ($0.at, $0.position) < ($1.at, $1.position) }
-        var missed = [MissedUpdate]()
+        var promises = [Promise]()
         for (index, update) in updates.enumerated() {
             guard let promise = update.promise else { continue }
-            let next = index + 1 < updates.count ? updates[index + 1].at : nil
-            if let next {
-                if next > promise {
-                    missed.append(MissedUpdate(promisedIn: update.position, promisedBy: promise, fulfilledAt: next, lateBySeconds: seconds(next, promise)))
-                }
-            } else if let resolvedAt {
-                if resolvedAt > promise {
-                    missed.append(MissedUpdate(promisedIn: update.position, promisedBy: promise, fulfilledAt: resolvedAt, lateBySeconds: seconds(resolvedAt, promise)))
-                }
+            let fulfilledAt = index + 1 < updates.count ? updates[index + 1].at : resolvedAt
+            if let fulfilledAt {
+                let late = fulfilledAt > promise
+                promises.append(Promise(
+                    promisedIn: update.position, promisedBy: promise, outcome: late ? .missed : .kept, fulfilledAt: fulfilledAt,
+                    lateBySeconds: late ? seconds(fulfilledAt, promise) : 0))
             } else if asOf > promise {
-                missed.append(MissedUpdate(promisedIn: update.position, promisedBy: promise, fulfilledAt: nil, lateBySeconds: seconds(asOf, promise)))
+                promises.append(Promise(promisedIn: update.position, promisedBy: promise, outcome: .missed, fulfilledAt: nil, lateBySeconds: seconds(asOf, promise)))
+            } else {
+                promises.append(Promise(promisedIn: update.position, promisedBy: promise, outcome: .pending, fulfilledAt: nil, lateBySeconds: 0))
             }
         }
-        return missed
+        return promises
+    }
+
+    /// The promises of a next public update that were not kept on time (``promises(_:asOf:)``).
+    static func missedUpdates(_ events: [ProjectedEvent], asOf: Timestamp) -> [MissedUpdate] {
+        promises(events, asOf: asOf).filter { $0.outcome == .missed }.map {
+            MissedUpdate(promisedIn: $0.promisedIn, promisedBy: $0.promisedBy, fulfilledAt: $0.fulfilledAt, lateBySeconds: $0.lateBySeconds)
+        }
+    }
+
+    /// How a status update's posting time stands to the time it shows, in the words every renderer
+    /// uses: "posted 2026-03-17T09:12:00Z, 2d 9h after the time shown"; nil when it was posted at the
+    /// time it shows.
+    public static func postedNote(postedAt: Timestamp?, shownAt: Timestamp) -> String? {
+        guard let postedAt, postedAt != shownAt else { return nil }
+        let seconds = seconds(postedAt, shownAt)
+        let relation = seconds >= 0 ? "\(PostmortemText.duration(seconds)) after" : "\(PostmortemText.duration(-seconds)) before"
+        return "posted \(postedAt.rfc3339), \(relation) the time shown"
     }
 
     static func seconds(_ later: Timestamp, _ earlier: Timestamp) -> Int64 {
