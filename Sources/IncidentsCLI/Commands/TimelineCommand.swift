@@ -8,9 +8,13 @@ struct TimelineCommand: AsyncParsableCommand {
         commandName: "timeline",
         abstract: "Print one incident's history in the order things happened.",
         discussion: """
-            Events are ordered by when they happened (ties by position). Entries recorded more than \
-            \(Timeline.lateEntrySeconds / 60) minutes after they happened show when they were recorded; \
-            corrected and retracted events say so; public updates that came later than promised are marked.
+            Events are ordered by when they happened (ties by position). Entries known more than \
+            \(Timeline.lateEntrySeconds / 60) minutes after they happened show when they became known: when \
+            their source recorded them (sourceRecordedAt, set by importers), else when the ledger did — so \
+            an import is late only where its source was. Corrected and retracted events say so; public \
+            updates that came later than promised are marked.
+
+            Example: incidents timeline INC-2026-0042 --kind public
             """)
 
     @OptionGroup var options: LedgerOptions
@@ -54,11 +58,12 @@ struct TimelineCommand: AsyncParsableCommand {
                     "correctedBy": .array(entry.correctedBy.map { .integer(Int64($0)) }),
                 ]
                 if let retracted = entry.retractedBy { object["retractedBy"] = .integer(Int64(retracted)) }
+                if let sourceRecordedAt = entry.sourceRecordedAt { object["sourceRecordedAt"] = .string(sourceRecordedAt.rfc3339) }
                 output.line(JSONValue.object(object).canonicalText)
                 continue
             }
             var line = "\(entry.occurredAt.rfc3339)  #\(entry.position)  [\(entry.category.rawValue)]  \(entry.text)"
-            if entry.isLate { line += "  (recorded late, \(entry.recordedAt.rfc3339))" }
+            if entry.isLate { line += "  (recorded late\(entry.sourceRecordedAt == nil ? "" : " at the source"), \(entry.knownAt.rfc3339))" }
             if !entry.correctedBy.isEmpty { line += "  (corrected by \(entry.correctedBy.map { "#\($0)" }.joined(separator: ", ")))" }
             if let retracted = entry.retractedBy { line += "  (RETRACTED by #\(retracted))" }
             output.line(line)

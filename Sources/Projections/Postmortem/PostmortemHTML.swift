@@ -119,7 +119,7 @@ public enum PostmortemHTML {
         let missedByPosition = Dictionary(report.timeline.missedUpdates.map { ($0.promisedIn, $0) }, uniquingKeysWith: { first, _ in first })
         for entry in report.timeline.entries {
             var notes = [String]()
-            if entry.isLate { notes.append("<span class=\"tag late\">late</span> recorded \(escape(entry.recordedAt.rfc3339))") }
+            if entry.isLate { notes.append("<span class=\"tag late\">late</span> recorded \(escape(entry.knownAt.rfc3339))") }
             if !entry.correctedBy.isEmpty { notes.append("<span class=\"tag corrected\">corrected</span> by \(escape(T.positions(entry.correctedBy)))") }
             if let retracted = entry.retractedBy { notes.append("<span class=\"tag retracted\">retracted</span> by #\(retracted)") }
             if let missed = missedByPosition[entry.position] { notes.append("<span class=\"tag bad\">missed promise</span> \(escape(T.duration(missed.lateBySeconds))) late") }
@@ -137,7 +137,7 @@ public enum PostmortemHTML {
             out.raw("<article class=\"update\(update.missedPromise == nil ? "" : " missed")\">\n")
             out.raw("<h3>U\(update.number) · \(escape(update.at.rfc3339)) · \(escape(T.words(update.status.rawValue)))</h3>\n")
             var meta = "\(escape(T.words(update.audience.rawValue))) · \(escape(update.channels.map { T.words($0.rawValue) }.joined(separator: ", "))) · #\(update.position) · by \(escape(update.actor))"
-            if update.isLate { meta += " · <span class=\"tag late\">late</span> recorded \(escape(update.recordedAt.rfc3339))" }
+            if update.isLate { meta += " · <span class=\"tag late\">late</span> recorded \(escape(update.knownAt.rfc3339))" }
             if !update.correctedBy.isEmpty { meta += " · <span class=\"tag corrected\">corrected</span> by \(escape(T.positions(update.correctedBy)))" }
             out.raw("<p class=\"meta\">\(meta)</p>\n<blockquote>\(escape(update.text))</blockquote>\n")
             if let missed = update.missedPromise {

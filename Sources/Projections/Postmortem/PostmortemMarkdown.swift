@@ -103,7 +103,7 @@ public enum PostmortemMarkdown {
         let missedByPosition = Dictionary(report.timeline.missedUpdates.map { ($0.promisedIn, $0) }, uniquingKeysWith: { first, _ in first })
         out.table(["When (UTC)", "#", "Kind", "What", "Who", "Notes"], report.timeline.entries.map { entry in
             var notes = [String]()
-            if entry.isLate { notes.append("late: recorded \(entry.recordedAt.rfc3339)") }
+            if entry.isLate { notes.append("late: recorded \(entry.knownAt.rfc3339)") }
             if !entry.correctedBy.isEmpty { notes.append("corrected by \(T.positions(entry.correctedBy))") }
             if let retracted = entry.retractedBy { notes.append("**retracted** by #\(retracted)") }
             if let missed = missedByPosition[entry.position] { notes.append("**missed promise**, \(T.duration(missed.lateBySeconds)) late") }
@@ -117,7 +117,7 @@ public enum PostmortemMarkdown {
         for update in report.updates {
             out.subheading("U\(update.number) · \(update.at.rfc3339) · \(T.words(update.status.rawValue))")
             var meta = "\(T.words(update.audience.rawValue)) · \(update.channels.map { T.words($0.rawValue) }.joined(separator: ", ")) · #\(update.position) · by \(escape(update.actor))"
-            if update.isLate { meta += " · recorded late, \(update.recordedAt.rfc3339)" }
+            if update.isLate { meta += " · recorded late, \(update.knownAt.rfc3339)" }
             if !update.correctedBy.isEmpty { meta += " · corrected by \(T.positions(update.correctedBy))" }
             out.line("*\(meta)*")
             out.line()
