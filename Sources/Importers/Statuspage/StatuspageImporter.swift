@@ -312,13 +312,17 @@ struct IncidentMapper {
             title: title, kind: kind, severity: severity, services: services, plannedStart: plannedStart, plannedEnd: plannedEnd,
             impactStartedAt: impactStartedAt, unknownTimes: unknownTimes)
         var events = [StreamEvent]()
-        func add(_ event: IncidentEvent, role: String, at time: Timestamp) {
+        // `known`: when Statuspage recorded the fact (sourceRecordedAt), so that an import is late
+        // only where the status page was: an update's created_at, the incident's for the declaration.
+        func add(_ event: IncidentEvent, role: String, at time: Timestamp, known: Timestamp) {
             let proposed = Catalog.proposed(
-                event, id: StatuspageImporter.eventID(incident: id, role: role), occurredAt: time, actor: StatuspageImporter.actor,
-                source: StatuspageImporter.source)
+                event, id: StatuspageImporter.eventID(incident: id, role: role), occurredAt: time, sourceRecordedAt: known,
+                actor: StatuspageImporter.actor, source: StatuspageImporter.source)
             events.append(StreamEvent(stream: stream, event: proposed))
         }
-        add(.declared(declared), role: "declared", at: createdAt)
+        add(.declared(declared), role: "declared", at: createdAt, known: createdAt)
+        // The resolution was recorded with the update that resolved the incident; without one, at its own time.
+        let resolutionKnown = updates.first { Self.resolvedStatuses.contains($0.status) }.map { $0.created ?? $0.at } ?? resolution
 
         // The resolution is placed in time order among the updates.
         var previousStatus: String?
@@ -328,7 +332,7 @@ struct IncidentMapper {
         var resolutionAdded = false
         for update in updates {
             if let resolution, !resolutionAdded, resolution < update.at {
-                add(.resolved(IncidentResolved(summary: summary(lastText, name: title))), role: "resolved", at: resolution)
+                add(.resolved(IncidentResolved(summary: summary(lastText, name: title))), role: "resolved", at: resolution, known: resolutionKnown ?? resolution)
                 resolutionAdded = true
             }
             if update.at.adding(seconds: StatuspageImporter.backdatedThresholdSeconds) < createdAt {
@@ -345,26 +349,27 @@ struct IncidentMapper {
             }
             body = text(body, maxLength: 10_000, what: "update \(update.id)")
             lastText = body
+            let posted = update.created ?? update.at
             add(.statusUpdatePublished(StatusUpdatePublished(status: publicStatus, audience: .public, channels: [.statusPage], text: body)),
-                role: "update/\(update.id)", at: update.at)
+                role: "update/\(update.id)", at: update.at, known: posted)
             // A working status dated after the end the source gives would reopen what it marks resolved.
             if update.status != previousStatus, let working = IncidentStatus(rawValue: update.status), working != .mitigated,
                 resolution.map({ update.at <= $0 }) ?? true
             {
-                add(.statusChanged(IncidentStatusChanged(status: working)), role: "update/\(update.id)/status", at: update.at)
+                add(.statusChanged(IncidentStatusChanged(status: working)), role: "update/\(update.id)/status", at: update.at, known: posted)
             }
             previousStatus = update.status
             if !update.affected.isEmpty {
                 for component in update.affected { componentStatus[component.name] = component.status }
                 let down = Set(componentStatus.filter { $0.value != "operational" }.keys)
                 if !down.isEmpty, down != scope {
-                    add(.scopeChanged(IncidentScopeChanged(services: down.sorted())), role: "update/\(update.id)/scope", at: update.at)
+                    add(.scopeChanged(IncidentScopeChanged(services: down.sorted())), role: "update/\(update.id)/scope", at: update.at, known: posted)
                     scope = down
                 }
             }
         }
         if let resolution, !resolutionAdded {
-            add(.resolved(IncidentResolved(summary: summary(lastText, name: title))), role: "resolved", at: resolution)
+            add(.resolved(IncidentResolved(summary: summary(lastText, name: title))), role: "resolved", at: resolution, known: resolutionKnown ?? resolution)
         }
         return ImportedIncident(sourceID: id, stream: stream, events: events)
     }
