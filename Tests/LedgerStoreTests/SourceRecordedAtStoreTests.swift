@@ -41,6 +41,23 @@ import Testing
         #expect(try reopened.verify().isIntact)
     }
 
+    /// Older builds rely on the ledger's format to refuse records they cannot read: `verify`
+    /// reports a format 2 record in a ledger whose format-version says 1.
+    @Test func verifyReportsAFormatTwoRecordInALedgerThatSaysFormatOne() async throws {
+        let directory = TemporaryDirectory()
+        do {
+            let ledger = try Ledger.create(at: directory.path, clock: SampleEvents.fixedClock())
+            _ = try await ledger.append([SampleEvents.event(1), Self.imported(2, knownAt: SampleEvents.epoch)], to: "INC-1")
+            #expect(try ledger.verify().isIntact)
+        }
+        try RawLMDB.modify(directory.path, database: "meta", key: Array("format-version".utf8)) { bytes in
+            bytes = withUnsafeBytes(of: UInt32(1).bigEndian) { Array($0) }
+        }
+        let report = try Ledger.open(at: directory.path).verify()
+        #expect(report.problem?.position == 2)
+        #expect(report.problem?.reason == "the record is of format 2 but the ledger's format-version says 1")
+    }
+
     @Test func aSourceTimeLaterThanTheLedgerClockIsRefusedAndNothingWritten() async throws {
         let directory = TemporaryDirectory()
         let ledger = try Ledger.create(at: directory.path, clock: SampleEvents.fixedClock(offsetSeconds: 60))
