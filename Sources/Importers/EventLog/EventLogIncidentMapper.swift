@@ -64,8 +64,10 @@ struct EventLogIncidentMapper {
 
     private mutating func add(_ event: IncidentEvent, role: String) {
         let name = "event-log/\(mapping.naming.source)/\(id)/\(rowKey)/\(role)"
+        // The row's change time is also when the source system recorded the change.
         let proposed = Catalog.proposed(
-            event, id: SourceEventID.make(name), occurredAt: time, actor: EventLogImporter.actor, source: mapping.naming.source)
+            event, id: SourceEventID.make(name), occurredAt: time, sourceRecordedAt: time, actor: EventLogImporter.actor,
+            source: mapping.naming.source)
         events.append(StreamEvent(stream: stream, event: proposed))
     }
 

@@ -78,10 +78,11 @@ public enum SurveyImporter {
                 continue
             }
             let stream = mapping.naming.stream(id)
+            // The survey tool recorded the sending and the response when they happened.
             func event(_ payload: IncidentEvent, _ role: String, at time: Timestamp) -> StreamEvent {
                 StreamEvent(stream: stream, event: Catalog.proposed(
                     payload, id: SourceEventID.make("survey/\(mapping.naming.source)/\(id)/\(surveyID)/\(role)"), occurredAt: time,
-                    actor: actor, source: mapping.naming.source))
+                    sourceRecordedAt: time, actor: actor, source: mapping.naming.source))
             }
             if eventsByIncident[id] == nil { order.append(id) }
             eventsByIncident[id, default: []].append(event(.surveySent(SurveySent(surveyId: surveyID, customer: who, channel: sentOn, scale: surveyScale)), "sent", at: sentAt))
