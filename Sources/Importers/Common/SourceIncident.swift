@@ -191,9 +191,10 @@ struct SourceIncidentEvents {
             let body = clip(update.text, maxLength: 10_000, what: update.label)
             lastText = body
             // The update stands at the time it shows; when it went out at another time, that is kept
-            // too, and a post back-dated by more than the interval is reported.
+            // too, and a post back-dated by more than the interval is reported (but not again for a
+            // back-filled incident, whose every post is back-dated and which has its own warning).
             let postedAt = update.created.flatMap { $0 == update.at ? nil : $0 }
-            if let postedAt, postedAt > update.at.adding(seconds: backdatedAfterSeconds) {
+            if let postedAt, postedAt > update.at.adding(seconds: backdatedAfterSeconds), unknownTimes != .all {
                 warn(.postedAfterShownTime, "\(update.label) shows \(update.at.rfc3339) but was posted \(postedAt.rfc3339), \(Self.span(from: update.at, to: postedAt)) later; both are kept, and time to first public update counts from the posting")
             }
             add(.statusUpdatePublished(StatusUpdatePublished(status: publicStatus, audience: .public, channels: [.statusPage], text: body, postedAt: postedAt)),
