@@ -4,8 +4,8 @@
 Usage:
     incidents log --json | python3 Tools/verify-chain.py
 
-Rebuilds each record's canonical bytes (docs/record-format.md, record format 1) from its JSON
-line, checks that every record's previousHash is the SHA-256 of the record before it, and prints
+Rebuilds each record's canonical bytes (docs/record-format.md: record format 1, or format 2 for
+an event with sourceRecordedAt) from its JSON line, checks that every record's previousHash is the SHA-256 of the record before it, and prints
 the chain head: the position and hash that `incidents verify` prints. Standard library only, so
 it does not have to trust the ledger's own code. Exit status 0 when the chain holds, 1 otherwise.
 """
@@ -66,8 +66,10 @@ def canonical_json(value):
 
 
 def record_bytes(event, payload_text):
+    """Format 1, or format 2 (format 1's fields, then sourceRecordedAt) when the event has one."""
+    source_recorded = event.get("sourceRecordedAt")
     return b"".join([
-        bytes([1]),
+        bytes([1 if source_recorded is None else 2]),
         struct.pack(">QQ", event["position"], event["version"]),
         uuid.UUID(event["id"]).bytes,
         bytes.fromhex(event["previousHash"]),
@@ -81,6 +83,7 @@ def record_bytes(event, payload_text):
         string(event.get("correlationId")),
         string(event.get("causationId")),
         struct.pack(">I", len(payload_text)) + payload_text,
+        b"" if source_recorded is None else struct.pack(">q", micros(source_recorded)),
     ])
 
 

@@ -43,7 +43,7 @@ _spec.loader.exec_module(chain)
 
 FORMAT = "incident-ledger-export/1"
 REQUIRED = {"actor", "id", "occurredAt", "payload", "position", "previousHash", "recordedAt", "schemaVersion", "source", "stream", "type", "version"}
-OPTIONAL = {"correlationId", "causationId"}
+OPTIONAL = {"correlationId", "causationId", "sourceRecordedAt"}
 SENTINEL = "\x00payload\x00"
 
 
@@ -826,8 +826,11 @@ def record_of(raw):
         raise Failure("the line is not in the exact canonical form `incidents log --json` prints")
     # The one spelling the ledger prints: ids and hash in lower case, times in UTC (as Swift checks).
     spellings = {"id": lambda text: str(uuid.UUID(text)), "previousHash": lambda text: bytes.fromhex(text).hex() if len(text) == 64 else None,
-                 "occurredAt": lambda text: rfc3339(chain.micros(text)), "recordedAt": lambda text: rfc3339(chain.micros(text))}
+                 "occurredAt": lambda text: rfc3339(chain.micros(text)), "recordedAt": lambda text: rfc3339(chain.micros(text)),
+                 "sourceRecordedAt": lambda text: rfc3339(chain.micros(text))}
     for key, spelled in spellings.items():
+        if key not in event:
+            continue
         try:
             printed = spelled(event[key])
         except (ValueError, OverflowError):

@@ -82,12 +82,19 @@ public struct HistoryGenerator {
     }
 
     /// One incident's events, each with the time it is recorded (µs since the epoch).
+    ///
+    /// Each event carries the time the simulated tool or person recorded it as `sourceRecordedAt`,
+    /// so that a generated history is late only where it means to be: when it happened, or
+    /// `recordedLateBy` seconds later for a late entry. A customer message or reply the helpdesk
+    /// recorded at once but filed on the incident only once it was declared (`filedLateBy`) is
+    /// recorded when it happened. No source time is later than the event's place in the order.
     private mutating func incident(number: Int, begin: Timestamp) -> [(Int64, StreamEvent)] {
         let stream = String(format: "INC-%06d", number + 1)
         var out = [(Int64, StreamEvent)]()
-        func add(_ event: IncidentEvent, at time: Timestamp, actor: Actor, source: String, recordedLateBy: Int64 = 0, id: UUID? = nil) {
-            let proposed = Catalog.proposed(event, id: id ?? random.uuid(), occurredAt: time, actor: actor, source: source)
-            out.append((time.microsecondsSinceEpoch + recordedLateBy * 1_000_000, StreamEvent(stream: stream, event: proposed)))
+        func add(_ event: IncidentEvent, at time: Timestamp, actor: Actor, source: String, recordedLateBy: Int64 = 0, filedLateBy: Int64 = 0, id: UUID? = nil) {
+            let proposed = Catalog.proposed(
+                event, id: id ?? random.uuid(), occurredAt: time, sourceRecordedAt: time.adding(seconds: recordedLateBy), actor: actor, source: source)
+            out.append((time.microsecondsSinceEpoch + (recordedLateBy + filedLateBy) * 1_000_000, StreamEvent(stream: stream, event: proposed)))
         }
         func minutes(_ value: Double) -> Int64 { Int64(value * 60) }
         let oncall = Actor(kind: .person, id: "oncall-\(Int(random.unit() * 12))@example.com")
@@ -190,7 +197,7 @@ public struct HistoryGenerator {
             let threatens = tier == "enterprise" && random.chance(0.04)
             let messageId = "m-\(index + 1)"
             add(.messageReceived(CustomerMessageReceived(messageId: messageId, channel: channel, customer: customer, tier: tier, subject: "\(service) problem", threatensToLeave: threatens ? true : nil)),
-                at: at, actor: helpdesk, source: channel.rawValue, recordedLateBy: Self.secondsUntil(declared, from: at))
+                at: at, actor: helpdesk, source: channel.rawValue, filedLateBy: Self.secondsUntil(declared, from: at))
             let filed = max(at, declared.adding(seconds: 1))  // when the message is on the incident
             if !customers.contains(customer) { customers.append(customer) }
             if random.chance(0.95) {
@@ -198,7 +205,7 @@ public struct HistoryGenerator {
                 // messages (and any early replies) on the incident once it exists.
                 let replied = at.adding(seconds: minutes(random.logNormal(median: tier == "enterprise" ? 6 : 14, sigma: 0.9)))
                 add(.replySent(CustomerReplySent(inReplyTo: messageId, channel: channel, customer: customer)),
-                    at: replied, actor: support, source: channel.rawValue, recordedLateBy: Self.secondsUntil(filed, from: replied))
+                    at: replied, actor: support, source: channel.rawValue, filedLateBy: Self.secondsUntil(filed, from: replied))
             }
             if threatens {
                 escalationNumber += 1

@@ -11,9 +11,15 @@ public import Foundation
 public final class Ledger: Sendable {
     /// The name of the default ledger directory, created in the current folder.
     public static let defaultDirectoryName = "incident-ledger"
-    /// The on-disk format this build writes and reads. A ledger with a higher number was made by a
-    /// newer build and is refused rather than misread.
-    public static let formatVersion: UInt32 = 1
+    /// The newest on-disk format this build writes and reads. A ledger with a higher number was
+    /// made by a newer build and is refused rather than misread.
+    ///
+    /// Format 1 holds records of format 1 only; a ledger becomes format 2 when the first record of
+    /// format 2 (an event with `sourceRecordedAt`) is written, so that older builds refuse it
+    /// instead of taking that record for damage.
+    public static let formatVersion: UInt32 = 2
+    /// The format of a new ledger.
+    static let initialFormatVersion: UInt32 = 1
 
     /// The ledger's directory.
     public let path: String
@@ -60,7 +66,7 @@ public final class Ledger: Sendable {
             environment = try Environment.open(path: path, create: true, logger: logger)
             try environment.write(expectedBytes: 4096) { txn in
                 let meta = environment.databases.meta
-                try txn.put(meta, Keys.Meta.formatVersion, withUnsafeBytes(of: formatVersion.bigEndian) { Array($0) })
+                try txn.put(meta, Keys.Meta.formatVersion, withUnsafeBytes(of: initialFormatVersion.bigEndian) { Array($0) })
                 try txn.put(meta, Keys.Meta.ledgerID, withUnsafeBytes(of: UUID().uuid) { Array($0) })
                 try txn.put(meta, Keys.Meta.createdAt, withUnsafeBytes(of: clock().microsecondsSinceEpoch.bigEndian) { Array($0) })
             }
@@ -169,6 +175,8 @@ public final class Ledger: Sendable {
     /// Appends to several streams in one atomic batch: every event is appended, or none.
     public func append(_ batch: [StreamAppend]) async throws(LedgerError) -> [AppendResult] {
         var index = 0
+        // No event may say its source recorded it after now: the writer's recordedAt is not earlier.
+        let now = clock()
         for request in batch {
             guard !request.events.isEmpty else {
                 throw LedgerError(.invalidInput, "nothing to append to \(request.stream): the batch has no events")
@@ -177,6 +185,7 @@ public final class Ledger: Sendable {
                 index += 1
                 do {
                     try EnvelopeRules.validate(StreamEvent(stream: request.stream, event: event))
+                    try EnvelopeRules.validateSourceRecordedAt(event, recordedAt: now)
                 } catch {
                     throw LedgerError(.invalidInput, "\(error.at(index: index)); nothing was written", cause: error)
                 }
@@ -205,7 +214,7 @@ public final class Ledger: Sendable {
         let fileBytes = (try? FileManager.default.attributesOfItem(atPath: path + "/data.mdb")[.size] as? Int) ?? 0
         return try read { reader in
             LedgerInfo(
-                path: path, formatVersion: Self.formatVersion, ledgerID: try reader.ledgerID(),
+                path: path, formatVersion: try reader.formatVersion() ?? Self.initialFormatVersion, ledgerID: try reader.ledgerID(),
                 createdAt: try reader.createdAt(), eventCount: try reader.eventCount(), head: try reader.head(),
                 fileBytes: fileBytes, mapBytes: map.mapSize, usedBytes: map.usedBytes)
         }

@@ -40,7 +40,13 @@ import Glibc
         honest.append(("filtered", try fixture.export("filtered", query: EventQuery(incident: "INC-1", types: ["incident.status_changed"]))))
         honest.append(("filtered with CSV", try fixture.export("filtered-csv", query: EventQuery(incident: "INC-2"), csv: true)))
         let earlier = try SignedCheckpoint(contentsOf: honest[0].1 + "/" + ExportBundle.checkpoint)
-        for number in 25...30 { _ = try await fixture.ledger.append([SampleEvents.event(number)], to: "INC-\(number % 3)") }
+        // Half of the later events carry sourceRecordedAt (record format 2), so the incremental
+        // bundles mix both formats and mutations reach that field too.
+        for number in 25...30 {
+            var event = SampleEvents.event(number)
+            if number % 2 == 0 { event.sourceRecordedAt = SampleEvents.epoch.adding(seconds: Int64(number)) }
+            _ = try await fixture.ledger.append([event], to: "INC-\(number % 3)")
+        }
         honest.append(("incremental", try fixture.export("incremental", after: earlier)))
         honest.append(("incremental with CSV", try fixture.export("incremental-csv", after: earlier, csv: true)))
 

@@ -51,6 +51,13 @@ private func typed(_ event: StreamEvent) throws -> IncidentEvent {
 private func kinds(_ result: EventLogImport) -> [ImportWarning.Kind] { result.warnings.map(\.kind) }
 
 @Suite struct EventLogImporterTests {
+    /// The row's change time is when the source system recorded the change.
+    @Test func eventsCarryTheRowTimeAsTheSourceRecordTime() throws {
+        let events = try #require(try map(lifeRows).incidents.first).events
+        #expect(!events.isEmpty)
+        #expect(events.allSatisfy { $0.event.sourceRecordedAt == $0.event.occurredAt })
+    }
+
     @Test func statusRowsBecomeTheLifecycleAndLevelRisesEscalations() throws {
         let result = try map(lifeRows)
         let incident = try #require(result.incidents.first)

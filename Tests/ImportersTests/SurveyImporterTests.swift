@@ -31,6 +31,8 @@ private func typed(_ event: StreamEvent) throws -> IncidentEvent {
         #expect(result.warnings.isEmpty)
         let events = try #require(result.incidents.first).events
         #expect(events.map(\.event.type) == ["survey.sent", "survey.answered", "survey.sent"])
+        // The survey tool recorded the sending and the response when they happened.
+        #expect(events.map(\.event.sourceRecordedAt) == events.map(\.event.occurredAt))
         #expect(events.allSatisfy { $0.stream == "T-A" })
         guard case .surveySent(let sent) = try typed(events[0]), case .surveyAnswered(let answer) = try typed(events[1]),
               case .surveySent(let unanswered) = try typed(events[2])

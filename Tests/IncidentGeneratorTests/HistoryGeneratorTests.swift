@@ -71,6 +71,20 @@ import Testing
         #expect(try ledger.read { try $0.eventCount() } == events.count)
     }
 
+    /// Every generated event says when its simulated tool or person recorded it, so a generated
+    /// history appended today is late only where it means to be (late entries), not everywhere.
+    @Test func generatedEventsAreLateOnlyWhereTheyMeanToBe() {
+        var generator = HistoryGenerator(.init(incidents: 300, seed: 9))
+        let events = generator.events()
+        #expect(events.allSatisfy { $0.event.sourceRecordedAt != nil && $0.event.sourceRecordedAt! >= $0.event.occurredAt })
+        #expect(events.allSatisfy { $0.event.sourceRecordedAt! <= generator.options.end })
+        let late = events.filter { $0.event.sourceRecordedAt!.microsecondsSinceEpoch - $0.event.occurredAt.microsecondsSinceEpoch > 300_000_000 }
+        #expect(!late.isEmpty && late.count * 100 < events.count, "\(late.count) of \(events.count) late")
+        // The notes written up afterwards are among them.
+        let notes = events.filter { $0.event.type == "incident.note_added" }
+        #expect(!notes.isEmpty && notes.allSatisfy { note in late.contains { $0.event.id == note.event.id } })
+    }
+
     @Test func theHistoryLooksLikeRealIncidents() {
         var generator = HistoryGenerator(.init(incidents: 2000, seed: 11))
         let events = generator.events()

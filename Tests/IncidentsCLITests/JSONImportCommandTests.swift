@@ -32,6 +32,37 @@ import Testing
         #expect(open.stdout.split(separator: "\n") == ["GCP-Hc7LpQ2sWm4Rt9Kv1Nx6"])
     }
 
+    /// A source that recorded as things happened (recordedAsItHappened: Google Cloud's status page)
+    /// is late nowhere for being imported now; an account written afterwards (Azure's reviews) is
+    /// known only from its import, so each of its events is late.
+    @Test func importedHistoryIsLateOnlyWhereItsSourceWas() throws {
+        let cli = CLI()
+        try cli.run("init")
+        let gcp = try cli.run(
+            "import", "json", Self.path("docs/examples/gcp-status-sample.json"), "--mapping", Self.path("docs/examples/gcp-status-mapping.json"))
+        #expect(gcp.status == 0, "\(gcp.stderr)")
+        let live = try cli.run("log", "--json")
+        #expect(live.stdout.split(separator: "\n").allSatisfy { $0.contains("\"sourceRecordedAt\":") }, "\(live.stdout)")
+        let lateAtSource = try cli.run("timeline", "GCP-Qm9Xy1TgFvCk3Lw8Bz2d", "--as-of", "2030-01-01T00:00:00Z").stdout
+        #expect(lateAtSource.contains("Resolved: Resolved: Elevated latency for Cloud Storage and BigQuery in europe-west1  (recorded late at the source, 2024-06-03T14:45:00Z)"))
+        for incident in try cli.run("list", "--ids").stdout.split(separator: "\n") {
+            let timeline = try cli.run("timeline", String(incident), "--as-of", "2030-01-01T00:00:00Z")
+            #expect(timeline.status == 0 && !timeline.stdout.isEmpty)
+            // Late at the source (a resolution posted minutes after the end it states) is kept; late
+            // for the import, never.
+            #expect(!timeline.stdout.contains("(recorded late, "), "\(timeline.stdout)")
+        }
+
+        let azure = try cli.run(
+            "import", "json", Self.path("Data/azure_pir_normalized_2021-2026.json"), "--mapping", Self.path("docs/examples/azure-pir-mapping.json"),
+            "--prefix", "AZ-")
+        #expect(azure.status == 0, "\(azure.stderr)")
+        let review = try #require(try cli.run("list", "--ids").stdout.split(separator: "\n").first { $0.hasPrefix("AZ-") })
+        let timeline = try cli.run("timeline", String(review), "--as-of", "2030-01-01T00:00:00Z")
+        let rows = timeline.stdout.split(separator: "\n").filter { $0.contains("  #") }
+        #expect(!rows.isEmpty && rows.allSatisfy { $0.contains("(recorded late, ") }, "\(timeline.stdout)")
+    }
+
     /// Azure's reviews: resolved as the source says, so none is left open.
     @Test func azureReviewsLeaveNoIncidentOpen() throws {
         let cli = CLI()

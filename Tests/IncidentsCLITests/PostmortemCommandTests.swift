@@ -98,6 +98,22 @@ import Testing
         #expect(try cli.run("postmortem", "report", "--help").stdout.contains("--as-of"))
     }
 
+    /// docs/examples/persian-incident.jsonl, an incident written in Persian, gives the HTML of
+    /// docs/examples/postmortem-fa.html: every value isolated, so its right-to-left text keeps its
+    /// order inside the report's English sentences, and nothing late (its source recorded as it went).
+    @Test func thePersianExampleKeepsItsTextInOrder() throws {
+        let cli = CLI()
+        try cli.run("init")
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../docs/examples/persian-incident.jsonl").standardized.path
+        #expect(try cli.run("append", example).status == 0)
+        let html = try cli.run("postmortem", "INC-1405-017", "--format", "html", "--as-of", "2026-05-03T00:00:00Z")
+        #expect(html.status == 0, "\(html.stderr)")
+        #expect(html.stdout.contains("<h1 dir=\"auto\">قطعی پیام‌رسان در منطقهٔ تهران</h1>"))
+        #expect(html.stdout.contains("<td class=\"what\">Note: <bdi>خطای (TLS handshake) در درگاه؛ بازگرداندن پیکربندی آغاز شد</bdi></td>"))
+        #expect(html.stdout.contains("<dd><bdi>پیام‌رسان-۱</bdi>, <bdi>gateway</bdi></dd>"))
+        #expect(!html.stdout.contains("tag late"))
+    }
+
     @Test func outputWritesTheFile() throws {
         let cli = try Self.ledger()
         let printed = try cli.run("postmortem", "INC-1", "--format", "html", "--as-of", "2026-03-15T00:00:00Z")

@@ -156,4 +156,21 @@ import Testing
             #expect(overall["total"] as? Int == theirs["yes"] as? Int, "\(metric) yes")
         }
     }
+
+    /// The review's tables isolate each value from an event (`<bdi>`), so a Persian title with a Latin
+    /// word in parentheses keeps its order in an English page.
+    @Test func reviewTablesIsolateTextFromEvents() throws {
+        let cli = CLI()
+        try cli.run("init")
+        let title = "قطعی پیام‌رسان (API)"
+        #expect(try cli.run("declare", "فا-۱", "--title", title, "--kind", "unplanned", "--severity", "sev2", "--at", "2026-01-05T10:00:00Z").status == 0)
+        #expect(try cli.run(
+            "update", "فا-۱", "--status", "investigating", "--audience", "public", "--channels", "status_page", "--text", "در حال بررسی",
+            "--at", "2026-01-05T10:05:00Z").status == 0)
+        #expect(try cli.run("resolve", "فا-۱", "--summary", "برطرف شد", "--at", "2026-01-05T11:05:00Z").status == 0)
+        let html = try cli.run("review", "2026-Q1", "--format", "html", "--as-of", "2026-04-01T00:00:00Z")
+        #expect(html.status == 0, "\(html.stderr)")
+        #expect(html.stdout.contains("<tr><td><bdi>فا-۱</bdi></td><td>sev2</td><td class=\"num\">1h 00m</td><td><bdi>\(title)</bdi></td></tr>"), "\(html.stdout)")
+    }
+
 }

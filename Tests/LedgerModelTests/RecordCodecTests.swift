@@ -79,11 +79,11 @@ import Testing
 
     @Test func refusesAnUnknownFormatVersion() {
         var bytes = RecordCodec.encode(Self.recorded(3))
-        bytes[0] = 2
+        bytes[0] = 3
         #expect {
             try bytes.withUnsafeBytes { _ = try RecordCodec.decode($0) }
         } throws: { error in
-            String(describing: error).contains("record format 2")
+            String(describing: error).contains("record format 3")
         }
     }
 

@@ -70,6 +70,10 @@ struct SourceIncidentEvents {
     let fields: SourceIncident.FieldNames
     /// An update posted (`created`) more than this after the time it shows is reported as back-dated.
     let backdatedAfterSeconds: Int64
+    /// The source recorded each fact as it happened (a status page, an alerting tool), so its creation
+    /// and posting times are when each fact became known, kept as `sourceRecordedAt`. False for an
+    /// account written afterwards (a post-incident review): its events are known when imported.
+    let recordedAsItHappened: Bool
     /// The event id for a role of the incident (`declared`, `update/<key>`, `resolved`).
     let eventID: (_ role: String) -> UUID
     private(set) var warnings = [ImportWarning]()
@@ -78,8 +82,10 @@ struct SourceIncidentEvents {
 
     init(
         stream: String, actor: Actor, source: String, fields: SourceIncident.FieldNames,
-        backdatedAfterSeconds: Int64 = StatuspageImporter.defaultBackdatedAfterSeconds, eventID: @escaping (_ role: String) -> UUID
+        backdatedAfterSeconds: Int64 = StatuspageImporter.defaultBackdatedAfterSeconds, recordedAsItHappened: Bool = true,
+        eventID: @escaping (_ role: String) -> UUID
     ) {
+        self.recordedAsItHappened = recordedAsItHappened
         self.stream = stream
         self.actor = actor
         self.source = source
@@ -92,8 +98,10 @@ struct SourceIncidentEvents {
         warnings.append(ImportWarning(kind, incidentID: incidentID, message))
     }
 
-    private mutating func add(_ event: IncidentEvent, role: String, at time: Timestamp) {
-        let proposed = Catalog.proposed(event, id: eventID(role), occurredAt: time, actor: actor, source: source)
+    /// `known`: when the source recorded the fact, kept only for a source that recorded as it happened.
+    private mutating func add(_ event: IncidentEvent, role: String, at time: Timestamp, known: Timestamp) {
+        let proposed = Catalog.proposed(
+            event, id: eventID(role), occurredAt: time, sourceRecordedAt: recordedAsItHappened ? known : nil, actor: actor, source: source)
         events.append(StreamEvent(stream: stream, event: proposed))
     }
 
@@ -141,10 +149,12 @@ struct SourceIncidentEvents {
         let declared = IncidentDeclared(
             title: title, kind: incident.kind, severity: incident.severity, services: incident.services, regions: incident.regions,
             plannedStart: incident.plannedStart, plannedEnd: incident.plannedEnd, impactStartedAt: impactStartedAt, unknownTimes: unknownTimes)
-        add(.declared(declared), role: "declared", at: createdAt)
+        add(.declared(declared), role: "declared", at: createdAt, known: createdAt)
+        // The resolution was recorded with the update that resolved the incident; without one, at its own time.
+        let resolutionKnown = incident.updates.first { [.resolved, .postmortem, .completed].contains($0.status) }.map { $0.created ?? $0.at }
         // A description with no resolution to summarise is kept as a note.
         if resolution == nil, let description = incident.summary {
-            add(.noteAdded(InternalNoteAdded(text: clip(description, maxLength: 10_000, what: "the description"))), role: "description", at: createdAt)
+            add(.noteAdded(InternalNoteAdded(text: clip(description, maxLength: 10_000, what: "the description"))), role: "description", at: createdAt, known: createdAt)
         }
 
         // The resolution is placed in time order among the updates.
@@ -155,7 +165,7 @@ struct SourceIncidentEvents {
         var resolutionAdded = false
         for update in incident.updates {
             if let resolution, !resolutionAdded, resolution < update.at {
-                add(.resolved(IncidentResolved(summary: summary(incident.summary ?? lastText, title: title))), role: "resolved", at: resolution)
+                add(.resolved(IncidentResolved(summary: summary(incident.summary ?? lastText, title: title))), role: "resolved", at: resolution, known: resolutionKnown ?? resolution)
                 resolutionAdded = true
             }
             if update.at.adding(seconds: StatuspageImporter.backdatedThresholdSeconds) < createdAt {
@@ -167,7 +177,7 @@ struct SourceIncidentEvents {
                     continue
                 }
                 let text = clip(update.text, maxLength: 10_000, what: update.label)
-                add(.noteAdded(InternalNoteAdded(text: text)), role: "update/\(update.key)", at: update.at)
+                add(.noteAdded(InternalNoteAdded(text: text)), role: "update/\(update.key)", at: update.at, known: update.created ?? update.at)
                 continue
             }
             guard let publicStatus = update.status else {
@@ -181,31 +191,32 @@ struct SourceIncidentEvents {
             let body = clip(update.text, maxLength: 10_000, what: update.label)
             lastText = body
             // The update stands at the time it shows; when it went out at another time, that is kept
-            // too, and a post back-dated by more than the interval is reported.
+            // too, and a post back-dated by more than the interval is reported (but not again for a
+            // back-filled incident, whose every post is back-dated and which has its own warning).
             let postedAt = update.created.flatMap { $0 == update.at ? nil : $0 }
-            if let postedAt, postedAt > update.at.adding(seconds: backdatedAfterSeconds) {
+            if let postedAt, postedAt > update.at.adding(seconds: backdatedAfterSeconds), unknownTimes != .all {
                 warn(.postedAfterShownTime, "\(update.label) shows \(update.at.rfc3339) but was posted \(postedAt.rfc3339), \(Self.span(from: update.at, to: postedAt)) later; both are kept, and time to first public update counts from the posting")
             }
             add(.statusUpdatePublished(StatusUpdatePublished(status: publicStatus, audience: .public, channels: [.statusPage], text: body, postedAt: postedAt)),
-                role: "update/\(update.key)", at: update.at)
+                role: "update/\(update.key)", at: update.at, known: postedAt ?? update.at)
             // A working status dated after the end the source gives would reopen what it marks resolved.
             if publicStatus != previousStatus, let working = IncidentStatus(rawValue: publicStatus.rawValue), working != .mitigated,
                 resolution.map({ update.at <= $0 }) ?? true
             {
-                add(.statusChanged(IncidentStatusChanged(status: working)), role: "update/\(update.key)/status", at: update.at)
+                add(.statusChanged(IncidentStatusChanged(status: working)), role: "update/\(update.key)/status", at: update.at, known: update.created ?? update.at)
             }
             previousStatus = publicStatus
             if !update.affected.isEmpty {
                 for component in update.affected { componentStatus[component.name] = component.status }
                 let down = Set(componentStatus.filter { $0.value != "operational" }.keys)
                 if !down.isEmpty, down != scope {
-                    add(.scopeChanged(IncidentScopeChanged(services: down.sorted())), role: "update/\(update.key)/scope", at: update.at)
+                    add(.scopeChanged(IncidentScopeChanged(services: down.sorted())), role: "update/\(update.key)/scope", at: update.at, known: update.created ?? update.at)
                     scope = down
                 }
             }
         }
         if let resolution, !resolutionAdded {
-            add(.resolved(IncidentResolved(summary: summary(incident.summary ?? lastText, title: title))), role: "resolved", at: resolution)
+            add(.resolved(IncidentResolved(summary: summary(incident.summary ?? lastText, title: title))), role: "resolved", at: resolution, known: resolutionKnown ?? resolution)
         }
     }
 

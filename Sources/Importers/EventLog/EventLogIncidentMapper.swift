@@ -73,8 +73,10 @@ struct EventLogIncidentMapper {
 
     private mutating func add(_ event: IncidentEvent, role: String, at instant: Timestamp? = nil) {
         let name = "event-log/\(mapping.naming.source)/\(id)/\(rowKey)/\(role)"
+        // The row's change time is also when the source system recorded the change.
         let proposed = Catalog.proposed(
-            event, id: SourceEventID.make(name), occurredAt: instant ?? time, actor: EventLogImporter.actor, source: mapping.naming.source)
+            event, id: SourceEventID.make(name), occurredAt: instant ?? time, sourceRecordedAt: max(instant ?? time, time),
+            actor: EventLogImporter.actor, source: mapping.naming.source)
         events.append(StreamEvent(stream: stream, event: proposed))
     }
 
@@ -127,6 +129,7 @@ struct EventLogIncidentMapper {
         let old = events[last.index].event
         let proposed = Catalog.proposed(
             .resolved(IncidentResolved(summary: last.summary, sourceSLA: sourceSLA)), id: old.id, occurredAt: sourceResolved ?? old.occurredAt,
+            sourceRecordedAt: max(sourceResolved ?? old.occurredAt, old.sourceRecordedAt ?? old.occurredAt),
             actor: EventLogImporter.actor, source: mapping.naming.source)
         events[last.index] = StreamEvent(stream: stream, event: proposed)
     }

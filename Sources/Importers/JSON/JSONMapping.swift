@@ -98,15 +98,21 @@ public struct JSONMapping: Sendable {
     public var kinds: [String: IncidentKind]
     /// Texts that stand for "not known" (compared after trimming spaces); null and absent keys always do.
     public var missing: Set<String>
+    /// The source recorded each fact as it happened (a status page, an alerting tool): its creation and
+    /// update times are then when each fact became known (`sourceRecordedAt`), so an import is late only
+    /// where the source was. False (the default) for an account written afterwards, such as a
+    /// post-incident review: its events are known when they are imported.
+    public var recordedAsItHappened: Bool
 
     /// Reads a mapping file; every error names the key.
     public init(json bytes: [UInt8]) throws(MappingError) {
         let root = try MappingObject.document(bytes, kind: Self.kind)
         try root.allowOnly([
             "kind", "description", "source", "streamPrefix", "incidents", "fields", "updates", "time", "severities", "statuses", "kinds",
-            "missing",
+            "missing", "recordedAsItHappened",
         ])
         naming = try SourceNaming(root)
+        recordedAsItHappened = try root.optionalBool("recordedAsItHappened") ?? false
         incidents = try JSONPath(try root.optionalString("incidents") ?? "$", key: "incidents")
         let fields = try root.object("fields")
         try fields.allowOnly([

@@ -161,7 +161,7 @@ struct JSONRecordMapper {
             resolved: mapping.end?.paths[0].description ?? "end")
         var events = SourceIncidentEvents(
             stream: prefix + id, actor: JSONIncidentImporter.actor, source: naming.source, fields: fields,
-            eventID: { SourceEventID.make("json/\(naming.source)/\(id)/\($0)") })
+            recordedAsItHappened: mapping.recordedAsItHappened, eventID: { SourceEventID.make("json/\(naming.source)/\(id)/\($0)") })
         events.map(source)
         warnings.append(contentsOf: events.warnings.map { var warning = $0; warning.row = line; return warning })
         return ImportedIncident(sourceID: id, stream: prefix + id, events: events.events)

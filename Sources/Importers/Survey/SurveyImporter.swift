@@ -79,10 +79,11 @@ public enum SurveyImporter {
                 continue
             }
             let stream = mapping.naming.stream(id)
+            // The survey tool recorded the sending and the response when they happened.
             func event(_ payload: IncidentEvent, _ role: String, at time: Timestamp) -> StreamEvent {
                 StreamEvent(stream: stream, event: Catalog.proposed(
                     payload, id: SourceEventID.make("survey/\(mapping.naming.source)/\(id)/\(surveyID)/\(role)"), occurredAt: time,
-                    actor: actor, source: mapping.naming.source))
+                    sourceRecordedAt: time, actor: actor, source: mapping.naming.source))
             }
             if eventsByIncident[id] == nil { order.append(id) }
             rowsByIncident[id, default: []].append(record)

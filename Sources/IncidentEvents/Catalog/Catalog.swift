@@ -115,12 +115,12 @@ public enum Catalog {
     /// A proposed event carrying a typed payload, at its current schema version or the older one that
     /// holds it unchanged (``EventPayload/writtenSchemaVersion``).
     public static func proposed(
-        _ event: IncidentEvent, id: UUID = .version7(), occurredAt: Timestamp, actor: Actor, source: String,
-        correlationID: String? = nil, causationID: String? = nil
+        _ event: IncidentEvent, id: UUID = .version7(), occurredAt: Timestamp, sourceRecordedAt: Timestamp? = nil, actor: Actor,
+        source: String, correlationID: String? = nil, causationID: String? = nil
     ) -> ProposedEvent {
         let payload = event.payload
         return ProposedEvent(
             id: id, type: type(of: payload).type, schemaVersion: payload.writtenSchemaVersion, occurredAt: occurredAt,
-            actor: actor, source: source, correlationID: correlationID, causationID: causationID, payload: Payload(payload.json))
+            sourceRecordedAt: sourceRecordedAt, actor: actor, source: source, correlationID: correlationID, causationID: causationID, payload: Payload(payload.json))
     }
 }

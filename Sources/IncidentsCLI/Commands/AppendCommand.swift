@@ -18,7 +18,9 @@ struct AppendCommand: AsyncParsableCommand {
                "actor": {"kind": "person", "id": "jane@example.com"}, "source": "cli",
                "payload": {"title": "Checkout errors"}}
             Optional: id (a UUID; give one to make retries safe), schemaVersion (default 1), \
-            correlationId, causationId. See docs/record-format.md for every field.
+            correlationId, causationId, and sourceRecordedAt (RFC 3339: when another system, such as a \
+            status page or ticketing tool, first recorded the fact; not later than now). See \
+            docs/record-format.md for every field.
 
             Every event is checked against its type's schema (`incidents schema show TYPE`) and the \
             rules of its incident's life before anything is written.

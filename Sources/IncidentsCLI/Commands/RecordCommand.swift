@@ -37,6 +37,9 @@ struct RecordCommand<Verb: RecordingVerb>: AsyncParsableCommand {
     @Option(help: ArgumentHelp("When it happened (RFC 3339). Default: now, or for a retry of --id the time first recorded.", valueName: "time"))
     var at: TimestampArgument?
 
+    @Option(help: ArgumentHelp("When another system (a ticketing tool, a status page) first recorded it (RFC 3339); not later than now.", valueName: "time"))
+    var sourceRecordedAt: TimestampArgument?
+
     @Option(help: ArgumentHelp("Who records it, as kind:id (person, tool or system). Default: person:$USER.", valueName: "actor"))
     var actor: String?
 
@@ -77,7 +80,8 @@ struct RecordCommand<Verb: RecordingVerb>: AsyncParsableCommand {
         var event = StreamEvent(
             stream: incident,
             event: ProposedEvent(
-                id: eventID, type: entry.type, schemaVersion: entry.schemaVersion, occurredAt: at?.value ?? .now(), actor: actor,
+                id: eventID, type: entry.type, schemaVersion: entry.schemaVersion, occurredAt: at?.value ?? .now(),
+                sourceRecordedAt: sourceRecordedAt?.value, actor: actor,
                 source: source, correlationID: correlationId, causationID: causationId, payload: Payload(payload)))
         do {
             try EnvelopeRules.validate(event)

@@ -9,10 +9,15 @@ struct ReplayCommand: AsyncParsableCommand {
         commandName: "replay",
         abstract: "Replay an incident: as the ledger knew it at a time, or step by step.",
         discussion: """
-            With --at TIME: the incident as the ledger knew it then — only events recorded by then — which \
-            is what a reviewer needs to judge a decision fairly. Add --as-occurred for the state of the \
-            world at that time with everything learned later applied (late entries and corrections). \
-            Without --at: every event in the order recorded, with the fields of the incident it changed.
+            With --at TIME: the incident as it was known then — only events known by then — which is \
+            what a reviewer needs to judge a decision fairly. An event is known from when its source \
+            recorded it (sourceRecordedAt: the status page's post, the ticket's change) or, without one, \
+            from when the ledger recorded it; so an imported history replays as its source knew it. \
+            Add --as-occurred for the state of the world at that time with everything learned later \
+            applied (late entries and corrections). Without --at: every event in the order recorded, \
+            with the fields of the incident it changed.
+
+            Example: incidents replay SP-p0p8wq1v2xz3 --at 2024-03-05T10:30:00Z
             """)
 
     @OptionGroup var options: LedgerOptions
@@ -45,13 +50,13 @@ struct ReplayCommand: AsyncParsableCommand {
             guard let summary else {
                 let exists = try ledger.read { try $0.version(ofStream: incident) } > 0
                 throw CommandFailure(.invalidInput, exists
-                    ? "the ledger knew nothing of \(incident) at \(at.value.rfc3339); its first event was recorded later"
+                    ? "nothing of \(incident) was known at \(at.value.rfc3339); its first event was recorded later — give a later --at"
                     : "no incident \(incident) in the ledger at \(ledger.path) — `incidents list` shows what is there")
             }
             if json {
                 output.line(String(decoding: try encoder.encode(summary), as: UTF8.self))
             } else {
-                output.line(asOccurred ? "\(incident) as it stood at \(at.value.rfc3339), with everything learned since:" : "\(incident) as the ledger knew it at \(at.value.rfc3339):")
+                output.line(asOccurred ? "\(incident) as it stood at \(at.value.rfc3339), with everything learned since:" : "\(incident) as known at \(at.value.rfc3339):")
                 output.line()
                 output.write(summary.text)
             }
@@ -63,16 +68,18 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         for (number, step) in steps.enumerated() {
             if json {
-                let object: JSONValue = [
+                var object: [String: JSONValue] = [
                     "step": .integer(Int64(number + 1)), "position": .integer(Int64(step.event.position)),
                     "occurredAt": .string(step.event.occurredAt.rfc3339), "recordedAt": .string(step.event.recordedAt.rfc3339),
                     "text": .string(step.text),
                     "changes": .array(step.changes.map { ["field": .string($0.field), "before": .string($0.before), "after": .string($0.after)] }),
                 ]
-                output.line(object.canonicalText)
+                if let sourceRecordedAt = step.event.sourceRecordedAt { object["sourceRecordedAt"] = .string(sourceRecordedAt.rfc3339) }
+                output.line(JSONValue.object(object).canonicalText)
                 continue
             }
-            output.line("step \(number + 1)  #\(step.event.position)  happened \(step.event.occurredAt.rfc3339), recorded \(step.event.recordedAt.rfc3339)")
+            let source = step.event.sourceRecordedAt.map { ", known \($0.rfc3339) (recorded by \(step.event.source))" } ?? ""
+            output.line("step \(number + 1)  #\(step.event.position)  happened \(step.event.occurredAt.rfc3339)\(source), recorded \(step.event.recordedAt.rfc3339)")
             output.line("  \(step.text)")
             for change in step.changes {
                 output.line("    \(change.field): \(change.before) → \(change.after)")

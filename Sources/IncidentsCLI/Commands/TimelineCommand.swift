@@ -8,12 +8,15 @@ struct TimelineCommand: AsyncParsableCommand {
         commandName: "timeline",
         abstract: "Print one incident's history in the order things happened.",
         discussion: """
-            Events are ordered by when they happened (ties by position). Entries recorded more than \
-            \(Timeline.lateEntrySeconds / 60) minutes after they happened show when they were recorded; \
-            corrected and retracted events say so; public updates that came later than promised are marked. \
-            A status update stands at the time it shows; when the source says it was posted at another \
-            time (postedAt, a back-dated post), that time is shown beside it: \
-            "(posted 2026-03-17T09:12:00Z, 2d 9h after the time shown)", and "postedAt" in --json.
+            Events are ordered by when they happened (ties by position). Entries known more than \
+            \(Timeline.lateEntrySeconds / 60) minutes after they happened show when they became known: when \
+            their source recorded them (sourceRecordedAt, set by importers), else when the ledger did — so \
+            an import is late only where its source was. Corrected and retracted events say so; public \
+            updates that came later than promised are marked. A status update stands at the time it shows; \
+            when the source says it was posted at another time (postedAt, a back-dated post), that time is \
+            shown beside it: "(posted 2026-03-17T09:12:00Z, 2d 9h after the time shown)", and "postedAt" in --json.
+
+            Example: incidents timeline INC-2026-0042 --kind public
             """)
 
     @OptionGroup var options: LedgerOptions
@@ -58,12 +61,13 @@ struct TimelineCommand: AsyncParsableCommand {
                 ]
                 if let retracted = entry.retractedBy { object["retractedBy"] = .integer(Int64(retracted)) }
                 if let posted = entry.postedAt { object["postedAt"] = .string(posted.rfc3339) }
+                if let sourceRecordedAt = entry.sourceRecordedAt { object["sourceRecordedAt"] = .string(sourceRecordedAt.rfc3339) }
                 output.line(JSONValue.object(object).canonicalText)
                 continue
             }
             var line = "\(entry.occurredAt.rfc3339)  #\(entry.position)  [\(entry.category.rawValue)]  \(entry.text)"
             if let posted = Timeline.postedNote(postedAt: entry.postedAt, shownAt: entry.occurredAt) { line += "  (\(posted))" }
-            if entry.isLate { line += "  (recorded late, \(entry.recordedAt.rfc3339))" }
+            if entry.isLate { line += "  (recorded late\(entry.sourceRecordedAt == nil ? "" : " at the source"), \(entry.knownAt.rfc3339))" }
             if !entry.correctedBy.isEmpty { line += "  (corrected by \(entry.correctedBy.map { "#\($0)" }.joined(separator: ", ")))" }
             if let retracted = entry.retractedBy { line += "  (RETRACTED by #\(retracted))" }
             output.line(line)

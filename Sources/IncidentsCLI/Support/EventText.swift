@@ -10,7 +10,12 @@ enum EventText {
         var header = "#\(event.position)  \(event.occurredAt.rfc3339)  \(event.stream) v\(event.streamVersion)  \(event.type)"
         if event.schemaVersion != 1 { header += " (schema \(event.schemaVersion))" }
         header += "  by \(event.actor) via \(event.source)"
-        if event.recordedAt.microsecondsSinceEpoch - event.occurredAt.microsecondsSinceEpoch > lateEntryMicroseconds {
+        if let sourceRecordedAt = event.sourceRecordedAt {
+            // Imported: when its source recorded it tells late from prompt, not when it was imported.
+            if sourceRecordedAt.microsecondsSinceEpoch - event.occurredAt.microsecondsSinceEpoch > lateEntryMicroseconds {
+                header += "  [recorded at the source \(sourceRecordedAt.rfc3339)]"
+            }
+        } else if event.recordedAt.microsecondsSinceEpoch - event.occurredAt.microsecondsSinceEpoch > lateEntryMicroseconds {
             header += "  [recorded \(event.recordedAt.rfc3339)]"
         }
         var text = header + "\n"

@@ -66,6 +66,17 @@ public enum EnvelopeRules {
         guard dots >= 1, !atWordStart else { throw EventInputError(field: "type", reason: rule) }
     }
 
+    /// `sourceRecordedAt` must not be later than `recordedAt`, the ledger's time of recording:
+    /// a source cannot have recorded a fact after the ledger did. It may be earlier than
+    /// `occurredAt` (a source that back-dated its entry).
+    public static func validateSourceRecordedAt(_ event: ProposedEvent, recordedAt: Timestamp) throws(EventInputError) {
+        guard let sourceRecordedAt = event.sourceRecordedAt, sourceRecordedAt > recordedAt else { return }
+        throw EventInputError(
+            field: "sourceRecordedAt",
+            reason: "\(sourceRecordedAt.rfc3339) is in the future (the ledger's clock reads \(recordedAt.rfc3339)); it is when another system recorded the fact, which cannot be later than when the ledger records it — give that system's record time"
+        )
+    }
+
     static func validateLabel(_ value: String, field: String) throws(EventInputError) {
         guard !value.isEmpty else { throw EventInputError(field: field, reason: "must not be empty") }
         guard value.utf8.count <= maximumLabelBytes else {

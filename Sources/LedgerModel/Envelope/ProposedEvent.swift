@@ -11,6 +11,10 @@ public struct ProposedEvent: Sendable, Hashable {
     public var schemaVersion: UInt16
     /// When it happened in the world; may be earlier than when it is recorded.
     public var occurredAt: Timestamp
+    /// When another system (a status page, a ticketing tool) first recorded the fact: when it
+    /// became known. Nil for a fact the ledger is the first to record. Never later than the
+    /// ledger's `recordedAt`; may be earlier than `occurredAt` (a back-dated entry).
+    public var sourceRecordedAt: Timestamp?
     public var actor: Actor
     /// The channel or tool the fact came through, for example `cli`, `statuspage`, `email`.
     public var source: String
@@ -25,6 +29,7 @@ public struct ProposedEvent: Sendable, Hashable {
         type: String,
         schemaVersion: UInt16 = 1,
         occurredAt: Timestamp,
+        sourceRecordedAt: Timestamp? = nil,
         actor: Actor,
         source: String,
         correlationID: String? = nil,
@@ -35,6 +40,7 @@ public struct ProposedEvent: Sendable, Hashable {
         self.type = type
         self.schemaVersion = schemaVersion
         self.occurredAt = occurredAt
+        self.sourceRecordedAt = sourceRecordedAt
         self.actor = actor
         self.source = source
         self.correlationID = correlationID

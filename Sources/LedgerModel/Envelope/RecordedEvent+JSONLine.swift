@@ -1,13 +1,14 @@
 import Foundation
 
 extension RecordedEvent {
-    /// The members a `log --json` line has, in canonical (byte) order; the two ids only when set.
+    /// The members a `log --json` line has, in canonical (byte) order; the two ids and
+    /// `sourceRecordedAt` only when set.
     enum JSONLineField: Int, CaseIterable {
         case actor, causationId, correlationId, id, occurredAt, payload, position, previousHash, recordedAt, schemaVersion,
-            source, stream, type, version
+            source, sourceRecordedAt, stream, type, version
 
         var name: String { Self.names[rawValue] }
-        var isOptional: Bool { self == .causationId || self == .correlationId }
+        var isOptional: Bool { self == .causationId || self == .correlationId || self == .sourceRecordedAt }
         static let names = allCases.map { String(describing: $0) }
         /// The names as bytes, to match member names without making strings.
         static let nameBytes: [[UInt8]] = names.map { Array($0.utf8) }
@@ -15,8 +16,8 @@ extension RecordedEvent {
 
     /// Reads one line of `log --json` back into the event it was printed from.
     ///
-    /// Strict, for auditors: every member must be present with its type (`correlationId` and
-    /// `causationId` only when set), nothing else may be, and the line must be exactly the canonical
+    /// Strict, for auditors: every member must be present with its type (`correlationId`,
+    /// `causationId` and `sourceRecordedAt` only when set), nothing else may be, and the line must be exactly the canonical
     /// line the ledger prints for that event — so a changed byte anywhere, even white space, is
     /// refused rather than read past. The record bytes and hash then follow from
     /// `RecordCodec.encode`.
@@ -90,7 +91,8 @@ extension RecordedEvent {
             }
             return number
         }
-        func timestamp(_ field: JSONLineField) throws(EventInputError) -> Timestamp {
+        func timestamp(_ field: JSONLineField) throws(EventInputError) -> Timestamp? {
+            guard values[field.rawValue] != nil else { return nil }
             let text = try raw(field)
             do {
                 return try Timestamp(rfc3339: text)
@@ -119,8 +121,8 @@ extension RecordedEvent {
         self.init(
             position: UInt64(try integer(.position)), stream: try string(.stream)!,
             streamVersion: UInt64(try integer(.version)), id: id, type: try string(.type)!, schemaVersion: schemaVersion,
-            occurredAt: try timestamp(.occurredAt), recordedAt: try timestamp(.recordedAt),
-            actor: Actor(kind: kind, id: actorID), source: try string(.source)!,
+            occurredAt: try timestamp(.occurredAt)!, recordedAt: try timestamp(.recordedAt)!,
+            sourceRecordedAt: try timestamp(.sourceRecordedAt), actor: Actor(kind: kind, id: actorID), source: try string(.source)!,
             correlationID: try string(.correlationId), causationID: try string(.causationId),
             payload: Payload(uncheckedCanonicalBytes: Array(payload.bytes)), previousHash: previousHash)
         // The one spelling the ledger prints: ids and hash in lower case, times in UTC.
@@ -135,5 +137,6 @@ extension RecordedEvent {
         try spelled(.previousHash, previousHash.hex)
         try spelled(.occurredAt, occurredAt.rfc3339)
         try spelled(.recordedAt, recordedAt.rfc3339)
+        if let sourceRecordedAt { try spelled(.sourceRecordedAt, sourceRecordedAt.rfc3339) }
     }
 }

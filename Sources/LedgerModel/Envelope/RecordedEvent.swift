@@ -14,6 +14,9 @@ public struct RecordedEvent: Sendable, Hashable {
     public var occurredAt: Timestamp
     /// When the ledger appended it, from the ledger's clock. Never decreases along positions.
     public var recordedAt: Timestamp
+    /// When another system first recorded the fact (see ``ProposedEvent/sourceRecordedAt``);
+    /// stored only in record format 2.
+    public var sourceRecordedAt: Timestamp?
     public var actor: Actor
     public var source: String
     public var correlationID: String?
@@ -34,6 +37,7 @@ public struct RecordedEvent: Sendable, Hashable {
         self.schemaVersion = event.schemaVersion
         self.occurredAt = event.occurredAt
         self.recordedAt = recordedAt
+        self.sourceRecordedAt = event.sourceRecordedAt
         self.actor = event.actor
         self.source = event.source
         self.correlationID = event.correlationID
@@ -45,8 +49,8 @@ public struct RecordedEvent: Sendable, Hashable {
     /// Every field given directly, as the record decoder does (no intermediate `ProposedEvent`).
     public init(
         position: UInt64, stream: String, streamVersion: UInt64, id: UUID, type: String, schemaVersion: UInt16,
-        occurredAt: Timestamp, recordedAt: Timestamp, actor: Actor, source: String, correlationID: String?,
-        causationID: String?, payload: Payload, previousHash: Hash256
+        occurredAt: Timestamp, recordedAt: Timestamp, sourceRecordedAt: Timestamp? = nil, actor: Actor, source: String,
+        correlationID: String?, causationID: String?, payload: Payload, previousHash: Hash256
     ) {
         self.position = position
         self.stream = stream
@@ -56,6 +60,7 @@ public struct RecordedEvent: Sendable, Hashable {
         self.schemaVersion = schemaVersion
         self.occurredAt = occurredAt
         self.recordedAt = recordedAt
+        self.sourceRecordedAt = sourceRecordedAt
         self.actor = actor
         self.source = source
         self.correlationID = correlationID
@@ -67,7 +72,11 @@ public struct RecordedEvent: Sendable, Hashable {
     /// The event as it was proposed, without what the ledger assigned.
     public var proposed: ProposedEvent {
         ProposedEvent(
-            id: id, type: type, schemaVersion: schemaVersion, occurredAt: occurredAt, actor: actor,
-            source: source, correlationID: correlationID, causationID: causationID, payload: payload)
+            id: id, type: type, schemaVersion: schemaVersion, occurredAt: occurredAt, sourceRecordedAt: sourceRecordedAt,
+            actor: actor, source: source, correlationID: correlationID, causationID: causationID, payload: payload)
     }
+
+    /// When the fact became known: when its source recorded it, else when the ledger did. What
+    /// "late" and "as known at" are measured by.
+    public var knownAt: Timestamp { sourceRecordedAt ?? recordedAt }
 }

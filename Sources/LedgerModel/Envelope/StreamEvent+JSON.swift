@@ -3,13 +3,15 @@ import Foundation
 extension StreamEvent {
     /// The envelope fields accepted in JSON input.
     public static let jsonFields: Set<String> = [
-        "stream", "id", "type", "schemaVersion", "occurredAt", "actor", "source", "correlationId", "causationId", "payload",
+        "stream", "id", "type", "schemaVersion", "occurredAt", "sourceRecordedAt", "actor", "source", "correlationId", "causationId",
+        "payload",
     ]
 
     /// Reads an event from its JSON form and checks it against ``EnvelopeRules``.
     ///
     /// `id` may be left out (a version 7 UUID is made), as may `payload` (`{}`) and `schemaVersion`
-    /// (`defaultSchemaVersion(type)`: the catalog passes each type's current version).
+    /// (`defaultSchemaVersion(type)`: the catalog passes each type's current version), and
+    /// `sourceRecordedAt` (the ledger is the first to record the fact).
     /// Any field not in ``jsonFields`` is refused, so that a misspelt field is never silently dropped.
     public init(json: JSONValue, defaultSchemaVersion: (String) -> UInt16 = { _ in 1 }) throws(EventInputError) {
         guard case .object(let fields) = json else {
@@ -47,13 +49,16 @@ extension StreamEvent {
             }
             schemaVersion = version
         }
-        let occurredText = try string("occurredAt")!
-        let occurredAt: Timestamp
-        do {
-            occurredAt = try Timestamp(rfc3339: occurredText)
-        } catch {
-            throw EventInputError(field: "occurredAt", reason: error.description)
+        func timestamp(_ key: String, required: Bool = true) throws(EventInputError) -> Timestamp? {
+            guard let text = try string(key, required: required) else { return nil }
+            do {
+                return try Timestamp(rfc3339: text)
+            } catch {
+                throw EventInputError(field: key, reason: error.description)
+            }
         }
+        let occurredAt = try timestamp("occurredAt")!
+        let sourceRecordedAt = try timestamp("sourceRecordedAt", required: false)
         let actor: Actor
         switch fields["actor"] {
         case .object(let actorFields):
@@ -81,7 +86,8 @@ extension StreamEvent {
         self.init(
             stream: stream,
             event: ProposedEvent(
-                id: id, type: type, schemaVersion: schemaVersion, occurredAt: occurredAt, actor: actor, source: source,
+                id: id, type: type, schemaVersion: schemaVersion, occurredAt: occurredAt, sourceRecordedAt: sourceRecordedAt,
+                actor: actor, source: source,
                 correlationID: try string("correlationId", required: false),
                 causationID: try string("causationId", required: false), payload: payload))
         try EnvelopeRules.validate(self)
@@ -150,6 +156,11 @@ extension RecordedEvent {
         number(UInt64(schemaVersion))
         member(#","source":"#)
         string(source)
+        if let sourceRecordedAt {
+            member(#","sourceRecordedAt":""#)
+            sourceRecordedAt.writeRFC3339(into: &out)
+            out.append(UInt8(ascii: "\""))
+        }
         member(#","stream":"#)
         string(stream)
         member(#","type":"#)
@@ -170,6 +181,7 @@ extension StreamEvent {
         ]
         if let correlationID = event.correlationID { object["correlationId"] = .string(correlationID) }
         if let causationID = event.causationID { object["causationId"] = .string(causationID) }
+        if let sourceRecordedAt = event.sourceRecordedAt { object["sourceRecordedAt"] = .string(sourceRecordedAt.rfc3339) }
         var out = JSONValue.object(object).canonicalBytes
         // The payload is already canonical: splice it in rather than parse it again.
         out.removeLast()

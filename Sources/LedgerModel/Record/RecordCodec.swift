@@ -1,7 +1,11 @@
 import Foundation
 
-/// The stored byte form of an event (record format 1), which is also its canonical encoding:
-/// the bytes the hash chain is computed over. `docs/record-format.md` specifies it for other programs.
+/// The stored byte form of an event, which is also its canonical encoding: the bytes the hash
+/// chain is computed over. `docs/record-format.md` specifies it for other programs.
+///
+/// An event without `sourceRecordedAt` is written in record format 1, byte for byte as before
+/// format 2 existed; one with it in format 2: format 1's fields with the version byte 2 and 8
+/// bytes more at the end (`sourceRecordedAt`, microseconds since the Unix epoch, signed).
 ///
 /// All integers are big-endian. Strings are UTF-8 preceded by their length.
 ///
@@ -23,12 +27,17 @@ import Foundation
 /// | 2+n | correlation id (length 0: none) |
 /// | 2+n | causation id (length 0: none) |
 /// | 4+n | payload, canonical JSON text |
+/// | 8  | format 2 only: sourceRecordedAt, microseconds since the Unix epoch (signed) |
 ///
 /// Decoding avoids Foundation's JSON machinery entirely: it is a handful of unaligned loads and
 /// string copies, which is what lets a full replay run at millions of events a second.
 public enum RecordCodec {
-    /// The record format this build writes.
+    /// The record format of events without `sourceRecordedAt`.
     public static let formatVersion: UInt8 = 1
+    /// The record format of events with `sourceRecordedAt`: format 1 and that time at the end.
+    public static let sourceRecordedFormatVersion: UInt8 = 2
+    /// The record formats this build reads.
+    public static let readableFormats: ClosedRange<UInt8> = 1...2
     /// Bytes before the first string field.
     static let fixedHeaderBytes = 1 + 8 + 8 + 16 + 32 + 8 + 8 + 2 + 1
 
@@ -37,7 +46,7 @@ public enum RecordCodec {
         var out = [UInt8]()
         out.reserveCapacity(fixedHeaderBytes + 64 + event.stream.utf8.count + event.type.utf8.count
             + event.actor.id.utf8.count + event.payload.canonicalBytes.count)
-        out.append(formatVersion)
+        out.append(event.sourceRecordedAt == nil ? formatVersion : sourceRecordedFormatVersion)
         appendInteger(event.position, to: &out)
         appendInteger(event.streamVersion, to: &out)
         withUnsafeBytes(of: event.id.uuid) { out.append(contentsOf: $0) }
@@ -54,6 +63,9 @@ public enum RecordCodec {
         appendString(event.causationID ?? "", to: &out)
         appendInteger(UInt32(event.payload.canonicalBytes.count), to: &out)
         out.append(contentsOf: event.payload.canonicalBytes)
+        if let sourceRecordedAt = event.sourceRecordedAt {
+            appendInteger(UInt64(bitPattern: sourceRecordedAt.microsecondsSinceEpoch), to: &out)
+        }
         return out
     }
 
@@ -101,9 +113,7 @@ public enum RecordCodec {
     /// Decodes a stored record.
     public static func decode(_ record: UnsafeRawBufferPointer) throws(DecodingError) -> RecordedEvent {
         guard record.count >= fixedHeaderBytes else { throw DecodingError(reason: "the record is shorter than its fixed header") }
-        guard record[0] == formatVersion else {
-            throw DecodingError(reason: "record format \(record[0]) is not one this build reads (it reads \(formatVersion))")
-        }
+        try checkFormat(record[0])
         var reader = Reader(bytes: record, offset: 1)
         let position = reader.uint64()
         let streamVersion = reader.uint64()
@@ -122,13 +132,29 @@ public enum RecordCodec {
             let source = reader.string(), let correlation = reader.string(), let causation = reader.string(),
             let payload = reader.payload()
         else { throw DecodingError(reason: "a length field runs past the end of the record") }
-        guard reader.offset == record.count else { throw DecodingError(reason: "the record has bytes after its payload") }
+        var sourceRecordedAt: Timestamp?
+        if record[0] == sourceRecordedFormatVersion {
+            guard reader.offset + 8 <= record.count else { throw DecodingError(reason: "the record ends before its sourceRecordedAt") }
+            let time = Timestamp(microsecondsSinceEpoch: Int64(bitPattern: reader.uint64()))
+            guard Self.writableTimes.contains(time.microsecondsSinceEpoch) else {
+                throw DecodingError(reason: "a time lies outside the years 0001 to 9999")
+            }
+            sourceRecordedAt = time
+        }
+        guard reader.offset == record.count else { throw DecodingError(reason: "the record has bytes after its last field") }
         return RecordedEvent(
             position: position, stream: stream, streamVersion: streamVersion, id: id, type: type,
-            schemaVersion: schemaVersion, occurredAt: occurredAt, recordedAt: recordedAt,
+            schemaVersion: schemaVersion, occurredAt: occurredAt, recordedAt: recordedAt, sourceRecordedAt: sourceRecordedAt,
             actor: Actor(kind: actorKind, id: actorID), source: source,
             correlationID: correlation.isEmpty ? nil : correlation, causationID: causation.isEmpty ? nil : causation,
             payload: Payload(uncheckedCanonicalBytes: payload), previousHash: previousHash)
+    }
+
+    /// Refuses a record format this build does not read.
+    static func checkFormat(_ version: UInt8) throws(DecodingError) {
+        guard readableFormats.contains(version) else {
+            throw DecodingError(reason: "record format \(version) is not one this build reads (it reads \(readableFormats.lowerBound) to \(readableFormats.upperBound))")
+        }
     }
 
     private static func appendInteger<T: FixedWidthInteger>(_ value: T, to out: inout [UInt8]) {

@@ -18,9 +18,7 @@ public struct RecordView: @unchecked Sendable {
         guard bytes.count >= RecordCodec.fixedHeaderBytes + 4 else {
             throw RecordCodec.DecodingError(reason: "the record is shorter than its fixed header")
         }
-        guard bytes[0] == RecordCodec.formatVersion else {
-            throw RecordCodec.DecodingError(reason: "record format \(bytes[0]) is not one this build reads (it reads \(RecordCodec.formatVersion))")
-        }
+        try RecordCodec.checkFormat(bytes[0])
         self.bytes = bytes
         streamStart = RecordCodec.fixedHeaderBytes + 2
         typeStart = streamStart + Self.length(bytes, before: streamStart) + 2

@@ -92,6 +92,11 @@ public struct LedgerReader: ~Copyable {
         try forEachRecordView(inStream: stream, fromVersion: version) { try body(try $0.event()) }
     }
 
+    /// The ledger's on-disk format (`format-version` in `meta`).
+    func formatVersion() throws -> UInt32? {
+        try AppendTransaction.formatVersion(in: txn, databases)
+    }
+
     func ledgerID() throws -> UUID? {
         guard let bytes = try Keys.Meta.ledgerID.withUnsafeBytes({ try txn.get(databases.meta, $0) }), bytes.count == 16 else {
             return nil

@@ -78,6 +78,8 @@ extension Ledger {
             // The Merkle tree is recomputed from the records too, and every stored node compared.
             var tree = [Hash256]()
             var treeIntact = true
+            // A record of format 2 in a ledger that says format 1 would be misread by older builds.
+            let ledgerFormat = try AppendTransaction.formatVersion(in: txn, databases) ?? Ledger.initialFormatVersion
             func fail(_ position: UInt64, _ reason: String) -> Bool {
                 problem = VerificationReport.Problem(position: position, reason: reason)
                 return false
@@ -129,6 +131,16 @@ extension Ledger {
                     guard record.recordedAt >= previousRecordedAt else {
                         _ = fail(position, "recordedAt goes back in time")
                         return
+                    }
+                    if let sourceRecordedAt = record.sourceRecordedAt {
+                        guard sourceRecordedAt <= record.recordedAt else {
+                            _ = fail(position, "sourceRecordedAt is later than recordedAt (a source cannot have recorded it after the ledger did)")
+                            return
+                        }
+                        guard ledgerFormat >= 2 else {
+                            _ = fail(position, "the record is of format 2 but the ledger's format-version says 1")
+                            return
+                        }
                     }
                     let indexed = try Keys.stream(record.stream, version: version).withUnsafeBytes {
                         try txn.get(databases.streams, $0).flatMap(Keys.position)

@@ -85,8 +85,24 @@ struct AppendTransaction {
         }
         if head != startHead {
             try txn.put(databases.meta, Keys.Meta.head, head.encoded)
+            // The first record of format 2 makes the ledger format 2 (see `Ledger.formatVersion`).
+            let wroteFormat2 = zip(submissions, outcomes).contains { submission, outcome in
+                guard case .success(let results) = outcome, !results.contains(where: \.alreadyRecorded) else { return false }
+                return submission.contains { $0.records.contains { $0.first == RecordCodec.sourceRecordedFormatVersion } }
+            }
+            if wroteFormat2, try Self.formatVersion(in: txn, databases) ?? Ledger.initialFormatVersion < Ledger.formatVersion {
+                try txn.put(databases.meta, Keys.Meta.formatVersion, withUnsafeBytes(of: Ledger.formatVersion.bigEndian) { Array($0) })
+            }
         }
         return outcomes
+    }
+
+    /// The ledger's `format-version`, nil when it has none.
+    static func formatVersion(in txn: borrowing Transaction, _ databases: Environment.Databases) throws -> UInt32? {
+        try Keys.Meta.formatVersion.withUnsafeBytes { key in
+            guard let bytes = try txn.get(databases.meta, key), bytes.count == 4 else { return nil }
+            return UInt32(bigEndian: bytes.loadUnaligned(as: UInt32.self))
+        }
     }
 
     static func head(in txn: borrowing Transaction, _ databases: Environment.Databases) throws -> LedgerHead {
@@ -144,6 +160,11 @@ struct AppendTransaction {
                 throw LedgerError(
                     .duplicateEventID,
                     "event id \(event.id.lowercasedString) is already recorded (or appears twice in this batch); nothing was written — give each event its own id")
+            }
+            do {
+                try EnvelopeRules.validateSourceRecordedAt(event, recordedAt: recordedAt)
+            } catch {
+                throw LedgerError(.invalidInput, "event \(event.id.lowercasedString): \(error); nothing was written", cause: error)
             }
             version += 1
             RecordCodec.assign(&records[index], position: position, streamVersion: version, previousHash: head.hash, recordedAt: recordedAt)

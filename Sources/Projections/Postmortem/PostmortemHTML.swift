@@ -121,7 +121,7 @@ public enum PostmortemHTML {
         for entry in report.timeline.entries {
             var notes = [String]()
             if let posted = Timeline.postedNote(postedAt: entry.postedAt, shownAt: entry.occurredAt) { notes.append("<span class=\"tag late\">posted</span> \(escape(posted))") }
-            if entry.isLate { notes.append("<span class=\"tag late\">late</span> recorded \(escape(entry.recordedAt.rfc3339))") }
+            if entry.isLate { notes.append("<span class=\"tag late\">late</span> recorded \(escape(entry.knownAt.rfc3339))") }
             if !entry.correctedBy.isEmpty { notes.append("<span class=\"tag corrected\">corrected</span> by \(escape(T.positions(entry.correctedBy)))") }
             if let retracted = entry.retractedBy { notes.append("<span class=\"tag retracted\">retracted</span> by #\(retracted)") }
             if let missed = missedByPosition[entry.position] { notes.append("<span class=\"tag bad\">missed promise</span> \(escape(T.duration(missed.lateBySeconds))) late") }
@@ -140,7 +140,7 @@ public enum PostmortemHTML {
             out.raw("<h3>U\(update.number) · \(escape(update.at.rfc3339)) · \(escape(T.words(update.status.rawValue)))</h3>\n")
             var meta = "\(escape(T.words(update.audience.rawValue))) · \(escape(update.channels.map { T.words($0.rawValue) }.joined(separator: ", "))) · #\(update.position) · by \(isolated(update.actor))"
             if let posted = Timeline.postedNote(postedAt: update.postedAt, shownAt: update.at) { meta += " · <span class=\"tag late\">posted</span> \(escape(posted))" }
-            if update.isLate { meta += " · <span class=\"tag late\">late</span> recorded \(escape(update.recordedAt.rfc3339))" }
+            if update.isLate { meta += " · <span class=\"tag late\">late</span> recorded \(escape(update.knownAt.rfc3339))" }
             if !update.correctedBy.isEmpty { meta += " · <span class=\"tag corrected\">corrected</span> by \(escape(T.positions(update.correctedBy)))" }
             out.raw("<p class=\"meta\">\(meta)</p>\n<blockquote dir=\"auto\">\(escape(update.text))</blockquote>\n")
             if let missed = update.missedPromise {

@@ -68,23 +68,27 @@ public enum PostmortemJSON {
             "responseFigures": .object(figureObject),
             "phases": .array(report.phases.map { .object(["phase": .string($0.phase.rawValue), "from": time($0.from), "position": int($0.position)]) }),
             "timeline": .array(report.timeline.entries.map { entry in
-                .object([
+                var object: [String: JSONValue] = [
                     "position": int(entry.position), "occurredAt": time(entry.occurredAt), "recordedAt": time(entry.recordedAt),
                     "type": .string(entry.type), "category": .string(entry.category.rawValue), "actor": .string(entry.actor),
                     "text": .string(entry.text), "late": .bool(entry.isLate), "postedAt": entry.postedAt.map(time) ?? .null,
                     "correctedBy": positions(entry.correctedBy),
                     "retractedBy": entry.retractedBy.map(int) ?? .null,
-                ])
+                ]
+                if let sourceRecordedAt = entry.sourceRecordedAt { object["sourceRecordedAt"] = time(sourceRecordedAt) }
+                return .object(object)
             }),
             "communications": .array(report.updates.map { update in
-                .object([
+                var object: [String: JSONValue] = [
                     "number": int(update.number), "position": int(update.position), "at": time(update.at), "recordedAt": time(update.recordedAt),
                     "actor": .string(update.actor), "status": .string(update.status.rawValue), "audience": .string(update.audience.rawValue),
                     "channels": strings(update.channels.map(\.rawValue)), "text": .string(update.text),
                     "nextUpdateBy": update.nextUpdateBy.map(time) ?? .null, "etaAt": update.etaAt.map(time) ?? .null,
                     "postedAt": update.postedAt.map(time) ?? .null, "correctedBy": positions(update.correctedBy), "late": .bool(update.isLate),
                     "missedPromise": update.missedPromise.map(missed) ?? .null, "promise": optional(update.promise?.rawValue),
-                ])
+                ]
+                if let sourceRecordedAt = update.sourceRecordedAt { object["sourceRecordedAt"] = time(sourceRecordedAt) }
+                return .object(object)
             }),
             "customerMessages": .array(report.messages.map { message in
                 .object([

@@ -104,7 +104,7 @@ public enum PostmortemMarkdown {
         out.table(["When (UTC)", "#", "Kind", "What", "Who", "Notes"], report.timeline.entries.map { entry in
             var notes = [String]()
             if let posted = Timeline.postedNote(postedAt: entry.postedAt, shownAt: entry.occurredAt) { notes.append(posted) }
-            if entry.isLate { notes.append("late: recorded \(entry.recordedAt.rfc3339)") }
+            if entry.isLate { notes.append("late: recorded \(entry.knownAt.rfc3339)") }
             if !entry.correctedBy.isEmpty { notes.append("corrected by \(T.positions(entry.correctedBy))") }
             if let retracted = entry.retractedBy { notes.append("**retracted** by #\(retracted)") }
             if let missed = missedByPosition[entry.position] { notes.append("**missed promise**, \(T.duration(missed.lateBySeconds)) late") }
@@ -119,7 +119,7 @@ public enum PostmortemMarkdown {
             out.subheading("U\(update.number) · \(update.at.rfc3339) · \(T.words(update.status.rawValue))")
             var meta = "\(T.words(update.audience.rawValue)) · \(update.channels.map { T.words($0.rawValue) }.joined(separator: ", ")) · #\(update.position) · by \(escape(update.actor))"
             if let posted = Timeline.postedNote(postedAt: update.postedAt, shownAt: update.at) { meta += " · \(posted)" }
-            if update.isLate { meta += " · recorded late, \(update.recordedAt.rfc3339)" }
+            if update.isLate { meta += " · recorded late, \(update.knownAt.rfc3339)" }
             if !update.correctedBy.isEmpty { meta += " · corrected by \(T.positions(update.correctedBy))" }
             out.line("*\(meta)*")
             out.line()

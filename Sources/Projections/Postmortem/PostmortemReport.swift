@@ -39,6 +39,8 @@ public struct PostmortemReport: Sendable {
         public var position: UInt64
         public var at: Timestamp
         public var recordedAt: Timestamp
+        /// When the status page (or other source) recorded it, if the event says.
+        public var sourceRecordedAt: Timestamp?
         public var actor: String
         public var status: PublicStatus
         public var audience: Audience
@@ -49,12 +51,15 @@ public struct PostmortemReport: Sendable {
         /// When it was really posted, when that differs from the time it shows (`at`).
         public var postedAt: Timestamp?
         public var correctedBy: [UInt64]
-        /// Recorded more than ``Timeline/lateEntrySeconds`` after it was published.
+        /// Known more than ``Timeline/lateEntrySeconds`` after it was published (``Timeline/isLate(_:occurredAt:)``).
         public var isLate: Bool
         /// This update's promise of a next update, when it was not kept.
         public var missedPromise: Timeline.MissedUpdate?
         /// How its promise of a next update went; nil when it made none.
         public var promise: PromiseOutcome?
+
+        /// When it became known: its source's record time, else the ledger's.
+        public var knownAt: Timestamp { sourceRecordedAt ?? recordedAt }
     }
 
     /// How a promise of a next update went, as ``ResponseFigures/UpdatePromises`` counts it.
@@ -250,10 +255,11 @@ public struct PostmortemReport: Sendable {
             case .statusUpdatePublished(let update)? where update.audience != .internal:
                 report.updates.append(PublicUpdate(
                     number: report.updates.count + 1, position: position, at: at, recordedAt: event.recorded.recordedAt,
+                    sourceRecordedAt: event.recorded.sourceRecordedAt,
                     actor: event.recorded.actor.description, status: update.status, audience: update.audience, channels: update.channels,
                     text: update.text, nextUpdateBy: update.nextUpdateBy, etaAt: update.etaAt,
                     postedAt: update.postedAt == at ? nil : update.postedAt, correctedBy: correctedBy,
-                    isLate: event.recorded.recordedAt.microsecondsSinceEpoch - at.microsecondsSinceEpoch > Timeline.lateEntrySeconds * 1_000_000,
+                    isLate: Timeline.isLate(event.recorded, occurredAt: at),
                     missedPromise: missedByPosition[position], promise: nil))
             case .messageReceived(let message)?:
                 messageIndex[message.messageId] = report.messages.count

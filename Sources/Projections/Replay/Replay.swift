@@ -4,13 +4,16 @@ public import LedgerStore
 
 /// What the ledger knew about an incident at a moment, or how the world stood then.
 public enum Replay {
-    /// The incident as the ledger knew it at `time`: only events recorded by then, with only the
-    /// corrections recorded by then. This is what a reviewer needs to judge a decision fairly.
+    /// The incident as it was known at `time`: only events known by then, with only the
+    /// corrections known by then. This is what a reviewer needs to judge a decision fairly.
+    ///
+    /// An event is known from ``RecordedEvent/knownAt``: when its source recorded it
+    /// (`sourceRecordedAt`, for imported history), else when the ledger recorded it.
     public static func asKnown(_ stream: String, at time: Timestamp, in reader: borrowing LedgerReader) throws -> IncidentSummary? {
         var recorded = [RecordedEvent]()
         try reader.forEachEvent(inStream: stream) { event in
-            guard event.recordedAt <= time else { return false }  // recordedAt never decreases along the stream
-            recorded.append(event)
+            // Not a prefix of the stream: sources record in their own order, and an import comes later.
+            if event.knownAt <= time { recorded.append(event) }
             return true
         }
         guard !recorded.isEmpty else { return nil }

@@ -10,6 +10,8 @@ public struct Timeline: Sendable {
         public var position: UInt64
         public var occurredAt: Timestamp
         public var recordedAt: Timestamp
+        /// When the system the fact came from recorded it (an import's source), if it says.
+        public var sourceRecordedAt: Timestamp?
         public var type: String
         public var category: EventDescription.Category
         public var actor: String
@@ -17,7 +19,7 @@ public struct Timeline: Sendable {
         public var sentence: MixedText
         /// What happened, as plain text.
         public var text: String { sentence.plain }
-        /// Recorded noticeably after it happened (more than ``Timeline/lateEntrySeconds``).
+        /// Known noticeably after it happened (see ``Timeline/isLate(_:occurredAt:)``).
         public var isLate: Bool
         /// A status update posted at another time than the one it shows (`postedAt`, as corrected):
         /// the entry stands at the time shown, and this is when customers could first see it.
@@ -26,6 +28,9 @@ public struct Timeline: Sendable {
         public var correctedBy: [UInt64]
         /// The position of the retraction that withdrew this entry, if any.
         public var retractedBy: UInt64?
+
+        /// When it became known: its source's record time, else the ledger's.
+        public var knownAt: Timestamp { sourceRecordedAt ?? recordedAt }
     }
 
     /// A public update that promised the next one by a time, and the next came later (or not yet).
@@ -39,8 +44,15 @@ public struct Timeline: Sendable {
         public var lateBySeconds: Int64
     }
 
-    /// Entries recorded more than this many seconds after they happened are marked late.
+    /// Entries known more than this many seconds after they happened are marked late.
     public static let lateEntrySeconds: Int64 = 300
+
+    /// Whether `event` became known (``RecordedEvent/knownAt``: when its source recorded it, else
+    /// when the ledger did) more than ``lateEntrySeconds`` after `occurredAt`. An import is not
+    /// late for being imported long after: only what was late at its source is.
+    public static func isLate(_ event: RecordedEvent, occurredAt: Timestamp) -> Bool {
+        event.knownAt.microsecondsSinceEpoch - occurredAt.microsecondsSinceEpoch > lateEntrySeconds * 1_000_000
+    }
 
     public var incident: String
     public var entries: [Entry]
@@ -79,10 +91,11 @@ public struct Timeline: Sendable {
             var postedAt: Timestamp?
             if case .statusUpdatePublished(let update)? = typed, let posted = update.postedAt, posted != event.occurredAt { postedAt = posted }
             entries.append(Entry(
-                position: event.position, occurredAt: event.occurredAt, recordedAt: event.recordedAt, type: event.type,
+                position: event.position, occurredAt: event.occurredAt, recordedAt: event.recordedAt,
+                sourceRecordedAt: event.sourceRecordedAt, type: event.type,
                 category: EventDescription.category(of: typed), actor: event.actor.description,
                 sentence: EventDescription.sentence(typed, type: event.type, positions: positions),
-                isLate: event.recordedAt.microsecondsSinceEpoch - event.occurredAt.microsecondsSinceEpoch > lateEntrySeconds * 1_000_000,
+                isLate: isLate(event, occurredAt: event.occurredAt),
                 postedAt: postedAt, correctedBy: correctedBy[id] ?? [], retractedBy: retractedBy[id]))
         }
         entries.sort { ($0.occurredAt, $0.position) < ($1.occurredAt, $1.position) }
