@@ -70,7 +70,7 @@ let package = Package(
         // Importers of other tools' incident records: pure mappings from their documents to catalog events.
         .target(
             name: "Importers",
-            dependencies: ["CZlib", "IncidentEvents", "LedgerModel", "Metrics", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CZlib", "IncidentEvents", "LedgerModel", "LedgerStore", "Metrics", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Audit exports: signed checkpoints, Ed25519 key files, export bundles and their verification.
         .target(

@@ -174,10 +174,11 @@ import Testing
         #expect(atomic.stderr.contains("nothing was written"))
         #expect(try cli.run("verify").stdout == before)
 
-        let lenient = try cli.run("import", "events-csv", slice, "--mapping", Self.volvoMapping, "--continue-on-error")
+        let lenient = try cli.run("import", "events-csv", slice, "--mapping", Self.volvoMapping, "--keep-going")
         #expect(lenient.status == 0, "\(lenient.stderr)")
-        #expect(lenient.stdout.contains("incidents: 4 imported, 0 already present, 1 skipped (5 in the document)"))
-        #expect(lenient.stderr.contains("warning: [record_failed] 1-467153946: not recorded:"))
+        #expect(lenient.stdout.contains("incidents: 4 imported, 0 already present, 0 skipped (5 in the document)"))
+        #expect(lenient.stdout.contains("rejected: 1 record, written to slice.csv.rejects.jsonl"))
+        #expect(lenient.stderr.contains("(incident '1-467153946'): incident.declared type: VOLVO-1-467153946 is already declared"))
     }
 
     @Test func surveysImportOnImportedIncidentsAndAgainAddNothing() throws {
@@ -188,7 +189,8 @@ import Testing
         let early = try cli.run(surveyArguments)
         #expect(early.status == 3)
         #expect(early.stderr.contains("has not been declared"))
-        #expect(try cli.run(surveyArguments + ["--continue-on-error"]).stderr.contains("warning: [record_failed] 1-364285768"))
+        let lenient = try cli.run(surveyArguments + ["--keep-going", "--rejects", "early.jsonl"])
+        #expect(lenient.stderr.contains("rejected: line 2 (incident '1-364285768'): survey.sent stream: VOLVO-1-364285768 has not been declared"), "\(lenient.stderr)")
 
         try cli.run("import", "events-csv", try cli.write("slice.csv", try Self.volvoSlice(incidents: 8)), "--mapping", Self.volvoMapping)
         let first = try cli.run(surveyArguments)
@@ -201,5 +203,90 @@ import Testing
 
         let shown = try cli.run("show", "VOLVO-1-504538555")
         #expect(shown.stdout.contains("volvo-ce-pl@2012-05-12T07:00:00Z: 9 (nps_0_10)"), "\(shown.stdout)")
+    }
+
+    /// A service desk's spreadsheet export: `;` separators, Windows-1252 text, local times, `?` for
+    /// "nobody", and the desk's own opened and resolved times and SLA verdict, compared in the review.
+    @Test func aSpreadsheetExportWithTheSourcesOwnClaimsImportsAndItsVerdictsAreCompared() throws {
+        let cli = CLI()
+        try cli.run("init")
+        let mapping = try cli.write("desk.json", #"""
+            {"kind": "event-log", "source": "desk", "streamPrefix": "D-", "encoding": "windows-1252", "missing": ["?"],
+             "columns": {"incident": "Nr", "time": "Changed", "status": "State", "severity": "Prio", "assignee": "Agent",
+                         "opened": "Opened", "resolved": "Resolved", "sla": "SLA"},
+             "time": {"format": "rfc3339", "defaultTimeZone": "Europe/Brussels"},
+             "title": "Ticket {Nr}",
+             "statuses": {"Work": {"lifecycle": "open", "status": "investigating"}, "Done": {"lifecycle": "resolved"}},
+             "severities": {"3": "sev3"}, "slaVerdicts": {"ok": "met", "late": "breached"}}
+            """#)
+        var bytes = Array("""
+            Nr;Changed;State;Prio;Agent;Opened;Resolved;SLA
+            A;2024-01-10 10:00;Work;3;?;2024-01-10 09:50;;
+            A;2024-01-10 10:30;Done;3;Ren
+            """.utf8)
+        bytes += [0xE9]  // "René" in Windows-1252
+        bytes += Array("""
+            ;2024-01-10 09:50;2024-01-10 10:20;ok
+            B;2024-01-11 10:00;Work;3;?;2024-01-11 10:00;;
+            B;2024-01-11 13:00;Done;3;?;2024-01-11 10:00;2024-01-11 13:00;ok
+
+            """.utf8)
+        try Data(bytes).write(to: URL(fileURLWithPath: cli.directory.file("desk.csv")))
+        let imported = try cli.run("import", "events-csv", "desk.csv", "--mapping", mapping)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains("incidents: 2 imported"))
+        let shown = try cli.run("show", "D-A", "--json")
+        #expect(shown.stdout.contains("René"))
+        #expect(!shown.stdout.contains("\"?\""))
+        let timeline = try cli.run("log", "--incident", "D-A", "--json").stdout.split(separator: "\n").map { try JSONParser.parse(Array($0.utf8)) }
+        // Opened 09:50 and resolved 10:20 in Brussels (UTC+1): the desk's own times.
+        #expect(timeline.first?["occurredAt"] == .string("2024-01-10T08:50:00Z"))
+        let resolution = try #require(timeline.first { $0["type"] == .string("incident.resolved") })
+        #expect(resolution["occurredAt"] == .string("2024-01-10T09:20:00Z"))
+        #expect(resolution["payload"]?["sourceSLA"] == .string("met"))
+
+        // A one-hour resolution target: A (30 minutes) met it, B (three hours) did not, though the desk says "ok".
+        for incident in ["D-A", "D-B"] {
+            let attached = try cli.run(
+                "sla", "attach", incident, "--policy-id", "desk", "--name", "Desk", "--clock", "calendar",
+                "--targets", #"[{"severity":"sev3","resolutionMinutes":60}]"#, "--at", "2024-01-12T00:00:00Z")
+            #expect(attached.status == 0, "\(attached.stderr)")
+        }
+        let text = try cli.run("review", "2024-Q1", "--as-of", "2024-06-01T00:00:00Z")
+        #expect(text.stdout.contains("Source SLA verdicts: 2 incidents with the source's own verdict; 1 of 2 agree with the ledger's, 1 disagree."), "\(text.stdout)")
+        let json = try JSONParser.parse(Array(try cli.run("review", "2024-Q1", "--format", "json", "--as-of", "2024-06-01T00:00:00Z").stdout.utf8))
+        #expect(json["sourceSLA"]?["disagreements"] == .array([.object(["incident": "D-B", "title": "Ticket B", "source": "met", "ledger": "breached"])]))
+        let html = try cli.run("review", "2024-Q1", "--format", "html", "--as-of", "2024-06-01T00:00:00Z").stdout
+        #expect(html.contains("<tr><td>D-B</td><td>met</td><td>breached</td><td>Ticket B</td></tr>"))
+    }
+
+    /// docs/examples/service-desk.csv with its mapping: as the docs say it imports.
+    @Test func theServiceDeskExampleImports() throws {
+        let cli = CLI()
+        try cli.run("init")
+        let examples = Self.root.appendingPathComponent("docs/examples")
+        let imported = try cli.run(
+            "import", "events-csv", examples.appendingPathComponent("service-desk.csv").path,
+            "--mapping", examples.appendingPathComponent("service-desk-mapping.json").path)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains("incidents: 3 imported, 0 already present, 0 skipped (3 in the document)"))
+        #expect(imported.stdout.contains("warnings: 4 (missing_field 4)"))
+        let list = try cli.run("list").stdout
+        #expect(list.contains("SD-INC0000045  sev3  closed         2024-02-29T00:16:00Z"))
+        #expect(!(try cli.run("log", "--json").stdout.contains(#""?""#)))
+        let review = try cli.run("review", "2024-Q1", "--as-of", "2024-06-01T00:00:00Z").stdout
+        #expect(review.contains("Source SLA verdicts: 3 incidents with the source's own verdict; 3 without a ledger verdict (no SLA policy attached, so nothing to compare)."))
+    }
+
+    @Test func invalidUTF8IsRefusedWithTheSettingToChange() throws {
+        let cli = CLI()
+        try cli.run("init")
+        let mapping = try cli.write("m.json", #"{"kind": "event-log", "source": "desk", "columns": {"incident": "id", "time": "at", "status": "s", "severity": "p"}, "title": "{id}", "statuses": {"W": {"lifecycle": "open"}}, "severities": {"3": "sev3"}}"#)
+        try Data(Array("id,at,s,p\nA,2024-01-01T10:00:00Z,W,3 ".utf8) + [0xE9, 0x0A]).write(to: URL(fileURLWithPath: cli.directory.file("bad.csv")))
+        let before = try cli.run("info").stdout
+        let outcome = try cli.run("import", "events-csv", "bad.csv", "--mapping", mapping)
+        #expect(outcome.status == 3)
+        #expect(outcome.stderr == "incidents: bad.csv cannot be read as CSV: line 2: byte 0xE9 is not UTF-8; a spreadsheet on Windows saves Windows-1252 — set \"encoding\": \"windows-1252\" in the mapping; nothing was written\n")
+        #expect(try cli.run("info").stdout == before)
     }
 }

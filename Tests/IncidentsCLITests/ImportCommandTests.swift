@@ -77,17 +77,23 @@ import Testing
 
         let atomic = try cli.run("import", "statuspage", file)
         #expect(atomic.status == 3)
+        #expect(atomic.stderr == "incidents: 1 of 2 records is refused: record 2 (incident 'two'): incident.declared type: SP-two is already declared; correct the declaration with event.corrected instead; nothing was written — correct it, or give --keep-going to record the others and write it to a rejects file\n")
         #expect(try cli.run("verify").stdout == before)
 
+        // --continue-on-error is the former name of --keep-going, kept for scripts.
         let lenient = try cli.run("import", "statuspage", file, "--continue-on-error", "--json")
         #expect(lenient.status == 0, "\(lenient.stderr)")
-        #expect(lenient.stderr.contains("warning: [record_failed] two: not recorded"))
+        #expect(lenient.stderr.contains("rejected: record 2 (incident 'two'): incident.declared type: SP-two is already declared"))
         let summary = try JSONParser.parse(lenient.stdout)
         #expect(summary["incidentsImported"] == .integer(1))
-        #expect(summary["incidentsSkipped"] == .integer(1))
+        #expect(summary["recordsRejected"] == .integer(1))
+        #expect(summary["rejectsFile"] == .string("small.json.rejects.jsonl"))
         #expect(summary["eventsImported"] == .integer(4))
-        #expect(summary["warnings"]?["record_failed"] == .integer(1))
         #expect(try cli.run("verify").stdout.hasPrefix("ok: 5 events verified"))
+        let rejects = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: cli.directory.file("small.json.rejects.jsonl")))))
+        #expect(rejects["index"] == .integer(2))
+        #expect(rejects["unit"] == .string("record"))
+        #expect(rejects["record"]?["id"] == .string("two"))
     }
 
     @Test func prefixNamesTheIncidents() throws {

@@ -89,8 +89,16 @@ import Testing
             """#)
         let outcome = try cli.run("import", "json", data, "--mapping", mapping)
         #expect(outcome.status == 3)
-        #expect(outcome.stderr == "incidents: d.json: record 2 (id 'b'): fields.severity at 'sev': 'urgent' is neither a key of severities nor one of sev1, sev2, sev3, sev4 — fix the record or the mapping m.json; nothing was written" + "\n")
+        #expect(outcome.stderr == "incidents: 1 of 2 records is refused: record 2 (incident 'b'): fields.severity at 'sev': 'urgent' is neither a key of severities nor one of sev1, sev2, sev3, sev4; nothing was written — correct it, or give --keep-going to record the others and write it to a rejects file" + "\n")
         #expect(try cli.run("verify").stdout == before)
+        // --keep-going: the good record is imported, the bad one written with its reason.
+        let kept = try cli.run("import", "json", data, "--mapping", mapping, "--keep-going")
+        #expect(kept.status == 0, "\(kept.stderr)")
+        #expect(kept.stdout.contains("rejected: 1 record, written to d.json.rejects.jsonl"))
+        let reject = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: cli.directory.file("d.json.rejects.jsonl")))))
+        #expect(reject["index"] == .integer(2))
+        #expect(reject["field"] == .string("fields.severity at 'sev'"))
+        #expect(reject["record"]?["sev"] == .string("urgent"))
     }
 
     @Test func malformedMappingIsOneLine() throws {

@@ -145,3 +145,14 @@ import Testing
         try ledger.storedProjectionStates(IncidentMetricsProjection.name)
     }
 }
+
+@Suite struct SourceSLAFactsTests {
+    /// The source's SLA verdict is kept in the stored facts, and a damaged verdict byte is refused.
+    @Test func theSourcesVerdictRoundTrips() throws {
+        var facts = IncidentMetricFacts(incident: "D-1")
+        facts.sourceSLA = .breached
+        let bytes = facts.encoded()
+        #expect(try bytes.withUnsafeBytes { try IncidentMetricFacts(encoded: $0) }.sourceSLA == .breached)
+        #expect(throws: (any Error).self) { try (bytes.dropLast() + [9]).withUnsafeBytes { try IncidentMetricFacts(encoded: $0) } }
+    }
+}

@@ -8,7 +8,7 @@ import Foundation
 /// remembers the line it begins on, so a warning can point at it.
 public struct CSVTable: Sendable {
     /// One record: its fields, and the line of the file it begins on (the header is line 1).
-    public struct Record: Sendable {
+    public struct Record: Sendable, Hashable {
         public var fields: [String]
         public var line: Int
 

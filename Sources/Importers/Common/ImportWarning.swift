@@ -13,6 +13,9 @@ public struct ImportWarning: Sendable, Hashable {
         /// resolved_at is before created_at: the resolution is kept, the declaration's time is marked
         /// unknown (`unknownTimes: start`), so no clock runs from it.
         case resolutionBeforeCreation = "resolution_before_creation"
+        /// An event log's opened time is after the incident's first row: declared at the first row, its
+        /// time marked unknown (`unknownTimes: start`).
+        case openedAfterActivity = "opened_after_activity"
         /// An update is dated more than an hour before the incident was created: kept at its time.
         case backdatedUpdate = "backdated_update"
         /// An update was posted (Statuspage's `created_at`) longer after the time it shows (`display_at`)
@@ -45,8 +48,6 @@ public struct ImportWarning: Sendable, Hashable {
         case invalidAnswer = "invalid_answer"
         /// A survey id used twice in one incident: the later row is skipped.
         case duplicateSurvey = "duplicate_survey"
-        /// The ledger refused an incident (only with --continue-on-error; set by the command).
-        case recordFailed = "record_failed"
     }
 
     public var kind: Kind

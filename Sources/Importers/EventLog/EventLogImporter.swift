@@ -49,7 +49,9 @@ public enum EventLogImporter {
         result.incidents.reserveCapacity(order.count)
         for (number, id) in order.enumerated() {
             var mapper = EventLogIncidentMapper(id: id, mapping: mapping, columns: columns)
-            if let incident = mapper.map(rowsByIncident[id]!.map { table.records[$0] }) {
+            let rows = rowsByIncident[id]!.map { table.records[$0] }
+            mapper.origin = table.sourceRecord(rows)
+            if let incident = mapper.map(rows) {
                 result.incidents.append(incident)
             } else {
                 result.skippedIncidents += 1

@@ -11,7 +11,7 @@ struct EventLogIncidentMapper {
     /// The mapping's columns resolved against one file's header.
     struct Columns {
         let incident, time, status, severity: ColumnSelection.Resolved
-        let level, assignee, service: ColumnSelection.Resolved?
+        let level, assignee, service, opened, resolved, sla: ColumnSelection.Resolved?
         let title: TextTemplate.Resolved
 
         init(mapping: EventLogMapping, table: CSVTable) throws(MappingError) {
@@ -23,6 +23,9 @@ struct EventLogIncidentMapper {
             level = try columns.level?.resolve(in: table)
             assignee = try columns.assignee?.resolve(in: table)
             service = try columns.service?.resolve(in: table)
+            opened = try columns.opened?.resolve(in: table)
+            resolved = try columns.resolved?.resolve(in: table)
+            sla = try columns.sla?.resolve(in: table)
             title = try mapping.title.resolve(in: table)
         }
     }
@@ -49,6 +52,12 @@ struct EventLogIncidentMapper {
     private var level: (source: String, ladder: EscalationLevel)?
     private var openEscalation: (id: String, level: EscalationLevel)?
     private var assignee: String?
+    /// The source's own times and SLA verdict for the incident (`columns.opened`, `resolved`, `sla`).
+    private var sourceOpened: Timestamp?
+    private var sourceResolved: Timestamp?
+    private var sourceSLA: SLAVerdict?
+    /// The last incident.resolved added: its place in `events` and its summary, to give it the source's time and verdict.
+    private var lastResolution: (index: Int, summary: String)?
 
     init(id: String, mapping: EventLogMapping, columns: Columns) {
         self.id = id
@@ -62,13 +71,67 @@ struct EventLogIncidentMapper {
         warnings.append(ImportWarning(kind, incidentID: id, row: row ? line : nil, message))
     }
 
-    private mutating func add(_ event: IncidentEvent, role: String) {
+    private mutating func add(_ event: IncidentEvent, role: String, at instant: Timestamp? = nil) {
         let name = "event-log/\(mapping.naming.source)/\(id)/\(rowKey)/\(role)"
         // The row's change time is also when the source system recorded the change.
         let proposed = Catalog.proposed(
-            event, id: SourceEventID.make(name), occurredAt: time, sourceRecordedAt: time, actor: EventLogImporter.actor,
-            source: mapping.naming.source)
+            event, id: SourceEventID.make(name), occurredAt: instant ?? time, sourceRecordedAt: max(instant ?? time, time),
+            actor: EventLogImporter.actor, source: mapping.naming.source)
         events.append(StreamEvent(stream: stream, event: proposed))
+    }
+
+    /// Records incident.resolved, remembering it as the last resolution.
+    private mutating func addResolution(_ summary: String, at instant: Timestamp? = nil) {
+        let summary = clip(summary, 4000, what: "the resolution summary")
+        lastResolution = (events.count, summary)
+        add(.resolved(IncidentResolved(summary: summary)), role: "resolved", at: instant)
+    }
+
+    /// Reads the source's own opened and resolved times and SLA verdict: the first opened time, the
+    /// last resolved time and verdict given, in time order.
+    private mutating func readSourceClaims(_ rows: [(time: Timestamp, record: CSVTable.Record)]) {
+        func time(_ column: ColumnSelection.Resolved?, _ selection: ColumnSelection?, _ record: CSVTable.Record) -> Timestamp? {
+            guard let column, let selection, !column.isEmpty(in: record) else { return nil }
+            let text = column.value(in: record)
+            guard let instant = mapping.time.parse(text) else {
+                warn(.badTimestamp, "\(selection.key): \(MessageText.quoted(text)) is not a time in the format \(mapping.time.pattern); ignored")
+                return nil
+            }
+            return instant
+        }
+        for row in rows {
+            line = row.record.line
+            if sourceOpened == nil { sourceOpened = time(columns.opened, mapping.columns.opened, row.record) }
+            if let resolved = time(columns.resolved, mapping.columns.resolved, row.record) { sourceResolved = resolved }
+            if let column = columns.sla, let selection = mapping.columns.sla, !column.isEmpty(in: row.record) {
+                let text = column.value(in: row.record)
+                if let verdict = mapping.slaVerdicts[text] {
+                    sourceSLA = verdict
+                } else {
+                    warn(.unknownValue, "\(selection.key): \(MessageText.quoted(text)) is not in the mapping's slaVerdicts; ignored")
+                }
+            }
+        }
+    }
+
+    /// Gives the last resolution the source's resolved time and SLA verdict; records one at the
+    /// source's resolved time when no status resolved the incident.
+    private mutating func applySourceResolution() {
+        if lastResolution == nil, let sourceResolved, !resolved, !closed {
+            rowKey = "source"
+            addResolution("Resolved in \(mapping.naming.source) (its resolved time; no status row resolved it)", at: sourceResolved)
+        }
+        guard let last = lastResolution else {
+            if sourceSLA != nil { warn(.missingField, row: false, "the source's SLA verdict is kept with the resolution, and the incident has none; ignored") }
+            return
+        }
+        guard sourceResolved != nil || sourceSLA != nil else { return }
+        let old = events[last.index].event
+        let proposed = Catalog.proposed(
+            .resolved(IncidentResolved(summary: last.summary, sourceSLA: sourceSLA)), id: old.id, occurredAt: sourceResolved ?? old.occurredAt,
+            sourceRecordedAt: max(sourceResolved ?? old.occurredAt, old.sourceRecordedAt ?? old.occurredAt),
+            actor: EventLogImporter.actor, source: mapping.naming.source)
+        events[last.index] = StreamEvent(stream: stream, event: proposed)
     }
 
     /// Shortens a text to the catalog's limit, with a warning.
@@ -87,6 +150,9 @@ struct EventLogIncidentMapper {
         }
         return text
     }
+
+    /// The incident's rows, as a rejection of it would show them; set by the importer.
+    var origin: SourceRecord?
 
     mutating func map(_ records: [CSVTable.Record]) -> ImportedIncident? {
         var timed = [(time: Timestamp, record: CSVTable.Record)]()
@@ -119,6 +185,7 @@ struct EventLogIncidentMapper {
         if outOfOrderLine != nil {
             timed = timed.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
         }
+        readSourceClaims(timed)
         var previousTime: Timestamp?
         var sameTimeCount = 0
         for (index, row) in timed.enumerated() {
@@ -132,7 +199,8 @@ struct EventLogIncidentMapper {
             }
             apply(row.record, first: index == 0)
         }
-        return ImportedIncident(sourceID: id, stream: stream, events: events)
+        applySourceResolution()
+        return ImportedIncident(sourceID: id, stream: stream, events: events, origin: origin)
     }
 
     /// Records incident.declared from the first row; false (with a warning) when it cannot be.
@@ -153,12 +221,24 @@ struct EventLogIncidentMapper {
             title = id
         }
         title = clip(title, 300, what: "the title")
+        // The source's opened time is the declaration's; a resolution before it keeps the end and marks the start unknown.
+        var declaredAt = sourceOpened ?? time
+        var unknownTimes: UnknownTimes?
+        if declaredAt > time {
+            warn(.openedAfterActivity, "the source's opened time \(declaredAt.rfc3339) is after the incident's first row (\(time.rfc3339)); declared at the first row, its time marked unknown")
+            declaredAt = time
+            unknownTimes = .start
+        }
+        if let sourceResolved, sourceResolved < declaredAt {
+            warn(.resolutionBeforeCreation, "the source's resolved time \(sourceResolved.rfc3339) is before the incident was opened (\(declaredAt.rfc3339)); the resolution is kept and the declaration's time marked unknown")
+            unknownTimes = .start
+        }
         var services = [String]()
         if let column = columns.service, let selection = mapping.columns.service, let name = value(column, selection, in: record) {
             service = clip(name, 1000, what: "the service")
             services = [service!]
         }
-        add(.declared(IncidentDeclared(title: title, severity: severity, services: services)), role: "declared")
+        add(.declared(IncidentDeclared(title: title, severity: severity, services: services, unknownTimes: unknownTimes)), role: "declared", at: declaredAt)
         return true
     }
 
@@ -213,7 +293,7 @@ struct EventLogIncidentMapper {
                 return
             }
             let summary = "Status '\(statusText)' in \(mapping.naming.source)" + (level.map { " at support level \($0.source)" } ?? "")
-            add(.resolved(IncidentResolved(summary: clip(summary, 4000, what: "the resolution summary"))), role: "resolved")
+            addResolution(summary)
             resolved = true
             lastEnding = statusText
         case .closed?:
@@ -221,7 +301,11 @@ struct EventLogIncidentMapper {
                 warn(.repeatedStatus, "status \(MessageText.quoted(statusText)) while the incident is already closed (\(MessageText.quoted(lastEnding ?? ""))); skipped")
                 return
             }
-            if !resolved {
+            if !resolved, lastResolution == nil, let sourceResolved {
+                // The source says when it was resolved: that is the resolution, before the closure.
+                addResolution("Resolved in \(mapping.naming.source) (its resolved time), closed with status '\(statusText)'", at: sourceResolved)
+                resolved = true
+            } else if !resolved {
                 warn(.closedWithoutResolution, "status \(MessageText.quoted(statusText)) closes the incident, which was not resolved first; closed without a resolution time")
             }
             if let open = openEscalation {

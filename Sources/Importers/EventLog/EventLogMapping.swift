@@ -30,9 +30,17 @@ public struct EventLogMapping: Sendable {
         public var level: ColumnSelection?
         public var assignee: ColumnSelection?
         public var service: ColumnSelection?
+        /// The source's own time the incident was opened: the declaration's time.
+        public var opened: ColumnSelection?
+        /// The source's own time the incident was resolved: the resolution's time.
+        public var resolved: ColumnSelection?
+        /// The source's own verdict on the incident's SLA, looked up in `slaVerdicts`.
+        public var sla: ColumnSelection?
     }
 
     public var naming: SourceNaming
+    /// How the file is written: separator, encoding, missing-value markers.
+    public var format: CSVFormat
     public var columns: Columns
     public var time: TimestampFormat
     public var title: TextTemplate
@@ -45,22 +53,26 @@ public struct EventLogMapping: Sendable {
     public var escalationReason: EscalationReason
     /// The role an assignee takes (incident.responder_assigned).
     public var assigneeRole: ResponderRole
+    /// Source SLA verdict → met or breached.
+    public var slaVerdicts: [String: SLAVerdict]
 
     /// Reads a mapping file.
     public init(json bytes: [UInt8]) throws(MappingError) {
         let root = try MappingObject.document(bytes, kind: Self.kind)
-        try root.allowOnly([
+        try root.allowOnly(Set([
             "kind", "description", "source", "streamPrefix", "columns", "time", "title", "statuses", "severities", "levels",
-            "escalationReason", "assigneeRole",
-        ])
+            "escalationReason", "assigneeRole", "slaVerdicts",
+        ]).union(CSVFormat.keys))
         naming = try SourceNaming(root)
+        format = try CSVFormat(root)
         let columnObject = try root.object("columns")
-        try columnObject.allowOnly(["incident", "time", "status", "severity", "level", "assignee", "service"])
+        try columnObject.allowOnly(["incident", "time", "status", "severity", "level", "assignee", "service", "opened", "resolved", "sla"])
         columns = Columns(
             incident: try .required(columnObject, "incident"), time: try .required(columnObject, "time"),
             status: try .required(columnObject, "status"), severity: try .required(columnObject, "severity"),
             level: try .optional(columnObject, "level"), assignee: try .optional(columnObject, "assignee"),
-            service: try .optional(columnObject, "service"))
+            service: try .optional(columnObject, "service"), opened: try .optional(columnObject, "opened"),
+            resolved: try .optional(columnObject, "resolved"), sla: try .optional(columnObject, "sla"))
         time = try root.optionalObject("time").map { (object) throws(MappingError) in try TimestampFormat(mapping: object) } ?? .rfc3339
         title = try TextTemplate(try root.string("title"), key: "title")
 
@@ -86,6 +98,12 @@ public struct EventLogMapping: Sendable {
         self.levels = levels
         escalationReason = try root.catalogValue(try root.optionalString("escalationReason") ?? "other", key: "escalationReason", as: EscalationReason.self)
         assigneeRole = try root.catalogValue(try root.optionalString("assigneeRole") ?? "support", key: "assigneeRole", as: ResponderRole.self)
+        var slaVerdicts = [String: SLAVerdict]()
+        for (value, name) in try root.optionalStringMap("slaVerdicts") ?? [:] {
+            slaVerdicts[value] = try root.catalogValue(name, key: "slaVerdicts.\(value)", as: SLAVerdict.self)
+        }
+        if columns.sla != nil, slaVerdicts.isEmpty { throw MappingError("columns.sla is given, so slaVerdicts must map its values to met or breached") }
+        self.slaVerdicts = slaVerdicts
     }
 
     /// `{"lifecycle": "open", "status": "investigating", "acknowledges": true}` and the like.

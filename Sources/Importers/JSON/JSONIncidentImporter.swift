@@ -26,6 +26,8 @@ public struct JSONRecordProblem: Error, Sendable, Hashable, CustomStringConverti
     /// The mapping key, and the path read (`fields.severity at "priority.summary"`).
     public var field: String
     public var rule: String
+    /// The record as the file has it, for a rejects file (null when the line is not JSON).
+    public var content: JSONValue = .null
 
     /// `record 3 (line 3, id "Q1"): fields.severity at "urgency": "urgent" is …`
     public var description: String {
@@ -116,14 +118,17 @@ public enum JSONIncidentImporter {
         for record in records {
             var mapper = JSONRecordMapper(mapping: mapping, prefix: prefix ?? mapping.naming.streamPrefix, record: record.number, line: record.line)
             do {
-                if let incident = try mapper.map(record.value, seen: &seen) {
+                if var incident = try mapper.map(record.value, seen: &seen) {
+                    incident.origin = SourceRecord(index: record.number, unit: .record, content: record.value)
                     result.incidents.append(incident)
                 } else {
                     result.skippedIncidents += 1
                 }
                 result.warnings.append(contentsOf: mapper.warnings)
             } catch {
-                result.rejected.append(error)
+                var problem = error
+                problem.content = record.value
+                result.rejected.append(problem)
             }
         }
         result.rejected.sort { $0.record < $1.record }

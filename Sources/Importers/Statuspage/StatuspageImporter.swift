@@ -62,7 +62,8 @@ public enum StatuspageImporter {
         var seen = Set<String>()
         for (index, source) in sources.enumerated() {
             var mapper = IncidentMapper(prefix: prefix, backdatedAfterSeconds: backdatedAfterSeconds)
-            if let incident = mapper.map(source, index: index, seen: &seen) {
+            if var incident = mapper.map(source, index: index, seen: &seen) {
+                incident.origin = SourceRecord(index: index + 1, unit: .record, content: source)
                 result.incidents.append(incident)
             } else {
                 result.skippedIncidents += 1

@@ -31,6 +31,7 @@ public enum SurveyImporter {
         var order = [String]()
         var eventsByIncident = [String: [StreamEvent]]()
         var surveyIDs = [String: Set<String>]()
+        var rowsByIncident = [String: [CSVTable.Record]]()
         var warnings = [ImportWarning]()
         var skipped = 0
         for record in table.records {
@@ -85,6 +86,7 @@ public enum SurveyImporter {
                     sourceRecordedAt: time, actor: actor, source: mapping.naming.source))
             }
             if eventsByIncident[id] == nil { order.append(id) }
+            rowsByIncident[id, default: []].append(record)
             eventsByIncident[id, default: []].append(event(.surveySent(SurveySent(surveyId: surveyID, customer: who, channel: sentOn, scale: surveyScale)), "sent", at: sentAt))
 
             // The answer, when there is one that can stand.
@@ -112,7 +114,10 @@ public enum SurveyImporter {
             }
             eventsByIncident[id, default: []].append(event(.surveyAnswered(SurveyAnswered(surveyId: surveyID, score: value, comment: text)), "answered", at: answeredAt))
         }
-        let incidents = order.map { ImportedIncident(sourceID: $0, stream: mapping.naming.stream($0), events: eventsByIncident[$0]!) }
+        let incidents = order.map {
+            ImportedIncident(
+                sourceID: $0, stream: mapping.naming.stream($0), events: eventsByIncident[$0]!, origin: table.sourceRecord(rowsByIncident[$0]!))
+        }
         return SurveyImport(incidents: incidents, warnings: warnings, rows: table.records.count, skippedRows: skipped)
     }
 }

@@ -20,6 +20,8 @@ public struct SurveyMapping: Sendable {
     }
 
     public var naming: SourceNaming
+    /// How the file is written: separator, encoding, missing-value markers.
+    public var format: CSVFormat
     public var columns: Columns
     public var time: TimestampFormat
     /// The scale of every survey, when no scale column is named.
@@ -31,8 +33,9 @@ public struct SurveyMapping: Sendable {
 
     public init(json bytes: [UInt8]) throws(MappingError) {
         let root = try MappingObject.document(bytes, kind: Self.kind)
-        try root.allowOnly(["kind", "description", "source", "streamPrefix", "columns", "time", "scale", "scales", "channel"])
+        try root.allowOnly(Set(["kind", "description", "source", "streamPrefix", "columns", "time", "scale", "scales", "channel"]).union(CSVFormat.keys))
         naming = try SourceNaming(root)
+        format = try CSVFormat(root)
         let object = try root.object("columns")
         try object.allowOnly(["incident", "customer", "sent", "answered", "score", "scale", "comment", "survey", "channel"])
         columns = Columns(

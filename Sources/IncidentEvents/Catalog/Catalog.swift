@@ -54,6 +54,11 @@ public enum Catalog {
             fields: StatusUpdatePublished.Version2.fields, examples: StatusUpdatePublished.Version2.examples.map(\.json),
             validate: { (object) throws(EventInputError) in _ = try StatusUpdatePublished.Version2.decode(object) },
             upcast: StatusUpdatePublished.upcastFromVersion2),
+        LegacyVersion(
+            type: IncidentResolved.Version1.type, schemaVersion: 1, summary: IncidentResolved.Version1.summary,
+            fields: IncidentResolved.Version1.fields, examples: IncidentResolved.Version1.examples.map(\.json),
+            validate: { (object) throws(EventInputError) in _ = try IncidentResolved.Version1.decode(object) },
+            upcast: IncidentResolved.upcastFromVersion1),
     ]
 
     private static let byType: [String: Entry] = Dictionary(uniqueKeysWithValues: entries.map { ($0.type, $0) })
@@ -107,14 +112,15 @@ public enum Catalog {
         try decode(type: event.type, schemaVersion: event.schemaVersion, payload: event.payload)
     }
 
-    /// A proposed event carrying a typed payload at its current schema version.
+    /// A proposed event carrying a typed payload, at its current schema version or the older one that
+    /// holds it unchanged (``EventPayload/writtenSchemaVersion``).
     public static func proposed(
         _ event: IncidentEvent, id: UUID = .version7(), occurredAt: Timestamp, sourceRecordedAt: Timestamp? = nil, actor: Actor,
         source: String, correlationID: String? = nil, causationID: String? = nil
     ) -> ProposedEvent {
         let payload = event.payload
         return ProposedEvent(
-            id: id, type: type(of: payload).type, schemaVersion: type(of: payload).schemaVersion, occurredAt: occurredAt,
+            id: id, type: type(of: payload).type, schemaVersion: payload.writtenSchemaVersion, occurredAt: occurredAt,
             sourceRecordedAt: sourceRecordedAt, actor: actor, source: source, correlationID: correlationID, causationID: causationID, payload: Payload(payload.json))
     }
 }

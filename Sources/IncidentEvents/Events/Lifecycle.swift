@@ -287,19 +287,54 @@ public struct ResponderReleased: EventPayload {
     public static let examples = [ResponderReleased(person: "dana@example.com", role: .incidentCommander)]
 }
 
+/// Version 1 had no `sourceSLA`; ``Catalog`` reads it as it stands.
 public struct IncidentResolved: EventPayload {
     public static let type = "incident.resolved"
-    public static let schemaVersion: UInt16 = 1
+    public static let schemaVersion: UInt16 = 2
     public static let summary = "The incident is resolved: customers are no longer affected. Its occurredAt stops the clock for time to resolve."
 
     public var summary: String
+    /// Imports only: the source's own verdict on the incident's SLA, as it claims it.
+    public var sourceSLA: SLAVerdict?
 
-    public init(summary: String) { self.summary = summary }
+    public init(summary: String, sourceSLA: SLAVerdict? = nil) {
+        self.summary = summary
+        self.sourceSLA = sourceSLA
+    }
     public init(from r: inout PayloadReader) throws(EventInputError) {
         summary = try r.string("summary", "What was wrong and what fixed it.", maxLength: 4000)
+        sourceSLA = try r.optionalValue(
+            "sourceSLA",
+            "Set by importers only: whether the source says the incident met its SLA. A claim, compared with the ledger's own SLA figures in the review; no metric reads it.")
     }
-    public func write(to w: inout PayloadWriter) { w.set("summary", summary) }
-    public static let examples = [IncidentResolved(summary: "A gateway pool change was rolled back; payments recovered at 00:01 UTC.")]
+    public func write(to w: inout PayloadWriter) {
+        w.set("summary", summary)
+        w.set("sourceSLA", sourceSLA)
+    }
+    /// Version 1 when there is no source verdict: resolutions stay what earlier builds wrote.
+    public var writtenSchemaVersion: UInt16 { sourceSLA == nil ? 1 : Self.schemaVersion }
+    public static let examples = [
+        IncidentResolved(summary: "A gateway pool change was rolled back; payments recovered at 00:01 UTC."),
+        IncidentResolved(summary: "Status 'Resolved' in servicenow", sourceSLA: .breached),
+    ]
+
+    /// Version 1 → 2: version 2 only adds the optional `sourceSLA`, so a version 1 payload reads as it stands.
+    static func upcastFromVersion1(_ payload: [String: JSONValue]) -> [String: JSONValue] { payload }
+
+    /// The version 1 fields, for the version 1 schema.
+    struct Version1: EventPayload {
+        static let type = IncidentResolved.type
+        static let schemaVersion: UInt16 = 1
+        static let summary = "The incident is resolved (superseded by version 2)."
+        var summary: String
+
+        init(summary: String) { self.summary = summary }
+        init(from r: inout PayloadReader) throws(EventInputError) {
+            summary = try r.string("summary", "What was wrong and what fixed it.", maxLength: 4000)
+        }
+        func write(to w: inout PayloadWriter) { w.set("summary", summary) }
+        static let examples = [Version1(summary: "A gateway pool change was rolled back; payments recovered at 00:01 UTC.")]
+    }
 }
 
 public struct IncidentReopened: EventPayload {

@@ -30,6 +30,13 @@ public enum UnknownTimes: String, PayloadEnum {
     }
 }
 
+/// Whether an incident met its service level, as a source says: a claim kept beside the ledger's own
+/// computation (the review compares the two), never used as a figure.
+public enum SLAVerdict: String, PayloadEnum {
+    case met
+    case breached
+}
+
 public enum DetectionMethod: String, PayloadEnum {
     case monitoring
     case customerReport = "customer_report"

@@ -19,10 +19,17 @@ public protocol EventPayload: Sendable, Hashable {
     func write(to writer: inout PayloadWriter)
     /// Rules across fields (for example an end after its start). Not run in describe mode.
     func validate() throws(EventInputError)
+    /// The schema version this payload is written at: the current one, or an older one that holds it
+    /// unchanged (when the newer version only adds an optional field this payload leaves out), so that
+    /// events which do not use the addition stay exactly what earlier builds wrote, and a re-import of
+    /// them is still recognised as a retry.
+    var writtenSchemaVersion: UInt16 { get }
 }
 
 extension EventPayload {
     public func validate() throws(EventInputError) {}
+
+    public var writtenSchemaVersion: UInt16 { Self.schemaVersion }
 
     /// The payload as a JSON object.
     public var json: [String: JSONValue] {

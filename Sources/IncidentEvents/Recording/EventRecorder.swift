@@ -94,17 +94,11 @@ public struct EventRecorder: Sendable {
                     }
                     let expected = expectedVersion ?? .exact(version)
                     for index in group.indices {
-                        let item = events[index]
-                        do {
-                            try IncidentRules.check(
-                                typed[index], occurredAt: item.event.occurredAt, stream: item.stream, facts: incident, now: now,
-                                maximumFutureSkewSeconds: maximumFutureSkewSeconds)
-                        } catch let error as EventInputError {
+                        do throws(EventInputError) {
+                            try admit(typed[index], events[index], to: &incident, now: now)
+                        } catch {
                             throw Self.refusal(error.at(index: index + 1))
                         }
-                        incident.apply(
-                            typed[index], id: item.event.id, type: item.event.type, schemaVersion: item.event.schemaVersion,
-                            payload: item.event.payload, occurredAt: item.event.occurredAt)
                         version += 1
                     }
                     facts[group.stream] = (incident, version)
@@ -117,6 +111,16 @@ public struct EventRecorder: Sendable {
         } catch {
             throw LedgerError(.storage, "cannot read the ledger: \(error)")
         }
+    }
+
+    /// Checks one event against the rules of its incident's life and applies it to the incident's facts.
+    func admit(_ typed: IncidentEvent, _ item: StreamEvent, to incident: inout IncidentFacts, now: Timestamp) throws(EventInputError) {
+        try IncidentRules.check(
+            typed, occurredAt: item.event.occurredAt, stream: item.stream, facts: incident, now: now,
+            maximumFutureSkewSeconds: maximumFutureSkewSeconds)
+        incident.apply(
+            typed, id: item.event.id, type: item.event.type, schemaVersion: item.event.schemaVersion,
+            payload: item.event.payload, occurredAt: item.event.occurredAt)
     }
 
     /// The facts of one incident and its version, from its events in the ledger.

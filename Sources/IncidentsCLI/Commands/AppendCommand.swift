@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IncidentEvents
+import Importers
 import LedgerModel
 import LedgerStore
 
@@ -26,6 +27,12 @@ struct AppendCommand: AsyncParsableCommand {
 
             Appending events whose ids are already recorded, at the same place, succeeds without \
             writing anything, so a batch can be retried safely after a timeout.
+
+            Every bad line is reported with its number, field and rule, and nothing is written. With \
+            --keep-going the good events are appended and the bad lines go to a rejects file, one JSON \
+            object each ({index, unit, incident, field, rule, message, record}):
+              incidents append events.jsonl --keep-going    # to events.jsonl.rejects.jsonl
+              cat events.jsonl | incidents append --keep-going --rejects bad.jsonl
             """)
 
     @OptionGroup var options: LedgerOptions
@@ -39,22 +46,38 @@ struct AppendCommand: AsyncParsableCommand {
             valueName: "version"))
     var expectedVersion: String?
 
+    @OptionGroup var keepGoing: KeepGoingOptions
+
     @Flag(help: "Print the result as JSON Lines.")
     var json = false
 
     func validate() throws {
         try PathOption.require(file, "FILE")
+        try keepGoing.validate(input: file)
+        if keepGoing.isOn, expectedVersion != nil {
+            throw ValidationError("--expected-version applies to one atomic batch, so it does not go with --keep-going")
+        }
     }
 
     func run() async throws {
         let expected = try ExpectedVersionOption.parse(expectedVersion)
-        let events = try EventInput.read(file: file)
-        let streams = Set(events.map(\.stream))
+        let input = try EventInput.read(file: file)
+        let streams = Set(input.records.map(\.stream))
         if expected != nil, streams.count > 1 {
             throw ValidationError("--expected-version applies to input about one incident; this input names \(streams.count) incidents")
         }
         let recorder = try options.recorder()
-        let results = try await recorder.record(events, expectedVersion: expected)
+        try keepGoing.check(input: file, ledger: options.path)
+        var run = ImportRun(incidentsInDocument: input.count, warnings: [])
+        let results = try await run.record(input.records, rejected: input.rejections, with: recorder, keepGoing: keepGoing.isOn, expectedVersion: expected)
+        let rejectsFile = try keepGoing.write(run.report.rejections, input: file, ledger: options.path)
         RecordOutput.print(results, json: json)
+        if let rejectsFile {
+            let rejected = run.report.rejections
+            var text = rejected.prefix(ImportRefusal.listed).map { "rejected: \($0.message)\n" }.joined()
+            if rejected.count > ImportRefusal.listed { text += "rejected: … and \(rejected.count - ImportRefusal.listed) more\n" }
+            text += "rejected: \(rejected.count) of \(input.count) records, written to \(rejectsFile)\n"
+            FileHandle.standardError.write(Data(text.utf8))
+        }
     }
 }

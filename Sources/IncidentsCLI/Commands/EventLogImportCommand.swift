@@ -10,13 +10,19 @@ struct EventLogImportCommand: AsyncParsableCommand {
             The mapping file (JSON, kind "event-log") names the columns holding the incident id, time, \
             status, severity, support level, assignee and service, and says what the source's values mean: \
             which statuses open, resolve or close an incident, which levels are higher on the escalation \
-            ladder, which impacts are which severity. Data/volvo-it-mapping.json is an example; \
-            docs/importing.md describes every key.
+            ladder, which impacts are which severity. It may also name the source's own opened and resolved times and \
+            SLA verdict (kept as the source's claim and compared with the ledger's in the review), values \
+            that mean "missing" ("missing": ["?", "N/A"]), the zone of times without an offset, the \
+            separator ("delimiter": ";", detected when the header has no ",") and the encoding \
+            ("encoding": "windows-1252", as spreadsheets save CSV). Data/volvo-it-mapping.json is an \
+            example; docs/importing.md describes every key.
 
             FILE may be gzip-compressed (recognised by its content), and - reads standard input. Rows of \
             one incident are taken in time order. Event ids are derived from the incident id and each row's \
-            time, so importing the same file again adds nothing. The whole import is one atomic batch unless \
-            --continue-on-error.
+            time, so importing the same file again adds nothing. The whole import is one atomic batch: an \
+            incident the ledger would refuse is named with its first line, field and rule, and nothing is \
+            written; --keep-going records the others and writes the refused ones to a rejects file:
+              incidents import events-csv log.csv --mapping desk.json --keep-going
             """)
 
     @OptionGroup var options: LedgerOptions
@@ -38,9 +44,7 @@ struct EventLogImportCommand: AsyncParsableCommand {
             throw CommandFailure(.invalidInput, "\(csv.mapping): \(error.description); nothing was written")
         }
         var run = ImportRun(incidentsInDocument: mapped.incidents.count + mapped.skippedIncidents, warnings: mapped.warnings)
-        run.summary.incidentsSkipped = mapped.skippedIncidents
-        try await run.record(mapped.incidents, recorder: try options.recorder(), continueOnError: csv.continueOnError, progress: progress)
-        progress.finish()
-        run.finish(json: csv.json)
+        run.report.incidentsSkipped = mapped.skippedIncidents
+        try await csv.run.record(mapped.incidents, run: run, input: csv.file, ledger: options, progress: progress)
     }
 }

@@ -29,9 +29,14 @@ struct StatuspageImportCommand: AsyncParsableCommand {
             (posted_after_shown_time): `--backdated-after 1d` reports only posts back-dated by more than a day.
 
             Event ids are derived from the Statuspage ids, so importing the same file again adds nothing.
-            The whole import is one atomic batch unless --continue-on-error records incidents in chunks \
-            and retries a refused chunk incident by incident. Warnings about untidy data go to standard \
-            error, one line each, prefixed "warning:"; a progress bar too when it is a terminal.
+            The whole import is one atomic batch: when the ledger would refuse an incident, every such \
+            incident is named with its record number, field and rule, and nothing is written. With \
+            --keep-going the others are recorded and the refused ones written to a rejects file (JSON \
+            Lines; default FILE.rejects.jsonl): \
+              incidents import statuspage incidents.json --keep-going --rejects refused.jsonl
+            Warnings about untidy data go to standard error, one line each, prefixed "warning:" (per \
+            kind, the first 5 when there are more than 20; --warnings all prints every one); a progress \
+            bar too when it is a terminal.
             """)
 
     @OptionGroup var options: LedgerOptions
@@ -42,11 +47,7 @@ struct StatuspageImportCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Prefix of the incident names in the ledger.", valueName: "prefix"))
     var prefix = "SP-"
 
-    @Flag(help: "Record incidents in chunks; report the ones refused as warnings instead of importing nothing.")
-    var continueOnError = false
-
-    @Flag(help: "Print the summary as JSON.")
-    var json = false
+    @OptionGroup var run: ImportRunOptions
 
     @Option(
         help: ArgumentHelp(
@@ -56,6 +57,7 @@ struct StatuspageImportCommand: AsyncParsableCommand {
 
     func validate() throws {
         try PathOption.require(file, "FILE")
+        try run.keepGoing.validate(input: file)
     }
 
     func run() async throws {
@@ -70,10 +72,8 @@ struct StatuspageImportCommand: AsyncParsableCommand {
         } catch {
             throw CommandFailure(.invalidInput, "\(file): \(error.description); nothing was written")
         }
-        var run = ImportRun(incidentsInDocument: mapped.incidents.count + mapped.skippedIncidents, warnings: mapped.warnings)
-        run.summary.incidentsSkipped = mapped.skippedIncidents
-        try await run.record(mapped.incidents, recorder: try options.recorder(), continueOnError: continueOnError, progress: progress)
-        progress.finish()
-        run.finish(json: json)
+        var importRun = ImportRun(incidentsInDocument: mapped.incidents.count + mapped.skippedIncidents, warnings: mapped.warnings)
+        importRun.report.incidentsSkipped = mapped.skippedIncidents
+        try await run.record(mapped.incidents, run: importRun, input: file, ledger: options, progress: progress)
     }
 }

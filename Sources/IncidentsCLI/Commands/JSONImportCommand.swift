@@ -20,8 +20,10 @@ struct JSONImportCommand: AsyncParsableCommand {
             FILE is one JSON document or JSON Lines (recognised when the whole is not one document but its \
             first line is; --format says which), may be gzip-compressed, and - reads standard input. Event \
             ids are derived from the source's incident ids, so importing the same file again adds nothing. \
-            A record that breaks the mapping's rules is refused, naming its number, field and rule, and \
-            nothing is written. The whole import is one atomic batch unless --continue-on-error.
+            A record that breaks the mapping's rules, or that the ledger would refuse, is named with its \
+            number, field and rule, and nothing is written; --keep-going records the others and writes the \
+            bad ones to a rejects file (default FILE.rejects.jsonl):
+              incidents import json export.jsonl --mapping m.json --keep-going --warnings all
             """)
 
     @OptionGroup var options: LedgerOptions
@@ -42,15 +44,12 @@ struct JSONImportCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Prefix of the incident names in the ledger, instead of the mapping's streamPrefix.", valueName: "prefix"))
     var prefix: String?
 
-    @Flag(help: "Record incidents in chunks; report the ones refused as warnings instead of importing nothing.")
-    var continueOnError = false
-
-    @Flag(help: "Print the summary as JSON.")
-    var json = false
+    @OptionGroup var run: ImportRunOptions
 
     func validate() throws {
         try PathOption.require(file, "FILE")
         try PathOption.require(mapping, "--mapping")
+        try run.keepGoing.validate(input: file)
     }
 
     func run() async throws {
@@ -72,14 +71,9 @@ struct JSONImportCommand: AsyncParsableCommand {
         } catch {
             throw CommandFailure(.invalidInput, "\(name): \(error.description); nothing was written")
         }
-        if let first = mapped.rejected.first {
-            let more = mapped.rejected.count > 1 ? " (and \(mapped.rejected.count - 1) more bad records)" : ""
-            throw CommandFailure(.invalidInput, "\(name): \(first.description)\(more) — fix the record or the mapping \(mapping); nothing was written")
-        }
-        var run = ImportRun(incidentsInDocument: mapped.records, warnings: mapped.warnings)
-        run.summary.incidentsSkipped = mapped.skippedIncidents
-        try await run.record(mapped.incidents, recorder: try options.recorder(), continueOnError: continueOnError, progress: progress)
-        progress.finish()
-        run.finish(json: json)
+        var importRun = ImportRun(incidentsInDocument: mapped.records, warnings: mapped.warnings)
+        importRun.report.incidentsSkipped = mapped.skippedIncidents
+        try await run.record(
+            mapped.incidents, rejected: mapped.rejected.map(RecordRejection.init), run: importRun, input: file, ledger: options, progress: progress)
     }
 }

@@ -13,7 +13,9 @@ struct SurveyImportCommand: AsyncParsableCommand {
             docs/examples/survey-mapping.json is an example; docs/importing.md describes every key.
 
             FILE may be gzip-compressed, and - reads standard input. Importing the same file again adds \
-            nothing. The whole import is one atomic batch unless --continue-on-error.
+            nothing. The whole import is one atomic batch: bad records are named and nothing is written, \
+            unless --keep-going, which records the others and writes the bad ones to a rejects file:
+              incidents import surveys-csv answers.csv --mapping s.json --keep-going
             """)
 
     @OptionGroup var options: LedgerOptions
@@ -31,9 +33,7 @@ struct SurveyImportCommand: AsyncParsableCommand {
             throw CommandFailure(.invalidInput, "\(csv.mapping): \(error.description); nothing was written")
         }
         var run = ImportRun(incidentsInDocument: mapped.incidents.count, warnings: mapped.warnings)
-        run.summary.eventsSkipped = mapped.skippedRows
-        try await run.record(mapped.incidents, recorder: try options.recorder(), continueOnError: csv.continueOnError, progress: progress)
-        progress.finish()
-        run.finish(json: csv.json)
+        run.report.eventsSkipped = mapped.skippedRows
+        try await csv.run.record(mapped.incidents, run: run, input: csv.file, ledger: options, progress: progress)
     }
 }

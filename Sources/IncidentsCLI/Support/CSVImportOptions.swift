@@ -9,20 +9,17 @@ struct CSVImportOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The mapping file (JSON).", valueName: "mapping.json"))
     var mapping: String
 
-    @Flag(help: "Record incidents in chunks; report the ones refused as warnings instead of importing nothing.")
-    var continueOnError = false
-
-    @Flag(help: "Print the summary as JSON.")
-    var json = false
+    @OptionGroup var run: ImportRunOptions
 
     func validate() throws {
         try PathOption.require(file, "FILE")
         try PathOption.require(mapping, "--mapping")
+        try run.keepGoing.validate(input: file)
     }
 
     /// The mapping file, read by `parse`, and then the CSV file's table. A bad mapping is refused with
     /// one line (exit 3) before the CSV is read.
-    func load<Mapping>(_ parse: ([UInt8]) throws(MappingError) -> Mapping, progress: ProgressBar) throws -> (mapping: Mapping, table: CSVTable) {
+    func load<Mapping: CSVMapping>(_ parse: ([UInt8]) throws(MappingError) -> Mapping, progress: ProgressBar) throws -> (mapping: Mapping, table: CSVTable) {
         let parsed: Mapping
         do {
             parsed = try parse(try ImportInput.mapping(mapping))
@@ -30,6 +27,6 @@ struct CSVImportOptions: ParsableArguments {
             throw CommandFailure(.invalidInput, "\(mapping): \(error.description); nothing was written")
         }
         progress.phase("reading \(file)", total: nil)
-        return (parsed, try ImportInput.table(try ImportInput.read(file), name: file))
+        return (parsed, try ImportInput.table(try ImportInput.read(file), format: parsed.format, name: file))
     }
 }

@@ -115,6 +115,11 @@ extension StatuspageImportError: RefusedInputError {}
 extension JSONIncidentImportError: RefusedInputError {}
 extension Gzip.Error: RefusedInputError {}
 
+/// Bad records in an all-or-nothing import: the message names them and says nothing was written.
+extension ImportRefusal: ReportableError {
+    var commandFailure: CommandFailure { CommandFailure(.invalidInput, description) }
+}
+
 extension MappingError: ReportableError {
     var commandFailure: CommandFailure { CommandFailure(.invalidInput, "the mapping: \(self); nothing was written") }
 }

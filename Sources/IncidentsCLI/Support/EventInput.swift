@@ -1,5 +1,5 @@
 import Foundation
-import IncidentEvents
+import Importers
 import LedgerModel
 
 /// Reads events given as JSON from a file or standard input.
@@ -7,50 +7,15 @@ enum EventInput {
     /// The largest input `append` reads, so a wrong file cannot exhaust memory.
     static let maximumInputBytes = 512 << 20
 
-    /// Reads one JSON event, or JSON Lines, and checks every envelope. Any fault is reported with
-    /// its line and field, and nothing is returned.
-    static func read(file: String?) throws -> [StreamEvent] {
+    /// Reads one JSON event, or JSON Lines, record by record: each event, or the line's fault with
+    /// its line and field (``EventLines``). Input that is not events at all is refused here.
+    static func read(file: String?) throws -> EventLines {
         let bytes = try readBytes(file: file)
         let source = file == nil || file == "-" ? "standard input" : file!
-        guard bytes.contains(where: { !isWhitespace($0) }) else {
-            throw CommandFailure(.invalidInput, "\(source) is empty; give one JSON event or JSON Lines")
-        }
-        // One document (possibly pretty-printed over many lines), or else one document per line.
-        let whole: JSONValue
         do {
-            whole = try JSONParser.parse(bytes)
-        } catch let wholeError {
-            let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
-            let nonBlank = lines.filter { $0.contains(where: { !isWhitespace($0) }) }
-            guard nonBlank.count > 1, (try? JSONParser.parse(nonBlank[0])) != nil else {
-                throw CommandFailure(.invalidInput, "\(source): \(wholeError); nothing was written")
-            }
-            var events = [StreamEvent]()
-            for (number, line) in lines.enumerated() where line.contains(where: { !isWhitespace($0) }) {
-                let value: JSONValue
-                do {
-                    value = try JSONParser.parse(line)
-                } catch {
-                    throw CommandFailure(.invalidInput, "\(source) line \(number + 1): \(error.reason) (column \(error.column)); nothing was written")
-                }
-                events.append(try event(value, index: events.count + 1, line: number + 1, source: source))
-            }
-            return events
-        }
-        if case .array = whole {
-            throw CommandFailure(.invalidInput, "\(source) holds a JSON array; give one event, or one event per line (JSON Lines)")
-        }
-        return [try event(whole, index: nil, line: nil, source: source)]
-    }
-
-    private static func event(_ value: JSONValue, index: Int?, line: Int?, source: String) throws -> StreamEvent {
-        do {
-            return try StreamEvent(json: value, defaultSchemaVersion: Catalog.currentVersion(of:))
+            return try EventLines(parsing: bytes)
         } catch {
-            let place = line.map { "\(source) line \($0)" } ?? source
-            let which = index.map { "event \($0), " } ?? ""
-            let field = error.field.isEmpty ? "" : "\(error.field): "
-            throw CommandFailure(.invalidInput, "\(place): \(which)\(field)\(error.reason); nothing was written")
+            throw CommandFailure(.invalidInput, source + error.sentence)
         }
     }
 
@@ -88,9 +53,5 @@ enum EventInput {
             }
         }
         return bytes
-    }
-
-    private static func isWhitespace(_ byte: UInt8) -> Bool {
-        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 }

@@ -30,11 +30,11 @@ enum ImportInput {
     }
 
     /// The CSV table in bytes read for a CSV importer; `name` is the file as given, for the message.
-    static func table(_ bytes: [UInt8], name: String) throws(CommandFailure) -> CSVTable {
+    static func table(_ bytes: [UInt8], format: CSVFormat, name: String) throws(CommandFailure) -> CSVTable {
         do {
-            return try CSVTable(parsing: bytes)
+            return try format.table(bytes)
         } catch {
-            throw CommandFailure(.invalidInput, "\(name == "-" ? "standard input" : name) is not CSV: \(error.description); nothing was written")
+            throw CommandFailure(.invalidInput, "\(name == "-" ? "standard input" : name) cannot be read as CSV: \(error.description); nothing was written")
         }
     }
 }

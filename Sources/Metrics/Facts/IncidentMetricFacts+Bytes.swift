@@ -4,7 +4,7 @@ import Projections
 /// The stored form of the facts: `StateWriter`'s compact bytes. A review reads every incident's
 /// facts, so they are decoded in bulk; JSON took most of a warm review's time.
 extension IncidentMetricFacts {
-    static let formatVersion: UInt8 = 2
+    static let formatVersion: UInt8 = 3
 
     public func encoded() -> [UInt8] {
         var w = StateWriter()
@@ -83,6 +83,7 @@ extension IncidentMetricFacts {
             w.int(item.due)
             w.optional(item.completed)
         }
+        w.optional(sourceSLA)
         return w.bytes
     }
 
@@ -144,6 +145,7 @@ extension IncidentMetricFacts {
         }
         postmortemPublished = try r.optionalInt()
         actionItems = try r.array { (r: inout StateReader) throws(StateBytesError) in ActionItem(due: try r.int(), completed: try r.optionalInt()) }
+        sourceSLA = try r.optional(SLAVerdict.self)
         guard r.isAtEnd else { throw StateBytesError() }
     }
 }

@@ -169,6 +169,8 @@ public struct IncidentMetricFacts: Codable, Equatable, Sendable {
     public var surveys: [Survey] = []
     public var postmortemPublished: Int64?
     public var actionItems: [ActionItem] = []
+    /// The source's own SLA verdict on the standing resolution (`sourceSLA` of incident.resolved), a claim the review compares with the ledger's.
+    public var sourceSLA: SLAVerdict?
 
     public init(incident: String) { self.incident = incident }
 

@@ -10,7 +10,8 @@ public enum IncidentMetricsProjection: DerivedProjection {
     /// 3: the source's unknown times, and the pending promise's due time (judged by each report).
     /// 4: the first public update at the time it was posted (`postedAt`), not the time it shows; scope,
     /// customers affected (nil when not recorded), surveys and action items from ``ResponseFigures``.
-    public static let version: UInt32 = 4
+    /// 5: the source's SLA verdict.
+    public static let version: UInt32 = 5
 
     public static func includes(_ record: RecordView) -> Bool { true }
 
@@ -69,6 +70,10 @@ public enum IncidentMetricsProjection: DerivedProjection {
                     facts.plannedStart = declared.plannedStart?.microsecondsSinceEpoch
                     facts.plannedEnd = declared.plannedEnd?.microsecondsSinceEpoch
                 }
+            case .resolved(let resolution)?:
+                facts.sourceSLA = resolution.sourceSLA
+            case .reopened?:
+                facts.sourceSLA = nil
             case .statusUpdatePublished(let update)?:
                 if update.audience != .internal, update.status == .inProgress, facts.maintenanceStarted == nil { facts.maintenanceStarted = at }
             case .escalationRaised(let raised)?:

@@ -118,6 +118,8 @@ public struct QuarterlyReview: Sendable, Codable {
     /// Time to resolve this period, by severity.
     public var resolveBySeverity: MetricResult
     public var slaBreaches: [Breach]
+    /// The sources' own SLA verdicts against the ledger's; nil when no incident of the period has one.
+    public var sourceSLA: SourceSLAComparison?
     /// The incidents with the longest customer-facing silence, longest first (at most 10).
     public var longestSilences: [Silence]
     public var executiveEscalations: [ExecutiveEscalation]
@@ -240,7 +242,7 @@ public struct QuarterlyReview: Sendable, Codable {
             incidents: inPeriod.count, previousIncidents: incidents(previous).count,
             incidentsBySeverity: count, incidentsByKind: kinds, rows: rows,
             resolveBySeverity: MetricResult.compute(MetricCatalog.named("time_to_resolve")!, over: inPeriod, filter: IncidentFilter(), breakdown: .severity, context: context),
-            slaBreaches: breaches, longestSilences: Array(silences.prefix(10)), executiveEscalations: executive,
+            slaBreaches: breaches, sourceSLA: SourceSLAComparison.compare(inPeriod, context), longestSilences: Array(silences.prefix(10)), executiveEscalations: executive,
             satisfaction: satisfaction,
             resolveByMonth: months.map { PeriodFigure(period: $0.name, value: value("time_to_resolve", $0)) },
             firstUpdateDistribution: distribution(MetricCatalog.named("time_to_first_public_update")!, inPeriod, context),

@@ -54,6 +54,19 @@ public enum ReviewHTML {
             }
             out += "</tbody>\n</table>\n"
         }
+        if let comparison = review.sourceSLA {
+            out += "<p>\(e(comparison.sentence))</p>\n"
+            if !comparison.disagreements.isEmpty {
+                out += "<table>\n<thead><tr><th>Incident</th><th>Source says</th><th>Ledger computes</th><th>Title</th></tr></thead>\n<tbody>\n"
+                for disagreement in comparison.disagreements.prefix(QuarterlyReview.breachesShown) {
+                    out += "<tr><td>\(e(disagreement.incident))</td><td>\(e(disagreement.source))</td><td>\(e(disagreement.ledger))</td><td>\(e(disagreement.title))</td></tr>\n"
+                }
+                out += "</tbody>\n</table>\n"
+                if comparison.disagreements.count > QuarterlyReview.breachesShown {
+                    out += "<p>\(comparison.disagreements.count - QuarterlyReview.breachesShown) more disagree; --format json lists every one.</p>\n"
+                }
+            }
+        }
         out += "</section>\n"
 
         out += "<section id=\"silences\"><h2>Longest customer-facing silences</h2>\n"

@@ -104,6 +104,10 @@ public enum ReviewText {
                     [$0.incident, $0.severity, ReviewText.targetName($0.target), $0.policy, String($0.misses), MetricFormatting.duration($0.missedBySeconds), $0.title]
                 })
         }
+        if let comparison = review.sourceSLA {
+            out.append(comparison.sentence)
+            out.append("")
+        }
 
         heading("Longest customer-facing silences")
         if review.longestSilences.isEmpty {

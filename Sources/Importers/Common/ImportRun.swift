@@ -1,0 +1,157 @@
+public import IncidentEvents
+import LedgerModel
+public import LedgerStore
+
+/// What an import did: counts, warnings and the records refused.
+public struct ImportReport: Sendable {
+    public var incidentsInDocument: Int
+    public var incidentsImported = 0
+    public var incidentsAlreadyPresent = 0
+    public var incidentsSkipped = 0
+    public var eventsImported = 0
+    public var eventsAlreadyPresent = 0
+    public var eventsSkipped = 0
+    public var warnings: [ImportWarning]
+    /// The records the ledger refused (with --keep-going: left out and written to the rejects file).
+    public var rejections = [RecordRejection]()
+
+    public init(incidentsInDocument: Int, warnings: [ImportWarning]) {
+        self.incidentsInDocument = incidentsInDocument
+        self.warnings = warnings
+    }
+
+    /// Counts what the ledger did with appended events.
+    public mutating func add(_ results: [AppendResult]) {
+        var written = Set<String>()
+        var present = Set<String>()
+        for result in results {
+            if result.alreadyRecorded {
+                eventsAlreadyPresent += result.positions.count
+                present.insert(result.stream)
+            } else {
+                eventsImported += result.positions.count
+                written.insert(result.stream)
+            }
+        }
+        incidentsImported += written.count
+        incidentsAlreadyPresent += present.subtracting(written).count
+    }
+
+    /// The number of warnings of each kind.
+    public var warningCounts: [ImportWarning.Kind: Int] {
+        var counts = [ImportWarning.Kind: Int]()
+        for warning in warnings { counts[warning.kind, default: 0] += 1 }
+        return counts
+    }
+}
+
+/// Records what an importer mapped: the one way every `import` and `append` writes records.
+///
+/// All or nothing (the default): every event is one atomic batch. When the ledger refuses it, each
+/// record is checked on its own (``EventRecorder/screen(_:)``) and ``ImportRefusal`` names every bad
+/// one, its index, field and rule; nothing is written. Keep going: the bad records are found first and
+/// left out (``ImportReport/rejections``), and the others are recorded in chunks of whole records of
+/// about ``chunkEvents`` events; a chunk the store refuses (an id used elsewhere) is retried record by
+/// record, so only the records it refuses are left out, as rejections too.
+public struct ImportRun: Sendable {
+    /// What the run is doing, for a progress display.
+    public enum Progress: Sendable {
+        /// One atomic batch of this many events and records: one step that takes time.
+        case batch(events: Int, records: Int)
+        /// Records recorded so far, of the total, when keeping going.
+        case recorded(done: Int, total: Int)
+    }
+
+    public static let chunkEvents = 2000
+
+    public var report: ImportReport
+
+    public init(incidentsInDocument: Int, warnings: [ImportWarning]) {
+        report = ImportReport(incidentsInDocument: incidentsInDocument, warnings: warnings)
+    }
+
+    /// Records `records`, each all or nothing; `rejected` are records already refused while reading
+    /// the input (syntax, envelope). Returns what the ledger appended.
+    ///
+    /// - Parameter expectedVersion: for an atomic batch about one incident (`append`).
+    @discardableResult
+    public mutating func record(
+        _ records: [ImportedIncident], rejected: [RecordRejection] = [], with recorder: EventRecorder, keepGoing: Bool,
+        expectedVersion: ExpectedVersion? = nil, progress: (Progress) -> Void = { _ in }
+    ) async throws -> [AppendResult] {
+        let records = records.filter { !$0.events.isEmpty }
+        guard keepGoing else {
+            guard rejected.isEmpty else {
+                let all = try Self.rejections(records, recorder: recorder) + rejected
+                throw ImportRefusal(rejections: Self.sorted(all), records: records.count + rejected.count)
+            }
+            guard !records.isEmpty else { return [] }
+            let events = records.flatMap(\.events)
+            progress(.batch(events: events.count, records: records.count))
+            let failure: LedgerError
+            do {
+                let results = try await recorder.record(events, expectedVersion: expectedVersion)
+                report.add(results)
+                return results
+            } catch {
+                failure = error
+            }
+            // Refused as a whole: find every bad record, to name them all.
+            let rejections = failure.code == .invalidInput ? try Self.rejections(records, recorder: recorder) : []
+            guard !rejections.isEmpty else { throw failure }
+            throw ImportRefusal(rejections: rejections, records: records.count)
+        }
+        var rejections = rejected
+        let refused = try recorder.screen(records.map(\.events))
+        for (position, record) in records.enumerated() {
+            if let error = refused[position] { rejections.append(RecordRejection(record, position: position + 1, error: error)) }
+        }
+        let accepted = records.enumerated().filter { refused[$0.offset] == nil }.map { (position: $0.offset + 1, record: $0.element) }
+        var appended = [AppendResult]()
+        progress(.recorded(done: 0, total: accepted.count))
+        var start = 0
+        while start < accepted.count {
+            var end = start
+            var size = 0
+            while end < accepted.count, end == start || size + accepted[end].record.events.count <= Self.chunkEvents {
+                size += accepted[end].record.events.count
+                end += 1
+            }
+            let chunk = accepted[start..<end]
+            do {
+                appended += try await recorder.record(chunk.flatMap(\.record.events))
+            } catch {
+                for (position, record) in chunk {
+                    let failure: LedgerError
+                    do {
+                        appended += try await recorder.record(record.events)
+                        continue
+                    } catch {
+                        failure = error
+                    }
+                    guard [.invalidInput, .duplicateEventID, .wrongExpectedVersion].contains(failure.code) else { throw failure }
+                    let cause = failure.cause as? EventInputError ?? EventInputError(field: "", reason: failure.message)
+                    rejections.append(RecordRejection(record, position: position, error: cause))
+                }
+            }
+            start = end
+            progress(.recorded(done: start, total: accepted.count))
+        }
+        report.add(appended)
+        report.rejections = Self.sorted(rejections)
+        return appended
+    }
+
+    /// In the order of the input.
+    static func sorted(_ rejections: [RecordRejection]) -> [RecordRejection] {
+        rejections.sorted { ($0.unit.rawValue, $0.index) < ($1.unit.rawValue, $1.index) }
+    }
+
+    /// Every record the ledger refuses, checked one by one.
+    static func rejections(_ records: [ImportedIncident], recorder: EventRecorder) throws -> [RecordRejection] {
+        let refused = try recorder.screen(records.map(\.events))
+        return records.enumerated().compactMap { position, record in
+            refused[position].map { RecordRejection(record, position: position + 1, error: $0) }
+        }
+    }
+}
