@@ -21,6 +21,37 @@ import Testing
         ]}
         """#
 
+    /// A status page exported again later: an incident that gained an update since gets just that
+    /// update; one edited at the source keeps what the ledger recorded, with a warning, and nothing
+    /// is overwritten.
+    @Test func aLaterExportAddsTheNewUpdatesAndKeepsWhatWasRecorded() throws {
+        let cli = CLI()
+        try cli.run("init")
+        let first = try cli.run("import", "statuspage", try cli.write("first.json", Self.small))
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("events: 6 imported, 0 already present, 0 skipped"), "\(first.stdout)")
+
+        let gained = Self.small.replacingOccurrences(
+            of: #""display_at": "2023-05-01T10:00:00Z"}]},"#,
+            with: #""display_at": "2023-05-01T10:00:00Z"}, {"id": "u2", "status": "postmortem", "body": "We wrote it up", "created_at": "2023-05-03T09:00:00Z", "display_at": "2023-05-03T09:00:00Z"}]},"#)
+        #expect(gained != Self.small)
+        let later = try cli.run("import", "statuspage", try cli.write("later.json", gained))
+        #expect(later.status == 0, "\(later.stderr)")
+        #expect(later.stdout.contains("incidents: 1 imported, 1 already present, 0 skipped (2 in the document)"), "\(later.stdout)")
+        #expect(later.stdout.contains("events: 1 imported, 6 already present, 0 skipped"), "\(later.stdout)")
+        #expect(try cli.run("timeline", "SP-one").stdout.contains("Public update (postmortem, public, status_page): We wrote it up"))
+
+        let head = try cli.run("verify").stdout
+        // The update's text, and so the resolution's summary taken from it: two events differ.
+        let edited = gained.replacingOccurrences(of: #""body": "Looking""#, with: #""body": "Looking into it""#)
+        let again = try cli.run("import", "statuspage", try cli.write("edited.json", edited))
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(again.stdout.contains("events: 0 imported, 7 already present, 0 skipped"), "\(again.stdout)")
+        #expect(again.stderr.contains("warning: [changed_since_import] one: 2 of its events already recorded differ from what the source gives now"), "\(again.stderr)")
+        #expect(try cli.run("verify").stdout == head, "nothing was written")
+        #expect(try cli.run("timeline", "SP-one").stdout.contains("): Looking\n"))
+    }
+
     @Test func realHistoryImportsVerifiesAndIsIdempotent() throws {
         let cli = CLI()
         try cli.run("init")

@@ -74,12 +74,15 @@ public struct ImportRun: Sendable {
     /// the input (syntax, envelope). Returns what the ledger appended.
     ///
     /// - Parameter expectedVersion: for an atomic batch about one incident (`append`).
+    /// - Parameter addingToRecorded: the records' event ids derive from their source (every importer):
+    ///   events the ledger already holds are left out, so a source exported again after an incident
+    ///   gained updates adds just the new ones (``leaveOutRecorded(_:recorder:)``).
     @discardableResult
     public mutating func record(
         _ records: [ImportedIncident], rejected: [RecordRejection] = [], with recorder: EventRecorder, keepGoing: Bool,
-        expectedVersion: ExpectedVersion? = nil, progress: (Progress) -> Void = { _ in }
+        expectedVersion: ExpectedVersion? = nil, addingToRecorded: Bool = false, progress: (Progress) -> Void = { _ in }
     ) async throws -> [AppendResult] {
-        let records = records.filter { !$0.events.isEmpty }
+        let records = try (addingToRecorded ? leaveOutRecorded(records, recorder: recorder) : records).filter { !$0.events.isEmpty }
         guard keepGoing else {
             guard rejected.isEmpty else {
                 let all = try Self.rejections(records, recorder: recorder) + rejected
@@ -140,6 +143,44 @@ public struct ImportRun: Sendable {
         report.add(appended)
         report.rejections = Self.sorted(rejections)
         return appended
+    }
+
+    /// Leaves out of each record the events the ledger already holds (by id), counting them as already
+    /// present: what remains are the events the source has gained since it was last imported, appended
+    /// after the incident's recorded ones. An event recorded from an earlier import that differs from
+    /// what the source gives now (edited at the source since, or mapped by an earlier build) is kept as
+    /// it was recorded, never overwritten, with a `changed_since_import` warning; a correction changes it.
+    mutating func leaveOutRecorded(_ records: [ImportedIncident], recorder: EventRecorder) throws -> [ImportedIncident] {
+        var remaining = [ImportedIncident]()
+        var presentIncidents = 0
+        var presentEvents = 0
+        try recorder.ledger.read { reader throws in
+            for var record in records {
+                var fresh = [StreamEvent]()
+                var differing = 0
+                for item in record.events {
+                    guard let stored = try reader.event(id: item.event.id) else {
+                        fresh.append(item)
+                        continue
+                    }
+                    let proposed = EnvelopeRules.normalized(item)
+                    if stored.stream != proposed.stream || stored.proposed != proposed.event { differing += 1 }
+                }
+                let present = record.events.count - fresh.count
+                presentEvents += present
+                if fresh.isEmpty, present > 0 { presentIncidents += 1 }
+                if differing > 0 {
+                    report.warnings.append(ImportWarning(
+                        .changedSinceImport, incidentID: record.sourceID,
+                        "\(differing) of its events already recorded differ from what the source gives now (edited there since, or mapped by an earlier build); the ledger keeps them as recorded (record a correction to change one)"))
+                }
+                record.events = fresh
+                remaining.append(record)
+            }
+        }
+        report.incidentsAlreadyPresent += presentIncidents
+        report.eventsAlreadyPresent += presentEvents
+        return remaining
     }
 
     /// In the order of the input.

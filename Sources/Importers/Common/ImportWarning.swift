@@ -48,6 +48,9 @@ public struct ImportWarning: Sendable, Hashable {
         case invalidAnswer = "invalid_answer"
         /// A survey id used twice in one incident: the later row is skipped.
         case duplicateSurvey = "duplicate_survey"
+        /// Events the ledger recorded from an earlier import differ from what the source gives now
+        /// (edited at the source since, or mapped by an earlier build): the ledger keeps what it recorded.
+        case changedSinceImport = "changed_since_import"
     }
 
     public var kind: Kind

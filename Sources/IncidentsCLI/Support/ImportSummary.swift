@@ -84,7 +84,7 @@ struct ImportRunOptions: ParsableArguments {
         var run = run
         let recorder = try options.recorder()
         try keepGoing.check(input: input, ledger: options.path)
-        try await run.record(records, rejected: rejected, with: recorder, keepGoing: keepGoing.isOn) { progress.show($0) }
+        try await run.record(records, rejected: rejected, with: recorder, keepGoing: keepGoing.isOn, addingToRecorded: true) { progress.show($0) }
         let rejectsFile = try keepGoing.write(run.report.rejections, input: input, ledger: options.path)
         progress.finish()
         ImportSummary.print(run.report, rejectsFile: rejectsFile, warnings: warnings, json: json)
