@@ -19,7 +19,8 @@ struct EventLogImportCommand: AsyncParsableCommand {
 
             FILE may be gzip-compressed (recognised by its content), and - reads standard input. Rows of \
             one incident are taken in time order. Event ids are derived from the incident id and each row's \
-            time, so importing the same file again adds nothing. The whole import is one atomic batch: an \
+            time, so importing the same file again adds nothing and a later export adds only the rows that \
+            are new (what is recorded is never overwritten). The whole import is one atomic batch: an \
             incident the ledger would refuse is named with its first line, field and rule, and nothing is \
             written; --keep-going records the others and writes the refused ones to a rejects file:
               incidents import events-csv log.csv --mapping desk.json --keep-going

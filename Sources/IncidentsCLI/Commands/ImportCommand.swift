@@ -28,7 +28,9 @@ struct StatuspageImportCommand: AsyncParsableCommand {
             An update posted more than --backdated-after after the time it shows is reported \
             (posted_after_shown_time): `--backdated-after 1d` reports only posts back-dated by more than a day.
 
-            Event ids are derived from the Statuspage ids, so importing the same file again adds nothing.
+            Event ids are derived from the Statuspage ids, so importing the same file again adds nothing, \
+            and a later export adds only the updates incidents gained since (what is recorded is never \
+            overwritten; changed_since_import says when the source now differs).
             The whole import is one atomic batch: when the ledger would refuse an incident, every such \
             incident is named with its record number, field and rule, and nothing is written. With \
             --keep-going the others are recorded and the refused ones written to a rejects file (JSON \

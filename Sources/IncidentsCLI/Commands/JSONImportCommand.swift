@@ -19,7 +19,8 @@ struct JSONImportCommand: AsyncParsableCommand {
 
             FILE is one JSON document or JSON Lines (recognised when the whole is not one document but its \
             first line is; --format says which), may be gzip-compressed, and - reads standard input. Event \
-            ids are derived from the source's incident ids, so importing the same file again adds nothing. \
+            ids are derived from the source's incident ids, so importing the same file again adds nothing \
+            and a later export adds only what is new (what is recorded is never overwritten). \
             A record that breaks the mapping's rules, or that the ledger would refuse, is named with its \
             number, field and rule, and nothing is written; --keep-going records the others and writes the \
             bad ones to a rejects file (default FILE.rejects.jsonl):
