@@ -25,6 +25,19 @@ import Testing
         #expect(short.parse("01/02/2024 07:05 ") == nil)
     }
 
+    /// A spreadsheet's `29/2/2016 1:16`: day, month and hour in one or two digits (`d`, `M`, `H`).
+    @Test func oneOrTwoDigitDaysMonthsAndHours() throws {
+        let sheet = try format("d/M/yyyy H:mm", zone: "Europe/Madrid")
+        #expect(sheet.parse("29/2/2016 1:16")?.rfc3339 == "2016-02-29T00:16:00Z")
+        #expect(sheet.parse("9/12/2016 13:05")?.rfc3339 == "2016-12-09T12:05:00Z")
+        #expect(sheet.parse("09/03/2016 01:16")?.rfc3339 == "2016-03-09T00:16:00Z")
+        #expect(sheet.parse("30/2/2016 1:16") == nil, "no 30 February")
+        #expect(sheet.parse("/2/2016 1:16") == nil)
+        #expect(sheet.parse("123/2/2016 1:16") == nil, "at most two digits")
+        // The two-digit forms stay strict.
+        #expect(try format("dd/MM/yyyy HH:mm", zone: "UTC").parse("9/2/2016 01:16") == nil)
+    }
+
     @Test func daylightSavingGapsAndRepeatsAreReadOneWay() throws {
         let brussels = try format("yyyy-MM-dd HH:mm", zone: "Europe/Brussels")
         // Clocks jump from 02:00 to 03:00: 02:30 does not exist and is read as the jump.

@@ -6,12 +6,15 @@ import Metrics
 /// offset (`2024-03-01T10:00:00`, `2024-03-01 10:00`) in that zone; times with an offset keep it.
 ///
 /// A pattern is made of `yyyy`, `MM`, `dd`, `HH`, `mm`, `ss` (two digits each, four for the year),
-/// optionally `.SSS…` (a fraction, up to microseconds), and any other ASCII characters, which must appear
-/// as they stand: `yyyy-MM-dd HH:mm:ss`, `dd/MM/yyyy HH:mm`. A local time repeated when the clocks go
+/// `M`, `d`, `H` (one or two digits, as spreadsheets write `29/2/2016 1:16`), optionally `.SSS…` (a
+/// fraction, up to microseconds), and any other ASCII characters, which must appear as they stand:
+/// `yyyy-MM-dd HH:mm:ss`, `dd/MM/yyyy HH:mm`, `d/M/yyyy H:mm`. A local time repeated when the clocks go
 /// back is read as its first occurrence; one skipped when they go forward, as the instant of the jump.
 public struct TimestampFormat: Sendable {
-    enum Token: Sendable, Equatable {
+    enum Token: Sendable, Hashable {
         case year, month, day, hour, minute, second, fraction(Int)
+        /// One or two digits.
+        case shortMonth, shortDay, shortHour
         case literal(UInt8)
     }
 
@@ -61,7 +64,10 @@ public struct TimestampFormat: Sendable {
         let zone = try Self.zone(zoneName, key: object.name("timeZone"))
         var tokens = [Token]()
         var rest = Substring(format)
-        let names: [(String, Token)] = [("yyyy", .year), ("MM", .month), ("dd", .day), ("HH", .hour), ("mm", .minute), ("ss", .second)]
+        let names: [(String, Token)] = [
+            ("yyyy", .year), ("MM", .month), ("dd", .day), ("HH", .hour), ("mm", .minute), ("ss", .second),
+            ("M", .shortMonth), ("d", .shortDay), ("H", .shortHour),
+        ]
         parsing: while let first = rest.first {
             for (name, token) in names where rest.hasPrefix(name) {
                 tokens.append(token)
@@ -76,12 +82,13 @@ public struct TimestampFormat: Sendable {
                 continue
             }
             guard first.isASCII, !"yMdHmsS".contains(first), let byte = first.asciiValue else {
-                throw MappingError("\(object.name("format")) \(MessageText.quoted(format)): \(MessageText.quoted(String(first))) is not part of yyyy, MM, dd, HH, mm, ss or SSS, nor an ASCII character to match as it stands")
+                throw MappingError("\(object.name("format")) \(MessageText.quoted(format)): \(MessageText.quoted(String(first))) is not part of yyyy, MM (M), dd (d), HH (H), mm, ss or SSS, nor an ASCII character to match as it stands")
             }
             tokens.append(.literal(byte))
             rest = rest.dropFirst()
         }
-        for needed in [Token.year, .month, .day, .hour, .minute] where !tokens.contains(needed) {
+        let short: [Token: Token] = [.month: .shortMonth, .day: .shortDay, .hour: .shortHour]
+        for needed in [Token.year, .month, .day, .hour, .minute] where !tokens.contains(needed) && !tokens.contains(short[needed] ?? needed) {
             throw MappingError("\(object.name("format")) \(MessageText.quoted(format)) lacks \(names.first { $0.1 == needed }!.0)")
         }
         self.init(tokens: tokens, zone: zone, pattern: format, zoneName: zoneName)
@@ -132,8 +139,17 @@ public struct TimestampFormat: Sendable {
             index += count
             return value
         }
+        /// One digit, and a second when there is one.
+        func oneOrTwo() -> Int? {
+            guard let first = digits(1) else { return nil }
+            guard index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 else { return first }
+            return first * 10 + digits(1)!
+        }
         for token in tokens {
             switch token {
+            case .shortMonth: guard let value = oneOrTwo() else { return nil }; month = value
+            case .shortDay: guard let value = oneOrTwo() else { return nil }; day = value
+            case .shortHour: guard let value = oneOrTwo() else { return nil }; hour = value
             case .year: guard let value = digits(4) else { return nil }; year = value
             case .month: guard let value = digits(2) else { return nil }; month = value
             case .day: guard let value = digits(2) else { return nil }; day = value
