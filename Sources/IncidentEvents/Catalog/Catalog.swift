@@ -35,30 +35,25 @@ public enum Catalog {
         public let examples: [[String: JSONValue]]
         let validate: @Sendable ([String: JSONValue]) throws(EventInputError) -> Void
         let upcast: @Sendable ([String: JSONValue]) -> [String: JSONValue]
+
+        /// The version `Old` describes (its type, schema version, fields and examples), stepped up by `upcast`.
+        init<Old: EventPayload>(_ old: Old.Type, upcast: @escaping @Sendable ([String: JSONValue]) -> [String: JSONValue]) {
+            type = Old.type
+            schemaVersion = Old.schemaVersion
+            summary = Old.summary
+            fields = Old.fields
+            examples = Old.examples.map(\.json)
+            validate = { (object) throws(EventInputError) in _ = try Old.decode(object) }
+            self.upcast = upcast
+        }
     }
 
     /// Versions older than current that are still read, each with its upcaster to the next version.
     public static let legacyVersions: [LegacyVersion] = [
-        LegacyVersion(
-            type: IncidentDeclared.Version1.type, schemaVersion: 1, summary: IncidentDeclared.Version1.summary,
-            fields: IncidentDeclared.Version1.fields, examples: IncidentDeclared.Version1.examples.map(\.json),
-            validate: { (object) throws(EventInputError) in _ = try IncidentDeclared.Version1.decode(object) },
-            upcast: IncidentDeclared.upcastFromVersion1),
-        LegacyVersion(
-            type: StatusUpdatePublished.Version1.type, schemaVersion: 1, summary: StatusUpdatePublished.Version1.summary,
-            fields: StatusUpdatePublished.Version1.fields, examples: StatusUpdatePublished.Version1.examples.map(\.json),
-            validate: { (object) throws(EventInputError) in _ = try StatusUpdatePublished.Version1.decode(object) },
-            upcast: StatusUpdatePublished.upcastFromVersion1),
-        LegacyVersion(
-            type: StatusUpdatePublished.Version2.type, schemaVersion: 2, summary: StatusUpdatePublished.Version2.summary,
-            fields: StatusUpdatePublished.Version2.fields, examples: StatusUpdatePublished.Version2.examples.map(\.json),
-            validate: { (object) throws(EventInputError) in _ = try StatusUpdatePublished.Version2.decode(object) },
-            upcast: StatusUpdatePublished.upcastFromVersion2),
-        LegacyVersion(
-            type: IncidentResolved.Version1.type, schemaVersion: 1, summary: IncidentResolved.Version1.summary,
-            fields: IncidentResolved.Version1.fields, examples: IncidentResolved.Version1.examples.map(\.json),
-            validate: { (object) throws(EventInputError) in _ = try IncidentResolved.Version1.decode(object) },
-            upcast: IncidentResolved.upcastFromVersion1),
+        LegacyVersion(IncidentDeclared.Version1.self, upcast: IncidentDeclared.upcastFromVersion1),
+        LegacyVersion(StatusUpdatePublished.Version1.self, upcast: StatusUpdatePublished.upcastFromVersion1),
+        LegacyVersion(StatusUpdatePublished.Version2.self, upcast: StatusUpdatePublished.upcastFromVersion2),
+        LegacyVersion(IncidentResolved.Version1.self, upcast: IncidentResolved.upcastFromVersion1),
     ]
 
     private static let byType: [String: Entry] = Dictionary(uniqueKeysWithValues: entries.map { ($0.type, $0) })
