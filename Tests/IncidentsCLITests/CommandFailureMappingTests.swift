@@ -1,11 +1,11 @@
-import Audit
+import LedgerAudit
 import Foundation
-import Importers
+import IncidentImporters
 @testable import IncidentsCLI
 import LedgerModel
 import LedgerStore
-import Metrics
-import Projections
+import IncidentMetrics
+import IncidentProjections
 import Testing
 
 #if canImport(Glibc)

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
+import IncidentService
 import IncidentEvents
-import Importers
+import IncidentImporters
 import LedgerModel
 import LedgerStore
 

@@ -3,7 +3,7 @@ import Foundation
 import IncidentEvents
 import LedgerModel
 import LedgerStore
-import Projections
+import IncidentProjections
 
 struct ListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import IncidentEvents
 import LedgerModel
-import Metrics
+import IncidentMetrics
 
 /// `incidents metrics NAME`: one metric, with any breakdown and filter.
 struct MetricsCommand: AsyncParsableCommand {

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import LedgerModel
 import LedgerStore
-import Projections
+import IncidentProjections
 
 /// `incidents postmortem INCIDENT`: the postmortem report of one incident, from the ledger alone.
 struct PostmortemReportCommand: AsyncParsableCommand {

@@ -1,8 +1,8 @@
 import LedgerModel
 import ArgumentParser
 import LedgerStore
-import Metrics
-import Projections
+import IncidentMetrics
+import IncidentProjections
 
 struct ProjectionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

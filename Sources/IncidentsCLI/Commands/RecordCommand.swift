@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IncidentEvents
+import IncidentService
 import LedgerModel
 import LedgerStore
 

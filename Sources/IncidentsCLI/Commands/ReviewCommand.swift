@@ -1,6 +1,6 @@
 import ArgumentParser
 import LedgerStore
-import Metrics
+import IncidentMetrics
 
 /// `incidents review [PERIOD]`: the quarterly review.
 struct ReviewCommand: AsyncParsableCommand {

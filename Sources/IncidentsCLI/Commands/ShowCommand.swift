@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import LedgerModel
 import LedgerStore
-import Projections
+import IncidentProjections
 
 struct ShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

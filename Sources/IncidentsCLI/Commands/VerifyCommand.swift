@@ -1,7 +1,7 @@
 import ArgumentParser
 import LedgerModel
 import LedgerStore
-import Projections
+import IncidentProjections
 
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Audit
+import LedgerAudit
 import LedgerStore
 
 /// Where the checkpoint keys are: `--keys`, or the ledger's own `keys/` directory.

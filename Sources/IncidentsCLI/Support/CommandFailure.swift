@@ -1,10 +1,10 @@
-import Audit
+import LedgerAudit
 import Foundation
-import Importers
+import IncidentImporters
 import LedgerModel
 import LedgerStore
-import Metrics
-import Projections
+import IncidentMetrics
+import IncidentProjections
 
 /// A failure the tool reports as one line on standard error, with a documented exit status.
 struct CommandFailure: Error {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import IncidentService
 import IncidentEvents
 import LedgerModel
 import LedgerStore

@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import LedgerModel
 import LedgerStore
-import Metrics
-import Projections
+import IncidentMetrics
+import IncidentProjections
 
 /// The options of the commands that compute metrics: which calendars to use.
 struct MetricsOptions: ParsableArguments {

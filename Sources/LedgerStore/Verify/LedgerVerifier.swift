@@ -1,5 +1,5 @@
 import CLMDB
-import LedgerModel
+public import LedgerModel
 
 /// What `verify` found.
 public struct VerificationReport: Sendable {
