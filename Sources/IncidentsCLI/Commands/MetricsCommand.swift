@@ -3,6 +3,7 @@ import Foundation
 import IncidentEvents
 import LedgerModel
 import IncidentMetrics
+import IncidentReports
 
 /// `incidents metrics NAME`: one metric, with any breakdown and filter.
 struct MetricsCommand: AsyncParsableCommand {

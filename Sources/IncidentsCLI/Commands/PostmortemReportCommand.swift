@@ -3,6 +3,7 @@ import Foundation
 import LedgerModel
 import LedgerStore
 import IncidentProjections
+import IncidentReports
 
 /// `incidents postmortem INCIDENT`: the postmortem report of one incident, from the ledger alone.
 struct PostmortemReportCommand: AsyncParsableCommand {

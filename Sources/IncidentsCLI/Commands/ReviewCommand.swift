@@ -1,6 +1,7 @@
 import ArgumentParser
 import LedgerStore
 import IncidentMetrics
+import IncidentReports
 
 /// `incidents review [PERIOD]`: the quarterly review.
 struct ReviewCommand: AsyncParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import LedgerModel
 import LedgerStore
 import IncidentProjections
+import IncidentReports
 
 struct TimelineCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

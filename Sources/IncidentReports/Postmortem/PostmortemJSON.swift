@@ -1,5 +1,6 @@
 import IncidentEvents
 public import LedgerModel
+public import IncidentProjections
 
 /// The postmortem report as JSON: the same content as the Markdown and HTML forms, as data.
 ///

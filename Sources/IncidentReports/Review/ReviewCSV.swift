@@ -1,4 +1,5 @@
 import Foundation
+public import IncidentMetrics
 
 /// The review's figures as CSV (RFC 4180), one row per metric and period, for spreadsheets.
 public enum ReviewCSV {

@@ -1,6 +1,7 @@
 import Foundation
 public import IncidentEvents
 import LedgerModel
+public import IncidentProjections
 
 /// The words and number formats the postmortem renderers share, so Markdown and HTML say the same.
 public enum PostmortemText {

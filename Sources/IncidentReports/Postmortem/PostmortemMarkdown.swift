@@ -1,5 +1,6 @@
 import IncidentEvents
 import LedgerModel
+public import IncidentProjections
 
 /// The postmortem report as Markdown (CommonMark with GitHub tables).
 ///
