@@ -24,18 +24,12 @@ public enum PostmortemHTML {
         out.raw("</p>\n<p class=\"note\">Built from the incident ledger alone. Times are UTC; #N is an event’s position in the ledger.</p>\n</header>\n")
 
         out.section("summary", "Summary")
-        var severity = report.figures.scope.severity?.rawValue ?? T.notRecorded
-        if let declared = report.declaredSeverity, declared != report.figures.scope.severity { severity += " (declared \(declared.rawValue))" }
-        var status = report.phase.rawValue
-        if let last = summary.lastPublicStatus { status += "; last public status \(last.rawValue)" }
-        if summary.reopenCount > 0 { status += "; reopened \(summary.reopenCount)×" }
-        status += "; postmortem \(summary.postmortem == .none ? "not started" : summary.postmortem.rawValue)"
         out.raw("<dl class=\"facts\">\n")
         out.fact("Incident", HTML.isolated(report.incident))
         out.fact("Title", HTML.isolated(title))
         out.fact("Kind", HTML.escape(summary.kind.map { T.words($0.rawValue) } ?? T.notRecorded))
-        out.fact("Severity", HTML.escape(severity))
-        out.fact("Status", HTML.escape(status))
+        out.fact("Severity", HTML.escape(T.severity(report) { $0 }))
+        out.fact("Status", HTML.escape(T.status(report) { $0 }))
         out.fact("Duration", durationHTML(report))
         if let resolution = report.resolutionSummary { out.fact("Resolution", HTML.isolated(resolution)) }
         out.raw("</dl>\n</section>\n")
@@ -55,9 +49,7 @@ public enum PostmortemHTML {
             out.raw("<tr><th scope=\"row\">\(row.label)</th><td class=\"time\">\(when)\(note)</td><td>\(row.moment.map { HTML.escape(T.provenance($0)) } ?? "")</td></tr>\n")
         }
         out.raw("</tbody>\n</table>\n<dl class=\"facts\">\n")
-        if summary.kind == .scheduledMaintenance, let start = summary.plannedStart, let end = summary.plannedEnd {
-            out.fact("Announced window", HTML.escape("\(start.rfc3339) – \(end.rfc3339)"))
-        }
+        if let window = T.plannedWindow(summary) { out.fact("Announced window", HTML.escape(window)) }
         out.fact("Services / components", listHTML(report.figures.scope.services))
         out.fact("Regions", listHTML(report.figures.scope.regions))
         out.fact("Customer segments", listHTML(report.figures.scope.customerSegments))
@@ -92,19 +84,14 @@ public enum PostmortemHTML {
             out.raw("</tbody>\n</table>\n")
         }
         out.raw("<h3>Public updates</h3>\n<dl class=\"facts\">\n")
-        if let gap = report.figures.longestUpdateGap, let update = report.updates.first(where: { $0.position == gap.afterPosition }) {
-            out.fact("Longest gap while open", "<strong>\(HTML.escape(T.duration(gap.seconds)))</strong>, after U\(update.number) (#\(update.position)) at \(HTML.escape(gap.from.rfc3339)), until \(HTML.escape(T.gapEnd(gap)))")
+        if let gap = T.longestGap(report) {
+            out.fact("Longest gap while open", "<strong>\(HTML.escape(T.duration(gap.seconds)))</strong>\(HTML.escape(gap.rest))")
         } else {
             out.fact("Longest gap while open", "\(notRecorded()) <span class=\"muted\">(no public update while open)</span>")
         }
-        let promises = report.figures.updatePromises
-        var promiseText = "\(promises.made) made — \(promises.kept) kept, "
-        promiseText += promises.missed.isEmpty ? "0 missed" : "<span class=\"flag\">\(promises.missed.count) missed</span>"
-        if promises.pending > 0 { promiseText += ", \(promises.pending) not yet due" }
-        for missed in promises.missed {
-            let number = report.updates.first { $0.position == missed.promisedIn }.map { "U\($0.number) " } ?? ""
-            promiseText += "<br><span class=\"flag\">Missed:</span> \(number)(#\(missed.promisedIn)): \(HTML.escape(T.missed(missed)))"
-        }
+        // Counts and the program's words only: nothing in it needs escaping.
+        var promiseText = T.promises(report.figures.updatePromises) { "<span class=\"flag\">\($0)</span>" }
+        for missed in T.missedPromises(report) { promiseText += "<br><span class=\"flag\">Missed:</span> \(HTML.escape(missed))" }
         out.fact("Promised next updates", promiseText)
         out.fact("ETA against resolution", HTML.escape(T.eta(report.figures.eta)))
         out.raw("</dl>\n</section>\n")
@@ -133,18 +120,18 @@ public enum PostmortemHTML {
         if report.updates.isEmpty { out.raw("<p class=\"muted\">No status updates were published.</p>\n") }
         for update in report.updates {
             out.raw("<article class=\"update\(update.missedPromise == nil ? "" : " missed")\">\n")
-            out.raw("<h3>U\(update.number) · \(HTML.escape(update.at.rfc3339)) · \(HTML.escape(T.words(update.status.rawValue)))</h3>\n")
-            var meta = "\(HTML.escape(T.words(update.audience.rawValue))) · \(HTML.escape(update.channels.map { T.words($0.rawValue) }.joined(separator: ", "))) · #\(update.position) · by \(HTML.isolated(update.actor))"
+            out.raw("<h3>\(HTML.escape(T.heading(update)))</h3>\n")
+            var meta = HTML.html(T.byline(update))
             if let posted = Timeline.postedNote(postedAt: update.postedAt, shownAt: update.at) { meta += " · <span class=\"tag late\">posted</span> \(HTML.escape(posted))" }
             if update.isLate { meta += " · <span class=\"tag late\">late</span> recorded \(HTML.escape(update.knownAt.rfc3339))" }
             if !update.correctedBy.isEmpty { meta += " · <span class=\"tag corrected\">corrected</span> by \(HTML.escape(T.positions(update.correctedBy)))" }
             out.raw("<p class=\"meta\">\(meta)</p>\n<blockquote dir=\"auto\">\(HTML.escape(update.text))</blockquote>\n")
             if let missed = update.missedPromise {
                 out.raw("<p class=\"promise-missed\">Missed promise: \(HTML.escape(T.missed(missed))).</p>\n")
-            } else if let next = update.nextUpdateBy {
-                out.raw("<p class=\"promise\">Next update promised by \(HTML.escape(next.rfc3339)) — \(update.promise == .pending ? "not yet due" : "kept").</p>\n")
+            } else if let next = T.nextUpdate(update) {
+                out.raw("<p class=\"promise\">\(HTML.escape(next))</p>\n")
             }
-            if let eta = update.etaAt { out.raw("<p class=\"promise\">ETA given: \(HTML.escape(eta.rfc3339)).</p>\n") }
+            if let eta = update.etaAt { out.raw("<p class=\"promise\">\(HTML.escape(T.etaGiven(eta)))</p>\n") }
             out.raw("</article>\n")
         }
         out.raw("</section>\n")
@@ -156,15 +143,8 @@ public enum PostmortemHTML {
         } else {
             out.raw("<table>\n<thead><tr><th>Escalation</th><th>Raised</th><th>Levels</th><th>Reason</th><th>Customer</th><th>Then</th></tr></thead>\n<tbody>\n")
             for escalation in report.escalations {
-                var reason = HTML.escape(T.words(escalation.reason.rawValue))
-                if let note = escalation.note { reason += ": \(HTML.isolated(note))" }
-                let then = escalation.steps.map { step in
-                    switch step.kind {
-                    case .acknowledged: "taken on by \(HTML.isolated(step.text)) at \(HTML.escape(step.at.rfc3339)) (#\(step.position))"
-                    case .deescalated: "down to \(HTML.escape(T.words(step.level?.rawValue ?? ""))) at \(HTML.escape(step.at.rfc3339)) (#\(step.position)): \(HTML.isolated(step.text))"
-                    case .closed: "closed at \(HTML.escape(step.at.rfc3339)) (#\(step.position)): \(HTML.isolated(step.text))"
-                    }
-                }
+                let reason = HTML.html(T.reason(escalation))
+                let then = escalation.steps.map { HTML.html(T.step($0)) }
                 out.raw("<tr><td>\(HTML.isolated(escalation.id))</td><td class=\"time\">\(HTML.escape(escalation.raisedAt.rfc3339)) <span class=\"muted\">#\(escalation.position)</span></td><td>\(HTML.escape(T.words(escalation.fromLevel.rawValue))) → <strong>\(HTML.escape(T.words(escalation.toLevel.rawValue)))</strong></td><td>\(reason)</td><td>\(escalation.customer.map(HTML.isolated) ?? "—")</td><td>\(then.isEmpty ? "still open" : then.joined(separator: "<br>"))</td></tr>\n")
             }
             out.raw("</tbody>\n</table>\n")
@@ -191,22 +171,15 @@ public enum PostmortemHTML {
         // Root cause and follow-up
         out.section("follow-up", "Root cause and follow-up")
         let review = report.review
-        var state = review.startedAt.map { "started \(HTML.escape($0.rfc3339))" } ?? "not started"
-        if let owner = review.owner { state += " by \(HTML.isolated(owner))" }
-        if let due = review.dueAt { state += ", due \(HTML.escape(due.rfc3339))" }
-        if let published = review.publishedAt {
-            state += "; published \(HTML.escape(published.rfc3339))"
-            if let url = review.documentUrl { state += " at <bdi class=\"url\">\(HTML.escape(url))</bdi>" }
-        } else {
-            state += "; not published"
-        }
+        let (sentence, url) = T.reviewState(review)
+        let state = HTML.html(sentence) + (url.map { " at <bdi class=\"url\">\(HTML.escape($0))</bdi>" } ?? "")
         out.raw("<dl class=\"facts\">\n")
         out.fact("Postmortem", state)
         if let text = review.publishedSummary { out.fact("Published summary", HTML.isolated(text)) }
         out.raw("</dl>\n<h3>Root cause</h3>\n")
         if let cause = review.rootCause {
-            let corrected = cause.finding.correctedBy.isEmpty ? "" : ", corrected by \(HTML.escape(T.positions(cause.finding.correctedBy)))"
-            out.raw("<p><span class=\"tag\">\(HTML.escape(T.words(cause.category.rawValue)))</span> \(HTML.isolated(cause.finding.text)) <span class=\"muted\">#\(cause.finding.position)\(corrected)</span></p>\n")
+            let provenance = T.provenance(position: cause.finding.position, correctedBy: cause.finding.correctedBy)
+            out.raw("<p><span class=\"tag\">\(HTML.escape(T.words(cause.category.rawValue)))</span> \(HTML.isolated(cause.finding.text)) <span class=\"muted\">\(HTML.escape(provenance))</span></p>\n")
         } else {
             out.raw("<p>\(notRecorded())</p>\n")
         }
@@ -264,7 +237,7 @@ public enum PostmortemHTML {
         guard let seconds = figure.seconds, let start = figure.start, let stop = figure.stop else {
             return notRecorded() + (report.isOpen ? " <span class=\"muted\">(still open)</span>" : "")
         }
-        return "<strong>\(HTML.escape(PostmortemText.duration(seconds)))</strong> <span class=\"muted\">— \(HTML.escape(PostmortemText.label(start.kind))) \(HTML.escape(start.at.rfc3339)) → \(HTML.escape(PostmortemText.label(stop.kind))) \(HTML.escape(stop.at.rfc3339))</span>"
+        return "<strong>\(HTML.escape(PostmortemText.duration(seconds)))</strong> <span class=\"muted\">— \(HTML.escape(PostmortemText.span(start, stop)))</span>"
     }
 
     static func momentHTML(_ moment: ResponseFigures.Moment?, expected: String) -> String {
