@@ -1,201 +1,485 @@
 import IncidentEvents
-public import LedgerModel
 public import IncidentProjections
+public import LedgerModel
 
-/// The postmortem report as JSON: the same content as the Markdown and HTML forms, as data.
+/// The postmortem report as JSON: the same content as the Markdown and HTML forms, as a `Codable` value.
 ///
 /// Durations are whole seconds (`…Seconds`), times RFC 3339 in UTC, and a figure that is not
-/// recorded is `null` (never 0). Object members are sorted, so the same ledger gives the same bytes.
-public enum PostmortemJSON {
-    /// The report as a JSON value.
-    public static func value(_ report: PostmortemReport) -> JSONValue {
-        let summary = report.summary
-        let figures = report.figures
-        var figureObject = [String: JSONValue]()
-        for row in report.figureRows { figureObject[row.key] = figure(row.figure) }
-        figureObject["duration"] = figure(figures.duration)
-        figureObject["firstReplies"] = .array(figures.firstReplies.map { reply in
-            .object([
-                "messageId": .string(reply.messageId), "customer": .string(reply.customer), "channel": .string(reply.channel.rawValue),
-                "tier": optional(reply.tier), "threatensToLeave": .bool(reply.threatensToLeave), "answered": .bool(reply.isAnswered),
-                "figure": figure(reply.figure),
-            ])
-        })
-        figureObject["updateGaps"] = .array(figures.updateGaps.map(gap))
-        figureObject["longestUpdateGap"] = figures.longestUpdateGap.map(gap) ?? .null
-        let promises = figures.updatePromises
-        figureObject["updatePromises"] = .object([
-            "made": int(promises.made), "kept": int(promises.kept), "pending": int(promises.pending), "missedCount": int(promises.missed.count),
-            "missed": .array(promises.missed.map(missed)),
-        ])
-        if let eta = figures.eta {
-            figureObject["eta"] = .object([
-                "eta": time(eta.eta), "promisedIn": int(eta.promisedIn), "promisedAt": time(eta.promisedAt), "etasGiven": int(eta.etasGiven),
-                "resolvedAt": eta.resolved.map { time($0.at) } ?? .null, "lateBySeconds": eta.lateBySeconds.map(JSONValue.integer) ?? .null,
-            ])
-        } else {
-            figureObject["eta"] = .null
-        }
-
-        var customersAffected = JSONValue.null
-        if let affected = report.figures.scope.customersAffected {
-            customersAffected = .object(["count": .integer(affected.count), "recordedIn": affected.recordedIn.map(int) ?? .null])
-        }
-        let impactMoments = PostmortemText.impactMoments(report)
-        func impactMoment(_ index: Int) -> JSONValue { impactMoments[index].moment.map(moment) ?? .null }
-        let review = report.review
-        let source = report.source
-
-        let object: [String: JSONValue] = [
-            "reportFormatVersion": int(PostmortemReport.formatVersion),
-            "incident": .string(report.incident),
-            "summary": .object([
-                "title": optional(summary.title), "kind": optional(summary.kind?.rawValue), "severity": optional(report.figures.scope.severity?.rawValue),
-                "declaredSeverity": optional(report.declaredSeverity?.rawValue), "phase": .string(report.phase.rawValue),
-                "lastPublicStatus": optional(summary.lastPublicStatus?.rawValue), "reopenCount": int(summary.reopenCount),
-                "postmortemState": .string(summary.postmortem.rawValue), "durationSeconds": figures.duration.seconds.map(JSONValue.integer) ?? .null,
-                "resolutionSummary": optional(report.resolutionSummary),
-            ]),
-            "impact": .object([
-                "impactStarted": impactMoment(0), "detected": impactMoment(1), "detectedBy": optional(report.detectedBy?.rawValue),
-                "declared": impactMoment(2), "acknowledged": impactMoment(3), "mitigated": impactMoment(4), "resolved": impactMoment(5),
-                "closedAt": summary.closedAt.map(time) ?? .null,
-                "plannedStart": summary.plannedStart.map(time) ?? .null, "plannedEnd": summary.plannedEnd.map(time) ?? .null,
-                "services": strings(report.figures.scope.services), "regions": strings(report.figures.scope.regions), "customerSegments": strings(report.figures.scope.customerSegments),
-                "customersAffected": customersAffected,
-                "customerMessages": int(report.messages.count), "customersWhoWroteIn": strings(report.customersWhoWroteIn),
-                "distinctCustomersWhoWroteIn": int(report.customersWhoWroteIn.count),
-            ]),
-            "responseFigures": .object(figureObject),
-            "phases": .array(report.phases.map { .object(["phase": .string($0.phase.rawValue), "from": time($0.from), "position": int($0.position)]) }),
-            "timeline": .array(report.timeline.entries.map { entry in
-                var object: [String: JSONValue] = [
-                    "position": int(entry.position), "occurredAt": time(entry.occurredAt), "recordedAt": time(entry.recordedAt),
-                    "type": .string(entry.type), "category": .string(entry.category.rawValue), "actor": .string(entry.actor),
-                    "text": .string(entry.text), "late": .bool(entry.isLate), "postedAt": entry.postedAt.map(time) ?? .null,
-                    "correctedBy": positions(entry.correctedBy),
-                    "retractedBy": entry.retractedBy.map(int) ?? .null,
-                ]
-                if let sourceRecordedAt = entry.sourceRecordedAt { object["sourceRecordedAt"] = time(sourceRecordedAt) }
-                return .object(object)
-            }),
-            "communications": .array(report.updates.map { update in
-                var object: [String: JSONValue] = [
-                    "number": int(update.number), "position": int(update.position), "at": time(update.at), "recordedAt": time(update.recordedAt),
-                    "actor": .string(update.actor), "status": .string(update.status.rawValue), "audience": .string(update.audience.rawValue),
-                    "channels": strings(update.channels.map(\.rawValue)), "text": .string(update.text),
-                    "nextUpdateBy": update.nextUpdateBy.map(time) ?? .null, "etaAt": update.etaAt.map(time) ?? .null,
-                    "postedAt": update.postedAt.map(time) ?? .null, "correctedBy": positions(update.correctedBy), "late": .bool(update.isLate),
-                    "missedPromise": update.missedPromise.map(missed) ?? .null, "promise": optional(update.promise?.rawValue),
-                ]
-                if let sourceRecordedAt = update.sourceRecordedAt { object["sourceRecordedAt"] = time(sourceRecordedAt) }
-                return .object(object)
-            }),
-            "customerMessages": .array(report.messages.map { message in
-                .object([
-                    "messageId": .string(message.messageId), "position": int(message.position), "at": time(message.at),
-                    "customer": .string(message.customer), "tier": optional(message.tier), "channel": .string(message.channel.rawValue),
-                    "subject": optional(message.subject), "threatensToLeave": .bool(message.threatensToLeave),
-                    "replies": .array(message.replies.map(time)),
-                ])
-            }),
-            "escalations": .array(report.escalations.map { escalation in
-                .object([
-                    "id": .string(escalation.id), "position": int(escalation.position), "raisedAt": time(escalation.raisedAt),
-                    "fromLevel": .string(escalation.fromLevel.rawValue), "toLevel": .string(escalation.toLevel.rawValue),
-                    "reason": .string(escalation.reason.rawValue), "customer": optional(escalation.customer), "note": optional(escalation.note),
-                    "steps": .array(escalation.steps.map { step in
-                        .object([
-                            "kind": .string(step.kind.rawValue), "at": time(step.at), "position": int(step.position), "text": .string(step.text),
-                            "level": optional(step.level?.rawValue),
-                        ])
-                    }),
-                ])
-            }),
-            "satisfaction": .object([
-                "scores": .array(report.surveyScores.map { score in
-                    .object([
-                        "scale": .string(score.scale.rawValue), "sent": int(score.sent), "answered": int(score.answered), "expired": int(score.expired),
-                        "mean": score.mean.map(JSONValue.number) ?? .null,
-                        "netPromoterScore": score.netPromoterScore.map(JSONValue.number) ?? .null,
-                    ])
-                }),
-                "surveys": .array(report.surveys.map { survey in
-                    .object([
-                        "surveyId": .string(survey.id), "customer": .string(survey.customer), "channel": .string(survey.channel.rawValue),
-                        "scale": .string(survey.scale.rawValue), "sentAt": time(survey.sentAt), "score": survey.score.map(JSONValue.integer) ?? .null,
-                        "comment": optional(survey.comment), "answeredAt": survey.answeredAt.map(time) ?? .null,
-                        "expiredAt": survey.expiredAt.map(time) ?? .null,
-                    ])
-                }),
-            ]),
-            "postmortem": .object([
-                "owner": optional(review.owner), "startedAt": review.startedAt.map(time) ?? .null, "dueAt": review.dueAt.map(time) ?? .null,
-                "rootCause": review.rootCause.map { cause in
-                    .object(["category": .string(cause.category.rawValue), "summary": .string(cause.finding.text), "position": int(cause.finding.position),
-                             "correctedBy": positions(cause.finding.correctedBy)])
-                } ?? .null,
-                "contributingFactors": .array(review.contributingFactors.map { factor in
-                    .object(["summary": .string(factor.text), "position": int(factor.position), "correctedBy": positions(factor.correctedBy)])
-                }),
-                "actionItems": .array(review.actionItems.map { item in
-                    .object([
-                        "id": .string(item.id), "title": .string(item.title), "owner": .string(item.owner), "dueAt": time(item.dueAt),
-                        "openedAt": time(item.openedAt), "position": int(item.position), "completedAt": item.completedAt.map(time) ?? .null,
-                        "completionNote": optional(item.completionNote), "state": .string(item.state.rawValue),
-                    ])
-                }),
-                "publishedAt": review.publishedAt.map(time) ?? .null, "documentUrl": optional(review.documentUrl),
-                "publishedSummary": optional(review.publishedSummary),
-            ]),
-            // The headings the review fills in; the ledger has nothing for them.
-            "reviewFindings": .object(["whatWentWell": .array([]), "whatCouldBeBetter": .array([]), "whereWeGotLucky": .array([])]),
-            "source": .object([
-                "ledgerPosition": int(source.headPosition), "chainHead": .string(source.headHash.hex), "asOf": time(source.asOf), "lastRecorded": time(source.lastRecorded),
-                "incidentLastPosition": int(source.incidentLastPosition), "incidentEvents": int(source.incidentEventCount),
-                "corrections": int(source.correctionCount), "retractions": int(source.retractionCount),
-            ]),
-        ]
-        return .object(object)
-    }
+/// recorded is `null` (never 0, never left out). Written with ``JSONValueEncoder`` as indented JSON
+/// with sorted members, so the same ledger gives the same bytes.
+public struct PostmortemJSON: Codable, Sendable, Hashable {
+    public var reportFormatVersion: Int
+    public var incident: String
+    public var summary: Summary
+    public var impact: Impact
+    public var responseFigures: Figures
+    public var phases: [Phase]
+    public var timeline: [TimelineEntry]
+    public var communications: [Communication]
+    public var customerMessages: [CustomerMessage]
+    public var escalations: [Escalation]
+    public var satisfaction: Satisfaction
+    public var postmortem: Postmortem
+    /// The headings the review fills in; the ledger has nothing for them.
+    public var reviewFindings: ReviewFindings
+    public var source: Source
 
     /// The report as indented JSON text with sorted members, ending in a newline.
     public static func render(_ report: PostmortemReport) -> String {
-        value(report).prettyText
+        // Strings, numbers and optionals only: encoding cannot fail.
+        try! JSONValueEncoder().encode(PostmortemJSON(report)).prettyText
     }
 
-    static func figure(_ figure: ResponseFigures.Figure) -> JSONValue {
-        .object([
-            "seconds": figure.seconds.map(JSONValue.integer) ?? .null,
-            "start": figure.start.map(moment) ?? .null,
-            "stop": figure.stop.map(moment) ?? .null,
-        ])
+    public init(_ report: PostmortemReport) {
+        let summary = report.summary, figures = report.figures, scope = report.figures.scope
+        let impactMoments = PostmortemText.impactMoments(report).map { $0.moment.map(Moment.init) }
+        reportFormatVersion = PostmortemReport.formatVersion
+        incident = report.incident
+        self.summary = Summary(
+            title: summary.title, kind: summary.kind?.rawValue, severity: scope.severity?.rawValue, declaredSeverity: report.declaredSeverity?.rawValue,
+            phase: report.phase.rawValue, lastPublicStatus: summary.lastPublicStatus?.rawValue, reopenCount: summary.reopenCount,
+            postmortemState: summary.postmortem.rawValue, durationSeconds: figures.duration.seconds, resolutionSummary: report.resolutionSummary)
+        impact = Impact(
+            impactStarted: impactMoments[0], detected: impactMoments[1], detectedBy: report.detectedBy?.rawValue, declared: impactMoments[2],
+            acknowledged: impactMoments[3], mitigated: impactMoments[4], resolved: impactMoments[5], closedAt: summary.closedAt,
+            plannedStart: summary.plannedStart, plannedEnd: summary.plannedEnd, services: scope.services, regions: scope.regions,
+            customerSegments: scope.customerSegments,
+            customersAffected: scope.customersAffected.map { CustomersAffected(count: $0.count, recordedIn: $0.recordedIn) },
+            customerMessages: report.messages.count, customersWhoWroteIn: report.customersWhoWroteIn,
+            distinctCustomersWhoWroteIn: report.customersWhoWroteIn.count)
+        responseFigures = Figures(figures)
+        phases = report.phases.map { Phase(phase: $0.phase.rawValue, from: $0.from, position: $0.position) }
+        timeline = report.timeline.entries.map { entry in
+            TimelineEntry(
+                position: entry.position, occurredAt: entry.occurredAt, recordedAt: entry.recordedAt, type: entry.type, category: entry.category.rawValue,
+                actor: entry.actor, text: entry.text, late: entry.isLate, postedAt: entry.postedAt, correctedBy: entry.correctedBy,
+                retractedBy: entry.retractedBy, sourceRecordedAt: entry.sourceRecordedAt)
+        }
+        communications = report.updates.map { update in
+            Communication(
+                number: update.number, position: update.position, at: update.at, recordedAt: update.recordedAt, actor: update.actor,
+                status: update.status.rawValue, audience: update.audience.rawValue, channels: update.channels.map(\.rawValue), text: update.text,
+                nextUpdateBy: update.nextUpdateBy, etaAt: update.etaAt, postedAt: update.postedAt, correctedBy: update.correctedBy, late: update.isLate,
+                missedPromise: update.missedPromise.map(MissedPromise.init), promise: update.promise?.rawValue, sourceRecordedAt: update.sourceRecordedAt)
+        }
+        customerMessages = report.messages.map { message in
+            CustomerMessage(
+                messageId: message.messageId, position: message.position, at: message.at, customer: message.customer, tier: message.tier,
+                channel: message.channel.rawValue, subject: message.subject, threatensToLeave: message.threatensToLeave, replies: message.replies)
+        }
+        escalations = report.escalations.map { escalation in
+            Escalation(
+                id: escalation.id, position: escalation.position, raisedAt: escalation.raisedAt, fromLevel: escalation.fromLevel.rawValue,
+                toLevel: escalation.toLevel.rawValue, reason: escalation.reason.rawValue, customer: escalation.customer, note: escalation.note,
+                steps: escalation.steps.map { Escalation.Step(kind: $0.kind.rawValue, at: $0.at, position: $0.position, text: $0.text, level: $0.level?.rawValue) })
+        }
+        satisfaction = Satisfaction(
+            scores: report.surveyScores.map { score in
+                Satisfaction.Score(
+                    scale: score.scale.rawValue, sent: score.sent, answered: score.answered, expired: score.expired, mean: score.mean,
+                    netPromoterScore: score.netPromoterScore)
+            },
+            surveys: report.surveys.map { survey in
+                Satisfaction.Survey(
+                    surveyId: survey.id, customer: survey.customer, channel: survey.channel.rawValue, scale: survey.scale.rawValue, sentAt: survey.sentAt,
+                    score: survey.score, comment: survey.comment, answeredAt: survey.answeredAt, expiredAt: survey.expiredAt)
+            })
+        let review = report.review
+        postmortem = Postmortem(
+            owner: review.owner, startedAt: review.startedAt, dueAt: review.dueAt,
+            rootCause: review.rootCause.map { cause in
+                Postmortem.RootCause(
+                    category: cause.category.rawValue, summary: cause.finding.text, position: cause.finding.position, correctedBy: cause.finding.correctedBy)
+            },
+            contributingFactors: review.contributingFactors.map { Postmortem.Factor(summary: $0.text, position: $0.position, correctedBy: $0.correctedBy) },
+            actionItems: review.actionItems.map { item in
+                Postmortem.ActionItem(
+                    id: item.id, title: item.title, owner: item.owner, dueAt: item.dueAt, openedAt: item.openedAt, position: item.position,
+                    completedAt: item.completedAt, completionNote: item.completionNote, state: item.state.rawValue)
+            },
+            publishedAt: review.publishedAt, documentUrl: review.documentUrl, publishedSummary: review.publishedSummary)
+        reviewFindings = ReviewFindings(whatWentWell: [], whatCouldBeBetter: [], whereWeGotLucky: [])
+        let source = report.source
+        self.source = Source(
+            ledgerPosition: source.headPosition, chainHead: source.headHash.hex, asOf: source.asOf, lastRecorded: source.lastRecorded,
+            incidentLastPosition: source.incidentLastPosition, incidentEvents: source.incidentEventCount, corrections: source.correctionCount,
+            retractions: source.retractionCount)
     }
 
-    static func moment(_ moment: ResponseFigures.Moment) -> JSONValue {
-        var object: [String: JSONValue] = [
-            "kind": .string(moment.kind.rawValue), "at": time(moment.at), "position": int(moment.position), "correctedBy": positions(moment.correctedBy),
-        ]
-        // Only a moment read from a posting time has a time shown beside it.
-        if let shown = moment.shownAt { object["shownAt"] = time(shown) }
-        return .object(object)
+    public struct Summary: Codable, Sendable, Hashable {
+        public var title: String?
+        public var kind: String?
+        public var severity: String?
+        public var declaredSeverity: String?
+        public var phase: String
+        public var lastPublicStatus: String?
+        public var reopenCount: Int
+        public var postmortemState: String
+        public var durationSeconds: Int64?
+        public var resolutionSummary: String?
     }
 
-    static func gap(_ gap: ResponseFigures.UpdateGap) -> JSONValue {
-        .object(["afterPosition": int(gap.afterPosition), "from": time(gap.from), "to": time(gap.to), "endedBy": .string(gap.endedBy.rawValue), "seconds": .integer(gap.seconds)])
+    public struct Impact: Codable, Sendable, Hashable {
+        public var impactStarted: Moment?
+        public var detected: Moment?
+        public var detectedBy: String?
+        public var declared: Moment?
+        public var acknowledged: Moment?
+        public var mitigated: Moment?
+        public var resolved: Moment?
+        public var closedAt: Timestamp?
+        public var plannedStart: Timestamp?
+        public var plannedEnd: Timestamp?
+        public var services: [String]
+        public var regions: [String]
+        public var customerSegments: [String]
+        public var customersAffected: CustomersAffected?
+        public var customerMessages: Int
+        public var customersWhoWroteIn: [String]
+        public var distinctCustomersWhoWroteIn: Int
     }
 
-    static func missed(_ missed: Timeline.MissedUpdate) -> JSONValue {
-        .object([
-            "promisedIn": int(missed.promisedIn), "promisedBy": time(missed.promisedBy), "fulfilledAt": missed.fulfilledAt.map(time) ?? .null,
-            "lateBySeconds": .integer(missed.lateBySeconds),
-        ])
+    public struct CustomersAffected: Codable, Sendable, Hashable {
+        public var count: Int64
+        public var recordedIn: UInt64?
     }
 
-    static func time(_ timestamp: Timestamp) -> JSONValue { .string(timestamp.rfc3339) }
-    static func int(_ value: Int) -> JSONValue { .integer(Int64(value)) }
-    static func int(_ value: UInt64) -> JSONValue { .integer(Int64(value)) }
-    static func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
-    static func strings(_ items: [String]) -> JSONValue { .array(items.map(JSONValue.string)) }
-    static func positions(_ items: [UInt64]) -> JSONValue { .array(items.map { .integer(Int64($0)) }) }
+    /// A moment a clock starts or stops at, and the events it was read from.
+    public struct Moment: Codable, Sendable, Hashable {
+        public var kind: String
+        public var at: Timestamp
+        public var position: UInt64
+        public var correctedBy: [UInt64]
+        /// Only a moment read from a posting time has a time shown beside it; left out otherwise.
+        public var shownAt: Timestamp?
+
+        init(_ moment: ResponseFigures.Moment) {
+            self.init(kind: moment.kind.rawValue, at: moment.at, position: moment.position, correctedBy: moment.correctedBy, shownAt: moment.shownAt)
+        }
+
+        public init(kind: String, at: Timestamp, position: UInt64, correctedBy: [UInt64], shownAt: Timestamp?) {
+            self.kind = kind
+            self.at = at
+            self.position = position
+            self.correctedBy = correctedBy
+            self.shownAt = shownAt
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(kind, forKey: .kind)
+            try container.encode(at, forKey: .at)
+            try container.encode(position, forKey: .position)
+            try container.encode(correctedBy, forKey: .correctedBy)
+            if let shownAt { try container.encode(shownAt, forKey: .shownAt) }
+        }
+    }
+
+    public struct Figure: Codable, Sendable, Hashable {
+        public var seconds: Int64?
+        public var start: Moment?
+        public var stop: Moment?
+
+        init(_ figure: ResponseFigures.Figure) {
+            seconds = figure.seconds
+            start = figure.start.map(Moment.init)
+            stop = figure.stop.map(Moment.init)
+        }
+    }
+
+    public struct Figures: Codable, Sendable, Hashable {
+        public var timeToDetect: Figure
+        public var timeToAcknowledge: Figure
+        public var timeToFirstPublicUpdateFromImpact: Figure
+        public var timeToFirstPublicUpdateFromDeclaration: Figure
+        public var timeToEscalate: Figure
+        public var timeToMitigateFromImpact: Figure
+        public var timeToMitigateFromDeclaration: Figure
+        public var timeToResolveFromImpact: Figure
+        public var timeToResolveFromDeclaration: Figure
+        public var duration: Figure
+        public var firstReplies: [FirstReply]
+        public var updateGaps: [UpdateGap]
+        public var longestUpdateGap: UpdateGap?
+        public var updatePromises: UpdatePromises
+        public var eta: ETA?
+
+        init(_ figures: ResponseFigures) {
+            timeToDetect = Figure(figures.timeToDetect)
+            timeToAcknowledge = Figure(figures.timeToAcknowledge)
+            timeToFirstPublicUpdateFromImpact = Figure(figures.timeToFirstPublicUpdateFromImpact)
+            timeToFirstPublicUpdateFromDeclaration = Figure(figures.timeToFirstPublicUpdateFromDeclaration)
+            timeToEscalate = Figure(figures.timeToEscalate)
+            timeToMitigateFromImpact = Figure(figures.timeToMitigateFromImpact)
+            timeToMitigateFromDeclaration = Figure(figures.timeToMitigateFromDeclaration)
+            timeToResolveFromImpact = Figure(figures.timeToResolveFromImpact)
+            timeToResolveFromDeclaration = Figure(figures.timeToResolveFromDeclaration)
+            duration = Figure(figures.duration)
+            firstReplies = figures.firstReplies.map { reply in
+                FirstReply(
+                    messageId: reply.messageId, customer: reply.customer, channel: reply.channel.rawValue, tier: reply.tier,
+                    threatensToLeave: reply.threatensToLeave, answered: reply.isAnswered, figure: Figure(reply.figure))
+            }
+            updateGaps = figures.updateGaps.map(UpdateGap.init)
+            longestUpdateGap = figures.longestUpdateGap.map(UpdateGap.init)
+            let promises = figures.updatePromises
+            updatePromises = UpdatePromises(
+                made: promises.made, kept: promises.kept, pending: promises.pending, missedCount: promises.missed.count,
+                missed: promises.missed.map(MissedPromise.init))
+            eta = figures.eta.map { eta in
+                ETA(
+                    eta: eta.eta, promisedIn: eta.promisedIn, promisedAt: eta.promisedAt, etasGiven: eta.etasGiven, resolvedAt: eta.resolved?.at,
+                    lateBySeconds: eta.lateBySeconds)
+            }
+        }
+    }
+
+    public struct FirstReply: Codable, Sendable, Hashable {
+        public var messageId: String
+        public var customer: String
+        public var channel: String
+        public var tier: String?
+        public var threatensToLeave: Bool
+        public var answered: Bool
+        public var figure: Figure
+    }
+
+    public struct UpdateGap: Codable, Sendable, Hashable {
+        public var afterPosition: UInt64
+        public var from: Timestamp
+        public var to: Timestamp
+        public var endedBy: String
+        public var seconds: Int64
+
+        init(_ gap: ResponseFigures.UpdateGap) {
+            afterPosition = gap.afterPosition
+            from = gap.from
+            to = gap.to
+            endedBy = gap.endedBy.rawValue
+            seconds = gap.seconds
+        }
+    }
+
+    public struct UpdatePromises: Codable, Sendable, Hashable {
+        public var made: Int
+        public var kept: Int
+        public var pending: Int
+        public var missedCount: Int
+        public var missed: [MissedPromise]
+    }
+
+    public struct MissedPromise: Codable, Sendable, Hashable {
+        public var promisedIn: UInt64
+        public var promisedBy: Timestamp
+        public var fulfilledAt: Timestamp?
+        public var lateBySeconds: Int64
+
+        init(_ missed: Timeline.MissedUpdate) {
+            promisedIn = missed.promisedIn
+            promisedBy = missed.promisedBy
+            fulfilledAt = missed.fulfilledAt
+            lateBySeconds = missed.lateBySeconds
+        }
+    }
+
+    public struct ETA: Codable, Sendable, Hashable {
+        public var eta: Timestamp
+        public var promisedIn: UInt64
+        public var promisedAt: Timestamp
+        public var etasGiven: Int
+        public var resolvedAt: Timestamp?
+        public var lateBySeconds: Int64?
+    }
+
+    public struct Phase: Codable, Sendable, Hashable {
+        public var phase: String
+        public var from: Timestamp
+        public var position: UInt64
+    }
+
+    public struct TimelineEntry: Codable, Sendable, Hashable {
+        public var position: UInt64
+        public var occurredAt: Timestamp
+        public var recordedAt: Timestamp
+        public var type: String
+        public var category: String
+        public var actor: String
+        public var text: String
+        public var late: Bool
+        public var postedAt: Timestamp?
+        public var correctedBy: [UInt64]
+        public var retractedBy: UInt64?
+        /// Set by importers only; left out when absent.
+        public var sourceRecordedAt: Timestamp?
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(position, forKey: .position)
+            try container.encode(occurredAt, forKey: .occurredAt)
+            try container.encode(recordedAt, forKey: .recordedAt)
+            try container.encode(type, forKey: .type)
+            try container.encode(category, forKey: .category)
+            try container.encode(actor, forKey: .actor)
+            try container.encode(text, forKey: .text)
+            try container.encode(late, forKey: .late)
+            try container.encode(postedAt, forKey: .postedAt)
+            try container.encode(correctedBy, forKey: .correctedBy)
+            try container.encode(retractedBy, forKey: .retractedBy)
+            if let sourceRecordedAt { try container.encode(sourceRecordedAt, forKey: .sourceRecordedAt) }
+        }
+    }
+
+    public struct Communication: Codable, Sendable, Hashable {
+        public var number: Int
+        public var position: UInt64
+        public var at: Timestamp
+        public var recordedAt: Timestamp
+        public var actor: String
+        public var status: String
+        public var audience: String
+        public var channels: [String]
+        public var text: String
+        public var nextUpdateBy: Timestamp?
+        public var etaAt: Timestamp?
+        public var postedAt: Timestamp?
+        public var correctedBy: [UInt64]
+        public var late: Bool
+        public var missedPromise: MissedPromise?
+        public var promise: String?
+        /// Set by importers only; left out when absent.
+        public var sourceRecordedAt: Timestamp?
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(number, forKey: .number)
+            try container.encode(position, forKey: .position)
+            try container.encode(at, forKey: .at)
+            try container.encode(recordedAt, forKey: .recordedAt)
+            try container.encode(actor, forKey: .actor)
+            try container.encode(status, forKey: .status)
+            try container.encode(audience, forKey: .audience)
+            try container.encode(channels, forKey: .channels)
+            try container.encode(text, forKey: .text)
+            try container.encode(nextUpdateBy, forKey: .nextUpdateBy)
+            try container.encode(etaAt, forKey: .etaAt)
+            try container.encode(postedAt, forKey: .postedAt)
+            try container.encode(correctedBy, forKey: .correctedBy)
+            try container.encode(late, forKey: .late)
+            try container.encode(missedPromise, forKey: .missedPromise)
+            try container.encode(promise, forKey: .promise)
+            if let sourceRecordedAt { try container.encode(sourceRecordedAt, forKey: .sourceRecordedAt) }
+        }
+    }
+
+    public struct CustomerMessage: Codable, Sendable, Hashable {
+        public var messageId: String
+        public var position: UInt64
+        public var at: Timestamp
+        public var customer: String
+        public var tier: String?
+        public var channel: String
+        public var subject: String?
+        public var threatensToLeave: Bool
+        public var replies: [Timestamp]
+    }
+
+    public struct Escalation: Codable, Sendable, Hashable {
+        public var id: String
+        public var position: UInt64
+        public var raisedAt: Timestamp
+        public var fromLevel: String
+        public var toLevel: String
+        public var reason: String
+        public var customer: String?
+        public var note: String?
+        public var steps: [Step]
+
+        public struct Step: Codable, Sendable, Hashable {
+            public var kind: String
+            public var at: Timestamp
+            public var position: UInt64
+            public var text: String
+            public var level: String?
+        }
+    }
+
+    public struct Satisfaction: Codable, Sendable, Hashable {
+        public var scores: [Score]
+        public var surveys: [Survey]
+
+        public struct Score: Codable, Sendable, Hashable {
+            public var scale: String
+            public var sent: Int
+            public var answered: Int
+            public var expired: Int
+            public var mean: Double?
+            public var netPromoterScore: Double?
+        }
+
+        public struct Survey: Codable, Sendable, Hashable {
+            public var surveyId: String
+            public var customer: String
+            public var channel: String
+            public var scale: String
+            public var sentAt: Timestamp
+            public var score: Int64?
+            public var comment: String?
+            public var answeredAt: Timestamp?
+            public var expiredAt: Timestamp?
+        }
+    }
+
+    public struct Postmortem: Codable, Sendable, Hashable {
+        public var owner: String?
+        public var startedAt: Timestamp?
+        public var dueAt: Timestamp?
+        public var rootCause: RootCause?
+        public var contributingFactors: [Factor]
+        public var actionItems: [ActionItem]
+        public var publishedAt: Timestamp?
+        public var documentUrl: String?
+        public var publishedSummary: String?
+
+        public struct RootCause: Codable, Sendable, Hashable {
+            public var category: String
+            public var summary: String
+            public var position: UInt64
+            public var correctedBy: [UInt64]
+        }
+
+        public struct Factor: Codable, Sendable, Hashable {
+            public var summary: String
+            public var position: UInt64
+            public var correctedBy: [UInt64]
+        }
+
+        public struct ActionItem: Codable, Sendable, Hashable {
+            public var id: String
+            public var title: String
+            public var owner: String
+            public var dueAt: Timestamp
+            public var openedAt: Timestamp
+            public var position: UInt64
+            public var completedAt: Timestamp?
+            public var completionNote: String?
+            public var state: String
+        }
+    }
+
+    public struct ReviewFindings: Codable, Sendable, Hashable {
+        public var whatWentWell: [String]
+        public var whatCouldBeBetter: [String]
+        public var whereWeGotLucky: [String]
+    }
+
+    public struct Source: Codable, Sendable, Hashable {
+        public var ledgerPosition: UInt64
+        public var chainHead: String
+        public var asOf: Timestamp
+        public var lastRecorded: Timestamp
+        public var incidentLastPosition: UInt64
+        public var incidentEvents: Int
+        public var corrections: Int
+        public var retractions: Int
+    }
 }
