@@ -5,7 +5,8 @@ public import LedgerModel
 /// The postmortem report as JSON: the same content as the Markdown and HTML forms, as a `Codable` value.
 ///
 /// Durations are whole seconds (`…Seconds`), times RFC 3339 in UTC, and a figure that is not
-/// recorded is `null` (never 0, never left out). Written with ``JSONValueEncoder`` as indented JSON
+/// recorded is `null` (never 0, never left out; only `shownAt` and `sourceRecordedAt` are left out when
+/// absent, as they were published). Written with ``JSONValueEncoder`` as indented JSON
 /// with sorted members, so the same ledger gives the same bytes.
 public struct PostmortemJSON: Codable, Sendable, Hashable {
     public var reportFormatVersion: Int
@@ -151,28 +152,7 @@ public struct PostmortemJSON: Codable, Sendable, Hashable {
         public var position: UInt64
         public var correctedBy: [UInt64]
         /// Only a moment read from a posting time has a time shown beside it; left out otherwise.
-        public var shownAt: Timestamp?
-
-        init(_ moment: ResponseFigures.Moment) {
-            self.init(kind: moment.kind.rawValue, at: moment.at, position: moment.position, correctedBy: moment.correctedBy, shownAt: moment.shownAt)
-        }
-
-        public init(kind: String, at: Timestamp, position: UInt64, correctedBy: [UInt64], shownAt: Timestamp?) {
-            self.kind = kind
-            self.at = at
-            self.position = position
-            self.correctedBy = correctedBy
-            self.shownAt = shownAt
-        }
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(kind, forKey: .kind)
-            try container.encode(at, forKey: .at)
-            try container.encode(position, forKey: .position)
-            try container.encode(correctedBy, forKey: .correctedBy)
-            if let shownAt { try container.encode(shownAt, forKey: .shownAt) }
-        }
+        @OmittedWhenNil public var shownAt: Timestamp?
     }
 
     public struct Figure: Codable, Sendable, Hashable {
@@ -310,23 +290,7 @@ public struct PostmortemJSON: Codable, Sendable, Hashable {
         public var correctedBy: [UInt64]
         public var retractedBy: UInt64?
         /// Set by importers only; left out when absent.
-        public var sourceRecordedAt: Timestamp?
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(position, forKey: .position)
-            try container.encode(occurredAt, forKey: .occurredAt)
-            try container.encode(recordedAt, forKey: .recordedAt)
-            try container.encode(type, forKey: .type)
-            try container.encode(category, forKey: .category)
-            try container.encode(actor, forKey: .actor)
-            try container.encode(text, forKey: .text)
-            try container.encode(late, forKey: .late)
-            try container.encode(postedAt, forKey: .postedAt)
-            try container.encode(correctedBy, forKey: .correctedBy)
-            try container.encode(retractedBy, forKey: .retractedBy)
-            if let sourceRecordedAt { try container.encode(sourceRecordedAt, forKey: .sourceRecordedAt) }
-        }
+        @OmittedWhenNil public var sourceRecordedAt: Timestamp?
     }
 
     public struct Communication: Codable, Sendable, Hashable {
@@ -347,28 +311,7 @@ public struct PostmortemJSON: Codable, Sendable, Hashable {
         public var missedPromise: MissedPromise?
         public var promise: String?
         /// Set by importers only; left out when absent.
-        public var sourceRecordedAt: Timestamp?
-
-        public func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(number, forKey: .number)
-            try container.encode(position, forKey: .position)
-            try container.encode(at, forKey: .at)
-            try container.encode(recordedAt, forKey: .recordedAt)
-            try container.encode(actor, forKey: .actor)
-            try container.encode(status, forKey: .status)
-            try container.encode(audience, forKey: .audience)
-            try container.encode(channels, forKey: .channels)
-            try container.encode(text, forKey: .text)
-            try container.encode(nextUpdateBy, forKey: .nextUpdateBy)
-            try container.encode(etaAt, forKey: .etaAt)
-            try container.encode(postedAt, forKey: .postedAt)
-            try container.encode(correctedBy, forKey: .correctedBy)
-            try container.encode(late, forKey: .late)
-            try container.encode(missedPromise, forKey: .missedPromise)
-            try container.encode(promise, forKey: .promise)
-            if let sourceRecordedAt { try container.encode(sourceRecordedAt, forKey: .sourceRecordedAt) }
-        }
+        @OmittedWhenNil public var sourceRecordedAt: Timestamp?
     }
 
     public struct CustomerMessage: Codable, Sendable, Hashable {
@@ -481,5 +424,11 @@ public struct PostmortemJSON: Codable, Sendable, Hashable {
         public var incidentEvents: Int
         public var corrections: Int
         public var retractions: Int
+    }
+}
+
+extension PostmortemJSON.Moment {
+    init(_ moment: ResponseFigures.Moment) {
+        self.init(kind: moment.kind.rawValue, at: moment.at, position: moment.position, correctedBy: moment.correctedBy, shownAt: moment.shownAt)
     }
 }

@@ -2,8 +2,8 @@
 /// with this package's own JSON text (``JSONValue/prettyText``, ``JSONValue/canonicalText``).
 ///
 /// Unlike Foundation's `JSONEncoder`, an optional that is `nil` is written as `null`, never left out
-/// (a figure that was not recorded is `null`, not missing); a type that leaves a member out writes its
-/// own `encode(to:)`. Integers stay integers and a `Double` stays a number (`4.0`, not `4`).
+/// (a figure that was not recorded is `null`, not missing), unless the member is marked
+/// ``OmittedWhenNil``. Integers stay integers and a `Double` stays a number (`4.0`, not `4`).
 public struct JSONValueEncoder: Sendable {
     public init() {}
 
@@ -90,7 +90,10 @@ struct JSONNodeEncoder: Encoder {
 
         func encodeNil(forKey key: Key) { node.member(key.stringValue).content = .value(.null) }
 
-        func put(_ value: some Encodable, _ key: Key) throws { try node.member(key.stringValue).encode(value, codingPath: codingPath + [key]) }
+        func put(_ value: some Encodable, _ key: Key) throws {
+            if let member = value as? any OmittableMember, member.isAbsent { return }
+            try node.member(key.stringValue).encode(value, codingPath: codingPath + [key])
+        }
 
         mutating func encode(_ value: some Encodable, forKey key: Key) throws { try put(value, key) }
         mutating func encode(_ value: Bool, forKey key: Key) throws { try put(value, key) }
@@ -185,7 +188,7 @@ struct JSONNodeEncoder: Encoder {
         }
     }
 
-    struct Unkeyed: UnkeyedEncodingContainer {
+    struct Unkeyed: UnkeyedEncodingContainer, PrimitiveEncoding {
         let node: JSONNode
         let codingPath: [any CodingKey]
 
@@ -199,21 +202,6 @@ struct JSONNodeEncoder: Encoder {
         func put(_ value: some Encodable) throws { try node.append().encode(value, codingPath: codingPath) }
 
         mutating func encode(_ value: some Encodable) throws { try put(value) }
-        mutating func encode(_ value: Bool) throws { try put(value) }
-        mutating func encode(_ value: String) throws { try put(value) }
-        mutating func encode(_ value: Double) throws { try put(value) }
-        mutating func encode(_ value: Float) throws { try put(value) }
-        mutating func encode(_ value: Int) throws { try put(value) }
-        mutating func encode(_ value: Int8) throws { try put(value) }
-        mutating func encode(_ value: Int16) throws { try put(value) }
-        mutating func encode(_ value: Int32) throws { try put(value) }
-        mutating func encode(_ value: Int64) throws { try put(value) }
-        mutating func encode(_ value: UInt) throws { try put(value) }
-        mutating func encode(_ value: UInt8) throws { try put(value) }
-        mutating func encode(_ value: UInt16) throws { try put(value) }
-        mutating func encode(_ value: UInt32) throws { try put(value) }
-        mutating func encode(_ value: UInt64) throws { try put(value) }
-
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
             JSONNodeEncoder(node: node.append(), codingPath: codingPath).container(keyedBy: keyType)
         }
@@ -225,7 +213,7 @@ struct JSONNodeEncoder: Encoder {
         mutating func superEncoder() -> any Encoder { JSONNodeEncoder(node: node.append(), codingPath: codingPath) }
     }
 
-    struct Single: SingleValueEncodingContainer {
+    struct Single: SingleValueEncodingContainer, PrimitiveEncoding {
         let node: JSONNode
         let codingPath: [any CodingKey]
 
@@ -234,19 +222,63 @@ struct JSONNodeEncoder: Encoder {
         func put(_ value: some Encodable) throws { try node.encode(value, codingPath: codingPath) }
 
         mutating func encode(_ value: some Encodable) throws { try put(value) }
-        mutating func encode(_ value: Bool) throws { try put(value) }
-        mutating func encode(_ value: String) throws { try put(value) }
-        mutating func encode(_ value: Double) throws { try put(value) }
-        mutating func encode(_ value: Float) throws { try put(value) }
-        mutating func encode(_ value: Int) throws { try put(value) }
-        mutating func encode(_ value: Int8) throws { try put(value) }
-        mutating func encode(_ value: Int16) throws { try put(value) }
-        mutating func encode(_ value: Int32) throws { try put(value) }
-        mutating func encode(_ value: Int64) throws { try put(value) }
-        mutating func encode(_ value: UInt) throws { try put(value) }
-        mutating func encode(_ value: UInt8) throws { try put(value) }
-        mutating func encode(_ value: UInt16) throws { try put(value) }
-        mutating func encode(_ value: UInt32) throws { try put(value) }
-        mutating func encode(_ value: UInt64) throws { try put(value) }
     }
+}
+
+/// The primitive `encode` overloads an unkeyed and a single-value container both require, each
+/// written through the container's one generic `put`.
+protocol PrimitiveEncoding {
+    func put(_ value: some Encodable) throws
+}
+
+extension PrimitiveEncoding {
+    mutating func encode(_ value: Bool) throws { try put(value) }
+    mutating func encode(_ value: String) throws { try put(value) }
+    mutating func encode(_ value: Double) throws { try put(value) }
+    mutating func encode(_ value: Float) throws { try put(value) }
+    mutating func encode(_ value: Int) throws { try put(value) }
+    mutating func encode(_ value: Int8) throws { try put(value) }
+    mutating func encode(_ value: Int16) throws { try put(value) }
+    mutating func encode(_ value: Int32) throws { try put(value) }
+    mutating func encode(_ value: Int64) throws { try put(value) }
+    mutating func encode(_ value: UInt) throws { try put(value) }
+    mutating func encode(_ value: UInt8) throws { try put(value) }
+    mutating func encode(_ value: UInt16) throws { try put(value) }
+    mutating func encode(_ value: UInt32) throws { try put(value) }
+    mutating func encode(_ value: UInt64) throws { try put(value) }
+}
+
+/// A member left out of the JSON object when it is nil, instead of written as null: for the few
+/// members a published format only has when they are set.
+@propertyWrapper
+public struct OmittedWhenNil<Wrapped: Codable & Sendable & Hashable>: Codable, Sendable, Hashable {
+    public var wrappedValue: Wrapped?
+
+    public init(wrappedValue: Wrapped?) { self.wrappedValue = wrappedValue }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        wrappedValue = container.decodeNil() ? nil : try container.decode(Wrapped.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let wrappedValue { try container.encode(wrappedValue) } else { try container.encodeNil() }
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// A member marked ``OmittedWhenNil`` may be missing.
+    public func decode<Wrapped>(_ type: OmittedWhenNil<Wrapped>.Type, forKey key: Key) throws -> OmittedWhenNil<Wrapped> {
+        OmittedWhenNil(wrappedValue: try decodeIfPresent(Wrapped.self, forKey: key))
+    }
+}
+
+/// What the encoder asks of an ``OmittedWhenNil`` member, whatever it wraps.
+protocol OmittableMember {
+    var isAbsent: Bool { get }
+}
+
+extension OmittedWhenNil: OmittableMember {
+    var isAbsent: Bool { wrappedValue == nil }
 }
