@@ -5,6 +5,7 @@ import LedgerModel
 import LedgerStore
 import IncidentMetrics
 import IncidentProjections
+import IncidentService
 
 /// A failure the tool reports as one line on standard error, with a documented exit status.
 struct CommandFailure: Error {
@@ -134,4 +135,16 @@ extension BusinessCalendarError: ReportableError {
 
 extension DecodingError: ReportableError {
     var commandFailure: CommandFailure { CommandFailure(.invalidInput, "a file: \(MetricsOptions.describe(self))") }
+}
+
+/// A use case the service refused: its fact, and what to give the command instead.
+extension ServiceError: ReportableError {
+    var commandFailure: CommandFailure {
+        switch code {
+        case .noActor:
+            CommandFailure(.usage, "\(message): give --actor kind:id (person, tool or system), or set $USER; nothing was written")
+        default:
+            CommandFailure(.invalidInput, message)
+        }
+    }
 }
