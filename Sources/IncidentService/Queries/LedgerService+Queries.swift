@@ -1,7 +1,7 @@
 import IncidentEvents
 public import IncidentProjections
 public import LedgerModel
-import LedgerStore
+public import LedgerStore
 
 /// One incident's events in stream order and the ledger's head, from one snapshot.
 public struct IncidentHistory: Sendable {
@@ -85,5 +85,34 @@ extension LedgerService {
         let summary = try runner.state(IncidentStateProjection.self, key: incident)
         guard let history = try history(of: incident) else { return nil }
         return PostmortemReport.build(incident, events: history.events, summary: summary, head: history.head, asOf: asOf)
+    }
+}
+
+extension LedgerService {
+    /// Calls `body` with every event `query` selects from `position` on, in log order (one
+    /// incident's in stream order), at most `limit` of them, read from one snapshot; memory stays flat.
+    public func forEachEvent(
+        matching query: EventQuery, from position: UInt64 = 1, limit: Int? = nil, _ body: (RecordedEvent) throws -> Void
+    ) throws {
+        var given = 0
+        func visit(_ event: RecordedEvent) throws -> Bool {
+            if let limit, given >= limit { return false }
+            guard event.position >= position, query.matches(event) else { return true }
+            try body(event)
+            given += 1
+            return true
+        }
+        try ledger.read { reader in
+            if let incident = query.incident {
+                try reader.forEachEvent(inStream: incident, visit)
+            } else {
+                try reader.forEachEvent(from: position, visit)
+            }
+        }
+    }
+
+    /// The ledger's counts, sizes and chain head.
+    public func info() throws -> LedgerInfo {
+        try ledger.info()
     }
 }
