@@ -41,6 +41,8 @@ public enum LedgerAccess: Sendable, Hashable {
 extension LedgerError {
     /// A write asked of a ledger that is open for reading only.
     public static func notWritable(_ path: String) -> LedgerError {
-        LedgerError(.permissionDenied, "the ledger at \(path) is not accessible for writing by this user (its files are read-only to it); nothing was written — ask for write access to \(path), or run the command as its owner")
+        LedgerError(
+            .permissionDenied, "the ledger at \(path) is not accessible for writing by this user (its files are read-only to it); nothing was written",
+            detail: .readOnlyFiles, ledgerPath: path)
     }
 }

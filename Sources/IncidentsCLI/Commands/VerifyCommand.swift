@@ -27,7 +27,7 @@ struct VerifyCommand: AsyncParsableCommand {
         let ledger = try options.open()
         let report = try ledger.verify(checkingPageStructure: false)
         if let problem = report.problem {
-            throw CommandFailure(.damaged, "verification failed at \(problem) — the ledger is damaged: keep this copy as evidence and restore it from a backup")
+            throw CommandFailure(.damaged, "verification failed at \(problem)\(CommandFailure.remedy(for: problem.detail)) — the ledger is damaged: keep this copy as evidence and restore it from a backup")
         }
         // Projections are derived data outside the chain: compared with a rebuild, not hashed.
         let runner = ProjectionRunner(ledger: ledger)
