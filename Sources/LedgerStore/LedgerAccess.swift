@@ -8,8 +8,9 @@ import Glibc
 public enum LedgerAccess: Sendable, Hashable {
     /// data.mdb and lock.mdb are writable: reads and writes.
     case readWrite
-    /// data.mdb is not writable but lock.mdb is (`MDB_RDONLY`): reads take LMDB's reader lock as usual,
-    /// so a writer in another process never reuses the pages a read is looking at.
+    /// data.mdb is not writable but lock.mdb is (`MDB_RDONLY`), or the ledger was opened read-only
+    /// (also as a read-only view of a ledger this process has open for writing): reads take LMDB's
+    /// reader lock as usual, so a writer in another process never reuses the pages a read is looking at.
     case readOnly
     /// Neither file is writable (`MDB_RDONLY | MDB_NOLOCK`): reads take no reader lock, so a writer
     /// working at the same time may reuse pages a read is looking at. Safe when nobody writes meanwhile.
