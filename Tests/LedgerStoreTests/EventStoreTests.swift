@@ -71,6 +71,28 @@ import Testing
         #expect(position == 1)
     }
 
+    @Test func aSubscriptionSeesAnotherProcessCommitWithinThePollInterval() async throws {
+        let directory = TemporaryDirectory()
+        let ledger = try Ledger.create(at: directory.path)
+        let subscription = ledger.subscribe(from: 1)
+        let received = Task {
+            var positions = [UInt64]()
+            for try await event in subscription {
+                positions.append(event.position)
+                if positions.count == 6 { break }
+            }
+            return positions
+        }
+        let path = directory.path
+        // Three events to its own stream and three to "shared", committed by the child's own writer.
+        let child = try await Task.detached {
+            try ChildProcess.run(ChildProcess.executable("LedgerTestChild"), ["count", path, "P", "3"])
+        }.value
+        #expect(child.status == 0, "\(child.stderr)")
+        let positions = try await EventStoreConformance.within(.seconds(20)) { try await received.value }
+        #expect(positions == Array(1...6))
+    }
+
     @Test func projectionStatesAndCheckpointCommitTogether() async throws {
         let directory = TemporaryDirectory()
         let ledger = try Ledger.create(at: directory.path)
