@@ -74,15 +74,7 @@ import Testing
     @Test func aSubscriptionSeesAnotherProcessCommitWithinThePollInterval() async throws {
         let directory = TemporaryDirectory()
         let ledger = try Ledger.create(at: directory.path)
-        let subscription = ledger.subscribe(from: 1)
-        let received = Task {
-            var positions = [UInt64]()
-            for try await event in subscription {
-                positions.append(event.position)
-                if positions.count == 6 { break }
-            }
-            return positions
-        }
+        let received = EventStoreConformance.positions(of: ledger.subscribe(from: 1), count: 6)
         let path = directory.path
         // Three events to its own stream and three to "shared", committed by the child's own writer.
         let child = try await Task.detached {

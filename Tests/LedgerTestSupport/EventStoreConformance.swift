@@ -1,5 +1,5 @@
 import Foundation
-import LedgerModel
+public import LedgerModel
 public import LedgerStore
 
 /// The behaviour every ``EventStore`` must show, as checks any store's tests run: the LMDB ledger's
@@ -138,15 +138,7 @@ public enum EventStoreConformance {
 
     static func subscriptionFollows(_ store: any EventStore) async throws {
         _ = try await store.append(events(1...3), to: "INC-1")
-        let subscription = store.subscribe(from: 2)
-        let received = Task {
-            var positions = [UInt64]()
-            for try await event in subscription {
-                positions.append(event.position)
-                if positions.count == 5 { break }
-            }
-            return positions
-        }
+        let received = positions(of: store.subscribe(from: 2), count: 5)
         try await Task.sleep(for: .milliseconds(50))
         _ = try await store.append(events(4...5), to: "INC-2")
         _ = try await store.append(events(6...7), to: "INC-1")
@@ -165,6 +157,18 @@ public enum EventStoreConformance {
         consumer.cancel()
         let count = try await within(.seconds(20)) { try await consumer.value }
         try require(count == 1, "a cancelled subscription yielded \(String(describing: count)) events")
+    }
+
+    /// A task that reads the positions of the first `count` events a subscription yields.
+    public static func positions(of subscription: AsyncThrowingStream<RecordedEvent, any Error>, count: Int) -> Task<[UInt64], any Error> {
+        Task {
+            var positions = [UInt64]()
+            for try await event in subscription {
+                positions.append(event.position)
+                if positions.count == count { break }
+            }
+            return positions
+        }
     }
 
     /// The result of `body`, or a failure when it takes longer than `limit` (a check fails, never hangs).
