@@ -302,7 +302,7 @@ public struct ProjectionRunner: Sendable {
         do {
             return try rebuild()
         } catch let again as ProjectionDamage {
-            throw LedgerError(.corrupt, "\(again) even after a rebuild from the log — run `incidents verify`", cause: again)
+            throw LedgerError(.corrupt, "\(again) even after a rebuild from the log", detail: .damagedAfterRebuild, ledgerPath: ledger.path, cause: again)
         }
     }
 
