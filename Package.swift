@@ -155,11 +155,11 @@ let package = Package(
         ),
         .testTarget(
             name: "IncidentImportersTests",
-            dependencies: ["IncidentService", "IncidentImporters", "IncidentEvents", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
+            dependencies: ["IncidentService", "IncidentImporters", "IncidentEvents", "IncidentMetrics", "IncidentProjections", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
         ),
         .testTarget(
             name: "IncidentServiceTests",
-            dependencies: ["IncidentService", "IncidentImporters", "IncidentEvents", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
+            dependencies: ["IncidentService", "IncidentImporters", "IncidentEvents", "IncidentMetrics", "IncidentProjections", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
         ),
         .testTarget(
             name: "LedgerAuditTests",
@@ -167,7 +167,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IncidentsCLITests",
-            dependencies: ["IncidentsCLI", "IncidentEvents", "IncidentImporters", "LedgerModel", "LedgerTestSupport"]
+            dependencies: ["IncidentsCLI", "IncidentEvents", "IncidentImporters", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
         ),
     ]
 )

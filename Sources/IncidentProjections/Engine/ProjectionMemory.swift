@@ -15,6 +15,9 @@ final class ProjectionMemory: Sendable {
     }
 
     private let entries = Mutex<[String: Entry]>([:])
+    /// The projections whose rebuild after damage is being stored, by a runner that otherwise keeps
+    /// its catch-ups in memory.
+    private let repairs = Mutex<Set<String>>([])
 
     func entry(_ name: String) -> Entry? {
         entries.withLock { $0[name] }
@@ -32,6 +35,23 @@ final class ProjectionMemory: Sendable {
             entry.states.merge(states) { $1 }
             entries[name] = entry
         }
+    }
+
+    /// Forgets what is kept of the projection, so that it is read from the ledger again.
+    func drop(_ name: String) {
+        _ = entries.withLock { $0.removeValue(forKey: name) }
+    }
+
+    func beginRepair(_ name: String) {
+        _ = repairs.withLock { $0.insert(name) }
+    }
+
+    func endRepair(_ name: String) {
+        _ = repairs.withLock { $0.remove(name) }
+    }
+
+    func isRepairing(_ name: String) -> Bool {
+        repairs.withLock { $0.contains(name) }
     }
 
     /// Starts a rebuild in memory: no state, and a checkpoint that makes the next catch-up start over.

@@ -13,7 +13,20 @@ import Synchronization
 /// A stored state that fails its checksum (``ProjectionDamage``) is never used: the projection is
 /// rebuilt from the log and the rebuild reported through ``notice``. On a ledger open for reading
 /// only, catch-ups and such rebuilds are kept in this runner's memory instead of written.
+///
+/// A runner for reads (``CatchUps/inMemory``) never commits a catch-up: it answers from a snapshot,
+/// folding what the stored projection lacks in its own memory. The one write it may make is the
+/// repair of a damaged stored projection (on a writable ledger), since otherwise every later read
+/// would rebuild the whole projection again.
 public struct ProjectionRunner: Sendable {
+    /// Where catch-ups go.
+    public enum CatchUps: Sendable {
+        /// Committed to the ledger with their checkpoint (writers, `projections rebuild`).
+        case stored
+        /// Kept in this runner's memory (reads).
+        case inMemory
+    }
+
     public let ledger: Ledger
     /// Events folded per transaction, bounding memory during a long rebuild.
     public var batchSize: Int
@@ -24,24 +37,41 @@ public struct ProjectionRunner: Sendable {
     let memory = ProjectionMemory()
     /// With a limit, catch-ups fold no event after that position (a comparison with a stored checkpoint).
     private let limit: UInt64?
-    /// Keep every catch-up in memory, writable ledger or not.
+    /// Keep every catch-up and rebuild in memory, writable ledger or not.
     private let inMemoryOnly: Bool
+    /// Where catch-ups go; repairs of damage are stored all the same when the ledger is writable.
+    public let catchUps: CatchUps
 
-    public init(ledger: Ledger, batchSize: Int = 250_000, notice: @escaping @Sendable (String) -> Void = { _ in }) {
-        self.init(ledger: ledger, batchSize: batchSize, notice: notice, limit: nil, inMemoryOnly: false)
+    /// A runner; `limit` makes its catch-ups fold no event after that position, so that what it
+    /// answers matches a head read before (a report and the head it names come from one point).
+    public init(
+        ledger: Ledger, catchUps: CatchUps = .stored, upTo limit: UInt64? = nil, batchSize: Int = 250_000,
+        notice: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
+        self.init(ledger: ledger, batchSize: batchSize, notice: notice, limit: limit, inMemoryOnly: false, catchUps: catchUps)
     }
 
     /// A runner whose catch-ups stay in its memory and fold no event after `limit`.
-    init(ledger: Ledger, batchSize: Int, notice: @escaping @Sendable (String) -> Void, limit: UInt64?, inMemoryOnly: Bool) {
+    init(
+        ledger: Ledger, batchSize: Int, notice: @escaping @Sendable (String) -> Void, limit: UInt64?, inMemoryOnly: Bool,
+        catchUps: CatchUps = .stored
+    ) {
         self.ledger = ledger
+        self.catchUps = catchUps
         self.batchSize = batchSize
         self.notice = notice
         self.limit = limit
         self.inMemoryOnly = inMemoryOnly
     }
 
-    /// Whether catch-ups go to memory rather than to the ledger.
+    /// Whether writes (catch-ups and repairs) go to memory rather than to the ledger.
     private var keepsInMemory: Bool { inMemoryOnly || !ledger.isWritable }
+
+    /// Whether a catch-up step of `name` goes to memory: always when writes do, and for a reading
+    /// runner unless it is storing the repair of that projection.
+    private func keepsCatchUpInMemory(_ name: String) -> Bool {
+        keepsInMemory || (catchUps == .inMemory && !memory.isRepairing(name))
+    }
 
     /// What `projections status` shows.
     public struct Status: Sendable {
@@ -228,7 +258,7 @@ public struct ProjectionRunner: Sendable {
 
     /// Commits a step; false when the checkpoint moved meanwhile and the step must be redone.
     private func commit(_ name: String, expected: ProjectionCheckpoint?, to checkpoint: ProjectionCheckpoint, states: [String: [UInt8]], reset: Bool) throws -> Bool {
-        if keepsInMemory {
+        if keepsCatchUpInMemory(name) {
             memory.commit(name, to: checkpoint, states: states, reset: reset)
             return true
         }
@@ -250,8 +280,8 @@ public struct ProjectionRunner: Sendable {
         } catch let damage as ProjectionDamage {
             return try repair(damage, catchUp)
         }
-        if folded > 0, keepsInMemory, !inMemoryOnly {
-            notice("the ledger at \(ledger.path) is read-only to this user: caught projection \(name) up with \(folded) events in memory, writing nothing — its owner can store the catch-up by running any read command")
+        if folded > 0, !ledger.isWritable, !inMemoryOnly {
+            notice("the ledger at \(ledger.path) is read-only to this user: caught projection \(name) up with \(folded) events in memory, writing nothing — its owner stores the catch-up by recording anything, or with `incidents projections rebuild`")
         }
         return folded
     }
@@ -263,12 +293,16 @@ public struct ProjectionRunner: Sendable {
             memory.reset(damage.projection)
         } else {
             notice("\(damage) — rebuilding \(damage.projection) from the log")
+            // The rebuild is stored, by a reading runner too: its memory of the damaged copy goes.
+            memory.drop(damage.projection)
             try ledger.commitProjection(damage.projection, expected: nil, to: ProjectionCheckpoint(version: 0, position: 0), states: [:], reset: true)
+            memory.beginRepair(damage.projection)
         }
+        defer { memory.endRepair(damage.projection) }
         do {
             return try rebuild()
         } catch let again as ProjectionDamage {
-            throw LedgerError(.corrupt, "\(again) even after a rebuild from the log — run `incidents verify`", cause: again)
+            throw LedgerError(.corrupt, "\(again) even after a rebuild from the log", detail: .damagedAfterRebuild, ledgerPath: ledger.path, cause: again)
         }
     }
 

@@ -9,26 +9,39 @@ public enum Replay {
     ///
     /// An event is known from ``RecordedEvent/knownAt``: when its source recorded it
     /// (`sourceRecordedAt`, for imported history), else when the ledger recorded it.
-    public static func asKnown(_ stream: String, at time: Timestamp, in reader: borrowing LedgerReader) throws -> IncidentSummary? {
-        var recorded = [RecordedEvent]()
-        try reader.forEachEvent(inStream: stream) { event in
-            // Not a prefix of the stream: sources record in their own order, and an import comes later.
-            if event.knownAt <= time { recorded.append(event) }
-            return true
-        }
+    public static func asKnown(_ stream: String, at time: Timestamp, events: [RecordedEvent]) -> IncidentSummary? {
+        // Not a prefix of the stream: sources record in their own order, and an import comes later.
+        let recorded = events.filter { $0.knownAt <= time }
         guard !recorded.isEmpty else { return nil }
         return fold(stream, EffectiveHistory.apply(recorded))
     }
 
+    /// ``asKnown(_:at:events:)`` over the stream's events in a snapshot.
+    public static func asKnown(_ stream: String, at time: Timestamp, in reader: borrowing LedgerReader) throws -> IncidentSummary? {
+        asKnown(stream, at: time, events: try events(of: stream, in: reader))
+    }
+
+    /// A stream's events in stream order.
+    static func events(of stream: String, in reader: borrowing LedgerReader) throws -> [RecordedEvent] {
+        var recorded = [RecordedEvent]()
+        try reader.forEachEvent(inStream: stream) { recorded.append($0); return true }
+        return recorded
+    }
+
     /// The world at `time` with everything learned later applied: every event that happened by
     /// then, as corrected by all corrections recorded since, in the order things happened.
-    public static func asOccurred(_ stream: String, at time: Timestamp, in reader: borrowing LedgerReader) throws -> IncidentSummary? {
-        let history = try EffectiveHistory.events(of: stream, in: reader)
+    public static func asOccurred(_ stream: String, at time: Timestamp, events: [RecordedEvent]) -> IncidentSummary? {
+        let history = EffectiveHistory.apply(events)
         guard !history.isEmpty else { return nil }
         let happened = history
             .filter { $0.recorded.occurredAt <= time }
             .sorted { ($0.recorded.occurredAt, $0.recorded.position) < ($1.recorded.occurredAt, $1.recorded.position) }
         return fold(stream, happened)
+    }
+
+    /// ``asOccurred(_:at:events:)`` over the stream's events in a snapshot.
+    public static func asOccurred(_ stream: String, at time: Timestamp, in reader: borrowing LedgerReader) throws -> IncidentSummary? {
+        asOccurred(stream, at: time, events: try events(of: stream, in: reader))
     }
 
     /// One step of a replay: the event and the fields of the incident it changed.
@@ -41,8 +54,11 @@ public enum Replay {
 
     /// The incident event by event, in the order recorded, with what each one changed.
     public static func steps(_ stream: String, in reader: borrowing LedgerReader) throws -> [Step] {
-        var recorded = [RecordedEvent]()
-        try reader.forEachEvent(inStream: stream) { recorded.append($0); return true }
+        steps(stream, events: try events(of: stream, in: reader))
+    }
+
+    /// The incident event by event, given its events in stream order.
+    public static func steps(_ stream: String, events recorded: [RecordedEvent]) -> [Step] {
         let positions = Dictionary(recorded.map { ($0.id.lowercasedString, $0.position) }, uniquingKeysWith: { first, _ in first })
         var steps = [Step]()
         var previous = fields(of: IncidentSummary(incident: stream))

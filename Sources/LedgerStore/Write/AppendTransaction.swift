@@ -76,7 +76,7 @@ struct AppendTransaction {
             return .empty
         }
         guard let head = LedgerHead(encoded: bytes) else {
-            throw LedgerError(.corrupt, "the ledger's chain head record is damaged; run `incidents verify`")
+            throw LedgerError(.corrupt, "the ledger's chain head record is damaged", detail: .damagedLog)
         }
         return head
     }
