@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "IncidentMetrics", targets: ["IncidentMetrics"]),
         .library(name: "LedgerAudit", targets: ["LedgerAudit"]),
         .library(name: "IncidentService", targets: ["IncidentService"]),
+        .library(name: "IncidentReports", targets: ["IncidentReports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -57,13 +58,13 @@ let package = Package(
             name: "IncidentGenerator",
             dependencies: ["IncidentEvents", "LedgerModel"]
         ),
-        // Read models rebuilt from the log: incident state, timelines, replay, postmortem reports.
+        // Read models rebuilt from the log: incident state, timelines, replay, the postmortem report's content.
         .target(
             name: "IncidentProjections",
             dependencies: ["IncidentEvents", "LedgerModel", "LedgerStore"]
         ),
         // Response-time metrics and the quarterly review: per-incident facts (a derived projection),
-        // metric definitions, business-hours calendars, statistics, and the review's renderers.
+        // metric definitions, business-hours calendars, statistics, and the review's content.
         .target(
             name: "IncidentMetrics",
             dependencies: ["IncidentEvents", "LedgerModel", "LedgerStore", "IncidentProjections"]
@@ -87,11 +88,18 @@ let package = Package(
                 "IncidentImporters", "LedgerAudit", "IncidentGenerator",
             ]
         ),
+        // The renderers of the read models: postmortems, reviews, timelines and summaries as text,
+        // Markdown, HTML, SVG, CSV and JSON, with one wording layer and one HTML frame for every format.
+        .target(
+            name: "IncidentReports",
+            dependencies: ["LedgerModel", "IncidentEvents", "IncidentProjections", "IncidentMetrics"]
+        ),
         // The `incidents` command-line tool: one file per verb under Commands/.
         .executableTarget(
             name: "IncidentsCLI",
             dependencies: [
                 "IncidentService",
+                "IncidentReports",
                 "LedgerAudit",
                 "IncidentEvents",
                 "IncidentGenerator",
@@ -135,11 +143,15 @@ let package = Package(
         ),
         .testTarget(
             name: "IncidentProjectionsTests",
-            dependencies: ["IncidentService", "IncidentProjections", "IncidentEvents", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
+            dependencies: ["IncidentService", "IncidentReports", "IncidentProjections", "IncidentEvents", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
         ),
         .testTarget(
             name: "IncidentMetricsTests",
-            dependencies: ["IncidentService", "IncidentMetrics", "IncidentProjections", "IncidentEvents", "IncidentGenerator", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
+            dependencies: ["IncidentService", "IncidentReports", "IncidentMetrics", "IncidentProjections", "IncidentEvents", "IncidentGenerator", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
+        ),
+        .testTarget(
+            name: "IncidentReportsTests",
+            dependencies: ["IncidentReports", "IncidentService", "IncidentMetrics", "IncidentProjections", "IncidentEvents", "IncidentGenerator", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
         ),
         .testTarget(
             name: "IncidentImportersTests",

@@ -11,26 +11,19 @@ enum EventCSV {
         "position,version,stream,id,type,schemaVersion,occurredAt,recordedAt,actorKind,actorId,source,correlationId,causationId,payload,previousHash\n"
             .utf8)
 
+    /// Every field quoted and rows ending in `\n`, as the bundle format was published.
+    static let writer = CSVWriter(quoting: .always, rowEnd: "\n")
+
     static func row(_ event: RecordedEvent) -> [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(256 + event.payload.canonicalBytes.count)
-        let fields: [[UInt8]] = [
+        writer.append(row: [
             Array(String(event.position).utf8), Array(String(event.streamVersion).utf8), Array(event.stream.utf8),
             Array(event.id.lowercasedString.utf8), Array(event.type.utf8), Array(String(event.schemaVersion).utf8),
             Array(event.occurredAt.rfc3339.utf8), Array(event.recordedAt.rfc3339.utf8), Array(event.actor.kind.name.utf8),
             Array(event.actor.id.utf8), Array(event.source.utf8), Array((event.correlationID ?? "").utf8),
             Array((event.causationID ?? "").utf8), event.payload.canonicalBytes, Array(event.previousHash.hex.utf8),
-        ]
-        for (index, field) in fields.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(UInt8(ascii: "\""))
-            for byte in field {
-                if byte == UInt8(ascii: "\"") { out.append(byte) }
-                out.append(byte)
-            }
-            out.append(UInt8(ascii: "\""))
-        }
-        out.append(0x0A)
+        ], to: &out)
         return out
     }
 }

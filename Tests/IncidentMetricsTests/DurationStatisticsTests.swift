@@ -1,3 +1,4 @@
+import IncidentReports
 import LedgerTestSupport
 import Testing
 @testable import IncidentMetrics

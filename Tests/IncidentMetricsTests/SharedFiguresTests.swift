@@ -1,6 +1,7 @@
 import Foundation
 import IncidentEvents
 import IncidentGenerator
+import IncidentReports
 import LedgerModel
 import LedgerStore
 import LedgerTestSupport

@@ -1,5 +1,6 @@
 import Foundation
 import IncidentEvents
+@testable import IncidentReports
 import LedgerModel
 import LedgerStore
 import LedgerTestSupport

@@ -22,15 +22,6 @@ extension QuarterlyReview {
         /// Every disagreement, by incident.
         public var disagreements: [Disagreement]
 
-        /// `Source SLA verdicts: 12 of 14 agree with the ledger's, 2 disagree; 3 have no ledger verdict (no SLA policy attached).`
-        public var sentence: String {
-            let compared = agree + disagree
-            var text = "Source SLA verdicts: \(verdicts) incident\(verdicts == 1 ? "" : "s") with the source's own verdict"
-            text += compared == 0 ? "" : "; \(agree) of \(compared) agree with the ledger's, \(disagree) disagree"
-            if notComputed > 0 { text += "; \(notComputed) without a ledger verdict (no SLA policy attached, so nothing to compare)" }
-            return text + "."
-        }
-
         /// Compares the verdicts of `incidents`; nil when none has a source verdict.
         static func compare(_ incidents: [IncidentMetricFacts], _ context: MetricContext) -> SourceSLAComparison? {
             let targets = ["sla_first_response", "sla_update_cadence", "sla_resolution"].compactMap(MetricCatalog.named)

@@ -135,14 +135,6 @@ public struct QuarterlyReview: Sendable, Codable {
     /// starts at the declaration the update made, so a 0 says nothing about how fast customers heard.
     public var declaredByFirstUpdate: Int
 
-    /// The sentence the reports print about ``declaredByFirstUpdate``; nil when there is none.
-    public var declaredByFirstUpdateNote: String? {
-        guard declaredByFirstUpdate > 0 else { return nil }
-        let all = declaredByFirstUpdate == incidents
-        return "\(all ? "All \(incidents)" : "\(declaredByFirstUpdate) of \(incidents)") incidents were declared by their first public update (one post): "
-            + "for \(all ? "them" : "those") the clock of time to first public update starts at the declaration that update made, so its 0 s does not mean customers were told at once."
-    }
-
     /// The rows with an observation, or something left out, in either period; the others are
     /// named in one line (``unobservedRows``), so that a ledger that never records, say, surveys
     /// does not fill the table with dashes.

@@ -8,7 +8,7 @@ public import LedgerStore
 /// (``Source/asOf``: the command line's `--as-of`, else the wall clock): "now", where a report needs
 /// one (an overdue action item, a promise still outstanding, the gap after the last update of an
 /// open incident), is that time, so the same ledger and report time give the same report. The renderers
-/// (``PostmortemMarkdown``, ``PostmortemHTML``, ``PostmortemJSON``) only format it.
+/// (`PostmortemMarkdown`, `PostmortemHTML`, `PostmortemJSON`, in IncidentReports) only format it.
 public struct PostmortemReport: Sendable {
     /// Bumped when the report's content or JSON shape changes.
     /// 2: the report time (`source.asOf`) is the caller's, beside the ledger's last recorded time;

@@ -3,6 +3,7 @@ import Foundation
 import IncidentEvents
 import LedgerModel
 import IncidentMetrics
+import IncidentReports
 import IncidentService
 
 /// `incidents metrics NAME`: one metric, with any breakdown and filter.
@@ -77,9 +78,9 @@ struct MetricsCommand: AsyncParsableCommand {
         case .json:
             output.write(MetricsJSON.render(result))
         case .csv:
-            output.write(ReviewCSV.row(ReviewCSV.header.dropFirst() + ["group"]) + "\r\n")
+            output.write(CSVWriter().row(ReviewCSV.header.dropFirst() + ["group"]))
             for (group, value) in rows {
-                output.write(ReviewCSV.row(ReviewCSV.cells(metric: metric.name, version: metric.version, value: value) + [group]) + "\r\n")
+                output.write(CSVWriter().row(ReviewCSV.cells(metric: metric.name, version: metric.version, value: value) + [group]))
             }
         case .text:
             let clock = metric.usesClock ? ", clock \(context.clock.id) v\(context.clock.version)" : ""

@@ -4,6 +4,7 @@ import IncidentService
 import LedgerModel
 import LedgerStore
 import IncidentProjections
+import IncidentReports
 
 /// `incidents postmortem INCIDENT`: the postmortem report of one incident, from the ledger alone.
 struct PostmortemReportCommand: AsyncParsableCommand {

@@ -4,6 +4,7 @@ import IncidentService
 import LedgerModel
 import LedgerStore
 import IncidentProjections
+import IncidentReports
 
 struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

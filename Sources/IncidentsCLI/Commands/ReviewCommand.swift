@@ -2,6 +2,7 @@ import ArgumentParser
 import IncidentService
 import LedgerStore
 import IncidentMetrics
+import IncidentReports
 
 /// `incidents review [PERIOD]`: the quarterly review.
 struct ReviewCommand: AsyncParsableCommand {

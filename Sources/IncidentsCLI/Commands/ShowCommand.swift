@@ -3,6 +3,7 @@ import Foundation
 import LedgerModel
 import LedgerStore
 import IncidentProjections
+import IncidentReports
 import IncidentService
 
 struct ShowCommand: AsyncParsableCommand {

@@ -3,6 +3,7 @@ import IncidentService
 import LedgerModel
 import LedgerStore
 import IncidentProjections
+import IncidentReports
 
 struct TimelineCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -79,6 +79,12 @@ public struct MixedText: Sendable, Hashable, CustomStringConvertible, Expressibl
         /// Another mixed text, its parts kept as they are.
         public mutating func appendInterpolation(_ text: MixedText) { parts += text.parts }
 
+        /// A time: words, in RFC 3339.
+        public mutating func appendInterpolation(_ time: Timestamp) { parts.append(.words(time.rfc3339)) }
+
+        /// A text of the program's own, such as a vocabulary value (`escalation manager`): words.
+        public mutating func appendInterpolation(words: String) { parts.append(.words(words)) }
+
         /// A number the program counted: words.
         public mutating func appendInterpolation(_ number: some BinaryInteger) { parts.append(.words(String(number))) }
     }

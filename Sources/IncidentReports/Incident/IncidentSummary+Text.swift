@@ -1,6 +1,7 @@
 import Foundation
 import IncidentEvents
 import LedgerModel
+public import IncidentProjections
 
 extension IncidentSummary {
     /// The summary as readable lines, for `show` and `replay`.

@@ -1,8 +1,11 @@
 import Foundation
 public import IncidentEvents
-import LedgerModel
+public import LedgerModel
+public import IncidentProjections
 
-/// The words and number formats the postmortem renderers share, so Markdown and HTML say the same.
+/// The postmortem's wording: every sentence and number format built once, so Markdown, HTML and JSON
+/// say the same and each format only renders it (values from events stay apart in a ``MixedText``;
+/// `code` and `flag` let a format mark a vocabulary value or a bad figure its own way).
 public enum PostmortemText {
     /// A duration for people: `45s`, `14m`, `14m 30s`, `1h 14m`, `2d 3h 5m`; negative ones with a minus sign.
     public static func duration(_ seconds: Int64) -> String {
@@ -54,8 +57,12 @@ public enum PostmortemText {
 
     /// "#12" or "#12, corrected by #30, #31": the events behind a moment.
     public static func provenance(_ moment: ResponseFigures.Moment) -> String {
-        let corrected = moment.correctedBy.isEmpty ? "" : ", corrected by \(positions(moment.correctedBy))"
-        return "#\(moment.position)\(corrected)"
+        provenance(position: moment.position, correctedBy: moment.correctedBy)
+    }
+
+    /// "#12" or "#12, corrected by #30, #31": the event that recorded something and its corrections.
+    public static func provenance(position: UInt64, correctedBy: [UInt64]) -> String {
+        "#\(position)" + (correctedBy.isEmpty ? "" : ", corrected by \(positions(correctedBy))")
     }
 
     public static func positions(_ positions: [UInt64]) -> String {
@@ -89,6 +96,98 @@ public enum PostmortemText {
     /// A list for a sentence, or "not recorded" when empty.
     public static func list(_ items: [String]) -> String {
         items.isEmpty ? notRecorded : items.joined(separator: ", ")
+    }
+
+    /// The severity as the summary gives it: "sev2 (declared sev3)".
+    public static func severity(_ report: PostmortemReport, code: (String) -> String) -> String {
+        var severity = report.figures.scope.severity.map { code($0.rawValue) } ?? notRecorded
+        if let declared = report.declaredSeverity, declared != report.figures.scope.severity { severity += " (declared \(code(declared.rawValue)))" }
+        return severity
+    }
+
+    /// The status as the summary gives it: "resolved; last public status resolved; reopened 1×; postmortem started".
+    public static func status(_ report: PostmortemReport, code: (String) -> String) -> String {
+        let summary = report.summary
+        var status = code(report.phase.rawValue)
+        if let last = summary.lastPublicStatus { status += "; last public status \(code(last.rawValue))" }
+        if summary.reopenCount > 0 { status += "; reopened \(summary.reopenCount)×" }
+        return status + "; postmortem \(summary.postmortem == .none ? "not started" : summary.postmortem.rawValue)"
+    }
+
+    /// What a duration ran between: "impact started 2026-… → resolved 2026-…".
+    public static func span(_ start: ResponseFigures.Moment, _ stop: ResponseFigures.Moment) -> String {
+        "\(label(start.kind)) \(start.at.rfc3339) → \(label(stop.kind)) \(stop.at.rfc3339)"
+    }
+
+    /// The announced window of a scheduled maintenance, or nil for any other incident.
+    public static func plannedWindow(_ summary: IncidentSummary) -> String? {
+        guard summary.kind == .scheduledMaintenance, let start = summary.plannedStart, let end = summary.plannedEnd else { return nil }
+        return "\(start.rfc3339) – \(end.rfc3339)"
+    }
+
+    /// The longest gap between public updates while open, and after which update and until when it ran;
+    /// nil when there was no public update while open.
+    public static func longestGap(_ report: PostmortemReport) -> (seconds: Int64, rest: String)? {
+        guard let gap = report.figures.longestUpdateGap, let update = report.updates.first(where: { $0.position == gap.afterPosition }) else { return nil }
+        return (gap.seconds, ", after U\(update.number) (#\(update.position)) at \(gap.from.rfc3339), until \(gapEnd(gap))")
+    }
+
+    /// "4 made — 2 kept, 1 missed, 1 not yet due"; `flag` marks a missed count above zero.
+    public static func promises(_ promises: ResponseFigures.UpdatePromises, flag: (String) -> String) -> String {
+        "\(promises.made) made — \(promises.kept) kept, " + (promises.missed.isEmpty ? "0 missed" : flag("\(promises.missed.count) missed"))
+            + (promises.pending > 0 ? ", \(promises.pending) not yet due" : "")
+    }
+
+    /// One line per missed promise of a next update: "U2 (#9): next update promised by …".
+    public static func missedPromises(_ report: PostmortemReport) -> [String] {
+        report.figures.updatePromises.missed.map { missed in
+            let number = report.updates.first { $0.position == missed.promisedIn }.map { "U\($0.number) " } ?? ""
+            return "\(number)(#\(missed.promisedIn)): \(Self.missed(missed))"
+        }
+    }
+
+    /// A status update's heading: "U2 · 2026-… · identified".
+    public static func heading(_ update: PostmortemReport.PublicUpdate) -> String {
+        "U\(update.number) · \(update.at.rfc3339) · \(words(update.status.rawValue))"
+    }
+
+    /// Who a status update went to, where, and who wrote it: "public · status page, email · #9 · by <actor>".
+    public static func byline(_ update: PostmortemReport.PublicUpdate) -> MixedText {
+        "\(words: words(update.audience.rawValue)) · \(words: update.channels.map { words($0.rawValue) }.joined(separator: ", ")) · #\(update.position) · by \(update.actor)"
+    }
+
+    /// The promise a status update made of the next one and whether it was kept; nil when it made none
+    /// (a missed one is ``missed(_:)``).
+    public static func nextUpdate(_ update: PostmortemReport.PublicUpdate) -> String? {
+        update.nextUpdateBy.map { "Next update promised by \($0.rfc3339) — \(update.promise == .pending ? "not yet due" : "kept")." }
+    }
+
+    /// "ETA given: 2026-…."
+    public static func etaGiven(_ eta: Timestamp) -> String { "ETA given: \(eta.rfc3339)." }
+
+    /// Why an escalation was raised, with its note.
+    public static func reason(_ escalation: PostmortemReport.Escalation) -> MixedText {
+        let reason: MixedText = "\(words: words(escalation.reason.rawValue))"
+        return escalation.note.map { reason + ": \($0)" } ?? reason
+    }
+
+    /// What happened to an escalation after it was raised, one step.
+    public static func step(_ step: PostmortemReport.Escalation.Step) -> MixedText {
+        switch step.kind {
+        case .acknowledged: "taken on by \(step.text) at \(step.at) (#\(step.position))"
+        case .deescalated: "down to \(words: words(step.level?.rawValue ?? "")) at \(step.at) (#\(step.position)): \(step.text)"
+        case .closed: "closed at \(step.at) (#\(step.position)): \(step.text)"
+        }
+    }
+
+    /// Where the postmortem stands: "started 2026-… by <owner>, due 2026-…; published 2026-…", and the
+    /// document's address when it was published with one (each format shows an address its own way).
+    public static func reviewState(_ review: PostmortemReport.Review) -> (state: MixedText, url: String?) {
+        var state: MixedText = review.startedAt.map { "started \($0)" } ?? "not started"
+        if let owner = review.owner { state += " by \(owner)" }
+        if let due = review.dueAt { state += ", due \(due)" }
+        guard let published = review.publishedAt else { return (state + "; not published", nil) }
+        return (state + "; published \(published)", review.documentUrl)
     }
 
     /// What the impact moments are called, in the order the impact section lists them.

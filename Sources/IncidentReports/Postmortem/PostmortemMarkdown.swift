@@ -1,5 +1,6 @@
 import IncidentEvents
 import LedgerModel
+public import IncidentProjections
 
 /// The postmortem report as Markdown (CommonMark with GitHub tables).
 ///
@@ -17,18 +18,13 @@ public enum PostmortemMarkdown {
 
         // Summary
         out.heading("Summary")
-        var severity = report.figures.scope.severity.map { "`\($0.rawValue)`" } ?? T.notRecorded
-        if let declared = report.declaredSeverity, declared != report.figures.scope.severity { severity += " (declared `\(declared.rawValue)`)" }
-        var status = "`\(report.phase.rawValue)`"
-        if let last = summary.lastPublicStatus { status += "; last public status `\(last.rawValue)`" }
-        if summary.reopenCount > 0 { status += "; reopened \(summary.reopenCount)×" }
-        status += "; postmortem \(summary.postmortem == .none ? "not started" : summary.postmortem.rawValue)"
+        let code = { (value: String) in "`\(value)`" }
         out.table(["Field", "Value"], [
             ["Incident", escape(report.incident)],
             ["Title", escape(summary.title ?? T.notRecorded)],
             ["Kind", summary.kind.map { "`\($0.rawValue)`" } ?? T.notRecorded],
-            ["Severity", severity],
-            ["Status", status],
+            ["Severity", T.severity(report, code: code)],
+            ["Status", T.status(report, code: code)],
             ["Duration", durationText(report)],
         ])
         if let resolution = report.resolutionSummary {
@@ -44,9 +40,7 @@ public enum PostmortemMarkdown {
             return [row.label, when + note, row.moment.map(T.provenance) ?? ""]
         })
         out.line()
-        if summary.kind == .scheduledMaintenance, let start = summary.plannedStart, let end = summary.plannedEnd {
-            out.line("- **Announced window:** \(start.rfc3339) – \(end.rfc3339)")
-        }
+        if let window = T.plannedWindow(summary) { out.line("- **Announced window:** \(window)") }
         out.line("- **Services / components:** \(escape(T.list(report.figures.scope.services)))")
         out.line("- **Regions:** \(escape(T.list(report.figures.scope.regions)))")
         out.line("- **Customer segments:** \(escape(T.list(report.figures.scope.customerSegments)))")
@@ -83,17 +77,13 @@ public enum PostmortemMarkdown {
         }
 
         out.subheading("Public updates")
-        if let gap = report.figures.longestUpdateGap, let update = report.updates.first(where: { $0.position == gap.afterPosition }) {
-            out.line("- **Longest gap between public updates while open:** **\(T.duration(gap.seconds))**, after U\(update.number) (#\(update.position)) at \(gap.from.rfc3339), until \(T.gapEnd(gap))")
+        if let gap = T.longestGap(report) {
+            out.line("- **Longest gap between public updates while open:** **\(T.duration(gap.seconds))**\(gap.rest)")
         } else {
             out.line("- **Longest gap between public updates while open:** *\(T.notRecorded)* (no public update while open)")
         }
-        let promises = report.figures.updatePromises
-        out.line("- **Promised next updates:** \(promises.made) made — \(promises.kept) kept, \(promises.missed.count) missed\(promises.pending > 0 ? ", \(promises.pending) not yet due" : "")")
-        for missed in promises.missed {
-            let number = report.updates.first { $0.position == missed.promisedIn }.map { "U\($0.number) " } ?? ""
-            out.line("  - **Missed:** \(number)(#\(missed.promisedIn)): \(T.missed(missed))")
-        }
+        out.line("- **Promised next updates:** \(T.promises(report.figures.updatePromises) { $0 })")
+        for missed in T.missedPromises(report) { out.line("  - **Missed:** \(missed)") }
         out.line("- **ETA against resolution:** \(T.eta(report.figures.eta))")
 
         // Timeline
@@ -116,8 +106,8 @@ public enum PostmortemMarkdown {
         out.heading("Communications log")
         if report.updates.isEmpty { out.line("No status updates were published.") }
         for update in report.updates {
-            out.subheading("U\(update.number) · \(update.at.rfc3339) · \(T.words(update.status.rawValue))")
-            var meta = "\(T.words(update.audience.rawValue)) · \(update.channels.map { T.words($0.rawValue) }.joined(separator: ", ")) · #\(update.position) · by \(escape(update.actor))"
+            out.subheading(T.heading(update))
+            var meta = text(T.byline(update))
             if let posted = Timeline.postedNote(postedAt: update.postedAt, shownAt: update.at) { meta += " · \(posted)" }
             if update.isLate { meta += " · recorded late, \(update.knownAt.rfc3339)" }
             if !update.correctedBy.isEmpty { meta += " · corrected by \(T.positions(update.correctedBy))" }
@@ -127,12 +117,12 @@ public enum PostmortemMarkdown {
             out.line()
             if let missed = update.missedPromise {
                 out.line("**⚠ Missed promise:** \(T.missed(missed)).")
-            } else if let next = update.nextUpdateBy {
-                out.line("Next update promised by \(next.rfc3339) — \(update.promise == .pending ? "not yet due" : "kept").")
+            } else if let next = T.nextUpdate(update) {
+                out.line(next)
             }
             if let eta = update.etaAt {
                 if update.missedPromise != nil || update.nextUpdateBy != nil { out.line() }
-                out.line("ETA given: \(eta.rfc3339).")
+                out.line(T.etaGiven(eta))
             }
         }
 
@@ -142,18 +132,10 @@ public enum PostmortemMarkdown {
             out.line("No escalations were recorded.")
         } else {
             out.table(["Escalation", "Raised", "Levels", "Reason", "Customer", "Then"], report.escalations.map { escalation in
-                var reason = T.words(escalation.reason.rawValue)
-                if let note = escalation.note { reason += ": \(escape(note))" }
-                let then = escalation.steps.map { step in
-                    switch step.kind {
-                    case .acknowledged: "taken on by \(escape(step.text)) at \(step.at.rfc3339) (#\(step.position))"
-                    case .deescalated: "down to \(T.words(step.level?.rawValue ?? "")) at \(step.at.rfc3339) (#\(step.position)): \(escape(step.text))"
-                    case .closed: "closed at \(step.at.rfc3339) (#\(step.position)): \(escape(step.text))"
-                    }
-                }
+                let then = escalation.steps.map { text(T.step($0)) }
                 return [
                     escape(escalation.id), "\(escalation.raisedAt.rfc3339) (#\(escalation.position))",
-                    "\(T.words(escalation.fromLevel.rawValue)) → \(T.words(escalation.toLevel.rawValue))", reason,
+                    "\(T.words(escalation.fromLevel.rawValue)) → \(T.words(escalation.toLevel.rawValue))", text(T.reason(escalation)),
                     escalation.customer.map(escape) ?? "—", then.isEmpty ? "still open" : then.joined(separator: "; "),
                 ]
             })
@@ -176,20 +158,12 @@ public enum PostmortemMarkdown {
         // Root cause and follow-up
         out.heading("Root cause and follow-up")
         let review = report.review
-        var state = review.startedAt.map { "started \($0.rfc3339)" } ?? "not started"
-        if let owner = review.owner { state += " by \(escape(owner))" }
-        if let due = review.dueAt { state += ", due \(due.rfc3339)" }
-        if let published = review.publishedAt {
-            state += "; published \(published.rfc3339)"
-            if let url = review.documentUrl { state += " at \(escape(url))" }
-        } else {
-            state += "; not published"
-        }
-        out.line("**Postmortem:** \(state).")
+        let (state, url) = T.reviewState(review)
+        out.line("**Postmortem:** \(text(state))\(url.map { " at \(escape($0))" } ?? "").")
         if let summaryText = review.publishedSummary { out.line(); out.line("**Published summary:** \(escape(summaryText))") }
         out.subheading("Root cause")
         if let cause = review.rootCause {
-            out.line("`\(cause.category.rawValue)` — \(escape(cause.finding.text)) (#\(cause.finding.position)\(cause.finding.correctedBy.isEmpty ? "" : ", corrected by \(T.positions(cause.finding.correctedBy))"))")
+            out.line("`\(cause.category.rawValue)` — \(escape(cause.finding.text)) (\(T.provenance(position: cause.finding.position, correctedBy: cause.finding.correctedBy)))")
         } else {
             out.line("*\(T.notRecorded)*")
         }
@@ -231,7 +205,7 @@ public enum PostmortemMarkdown {
             let open = report.isOpen ? " (still open)" : ""
             return "*\(PostmortemText.notRecorded)*\(open)"
         }
-        return "**\(PostmortemText.duration(seconds))** — \(PostmortemText.label(start.kind)) \(start.at.rfc3339) → \(PostmortemText.label(stop.kind)) \(stop.at.rfc3339)"
+        return "**\(PostmortemText.duration(seconds))** — \(PostmortemText.span(start, stop))"
     }
 
     /// A clock's start or stop in a cell: "detected 2026-… (#1)", or what is missing.
@@ -239,6 +213,16 @@ public enum PostmortemMarkdown {
         guard let moment else { return "*\(PostmortemText.notRecorded)* (\(expected))" }
         let shown = moment.shownAt.map { " (posted; shown as \($0.rfc3339))" } ?? ""
         return "\(PostmortemText.label(moment.kind)) \(moment.at.rfc3339)\(shown) (\(PostmortemText.provenance(moment)))"
+    }
+
+    /// A sentence for Markdown: the words as they are, every value ``escape(_:)``d.
+    static func text(_ sentence: MixedText) -> String {
+        sentence.parts.map { part in
+            switch part {
+            case .words(let words): words
+            case .value(let value): escape(value)
+            }
+        }.joined()
     }
 
     /// Escapes text from an event for inline Markdown: the characters that start emphasis, code,

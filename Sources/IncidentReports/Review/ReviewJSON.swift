@@ -1,4 +1,5 @@
 import Foundation
+public import IncidentMetrics
 
 /// The review as JSON: the ``QuarterlyReview`` value itself, keys sorted, for other tools.
 public enum ReviewJSON {

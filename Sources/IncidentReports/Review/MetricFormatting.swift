@@ -1,4 +1,5 @@
 import Foundation
+public import IncidentMetrics
 
 /// How figures are written in reviews and `incidents metrics`: one place, so every format agrees.
 public enum MetricFormatting {

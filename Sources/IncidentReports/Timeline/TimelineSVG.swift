@@ -1,5 +1,6 @@
 import IncidentEvents
 import LedgerModel
+public import IncidentProjections
 
 /// The incident on a time axis, as inline SVG: milestones and the impact, the status phases as
 /// coloured bands, public updates (with their promises, missed ones in red), customer messages
@@ -206,7 +207,7 @@ public enum TimelineSVG {
 
         var out = ""
         out += #"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \#(width) \#(height)" width="\#(width)" height="\#(height)" role="img" aria-labelledby="timeline-svg-title" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', 'Liberation Sans', Arial, sans-serif">"#
-        out += "\n<title id=\"timeline-svg-title\">\(PostmortemHTML.escape("\(report.incident) on a time axis: status phases, public updates, customer messages and escalations"))</title>\n"
+        out += "\n<title id=\"timeline-svg-title\">\(HTML.escape("\(report.incident) on a time axis: status phases, public updates, customer messages and escalations"))</title>\n"
         out += #"<rect x="0" y="0" width="\#(width)" height="\#(height)" fill="\#(SVGWriter.white)"/>"# + "\n"
         out += grid.text
         out += body.text
@@ -382,7 +383,7 @@ struct SVGWriter {
     mutating func text(x: Int, y: Int, _ content: String, anchor: String, size: Int, fill: String, weight: String? = nil, halo: Bool = false) {
         let weightAttribute = weight.map { #" font-weight="\#($0)""# } ?? ""
         let haloAttribute = halo ? #" stroke="\#(SVGWriter.white)" stroke-width="3" stroke-linejoin="round" paint-order="stroke""# : ""
-        text += #"<text x="\#(x)" y="\#(y)" text-anchor="\#(anchor)" font-size="\#(size)" fill="\#(fill)"\#(weightAttribute)\#(haloAttribute)>\#(PostmortemHTML.escape(content))</text>"# + "\n"
+        text += #"<text x="\#(x)" y="\#(y)" text-anchor="\#(anchor)" font-size="\#(size)" fill="\#(fill)"\#(weightAttribute)\#(haloAttribute)>\#(HTML.escape(content))</text>"# + "\n"
     }
 
     mutating func circle(x: Int, y: Int, radius: Int, fill: String, title: String?) {
@@ -436,7 +437,7 @@ struct SVGWriter {
     /// An element with an optional tooltip.
     private mutating func element(_ opening: String, title: String?) {
         if let title {
-            text += "\(opening)><title>\(PostmortemHTML.escape(title))</title></\(opening.dropFirst().prefix { $0 != " " })>\n"
+            text += "\(opening)><title>\(HTML.escape(title))</title></\(opening.dropFirst().prefix { $0 != " " })>\n"
         } else {
             text += "\(opening)/>\n"
         }

@@ -1,5 +1,6 @@
 import Foundation
 import LedgerModel
+public import IncidentMetrics
 
 /// The review as readable text (the default of `incidents review`) or Markdown.
 public enum ReviewText {

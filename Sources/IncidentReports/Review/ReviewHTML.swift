@@ -1,14 +1,12 @@
 import Foundation
-import IncidentProjections
+public import IncidentMetrics
 
 /// The review as one self-contained HTML page with inline SVG charts: no script, no network.
 public enum ReviewHTML {
     public static func render(_ review: QuarterlyReview) -> String {
-        let e = PostmortemHTML.escape
-        let v = PostmortemHTML.isolated
-        var out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        out += "<title>Incident review \(e(review.period.name))</title>\n<style>\n\(PostmortemHTML.stylesheet)\(stylesheet)</style>\n</head>\n<body>\n<main>\n"
-        out += "<header>\n<p class=\"eyebrow\">Quarterly review</p>\n<h1>Incident review \(e(review.period.name))</h1>\n"
+        let e = HTML.escape
+        let v = HTML.isolated
+        var out = "<header>\n<p class=\"eyebrow\">Quarterly review</p>\n<h1>Incident review \(e(review.period.name))</h1>\n"
         let severities = review.incidentsBySeverity.sorted { $0.key < $1.key }.map { "<span class=\"chip sev-\(e($0.key))\">\(e($0.key)) \($0.value)</span>" }.joined()
         out += "<p class=\"chips\"><span class=\"chip\">\(review.incidents) incidents</span>\(severities)<span class=\"chip\">\(review.previousIncidents) in \(e(review.previousPeriod.name))</span></p>\n"
         out += "<p class=\"note\">From the incident ledger alone. Incidents count in the period they were declared in (UTC). \(e(MetricFormatting.statisticsNote)) Durations on the clock \(e(review.source.clock)).</p>\n</header>\n"
@@ -109,19 +107,18 @@ public enum ReviewHTML {
 
         out += "<footer>\n<p>Computed from ledger position \(review.source.headPosition), chain head <code>\(e(review.source.headHash))</code> (last recorded \(e(review.source.lastRecorded))); promises and action items judged as of \(e(review.source.asOf)). "
         out += "\(review.source.metricVersions.count) metrics as defined in docs/metrics.md (versions \(e(Set(review.source.metricVersions.values).sorted().map(String.init).joined(separator: ", ")))); clock \(e(review.source.clock)); SLA calendars: \(e(review.source.calendars.isEmpty ? "none supplied" : review.source.calendars.joined(separator: ", "))).\(review.source.notDeclared > 0 ? " \(review.source.notDeclared) incident streams without a declaration are left out." : "")</p>\n</footer>\n"
-        out += "</main>\n</body>\n</html>\n"
-        return out
+        return HTML.page(title: "Incident review \(review.period.name)", styles: stylesheet, main: out)
     }
 
     /// A numeric cell; one from a small sample is greyed out (still readable) and says why on hover.
     static func cell(_ text: String, small: Bool) -> String {
-        let e = PostmortemHTML.escape
+        let e = HTML.escape
         return small ? "<td class=\"num small-sample\" title=\"\(e(MetricFormatting.smallSampleMeaning))\">\(e(text))</td>" : "<td class=\"num\">\(e(text))</td>"
     }
 
     /// The legend under a table that greyed out a figure; nothing otherwise.
     static func legend(_ shown: Bool) -> String {
-        shown ? "<p class=\"note\"><span class=\"small-sample\">Greyed out</span>: \(PostmortemHTML.escape(MetricFormatting.smallSampleMeaning)).</p>\n" : ""
+        shown ? "<p class=\"note\"><span class=\"small-sample\">Greyed out</span>: \(HTML.escape(MetricFormatting.smallSampleMeaning)).</p>\n" : ""
     }
 
     static let stylesheet = """

@@ -1,5 +1,5 @@
 import Foundation
-import IncidentProjections
+import IncidentMetrics
 
 /// The review's charts as inline SVG: no script, no network, readable when printed.
 enum ReviewCharts {
@@ -7,7 +7,6 @@ enum ReviewCharts {
     static let left = 64.0, right = 16.0, top = 16.0, bottom = 44.0
     static let font = "font-family=\"system-ui, DejaVu Sans, sans-serif\" font-size=\"11\""
 
-    static func escape(_ text: String) -> String { PostmortemHTML.escape(text) }
     static func number(_ value: Double) -> String { String(format: "%.1f", value) }
 
     /// A trend: median and p90 per period as two lines with points; periods without data are gaps.
@@ -21,7 +20,7 @@ enum ReviewCharts {
         var svg = header(title)
         svg += axes(scale: scale, format: { MetricFormatting.duration(Int64($0)) })
         for (index, point) in points.enumerated() {
-            svg += "<text x=\"\(number(x(index)))\" y=\"\(number(height - bottom + 16))\" text-anchor=\"middle\" \(font) fill=\"#5b6575\">\(escape(String(point.label.suffix(5))))</text>\n"
+            svg += "<text x=\"\(number(x(index)))\" y=\"\(number(height - bottom + 16))\" text-anchor=\"middle\" \(font) fill=\"#5b6575\">\(HTML.escape(String(point.label.suffix(5))))</text>\n"
         }
         for (series, color, key) in [("p90", "#b42318", \(label: String, median: Int64?, p90: Int64?, n: Int).p90), ("median", "#1f5fa8", \.median)] {
             var path = ""
@@ -34,7 +33,7 @@ enum ReviewCharts {
             if !path.isEmpty { svg += "<path d=\"\(path)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>\n" }
             for (index, point) in points.enumerated() {
                 guard let value = point[keyPath: key] else { continue }
-                svg += "<circle cx=\"\(number(x(index)))\" cy=\"\(number(y(value)))\" r=\"3.5\" fill=\"\(color)\"><title>\(escape(point.label)): \(series) \(escape(MetricFormatting.duration(value))), n=\(point.n)</title></circle>\n"
+                svg += "<circle cx=\"\(number(x(index)))\" cy=\"\(number(y(value)))\" r=\"3.5\" fill=\"\(color)\"><title>\(HTML.escape(point.label)): \(series) \(HTML.escape(MetricFormatting.duration(value))), n=\(point.n)</title></circle>\n"
             }
         }
         svg += legend([("median", "#1f5fa8"), ("p90", "#b42318")])
@@ -53,15 +52,15 @@ enum ReviewCharts {
             let barHeight = plotHeight * min(bar.value, scale) / scale
             let x = left + step * Double(index) + step * 0.15
             let y = top + plotHeight - barHeight
-            svg += "<rect x=\"\(number(x))\" y=\"\(number(y))\" width=\"\(number(step * 0.7))\" height=\"\(number(barHeight))\" fill=\"#1f5fa8\"><title>\(escape(bar.label)): \(escape(bar.text))</title></rect>\n"
-            svg += "<text x=\"\(number(x + step * 0.35))\" y=\"\(number(y - 4))\" text-anchor=\"middle\" \(font) fill=\"#1d2430\">\(escape(bar.text))</text>\n"
-            svg += "<text x=\"\(number(x + step * 0.35))\" y=\"\(number(height - bottom + 16))\" text-anchor=\"middle\" \(font) fill=\"#5b6575\">\(escape(bar.label))</text>\n"
+            svg += "<rect x=\"\(number(x))\" y=\"\(number(y))\" width=\"\(number(step * 0.7))\" height=\"\(number(barHeight))\" fill=\"#1f5fa8\"><title>\(HTML.escape(bar.label)): \(HTML.escape(bar.text))</title></rect>\n"
+            svg += "<text x=\"\(number(x + step * 0.35))\" y=\"\(number(y - 4))\" text-anchor=\"middle\" \(font) fill=\"#1d2430\">\(HTML.escape(bar.text))</text>\n"
+            svg += "<text x=\"\(number(x + step * 0.35))\" y=\"\(number(height - bottom + 16))\" text-anchor=\"middle\" \(font) fill=\"#5b6575\">\(HTML.escape(bar.label))</text>\n"
         }
         return svg + "</svg>\n"
     }
 
     static func header(_ title: String) -> String {
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(escape(title))\">\n<title>\(escape(title))</title>\n"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(HTML.escape(title))\">\n<title>\(HTML.escape(title))</title>\n"
     }
 
     /// The y axis with four gridlines, labelled by `format`, and the x axis line.
@@ -72,7 +71,7 @@ enum ReviewCharts {
             let value = scale * Double(tick) / 4
             let y = top + plotHeight - plotHeight * Double(tick) / 4
             svg += "<line x1=\"\(number(left))\" x2=\"\(number(width - right))\" y1=\"\(number(y))\" y2=\"\(number(y))\" stroke=\"#d9dee6\"/>\n"
-            svg += "<text x=\"\(number(left - 6))\" y=\"\(number(y + 4))\" text-anchor=\"end\" \(font) fill=\"#5b6575\">\(escape(format(value)))</text>\n"
+            svg += "<text x=\"\(number(left - 6))\" y=\"\(number(y + 4))\" text-anchor=\"end\" \(font) fill=\"#5b6575\">\(HTML.escape(format(value)))</text>\n"
         }
         return svg
     }
