@@ -67,7 +67,7 @@ import Testing
         _ = try await ledger.append([SampleEvents.event(1)], to: "INC-1")
         // The writer's signal, not the poll for other processes' commits, wakes the subscription.
         #expect(ledger.commits.generation == generation + 1, "the writer signals its commit")
-        let position = try await EventStoreConformance.within(.seconds(20)) { try await received.value }
+        let position = try await EventStoreConformance.within(EventStoreConformance.patience) { try await received.value }
         #expect(position == 1)
     }
 
@@ -81,7 +81,7 @@ import Testing
             try ChildProcess.run(ChildProcess.executable("LedgerTestChild"), ["count", path, "P", "3"])
         }.value
         #expect(child.status == 0, "\(child.stderr)")
-        let positions = try await EventStoreConformance.within(.seconds(20)) { try await received.value }
+        let positions = try await EventStoreConformance.within(EventStoreConformance.patience) { try await received.value }
         #expect(positions == Array(1...6))
     }
 

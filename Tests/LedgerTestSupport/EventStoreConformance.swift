@@ -142,7 +142,7 @@ public enum EventStoreConformance {
         try await Task.sleep(for: .milliseconds(50))
         _ = try await store.append(events(4...5), to: "INC-2")
         _ = try await store.append(events(6...7), to: "INC-1")
-        let positions = try await within(.seconds(20)) { try await received.value }
+        let positions = try await within(patience) { try await received.value }
         try require(positions == [2, 3, 4, 5, 6], "the subscription yielded \(String(describing: positions))")
     }
 
@@ -155,7 +155,7 @@ public enum EventStoreConformance {
         }
         try await Task.sleep(for: .milliseconds(50))
         consumer.cancel()
-        let count = try await within(.seconds(20)) { try await consumer.value }
+        let count = try await within(patience) { try await consumer.value }
         try require(count == 1, "a cancelled subscription yielded \(String(describing: count)) events")
     }
 
@@ -170,6 +170,12 @@ public enum EventStoreConformance {
             return positions
         }
     }
+
+    /// How long a subscription may take to deliver before the test fails: a bound that turns a hang
+    /// into a failure, not a timing. In the full suite other tests block the two cooperative threads
+    /// with synchronous child processes for up to a minute (the Volvo import), which starves a
+    /// subscription's tasks; alone, these tests answer within about a second.
+    public static let patience: Duration = .seconds(120)
 
     /// The result of `body`, or a failure when it takes longer than `limit` (a check fails, never hangs).
     public static func within<Result: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> Result) async throws -> Result {
