@@ -124,7 +124,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ProjectionsTests",
-            dependencies: ["Projections", "IncidentEvents", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
+            dependencies: ["Projections", "IncidentEvents", "IncidentGenerator", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
         ),
         .testTarget(
             name: "MetricsTests",
