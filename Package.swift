@@ -9,10 +9,11 @@ let package = Package(
         .library(name: "LedgerStore", targets: ["LedgerStore"]),
         .library(name: "LedgerModel", targets: ["LedgerModel"]),
         .library(name: "IncidentEvents", targets: ["IncidentEvents"]),
-        .library(name: "Projections", targets: ["Projections"]),
+        .library(name: "IncidentProjections", targets: ["IncidentProjections"]),
         .library(name: "IncidentGenerator", targets: ["IncidentGenerator"]),
-        .library(name: "Metrics", targets: ["Metrics"]),
-        .library(name: "Audit", targets: ["Audit"]),
+        .library(name: "IncidentMetrics", targets: ["IncidentMetrics"]),
+        .library(name: "LedgerAudit", targets: ["LedgerAudit"]),
+        .library(name: "IncidentService", targets: ["IncidentService"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -49,7 +50,7 @@ let package = Package(
         // The event catalog: every event type, its payload, schema, rules and upcasters.
         .target(
             name: "IncidentEvents",
-            dependencies: ["LedgerModel", "LedgerStore"]
+            dependencies: ["LedgerModel"]
         ),
         // Realistic synthetic incident histories, for tests, benchmarks and demonstrations.
         .target(
@@ -58,35 +59,45 @@ let package = Package(
         ),
         // Read models rebuilt from the log: incident state, timelines, replay, postmortem reports.
         .target(
-            name: "Projections",
+            name: "IncidentProjections",
             dependencies: ["IncidentEvents", "LedgerModel", "LedgerStore"]
         ),
         // Response-time metrics and the quarterly review: per-incident facts (a derived projection),
         // metric definitions, business-hours calendars, statistics, and the review's renderers.
         .target(
-            name: "Metrics",
-            dependencies: ["IncidentEvents", "LedgerModel", "LedgerStore", "Projections"]
+            name: "IncidentMetrics",
+            dependencies: ["IncidentEvents", "LedgerModel", "LedgerStore", "IncidentProjections"]
         ),
         // Importers of other tools' incident records: pure mappings from their documents to catalog events.
         .target(
-            name: "Importers",
-            dependencies: ["CZlib", "IncidentEvents", "LedgerModel", "LedgerStore", "Metrics", .product(name: "Crypto", package: "swift-crypto")]
+            name: "IncidentImporters",
+            dependencies: ["CZlib", "IncidentEvents", "LedgerModel", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // Audit exports: signed checkpoints, Ed25519 key files, export bundles and their verification.
         .target(
-            name: "Audit",
+            name: "LedgerAudit",
             dependencies: ["LedgerModel", "LedgerStore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // Every use case once, for every entry point: recording (envelope defaults, the catalog's rules,
+        // the append expecting the versions checked), importing, queries, reports, verification, export.
+        .target(
+            name: "IncidentService",
+            dependencies: [
+                "LedgerModel", "LedgerStore", "IncidentEvents", "IncidentProjections", "IncidentMetrics",
+                "IncidentImporters", "LedgerAudit", "IncidentGenerator",
+            ]
         ),
         // The `incidents` command-line tool: one file per verb under Commands/.
         .executableTarget(
             name: "IncidentsCLI",
             dependencies: [
-                "Audit",
+                "IncidentService",
+                "LedgerAudit",
                 "IncidentEvents",
                 "IncidentGenerator",
-                "Importers",
-                "Metrics",
-                "Projections",
+                "IncidentImporters",
+                "IncidentMetrics",
+                "IncidentProjections",
                 "LedgerModel",
                 "LedgerStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -116,31 +127,35 @@ let package = Package(
         ),
         .testTarget(
             name: "IncidentEventsTests",
-            dependencies: ["IncidentEvents", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
+            dependencies: ["IncidentService", "IncidentEvents", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
         ),
         .testTarget(
             name: "IncidentGeneratorTests",
-            dependencies: ["IncidentGenerator", "IncidentEvents", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
+            dependencies: ["IncidentService", "IncidentGenerator", "IncidentEvents", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
         ),
         .testTarget(
-            name: "ProjectionsTests",
-            dependencies: ["Projections", "IncidentEvents", "IncidentGenerator", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
+            name: "IncidentProjectionsTests",
+            dependencies: ["IncidentService", "IncidentProjections", "IncidentEvents", "IncidentGenerator", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
         ),
         .testTarget(
-            name: "MetricsTests",
-            dependencies: ["Metrics", "Projections", "IncidentEvents", "IncidentGenerator", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
+            name: "IncidentMetricsTests",
+            dependencies: ["IncidentService", "IncidentMetrics", "IncidentProjections", "IncidentEvents", "IncidentGenerator", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
         ),
         .testTarget(
-            name: "ImportersTests",
-            dependencies: ["Importers", "IncidentEvents", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
+            name: "IncidentImportersTests",
+            dependencies: ["IncidentService", "IncidentImporters", "IncidentEvents", "IncidentMetrics", "IncidentProjections", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
         ),
         .testTarget(
-            name: "AuditTests",
-            dependencies: ["Audit", "IncidentGenerator", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
+            name: "IncidentServiceTests",
+            dependencies: ["IncidentService", "IncidentImporters", "IncidentEvents", "IncidentMetrics", "IncidentProjections", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
+        ),
+        .testTarget(
+            name: "LedgerAuditTests",
+            dependencies: ["LedgerAudit", "IncidentGenerator", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
         ),
         .testTarget(
             name: "IncidentsCLITests",
-            dependencies: ["IncidentsCLI", "IncidentEvents", "Importers", "LedgerModel", "LedgerTestSupport"]
+            dependencies: ["IncidentsCLI", "IncidentEvents", "IncidentImporters", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
         ),
     ]
 )

@@ -419,7 +419,7 @@ class StrictParser:
         return Float(value)
 
 
-# MARK: bundle JSON, as Sources/Audit/BundleJSON.swift reads it
+# MARK: bundle JSON, as Sources/LedgerAudit/BundleJSON.swift reads it
 
 COUNT, OPTIONAL_COUNT, STRING, OPTIONAL_STRING, STRINGS = "a whole number", "a whole number or null", "a string", "a string or null", "a list of strings"
 
@@ -626,7 +626,7 @@ def read_proof_line(raw):
     return proof["position"], [bytes.fromhex(item) for item in proof["path"]]
 
 
-# MARK: checkpoints, as Sources/Audit/Checkpoint.swift reads them
+# MARK: checkpoints, as Sources/LedgerAudit/Checkpoint.swift reads them
 
 
 def parse_checkpoint(text):

@@ -1,4 +1,5 @@
 import CLMDB
+import Dispatch
 public import LedgerModel
 public import Logging
 public import Foundation
@@ -7,7 +8,12 @@ public import Foundation
 ///
 /// Appends go through a single group-committing writer and return once durably committed. Reads
 /// run in snapshot transactions and never block appends. Several processes may open the same
-/// ledger at once; LMDB's file locks keep them correct.
+/// ledger at once; LMDB's file locks keep them correct. Within one process there is one `Ledger`
+/// per ledger directory, shared by everyone in it (see ``open(at:readOnly:clock:logger:)``).
+///
+/// It is the LMDB implementation of ``EventStore`` and ``ProjectionStore``, whose async methods run
+/// on the ledger's own threads; the synchronous ``read(_:)`` serves the projection engine and
+/// verification on the caller's thread.
 public final class Ledger: Sendable {
     /// The name of the default ledger directory, created in the current folder.
     public static let defaultDirectoryName = "incident-ledger"
@@ -23,28 +29,63 @@ public final class Ledger: Sendable {
 
     /// The ledger's directory.
     public let path: String
-    /// Whether the ledger can be written, or only read (its files are read-only to this user).
-    public var access: LedgerAccess { environment.access }
+    /// Whether the ledger can be written, or only read (its files are read-only to this user, or it
+    /// was opened read-only).
+    public let access: LedgerAccess
     /// Whether appends, projection commits and signing may write to the ledger.
-    public var isWritable: Bool { environment.access == .readWrite }
+    public var isWritable: Bool { access == .readWrite }
     let environment: Environment
     private let writer: GroupCommitter
     private let clock: @Sendable () -> Timestamp
+    /// Moved on by every commit of this process's writer: what subscriptions wait for.
+    let commits: CommitSignal
+    /// The threads the async surface reads (and commits projections) on, so that no transaction
+    /// runs on, or blocks, a task's thread.
+    let workQueue: DispatchQueue
+    /// For a read-only view: the shared ledger it shows, kept open while the view is held.
+    private let shared: Ledger?
 
     private init(path: String, environment: Environment, clock: @escaping @Sendable () -> Timestamp, logger: Logger) {
         self.path = path
         self.environment = environment
+        self.access = environment.access
         self.clock = clock
-        self.writer = GroupCommitter(environment: environment, clock: clock, logger: logger)
+        self.commits = CommitSignal()
+        self.workQueue = DispatchQueue(label: "incident-ledger.store", attributes: .concurrent)
+        self.writer = GroupCommitter(environment: environment, clock: clock, logger: logger, commits: commits)
+        self.shared = nil
     }
 
-    /// Creates a new, empty ledger in the directory `path` (made if missing).
+    /// A view of `shared` that only reads: the same environment, threads and commit signal, and
+    /// every write refused.
+    private init(readOnlyViewOf shared: Ledger) {
+        path = shared.path
+        environment = shared.environment
+        access = .readOnly
+        clock = shared.clock
+        commits = shared.commits
+        workQueue = shared.workQueue
+        writer = shared.writer
+        self.shared = shared
+    }
+
+    /// A view of this ledger that refuses every write, for a read-only open of a ledger open for writing.
+    func readOnlyView() -> Ledger {
+        isWritable ? Ledger(readOnlyViewOf: self) : self
+    }
+
+    /// Creates a new, empty ledger in the directory `path` (made if missing), and registers it as
+    /// the process's one store for that directory (see ``open(at:readOnly:clock:logger:)``).
     ///
     /// - Parameter clock: where `recordedAt` times come from; pass a fixed clock for repeatable tests.
     public static func create(
         at path: String, clock: @escaping @Sendable () -> Timestamp = { .now() },
         logger: Logger = Logger(label: "incident-ledger")
     ) throws(LedgerError) -> Ledger {
+        try OpenLedgers.shared.create(at: path) { () throws(LedgerError) in try makeNew(at: path, clock: clock, logger: logger) }
+    }
+
+    private static func makeNew(at path: String, clock: @escaping @Sendable () -> Timestamp, logger: Logger) throws(LedgerError) -> Ledger {
         let files = FileManager.default
         var isDirectory: ObjCBool = false
         if files.fileExists(atPath: path, isDirectory: &isDirectory) {
@@ -76,7 +117,18 @@ public final class Ledger: Sendable {
         return Ledger(path: path, environment: environment, clock: clock, logger: logger)
     }
 
-    /// Opens the existing ledger in the directory `path`.
+    /// Opens the existing ledger in the directory `path`, or returns the one this process already
+    /// has open there.
+    ///
+    /// LMDB forbids opening one environment twice in a process, so there is one `Ledger` per
+    /// directory (compared by its resolved real path), shared by every task and caller of the
+    /// process; it is closed when the last of them lets it go, and can then be opened again. An open
+    /// of a directory already open returns the open ledger as it is, with the first opener's clock
+    /// and logger. A `readOnly` open of a ledger open for writing returns a read-only view of it:
+    /// the same environment, threads and snapshots, with every write refused (``access`` is
+    /// ``LedgerAccess/readOnly``). An open for writing of a ledger this process opened read-only
+    /// returns that read-only ledger: it cannot be opened twice, so its writes fail until it is
+    /// released.
     ///
     /// When this user may not write the ledger's files, the ledger is opened for reading only
     /// (``access`` says how) and nothing is ever written to it; a write then fails with
@@ -85,16 +137,24 @@ public final class Ledger: Sendable {
         at path: String, readOnly: Bool = false, clock: @escaping @Sendable () -> Timestamp = { .now() },
         logger: Logger = Logger(label: "incident-ledger")
     ) throws(LedgerError) -> Ledger {
+        try OpenLedgers.shared.open(at: path, readOnly: readOnly) { () throws(LedgerError) in
+            try openExisting(at: path, readOnly: readOnly, clock: clock, logger: logger)
+        }
+    }
+
+    private static func openExisting(
+        at path: String, readOnly: Bool, clock: @escaping @Sendable () -> Timestamp, logger: Logger
+    ) throws(LedgerError) -> Ledger {
         let files = FileManager.default
         var isDirectory: ObjCBool = false
         guard files.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw LedgerError(.ledgerNotFound, "no ledger at \(path) — create one with `incidents init`, or name an existing one with --ledger or INCIDENTS_LEDGER")
+            throw LedgerError(.ledgerNotFound, "no ledger at \(path)", detail: .noDirectory, ledgerPath: path)
         }
         guard isDirectory.boolValue else {
             throw LedgerError(.notALedger, "\(path) is a file, not a ledger directory — name the directory that holds data.mdb")
         }
         guard files.fileExists(atPath: path + "/data.mdb") else {
-            throw LedgerError(.ledgerNotFound, "\(path) holds no ledger (no data.mdb) — create one with `incidents init`")
+            throw LedgerError(.ledgerNotFound, "\(path) holds no ledger (no data.mdb)", detail: .noDataFile, ledgerPath: path)
         }
         // Before LMDB maps the file: a truncated file or a damaged meta page would fault in the map.
         _ = try DataFile.checkHeader(inDirectory: path)
@@ -115,7 +175,7 @@ public final class Ledger: Sendable {
             throw LedgerError(.notALedger, "\(path) is an LMDB environment but not an IncidentLedger ledger (it has no format version)")
         }
         guard format <= formatVersion else {
-            throw LedgerError(.unsupportedFormat, "the ledger at \(path) has format \(format), newer than this build reads (\(formatVersion)) — use a newer `incidents`; the ledger was not touched")
+            throw LedgerError(.unsupportedFormat, "the ledger at \(path) has format \(format), newer than this build reads (\(formatVersion))", ledgerPath: path)
         }
         let ledger = Ledger(path: path, environment: environment, clock: clock, logger: logger)
         do {
@@ -191,6 +251,7 @@ public final class Ledger: Sendable {
                 }
             }
         }
+        guard isWritable else { throw LedgerError.notWritable(path) }
         return try await writer.submit(batch)
     }
 
@@ -204,7 +265,7 @@ public final class Ledger: Sendable {
                 try body(LedgerReader(txn: Transaction(handle: txn.handle), databases: environment.databases))
             }
         } catch let error as LMDBError {
-            throw error.ledgerError
+            throw error.readError(path: path)
         }
     }
 

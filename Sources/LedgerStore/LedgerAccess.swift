@@ -8,8 +8,9 @@ import Glibc
 public enum LedgerAccess: Sendable, Hashable {
     /// data.mdb and lock.mdb are writable: reads and writes.
     case readWrite
-    /// data.mdb is not writable but lock.mdb is (`MDB_RDONLY`): reads take LMDB's reader lock as usual,
-    /// so a writer in another process never reuses the pages a read is looking at.
+    /// data.mdb is not writable but lock.mdb is (`MDB_RDONLY`), or the ledger was opened read-only
+    /// (also as a read-only view of a ledger this process has open for writing): reads take LMDB's
+    /// reader lock as usual, so a writer in another process never reuses the pages a read is looking at.
     case readOnly
     /// Neither file is writable (`MDB_RDONLY | MDB_NOLOCK`): reads take no reader lock, so a writer
     /// working at the same time may reuse pages a read is looking at. Safe when nobody writes meanwhile.
@@ -41,6 +42,8 @@ public enum LedgerAccess: Sendable, Hashable {
 extension LedgerError {
     /// A write asked of a ledger that is open for reading only.
     public static func notWritable(_ path: String) -> LedgerError {
-        LedgerError(.permissionDenied, "the ledger at \(path) is not accessible for writing by this user (its files are read-only to it); nothing was written — ask for write access to \(path), or run the command as its owner")
+        LedgerError(
+            .permissionDenied, "the ledger at \(path) is not accessible for writing by this user (its files are read-only to it); nothing was written",
+            detail: .readOnlyFiles, ledgerPath: path)
     }
 }

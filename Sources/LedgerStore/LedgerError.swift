@@ -1,4 +1,8 @@
-/// Why a ledger operation failed: a small, stable code for programs, a sentence for people.
+/// Why a ledger operation failed, as facts: a small, stable code for programs, what exactly failed
+/// (``Detail``), on which ledger, with the cause, and a sentence saying so.
+///
+/// The library states facts only: what a person should do about them — which command to run,
+/// which option to give — is the caller's to say (the CLI maps code and detail to a remedy).
 public struct LedgerError: Error, Sendable, CustomStringConvertible {
     /// What kind of failure this is. New codes may be added; switch with a default.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
@@ -33,17 +37,53 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible {
         public var description: String { name }
     }
 
+    /// What exactly failed, within a code, where callers remedy the cases differently. New details
+    /// may be added; switch with a default.
+    public struct Detail: Hashable, Sendable, CustomStringConvertible {
+        let name: String
+
+        /// ``Code/ledgerNotFound``: nothing exists at the path.
+        public static let noDirectory = Detail(name: "no-directory")
+        /// ``Code/ledgerNotFound``: the directory exists but holds no `data.mdb`.
+        public static let noDataFile = Detail(name: "no-data-file")
+        /// ``Code/corrupt``: a record, index, chain head or Merkle tree of the log reads wrong.
+        public static let damagedLog = Detail(name: "damaged-log")
+        /// ``Code/corrupt``: the log contradicts a checkpoint this ledger signed before.
+        public static let contradictsSignedCheckpoint = Detail(name: "contradicts-signed-checkpoint")
+        /// ``Code/corrupt``: the storage engine reports its files damaged.
+        public static let damagedFiles = Detail(name: "damaged-files")
+        /// ``Code/corrupt``: pages of derived data (projections) are damaged; the log is intact.
+        public static let damagedDerivedData = Detail(name: "damaged-derived-data")
+        /// ``Code/corrupt``: a stored projection fails its checks; a rebuild from the log makes it again.
+        public static let damagedProjection = Detail(name: "damaged-projection")
+        /// ``Code/corrupt``: a projection rebuilt from the log is found damaged again.
+        public static let damagedAfterRebuild = Detail(name: "damaged-after-rebuild")
+        /// ``Code/permissionDenied``: the ledger's files are read-only to this user.
+        public static let readOnlyFiles = Detail(name: "read-only-files")
+
+        public var description: String { name }
+    }
+
     public var code: Code
-    /// One sentence saying what is wrong and, where there is something to do, what to do.
+    /// One sentence saying what failed, where and why.
     public var message: String
+    /// What exactly failed, when the code alone does not say.
+    public var detail: Detail?
+    /// The ledger the failure concerns (its directory), when known.
+    public var ledgerPath: String?
     /// The underlying error, when there is one.
     public var cause: (any Error & Sendable)?
     /// For ``Code/wrongExpectedVersion``: the stream's actual version (0 when it has no events).
     public var currentVersion: UInt64?
 
-    public init(_ code: Code, _ message: String, cause: (any Error & Sendable)? = nil, currentVersion: UInt64? = nil) {
+    public init(
+        _ code: Code, _ message: String, detail: Detail? = nil, ledgerPath: String? = nil, cause: (any Error & Sendable)? = nil,
+        currentVersion: UInt64? = nil
+    ) {
         self.code = code
         self.message = message
+        self.detail = detail
+        self.ledgerPath = ledgerPath
         self.cause = cause
         self.currentVersion = currentVersion
     }

@@ -2,6 +2,7 @@ import Foundation
 import LedgerModel
 import LedgerStore
 import LedgerTestSupport
+import IncidentService
 import Testing
 @testable import IncidentEvents
 

@@ -3,6 +3,7 @@ import IncidentEvents
 import LedgerModel
 import LedgerStore
 import LedgerTestSupport
+import IncidentService
 import Testing
 @testable import IncidentGenerator
 

@@ -1,5 +1,5 @@
 import Foundation
-import Importers
+import IncidentImporters
 import LedgerModel
 import LedgerTestSupport
 import Testing

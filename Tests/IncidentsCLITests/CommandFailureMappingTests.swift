@@ -1,11 +1,11 @@
-import Audit
+import LedgerAudit
 import Foundation
-import Importers
+import IncidentImporters
 @testable import IncidentsCLI
 import LedgerModel
 import LedgerStore
-import Metrics
-import Projections
+import IncidentMetrics
+import IncidentProjections
 import Testing
 
 #if canImport(Glibc)
@@ -41,6 +41,31 @@ import Glibc
         let failure = CommandFailure(reporting: error)
         #expect(failure.status == status, "\(label): \(failure.status)")
         #expect(!failure.message.contains("The operation could not be completed"), "\(label): \(failure.message)")
+    }
+
+    /// The library states the facts; the tool adds its remedy, so each line reads as it always did.
+    @Test func aLedgerFailureGetsTheToolsRemedy() {
+        let cases: [(LedgerError, String)] = [
+            (LedgerError(.ledgerNotFound, "no ledger at x", detail: .noDirectory),
+             "no ledger at x — create one with `incidents init`, or name an existing one with --ledger or INCIDENTS_LEDGER"),
+            (LedgerError(.ledgerNotFound, "x holds no ledger (no data.mdb)", detail: .noDataFile), "x holds no ledger (no data.mdb) — create one with `incidents init`"),
+            (LedgerError(.unsupportedFormat, "the ledger at x has format 9, newer than this build reads (2)"),
+             "the ledger at x has format 9, newer than this build reads (2) — use a newer `incidents`; the ledger was not touched"),
+            (LedgerError(.corrupt, "a log key is not 8 bytes long", detail: .damagedLog), "a log key is not 8 bytes long; run `incidents verify`"),
+            (LedgerError(.corrupt, "refusing to sign a smaller log", detail: .contradictsSignedCheckpoint), "refusing to sign a smaller log — run `incidents verify`"),
+            (LedgerError(.corrupt, "the ledger's files are damaged (x)", detail: .damagedFiles),
+             "the ledger's files are damaged (x) — run `incidents verify`, and restore from a backup if it fails"),
+            (LedgerError(.corrupt, "data.mdb is damaged: x; the log is intact, the damage is in derived data", detail: .damagedDerivedData),
+             "data.mdb is damaged: x; the log is intact, the damage is in derived data — run `incidents projections rebuild`, else restore the ledger from a backup"),
+            (LedgerError(.corrupt, "projection p: x", detail: .damagedProjection), "projection p: x — `incidents projections rebuild` makes it again"),
+            (LedgerError.notWritable("/l"),
+             "the ledger at /l is not accessible for writing by this user (its files are read-only to it); nothing was written — ask for write access to /l, or run the command as its owner"),
+            (LedgerError(.storage, "storage failure (x); nothing was written"), "storage failure (x); nothing was written"),
+        ]
+        for (error, line) in cases {
+            #expect(!error.message.contains("incidents"))
+            #expect(CommandFailure(reporting: error).message == line)
+        }
     }
 
     @Test func aTimestampThatDoesNotParseIsInvalidInput() {

@@ -93,9 +93,14 @@ import Testing
         #expect(try cli.run("replay", Self.incident, "--as-occurred").status == 2)
     }
 
+    /// Writes store the projections' catch-up (issue 14: reads never write; LedgerServiceTests shows
+    /// a read leaving a stale stored projection as it was).
     @Test func projectionsReportAndRebuild() throws {
+        let empty = CLI()
+        try empty.run("init")
+        #expect(try empty.run("projections", "status").stdout.contains("never built"))
         let cli = try Self.ledger()
-        #expect(try cli.run("projections", "status").stdout.contains("never built"))
+        #expect(try cli.run("projections", "status").stdout.contains("current"))
         try cli.run("list")
         #expect(try cli.run("projections", "status").stdout.contains("current"))
         let rebuilt = try cli.run("projections", "rebuild")

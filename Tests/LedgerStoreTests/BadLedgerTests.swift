@@ -4,14 +4,17 @@ import LedgerTestSupport
 import Testing
 import CLMDB
 @testable import LedgerStore
+@testable import IncidentsCLI
 
 /// Paths that are not ledgers get one clear error and are left exactly as they were.
 @Suite struct BadLedgerTests {
     @Test func aMissingPathIsNotFound() {
         let directory = TemporaryDirectory()
         #expect { _ = try Ledger.open(at: directory.file("nothing-here")) } throws: { error in
-            let error = error as? LedgerError
-            return error?.code == .ledgerNotFound && error?.message.contains("incidents init") == true
+            // The library states the fact; the tool's words (`incidents init`) come from its mapping.
+            guard let error = error as? LedgerError else { return false }
+            return error.code == .ledgerNotFound && error.detail == .noDirectory && !error.message.contains("incidents")
+                && CommandFailure(reporting: error).message.contains("incidents init")
         }
         #expect(!FileManager.default.fileExists(atPath: directory.file("nothing-here")))
     }

@@ -40,12 +40,12 @@ let package = Package(
                 "CSQLite",
                 // Built with the bench so that `swift run incidents-bench` finds it beside itself.
                 "lmdb-raw",
-                .product(name: "Audit", package: rootPackage),
+                .product(name: "LedgerAudit", package: rootPackage),
                 .product(name: "LedgerStore", package: rootPackage),
                 .product(name: "LedgerModel", package: rootPackage),
-                .product(name: "Projections", package: rootPackage),
+                .product(name: "IncidentProjections", package: rootPackage),
                 .product(name: "IncidentGenerator", package: rootPackage),
-                .product(name: "Metrics", package: rootPackage),
+                .product(name: "IncidentMetrics", package: rootPackage),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: [

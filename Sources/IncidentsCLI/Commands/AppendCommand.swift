@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
+import IncidentService
 import IncidentEvents
-import Importers
+import IncidentImporters
 import LedgerModel
 import LedgerStore
 
@@ -66,10 +67,10 @@ struct AppendCommand: AsyncParsableCommand {
         if expected != nil, streams.count > 1 {
             throw ValidationError("--expected-version applies to input about one incident; this input names \(streams.count) incidents")
         }
-        let recorder = try options.recorder()
+        let service = try options.writingService()
         try keepGoing.check(input: file, ledger: options.path)
         var run = ImportRun(incidentsInDocument: input.count, warnings: [])
-        let results = try await run.record(input.records, rejected: input.rejections, with: recorder, keepGoing: keepGoing.isOn, expectedVersion: expected)
+        let results = try await service.record(input.records, rejected: input.rejections, in: &run, keepGoing: keepGoing.isOn, expectedVersion: expected)
         let rejectsFile = try keepGoing.write(run.report.rejections, input: file, ledger: options.path)
         RecordOutput.print(results, json: json)
         if let rejectsFile {

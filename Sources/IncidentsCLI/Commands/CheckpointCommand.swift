@@ -1,5 +1,6 @@
 import ArgumentParser
-import Audit
+import IncidentService
+import LedgerAudit
 import Foundation
 import LedgerModel
 import LedgerStore
@@ -32,9 +33,9 @@ struct CheckpointCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let output { try OutputFile.check(output, force: file.force, ledger: options.path) }
-        let ledger = try options.open()
+        let service = try options.service()
         do {
-            let checkpoint = try signing.writer(ledger, keys: keys, options: options).checkpoint()
+            let checkpoint = try service.checkpoint(keys: keys.files(ledger: options), acceptingRollback: signing.acceptRollback)
             if let output {
                 try OutputFile.write(Array(checkpoint.text.utf8), to: output, force: file.force, ledger: options.path)
             }

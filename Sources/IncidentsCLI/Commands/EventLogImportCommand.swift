@@ -1,5 +1,6 @@
 import ArgumentParser
-import Importers
+import IncidentImporters
+import IncidentService
 
 /// `incidents import events-csv FILE --mapping MAPPING.json`: a ticketing system's event log.
 struct EventLogImportCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Audit
+import IncidentService
+import LedgerAudit
 import LedgerModel
 import LedgerStore
 
@@ -46,10 +47,11 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         try OutputFile.refuseInsideLedger(output, ledger: options.path)
-        let ledger = try options.open()
+        let service = try options.service()
         do {
             let previous = try sinceCheckpoint.map { try SignedCheckpoint(contentsOf: $0) }
-            let manifest = try signing.writer(ledger, keys: keys, options: options).export(query: query, after: previous, csv: csv, to: output)
+            let manifest = try service.export(
+                query, after: previous, csv: csv, to: output, keys: keys.files(ledger: options), acceptingRollback: signing.acceptRollback)
             let range = manifest.firstPosition.map { "positions \($0)–\(manifest.lastPosition!)" } ?? "no events"
             Output.standard.line(
                 "exported \(manifest.eventCount) events (\(range)) to \(output): \(manifest.kind.rawValue) export, checkpoint of \(manifest.treeHead.size) events")

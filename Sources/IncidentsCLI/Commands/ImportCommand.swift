@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import Importers
+import IncidentService
+import IncidentImporters
 import IncidentEvents
 import LedgerModel
 import LedgerStore

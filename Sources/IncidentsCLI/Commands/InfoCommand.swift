@@ -1,4 +1,5 @@
 import ArgumentParser
+import IncidentService
 import Foundation
 import LedgerModel
 import LedgerStore
@@ -14,7 +15,7 @@ struct InfoCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let info = try options.open().info()
+        let info = try options.service().info()
         if json {
             let value: JSONValue = [
                 "path": .string(info.path), "formatVersion": .integer(Int64(info.formatVersion)),

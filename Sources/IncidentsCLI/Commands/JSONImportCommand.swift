@@ -1,5 +1,6 @@
 import ArgumentParser
-import Importers
+import IncidentImporters
+import IncidentService
 
 /// `incidents import json FILE --mapping MAPPING.json`: incidents kept as JSON or JSON Lines.
 struct JSONImportCommand: AsyncParsableCommand {

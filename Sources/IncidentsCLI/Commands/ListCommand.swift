@@ -3,7 +3,8 @@ import Foundation
 import IncidentEvents
 import LedgerModel
 import LedgerStore
-import Projections
+import IncidentProjections
+import IncidentService
 
 struct ListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -46,29 +47,11 @@ struct ListCommand: AsyncParsableCommand {
         if let longest, longest < 1 { throw ValidationError("--longest must be at least 1, not \(longest)") }
     }
 
-    /// Impact start (or declaration) to resolution, in microseconds; nil while unresolved.
-    static func duration(_ summary: IncidentSummary) -> Int64? {
-        guard let resolved = summary.resolvedAt, let start = summary.impactStartedAt ?? summary.declaredAt else { return nil }
-        return resolved.microsecondsSinceEpoch - start.microsecondsSinceEpoch
-    }
-
     func run() async throws {
-        let runner = ProjectionRunner.reporting(try options.open())
-        try runner.catchUp(IncidentStateProjection.self)
-        var incidents = try runner.states(IncidentStateProjection.self).filter { summary in
-            if let status {
-                if status == "open" ? !summary.isOpen : summary.phase.rawValue != status { return false }
-            }
-            if let severity, summary.severity?.rawValue != severity { return false }
-            if let kind, summary.kind?.rawValue != kind { return false }
-            if let since, (summary.declaredAt ?? Timestamp(microsecondsSinceEpoch: .min)) < since.value { return false }
-            if let until, (summary.declaredAt ?? Timestamp(microsecondsSinceEpoch: .max)) >= until.value { return false }
-            return true
-        }.sorted { ($0.declaredAt ?? Timestamp(microsecondsSinceEpoch: .min), $0.incident) < ($1.declaredAt ?? Timestamp(microsecondsSinceEpoch: .min), $1.incident) }
-        if let longest {
-            incidents = Array(incidents.compactMap { summary in Self.duration(summary).map { (summary, $0) } }
-                .sorted { ($0.1, $1.0.incident) > ($1.1, $0.0.incident) }.prefix(longest).map(\.0))
-        }
+        let query = IncidentQuery(
+            phase: status.map { $0 == "open" ? .open : .phase(IncidentPhase(rawValue: $0)!) }, severity: severity.flatMap(Severity.init(rawValue:)),
+            kind: kind.flatMap(IncidentKind.init(rawValue:)), since: since?.value, until: until?.value, longest: longest)
+        let incidents = try options.service().incidents(matching: query)
         let output = Output.standard
         if ids {
             for summary in incidents { output.line(summary.incident) }

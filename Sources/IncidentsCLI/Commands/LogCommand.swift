@@ -1,4 +1,5 @@
 import ArgumentParser
+import IncidentService
 import LedgerModel
 import LedgerStore
 
@@ -30,28 +31,13 @@ struct LogCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let ledger = try options.open()
-        let query = filter.query
-        var printed = 0
         let output = Output.standard
-        func visit(_ event: RecordedEvent) -> Bool {
-            if let limit, printed >= limit { return false }
-            guard event.position >= from else { return true }
-            guard query.matches(event) else { return true }
+        try options.service().forEachEvent(matching: filter.query, from: from, limit: limit) { event in
             if json {
                 output.write(bytes: event.jsonLine)
                 output.write("\n")
             } else {
                 output.write(EventText.lines(for: event))
-            }
-            printed += 1
-            return true
-        }
-        try ledger.read { reader in
-            if let incident = query.incident {
-                try reader.forEachEvent(inStream: incident, visit)
-            } else {
-                try reader.forEachEvent(from: from, visit)
             }
         }
     }

@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import IncidentEvents
 import LedgerModel
-import Metrics
+import IncidentMetrics
+import IncidentService
 
 /// `incidents metrics NAME`: one metric, with any breakdown and filter.
 struct MetricsCommand: AsyncParsableCommand {
@@ -67,9 +68,10 @@ struct MetricsCommand: AsyncParsableCommand {
             }
             return
         }
-        let (facts, _, context) = try metrics.load(try options.open())
+        let ledger = try options.service()
+        let context = try metrics.context()
         let filter = IncidentFilter(period: period?.value, severity: severity.flatMap(Severity.init(rawValue:)), kind: kind.flatMap(IncidentKind.init(rawValue:)), service: service)
-        let result = MetricResult.compute(metric, over: facts, filter: filter, breakdown: breakdown?.value, context: context)
+        let result = try ledger.metric(metric, filter: filter, breakdown: breakdown?.value, context: context)
         let rows = [("all", result.overall)] + result.groups.map { ($0.name, $0.value) }
         switch format {
         case .json:

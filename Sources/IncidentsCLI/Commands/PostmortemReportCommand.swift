@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
+import IncidentService
 import LedgerModel
 import LedgerStore
-import Projections
+import IncidentProjections
 
 /// `incidents postmortem INCIDENT`: the postmortem report of one incident, from the ledger alone.
 struct PostmortemReportCommand: AsyncParsableCommand {
@@ -48,15 +49,9 @@ struct PostmortemReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let output { try OutputFile.check(output, force: file.force, ledger: options.path) }
-        let ledger = try options.open()
-        let runner = ProjectionRunner.reporting(ledger)
-        try runner.catchUp(IncidentStateProjection.self)
-        let summary = try runner.state(IncidentStateProjection.self, key: incident)
-        let built = try ledger.read { reader in
-            try PostmortemReport.build(incident, summary: summary, asOf: reportTime.time, in: reader)
-        }
-        guard let report = built else {
-            throw CommandFailure(.invalidInput, "no incident \(incident) in the ledger at \(ledger.path) — `incidents log` lists what is there")
+        let service = try options.service()
+        guard let report = try service.postmortem(of: incident, asOf: reportTime.time) else {
+            throw CommandFailure(.invalidInput, "no incident \(incident) in the ledger at \(service.ledger.path) — `incidents log` lists what is there")
         }
         let text: String
         switch format {

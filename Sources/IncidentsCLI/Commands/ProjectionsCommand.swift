@@ -1,34 +1,14 @@
 import LedgerModel
 import ArgumentParser
 import LedgerStore
-import Metrics
-import Projections
+import IncidentMetrics
+import IncidentProjections
+import IncidentService
 
 struct ProjectionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "projections", abstract: "Show or rebuild the read models kept beside the log.",
         subcommands: [Status.self, Rebuild.self])
-
-    /// A stored projection, as the commands see it.
-    struct Entry: Sendable {
-        var name: String
-        var status: @Sendable (ProjectionRunner) throws -> ProjectionRunner.Status
-        var rebuild: @Sendable (ProjectionRunner) throws -> Int
-        /// A rebuild in memory compared with what is stored (for `verify`).
-        var compare: @Sendable (ProjectionRunner) throws -> ProjectionComparison
-    }
-
-    /// The stored projections. Timelines, replays and reports are computed per incident on demand.
-    static let entries = [
-        Entry(
-            name: IncidentStateProjection.name, status: { try $0.status(IncidentStateProjection.self) },
-            rebuild: { try $0.rebuild(IncidentStateProjection.self) }, compare: { try $0.compareWithLog(IncidentStateProjection.self) }),
-        Entry(
-            name: IncidentMetricsProjection.name, status: { try $0.status(IncidentMetricsProjection.self) },
-            rebuild: { try $0.rebuild(IncidentMetricsProjection.self) }, compare: { try $0.compareWithLog(IncidentMetricsProjection.self) }),
-    ]
-
-    static var names: [String] { entries.map(\.name) }
 
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "status", abstract: "Each projection's checkpoint against the head of the log.")
@@ -37,7 +17,7 @@ struct ProjectionsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runner = ProjectionRunner.reporting(try options.open())
-            for entry in ProjectionsCommand.entries {
+            for entry in StoredReadModel.all {
                 let status = try entry.status(runner)
                 let at = status.checkpoint.map { "position \($0.position) (version \($0.version))" } ?? "never built"
                 let state = if let damage = status.damage {
@@ -47,7 +27,7 @@ struct ProjectionsCommand: AsyncParsableCommand {
                 } else if status.checkpoint?.version != status.version && status.checkpoint != nil {
                     "built by another version; rebuilt on next use"
                 } else {
-                    "\(status.head - (status.checkpoint?.position ?? 0)) events behind; caught up on next use"
+                    "\(status.head - (status.checkpoint?.position ?? 0)) events behind; reads catch up in memory, the next write stores it"
                 }
                 Output.standard.line("\(status.name)  version \(status.version)  at \(at)  head \(status.head)  \(state)")
             }
@@ -63,14 +43,14 @@ struct ProjectionsCommand: AsyncParsableCommand {
         var name: String?
 
         func validate() throws {
-            if let name, !ProjectionsCommand.names.contains(name) {
-                throw ValidationError("no projection \(MessageText.quoted(name)); the projections are \(ProjectionsCommand.names.joined(separator: ", "))")
+            if let name, !StoredReadModel.names.contains(name) {
+                throw ValidationError("no projection \(MessageText.quoted(name)); the projections are \(StoredReadModel.names.joined(separator: ", "))")
             }
         }
 
         func run() async throws {
             let runner = ProjectionRunner.reporting(try options.openForWriting())
-            for entry in ProjectionsCommand.entries where name == nil || entry.name == name {
+            for entry in StoredReadModel.all where name == nil || entry.name == name {
                 let clock = ContinuousClock()
                 let start = clock.now
                 let folded = try entry.rebuild(runner)

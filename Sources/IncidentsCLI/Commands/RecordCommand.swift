@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IncidentEvents
+import IncidentService
 import LedgerModel
 import LedgerStore
 
@@ -40,7 +41,7 @@ struct RecordCommand<Verb: RecordingVerb>: AsyncParsableCommand {
     @Option(help: ArgumentHelp("When another system (a ticketing tool, a status page) first recorded it (RFC 3339); not later than now.", valueName: "time"))
     var sourceRecordedAt: TimestampArgument?
 
-    @Option(help: ArgumentHelp("Who records it, as kind:id (person, tool or system). Default: person:$USER.", valueName: "actor"))
+    @Option(help: ArgumentHelp("Who records it, as kind:id (person, tool or system). Default: person:$USER (or $LOGNAME, or the login name).", valueName: "actor"))
     var actor: String?
 
     @Option(help: ArgumentHelp("The channel or tool the fact came through.", valueName: "source"))
@@ -70,32 +71,17 @@ struct RecordCommand<Verb: RecordingVerb>: AsyncParsableCommand {
         let actor = try self.actor.map { text in
             guard let parsed = Actor(text) else { throw ValidationError("--actor must be kind:id with kind person, tool or system, not \(MessageText.quoted(text))") }
             return parsed
-        } ?? Actor(kind: .person, id: ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "unknown")
-        var eventID = UUID.version7()
-        if let id {
-            guard let parsed = UUID(uuidString: id) else { throw ValidationError("--id must be a UUID, not \(MessageText.quoted(id))") }
-            eventID = parsed
+        }
+        let eventID = try id.map { text in
+            guard let parsed = UUID(uuidString: text) else { throw ValidationError("--id must be a UUID, not \(MessageText.quoted(text))") }
+            return parsed
         }
         let expected = try ExpectedVersionOption.parse(expectedVersion)
-        var event = StreamEvent(
-            stream: incident,
-            event: ProposedEvent(
-                id: eventID, type: entry.type, schemaVersion: entry.schemaVersion, occurredAt: at?.value ?? .now(),
-                sourceRecordedAt: sourceRecordedAt?.value, actor: actor,
-                source: source, correlationID: correlationId, causationID: causationId, payload: Payload(payload)))
-        do {
-            try EnvelopeRules.validate(event)
-        } catch {
-            throw CommandFailure(.invalidInput, "\(error); nothing was written")
-        }
-        let recorder = try options.recorder()
-        // A retry with --id and no --at means the time of the first attempt, not a new "now": the
-        // event already recorded under the id supplies it, so the retry is exact. Every field given
-        // is still compared, so a retry that differs in any of them conflicts (exit 4).
-        if at == nil, id != nil, let first = try recorder.ledger.read({ reader in try reader.event(id: eventID) }) {
-            event.event.occurredAt = first.occurredAt
-        }
-        let results = try await recorder.record([event], expectedVersion: expected)
+        let draft = EventDraft(
+            stream: incident, type: entry.type, schemaVersion: entry.schemaVersion, payload: Payload(payload), id: eventID,
+            occurredAt: at?.value, sourceRecordedAt: sourceRecordedAt?.value, actor: actor, source: source,
+            correlationID: correlationId, causationID: causationId)
+        let results = try await options.writingService(actor: LedgerOptions.userActor).record(draft, expectedVersion: expected)
         RecordOutput.print(results, json: json)
     }
 }

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
+import IncidentService
 import LedgerModel
 import LedgerStore
-import Projections
+import IncidentProjections
 
 struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,19 +40,18 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let ledger = try options.open()
+        let service = try options.service()
         let output = Output.standard
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         if let at {
-            let summary = try ledger.read { reader in
-                asOccurred ? try Replay.asOccurred(incident, at: at.value, in: reader) : try Replay.asKnown(incident, at: at.value, in: reader)
-            }
-            guard let summary else {
-                let exists = try ledger.read { try $0.version(ofStream: incident) } > 0
-                throw CommandFailure(.invalidInput, exists
-                    ? "nothing of \(incident) was known at \(at.value.rfc3339); its first event was recorded later — give a later --at"
-                    : "no incident \(incident) in the ledger at \(ledger.path) — `incidents list` shows what is there")
+            let summary: IncidentSummary
+            switch try service.replay(incident, at: at.value, asOccurred: asOccurred) {
+            case .state(let state): summary = state
+            case .nothingYet:
+                throw CommandFailure(.invalidInput, "nothing of \(incident) was known at \(at.value.rfc3339); its first event was recorded later — give a later --at")
+            case .noSuchIncident:
+                throw CommandFailure(.invalidInput, "no incident \(incident) in the ledger at \(service.ledger.path) — `incidents list` shows what is there")
             }
             if json {
                 output.line(String(decoding: try encoder.encode(summary), as: UTF8.self))
@@ -62,9 +62,9 @@ struct ReplayCommand: AsyncParsableCommand {
             }
             return
         }
-        let steps = try ledger.read { try Replay.steps(incident, in: $0) }
+        let steps = try service.replaySteps(incident)
         guard !steps.isEmpty else {
-            throw CommandFailure(.invalidInput, "no incident \(incident) in the ledger at \(ledger.path) — `incidents list` shows what is there")
+            throw CommandFailure(.invalidInput, "no incident \(incident) in the ledger at \(service.ledger.path) — `incidents list` shows what is there")
         }
         for (number, step) in steps.enumerated() {
             if json {

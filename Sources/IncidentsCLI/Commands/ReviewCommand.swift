@@ -1,6 +1,7 @@
 import ArgumentParser
+import IncidentService
 import LedgerStore
-import Metrics
+import IncidentMetrics
 
 /// `incidents review [PERIOD]`: the quarterly review.
 struct ReviewCommand: AsyncParsableCommand {
@@ -44,12 +45,11 @@ struct ReviewCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let output { try OutputFile.check(output, force: file.force, ledger: options.path) }
-        let ledger = try options.open()
-        let (facts, head, context) = try metrics.load(ledger)
-        guard let period = period?.value ?? Self.defaultPeriod(facts) else {
-            throw CommandFailure(.invalidInput, "the ledger at \(ledger.path) holds no declared incident to review — import or record some first")
+        let service = try options.service()
+        guard let review = try service.review(of: period?.value, context: try metrics.context()) else {
+            throw CommandFailure(.invalidInput, "the ledger at \(service.ledger.path) holds no declared incident to review — import or record some first")
         }
-        let review = QuarterlyReview.build(period: period, facts: facts, head: head, context: context)
+        let period = review.period
         let text: String
         switch format {
         case .text: text = ReviewText.render(review, markdown: false)
@@ -59,10 +59,5 @@ struct ReviewCommand: AsyncParsableCommand {
         case .json: text = ReviewJSON.render(review)
         }
         try ReportFile.emit(text, to: output, file: file, ledger: options, what: "\(format.rawValue) review of \(period.name)")
-    }
-
-    /// The quarter before the one holding the latest declaration.
-    static func defaultPeriod(_ facts: [IncidentMetricFacts]) -> CalendarPeriod? {
-        facts.compactMap(\.declared).max().map { CalendarPeriod.quarter(containing: $0).previous }
     }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Audit
+import LedgerAudit
 import Foundation
 import IncidentEvents
 import LedgerModel

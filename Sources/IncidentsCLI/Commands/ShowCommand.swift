@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import LedgerModel
 import LedgerStore
-import Projections
+import IncidentProjections
+import IncidentService
 
 struct ShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,25 +22,22 @@ struct ShowCommand: AsyncParsableCommand {
     @OptionGroup var reportTime: ReportTimeOptions
 
     func run() async throws {
-        let ledger = try options.open()
-        let runner = ProjectionRunner.reporting(ledger)
-        try runner.catchUp(IncidentStateProjection.self)
-        guard let summary = try runner.state(IncidentStateProjection.self, key: incident) else {
-            throw CommandFailure(.invalidInput, "no incident \(incident) in the ledger at \(ledger.path) — `incidents list` shows what is there")
+        let service = try options.service()
+        // A promise of a next update that nothing has fulfilled is judged on the report's time, not
+        // on the ledger's last write.
+        let now = reportTime.time
+        guard let detail = try service.detail(of: incident, asOf: now) else {
+            throw CommandFailure(.invalidInput, "no incident \(incident) in the ledger at \(service.ledger.path) — `incidents list` shows what is there")
         }
+        let (summary, recorded) = (detail.summary, detail.events)
         let output = Output.standard
-        var recorded = [RecordedEvent]()
-        try ledger.read { reader in try reader.forEachEvent(inStream: incident) { recorded.append($0); return true } }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             output.line(String(decoding: try encoder.encode(summary), as: UTF8.self))
         } else {
             output.write(summary.text)
-            // A promise of a next update that nothing has fulfilled, judged on the report's time, not
-            // on the ledger's last write.
-            let now = reportTime.time
-            if let overdue = Timeline.build(incident, events: recorded, asOf: now).missedUpdates.first(where: { $0.fulfilledAt == nil }) {
+            if let overdue = detail.overdueUpdate {
                 output.line("overdue update".padding(toLength: 22, withPad: " ", startingAt: 0)
                     + "promised by \(overdue.promisedBy.rfc3339) (event \(overdue.promisedIn)), none since: \(PostmortemText.duration(overdue.lateBySeconds)) late as of \(now.rfc3339)")
             }

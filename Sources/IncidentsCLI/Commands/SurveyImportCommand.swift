@@ -1,5 +1,6 @@
 import ArgumentParser
-import Importers
+import IncidentImporters
+import IncidentService
 
 /// `incidents import surveys-csv FILE --mapping MAPPING.json`: satisfaction-survey responses.
 struct SurveyImportCommand: AsyncParsableCommand {

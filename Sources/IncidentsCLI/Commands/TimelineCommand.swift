@@ -1,7 +1,8 @@
 import ArgumentParser
+import IncidentService
 import LedgerModel
 import LedgerStore
-import Projections
+import IncidentProjections
 
 struct TimelineCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -45,9 +46,9 @@ struct TimelineCommand: AsyncParsableCommand {
                 categories!.insert(category)
             }
         }
-        let ledger = try options.open()
-        guard let timeline = try ledger.read({ try Timeline.build(incident, in: $0, categories: categories, asOf: reportTime.time) }) else {
-            throw CommandFailure(.invalidInput, "no incident \(incident) in the ledger at \(ledger.path) — `incidents list` shows what is there")
+        let service = try options.service()
+        guard let timeline = try service.timeline(of: incident, categories: categories, asOf: reportTime.time) else {
+            throw CommandFailure(.invalidInput, "no incident \(incident) in the ledger at \(service.ledger.path) — `incidents list` shows what is there")
         }
         let output = Output.standard
         let missedByPosition = Dictionary(timeline.missedUpdates.map { ($0.promisedIn, $0) }, uniquingKeysWith: { first, _ in first })

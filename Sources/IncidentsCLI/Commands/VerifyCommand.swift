@@ -1,7 +1,8 @@
 import ArgumentParser
+import IncidentService
 import LedgerModel
 import LedgerStore
-import Projections
+import IncidentProjections
 
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,16 +25,13 @@ struct VerifyCommand: AsyncParsableCommand {
     func run() async throws {
         // The page structure first, before LMDB opens the file and follows its pointers.
         try Ledger.checkPageStructure(at: options.path)
-        let ledger = try options.open()
-        let report = try ledger.verify(checkingPageStructure: false)
+        let verification = try options.service().verify()
+        let report = verification.chain
         if let problem = report.problem {
-            throw CommandFailure(.damaged, "verification failed at \(problem) — the ledger is damaged: keep this copy as evidence and restore it from a backup")
+            throw CommandFailure(.damaged, "verification failed at \(problem)\(CommandFailure.remedy(for: problem.detail)) — the ledger is damaged: keep this copy as evidence and restore it from a backup")
         }
-        // Projections are derived data outside the chain: compared with a rebuild, not hashed.
-        let runner = ProjectionRunner(ledger: ledger)
         var notes = [String]()
-        for entry in ProjectionsCommand.entries {
-            let comparison = try entry.compare(runner)
+        for comparison in verification.projections {
             if let difference = comparison.differences.first {
                 let more = comparison.differences.count > 1 ? " (and \(comparison.differences.count - 1) more)" : ""
                 throw CommandFailure(

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Audit
+import LedgerAudit
 import LedgerStore
 
 /// Where the checkpoint keys are: `--keys`, or the ledger's own `keys/` directory.
@@ -26,9 +26,4 @@ struct SigningOptions: ParsableArguments {
             "Sign although the ledger no longer extends the last checkpoint signed, which covered SIZE events (after a deliberate restore of an older ledger; that checkpoint is then contradicted).",
             valueName: "size"))
     var acceptRollback: UInt64?
-
-    /// The writer that signs with the key of `keys`.
-    func writer(_ ledger: Ledger, keys: KeyOptions, options: LedgerOptions) throws(AuditError) -> ExportWriter {
-        try ExportWriter(ledger: ledger, keys: keys.files(ledger: options), acceptingRollback: acceptRollback)
-    }
 }

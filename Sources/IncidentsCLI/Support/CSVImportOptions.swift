@@ -1,5 +1,6 @@
 import ArgumentParser
-import Importers
+import IncidentImporters
+import IncidentService
 
 /// The arguments every CSV import takes: the file, its mapping, and how to record and report.
 struct CSVImportOptions: ParsableArguments {

@@ -1,10 +1,11 @@
-import Audit
+import LedgerAudit
 import Foundation
-import Importers
+import IncidentImporters
 import LedgerModel
 import LedgerStore
-import Metrics
-import Projections
+import IncidentMetrics
+import IncidentProjections
+import IncidentService
 
 /// A failure the tool reports as one line on standard error, with a documented exit status.
 struct CommandFailure: Error {
@@ -26,14 +27,39 @@ struct CommandFailure: Error {
         self.message = message
     }
 
+    /// A ledger failure: the library's facts, then what to do about them in this tool's words.
     init(_ error: LedgerError) {
-        message = error.message
+        message = error.message + Self.remedy(for: error)
         switch error.code {
         case .invalidInput: status = .invalidInput
         case .wrongExpectedVersion, .duplicateEventID: status = .conflict
         case .ledgerNotFound, .notALedger, .unsupportedFormat, .alreadyExists, .permissionDenied: status = .unavailable
         case .corrupt, .rolledBack: status = .damaged
         default: status = .storage
+        }
+    }
+
+    /// What to do about a ledger failure, worded for this tool and joined to its message; empty
+    /// when the message says all there is.
+    static func remedy(for error: LedgerError) -> String {
+        if error.code == .unsupportedFormat { return " — use a newer `incidents`; the ledger was not touched" }
+        return remedy(for: error.detail, ledgerPath: error.ledgerPath)
+    }
+
+    /// What to do about a failure of this detail, joined to its message; empty when there is nothing to add.
+    static func remedy(for detail: LedgerError.Detail?, ledgerPath: String? = nil) -> String {
+        switch detail {
+        case LedgerError.Detail.noDirectory?:
+            return " — create one with `incidents init`, or name an existing one with --ledger or INCIDENTS_LEDGER"
+        case LedgerError.Detail.noDataFile?: return " — create one with `incidents init`"
+        case LedgerError.Detail.readOnlyFiles?:
+            return " — ask for write access to \(ledgerPath ?? "the ledger"), or run the command as its owner"
+        case LedgerError.Detail.damagedLog?: return "; run `incidents verify`"
+        case LedgerError.Detail.contradictsSignedCheckpoint?, LedgerError.Detail.damagedAfterRebuild?: return " — run `incidents verify`"
+        case LedgerError.Detail.damagedFiles?: return " — run `incidents verify`, and restore from a backup if it fails"
+        case LedgerError.Detail.damagedDerivedData?: return " — run `incidents projections rebuild`, else restore the ledger from a backup"
+        case LedgerError.Detail.damagedProjection?: return " — `incidents projections rebuild` makes it again"
+        default: return ""
         }
     }
 
@@ -134,4 +160,16 @@ extension BusinessCalendarError: ReportableError {
 
 extension DecodingError: ReportableError {
     var commandFailure: CommandFailure { CommandFailure(.invalidInput, "a file: \(MetricsOptions.describe(self))") }
+}
+
+/// A use case the service refused: its fact, and what to give the command instead.
+extension ServiceError: ReportableError {
+    var commandFailure: CommandFailure {
+        switch code {
+        case .noActor:
+            CommandFailure(.usage, "\(message): give --actor kind:id (person, tool or system), or set $USER; nothing was written")
+        default:
+            CommandFailure(.invalidInput, message)
+        }
+    }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Importers
+import IncidentImporters
 import LedgerModel
 
 /// Reads events given as JSON from a file or standard input.

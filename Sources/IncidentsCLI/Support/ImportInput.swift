@@ -1,5 +1,5 @@
 import Foundation
-import Importers
+import IncidentImporters
 
 /// The bytes of a file to import: a path, or `-` for standard input; gzip-compressed input
 /// (recognised by its magic bytes, whatever the name) is decompressed.

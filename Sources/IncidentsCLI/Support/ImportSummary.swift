@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
+import IncidentService
 import IncidentEvents
-import Importers
+import IncidentImporters
 import LedgerModel
 import LedgerStore
 
@@ -82,9 +83,9 @@ struct ImportRunOptions: ParsableArguments {
         progress: ProgressBar
     ) async throws {
         var run = run
-        let recorder = try options.recorder()
+        let service = try options.writingService()
         try keepGoing.check(input: input, ledger: options.path)
-        try await run.record(records, rejected: rejected, with: recorder, keepGoing: keepGoing.isOn, addingToRecorded: true) { progress.show($0) }
+        try await service.record(records, rejected: rejected, in: &run, keepGoing: keepGoing.isOn, addingToRecorded: true) { progress.show($0) }
         let rejectsFile = try keepGoing.write(run.report.rejections, input: input, ledger: options.path)
         progress.finish()
         ImportSummary.print(run.report, rejectsFile: rejectsFile, warnings: warnings, json: json)

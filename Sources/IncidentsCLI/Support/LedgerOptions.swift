@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import IncidentService
 import IncidentEvents
+import IncidentService
 import LedgerModel
 import LedgerStore
 
@@ -47,8 +49,15 @@ struct LedgerOptions: ParsableArguments {
         return ledger
     }
 
-    /// A recorder on the ledger, with the future-skew allowance from INCIDENTS_MAX_FUTURE_SKEW_SECONDS.
-    func recorder() throws -> EventRecorder {
+    /// The service over the ledger, opened read-only when this user may not write it; notices go to
+    /// standard error.
+    func service() throws -> LedgerService {
+        LedgerService(ledger: try open(), notice: { Notice.emit($0) })
+    }
+
+    /// The service over the ledger for a command that writes, with the future-skew allowance from
+    /// INCIDENTS_MAX_FUTURE_SKEW_SECONDS and `actor` recording what names no actor of its own.
+    func writingService(actor: Actor? = nil) throws -> LedgerService {
         var skew = IncidentRules.defaultMaximumFutureSkewSeconds
         if let text = ProcessInfo.processInfo.environment["INCIDENTS_MAX_FUTURE_SKEW_SECONDS"] {
             guard let seconds = Int64(text), seconds >= 0 else {
@@ -56,7 +65,21 @@ struct LedgerOptions: ParsableArguments {
             }
             skew = seconds
         }
-        return EventRecorder(ledger: try openForWriting(), maximumFutureSkewSeconds: skew)
+        return LedgerService(
+            ledger: try openForWriting(), defaults: RecordingDefaults.system.recorded(by: actor), maximumFutureSkewSeconds: skew,
+            notice: { Notice.emit($0) })
+    }
+
+    /// Who the person running the tool is: `person:$USER`, else `$LOGNAME`, else the login name of
+    /// the process's user; nil when none can be told (a user id with no name), and an event that
+    /// names no actor is then refused.
+    static var userActor: Actor? {
+        let environment = ProcessInfo.processInfo.environment
+        for variable in ["USER", "LOGNAME"] {
+            if let name = environment[variable], !name.isEmpty { return Actor(kind: .person, id: name) }
+        }
+        guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return nil }
+        return Actor(kind: .person, id: String(cString: name))
     }
 }
 

@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import LedgerModel
 import LedgerStore
-import Metrics
-import Projections
+import IncidentMetrics
+import IncidentProjections
 
 /// The options of the commands that compute metrics: which calendars to use.
 struct MetricsOptions: ParsableArguments {
@@ -56,8 +56,9 @@ struct MetricsOptions: ParsableArguments {
         }
     }
 
-    /// The ledger's metric facts, caught up, with its head and the context to compute in.
-    func load(_ ledger: Ledger) throws -> (facts: [IncidentMetricFacts], head: LedgerHead, context: MetricContext) {
+    /// The context metrics are computed in: the clock (calendar time, or --business-hours), the
+    /// calendars given, and the report's time.
+    func context() throws -> MetricContext {
         let calendars = try calendars()
         var clock = BusinessCalendar.alwaysOpen
         if let businessHours {
@@ -66,11 +67,7 @@ struct MetricsOptions: ParsableArguments {
             }
             clock = calendar
         }
-        let runner = ProjectionRunner.reporting(ledger)
-        try runner.catchUp(IncidentMetricsProjection.self)
-        let facts = try runner.states(IncidentMetricsProjection.self)
-        let head = try ledger.read { try $0.head() }
-        return (facts, head, MetricContext(clock: clock, calendars: calendars, asOf: reportTime.time.microsecondsSinceEpoch))
+        return MetricContext(clock: clock, calendars: calendars, asOf: reportTime.time.microsecondsSinceEpoch)
     }
 }
 

@@ -1,6 +1,6 @@
 import Foundation
 import LedgerStore
-import Projections
+import IncidentProjections
 
 /// One line on standard error about something the command did that a person should know of (a
 /// damaged projection rebuilt, a catch-up kept in memory), in the form of the error lines.

@@ -45,15 +45,18 @@ final class Environment: @unchecked Sendable {
     let handle: OpaquePointer
     let databases: Databases
     let path: String
+    /// The directory's canonical path: one environment per real path is open in the process (see `OpenLedgers`).
+    let realPath: String
     /// How the files were opened; only ``LedgerAccess/readWrite`` allows write transactions.
     let access: LedgerAccess
     private let resizeLock = ResizeLock()
     private let logger: Logger
 
-    private init(handle: OpaquePointer, databases: Databases, path: String, access: LedgerAccess, logger: Logger) {
+    private init(handle: OpaquePointer, databases: Databases, path: String, realPath: String, access: LedgerAccess, logger: Logger) {
         self.handle = handle
         self.databases = databases
         self.path = path
+        self.realPath = realPath
         self.access = access
         self.logger = logger
     }
@@ -61,6 +64,7 @@ final class Environment: @unchecked Sendable {
     deinit {
         LedgerMemoryFaults.forget(owner: handle)
         mdb_env_close(handle)
+        OpenLedgers.shared.environmentDidClose(realPath)
     }
 
     /// Opens the environment in the directory `path`; with `create`, makes the databases.
@@ -68,9 +72,14 @@ final class Environment: @unchecked Sendable {
     /// `access` other than ``LedgerAccess/readWrite`` opens with `MDB_RDONLY` (and, unlocked,
     /// `MDB_NOLOCK`): nothing is written to data.mdb, and every write transaction is refused.
     static func open(path: String, create: Bool, access: LedgerAccess = .readWrite, logger: Logger) throws(LMDBError) -> Environment {
+        let realPath = OpenLedgers.realPath(path) ?? path
+        OpenLedgers.shared.environmentWillOpen(realPath)
         var pointer: OpaquePointer?
-        try check(mdb_env_create(&pointer), "create environment")
-        guard let handle = pointer else { throw LMDBError(code: ENOMEM, operation: "create environment") }
+        let created = mdb_env_create(&pointer)
+        guard created == 0, let handle = pointer else {
+            OpenLedgers.shared.environmentDidClose(realPath)
+            throw LMDBError(code: created == 0 ? ENOMEM : created, operation: "create environment")
+        }
         do {
             try check(mdb_env_set_maxdbs(handle, 8), "configure environment")
             try check(mdb_env_set_mapsize(handle, initialMapSize), "configure environment")
@@ -85,10 +94,11 @@ final class Environment: @unchecked Sendable {
                 logger.info("cleared stale reader slots", metadata: ["count": "\(dead)", "path": "\(path)"])
             }
             let databases = try openDatabases(handle, create: create, writable: access == .readWrite)
-            return Environment(handle: handle, databases: databases, path: path, access: access, logger: logger)
+            return Environment(handle: handle, databases: databases, path: path, realPath: realPath, access: access, logger: logger)
         } catch {
             LedgerMemoryFaults.forget(owner: handle)
             mdb_env_close(handle)
+            OpenLedgers.shared.environmentDidClose(realPath)
             throw error
         }
     }

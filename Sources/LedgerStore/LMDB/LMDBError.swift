@@ -25,7 +25,7 @@ struct LMDBError: Error, Sendable, CustomStringConvertible {
         "\(operation): \(String(cString: mdb_strerror(code)))"
     }
 
-    /// The ledger-level error a caller sees for this failure.
+    /// The ledger-level error a caller sees for this failure of a write (or of an unknown operation).
     var ledgerError: LedgerError {
         switch code {
         case ENOSPC, EFBIG, EDQUOT:
@@ -42,10 +42,31 @@ struct LMDBError: Error, Sendable, CustomStringConvertible {
         // (a cursor's setup follows a named database's root and ignores MDB_PAGE_NOTFOUND), so the
         // next call reports the transaction, not the missing page. Only damage leads there.
         case MDB_CORRUPTED, MDB_PAGE_NOTFOUND, MDB_INCOMPATIBLE, MDB_BAD_TXN:
-            LedgerError(.corrupt, "the ledger's files are damaged (\(description)) — run `incidents verify`, and restore from a backup if it fails", cause: self)
+            LedgerError(.corrupt, "the ledger's files are damaged (\(description))", detail: .damagedFiles, cause: self)
         default:
             LedgerError(.storage, "storage failure (\(description)); nothing was written", cause: self)
         }
+    }
+
+    /// The ledger-level error for this failure of a read of the ledger at `path`: what failed is
+    /// the read, and nothing was being written.
+    func readError(path: String) -> LedgerError {
+        var error: LedgerError
+        switch code {
+        case EIO:
+            error = LedgerError(.storage, "an I/O error stopped a read of the ledger at \(path) (\(description)) — the disk may be failing", cause: self)
+        case EACCES, EPERM:
+            error = LedgerError(.permissionDenied, "permission denied reading the ledger at \(path) (\(description))", cause: self)
+        case ENOSPC, EFBIG, EDQUOT, EROFS:
+            error = LedgerError(.storage, "a read of the ledger at \(path) failed (\(description))", cause: self)
+        default:
+            error = ledgerError
+            if error.code == .storage || error.code == .storageFull {
+                error = LedgerError(.storage, "a read of the ledger at \(path) failed (\(description))", cause: self)
+            }
+        }
+        error.ledgerPath = path
+        return error
     }
 }
 

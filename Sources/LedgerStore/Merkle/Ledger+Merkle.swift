@@ -95,11 +95,11 @@ extension Ledger {
         let current = TreeHead(size: size, root: try MerkleStorage.root(size: size, in: txn, databases))
         if let last = try signedTreeHead(in: txn, databases) {
             guard last.size <= current.size else {
-                throw LedgerError(.corrupt, "the ledger signed a checkpoint of \(last.size) events but now holds \(current.size); refusing to sign a smaller log — run `incidents verify`")
+                throw LedgerError(.corrupt, "the ledger signed a checkpoint of \(last.size) events but now holds \(current.size); refusing to sign a smaller log", detail: .contradictsSignedCheckpoint)
             }
             let rootThen = try MerkleStorage.root(size: last.size, in: txn, databases)
             guard rootThen == last.root else {
-                throw LedgerError(.corrupt, "the first \(last.size) events no longer have the root that was signed (\(last.root.hex)); refusing to sign a checkpoint that contradicts it — run `incidents verify`")
+                throw LedgerError(.corrupt, "the first \(last.size) events no longer have the root that was signed (\(last.root.hex)); refusing to sign a checkpoint that contradicts it", detail: .contradictsSignedCheckpoint)
             }
         }
         if let remembered {

@@ -30,7 +30,7 @@ enum MerkleStorage {
         var leaves = nodes / 2
         while 2 * leaves - UInt64(leaves.nonzeroBitCount) < nodes { leaves += 1 }
         guard 2 * leaves - UInt64(leaves.nonzeroBitCount) == nodes else {
-            throw LedgerError(.corrupt, "the Merkle tree holds \(nodes) nodes, which no number of events makes; run `incidents verify`")
+            throw LedgerError(.corrupt, "the Merkle tree holds \(nodes) nodes, which no number of events makes", detail: .damagedLog)
         }
         return leaves
     }
@@ -38,7 +38,7 @@ enum MerkleStorage {
     /// The stored hash of the complete subtree at `height` and `index`.
     static func node(height: Int, index: UInt64, in txn: borrowing Transaction, _ databases: Environment.Databases) throws -> Hash256 {
         guard let bytes = try withKey(height: height, index: index, { try txn.get(databases.merkle, $0) }), bytes.count == 32 else {
-            throw LedgerError(.corrupt, "the Merkle tree lacks the subtree at height \(height), index \(index); run `incidents verify`")
+            throw LedgerError(.corrupt, "the Merkle tree lacks the subtree at height \(height), index \(index)", detail: .damagedLog)
         }
         return Hash256(bytes: bytes)
     }
@@ -92,7 +92,7 @@ enum MerkleStorage {
         let size = try size(in: txn, databases)
         guard size < head.position else {
             guard size == head.position else {
-                throw LedgerError(.corrupt, "the Merkle tree has \(size) leaves but the log ends at position \(head.position); run `incidents verify`")
+                throw LedgerError(.corrupt, "the Merkle tree has \(size) leaves but the log ends at position \(head.position)", detail: .damagedLog)
             }
             return size
         }
@@ -101,7 +101,7 @@ enum MerkleStorage {
             var entry = try Keys.withPosition(size + 1) { try cursor.move(MDB_SET_RANGE, key: $0) }
             while let current = entry, next < head.position {
                 guard Keys.position(current.key) == next + 1 else {
-                    throw LedgerError(.corrupt, "the log has no record at position \(next + 1); run `incidents verify`")
+                    throw LedgerError(.corrupt, "the log has no record at position \(next + 1)", detail: .damagedLog)
                 }
                 try append(leaf: Merkle.leafHash(current.value), index: next, in: txn, databases)
                 next += 1
@@ -109,7 +109,7 @@ enum MerkleStorage {
             }
         }
         guard next == head.position else {
-            throw LedgerError(.corrupt, "the log ends at position \(next), before the chain head at \(head.position); run `incidents verify`")
+            throw LedgerError(.corrupt, "the log ends at position \(next), before the chain head at \(head.position)", detail: .damagedLog)
         }
         return next
     }

@@ -240,6 +240,7 @@ extension Ledger {
     public func commitProjection(
         _ name: String, expected: ProjectionCheckpoint?, to checkpoint: ProjectionCheckpoint, states: [String: [UInt8]], reset: Bool
     ) throws(LedgerError) {
+        guard isWritable else { throw LedgerError.notWritable(path) }
         let databases = environment.databases
         let bytes = states.reduce(0) { $0 + $1.key.utf8.count + $1.value.count + 64 }
         do {
@@ -281,7 +282,7 @@ extension Ledger {
         } catch let error as LMDBError {
             throw error.ledgerError
         } catch let error as ProjectionDamage {
-            throw LedgerError(.corrupt, "\(error) — `incidents projections rebuild` makes it again", cause: error)
+            throw LedgerError(.corrupt, "\(error)", detail: .damagedProjection, ledgerPath: path, cause: error)
         } catch {
             throw LedgerError(.storage, "cannot store projection \(name): \(error)")
         }

@@ -47,8 +47,9 @@ public struct LedgerReader: ~Copyable {
     /// Calls `body` with every record from `position` on, in log order, read in place, until it
     /// returns false. The views point into the memory map: they stay valid until the read ends
     /// (the closure given to ``Ledger/read(_:)`` returns), so a scan may keep them and decode the
-    /// events later, on other threads.
-    public func forEachRecordView(from position: UInt64 = 1, _ body: (RecordView) throws -> Bool) throws {
+    /// events later, on other threads. For the store and the projection engine only (`package`):
+    /// a view that outlived its read would point at reused pages.
+    package func forEachRecordView(from position: UInt64 = 1, _ body: (RecordView) throws -> Bool) throws {
         try forEachRecord(from: position) { position, bytes in
             try body(try Self.view(bytes, at: position))
         }
@@ -56,14 +57,14 @@ public struct LedgerReader: ~Copyable {
 
     /// Calls `body` with every record of a stream from `version` on, read in place (see
     /// ``forEachRecordView(from:_:)``), until it returns false.
-    public func forEachRecordView(inStream stream: String, fromVersion version: UInt64 = 1, _ body: (RecordView) throws -> Bool) throws {
+    package func forEachRecordView(inStream stream: String, fromVersion version: UInt64 = 1, _ body: (RecordView) throws -> Bool) throws {
         try txn.withCursor(databases.streams) { cursor in
             var entry = try Keys.stream(stream, version: version).withUnsafeBytes { try cursor.move(MDB_SET_RANGE, key: $0) }
             while let current = entry, Keys.version(in: current.key, ofStream: stream) != nil {
                 guard let position = Keys.position(current.value),
                     let bytes = try Keys.withPosition(position, { try txn.get(databases.log, $0) })
                 else {
-                    throw LedgerError(.corrupt, "the stream index of \(stream) points at a missing event; run `incidents verify`")
+                    throw LedgerError(.corrupt, "the stream index of \(stream) points at a missing event", detail: .damagedLog)
                 }
                 guard try body(try Self.view(bytes, at: position)) else { return }
                 entry = try cursor.move(MDB_NEXT)
@@ -72,13 +73,13 @@ public struct LedgerReader: ~Copyable {
     }
 
     /// Calls `body` with the stored bytes of every record from `position` on, until it returns false.
-    /// The bytes are a view into the memory map, valid until the read ends.
-    public func forEachRecord(from position: UInt64 = 1, _ body: (UInt64, UnsafeRawBufferPointer) throws -> Bool) throws {
+    /// The bytes are a view into the memory map, valid until the read ends (`package`, as the views).
+    package func forEachRecord(from position: UInt64 = 1, _ body: (UInt64, UnsafeRawBufferPointer) throws -> Bool) throws {
         try txn.withCursor(databases.log) { cursor in
             var entry = try Keys.withPosition(position) { try cursor.move(MDB_SET_RANGE, key: $0) }
             while let current = entry {
                 guard let key = Keys.position(current.key) else {
-                    throw LedgerError(.corrupt, "a log key is not 8 bytes long; run `incidents verify`")
+                    throw LedgerError(.corrupt, "a log key is not 8 bytes long", detail: .damagedLog)
                 }
                 guard try body(key, current.value) else { return }
                 entry = try cursor.move(MDB_NEXT)
@@ -115,7 +116,7 @@ public struct LedgerReader: ~Copyable {
         do {
             return try RecordView(bytes)
         } catch {
-            throw LedgerError(.corrupt, "the record at position \(position) cannot be read: \(error.reason); run `incidents verify`", cause: error)
+            throw LedgerError(.corrupt, "the record at position \(position) cannot be read: \(error.reason)", detail: .damagedLog, cause: error)
         }
     }
 
@@ -123,7 +124,7 @@ public struct LedgerReader: ~Copyable {
         do {
             return try RecordCodec.decode(bytes)
         } catch {
-            throw LedgerError(.corrupt, "the record at position \(position) cannot be read: \(error.reason); run `incidents verify`", cause: error)
+            throw LedgerError(.corrupt, "the record at position \(position) cannot be read: \(error.reason)", detail: .damagedLog, cause: error)
         }
     }
 }

@@ -1,5 +1,5 @@
 import CLMDB
-import LedgerModel
+public import LedgerModel
 
 /// What `verify` found.
 public struct VerificationReport: Sendable {
@@ -8,6 +8,8 @@ public struct VerificationReport: Sendable {
         /// The position of the record at fault (0 when the fault is not in one record, such as a count).
         public var position: UInt64
         public var reason: String
+        /// What exactly is damaged, when a caller remedies it differently (damage in derived data).
+        public var detail: LedgerError.Detail?
         public var description: String {
             position > 0 ? "position \(position): \(reason)" : reason
         }
@@ -35,14 +37,14 @@ extension Ledger {
         _ = try PageStructure.check(directory: path)
     }
 
-    /// The message naming the damage ``checkPageStructure(at:)`` finds, or nil when there is none.
-    private static func pageStructureDamage(at path: String) throws(LedgerError) -> String? {
+    /// The damage ``checkPageStructure(at:)`` finds, or nil when there is none.
+    private static func pageStructureDamage(at path: String) throws(LedgerError) -> VerificationReport.Problem? {
         do {
             try checkPageStructure(at: path)
             return nil
         } catch {
             guard error.code == .corrupt else { throw error }
-            return error.message
+            return VerificationReport.Problem(position: 0, reason: error.message, detail: error.detail)
         }
     }
 
@@ -62,7 +64,7 @@ extension Ledger {
         if checkingPageStructure, let damage = try Self.pageStructureDamage(at: path) {
             return VerificationReport(
                 eventsChecked: 0, head: LedgerHead(position: 0, hash: .zero, recordedAt: Timestamp(microsecondsSinceEpoch: 0)),
-                problem: VerificationReport.Problem(position: 0, reason: damage))
+                problem: damage)
         }
         let databases = environment.databases
         return try environment.read { txn in

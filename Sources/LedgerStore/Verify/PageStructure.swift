@@ -34,7 +34,7 @@ struct PageStructure {
             inDerivedData
                 ? LedgerError(
                     .corrupt,
-                    "data.mdb is damaged: \(detail); the log is intact, the damage is in derived data — run `incidents projections rebuild`, else \(DataFile.restoreAdvice)")
+                    "data.mdb is damaged: \(detail); the log is intact, the damage is in derived data", detail: .damagedDerivedData)
                 : DataFile.damaged(detail)
         }
     }

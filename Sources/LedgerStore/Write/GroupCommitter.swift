@@ -36,10 +36,14 @@ final class GroupCommitter: Sendable {
     private let queue = DispatchQueue(label: "incident-ledger.writer")
     private let state = Mutex(State())
 
-    init(environment: Environment, clock: @escaping @Sendable () -> Timestamp, logger: Logger) {
+    /// Signalled after every commit, for subscriptions that follow the log.
+    private let commits: CommitSignal
+
+    init(environment: Environment, clock: @escaping @Sendable () -> Timestamp, logger: Logger, commits: CommitSignal) {
         self.environment = environment
         self.clock = clock
         self.logger = logger
+        self.commits = commits
     }
 
     /// Appends the batch atomically and returns once it is durably committed.
@@ -107,6 +111,7 @@ final class GroupCommitter: Sendable {
                 try transaction.apply(group.map(\.appends), in: txn)
             }
             logger.trace("committed", metadata: ["submissions": "\(group.count)"])
+            commits.signal()
         } catch {
             let failure = Self.ledgerError(error)
             logger.debug("append failed", metadata: ["error": "\(failure.message)"])

@@ -1,4 +1,4 @@
-import Audit
+import LedgerAudit
 import Foundation
 import LedgerModel
 import LedgerStore

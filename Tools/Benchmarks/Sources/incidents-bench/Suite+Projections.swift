@@ -2,7 +2,7 @@ import Foundation
 import struct IncidentGenerator.HistoryGenerator
 import LedgerModel
 import LedgerStore
-import Projections
+import IncidentProjections
 
 /// Rows i–m: the read models, on a catalog-valid history from the project's own generator (which
 /// also makes the events of rows a–h).

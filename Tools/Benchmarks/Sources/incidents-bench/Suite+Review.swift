@@ -2,8 +2,8 @@ import Foundation
 import struct IncidentGenerator.HistoryGenerator
 import LedgerModel
 import LedgerStore
-import Metrics
-import Projections
+import IncidentMetrics
+import IncidentProjections
 
 /// Rows n–r: the quarterly review and the response metrics of issue 5, on the ledger of the
 /// projection rows (i–k), and the same five headline figures by SQL in SQLite.

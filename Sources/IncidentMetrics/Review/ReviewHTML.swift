@@ -1,0 +1,133 @@
+import Foundation
+import IncidentProjections
+
+/// The review as one self-contained HTML page with inline SVG charts: no script, no network.
+public enum ReviewHTML {
+    public static func render(_ review: QuarterlyReview) -> String {
+        let e = PostmortemHTML.escape
+        let v = PostmortemHTML.isolated
+        var out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        out += "<title>Incident review \(e(review.period.name))</title>\n<style>\n\(PostmortemHTML.stylesheet)\(stylesheet)</style>\n</head>\n<body>\n<main>\n"
+        out += "<header>\n<p class=\"eyebrow\">Quarterly review</p>\n<h1>Incident review \(e(review.period.name))</h1>\n"
+        let severities = review.incidentsBySeverity.sorted { $0.key < $1.key }.map { "<span class=\"chip sev-\(e($0.key))\">\(e($0.key)) \($0.value)</span>" }.joined()
+        out += "<p class=\"chips\"><span class=\"chip\">\(review.incidents) incidents</span>\(severities)<span class=\"chip\">\(review.previousIncidents) in \(e(review.previousPeriod.name))</span></p>\n"
+        out += "<p class=\"note\">From the incident ledger alone. Incidents count in the period they were declared in (UTC). \(e(MetricFormatting.statisticsNote)) Durations on the clock \(e(review.source.clock)).</p>\n</header>\n"
+
+        out += "<section id=\"charts\"><h2>At a glance</h2>\n<div class=\"charts\">\n"
+        let months = review.resolveByMonth.map { (label: $0.period, median: $0.value.statistics?.median.map(MetricFormatting.wholeSeconds), p90: $0.value.statistics?.p90, n: $0.value.count) }
+        out += "<figure>\(ReviewCharts.trend(months, title: "Time to resolve by month"))<figcaption>Time to resolve (impact start → resolution) by month of declaration, the twelve months to the end of \(e(review.period.name)): median and p90.</figcaption></figure>\n"
+        let buckets = review.firstUpdateDistribution.map { (label: $0.label, value: Double($0.count), text: String($0.count)) }
+        out += "<figure>\(ReviewCharts.bars(buckets, title: "Time to first public update", format: { String(Int($0)) }))<figcaption>How long customers waited for the first public update after impact began, \(e(review.period.name)): incidents per bucket.</figcaption></figure>\n"
+        let csat = review.csatByQuarter.map { (label: $0.period, value: $0.value.ratio ?? 0, text: $0.value.ratio.map(MetricFormatting.percent) ?? "—") }
+        out += "<figure>\(ReviewCharts.bars(csat, title: "CSAT by quarter", scaleMaximum: 1, format: { MetricFormatting.percent($0) }))<figcaption>Share of survey answers of 4 or 5 on the 1–5 scale, by quarter of the incident’s declaration; — where no answer came.</figcaption></figure>\n"
+        out += "</div>\n</section>\n"
+
+        out += "<section id=\"figures\"><h2>Figures</h2>\n<table>\n<thead><tr><th>Metric</th><th class=\"num\">\(e(review.period.name))</th><th class=\"num\">\(e(review.previousPeriod.name))</th><th class=\"num\">Change</th><th class=\"num\">n</th><th>Detail</th><th>Left out</th></tr></thead>\n<tbody>\n"
+        for row in review.observedRows {
+            out += "<tr><th scope=\"row\">\(e(row.title)) <span class=\"kind\">\(e(row.metric)) v\(review.source.metricVersions[row.metric] ?? 0)</span></th>"
+            out += "\(cell(MetricFormatting.headline(row.current), small: row.current.smallSample))\(cell(MetricFormatting.headline(row.previous), small: row.previous.smallSample))"
+            out += "\(cell(MetricFormatting.change(row.change, kind: row.kind), small: row.changeFromSmallSample && row.change != nil))<td class=\"num\">\(row.current.count)</td>"
+            out += "<td>\(e(MetricFormatting.detail(row.current)))</td><td class=\"muted\">\(e(MetricFormatting.excluded(row.current)))</td></tr>\n"
+        }
+        out += "</tbody>\n</table>\n"
+        out += legend(review.observedRows.contains { $0.changeFromSmallSample })
+        if let note = review.declaredByFirstUpdateNote { out += "<p class=\"note\">\(e(note))</p>\n" }
+        if !review.unobservedRows.isEmpty {
+            out += "<p class=\"note\">Nothing recorded in either period for: \(e(review.unobservedRows.map(\.title).joined(separator: ", "))).</p>\n"
+        }
+        out += "</section>\n"
+
+        out += "<section id=\"severity\"><h2>Time to resolve by severity</h2>\n<table>\n<thead><tr><th>Severity</th><th class=\"num\">Median</th><th class=\"num\">n</th><th>Detail</th></tr></thead>\n<tbody>\n"
+        for group in review.resolveBySeverity.groups {
+            out += "<tr><th scope=\"row\">\(e(group.name))</th>\(cell(MetricFormatting.headline(group.value), small: group.value.smallSample))<td class=\"num\">\(group.value.count)</td><td>\(e(MetricFormatting.detail(group.value)))</td></tr>\n"
+        }
+        out += "</tbody>\n</table>\n\(legend(review.resolveBySeverity.groups.contains { $0.value.smallSample }))</section>\n"
+
+        out += "<section id=\"breaches\"><h2>SLA breaches</h2>\n"
+        if review.slaBreaches.isEmpty {
+            out += "<p>No SLA target was missed.</p>\n"
+        } else {
+            out += "<p>\(e(ReviewText.breachSummary(review)))</p>\n"
+            out += "<table>\n<thead><tr><th>Incident</th><th>Severity</th><th>Target</th><th>Policy</th><th class=\"num\">Misses</th><th class=\"num\">Worst miss</th><th>Title</th></tr></thead>\n<tbody>\n"
+            for breach in review.slaBreaches.prefix(QuarterlyReview.breachesShown) {
+                out += "<tr class=\"missed\"><td>\(v(breach.incident))</td><td>\(e(breach.severity))</td><td>\(e(ReviewText.targetName(breach.target)))</td><td>\(v(breach.policy))</td><td class=\"num\">\(breach.misses)</td><td class=\"num\">\(e(MetricFormatting.duration(breach.missedBySeconds)))</td><td>\(v(breach.title))</td></tr>\n"
+            }
+            out += "</tbody>\n</table>\n"
+        }
+        if let comparison = review.sourceSLA {
+            out += "<p>\(e(comparison.sentence))</p>\n"
+            if !comparison.disagreements.isEmpty {
+                out += "<table>\n<thead><tr><th>Incident</th><th>Source says</th><th>Ledger computes</th><th>Title</th></tr></thead>\n<tbody>\n"
+                for disagreement in comparison.disagreements.prefix(QuarterlyReview.breachesShown) {
+                    out += "<tr><td>\(e(disagreement.incident))</td><td>\(e(disagreement.source))</td><td>\(e(disagreement.ledger))</td><td>\(e(disagreement.title))</td></tr>\n"
+                }
+                out += "</tbody>\n</table>\n"
+                if comparison.disagreements.count > QuarterlyReview.breachesShown {
+                    out += "<p>\(comparison.disagreements.count - QuarterlyReview.breachesShown) more disagree; --format json lists every one.</p>\n"
+                }
+            }
+        }
+        out += "</section>\n"
+
+        out += "<section id=\"silences\"><h2>Longest customer-facing silences</h2>\n"
+        if review.longestSilences.isEmpty {
+            out += "<p>No resolved incident had a public update while open.</p>\n"
+        } else {
+            out += "<table>\n<thead><tr><th>Incident</th><th>Severity</th><th class=\"num\">Silence</th><th>Title</th></tr></thead>\n<tbody>\n"
+            for silence in review.longestSilences {
+                out += "<tr><td>\(v(silence.incident))</td><td>\(e(silence.severity))</td><td class=\"num\">\(e(MetricFormatting.duration(silence.seconds)))</td><td>\(v(silence.title))</td></tr>\n"
+            }
+            out += "</tbody>\n</table>\n"
+        }
+        out += "</section>\n"
+
+        out += "<section id=\"executive\"><h2>Executive escalations</h2>\n"
+        if review.executiveEscalations.isEmpty {
+            out += "<p>None.</p>\n"
+        } else {
+            out += "<table>\n<thead><tr><th>Incident</th><th>At (UTC)</th><th>Reason</th><th>Customer</th><th>Title</th></tr></thead>\n<tbody>\n"
+            for escalation in review.executiveEscalations {
+                out += "<tr><td>\(v(escalation.incident))</td><td class=\"time\">\(e(escalation.at))</td><td>\(e(escalation.reason))</td><td>\(escalation.customer.map(v) ?? "—")</td><td>\(v(escalation.title))</td></tr>\n"
+            }
+            out += "</tbody>\n</table>\n"
+        }
+        out += "</section>\n"
+
+        out += "<section id=\"satisfaction\"><h2>Satisfaction</h2>\n<table>\n<thead><tr><th>Quarter</th><th class=\"num\">Response rate</th><th class=\"num\">CSAT</th><th class=\"num\">Average</th><th class=\"num\">NPS</th><th class=\"num\">Answers</th></tr></thead>\n<tbody>\n"
+        for quarter in review.satisfaction {
+            out += "<tr><th scope=\"row\">\(e(quarter.period))</th>\(quarter.figures.map { cell(MetricFormatting.headline($0), small: $0.smallSample) }.joined())<td class=\"num\">\(quarter.csat.count + quarter.nps.count)</td></tr>\n"
+        }
+        out += "</tbody>\n</table>\n\(legend(review.satisfaction.contains { $0.figures.contains(where: \.smallSample) }))</section>\n"
+
+        out += "<section id=\"postmortems\"><h2>Postmortem follow-through</h2>\n<dl class=\"facts\">\n"
+        for row in review.followThroughRows {
+            let detail = MetricFormatting.detail(row.current)
+            let figure = e(MetricFormatting.headline(row.current))
+            out += "<dt>\(e(row.title))</dt><dd>\(row.current.smallSample ? "<span class=\"small-sample\" title=\"\(e(MetricFormatting.smallSampleMeaning))\">\(figure)</span>" : figure)\(detail.isEmpty ? "" : " <span class=\"muted\">(\(e(detail)))</span>")</dd>\n"
+        }
+        out += "</dl>\n\(legend(review.followThroughRows.contains { $0.current.smallSample }))</section>\n"
+
+        out += "<footer>\n<p>Computed from ledger position \(review.source.headPosition), chain head <code>\(e(review.source.headHash))</code> (last recorded \(e(review.source.lastRecorded))); promises and action items judged as of \(e(review.source.asOf)). "
+        out += "\(review.source.metricVersions.count) metrics as defined in docs/metrics.md (versions \(e(Set(review.source.metricVersions.values).sorted().map(String.init).joined(separator: ", ")))); clock \(e(review.source.clock)); SLA calendars: \(e(review.source.calendars.isEmpty ? "none supplied" : review.source.calendars.joined(separator: ", "))).\(review.source.notDeclared > 0 ? " \(review.source.notDeclared) incident streams without a declaration are left out." : "")</p>\n</footer>\n"
+        out += "</main>\n</body>\n</html>\n"
+        return out
+    }
+
+    /// A numeric cell; one from a small sample is greyed out (still readable) and says why on hover.
+    static func cell(_ text: String, small: Bool) -> String {
+        let e = PostmortemHTML.escape
+        return small ? "<td class=\"num small-sample\" title=\"\(e(MetricFormatting.smallSampleMeaning))\">\(e(text))</td>" : "<td class=\"num\">\(e(text))</td>"
+    }
+
+    /// The legend under a table that greyed out a figure; nothing otherwise.
+    static func legend(_ shown: Bool) -> String {
+        shown ? "<p class=\"note\"><span class=\"small-sample\">Greyed out</span>: \(PostmortemHTML.escape(MetricFormatting.smallSampleMeaning)).</p>\n" : ""
+    }
+
+    static let stylesheet = """
+        .charts { display: grid; grid-template-columns: 1fr; gap: 18px; }
+        .small-sample { color: var(--muted); font-style: italic; }
+        @media (min-width: 1000px) { .charts { grid-template-columns: 1fr 1fr; } .charts figure:first-child { grid-column: 1 / -1; } }
+
+        """
+}

@@ -1,0 +1,41 @@
+public import IncidentMetrics
+import IncidentProjections
+public import LedgerModel
+import LedgerStore
+
+/// Every incident's metric facts and the head they stand at, from one point of the log.
+public struct MetricFacts: Sendable {
+    public var facts: [IncidentMetricFacts]
+    public var head: LedgerHead
+}
+
+extension LedgerService {
+    /// Every incident's metric facts, up to the head read first: the facts and the head they are
+    /// reported against describe the same log.
+    public func metricFacts() throws -> MetricFacts {
+        let head = try ledger.read { try $0.head() }
+        let runner = reader(upTo: head.position)
+        try runner.catchUp(IncidentMetricsProjection.self)
+        return MetricFacts(facts: try runner.states(IncidentMetricsProjection.self), head: head)
+    }
+
+    /// One metric over the incidents the filter selects, broken down by `breakdown`.
+    public func metric(
+        _ metric: MetricDefinition, filter: IncidentFilter = IncidentFilter(), breakdown: MetricDimension? = nil, context: MetricContext
+    ) throws -> MetricResult {
+        MetricResult.compute(metric, over: try metricFacts().facts, filter: filter, breakdown: breakdown, context: context)
+    }
+
+    /// The quarterly review of `period`; by default the quarter before the one holding the latest
+    /// declaration. nil when the ledger holds no declared incident to choose a period by.
+    public func review(of period: CalendarPeriod?, context: MetricContext) throws -> QuarterlyReview? {
+        let loaded = try metricFacts()
+        guard let period = period ?? Self.defaultReviewPeriod(loaded.facts) else { return nil }
+        return QuarterlyReview.build(period: period, facts: loaded.facts, head: loaded.head, context: context)
+    }
+
+    /// The quarter before the one holding the latest declaration.
+    public static func defaultReviewPeriod(_ facts: [IncidentMetricFacts]) -> CalendarPeriod? {
+        facts.compactMap(\.declared).max().map { CalendarPeriod.quarter(containing: $0).previous }
+    }
+}

@@ -1,0 +1,25 @@
+/// A use case refused: what failed, as a fact with a code; entry points add the remedy their users
+/// can act on (a flag to give, a request field to set).
+public struct ServiceError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What kind of refusal; new codes may be added.
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        /// A short, stable name such as `no-actor`.
+        public let name: String
+
+        public var description: String { name }
+
+        /// The event names no actor, and the service has no default one to record it by.
+        public static let noActor = Code(name: "no-actor")
+    }
+
+    public var code: Code
+    /// What failed, for a person to read; never names a flag or a command.
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}

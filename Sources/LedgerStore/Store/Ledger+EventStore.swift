@@ -1,0 +1,152 @@
+import CLMDB
+public import Foundation
+public import LedgerModel
+
+extension Ledger: EventStore {
+    /// How often a subscription that has caught up looks for commits made by other processes.
+    /// Commits of this process wake it at once (the writer signals them); another process's commits
+    /// are seen within this interval.
+    public static let subscriptionPollInterval: Duration = .seconds(1)
+
+    /// The ledger's directory.
+    public var location: String { path }
+
+    /// Runs `body` in a snapshot on the ledger's own threads and returns its result, so the calling
+    /// task's thread is never blocked by LMDB and no transaction spans an `await` (GRDB's async `read`).
+    public func asyncRead<Result: Sendable>(
+        _ body: @escaping @Sendable (borrowing LedgerReader) throws -> Result
+    ) async throws(LedgerError) -> Result {
+        let outcome: Swift.Result<Result, LedgerError> = await withCheckedContinuation { continuation in
+            workQueue.async {
+                continuation.resume(returning: Swift.Result { () throws(LedgerError) -> Result in
+                    do {
+                        return try self.read(body)
+                    } catch {
+                        throw Self.readError(error)
+                    }
+                })
+            }
+        }
+        return try outcome.get()
+    }
+
+    /// A failure of a read in the ledger's terms.
+    static func readError(_ error: any Error) -> LedgerError {
+        LedgerError(converting: error) ?? LedgerError(.storage, "a read of the ledger failed: \(error)", cause: error)
+    }
+
+    public func head() async throws(LedgerError) -> LedgerHead {
+        try await asyncRead { try $0.head() }
+    }
+
+    public func events(from position: UInt64, limit: Int) async throws(LedgerError) -> [RecordedEvent] {
+        guard limit > 0 else { return [] }
+        return try await asyncRead { reader in
+            var events = [RecordedEvent]()
+            try reader.forEachEvent(from: max(position, 1)) { event in
+                events.append(event)
+                return events.count < limit
+            }
+            return events
+        }
+    }
+
+    public func events(inStream stream: String, fromVersion version: UInt64, limit: Int) async throws(LedgerError) -> [RecordedEvent] {
+        guard limit > 0 else { return [] }
+        return try await asyncRead { reader in
+            var events = [RecordedEvent]()
+            try reader.forEachEvent(inStream: stream, fromVersion: max(version, 1)) { event in
+                events.append(event)
+                return events.count < limit
+            }
+            return events
+        }
+    }
+
+    public func event(id: UUID) async throws(LedgerError) -> RecordedEvent? {
+        try await asyncRead { try $0.event(id: id) }
+    }
+
+    public func version(ofStream stream: String) async throws(LedgerError) -> UInt64 {
+        try await asyncRead { try $0.version(ofStream: stream) }
+    }
+
+    public func subscribe(from position: UInt64) -> AsyncThrowingStream<RecordedEvent, any Error> {
+        let cursor = SubscriptionCursor(ledger: self, next: max(position, 1))
+        return AsyncThrowingStream(unfolding: { try await cursor.next() })
+    }
+}
+
+/// Where one subscription stands: the page of events read ahead and the next position to read.
+/// Pulled one event at a time, so a slow consumer holds back the reading.
+private actor SubscriptionCursor {
+    static let pageSize = 512
+
+    let ledger: Ledger
+    private var next: UInt64
+    private var page: [RecordedEvent] = []
+    private var index = 0
+
+    init(ledger: Ledger, next: UInt64) {
+        self.ledger = ledger
+        self.next = next
+    }
+
+    /// The next event, waiting for one to be committed when the subscription has caught up; nil
+    /// when the consuming task is cancelled.
+    func next() async throws -> RecordedEvent? {
+        while index == page.count {
+            if Task.isCancelled { return nil }
+            // The generation is read before the log, so a commit in between is not missed.
+            let generation = ledger.commits.generation
+            page = try await ledger.events(from: next, limit: Self.pageSize)
+            index = 0
+            if let last = page.last {
+                next = last.position + 1
+            } else {
+                await ledger.commits.wait(after: generation, timeout: Ledger.subscriptionPollInterval)
+            }
+        }
+        defer { index += 1 }
+        return page[index]
+    }
+}
+
+extension Ledger: ProjectionStore {
+    public func checkpoint(ofProjection name: String) async throws -> ProjectionCheckpoint? {
+        try await onWorkQueue { try self.read { try $0.projectionCheckpoint(name) } }
+    }
+
+    public func states(ofProjection name: String, keys: [String]) async throws -> [String: [UInt8]] {
+        try await onWorkQueue {
+            try self.read { reader in
+                var states = [String: [UInt8]]()
+                for key in keys {
+                    if let state = try reader.projectionState(name, key: key) { states[key] = state }
+                }
+                return states
+            }
+        }
+    }
+
+    public func commit(
+        projection name: String, states: [String: [UInt8]], checkpoint: ProjectionCheckpoint,
+        expecting expected: ProjectionCheckpoint?, reset: Bool
+    ) async throws(LedgerError) {
+        let outcome: Result<Void, LedgerError> = await withCheckedContinuation { continuation in
+            workQueue.async {
+                continuation.resume(returning: Result { () throws(LedgerError) in
+                    try self.commitProjection(name, expected: expected, to: checkpoint, states: states, reset: reset)
+                })
+            }
+        }
+        try outcome.get()
+    }
+
+    /// Runs `work` on the ledger's own threads; its errors (``ProjectionDamage`` among them) pass as they are.
+    private func onWorkQueue<Result: Sendable>(_ work: @escaping @Sendable () throws -> Result) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            workQueue.async { continuation.resume(with: Swift.Result { try work() }) }
+        }
+    }
+}
