@@ -143,7 +143,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IncidentProjectionsTests",
-            dependencies: ["IncidentService", "IncidentReports", "IncidentProjections", "IncidentEvents", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
+            dependencies: ["IncidentService", "IncidentReports", "IncidentProjections", "IncidentEvents", "IncidentGenerator", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
         ),
         .testTarget(
             name: "IncidentMetricsTests",

@@ -6,6 +6,7 @@ public import LedgerModel
 /// heavy-tailed durations, customers writing in on several channels in bursts, replies, public
 /// updates at a cadence that is sometimes missed, escalations up to executives, surveys with a
 /// realistic score distribution, postmortems with action items, corrections and late entries.
+/// With ``Options/everyFamily`` every other event type of the catalog is added too.
 ///
 /// Deterministic: the same seed and options give the same events, ids included.
 public struct HistoryGenerator {
@@ -24,10 +25,20 @@ public struct HistoryGenerator {
         /// history of up to 13,000 incidents on the default window reaches it, so their bytes are
         /// the same as before it existed.
         public var end: Timestamp
+        /// Also the event types the realistic history leaves out or makes rare, in every incident:
+        /// links, scope and severity changes, responders released, an escalation acknowledged and de-escalated,
+        /// stakeholders notified, sponsorships, contributing factors, a retraction and a correction
+        /// of the severity; a fourth of the incidents are merged and a fourth reopened. They are
+        /// drawn from a random stream of their own, so the other events are the same as without
+        /// them, except that a merged incident's closure is its merge.
+        public var everyFamily: Bool
+        /// Event ids are version 7 UUIDs of the time each event happened, as the recorder makes
+        /// them, instead of random (version 4) ones; everything else stays the same.
+        public var timeOrderedIDs: Bool
 
         public init(
             incidents: Int, seed: UInt64, start: Timestamp = try! Timestamp(rfc3339: "2024-07-01T00:00:00Z"), days: Int = 700, messageScale: Double = 1,
-            end: Timestamp = try! Timestamp(rfc3339: "2026-11-01T00:00:00Z")
+            end: Timestamp = try! Timestamp(rfc3339: "2026-11-01T00:00:00Z"), everyFamily: Bool = false, timeOrderedIDs: Bool = false
         ) {
             self.incidents = incidents
             self.seed = seed
@@ -35,15 +46,20 @@ public struct HistoryGenerator {
             self.days = days
             self.messageScale = messageScale
             self.end = end
+            self.everyFamily = everyFamily
+            self.timeOrderedIDs = timeOrderedIDs
         }
     }
 
     public let options: Options
     private var random: SeededRandom
+    /// The draws of ``Options/everyFamily``'s events, apart from `random` so that they leave the others alone.
+    private var extra: SeededRandom
 
     public init(_ options: Options) {
         self.options = options
         random = SeededRandom(seed: options.seed)
+        extra = SeededRandom(seed: options.seed ^ 0xE7E2_F4A1_1E50_0001)
     }
 
     static let services = ["checkout-api", "payments", "search", "login", "mobile-app", "notifications", "reporting", "webhooks", "storage", "dashboard"]
@@ -93,7 +109,7 @@ public struct HistoryGenerator {
         var out = [(Int64, StreamEvent)]()
         func add(_ event: IncidentEvent, at time: Timestamp, actor: Actor, source: String, recordedLateBy: Int64 = 0, filedLateBy: Int64 = 0, id: UUID? = nil) {
             let proposed = Catalog.proposed(
-                event, id: id ?? random.uuid(), occurredAt: time, sourceRecordedAt: time.adding(seconds: recordedLateBy), actor: actor, source: source)
+                event, id: identifier(id ?? random.uuid(), at: time), occurredAt: time, sourceRecordedAt: time.adding(seconds: recordedLateBy), actor: actor, source: source)
             out.append((time.microsecondsSinceEpoch + (recordedLateBy + filedLateBy) * 1_000_000, StreamEvent(stream: stream, event: proposed)))
         }
         func minutes(_ value: Double) -> Int64 { Int64(value * 60) }
@@ -275,12 +291,91 @@ public struct HistoryGenerator {
             add(.corrected(EventCorrected(target: declarationID.uuidString, fields: ["detectedAt": .string(detected.adding(seconds: -minutes(3)).maxed(impact).rfc3339)], reason: "The first alert fired earlier than recorded")),
                 at: resolved.adding(seconds: 86_400), actor: oncall, source: "cli")
         }
-        add(.closed(IncidentClosed()), at: closeAt, actor: oncall, source: "cli")
+        let closing = random.uuid()
+        if options.everyFamily {
+            everyOtherFamily(
+                number: number, declared: declared, resolved: resolved, closeAt: closeAt, closing: closing, severity: severity, service: service,
+                declarationID: declarationID, oncall: oncall, add: &out)
+        } else {
+            add(.closed(IncidentClosed()), at: closeAt, actor: oncall, source: "cli", id: closing)
+        }
         return out
+    }
+
+    /// The events of ``Options/everyFamily``, ending with the incident's closure, its merge into an
+    /// earlier incident (with the id the closure has without them), or a closure, reopening, second
+    /// resolution and closure.
+    private mutating func everyOtherFamily(
+        number: Int, declared: Timestamp, resolved: Timestamp, closeAt: Timestamp, closing: UUID, severity: Severity, service: String, declarationID: UUID,
+        oncall: Actor,
+        add out: inout [(Int64, StreamEvent)]
+    ) {
+        let stream = String(format: "INC-%06d", number + 1)
+        func add(_ event: IncidentEvent, at time: Timestamp, id: UUID? = nil) {
+            let proposed = Catalog.proposed(event, id: identifier(id ?? extra.uuid(), at: time), occurredAt: time, sourceRecordedAt: time, actor: oncall, source: "cli")
+            out.append((time.microsecondsSinceEpoch, StreamEvent(stream: stream, event: proposed)))
+        }
+        let span = Double(resolved.microsecondsSinceEpoch - declared.microsecondsSinceEpoch) / 1e6
+        func during(_ fraction: Double) -> Timestamp { declared.adding(seconds: Int64(span * fraction)) }
+        let earlier = number > 0 ? String(format: "INC-%06d", Int(extra.unit() * Double(number)) + 1) : nil
+
+        if let earlier {
+            add(.linked(IncidentLinked(otherIncident: earlier, relation: extra.weighted([(.related, 0.6), (.causedBy, 0.3), (.duplicateOf, 0.1)]))), at: during(0.1))
+        }
+        let mistake = identifier(extra.uuid(), at: during(0.15))
+        add(.noteAdded(InternalNoteAdded(text: "Posted to the wrong incident")), at: during(0.15), id: mistake)
+        add(.retracted(EventRetracted(target: mistake.uuidString, reason: "Recorded against the wrong incident")), at: during(0.15).adding(seconds: 120))
+        let engineer = "engineer-\(Int(extra.unit() * 30))@example.com"
+        let role: ResponderRole = extra.weighted([(.engineer, 0.7), (.communicationsLead, 0.2), (.support, 0.1)])
+        add(.responderAssigned(ResponderAssigned(person: engineer, role: role)), at: during(0.2))
+        add(.scopeChanged(IncidentScopeChanged(
+            services: [service, Self.services[(Self.services.firstIndex(of: service)! + 1 + Int(extra.unit() * Double(Self.services.count - 1))) % Self.services.count]],
+            customersAffected: Int64(extra.logNormal(median: 200, sigma: 1.5)),
+            note: "Impact reassessed")), at: during(0.25))
+        add(.severityChanged(IncidentSeverityChanged(severity: severity == .sev1 ? .sev2 : .sev1, reason: "Impact reassessed")), at: during(0.27))
+        add(.severityChanged(IncidentSeverityChanged(severity: severity, reason: "Fewer customers affected than feared")), at: during(0.7))
+        let customer = "acct-\(Int(extra.unit() * 3000))"
+        add(.escalationRaised(EscalationRaised(escalationId: "esc-sla", fromLevel: .support, toLevel: .engineering, reason: .slaAtRisk, customer: customer)), at: during(0.3))
+        add(.stakeholdersNotified(StakeholdersNotified(groups: [.customerSuccess], note: "SLA at risk for \(customer)")), at: during(0.3))
+        add(.escalationAcknowledged(EscalationAcknowledged(escalationId: "esc-sla", by: "eng-manager@example.com")), at: during(0.4))
+        add(.escalationDeescalated(EscalationDeescalated(escalationId: "esc-sla", toLevel: .support, reason: "A workaround is in place")), at: during(0.5))
+        add(.sponsorshipEnrolled(SponsorshipEnrolled(customer: customer, sponsor: "vp-support@example.com")), at: during(0.6))
+        add(.responderReleased(ResponderReleased(person: engineer, role: role)), at: during(0.8))
+        add(.escalationClosed(EscalationClosed(escalationId: "esc-sla", resolution: "Workaround held")), at: resolved)
+        let corrected: Severity = severity == .sev4 ? .sev3 : .sev4
+        add(.corrected(EventCorrected(target: declarationID.uuidString, fields: ["severity": .string(corrected.rawValue)], reason: "Severity mistyped at the declaration")),
+            at: resolved.adding(seconds: 60))
+        add(.sponsorshipEnded(SponsorshipEnded(customer: customer, reason: "Recovered")), at: resolved.adding(seconds: 600))
+        add(.contributingFactorRecorded(ContributingFactorRecorded(summary: "Alerts on \(service) went to a muted channel")), at: resolved.adding(seconds: 7200))
+
+        // Every fourth incident is merged into an earlier one, and another fourth reopened after its closure.
+        if let earlier, number % 4 == 3 {
+            add(.merged(IncidentMerged(into: earlier)), at: closeAt, id: closing)
+        } else {
+            add(.closed(IncidentClosed()), at: closeAt, id: closing)
+            if number % 4 == 1 {
+                add(.reopened(IncidentReopened(reason: "Errors returned")), at: closeAt.adding(seconds: 3600))
+                add(.resolved(IncidentResolved(summary: "\(service) recovered again")), at: closeAt.adding(seconds: 7200))
+                add(.closed(IncidentClosed(note: "Stable since the second fix")), at: closeAt.adding(seconds: 10_800))
+            }
+        }
     }
 }
 
 extension HistoryGenerator {
+    /// The id of an event happening at `time`: `drawn`, or with ``Options/timeOrderedIDs`` the
+    /// version 7 UUID of `time` with `drawn`'s random bits (the same for the same time).
+    func identifier(_ drawn: UUID, at time: Timestamp) -> UUID {
+        guard options.timeOrderedIDs else { return drawn }
+        var bytes = drawn.uuid
+        let milliseconds = UInt64(max(0, time.microsecondsSinceEpoch / 1000))
+        withUnsafeMutableBytes(of: &bytes) { raw in
+            for index in 0..<6 { raw[index] = UInt8(truncatingIfNeeded: milliseconds >> (8 * (5 - index))) }
+            raw[6] = 0x70 | (raw[6] & 0x0F)
+        }
+        return UUID(uuid: bytes)
+    }
+
     /// Seconds from `time` until `later`, or 0 when `time` is not earlier.
     static func secondsUntil(_ later: Timestamp, from time: Timestamp) -> Int64 {
         max(0, (later.microsecondsSinceEpoch - time.microsecondsSinceEpoch) / 1_000_000 + 1)

@@ -22,9 +22,14 @@ import Testing
     @Test(arguments: [1, 4, 7] as [UInt64])
     func everySeedKeepsEveryRule(seed: UInt64) throws {
         var generator = HistoryGenerator(.init(incidents: 300, seed: seed))
+        try Self.checkEveryRule(generator.events(), seed: seed)
+    }
+
+    /// Checks each event against the rules of its incident so far, recording the first broken one.
+    static func checkEveryRule(_ events: [StreamEvent], seed: UInt64) throws {
         var facts = [String: IncidentFacts]()
         let now = try Timestamp(rfc3339: "2026-11-23T00:00:00Z")
-        for (index, item) in generator.events().enumerated() {
+        for (index, item) in events.enumerated() {
             let payload = item.event.payload
             let event = try Catalog.decode(type: item.event.type, schemaVersion: item.event.schemaVersion, payload: payload)
             do {
@@ -36,6 +41,44 @@ import Testing
             facts[item.stream, default: IncidentFacts()].apply(
                 event, id: item.event.id, type: item.event.type, schemaVersion: item.event.schemaVersion, payload: payload, occurredAt: item.event.occurredAt)
         }
+    }
+
+    /// With every family, every event type of the catalog is generated and every rule still holds;
+    /// the events of the realistic history are kept, in the same order, except that the closure of
+    /// an incident merged instead is its merge.
+    @Test(arguments: [2, 5] as [UInt64])
+    func everyFamilyAddsEveryEventTypeAndKeepsTheRest(seed: UInt64) throws {
+        var generator = HistoryGenerator(.init(incidents: 40, seed: seed, everyFamily: true))
+        let all = generator.events()
+        let types = Set(all.map(\.event.type))
+        #expect(Catalog.entries.filter { !types.contains($0.type) }.map(\.type) == [])
+        try Self.checkEveryRule(all, seed: seed)
+
+        var realistic = HistoryGenerator(.init(incidents: 40, seed: seed))
+        let base = realistic.events()
+        let ids = Set(base.map(\.event.id))
+        #expect(all.filter { ids.contains($0.event.id) }.map(\.event.id) == base.map(\.event.id))
+        let byID = Dictionary(uniqueKeysWithValues: all.map { ($0.event.id, $0) })
+        let changed = base.filter { byID[$0.event.id] != $0 }
+        #expect(!changed.isEmpty && changed.allSatisfy { $0.event.type == "incident.closed" && byID[$0.event.id]?.event.type == "incident.merged" })
+    }
+
+    /// Time-ordered ids are version 7 UUIDs of each event's time; the events are otherwise those
+    /// of the same seed, and corrections and retractions still name their targets.
+    @Test func timeOrderedIDsAreVersion7UUIDsOfTheEventsTime() throws {
+        var generator = HistoryGenerator(.init(incidents: 40, seed: 6, everyFamily: true, timeOrderedIDs: true))
+        let events = generator.events()
+        try Self.checkEveryRule(events, seed: 6)
+        for item in events {
+            let (milliseconds, version) = withUnsafeBytes(of: item.event.id.uuid) { raw in
+                (raw.prefix(6).reduce(Int64(0)) { $0 << 8 | Int64($1) }, raw[6] >> 4)
+            }
+            #expect(version == 7 && milliseconds == item.event.occurredAt.microsecondsSinceEpoch / 1000, "\(item.event.id)")
+        }
+        var random = HistoryGenerator(.init(incidents: 40, seed: 6, everyFamily: true))
+        let plain = random.events()
+        #expect(plain.map(\.event.type) == events.map(\.event.type) && plain.map(\.event.occurredAt) == events.map(\.event.occurredAt))
+        #expect(zip(plain, events).allSatisfy { $0.event.id != $1.event.id })
     }
 
     /// The same, through the recorder into a real ledger.

@@ -1,5 +1,6 @@
 import Foundation
 import IncidentEvents
+import IncidentGenerator
 import LedgerModel
 import LedgerStore
 import LedgerTestSupport
@@ -23,10 +24,9 @@ import Testing
 
     /// A ledger of 12 generated incidents, its incident-state projection caught up.
     static func ledger(seed: UInt64) async throws -> (TemporaryDirectory, [IncidentSummary]) {
-        var generator = HistoryGenerator(seed: seed)
         let directory = TemporaryDirectory()
         let ledger = try Ledger.create(at: directory.path, clock: SampleEvents.fixedClock(offsetSeconds: 10 * 86_400))
-        try await ledger.append(inOrder: generator.history(incidents: 12, maximumEvents: 40)[...])
+        try await ledger.append(inOrder: HistoryGenerator.everyFamily(incidents: 12, seed: seed)[...])
         let runner = ProjectionRunner(ledger: ledger)
         try runner.catchUp(IncidentStateProjection.self)
         return (directory, try runner.states(IncidentStateProjection.self))
@@ -85,8 +85,7 @@ import Testing
     }
 
     @Test func aReadOnlyLedgerIsCaughtUpInMemoryAndNothingIsWritten() async throws {
-        var generator = HistoryGenerator(seed: 21)
-        let history = generator.history(incidents: 10, maximumEvents: 30)
+        let history = HistoryGenerator.everyFamily(incidents: 10, seed: 21)
         let directory = TemporaryDirectory()
         let writable = try Ledger.create(at: directory.path, clock: SampleEvents.fixedClock(offsetSeconds: 10 * 86_400))
         try await writable.append(inOrder: history[..<(history.count / 2)])
@@ -128,8 +127,7 @@ import Testing
     @Test func aProjectionBehindTheLogIsNotDamage() async throws {
         let (directory, _) = try await Self.ledger(seed: 41)
         let ledger = try Ledger.open(at: directory.path)
-        var generator = HistoryGenerator(seed: 42)
-        try await ledger.append(inOrder: generator.history(incidents: 2, maximumEvents: 10)[...])
+        try await ledger.append(inOrder: HistoryGenerator.everyFamily(incidents: 2, seed: 42)[...])
         let comparison = try ProjectionRunner(ledger: ledger).compareWithLog(IncidentStateProjection.self)
         #expect(comparison.isIntact)
         #expect(comparison.eventsBehind > 0)

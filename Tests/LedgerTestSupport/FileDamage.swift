@@ -4,8 +4,10 @@ public import LedgerStore
 /// Damages a ledger's files on disk the way a disk fault would, without opening them.
 public enum FileDamage {
     /// Flips the low bit of the byte `offset` bytes from the start of every occurrence of `needle`
-    /// in the file, and returns how many occurrences there were. Every copy is damaged because LMDB
+    /// in the file, and returns how many bytes it flipped. Every copy is damaged because LMDB
     /// keeps stale copies of pages beside the live one, and which is live is LMDB's business.
+    /// A byte on another page than its occurrence is left alone: a node never spans pages, and the
+    /// next page may hold something else entirely, such as the log.
     @discardableResult
     public static func flipEverywhere(in path: String, after needle: [UInt8], offset: Int) throws -> Int {
         var data = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
@@ -13,7 +15,7 @@ public enum FileDamage {
         var start = 0
         while start + needle.count <= data.count {
             guard let found = data[start...].firstRange(of: needle) else { break }
-            if found.lowerBound + offset < data.count {
+            if found.lowerBound + offset < data.count, found.lowerBound / pageSize == (found.lowerBound + offset) / pageSize {
                 data[found.lowerBound + offset] ^= 0x01
                 count += 1
             }

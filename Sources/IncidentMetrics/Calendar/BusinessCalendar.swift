@@ -248,39 +248,18 @@ extension BusinessCalendar {
         let upper = Self.clamp(end)
         guard lower < upper else { return 0 }
         if isAlwaysOpen { return upper - lower }
-        // Days before the start's local date end before the start: the start's wall clock already
-        // shows that date, so its midnight stands for an earlier instant. At the far end one more
-        // day is walked: when the clocks go back from after midnight to before it, the end's local
-        // date can be a day behind the date whose first interval has begun.
-        var day = Self.floorDivision(zone.localTime(ofInstant: lower), Self.dayMicros)
-        let lastDay = Self.floorDivision(zone.localTime(ofInstant: upper), Self.dayMicros) + 1
-        var segment = zone.segment(reachingLocal: day * Self.dayMicros)
-        var nextHoliday = firstHoliday(atOrAfter: day)
+        // At the far end one more day is walked: when the clocks go back from after midnight to
+        // before it, the end's local date can be a day behind the date whose first interval has begun.
         var total: Int64 = 0
-        while day <= lastDay {
-            let view = view(ofDay: day, from: &segment)
-            while nextHoliday < holidayDays.count && holidayDays[nextHoliday] < day { nextHoliday += 1 }
-            if skippingWeeks {
-                let weeks = min(
-                    wholeWeeks(from: view, day: day, earliest: lower, nextHoliday: nextHoliday),
-                    (upper + view.offset - view.localStart) / Self.weekLocalMicros
-                )
-                if weeks > 0 {
-                    total += weeks * weekMicros
-                    day += 7 * weeks
-                    continue
-                }
-            }
-            if nextHoliday >= holidayDays.count || holidayDays[nextHoliday] != day {
-                for span in spans[Self.weekdayIndex(day)] {
-                    let (spanStart, spanEnd) = instants(of: span, on: view)
-                    let from = max(spanStart, lower)
-                    let to = min(spanEnd, upper)
-                    if to > from { total += to - from }
-                }
-            }
-            day += 1
-        }
+        walk(
+            from: lower, through: Self.floorDivision(zone.localTime(ofInstant: upper), Self.dayMicros) + 1, skippingWeeks: skippingWeeks,
+            weeks: { view in (upper + view.offset - view.localStart) / Self.weekLocalMicros },
+            skip: { weeks in total += weeks * weekMicros },
+            span: { from, spanEnd in
+                let to = min(spanEnd, upper)
+                if to > from { total += to - from }
+                return false
+            })
         return total
     }
 
@@ -292,22 +271,47 @@ extension BusinessCalendar {
             let (sum, overflow) = lower.addingReportingOverflow(remaining)
             return overflow ? Self.highestInstant : min(sum, Self.highestInstant)
         }
+        var result = Self.highestInstant
+        walk(
+            from: lower, through: Self.floorDivision(Self.highestInstant, Self.dayMicros) + 2, skippingWeeks: skippingWeeks,
+            // Skip only weeks that leave some time to count after them, so that the result is found
+            // in a day's spans and is the earliest instant with that much working time.
+            weeks: { _ in (remaining - 1) / weekMicros },
+            skip: { weeks in remaining -= weeks * weekMicros },
+            span: { from, spanEnd in
+                guard spanEnd > from else { return false }
+                if remaining <= spanEnd - from {
+                    result = min(from + remaining, Self.highestInstant)
+                    return true
+                }
+                remaining -= spanEnd - from
+                return false
+            })
+        return result
+    }
+
+    /// Walks the local days from the one `lower` falls on through `lastDay`, for both operations.
+    ///
+    /// Days before `lower`'s local date end before it: its wall clock already shows that date, so
+    /// its midnight stands for an earlier instant. Where whole weeks can be skipped (at most
+    /// `weeks(view)` of them), `skip` is given their number; otherwise every working span of a day
+    /// that is not a holiday is handed to `span` as its instants, the start raised to `lower`, until
+    /// `span` returns true.
+    @inline(__always)
+    private func walk(
+        from lower: Int64, through lastDay: Int64, skippingWeeks: Bool,
+        weeks limit: (DayView) -> Int64, skip: (Int64) -> Void, span visit: (_ from: Int64, _ end: Int64) -> Bool
+    ) {
         var day = Self.floorDivision(zone.localTime(ofInstant: lower), Self.dayMicros)
-        let lastDay = Self.floorDivision(Self.highestInstant, Self.dayMicros) + 2
         var segment = zone.segment(reachingLocal: day * Self.dayMicros)
         var nextHoliday = firstHoliday(atOrAfter: day)
         while day <= lastDay {
             let view = view(ofDay: day, from: &segment)
             while nextHoliday < holidayDays.count && holidayDays[nextHoliday] < day { nextHoliday += 1 }
             if skippingWeeks {
-                // Skip only weeks that leave some time to count after them, so that the result is
-                // found in a day's spans and is the earliest instant with that much working time.
-                let weeks = min(
-                    wholeWeeks(from: view, day: day, earliest: lower, nextHoliday: nextHoliday),
-                    (remaining - 1) / weekMicros
-                )
+                let weeks = min(wholeWeeks(from: view, day: day, earliest: lower, nextHoliday: nextHoliday), limit(view))
                 if weeks > 0 {
-                    remaining -= weeks * weekMicros
+                    skip(weeks)
                     day += 7 * weeks
                     continue
                 }
@@ -315,15 +319,11 @@ extension BusinessCalendar {
             if nextHoliday >= holidayDays.count || holidayDays[nextHoliday] != day {
                 for span in spans[Self.weekdayIndex(day)] {
                     let (spanStart, spanEnd) = instants(of: span, on: view)
-                    let from = max(spanStart, lower)
-                    guard spanEnd > from else { continue }
-                    if remaining <= spanEnd - from { return min(from + remaining, Self.highestInstant) }
-                    remaining -= spanEnd - from
+                    if visit(max(spanStart, lower), spanEnd) { return }
                 }
             }
             day += 1
         }
-        return Self.highestInstant
     }
 
     /// Monday is 0; day 0 (1970-01-01) was a Thursday.

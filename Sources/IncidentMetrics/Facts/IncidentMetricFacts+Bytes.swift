@@ -6,146 +6,118 @@ import IncidentProjections
 extension IncidentMetricFacts {
     static let formatVersion: UInt8 = 3
 
-    public func encoded() -> [UInt8] {
-        var w = StateWriter()
-        w.bytes.append(Self.formatVersion)
-        w.string(incident)
-        w.optional(title)
-        w.optional(kind)
-        w.optional(severity)
-        w.strings(services)
-        w.strings(customerSegments)
-        for moment in [declared, impactStarted, detected, acknowledged, firstPublicUpdate, firstEscalation, mitigated, resolved] { w.optional(moment) }
-        for number in [publicUpdates, promisesMade, promisesKept, promisesPending, promisesMissed] { w.count(number) }
-        w.array(gaps) { w, gap in
-            w.int(gap.from)
-            w.int(gap.to)
+    /// The bytes of the facts, field by field, for writing and reading alike.
+    static func code<Coder: StateCoder>(_ c: inout Coder, _ f: inout IncidentMetricFacts) throws(Coder.Failure) {
+        try c.version(formatVersion)
+        try c.string(&f.incident)
+        try c.optional(&f.title)
+        try c.optional(&f.kind)
+        try c.optional(&f.severity)
+        try c.strings(&f.services)
+        try c.strings(&f.customerSegments)
+        try c.optional(&f.declared)
+        try c.optional(&f.impactStarted)
+        try c.optional(&f.detected)
+        try c.optional(&f.acknowledged)
+        try c.optional(&f.firstPublicUpdate)
+        try c.optional(&f.firstEscalation)
+        try c.optional(&f.mitigated)
+        try c.optional(&f.resolved)
+        try c.count(&f.publicUpdates)
+        try c.count(&f.promisesMade)
+        try c.count(&f.promisesKept)
+        try c.count(&f.promisesPending)
+        try c.count(&f.promisesMissed)
+        try c.array(&f.gaps, blank: Gap(from: 0, to: 0)) { (c, gap) throws(Coder.Failure) in
+            try c.int(&gap.from)
+            try c.int(&gap.to)
         }
-        w.optional(etaLateBySeconds)
-        w.optional(pendingPromiseDue)
-        w.optional(unknownTimes)
+        try c.optional(&f.etaLateBySeconds)
+        try c.optional(&f.pendingPromiseDue)
+        try c.optional(&f.unknownTimes)
         // Customers and tiers once per incident, in order of first appearance; messages refer to
-        // them by index.
-        func table(_ names: [String]) -> (names: [String], index: [String: Int]) {
-            var index = [String: Int]()
-            var table = [String]()
-            for name in names where index[name] == nil {
-                index[name] = table.count
-                table.append(name)
-            }
-            return (table, index)
+        // them by index (a tier by its place plus one, 0 for none).
+        var customers = NameTable(f.messages.map(\.customer))
+        try c.strings(&customers.names)
+        var tiers = NameTable(f.messages.compactMap(\.tier))
+        try c.strings(&tiers.names)
+        try c.array(&f.messages, blank: Message(customer: "", channel: .email, threatensToLeave: false, received: 0)) {
+            (c, message) throws(Coder.Failure) in
+            var customer = customers.index[message.customer] ?? 0
+            try c.count(&customer)
+            try c.enumeration(&message.channel)
+            var tier = message.tier.map { tiers.index[$0]! + 1 } ?? 0
+            try c.count(&tier)
+            try c.check(customer < customers.names.count && tier <= tiers.names.count)
+            message.customer = customers.names[customer]
+            message.tier = tier == 0 ? nil : tiers.names[tier - 1]
+            try c.bool(&message.threatensToLeave)
+            try c.int(&message.received)
+            try c.optional(&message.firstReply)
         }
-        let customers = table(messages.map(\.customer))
-        w.strings(customers.names)
-        let tiers = table(messages.compactMap(\.tier))
-        w.strings(tiers.names)
-        w.array(messages) { w, message in
-            w.count(customers.index[message.customer]!)
-            w.enumeration(message.channel)
-            w.count(message.tier.map { tiers.index[$0]! + 1 } ?? 0)
-            w.bool(message.threatensToLeave)
-            w.int(message.received)
-            w.optional(message.firstReply)
+        try c.optional(&f.customersAffected)
+        try c.array(&f.escalations, blank: Escalation(level: .support, reason: .severity, at: 0)) { (c, escalation) throws(Coder.Failure) in
+            try c.enumeration(&escalation.level)
+            try c.enumeration(&escalation.reason)
+            try c.optional(&escalation.customer)
+            try c.int(&escalation.at)
         }
-        w.optional(customersAffected)
-        w.array(escalations) { w, escalation in
-            w.enumeration(escalation.level)
-            w.enumeration(escalation.reason)
-            w.optional(escalation.customer)
-            w.int(escalation.at)
+        try c.array(&f.levelSpells, blank: LevelSpell(level: .support, reason: .severity, from: 0)) { (c, spell) throws(Coder.Failure) in
+            try c.enumeration(&spell.level)
+            try c.enumeration(&spell.reason)
+            try c.int(&spell.from)
+            try c.optional(&spell.to)
         }
-        w.array(levelSpells) { w, spell in
-            w.enumeration(spell.level)
-            w.enumeration(spell.reason)
-            w.int(spell.from)
-            w.optional(spell.to)
+        try c.array(&f.policies, blank: Policy(policyId: "", name: "", clock: .calendar)) { (c, policy) throws(Coder.Failure) in
+            try c.string(&policy.policyId)
+            try c.string(&policy.name)
+            try c.optional(&policy.customer)
+            try c.enumeration(&policy.clock)
+            try c.optional(&policy.calendar)
+            try c.optional(&policy.firstResponseMinutes)
+            try c.optional(&policy.updateCadenceMinutes)
+            try c.optional(&policy.resolutionMinutes)
         }
-        w.array(policies) { w, policy in
-            w.string(policy.policyId)
-            w.string(policy.name)
-            w.optional(policy.customer)
-            w.enumeration(policy.clock)
-            w.optional(policy.calendar)
-            w.optional(policy.firstResponseMinutes)
-            w.optional(policy.updateCadenceMinutes)
-            w.optional(policy.resolutionMinutes)
+        try c.optional(&f.plannedStart)
+        try c.optional(&f.plannedEnd)
+        try c.optional(&f.maintenanceStarted)
+        try c.array(&f.surveys, blank: Survey(scale: .csat, expired: false)) { (c, survey) throws(Coder.Failure) in
+            try c.enumeration(&survey.scale)
+            try c.optional(&survey.score)
+            try c.bool(&survey.expired)
         }
-        w.optional(plannedStart)
-        w.optional(plannedEnd)
-        w.optional(maintenanceStarted)
-        w.array(surveys) { w, survey in
-            w.enumeration(survey.scale)
-            w.optional(survey.score)
-            w.bool(survey.expired)
+        try c.optional(&f.postmortemPublished)
+        try c.array(&f.actionItems, blank: ActionItem(due: 0)) { (c, item) throws(Coder.Failure) in
+            try c.int(&item.due)
+            try c.optional(&item.completed)
         }
-        w.optional(postmortemPublished)
-        w.array(actionItems) { w, item in
-            w.int(item.due)
-            w.optional(item.completed)
-        }
-        w.optional(sourceSLA)
-        return w.bytes
+        try c.optional(&f.sourceSLA)
+    }
+
+    public func encoded() -> [UInt8] {
+        var writer = StateWriter()
+        var facts = self
+        Self.code(&writer, &facts)
+        return writer.bytes
     }
 
     public init(encoded bytes: UnsafeRawBufferPointer) throws {
-        var r = StateReader(bytes)
-        guard try r.byte() == Self.formatVersion else { throw StateBytesError() }
-        self.init(incident: try r.string())
-        title = try r.optionalString()
-        kind = try r.optional(IncidentKind.self)
-        severity = try r.optional(Severity.self)
-        services = try r.strings()
-        customerSegments = try r.strings()
-        declared = try r.optionalInt()
-        impactStarted = try r.optionalInt()
-        detected = try r.optionalInt()
-        acknowledged = try r.optionalInt()
-        firstPublicUpdate = try r.optionalInt()
-        firstEscalation = try r.optionalInt()
-        mitigated = try r.optionalInt()
-        resolved = try r.optionalInt()
-        publicUpdates = try r.count()
-        promisesMade = try r.count()
-        promisesKept = try r.count()
-        promisesPending = try r.count()
-        promisesMissed = try r.count()
-        gaps = try r.array { (r: inout StateReader) throws(StateBytesError) in Gap(from: try r.int(), to: try r.int()) }
-        etaLateBySeconds = try r.optionalInt()
-        pendingPromiseDue = try r.optionalInt()
-        unknownTimes = try r.optional(UnknownTimes.self)
-        let customers = try r.strings()
-        let tiers = try r.strings()
-        messages = try r.array { (r: inout StateReader) throws(StateBytesError) in
-            let customer = try r.count()
-            let channel = try r.enumeration(MessageChannel.self)
-            let tier = try r.count()
-            guard customer < customers.count, tier <= tiers.count else { throw StateBytesError() }
-            return Message(
-                customer: customers[customer], channel: channel, tier: tier == 0 ? nil : tiers[tier - 1], threatensToLeave: try r.bool(),
-                received: try r.int(), firstReply: try r.optionalInt())
+        var reader = StateReader(bytes)
+        self.init(incident: "")
+        try Self.code(&reader, &self)
+        guard reader.isAtEnd else { throw StateBytesError() }
+    }
+}
+
+/// Names in order of first appearance, each with its place; read back, only `names` is filled.
+private struct NameTable {
+    var names = [String]()
+    var index = [String: Int]()
+
+    init(_ all: [String]) {
+        for name in all where index[name] == nil {
+            index[name] = names.count
+            names.append(name)
         }
-        customersAffected = try r.optionalInt()
-        escalations = try r.array { (r: inout StateReader) throws(StateBytesError) in
-            Escalation(level: try r.enumeration(EscalationLevel.self), reason: try r.enumeration(EscalationReason.self), customer: try r.optionalString(), at: try r.int())
-        }
-        levelSpells = try r.array { (r: inout StateReader) throws(StateBytesError) in
-            LevelSpell(level: try r.enumeration(EscalationLevel.self), reason: try r.enumeration(EscalationReason.self), from: try r.int(), to: try r.optionalInt())
-        }
-        policies = try r.array { (r: inout StateReader) throws(StateBytesError) in
-            Policy(
-                policyId: try r.string(), name: try r.string(), customer: try r.optionalString(), clock: try r.enumeration(ClockBasis.self),
-                calendar: try r.optionalString(), firstResponseMinutes: try r.optionalInt(), updateCadenceMinutes: try r.optionalInt(),
-                resolutionMinutes: try r.optionalInt())
-        }
-        plannedStart = try r.optionalInt()
-        plannedEnd = try r.optionalInt()
-        maintenanceStarted = try r.optionalInt()
-        surveys = try r.array { (r: inout StateReader) throws(StateBytesError) in
-            Survey(scale: try r.enumeration(SurveyScale.self), score: try r.optionalInt(), expired: try r.bool())
-        }
-        postmortemPublished = try r.optionalInt()
-        actionItems = try r.array { (r: inout StateReader) throws(StateBytesError) in ActionItem(due: try r.int(), completed: try r.optionalInt()) }
-        sourceSLA = try r.optional(SLAVerdict.self)
-        guard r.isAtEnd else { throw StateBytesError() }
     }
 }

@@ -6,139 +6,102 @@ import LedgerModel
 extension IncidentSummary {
     static let formatVersion: UInt8 = 1
 
+    /// The bytes of a summary, field by field, for writing and reading alike.
+    static func code<Coder: StateCoder>(_ c: inout Coder, _ s: inout IncidentSummary) throws(Coder.Failure) {
+        let zero = Timestamp(microsecondsSinceEpoch: 0)
+        try c.version(formatVersion)
+        try c.string(&s.incident)
+        try c.optional(&s.title)
+        try c.optional(&s.kind)
+        try c.optional(&s.severity)
+        try c.enumeration(&s.phase)
+        try c.strings(&s.services)
+        try c.strings(&s.regions)
+        try c.strings(&s.customerSegments)
+        try c.optional(&s.customersAffected)
+        try c.optional(&s.plannedStart)
+        try c.optional(&s.plannedEnd)
+        try c.optional(&s.impactStartedAt)
+        try c.optional(&s.detectedAt)
+        try c.optional(&s.declaredAt)
+        try c.optional(&s.acknowledgedAt)
+        try c.optional(&s.firstPublicUpdateAt)
+        try c.optional(&s.firstEscalatedAt)
+        try c.optional(&s.mitigatedAt)
+        try c.optional(&s.resolvedAt)
+        try c.optional(&s.closedAt)
+        try c.count(&s.reopenCount)
+        try c.array(&s.responders, blank: Responder(person: "", role: .incidentCommander)) { (c, responder) throws(Coder.Failure) in
+            try c.string(&responder.person)
+            try c.enumeration(&responder.role)
+        }
+        try c.count(&s.escalationCount)
+        try c.count(&s.executiveEscalationCount)
+        try c.optional(&s.highestEscalationLevel)
+        let escalation = OpenEscalation(id: "", level: .support, reason: .severity, customer: nil, raisedAt: zero, acknowledged: false)
+        try c.array(&s.openEscalations, blank: escalation) { (c, escalation) throws(Coder.Failure) in
+            try c.string(&escalation.id)
+            try c.enumeration(&escalation.level)
+            try c.enumeration(&escalation.reason)
+            try c.optional(&escalation.customer)
+            try c.timestamp(&escalation.raisedAt)
+            try c.bool(&escalation.acknowledged)
+        }
+        try c.strings(&s.customers)
+        try c.count(&s.messageCount)
+        try c.array(&s.awaitingReply, blank: AwaitingReply(messageId: "", customer: "", channel: .email, receivedAt: zero)) {
+            (c, message) throws(Coder.Failure) in
+            try c.string(&message.messageId)
+            try c.string(&message.customer)
+            try c.enumeration(&message.channel)
+            try c.timestamp(&message.receivedAt)
+        }
+        try c.count(&s.publicUpdateCount)
+        try c.optional(&s.lastPublicUpdateAt)
+        try c.optional(&s.lastPublicStatus)
+        try c.optional(&s.nextUpdatePromisedBy)
+        try c.optional(&s.etaAt)
+        try c.strings(&s.slaPolicies)
+        try c.array(&s.surveys, blank: SurveyResult(surveyId: "", customer: "", scale: .csat, score: nil, expired: false)) {
+            (c, survey) throws(Coder.Failure) in
+            try c.string(&survey.surveyId)
+            try c.string(&survey.customer)
+            try c.enumeration(&survey.scale)
+            try c.optional(&survey.score)
+            try c.bool(&survey.expired)
+        }
+        try c.enumeration(&s.postmortem)
+        try c.optional(&s.rootCause)
+        try c.array(&s.actionItems, blank: ActionItem(id: "", title: "", owner: "", dueAt: zero, completedAt: nil)) {
+            (c, item) throws(Coder.Failure) in
+            try c.string(&item.id)
+            try c.string(&item.title)
+            try c.string(&item.owner)
+            try c.timestamp(&item.dueAt)
+            try c.optional(&item.completedAt)
+        }
+        try c.strings(&s.links)
+        try c.optional(&s.mergedInto)
+        try c.count(&s.eventCount)
+        try c.count(&s.correctionCount)
+        try c.count(&s.retractionCount)
+        var lastPosition = Int64(bitPattern: s.lastPosition)
+        try c.int(&lastPosition)
+        s.lastPosition = UInt64(bitPattern: lastPosition)
+        try c.optional(&s.phaseSetAt)
+    }
+
     public func encoded() -> [UInt8] {
-        var w = StateWriter()
-        w.bytes.append(Self.formatVersion)
-        w.string(incident)
-        w.optional(title)
-        w.optional(kind)
-        w.optional(severity)
-        w.enumeration(phase)
-        w.strings(services)
-        w.strings(regions)
-        w.strings(customerSegments)
-        w.optional(customersAffected)
-        for moment in [
-            plannedStart, plannedEnd, impactStartedAt, detectedAt, declaredAt, acknowledgedAt, firstPublicUpdateAt, firstEscalatedAt,
-            mitigatedAt, resolvedAt, closedAt,
-        ] { w.optional(moment) }
-        w.count(reopenCount)
-        w.array(responders) { w, responder in
-            w.string(responder.person)
-            w.enumeration(responder.role)
-        }
-        w.count(escalationCount)
-        w.count(executiveEscalationCount)
-        w.optional(highestEscalationLevel)
-        w.array(openEscalations) { w, escalation in
-            w.string(escalation.id)
-            w.enumeration(escalation.level)
-            w.enumeration(escalation.reason)
-            w.optional(escalation.customer)
-            w.timestamp(escalation.raisedAt)
-            w.bool(escalation.acknowledged)
-        }
-        w.strings(customers)
-        w.count(messageCount)
-        w.array(awaitingReply) { w, message in
-            w.string(message.messageId)
-            w.string(message.customer)
-            w.enumeration(message.channel)
-            w.timestamp(message.receivedAt)
-        }
-        w.count(publicUpdateCount)
-        w.optional(lastPublicUpdateAt)
-        w.optional(lastPublicStatus)
-        w.optional(nextUpdatePromisedBy)
-        w.optional(etaAt)
-        w.strings(slaPolicies)
-        w.array(surveys) { w, survey in
-            w.string(survey.surveyId)
-            w.string(survey.customer)
-            w.enumeration(survey.scale)
-            w.optional(survey.score)
-            w.bool(survey.expired)
-        }
-        w.enumeration(postmortem)
-        w.optional(rootCause)
-        w.array(actionItems) { w, item in
-            w.string(item.id)
-            w.string(item.title)
-            w.string(item.owner)
-            w.timestamp(item.dueAt)
-            w.optional(item.completedAt)
-        }
-        w.strings(links)
-        w.optional(mergedInto)
-        w.count(eventCount)
-        w.count(correctionCount)
-        w.count(retractionCount)
-        w.int(Int64(bitPattern: lastPosition))
-        w.optional(phaseSetAt)
-        return w.bytes
+        var writer = StateWriter()
+        var summary = self
+        Self.code(&writer, &summary)
+        return writer.bytes
     }
 
     public init(encoded bytes: UnsafeRawBufferPointer) throws(StateBytesError) {
-        var r = StateReader(bytes)
-        guard try r.byte() == Self.formatVersion else { throw StateBytesError() }
-        self.init(incident: try r.string())
-        title = try r.optionalString()
-        kind = try r.optional(IncidentKind.self)
-        severity = try r.optional(Severity.self)
-        phase = try r.enumeration(IncidentPhase.self)
-        services = try r.strings()
-        regions = try r.strings()
-        customerSegments = try r.strings()
-        customersAffected = try r.optionalInt()
-        plannedStart = try r.optionalTimestamp()
-        plannedEnd = try r.optionalTimestamp()
-        impactStartedAt = try r.optionalTimestamp()
-        detectedAt = try r.optionalTimestamp()
-        declaredAt = try r.optionalTimestamp()
-        acknowledgedAt = try r.optionalTimestamp()
-        firstPublicUpdateAt = try r.optionalTimestamp()
-        firstEscalatedAt = try r.optionalTimestamp()
-        mitigatedAt = try r.optionalTimestamp()
-        resolvedAt = try r.optionalTimestamp()
-        closedAt = try r.optionalTimestamp()
-        reopenCount = try r.count()
-        responders = try r.array { (r: inout StateReader) throws(StateBytesError) in
-            Responder(person: try r.string(), role: try r.enumeration(ResponderRole.self))
-        }
-        escalationCount = try r.count()
-        executiveEscalationCount = try r.count()
-        highestEscalationLevel = try r.optional(EscalationLevel.self)
-        openEscalations = try r.array { (r: inout StateReader) throws(StateBytesError) in
-            OpenEscalation(
-                id: try r.string(), level: try r.enumeration(EscalationLevel.self), reason: try r.enumeration(EscalationReason.self),
-                customer: try r.optionalString(), raisedAt: try r.timestamp(), acknowledged: try r.bool())
-        }
-        customers = try r.strings()
-        messageCount = try r.count()
-        awaitingReply = try r.array { (r: inout StateReader) throws(StateBytesError) in
-            AwaitingReply(messageId: try r.string(), customer: try r.string(), channel: try r.enumeration(MessageChannel.self), receivedAt: try r.timestamp())
-        }
-        publicUpdateCount = try r.count()
-        lastPublicUpdateAt = try r.optionalTimestamp()
-        lastPublicStatus = try r.optional(PublicStatus.self)
-        nextUpdatePromisedBy = try r.optionalTimestamp()
-        etaAt = try r.optionalTimestamp()
-        slaPolicies = try r.strings()
-        surveys = try r.array { (r: inout StateReader) throws(StateBytesError) in
-            SurveyResult(surveyId: try r.string(), customer: try r.string(), scale: try r.enumeration(SurveyScale.self), score: try r.optionalInt(), expired: try r.bool())
-        }
-        postmortem = try r.enumeration(PostmortemState.self)
-        rootCause = try r.optionalString()
-        actionItems = try r.array { (r: inout StateReader) throws(StateBytesError) in
-            ActionItem(id: try r.string(), title: try r.string(), owner: try r.string(), dueAt: try r.timestamp(), completedAt: try r.optionalTimestamp())
-        }
-        links = try r.strings()
-        mergedInto = try r.optionalString()
-        eventCount = try r.count()
-        correctionCount = try r.count()
-        retractionCount = try r.count()
-        lastPosition = UInt64(bitPattern: try r.int())
-        phaseSetAt = try r.optionalTimestamp()
-        guard r.isAtEnd else { throw StateBytesError() }
+        var reader = StateReader(bytes)
+        self.init(incident: "")
+        try Self.code(&reader, &self)
+        guard reader.isAtEnd else { throw StateBytesError() }
     }
 }

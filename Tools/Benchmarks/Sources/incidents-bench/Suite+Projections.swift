@@ -4,7 +4,8 @@ import LedgerModel
 import LedgerStore
 import IncidentProjections
 
-/// Rows i–m: the read models, on a catalog-valid history from the project's own generator.
+/// Rows i–m: the read models, on a catalog-valid history from the project's own generator (which
+/// also makes the events of rows a–h).
 extension Suite {
     /// Returns the ledger of rows i–k (with every held-back event appended), for the review rows.
     mutating func runProjectionRows() async throws -> Ledger {
@@ -71,6 +72,25 @@ extension Suite {
             start = end
         }
         return (ledger, held)
+    }
+
+    /// The first `count` events of a history from the project's generator, with ids ordered by
+    /// time as the recorder makes them, each carrying `correlationID` when one is given.
+    static func generatedEvents(count: Int, seed: UInt64, correlationID: String? = nil) -> [StreamEvent] {
+        // About 100 events an incident: start a little above what is needed, double until enough.
+        var incidents = count / 80 + 1
+        while true {
+            var generator = HistoryGenerator(.init(incidents: incidents, seed: seed, timeOrderedIDs: true))
+            var events = generator.events()
+            if events.count >= count {
+                events.removeLast(events.count - count)
+                if let correlationID {
+                    for index in events.indices { events[index].event.correlationID = correlationID }
+                }
+                return events
+            }
+            incidents *= 2
+        }
     }
 
     static func append(_ events: [StreamEvent], to ledger: Ledger) async throws -> [AppendResult] {

@@ -44,8 +44,7 @@ struct Suite {
     mutating func run() async throws {
         // Rows a–c: durable appends of single events, the same events each time.
         progress("generating \(sizes.single) single events")
-        var generator = IncidentGenerator(seed: 1)
-        let singles = generator.events(count: sizes.single)
+        let singles = Self.generatedEvents(count: sizes.single, seed: 1)
         // The disk's sync latency drifts (the machine may be shared), so these rows run in rounds,
         // interleaved, and each reports its median round.
         var rounds: [[Run]] = [[], [], []]
@@ -175,8 +174,7 @@ struct Suite {
 
     /// The bulk events cut into `append([StreamAppend])` batches; also the number of streams.
     static func bulkBatches(count: Int, batch: Int) -> (batches: [[StreamAppend]], streams: Int) {
-        var generator = IncidentGenerator(seed: 2, correlationID: "import-2026-11-23")
-        let events = generator.events(count: count)
+        let events = generatedEvents(count: count, seed: 2, correlationID: "import-2026-11-23")
         var streams = Set<String>()
         var batches = [[StreamAppend]]()
         for start in stride(from: 0, to: events.count, by: batch) {
