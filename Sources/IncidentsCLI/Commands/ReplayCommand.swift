@@ -67,24 +67,6 @@ struct ReplayCommand: AsyncParsableCommand {
         guard !steps.isEmpty else {
             throw CommandFailure(.invalidInput, "no incident \(incident) in the ledger at \(service.ledger.path) — `incidents list` shows what is there")
         }
-        for (number, step) in steps.enumerated() {
-            if json {
-                var object: [String: JSONValue] = [
-                    "step": .integer(Int64(number + 1)), "position": .integer(Int64(step.event.position)),
-                    "occurredAt": .string(step.event.occurredAt.rfc3339), "recordedAt": .string(step.event.recordedAt.rfc3339),
-                    "text": .string(step.text),
-                    "changes": .array(step.changes.map { ["field": .string($0.field), "before": .string($0.before), "after": .string($0.after)] }),
-                ]
-                if let sourceRecordedAt = step.event.sourceRecordedAt { object["sourceRecordedAt"] = .string(sourceRecordedAt.rfc3339) }
-                output.line(JSONValue.object(object).canonicalText)
-                continue
-            }
-            let source = step.event.sourceRecordedAt.map { ", known \($0.rfc3339) (recorded by \(step.event.source))" } ?? ""
-            output.line("step \(number + 1)  #\(step.event.position)  happened \(step.event.occurredAt.rfc3339)\(source), recorded \(step.event.recordedAt.rfc3339)")
-            output.line("  \(step.text)")
-            for change in step.changes {
-                output.line("    \(change.field): \(change.before) → \(change.after)")
-            }
-        }
+        for line in json ? ReplayLines.json(steps) : ReplayLines.text(steps) { output.line(line) }
     }
 }

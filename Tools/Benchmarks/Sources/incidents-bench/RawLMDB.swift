@@ -58,10 +58,13 @@ enum RecordExport {
         let output = try BufferedFile(creating: path)
         var records = 0
         var bytes = 0
+        // The store's in-place scan is internal to it: each event is encoded again, which gives the
+        // stored bytes exactly (the record form is canonical; `verify` relies on it).
         try ledger.read { reader in
-            try reader.forEachRecord { _, record in
+            try reader.forEachEvent { event in
+                let record = RecordCodec.encode(event)
                 try output.append(littleEndian: UInt32(record.count))
-                try output.append(record)
+                try record.withUnsafeBytes { try output.append($0) }
                 records += 1
                 bytes += record.count
                 return true
