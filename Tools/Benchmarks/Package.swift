@@ -46,6 +46,7 @@ let package = Package(
                 .product(name: "IncidentProjections", package: rootPackage),
                 .product(name: "IncidentGenerator", package: rootPackage),
                 .product(name: "IncidentMetrics", package: rootPackage),
+                .product(name: "IncidentReports", package: rootPackage),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: [

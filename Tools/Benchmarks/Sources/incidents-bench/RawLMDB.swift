@@ -1,4 +1,5 @@
 import Foundation
+import LedgerModel
 import LedgerStore
 
 #if canImport(Glibc)

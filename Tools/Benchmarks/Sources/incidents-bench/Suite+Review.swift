@@ -4,6 +4,7 @@ import LedgerModel
 import LedgerStore
 import IncidentMetrics
 import IncidentProjections
+import IncidentReports
 
 /// Rows n–r: the quarterly review and the response metrics of issue 5, on the ledger of the
 /// projection rows (i–k), and the same five headline figures by SQL in SQLite.
