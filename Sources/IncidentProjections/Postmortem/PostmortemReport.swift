@@ -198,8 +198,7 @@ public struct PostmortemReport: Sendable {
     ///   reach the snapshot's last event of the incident (another writer appended meanwhile), the
     ///   summary is folded again from the snapshot so that every part of the report agrees.
     public static func build(_ incident: String, summary: IncidentSummary? = nil, asOf: Timestamp, in reader: borrowing LedgerReader) throws -> PostmortemReport? {
-        var recorded = [RecordedEvent]()
-        try reader.forEachEvent(inStream: incident) { recorded.append($0); return true }
+        let recorded = try reader.events(inStream: incident)
         guard !recorded.isEmpty else { return nil }
         return build(incident, events: recorded, summary: summary, head: try reader.head(), asOf: asOf)
     }

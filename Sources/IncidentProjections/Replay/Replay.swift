@@ -18,15 +18,9 @@ public enum Replay {
 
     /// ``asKnown(_:at:events:)`` over the stream's events in a snapshot.
     public static func asKnown(_ stream: String, at time: Timestamp, in reader: borrowing LedgerReader) throws -> IncidentSummary? {
-        asKnown(stream, at: time, events: try events(of: stream, in: reader))
+        asKnown(stream, at: time, events: try reader.events(inStream: stream))
     }
 
-    /// A stream's events in stream order.
-    static func events(of stream: String, in reader: borrowing LedgerReader) throws -> [RecordedEvent] {
-        var recorded = [RecordedEvent]()
-        try reader.forEachEvent(inStream: stream) { recorded.append($0); return true }
-        return recorded
-    }
 
     /// The world at `time` with everything learned later applied: every event that happened by
     /// then, as corrected by all corrections recorded since, in the order things happened.
@@ -41,7 +35,7 @@ public enum Replay {
 
     /// ``asOccurred(_:at:events:)`` over the stream's events in a snapshot.
     public static func asOccurred(_ stream: String, at time: Timestamp, in reader: borrowing LedgerReader) throws -> IncidentSummary? {
-        asOccurred(stream, at: time, events: try events(of: stream, in: reader))
+        asOccurred(stream, at: time, events: try reader.events(inStream: stream))
     }
 
     /// One step of a replay: the event and the fields of the incident it changed.
@@ -54,7 +48,7 @@ public enum Replay {
 
     /// The incident event by event, in the order recorded, with what each one changed.
     public static func steps(_ stream: String, in reader: borrowing LedgerReader) throws -> [Step] {
-        steps(stream, events: try events(of: stream, in: reader))
+        steps(stream, events: try reader.events(inStream: stream))
     }
 
     /// The incident event by event, given its events in stream order.

@@ -64,8 +64,7 @@ public struct Timeline: Sendable {
     public static func build(
         _ stream: String, in reader: borrowing LedgerReader, categories: Set<EventDescription.Category>? = nil, asOf: Timestamp? = nil
     ) throws -> Timeline? {
-        var recorded = [RecordedEvent]()
-        try reader.forEachEvent(inStream: stream) { recorded.append($0); return true }
+        let recorded = try reader.events(inStream: stream)
         guard !recorded.isEmpty else { return nil }
         return build(stream, events: recorded, asOf: try asOf ?? reader.head().recordedAt, categories: categories)
     }

@@ -29,8 +29,7 @@ extension LedgerService {
     /// One incident's events and the head, read in one snapshot; nil when the ledger holds none of it.
     public func history(of incident: String) throws -> IncidentHistory? {
         try ledger.read { reader in
-            var events = [RecordedEvent]()
-            try reader.forEachEvent(inStream: incident) { events.append($0); return true }
+            let events = try reader.events(inStream: incident)
             return events.isEmpty ? nil : IncidentHistory(incident: incident, events: events, head: try reader.head())
         }
     }

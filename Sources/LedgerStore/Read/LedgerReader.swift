@@ -93,6 +93,17 @@ public struct LedgerReader: ~Copyable {
         try forEachRecordView(inStream: stream, fromVersion: version) { try body(try $0.event()) }
     }
 
+    /// The events of one stream from `version` on, in stream order, at most `limit` of them.
+    public func events(inStream stream: String, fromVersion version: UInt64 = 1, limit: Int = .max) throws -> [RecordedEvent] {
+        var events = [RecordedEvent]()
+        guard limit > 0 else { return events }
+        try forEachEvent(inStream: stream, fromVersion: max(version, 1)) { event in
+            events.append(event)
+            return events.count < limit
+        }
+        return events
+    }
+
     /// The ledger's on-disk format (`format-version` in `meta`).
     func formatVersion() throws -> UInt32? {
         try AppendTransaction.formatVersion(in: txn, databases)

@@ -53,14 +53,7 @@ extension Ledger: EventStore {
 
     public func events(inStream stream: String, fromVersion version: UInt64, limit: Int) async throws(LedgerError) -> [RecordedEvent] {
         guard limit > 0 else { return [] }
-        return try await asyncRead { reader in
-            var events = [RecordedEvent]()
-            try reader.forEachEvent(inStream: stream, fromVersion: max(version, 1)) { event in
-                events.append(event)
-                return events.count < limit
-            }
-            return events
-        }
+        return try await asyncRead { try $0.events(inStream: stream, fromVersion: version, limit: limit) }
     }
 
     public func event(id: UUID) async throws(LedgerError) -> RecordedEvent? {
