@@ -10,6 +10,8 @@ public struct ServiceError: Error, Sendable, Hashable, CustomStringConvertible {
 
         /// The event names no actor, and the service has no default one to record it by.
         public static let noActor = Code(name: "no-actor")
+        /// No incident of that id is in the ledger.
+        public static let noSuchIncident = Code(name: "no-such-incident")
     }
 
     public var code: Code
@@ -22,4 +24,9 @@ public struct ServiceError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { message }
+
+    /// No incident `incident` in the ledger at `location`, and where to see what is there.
+    public static func noSuchIncident(_ incident: String, in location: String) -> ServiceError {
+        ServiceError(.noSuchIncident, "no incident \(incident) in the ledger at \(location) — `incidents list` shows what is there")
+    }
 }
