@@ -43,7 +43,7 @@ struct Incidents: AsyncParsableCommand {
                 ]),
             CommandGroup(
                 name: "The ledger",
-                subcommands: [VerifyCommand.self, InfoCommand.self, ProjectionsCommand.self, SchemaCommand.self]),
+                subcommands: [VerifyCommand.self, InfoCommand.self, ProjectionsCommand.self, SchemaCommand.self, TokensCommand.self]),
             CommandGroup(
                 name: "Audit",
                 subcommands: [CheckpointCommand.self, ExportCommand.self, VerifyExportCommand.self, KeysCommand.self]),

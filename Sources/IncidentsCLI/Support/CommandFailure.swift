@@ -168,6 +168,12 @@ extension ServiceError: ReportableError {
         switch code {
         case .noActor:
             CommandFailure(.usage, "\(message): give --actor kind:id (person, tool or system), or set $USER; nothing was written")
+        case .noSuchToken:
+            CommandFailure(.invalidInput, "\(message) — `incidents tokens list` shows the tokens; nothing was written")
+        case .alreadyRevoked:
+            CommandFailure(.invalidInput, "\(message); nothing was written")
+        case .unauthenticated:
+            CommandFailure(.invalidInput, "the token was refused: \(message) — `incidents tokens list` shows the tokens and their state")
         default:
             CommandFailure(.invalidInput, message)
         }
