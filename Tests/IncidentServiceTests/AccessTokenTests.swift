@@ -94,8 +94,8 @@ import Testing
     }
 
     /// A revocation whose event was never recorded (a crash after the token was marked) is recorded
-    /// when the token is revoked again.
-    @Test func aRevocationMissingFromTheChainIsRecordedByRevokingAgain() async throws {
+    /// when the token is revoked again; one the settings lost (restored from before it) is marked again.
+    @Test func aRevocationMissingFromTheChainOrTheSettingsIsMendedByRevokingAgain() async throws {
         let (_, ledger) = try Self.ledger()
         let service = Self.service(ledger)
         let issued = try await service.createToken(holder: Self.jane, role: .auditor, expiresAt: nil)
@@ -106,6 +106,17 @@ import Testing
         let revoked = try await Self.service(ledger, at: 800).revokeToken(id: issued.token.id)
         #expect(revoked.revokedAt == SampleEvents.epoch.adding(seconds: 700), "the first revocation's time stands")
         #expect(try ledger.read { try $0.events(inStream: LedgerStream.access) }.map(\.type) == ["access.granted", "access.revoked"])
+
+        // Settings from before the revocation put back: the token is marked again, nothing recorded twice.
+        try ledger.setSetting(key, value)
+        #expect(try Self.service(ledger).tokens().map(\.revokedAt) == [nil])
+        let marked = try await Self.service(ledger, at: 900).revokeToken(id: issued.token.id)
+        #expect(marked.revokedAt == SampleEvents.epoch.adding(seconds: 900))
+        #expect(try Self.service(ledger).tokens().map(\.revokedAt) == [marked.revokedAt])
+        #expect(try ledger.read { try $0.events(inStream: LedgerStream.access) }.map(\.type) == ["access.granted", "access.revoked"])
+        await #expect(throws: ServiceError(.alreadyRevoked, "token \(issued.token.id) was already revoked at 2026-03-14T09:15:00Z")) {
+            _ = try await service.revokeToken(id: issued.token.id)
+        }
     }
 
     @Test func neitherTheSecretNorItsHashIsEverInTheLog() async throws {

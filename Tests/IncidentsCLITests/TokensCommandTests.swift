@@ -95,6 +95,14 @@ import Testing
         #expect(role.stderr.hasPrefix("incidents: --role must be responder, reviewer, auditor, admin, not 'boss'"))
         let actor = try cli.run("tokens", "create", "--role", "admin", "--name", "ann", "--actor", "nobody")
         #expect(actor.status == 2)
+        for name in ["", "tool:", "person:"] {
+            let unnamed = try cli.run("tokens", "create", "--role", "admin", "--name", name)
+            #expect(unnamed.status == 2)
+            #expect(unnamed.stderr.hasPrefix("incidents: --name must be kind:id (person, tool or system) or a plain id meaning a person, not '\(name)'"))
+        }
+        let badHolder = try cli.run("tokens", "create", "--role", "admin", "--name", "ann\tlee", environment: Self.environment)
+        #expect(badHolder.status == 3)
+        #expect(badHolder.stderr.contains("payload.holder: must not contain control characters"))
         #expect(try cli.run("tokens", "list").stdout.split(separator: "\n").count == 3, "only the first token was made")
         #expect(try cli.run("log", "--incident", "ledger.access", "--json").stdout.split(separator: "\n").count == 1)
     }

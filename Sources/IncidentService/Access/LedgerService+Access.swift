@@ -72,7 +72,9 @@ extension LedgerService {
     /// recorded in the chain by the defaults' actor. Returns the token as revoked.
     ///
     /// The token is marked revoked first, then the revocation recorded: a failure between leaves a
-    /// token refused whose revocation the log lacks, and revoking it again records it.
+    /// token refused whose revocation the log lacks, and revoking it again records it. A token the
+    /// log shows revoked but the settings do not (settings restored from an older backup) is marked,
+    /// and nothing recorded again.
     ///
     /// - Throws: ``ServiceError`` `no-such-token` when no token has that id, `already-revoked` when
     ///   its revocation is recorded already, `no-actor` when the defaults name nobody.
@@ -82,8 +84,8 @@ extension LedgerService {
         guard var stored = try storedTokens().first(where: { $0.token.id == id }) else {
             throw ServiceError(.noSuchToken, "no token has the id \(MessageText.quoted(id))")
         }
-        let facts = try accessFacts()
-        if let revokedAt = stored.token.revokedAt, facts.revokedTokens.contains(id) {
+        let recorded = try accessFacts().revokedTokens.contains(id)
+        if let revokedAt = stored.token.revokedAt, recorded {
             throw ServiceError(.alreadyRevoked, "token \(id) was already revoked at \(revokedAt.rfc3339)")
         }
         let now = defaults.clock()
@@ -92,8 +94,10 @@ extension LedgerService {
             try ledger.setSetting(stored.key, try stored.encoded())
         }
         let token = stored.token
-        let revocation = AccessRevoked(tokenId: id, holder: token.holder.description, role: token.role)
-        try await recordAccess(.accessRevoked(revocation), at: now, by: actor, source: source)
+        if !recorded {
+            let revocation = AccessRevoked(tokenId: id, holder: token.holder.description, role: token.role)
+            try await recordAccess(.accessRevoked(revocation), at: now, by: actor, source: source)
+        }
         return token
     }
 

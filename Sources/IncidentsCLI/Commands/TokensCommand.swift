@@ -51,16 +51,25 @@ struct TokensCommand: AsyncParsableCommand {
             guard AccessRole(rawValue: role) != nil else {
                 throw ValidationError("--role must be \(AccessRole.allCases.map(\.rawValue).joined(separator: ", ")), not \(MessageText.quoted(role))")
             }
+            guard holder != nil else {
+                throw ValidationError("--name must be kind:id (person, tool or system) or a plain id meaning a person, not \(MessageText.quoted(name))")
+            }
             if expires != nil, expiresIn != nil { throw ValidationError("give --expires or --expires-in, not both") }
             if let expiresIn, expiresIn.seconds == 0 { throw ValidationError("--expires-in must be longer than 0s") }
             try ActorOption.parse(actor)
         }
 
+        /// The holder NAME names: `kind:id`, or a plain id meaning a person; nil for a kind with no id.
+        var holder: Actor? {
+            if let actor = Actor(name) { return actor }
+            if let colon = name.firstIndex(of: ":"), Actor.Kind(name: String(name[..<colon])) != nil { return nil }
+            return name.isEmpty ? nil : Actor(kind: .person, id: name)
+        }
+
         func run() async throws {
-            let holder = Actor(name) ?? Actor(kind: .person, id: name)
             let service = try options.writingService(actor: try ActorOption.parse(actor) ?? LedgerOptions.userActor)
             let expiresAt = expires?.value ?? expiresIn.map { service.defaults.clock().adding(seconds: $0.seconds) }
-            let issued = try await service.createToken(holder: holder, role: AccessRole(rawValue: role)!, expiresAt: expiresAt)
+            let issued = try await service.createToken(holder: holder!, role: AccessRole(rawValue: role)!, expiresAt: expiresAt)
             let output = Output.standard
             if json {
                 output.line(try TokenText.json(issued.token, secret: issued.secret))
