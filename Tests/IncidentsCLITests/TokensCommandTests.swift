@@ -90,6 +90,11 @@ import Testing
         let past = try cli.run("tokens", "create", "--role", "auditor", "--name", "ann", "--expires", "2020-01-01T00:00:00Z", environment: Self.environment)
         #expect(past.status == 3)
         #expect(past.stderr.contains("payload.expiresAt: 2020-01-01T00:00:00Z is not after the grant"))
+        for duration in ["0s", "36501d", "99999999999d"] {
+            let life = try cli.run("tokens", "create", "--role", "auditor", "--name", "ann", "--expires-in", duration)
+            #expect(life.status == 2)
+            #expect(life.stderr.hasPrefix("incidents: --expires-in must be from 1s to 36500d, not "), "\(life.stderr)")
+        }
         let role = try cli.run("tokens", "create", "--role", "boss", "--name", "ann")
         #expect(role.status == 2)
         #expect(role.stderr.hasPrefix("incidents: --role must be responder, reviewer, auditor, admin, not 'boss'"))

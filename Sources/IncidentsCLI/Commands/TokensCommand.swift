@@ -55,9 +55,14 @@ struct TokensCommand: AsyncParsableCommand {
                 throw ValidationError("--name must be kind:id (person, tool or system) or a plain id meaning a person, not \(MessageText.quoted(name))")
             }
             if expires != nil, expiresIn != nil { throw ValidationError("give --expires or --expires-in, not both") }
-            if let expiresIn, expiresIn.seconds == 0 { throw ValidationError("--expires-in must be longer than 0s") }
+            if let expiresIn, !(1...Self.longestLife).contains(expiresIn.seconds) {
+                throw ValidationError("--expires-in must be from 1s to \(Self.longestLife / 86_400)d, not \(expiresIn.defaultValueDescription)")
+            }
             try ActorOption.parse(actor)
         }
+
+        /// The longest --expires-in, in seconds: a hundred years.
+        static let longestLife: Int64 = 36_500 * 86_400
 
         /// The holder NAME names: `kind:id`, or a plain id meaning a person; nil for a kind with no id.
         var holder: Actor? {
