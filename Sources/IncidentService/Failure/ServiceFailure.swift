@@ -181,6 +181,12 @@ extension ServiceError: ReportableFailure {
         switch code {
         case .noActor: ServiceFailure(.usage, "\(message); nothing was written")
         case .noSuchIncident: ServiceFailure(.notFound, message)
+        case .noSuchToken: ServiceFailure(.notFound, "\(message) — `incidents tokens list` shows the tokens; nothing was written")
+        case .alreadyRevoked: ServiceFailure(.invalidInput, "\(message); nothing was written")
+        case .unauthenticated:
+            ServiceFailure(
+                .unauthenticated,
+                "the token was refused: \(message) — `incidents tokens create` makes one, `incidents tokens list` shows them and their state")
         default: ServiceFailure(.invalidInput, message)
         }
     }
