@@ -41,6 +41,7 @@ public struct LedgerServer: Sendable {
         let open = OpenRoutes(service: service, metrics: metrics, shutdown: shutdown)
         open.addHealth(to: router)
         let guarded = router.group().add(middleware: BearerAuthentication(service: service))
+            .add(middleware: RateLimitMiddleware(limit: RateLimit(requestsPerSecond: configuration.requestsPerSecondPerToken)))
         open.addMetrics(to: guarded)
         let v1 = guarded.group("v1")
         open.addSchemas(to: v1)
@@ -48,6 +49,8 @@ public struct LedgerServer: Sendable {
         IncidentRoutes(service: service).add(to: v1)
         ReportRoutes(service: service).add(to: v1)
         EventRoutes(service: service, configuration: configuration, metrics: metrics).add(to: v1)
+        AuditRoutes(service: service).add(to: v1)
+        TokenRoutes(service: service, configuration: configuration).add(to: v1)
 
         var http = HTTP1Channel.Configuration(idleTimeout: .seconds(configuration.idleTimeoutSeconds))
         http.httpDecoder = .init(maxHeaderFieldSize: configuration.maximumHeaderBytes, maxHeaderListSize: configuration.maximumHeaderBytes, maxHeaderFieldCount: 100)
