@@ -30,6 +30,15 @@ import Glibc
         #expect(try ChildProcess.run(tool, ["verify", "--ledger", ledger]).status == 0)
     }
 
+    @Test func aPortInUseIsOneClearLine() async throws {
+        let server = try await ServerFixture.start()
+        let second = try ChildProcess.run(
+            ChildProcess.executable("incidents"), ["serve", "--ledger", server.directory.file("ledger"), "--listen", "127.0.0.1:\(server.port)"])
+        #expect(second.status == 5)
+        #expect(second.stderr == "incidents: cannot listen on 127.0.0.1:\(server.port): the address is in use — stop what listens there, or give another --listen\n")
+        try await server.stop()
+    }
+
     @Test func servesHTTPSWithACertificate() async throws {
         let directory = TemporaryDirectory("serve-tls")
         let ledger = directory.file("ledger")

@@ -22,7 +22,8 @@ struct ServeCommand: AsyncParsableCommand {
             Example:
               incidents tokens create --role responder --name jane@example.com
               incidents serve --listen 127.0.0.1:8080 &
-              curl -H "Authorization: Bearer $TOKEN" -d '{"title": "Checkout errors", "kind": "unplanned", "severity": "sev2"}' \\
+              curl -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
+                   -d '{"title": "Checkout errors", "kind": "unplanned", "severity": "sev2"}' \\
                    http://127.0.0.1:8080/v1/incidents/INC-7/declare
             """)
 
