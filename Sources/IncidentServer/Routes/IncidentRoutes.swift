@@ -132,7 +132,7 @@ struct IncidentRoutes {
     }
 
     static func incident(_ context: ServerContext) throws -> String {
-        EnvelopeRules.normalized(try context.parameters.require("incident"))
+        try context.pathParameter("incident")
     }
 }
 

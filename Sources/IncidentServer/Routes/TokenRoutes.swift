@@ -43,7 +43,7 @@ struct TokenRoutes {
         }
         router.delete("tokens/:id") { _, context in
             let caller = try context.require(.manageTokens)
-            let id = try context.parameters.require("id")
+            let id = try context.pathParameter("id")
             let revoked = try await service.acting(as: caller.holder).revokeToken(id: id, source: RecordingRoutes.source)
             return HTTPIO.body(String(decoding: try IncidentRoutes.encoder.encode(revoked), as: UTF8.self) + "\n", contentType: "application/json")
         }
