@@ -10,6 +10,14 @@ public struct ServiceError: Error, Sendable, Hashable, CustomStringConvertible {
 
         /// The event names no actor, and the service has no default one to record it by.
         public static let noActor = Code(name: "no-actor")
+        /// A webhook delivery's signature (or the secret in its URL) is missing or wrong, or too old.
+        public static let badSignature = Code(name: "bad-signature")
+        /// No webhook receiver of that name and kind is configured.
+        public static let noSuchReceiver = Code(name: "no-such-receiver")
+        /// A webhook receiver of that name is configured already.
+        public static let receiverExists = Code(name: "receiver-exists")
+        /// A webhook delivery's event names another actor or source than the receiver records with.
+        public static let notReceiversName = Code(name: "not-receivers-name")
     }
 
     public var code: Code
