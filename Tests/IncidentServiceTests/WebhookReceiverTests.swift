@@ -129,6 +129,9 @@ enum WebhookFixtures {
             #expect(throws: LedgerError.self) { try fixture.receivers.add(kind: .generic, name: name, secret: nil, incidentPrefix: nil, createdAt: Self.now) }
         }
         #expect(throws: LedgerError.self) { try fixture.receivers.add(kind: .pagerduty, name: "short", secret: "short", incidentPrefix: nil, createdAt: Self.now) }
+        // PagerDuty makes its own secret: one must be given.
+        #expect(throws: LedgerError.self) { try fixture.receivers.add(kind: .pagerduty, name: "pd2", secret: nil, incidentPrefix: nil, createdAt: Self.now) }
+        #expect(throws: LedgerError.self) { try fixture.receivers.add(kind: .generic, name: "bot2", secret: nil, incidentPrefix: "X-", createdAt: Self.now) }
         try fixture.receivers.remove("bot")
         #expect(try fixture.receivers.list().map(\.name) == ["pd", "sp"])
         #expect(throws: ServiceError(.noSuchReceiver, "no webhook receiver named 'bot' is configured — `incidents webhooks list` shows them")) {
@@ -215,6 +218,21 @@ enum WebhookFixtures {
         _ = try await fixture.pagerDuty("incident.acknowledged")
         #expect(try fixture.events("PD-Q2M7NWTX4E0JXC").map(\.type) == ["incident.declared", "incident.note_added", "incident.acknowledged"])
         #expect(try fixture.events("PD-1234").isEmpty)
+    }
+
+    /// Two deliveries about an incident not yet known, at once: both declare it, one wins, and the
+    /// other finds the declaration and joins its stream.
+    @Test func simultaneousDeliveriesForAnUnknownIncidentDeclareItOnce() async throws {
+        for second in ["incident.escalated", "incident.annotated"] {
+            let fixture = try Fixture()
+            async let first = fixture.pagerDuty("incident.acknowledged")
+            async let other = fixture.pagerDuty(second)
+            let outcomes = try await [first, other]
+            #expect(outcomes.allSatisfy { $0.report.rejections.isEmpty })
+            #expect(try fixture.head == 3)
+            let declaration = try #require(try fixture.ledger.read { try $0.event(id: PagerDutyImporter.declarationID(incident: "Q2M7NWTX4E0JXC")) })
+            #expect(try fixture.events(declaration.stream).count == 3)
+        }
     }
 
     /// A delivery the rules refuse is answered with the refusal in the report, not thrown: PagerDuty

@@ -105,9 +105,12 @@ extension LedgerService {
     /// Maps and records one PagerDuty event, in the stream its incident already has if it has one.
     private func receivePagerDuty(_ body: [UInt8], receiver: WebhookReceiver) async throws -> WebhookOutcome {
         let event = try PagerDutyImporter.read(body)
-        var records = [ImportedIncident]()
-        var warnings = [ImportWarning]()
-        if let incident = event.incident, let fallback = event.stream(prefix: receiver.incidentPrefix ?? PagerDutyImporter.defaultPrefix) {
+        guard let incident = event.incident, let fallback = event.stream(prefix: receiver.incidentPrefix ?? PagerDutyImporter.defaultPrefix) else {
+            let report = ImportReport(incidentsInDocument: 0, warnings: PagerDutyImporter.map(event, stream: "", incidentKnown: true).warnings)
+            return WebhookOutcome(receiver: receiver, results: [], report: report)
+        }
+        var attempt = 1
+        while true {
             let (stream, known) = try ledger.read { reader throws in
                 if let declaration = try reader.event(id: PagerDutyImporter.declarationID(incident: incident.id)) {
                     return (declaration.stream, true)
@@ -116,13 +119,15 @@ extension LedgerService {
                 return (stream, try reader.version(ofStream: stream) > 0)
             }
             let mapped = PagerDutyImporter.map(event, stream: stream, incidentKnown: known)
-            records = mapped.incident.map { [$0] } ?? []
-            warnings = mapped.warnings
-        } else {
-            warnings = PagerDutyImporter.map(event, stream: "", incidentKnown: true).warnings
+            var run = ImportRun(incidentsInDocument: 1, warnings: mapped.warnings)
+            let results = try await record(mapped.incident.map { [$0] } ?? [], in: &run, keepGoing: true, addingToRecorded: true)
+            // Two deliveries about an unknown incident at once both declare it; the one that lost finds
+            // the declaration the second time.
+            if !known, !run.report.rejections.isEmpty, attempt == 1 {
+                attempt += 1
+                continue
+            }
+            return WebhookOutcome(receiver: receiver, results: results, report: run.report)
         }
-        var run = ImportRun(incidentsInDocument: 1, warnings: warnings)
-        let results = try await record(records, in: &run, keepGoing: true, addingToRecorded: true)
-        return WebhookOutcome(receiver: receiver, results: results, report: run.report)
     }
 }

@@ -117,6 +117,10 @@ struct StoredReceiver: Codable {
         } catch {
             throw LedgerError(.corrupt, "the webhook receiver stored under \(MessageText.quoted(key)) cannot be read (\(error))")
         }
+        // A receiver without its secret would accept what an empty key signs.
+        guard receiver.kind == .statuspage ? secretSHA256?.count == 64 : !(secret ?? "").isEmpty else {
+            throw LedgerError(.corrupt, "the webhook receiver stored under \(MessageText.quoted(key)) has no secret; remove it and add it again")
+        }
     }
 }
 
@@ -140,8 +144,9 @@ public struct WebhookReceivers: Sendable {
             .replacingOccurrences(of: "=", with: "")
     }
 
-    /// Adds a receiver. `secret` is the one the tool was given (PagerDuty makes its own); without one,
-    /// a new secret is made and returned, the only time it is seen. `incidentPrefix` defaults to the kind's.
+    /// Adds a receiver. `secret` is the one the tool was given (PagerDuty makes its own, so it must be
+    /// given); without one, a new secret is made and returned, the only time it is seen.
+    /// `incidentPrefix` defaults to the kind's.
     ///
     /// - Throws: ``ServiceError`` `receiver-exists` when the name is taken; `LedgerError` (invalid input)
     ///   for a name or prefix that cannot be used. Nothing is stored then.
@@ -151,6 +156,9 @@ public struct WebhookReceivers: Sendable {
         }
         if let secret, secret.utf8.count < 16 || secret.contains(where: { $0.isWhitespace || $0 == "/" }) {
             throw LedgerError(.invalidInput, "a receiver's secret must be at least 16 characters, without spaces or '/'; nothing was stored")
+        }
+        if kind == .pagerduty, secret == nil {
+            throw LedgerError(.invalidInput, "PagerDuty makes the signing secret of a webhook subscription itself: give it as the secret; nothing was stored")
         }
         if kind == .generic, incidentPrefix != nil {
             throw LedgerError(.invalidInput, "a generic receiver records the incidents its events name, so it takes no incident prefix; nothing was stored")
