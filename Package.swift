@@ -15,11 +15,19 @@ let package = Package(
         .library(name: "LedgerAudit", targets: ["LedgerAudit"]),
         .library(name: "IncidentService", targets: ["IncidentService"]),
         .library(name: "IncidentReports", targets: ["IncidentReports"]),
+        .library(name: "IncidentServer", targets: ["IncidentServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.4"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // LMDB from Debian's liblmdb-dev, found with pkg-config; no vendored C sources.
@@ -95,11 +103,31 @@ let package = Package(
             name: "IncidentReports",
             dependencies: ["LedgerModel", "IncidentEvents", "IncidentProjections", "IncidentMetrics"]
         ),
+        // The HTTP server (`incidents serve`), a thin adapter like the CLI: routes under Routes/ call
+        // LedgerService; bearer tokens and roles, RFC 9457 problems, the live tail, Prometheus metrics.
+        .target(
+            name: "IncidentServer",
+            dependencies: [
+                "IncidentService", "IncidentReports", "IncidentEvents", "IncidentProjections", "IncidentMetrics", "LedgerAudit",
+                "LedgerModel", "LedgerStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         // The `incidents` command-line tool: one file per verb under Commands/.
         .executableTarget(
             name: "IncidentsCLI",
             dependencies: [
                 "IncidentService",
+                "IncidentServer",
                 "IncidentReports",
                 "LedgerAudit",
                 "IncidentEvents",
@@ -167,6 +195,15 @@ let package = Package(
         .testTarget(
             name: "LedgerAuditTests",
             dependencies: ["LedgerAudit", "IncidentGenerator", "LedgerModel", "LedgerStore", "LedgerTestSupport"]
+        ),
+        .testTarget(
+            name: "IncidentServerTests",
+            // IncidentsCLI: some tests run `incidents serve` as a child process and kill it.
+            dependencies: [
+                "IncidentServer", "IncidentService", "IncidentsCLI", "IncidentEvents", "LedgerModel", "LedgerStore", "LedgerTestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "IncidentsCLITests",

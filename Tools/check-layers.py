@@ -18,7 +18,9 @@ LAYERS = [
     ["IncidentMetrics", "IncidentImporters", "LedgerAudit"],
     ["IncidentService"],
     ["IncidentReports"],
-    ["IncidentServer", "IncidentsCLI"],
+    ["IncidentServer"],
+    # The executable: its commands, `serve` among them, which runs the server.
+    ["IncidentsCLI"],
 ]
 # System libraries are not layered, nor are test targets and test helpers (LedgerTest…).
 UNLAYERED = {"CLMDB", "CZlib"}

@@ -10,6 +10,8 @@ public struct ServiceError: Error, Sendable, Hashable, CustomStringConvertible {
 
         /// The event names no actor, and the service has no default one to record it by.
         public static let noActor = Code(name: "no-actor")
+        /// No incident of that id is in the ledger.
+        public static let noSuchIncident = Code(name: "no-such-incident")
         /// A webhook delivery's signature (or the secret in its URL) is missing or wrong, or too old.
         public static let badSignature = Code(name: "bad-signature")
         /// No webhook receiver of that name and kind is configured.
@@ -30,4 +32,9 @@ public struct ServiceError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { message }
+
+    /// No incident `incident` in the ledger at `location`, and where to see what is there.
+    public static func noSuchIncident(_ incident: String, in location: String) -> ServiceError {
+        ServiceError(.noSuchIncident, "no incident \(incident) in the ledger at \(location) — `incidents list` shows what is there")
+    }
 }

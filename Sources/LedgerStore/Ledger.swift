@@ -56,6 +56,9 @@ public final class Ledger: Sendable {
         self.shared = nil
     }
 
+    /// The commits this process has made to the ledger and the appends they served, for a server's metrics.
+    public var commitTotals: CommitTotals { writer.totals }
+
     /// A view of `shared` that only reads: the same environment, threads and commit signal, and
     /// every write refused.
     private init(readOnlyViewOf shared: Ledger) {

@@ -116,9 +116,15 @@ public struct EventRecorder: Sendable {
 
     /// Checks one event against the rules of its incident's life and applies it to the incident's facts.
     func admit(_ typed: IncidentEvent, _ item: StreamEvent, to incident: inout IncidentFacts, now: Timestamp) throws(EventInputError) {
-        try IncidentRules.check(
-            typed, occurredAt: item.event.occurredAt, stream: item.stream, facts: incident, now: now,
-            maximumFutureSkewSeconds: maximumFutureSkewSeconds)
+        do {
+            try IncidentRules.check(
+                typed, occurredAt: item.event.occurredAt, stream: item.stream, facts: incident, now: now,
+                maximumFutureSkewSeconds: maximumFutureSkewSeconds)
+        } catch {
+            var refusal = error
+            refusal.isRuleRefusal = true
+            throw refusal
+        }
         incident.apply(
             typed, id: item.event.id, type: item.event.type, schemaVersion: item.event.schemaVersion,
             payload: item.event.payload, occurredAt: item.event.occurredAt)

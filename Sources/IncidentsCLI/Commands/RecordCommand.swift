@@ -5,29 +5,23 @@ import IncidentService
 import LedgerModel
 import LedgerStore
 
-/// Names one recording command: the words a user types and the event type it records.
-protocol RecordingVerb {
-    static var commandName: String { get }
-    static var eventType: String { get }
-    static var aliases: [String] { get }
-}
-
-extension RecordingVerb {
-    static var aliases: [String] { [] }
+/// Names one recording command: a verb of the service's table.
+protocol RecordingVerbCommand {
+    static var verb: RecordingVerb { get }
 }
 
 /// Records one event of a fixed type, with its payload fields given as flags derived from the
 /// type's schema: `impactStartedAt` is `--impact-started-at`; lists take commas or repeated flags;
 /// nested objects take JSON text. One generic command serves every verb, so the flags, the schema
 /// and the validation can never disagree.
-struct RecordCommand<Verb: RecordingVerb>: AsyncParsableCommand {
+struct RecordCommand<Verb: RecordingVerbCommand>: AsyncParsableCommand {
     static var configuration: CommandConfiguration {
-        let entry = Catalog.entry(for: Verb.eventType)!
+        let entry = Catalog.entry(for: Verb.verb.eventType)!
         return CommandConfiguration(
-            commandName: Verb.commandName,
-            abstract: "Record \(Verb.eventType): \(entry.summary)",
+            commandName: Verb.verb.name,
+            abstract: "Record \(Verb.verb.eventType): \(entry.summary)",
             discussion: FlagHelp.discussion(for: entry),
-            aliases: Verb.aliases)
+            aliases: Verb.verb.aliases)
     }
 
     @OptionGroup var options: LedgerOptions
@@ -66,7 +60,7 @@ struct RecordCommand<Verb: RecordingVerb>: AsyncParsableCommand {
     var fields: [String] = []
 
     func run() async throws {
-        let entry = Catalog.entry(for: Verb.eventType)!
+        let entry = Catalog.entry(for: Verb.verb.eventType)!
         let payload = try FlagParser.payload(fields, for: entry)
         let actor = try self.actor.map { text in
             guard let parsed = Actor(text) else { throw ValidationError("--actor must be kind:id with kind person, tool or system, not \(MessageText.quoted(text))") }

@@ -1,49 +1,45 @@
 import ArgumentParser
+import IncidentService
 
-// The recording commands: each names the words a user types and the event type it records.
-// Fields, flags and help come from the catalog (see RecordCommand).
+// The recording commands: each is a verb of the service's table (`RecordingVerb`, which the server's
+// routes use too). Fields, flags and help come from the catalog (see RecordCommand).
 
-enum Declare: RecordingVerb { static let commandName = "declare"; static let eventType = "incident.declared" }
-enum Acknowledge: RecordingVerb {
-    static let commandName = "acknowledge"; static let eventType = "incident.acknowledged"; static let aliases = ["ack"]
-}
-enum Status: RecordingVerb { static let commandName = "status"; static let eventType = "incident.status_changed" }
-enum SeverityVerb: RecordingVerb { static let commandName = "severity"; static let eventType = "incident.severity_changed" }
-enum Scope: RecordingVerb { static let commandName = "scope"; static let eventType = "incident.scope_changed" }
-enum Assign: RecordingVerb { static let commandName = "assign"; static let eventType = "incident.responder_assigned" }
-enum Release: RecordingVerb { static let commandName = "release"; static let eventType = "incident.responder_released" }
-enum Resolve: RecordingVerb { static let commandName = "resolve"; static let eventType = "incident.resolved" }
-enum Reopen: RecordingVerb { static let commandName = "reopen"; static let eventType = "incident.reopened" }
-enum Close: RecordingVerb { static let commandName = "close"; static let eventType = "incident.closed" }
-enum Link: RecordingVerb { static let commandName = "link"; static let eventType = "incident.linked" }
-enum Merge: RecordingVerb { static let commandName = "merge"; static let eventType = "incident.merged" }
-enum Message: RecordingVerb { static let commandName = "message"; static let eventType = "customer.message_received" }
-enum Reply: RecordingVerb { static let commandName = "reply"; static let eventType = "customer.reply_sent" }
-enum Update: RecordingVerb { static let commandName = "update"; static let eventType = "status_update.published" }
-enum Note: RecordingVerb { static let commandName = "note"; static let eventType = "incident.note_added" }
-enum Notify: RecordingVerb { static let commandName = "notify"; static let eventType = "stakeholders.notified" }
-enum Escalate: RecordingVerb { static let commandName = "escalate"; static let eventType = "escalation.raised" }
-enum Correct: RecordingVerb { static let commandName = "correct"; static let eventType = "event.corrected" }
-enum Retract: RecordingVerb { static let commandName = "retract"; static let eventType = "event.retracted" }
-
-enum EscalationRaise: RecordingVerb { static let commandName = "raise"; static let eventType = "escalation.raised" }
-enum EscalationAck: RecordingVerb {
-    static let commandName = "acknowledge"; static let eventType = "escalation.acknowledged"; static let aliases = ["ack"]
-}
-enum EscalationDown: RecordingVerb { static let commandName = "deescalate"; static let eventType = "escalation.deescalated" }
-enum EscalationClose: RecordingVerb { static let commandName = "close"; static let eventType = "escalation.closed" }
-enum SponsorEnroll: RecordingVerb { static let commandName = "enroll"; static let eventType = "customer.sponsorship_enrolled" }
-enum SponsorEnd: RecordingVerb { static let commandName = "end"; static let eventType = "customer.sponsorship_ended" }
-enum SLAAttach: RecordingVerb { static let commandName = "attach"; static let eventType = "sla.policy_attached" }
-enum SurveySend: RecordingVerb { static let commandName = "send"; static let eventType = "survey.sent" }
-enum SurveyAnswer: RecordingVerb { static let commandName = "answer"; static let eventType = "survey.answered" }
-enum SurveyExpire: RecordingVerb { static let commandName = "expire"; static let eventType = "survey.expired" }
-enum PostmortemStart: RecordingVerb { static let commandName = "start"; static let eventType = "postmortem.started" }
-enum PostmortemRootCause: RecordingVerb { static let commandName = "root-cause"; static let eventType = "postmortem.root_cause_recorded" }
-enum PostmortemFactor: RecordingVerb { static let commandName = "factor"; static let eventType = "postmortem.contributing_factor_recorded" }
-enum PostmortemAction: RecordingVerb { static let commandName = "action"; static let eventType = "postmortem.action_item_opened" }
-enum PostmortemActionDone: RecordingVerb { static let commandName = "action-done"; static let eventType = "postmortem.action_item_completed" }
-enum PostmortemPublish: RecordingVerb { static let commandName = "publish"; static let eventType = "postmortem.published" }
+enum Declare: RecordingVerbCommand { static let verb = RecordingVerb.declare }
+enum Acknowledge: RecordingVerbCommand { static let verb = RecordingVerb.acknowledge }
+enum Status: RecordingVerbCommand { static let verb = RecordingVerb.status }
+enum SeverityVerb: RecordingVerbCommand { static let verb = RecordingVerb.severity }
+enum Scope: RecordingVerbCommand { static let verb = RecordingVerb.scope }
+enum Assign: RecordingVerbCommand { static let verb = RecordingVerb.assign }
+enum Release: RecordingVerbCommand { static let verb = RecordingVerb.release }
+enum Resolve: RecordingVerbCommand { static let verb = RecordingVerb.resolve }
+enum Reopen: RecordingVerbCommand { static let verb = RecordingVerb.reopen }
+enum Close: RecordingVerbCommand { static let verb = RecordingVerb.close }
+enum Link: RecordingVerbCommand { static let verb = RecordingVerb.link }
+enum Merge: RecordingVerbCommand { static let verb = RecordingVerb.merge }
+enum Message: RecordingVerbCommand { static let verb = RecordingVerb.message }
+enum Reply: RecordingVerbCommand { static let verb = RecordingVerb.reply }
+enum Update: RecordingVerbCommand { static let verb = RecordingVerb.update }
+enum Note: RecordingVerbCommand { static let verb = RecordingVerb.note }
+enum Notify: RecordingVerbCommand { static let verb = RecordingVerb.notify }
+enum Escalate: RecordingVerbCommand { static let verb = RecordingVerb.escalate }
+enum Correct: RecordingVerbCommand { static let verb = RecordingVerb.correct }
+enum Retract: RecordingVerbCommand { static let verb = RecordingVerb.retract }
+enum EscalationRaise: RecordingVerbCommand { static let verb = RecordingVerb.escalationRaise }
+enum EscalationAck: RecordingVerbCommand { static let verb = RecordingVerb.escalationAcknowledge }
+enum EscalationDown: RecordingVerbCommand { static let verb = RecordingVerb.escalationDeescalate }
+enum EscalationClose: RecordingVerbCommand { static let verb = RecordingVerb.escalationClose }
+enum SponsorEnroll: RecordingVerbCommand { static let verb = RecordingVerb.sponsorshipEnroll }
+enum SponsorEnd: RecordingVerbCommand { static let verb = RecordingVerb.sponsorshipEnd }
+enum SLAAttach: RecordingVerbCommand { static let verb = RecordingVerb.slaAttach }
+enum SurveySend: RecordingVerbCommand { static let verb = RecordingVerb.surveySend }
+enum SurveyAnswer: RecordingVerbCommand { static let verb = RecordingVerb.surveyAnswer }
+enum SurveyExpire: RecordingVerbCommand { static let verb = RecordingVerb.surveyExpire }
+enum PostmortemStart: RecordingVerbCommand { static let verb = RecordingVerb.postmortemStart }
+enum PostmortemRootCause: RecordingVerbCommand { static let verb = RecordingVerb.postmortemRootCause }
+enum PostmortemFactor: RecordingVerbCommand { static let verb = RecordingVerb.postmortemFactor }
+enum PostmortemAction: RecordingVerbCommand { static let verb = RecordingVerb.postmortemAction }
+enum PostmortemActionDone: RecordingVerbCommand { static let verb = RecordingVerb.postmortemActionDone }
+enum PostmortemPublish: RecordingVerbCommand { static let verb = RecordingVerb.postmortemPublish }
 
 struct EscalationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -52,7 +52,7 @@ struct ReplayCommand: AsyncParsableCommand {
             case .nothingYet:
                 throw CommandFailure(.invalidInput, "nothing of \(incident) was known at \(at.value.rfc3339); its first event was recorded later — give a later --at")
             case .noSuchIncident:
-                throw CommandFailure(.invalidInput, "no incident \(incident) in the ledger at \(service.ledger.path) — `incidents list` shows what is there")
+                throw ServiceError.noSuchIncident(incident, in: service.ledger.path)
             }
             if json {
                 output.line(String(decoding: try encoder.encode(summary), as: UTF8.self))
@@ -65,7 +65,7 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         let steps = try service.replaySteps(incident)
         guard !steps.isEmpty else {
-            throw CommandFailure(.invalidInput, "no incident \(incident) in the ledger at \(service.ledger.path) — `incidents list` shows what is there")
+            throw ServiceError.noSuchIncident(incident, in: service.ledger.path)
         }
         for line in json ? ReplayLines.json(steps) : ReplayLines.text(steps) { output.line(line) }
     }

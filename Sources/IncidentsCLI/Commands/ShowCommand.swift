@@ -28,7 +28,7 @@ struct ShowCommand: AsyncParsableCommand {
         // on the ledger's last write.
         let now = reportTime.time
         guard let detail = try service.detail(of: incident, asOf: now) else {
-            throw CommandFailure(.invalidInput, "no incident \(incident) in the ledger at \(service.ledger.path) — `incidents list` shows what is there")
+            throw ServiceError.noSuchIncident(incident, in: service.ledger.path)
         }
         let (summary, recorded) = (detail.summary, detail.events)
         let output = Output.standard

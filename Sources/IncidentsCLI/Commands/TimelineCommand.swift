@@ -49,7 +49,7 @@ struct TimelineCommand: AsyncParsableCommand {
         }
         let service = try options.service()
         guard let timeline = try service.timeline(of: incident, categories: categories, asOf: reportTime.time) else {
-            throw CommandFailure(.invalidInput, "no incident \(incident) in the ledger at \(service.ledger.path) — `incidents list` shows what is there")
+            throw ServiceError.noSuchIncident(incident, in: service.ledger.path)
         }
         let output = Output.standard
         for line in json ? TimelineLines.json(timeline) : TimelineLines.text(timeline) { output.line(line) }

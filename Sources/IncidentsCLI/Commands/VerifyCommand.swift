@@ -28,7 +28,7 @@ struct VerifyCommand: AsyncParsableCommand {
         let verification = try options.service().verify()
         let report = verification.chain
         if let problem = report.problem {
-            throw CommandFailure(.damaged, "verification failed at \(problem)\(CommandFailure.remedy(for: problem.detail)) — the ledger is damaged: keep this copy as evidence and restore it from a backup")
+            throw CommandFailure(.damaged, "verification failed at \(problem)\(ServiceFailure.remedy(for: problem.detail)) — the ledger is damaged: keep this copy as evidence and restore it from a backup")
         }
         var notes = [String]()
         for comparison in verification.projections {

@@ -6,11 +6,15 @@ public struct EventInputError: Error, Sendable, Equatable, CustomStringConvertib
     public var field: String
     /// The rule that was broken, for a person to read.
     public var reason: String
+    /// True when the event is well formed but the rules of its incident's life refuse it (an HTTP
+    /// server answers 422 then, and 400 for a malformed event).
+    public var isRuleRefusal: Bool
 
-    public init(index: Int? = nil, field: String, reason: String) {
+    public init(index: Int? = nil, field: String, reason: String, isRuleRefusal: Bool = false) {
         self.index = index
         self.field = field
         self.reason = reason
+        self.isRuleRefusal = isRuleRefusal
     }
 
     public var description: String {

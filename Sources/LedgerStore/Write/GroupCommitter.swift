@@ -12,6 +12,13 @@ import Glibc
 ///
 /// Every transaction begins and commits inside one block on one serial dispatch queue, so it never
 /// spans an `await` and never changes threads, as LMDB requires.
+/// How much group commit has shared: this process's commits and the appends they served
+/// (appends ÷ commits is the mean group size).
+public struct CommitTotals: Sendable, Hashable {
+    public var commits: UInt64 = 0
+    public var appends: UInt64 = 0
+}
+
 final class GroupCommitter: Sendable {
     /// A transaction takes waiting submissions until it holds about this many bytes of events.
     static let transactionBudgetBytes = 64 << 20
@@ -38,6 +45,10 @@ final class GroupCommitter: Sendable {
 
     /// Signalled after every commit, for subscriptions that follow the log.
     private let commits: CommitSignal
+    private let counted = Mutex(CommitTotals())
+
+    /// The commits made so far and the appends they served.
+    var totals: CommitTotals { counted.withLock { $0 } }
 
     init(environment: Environment, clock: @escaping @Sendable () -> Timestamp, logger: Logger, commits: CommitSignal) {
         self.environment = environment
@@ -111,6 +122,10 @@ final class GroupCommitter: Sendable {
                 try transaction.apply(group.map(\.appends), in: txn)
             }
             logger.trace("committed", metadata: ["submissions": "\(group.count)"])
+            counted.withLock {
+                $0.commits += 1
+                $0.appends += UInt64(group.count)
+            }
             commits.signal()
         } catch {
             let failure = Self.ledgerError(error)

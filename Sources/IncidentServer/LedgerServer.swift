@@ -1,0 +1,67 @@
+public import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+public import IncidentService
+public import Logging
+import NIOCore
+import NIOSSL
+import Synchronization
+import UnixSignals
+
+/// `incidents serve`: the ledger as an HTTP service, a thin adapter over ``LedgerService`` like the
+/// CLI. Every route parses its request, checks the caller's token and role, calls one use case and
+/// presents the answer; every refusal is an RFC 9457 problem with the CLI's sentence (docs/server.md).
+public struct LedgerServer: Sendable {
+    public let service: LedgerService
+    public let configuration: ServerConfiguration
+    public let logger: Logger
+
+    public init(service: LedgerService, configuration: ServerConfiguration = ServerConfiguration(), logger: Logger) {
+        self.service = service
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Serves until SIGTERM or SIGINT, then shuts down gracefully: stops accepting, lets the requests in
+    /// flight (appends among them) finish, ends live tails, and returns; the store closes after.
+    ///
+    /// - Parameter onListening: called with the port once the server listens (the port chosen, for 0).
+    public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let app = try application(onListening: onListening)
+        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+
+    /// The application, to run as a service of one's own service group (the tests do).
+    public func application(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
+        let metrics = ServerMetrics(ledger: service.ledger)
+        let shutdown = ShutdownState()
+        let router = Router(context: ServerContext.self)
+        router.add(middleware: RequestLogMiddleware(metrics: metrics, shutdown: shutdown))
+        router.add(middleware: ProblemMiddleware())
+        let open = OpenRoutes(service: service, metrics: metrics, shutdown: shutdown)
+        open.addHealth(to: router)
+        let guarded = router.group().add(middleware: BearerAuthentication(service: service))
+        open.addMetrics(to: guarded)
+        let v1 = guarded.group("v1")
+        open.addSchemas(to: v1)
+        RecordingRoutes(service: service, configuration: configuration, metrics: metrics).add(to: v1)
+        IncidentRoutes(service: service).add(to: v1)
+        ReportRoutes(service: service).add(to: v1)
+        EventRoutes(service: service, configuration: configuration, metrics: metrics).add(to: v1)
+
+        var http = HTTP1Channel.Configuration(idleTimeout: .seconds(configuration.idleTimeoutSeconds))
+        http.httpDecoder = .init(maxHeaderFieldSize: configuration.maximumHeaderBytes, maxHeaderListSize: configuration.maximumHeaderBytes, maxHeaderFieldCount: 100)
+        var server = HTTPServerBuilder.http1(configuration: http)
+        if let tls = configuration.tls {
+            let certificates = try NIOSSLCertificate.fromPEMFile(tls.certificate).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(file: tls.key, format: .pem)
+            server = try .tls(server, tlsConfiguration: .makeServerConfiguration(certificateChain: certificates, privateKey: .privateKey(key)))
+        }
+        return Application(
+            router: router, server: server,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "incidents"),
+            services: [shutdown],
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+}

@@ -1,0 +1,39 @@
+public import Hummingbird
+import IncidentService
+import Logging
+
+/// What a request carries through the router: Hummingbird's core storage and, once the bearer token
+/// is checked, who is calling.
+public struct ServerContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The token the request was made with; nil before authentication and on open routes.
+    var caller: AccessToken?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+
+    /// The caller: 401 without a valid token.
+    func authenticated() throws -> AccessToken {
+        guard let caller else { throw Problem(ServiceFailure(.unauthenticated, "this route needs a bearer token — create one with `incidents tokens create`")) }
+        return caller
+    }
+
+    /// The caller, when it may do `permission`: 401 without a valid token, 403 when its role may not.
+    func require(_ permission: Permission) throws -> AccessToken {
+        let caller = try authenticated()
+        guard caller.role.allows(permission) else {
+            throw Problem(ServiceFailure(.forbidden, "a token of role \(caller.role.rawValue) may not do this (\(permission)) — docs/server.md lists what each role may do"))
+        }
+        return caller
+    }
+
+    /// The caller, when it may record events of `eventType`.
+    func require(recording eventType: String) throws -> AccessToken {
+        let caller = try authenticated()
+        guard caller.role.mayRecord(eventType: eventType) else {
+            throw Problem(ServiceFailure(.forbidden, "a token of role \(caller.role.rawValue) may not record \(eventType) — docs/server.md lists what each role may do"))
+        }
+        return caller
+    }
+}
