@@ -19,15 +19,16 @@ public struct EventLines: Sendable {
     /// Records in the input, good and bad.
     public var count: Int { records.count + rejections.count }
 
-    /// What an event that leaves out its actor, source or id gets: a webhook receiver records in its own
-    /// name, with ids derived from the delivery so that the same delivery again is an exact retry.
+    /// What an event that leaves out its actor, source or id gets: the server records in the name of the
+    /// caller (a token's holder, a webhook receiver) through its route; a webhook receiver derives ids
+    /// from the delivery, so that the same delivery again is an exact retry.
     public struct Defaults {
         public var actor: Actor
         public var source: String
-        /// The id of the record at `index` (a line number, or 1 for one document).
-        public var id: (_ index: Int) -> UUID
+        /// The id of the record at `index` (a line number, or 1 for one document); nil leaves a fresh one.
+        public var id: ((_ index: Int) -> UUID)?
 
-        public init(actor: Actor, source: String, id: @escaping (_ index: Int) -> UUID) {
+        public init(actor: Actor, source: String, id: ((_ index: Int) -> UUID)? = nil) {
             self.actor = actor
             self.source = source
             self.id = id
@@ -75,7 +76,7 @@ public struct EventLines: Sendable {
         if let defaults, case .object(var members) = value {
             if members["actor"] == nil { members["actor"] = ["kind": .string(defaults.actor.kind.name), "id": .string(defaults.actor.id)] }
             if members["source"] == nil { members["source"] = .string(defaults.source) }
-            if members["id"] == nil { members["id"] = .string(defaults.id(index).uuidString.lowercased()) }
+            if members["id"] == nil, let id = defaults.id { members["id"] = .string(id(index).uuidString.lowercased()) }
             filled = .object(members)
         }
         do {

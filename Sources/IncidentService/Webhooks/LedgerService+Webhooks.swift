@@ -36,7 +36,7 @@ public struct WebhookOutcome: Sendable {
 }
 
 extension LedgerService {
-    /// Receives a webhook delivery: finds its receiver, checks the signature (or a Statuspage
+    /// Receives a webhook delivery: finds its receiver (among `receivers`, by default the ledger's), checks the signature (or a Statuspage
     /// receiver's secret) over the raw body before reading it, maps it, and records the events with
     /// the receiver's actor and source, leaving out what the ledger already holds.
     ///
@@ -56,9 +56,9 @@ extension LedgerService {
     ///   `not-receivers-name`; the importers' errors for a body that is not the tool's; `ImportRefusal`
     ///   for a generic delivery the ledger refuses.
     public func receive(
-        _ delivery: WebhookDelivery, receivers: WebhookReceivers, replayWindowSeconds: Int64 = WebhookSignature.defaultReplayWindowSeconds
+        _ delivery: WebhookDelivery, receivers: WebhookReceivers? = nil, replayWindowSeconds: Int64 = WebhookSignature.defaultReplayWindowSeconds
     ) async throws -> WebhookOutcome {
-        let stored = try receivers.stored(delivery.receiver, kind: delivery.kind)
+        let stored = try (receivers ?? webhookReceivers).stored(delivery.receiver, kind: delivery.kind)
         let receiver = stored.receiver
         switch receiver.kind {
         case .pagerduty:
