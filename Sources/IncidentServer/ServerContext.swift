@@ -1,4 +1,5 @@
 public import Hummingbird
+import IncidentEvents
 import IncidentService
 import Logging
 

@@ -12,6 +12,13 @@ public struct ServiceError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let noActor = Code(name: "no-actor")
         /// No incident of that id is in the ledger.
         public static let noSuchIncident = Code(name: "no-such-incident")
+        /// A secret presented as an access token is not accepted: no token has it, or it was
+        /// revoked, or it expired (the message says which).
+        public static let unauthenticated = Code(name: "unauthenticated")
+        /// No access token has the public id given.
+        public static let noSuchToken = Code(name: "no-such-token")
+        /// The access token's revocation is recorded already.
+        public static let alreadyRevoked = Code(name: "already-revoked")
         /// A webhook delivery's signature (or the secret in its URL) is missing or wrong, or too old.
         public static let badSignature = Code(name: "bad-signature")
         /// No webhook receiver of that name and kind is configured.

@@ -9,7 +9,7 @@ import Testing
         .deletingLastPathComponent().deletingLastPathComponent().path
 
     @Test func typesAreUniqueAndNamedInOneStyle() throws {
-        let types = Catalog.entries.map(\.type)
+        let types = Catalog.allEntries.map(\.type)
         #expect(Set(types).count == types.count)
         for type in types {
             #expect(throws: Never.self) { try EnvelopeRules.validateType(type) }
@@ -18,7 +18,7 @@ import Testing
         #expect(types.count >= 35)
     }
 
-    @Test(arguments: Catalog.entries.map(\.type))
+    @Test(arguments: Catalog.allEntries.map(\.type))
     func everyFieldIsDescribedAndEveryExampleRoundTrips(type: String) throws {
         let entry = try #require(Catalog.entry(for: type))
         #expect(!entry.fields.isEmpty)
@@ -104,7 +104,7 @@ import Testing
             if invalid { object["expectInvalid"] = true }
             lines.append(JSONValue.object(object).canonicalText)
         }
-        for entry in Catalog.entries {
+        for entry in Catalog.allEntries {
             for example in entry.examples {
                 let decoded = try Catalog.decode(type: entry.type, schemaVersion: entry.schemaVersion, payload: example)
                 let proposed = Catalog.proposed(decoded, occurredAt: SampleEvents.epoch, actor: Actor(kind: .tool, id: "test"), source: "test")

@@ -5,19 +5,7 @@ import IncidentService
 import LedgerModel
 import LedgerStore
 import LedgerTestSupport
-import Synchronization
 import Testing
-
-/// A settings table in memory, until the ledger's own lands (h-access); the ledger itself is real.
-final class MemorySettings: SettingsTable {
-    private let values = Mutex<[String: [UInt8]]>([:])
-
-    func setting(_ key: String) throws -> [UInt8]? { values.withLock { $0[key] } }
-    func settings(withPrefix prefix: String) throws -> [(key: String, value: [UInt8])] {
-        values.withLock { $0.filter { $0.key.hasPrefix(prefix) }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
-    }
-    func setSetting(_ key: String, _ value: [UInt8]?) throws { values.withLock { $0[key] = value } }
-}
 
 /// Deliveries as the tools send them, under Tests/IncidentImportersTests/Fixtures.
 enum WebhookFixtures {
@@ -38,13 +26,14 @@ enum WebhookFixtures {
         let directory = TemporaryDirectory()
         let ledger: Ledger
         let service: LedgerService
-        let receivers = WebhookReceivers(settings: MemorySettings())
+        let receivers: WebhookReceivers
         let statuspageSecret: String
         let botSecret: String
 
         init() throws {
             ledger = try Ledger.create(at: directory.path)
             service = LedgerService(ledger: ledger, defaults: RecordingDefaults(clock: { WebhookReceiverTests.now }, newID: { UUID.version7() }, actor: nil))
+            receivers = service.webhookReceivers
             _ = try receivers.add(kind: .pagerduty, name: "pd", secret: WebhookReceiverTests.pagerDutySecret, incidentPrefix: nil, createdAt: WebhookReceiverTests.now)
             statuspageSecret = try receivers.add(kind: .statuspage, name: "sp", secret: nil, incidentPrefix: nil, createdAt: WebhookReceiverTests.now).secret
             botSecret = try receivers.add(kind: .generic, name: "bot", secret: nil, incidentPrefix: nil, createdAt: WebhookReceiverTests.now).secret
@@ -53,14 +42,14 @@ enum WebhookFixtures {
         func pagerDuty(_ type: String, signedWith secrets: [String] = [WebhookReceiverTests.pagerDutySecret]) async throws -> WebhookOutcome {
             let body = WebhookFixtures.body("PagerDuty/\(type).json")
             let signature = WebhookSignature.pagerDuty(body: body, secrets: secrets.map { Array($0.utf8) })
-            return try await service.receive(WebhookDelivery(kind: .pagerduty, receiver: "pd", body: body, signature: signature), receivers: receivers)
+            return try await service.receive(WebhookDelivery(kind: .pagerduty, receiver: "pd", body: body, signature: signature))
         }
 
         func generic(_ body: String, at seconds: Int64? = nil) async throws -> WebhookOutcome {
             let bytes = Array(body.utf8)
             let time = seconds ?? WebhookReceiverTests.now.microsecondsSinceEpoch / 1_000_000
             let signature = WebhookSignature.generic(body: bytes, secret: Array(botSecret.utf8), unixSeconds: time)
-            return try await service.receive(WebhookDelivery(kind: .generic, receiver: "bot", body: bytes, signature: signature), receivers: receivers)
+            return try await service.receive(WebhookDelivery(kind: .generic, receiver: "bot", body: bytes, signature: signature))
         }
 
         var head: UInt64 { get throws { try ledger.read { try $0.head() }.position } }
@@ -144,7 +133,7 @@ enum WebhookFixtures {
         let body = WebhookFixtures.body("PagerDuty/incident.triggered.json")
         let signature = WebhookSignature.pagerDuty(body: body, secrets: [Array(Self.pagerDutySecret.utf8)])
         for (kind, name) in [(WebhookReceiver.Kind.pagerduty, "nobody"), (.generic, "pd")] {
-            await #expect { try await fixture.service.receive(WebhookDelivery(kind: kind, receiver: name, body: body, signature: signature), receivers: fixture.receivers) }
+            await #expect { try await fixture.service.receive(WebhookDelivery(kind: kind, receiver: name, body: body, signature: signature)) }
                 throws: { ($0 as? ServiceError)?.code == .noSuchReceiver }
         }
         #expect(try fixture.head == 0)
@@ -253,7 +242,7 @@ enum WebhookFixtures {
         let fixture = try Fixture()
         let body = WebhookFixtures.body("Statuspage/incident.investigating.json")
         for secret in [nil, "", "whsec_wrong", fixture.botSecret] as [String?] {
-            await #expect { try await fixture.service.receive(WebhookDelivery(kind: .statuspage, receiver: "sp", body: body, urlSecret: secret), receivers: fixture.receivers) }
+            await #expect { try await fixture.service.receive(WebhookDelivery(kind: .statuspage, receiver: "sp", body: body, urlSecret: secret)) }
                 throws: { ($0 as? ServiceError)?.code == .badSignature }
         }
         #expect(try fixture.head == 0)
@@ -263,8 +252,7 @@ enum WebhookFixtures {
         let fixture = try Fixture()
         func deliver(_ name: String) async throws -> WebhookOutcome {
             try await fixture.service.receive(
-                WebhookDelivery(kind: .statuspage, receiver: "sp", body: WebhookFixtures.body("Statuspage/\(name).json"), urlSecret: fixture.statuspageSecret),
-                receivers: fixture.receivers)
+                WebhookDelivery(kind: .statuspage, receiver: "sp", body: WebhookFixtures.body("Statuspage/\(name).json"), urlSecret: fixture.statuspageSecret))
         }
         let first = try await deliver("incident.investigating")
         let recorded = try fixture.events("SP-p31zjtct2jer")

@@ -56,7 +56,7 @@ public enum Catalog {
         LegacyVersion(IncidentResolved.Version1.self, upcast: IncidentResolved.upcastFromVersion1),
     ]
 
-    private static let byType: [String: Entry] = Dictionary(uniqueKeysWithValues: entries.map { ($0.type, $0) })
+    private static let byType: [String: Entry] = Dictionary(uniqueKeysWithValues: allEntries.map { ($0.type, $0) })
 
     /// The current schema version of a type (1 for a type the catalog does not know).
     public static func currentVersion(of type: String) -> UInt16 { byType[type]?.schemaVersion ?? 1 }

@@ -44,6 +44,9 @@ public enum IncidentEvent: Sendable, Hashable {
     // Corrections
     case corrected(EventCorrected)
     case retracted(EventRetracted)
+    // Access, in the ledger's own stream (``LedgerStream/access``), never in an incident's
+    case accessGranted(AccessGranted)
+    case accessRevoked(AccessRevoked)
 
     /// The typed payload inside.
     public var payload: any EventPayload {
@@ -83,12 +86,33 @@ public enum IncidentEvent: Sendable, Hashable {
         case .postmortemPublished(let payload): payload
         case .corrected(let payload): payload
         case .retracted(let payload): payload
+        case .accessGranted(let payload): payload
+        case .accessRevoked(let payload): payload
+        }
+    }
+
+    /// Whether this is an access event, which belongs in ``LedgerStream/access`` and nowhere else.
+    public var isAccess: Bool {
+        switch self {
+        case .accessGranted, .accessRevoked: true
+        default: false
         }
     }
 }
 
 extension Catalog {
-    /// Every event type at its current version, by family, in the order the documentation lists them.
+    /// Every event type at its current version, incident events and then the ledger's own: what
+    /// the schemas and docs/events.md describe, and what the catalog decodes.
+    public static let allEntries = entries + accessEntries
+
+    /// The access events, recorded only in ``LedgerStream/access`` when a token is issued or revoked.
+    public static let accessEntries: [Entry] = [
+        Entry(AccessGranted.self, family: "Access") { .accessGranted($0) },
+        Entry(AccessRevoked.self, family: "Access") { .accessRevoked($0) },
+    ]
+
+    /// Every event type of an incident at its current version, by family, in the order the
+    /// documentation lists them (the access events follow them, in ``accessEntries``).
     public static let entries: [Entry] = [
         Entry(IncidentDeclared.self, family: "Lifecycle") { .declared($0) },
         Entry(IncidentAcknowledged.self, family: "Lifecycle") { .acknowledged($0) },

@@ -1,7 +1,8 @@
 public import Foundation
 public import LedgerModel
 
-/// What the rules of an incident's life need to know about it so far: a small fold over its events.
+/// What the rules of an incident's life need to know about it so far: a small fold over its events
+/// (for the access stream, over its grants and revocations).
 public struct IncidentFacts: Sendable {
     /// The declaration, as corrected.
     public private(set) var declaration: IncidentDeclared?
@@ -23,6 +24,9 @@ public struct IncidentFacts: Sendable {
     /// or retraction may name. Kept as canonical text and parsed only when a correction needs it.
     public private(set) var events = [UUID: (type: String, schemaVersion: UInt16, payload: Payload)]()
     public private(set) var retracted = Set<UUID>()
+    /// In the access stream (``LedgerStream/access``): every token granted, by id, and those revoked.
+    public private(set) var accessGrants = [String: AccessGranted]()
+    public private(set) var revokedTokens = Set<String>()
 
     public init() {}
 
@@ -67,6 +71,8 @@ public struct IncidentFacts: Sendable {
             }
         case .retracted(let retraction):
             if let target = UUID(uuidString: retraction.target) { retracted.insert(target) }
+        case .accessGranted(let grant): accessGrants[grant.tokenId] = grant
+        case .accessRevoked(let revocation): revokedTokens.insert(revocation.tokenId)
         default:
             break
         }

@@ -14,6 +14,9 @@ public enum IncidentRules {
         guard occurredAt <= now.adding(seconds: maximumFutureSkewSeconds) else {
             throw EventInputError(field: "occurredAt", reason: "\(occurredAt.rfc3339) is more than \(maximumFutureSkewSeconds) seconds in the future; record facts when they have happened")
         }
+        if event.isAccess || LedgerStream.isReserved(stream) {
+            return try checkAccess(event, occurredAt: occurredAt, stream: stream, facts: facts)
+        }
         if case .declared = event {
             guard facts.declaration == nil else {
                 throw EventInputError(field: "type", reason: "\(stream) is already declared; correct the declaration with event.corrected instead")
@@ -104,6 +107,39 @@ public enum IncidentRules {
             _ = try requireTarget(retraction.target, facts, stream)
         default:
             break
+        }
+    }
+
+    /// The access stream holds access events only, and they go nowhere else; a token id is granted
+    /// once, and revoked at most once, by a revocation naming the grant's holder and role.
+    private static func checkAccess(_ event: IncidentEvent, occurredAt: Timestamp, stream: String, facts: IncidentFacts) throws(EventInputError) {
+        let type = Swift.type(of: event.payload).type
+        guard LedgerStream.isReserved(stream) else {
+            throw EventInputError(field: "stream", reason: "\(type) belongs in the ledger's access stream \(LedgerStream.access), not in an incident")
+        }
+        switch event {
+        case .accessGranted(let grant):
+            guard facts.accessGrants[grant.tokenId] == nil else {
+                throw EventInputError(field: "payload.tokenId", reason: "token \(MessageText.quoted(grant.tokenId)) was already granted; each token needs its own id")
+            }
+            if let expiry = grant.expiresAt, expiry <= occurredAt {
+                throw EventInputError(field: "payload.expiresAt", reason: "\(expiry.rfc3339) is not after the grant (\(occurredAt.rfc3339)); a token cannot expire before it is issued")
+            }
+        case .accessRevoked(let revocation):
+            guard let grant = facts.accessGrants[revocation.tokenId] else {
+                throw EventInputError(field: "payload.tokenId", reason: "no token \(MessageText.quoted(revocation.tokenId)) was granted")
+            }
+            guard !facts.revokedTokens.contains(revocation.tokenId) else {
+                throw EventInputError(field: "payload.tokenId", reason: "token \(MessageText.quoted(revocation.tokenId)) is already revoked")
+            }
+            guard grant.holder == revocation.holder, grant.role == revocation.role else {
+                throw EventInputError(
+                    field: "payload.holder",
+                    reason: "token \(MessageText.quoted(revocation.tokenId)) was granted to \(MessageText.quoted(grant.holder)) as \(grant.role.rawValue), not to \(MessageText.quoted(revocation.holder)) as \(revocation.role.rawValue)")
+            }
+        default:
+            throw EventInputError(
+                field: "stream", reason: "\(stream) is the ledger's access stream: it holds access.granted and access.revoked only, and \(type) belongs in an incident")
         }
     }
 

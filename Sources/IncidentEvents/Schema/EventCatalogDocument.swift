@@ -51,10 +51,21 @@ public enum EventCatalogDocument {
             2 has `channels` and an `audience`, and a version 1 event reads as version 2 with
             `channels: [channel]` and `audience: public`.
 
+            ## The access stream
+
+            Beside the incidents, the ledger keeps one stream of its own, `\(LedgerStream.access)`: who was
+            given an access token, with which role, and when it was revoked (`access.granted`,
+            `access.revoked`, last below). They are recorded only when a token is created or revoked
+            (`incidents tokens`), never by `append`, an import or a recording command; the stream holds no
+            other event, and no incident holds one of them. A token id is granted once and revoked at most
+            once, by a revocation naming the holder and role of its grant. The events name the token by its
+            public id only: its secret, and the secret's hash, are never in the log. Incident lists,
+            timelines, metrics and the review leave the stream out; `incidents log` shows it.
+
 
             """
         var family = ""
-        for entry in Catalog.entries {
+        for entry in Catalog.allEntries {
             if entry.family != family {
                 family = entry.family
                 out += "## \(family)\n\n"

@@ -13,7 +13,7 @@ public enum EventSchemas {
 
     /// Every event schema, current and legacy versions.
     public static var all: [Document] {
-        let current = Catalog.entries.map { entry in
+        let current = Catalog.allEntries.map { entry in
             document(type: entry.type, version: entry.schemaVersion, summary: entry.summary, fields: entry.fields, examples: entry.examples, isCurrent: true)
         }
         let legacy = Catalog.legacyVersions.map { old in

@@ -13,7 +13,8 @@ public enum IncidentMetricsProjection: DerivedProjection {
     /// 5: the source's SLA verdict.
     public static let version: UInt32 = 5
 
-    public static func includes(_ record: RecordView) -> Bool { true }
+    /// Every incident; the ledger's own streams (``LedgerStream/access``) are none.
+    public static func includes(_ record: RecordView) -> Bool { !LedgerStream.isReserved(record.stream) }
 
     public static func encode(_ state: IncidentMetricFacts) -> [UInt8] { state.encoded() }
 

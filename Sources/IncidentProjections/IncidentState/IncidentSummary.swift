@@ -212,6 +212,8 @@ public struct IncidentSummary: Codable, Equatable, Sendable {
             correctionCount += 1
         case .retracted:
             retractionCount += 1
+        case .accessGranted, .accessRevoked:
+            break  // never in an incident's stream
         }
     }
 
@@ -240,7 +242,8 @@ public enum IncidentStateProjection: Projection {
     public static func encode(_ state: IncidentSummary) -> [UInt8] { state.encoded() }
     public static func decode(_ bytes: UnsafeRawBufferPointer) throws -> IncidentSummary { try IncidentSummary(encoded: bytes) }
 
-    public static func key(for record: RecordView) -> String? { record.stream }
+    /// Every stream but the ledger's own (``LedgerStream/access``), which holds no incident.
+    public static func key(for record: RecordView) -> String? { LedgerStream.isReserved(record.stream) ? nil : record.stream }
     public static func initial(key: String) -> IncidentSummary { IncidentSummary(incident: key) }
     public static func apply(_ event: ProjectedEvent, to state: inout IncidentSummary) { state.apply(event) }
 }

@@ -31,7 +31,8 @@ public enum EventDescription {
             .escalation
         case .corrected?, .retracted?: .correction
         case .noteAdded?, .stakeholdersNotified?, .slaPolicyAttached?, .surveySent?, .surveyAnswered?, .surveyExpired?, .postmortemStarted?,
-            .rootCauseRecorded?, .contributingFactorRecorded?, .actionItemOpened?, .actionItemCompleted?, .postmortemPublished?:
+            .rootCauseRecorded?, .contributingFactorRecorded?, .actionItemOpened?, .actionItemCompleted?, .postmortemPublished?,
+            .accessGranted?, .accessRevoked?:
             .internal
         }
     }
@@ -107,6 +108,9 @@ public enum EventDescription {
             let fields = e.fields.keys.sorted().map { "\($0) = \(e.fields[$0]!.canonicalText)" }.joined(separator: ", ")
             return "Correction of \(target(e.target)): \(fields) — \(e.reason)"
         case .retracted(let e)?: return "Retraction of \(target(e.target)): \(e.reason)"
+        case .accessGranted(let e)?:
+            return "Token \(e.tokenId) issued to \(e.holder) as \(e.role.rawValue)\(e.expiresAt.map { ", until \($0.rfc3339)" } ?? "")"
+        case .accessRevoked(let e)?: return "Token \(e.tokenId) of \(e.holder) (\(e.role.rawValue)) revoked"
         }
     }
 }

@@ -181,7 +181,14 @@ extension ServiceError: ReportableFailure {
     public var failure: ServiceFailure {
         switch code {
         case .noActor: ServiceFailure(.usage, "\(message); nothing was written")
-        case .noSuchIncident, .noSuchReceiver: ServiceFailure(.notFound, message)
+        case .noSuchIncident: ServiceFailure(.notFound, message)
+        case .noSuchToken: ServiceFailure(.notFound, "\(message) — `incidents tokens list` shows the tokens; nothing was written")
+        case .alreadyRevoked: ServiceFailure(.invalidInput, "\(message); nothing was written")
+        case .unauthenticated:
+            ServiceFailure(
+                .unauthenticated,
+                "the token was refused: \(message) — `incidents tokens create` makes one, `incidents tokens list` shows them and their state")
+        case .noSuchReceiver: ServiceFailure(.notFound, message)
         case .badSignature: ServiceFailure(.unauthenticated, message)
         case .notReceiversName: ServiceFailure(.forbidden, message)
         case .receiverExists: ServiceFailure(.conflict, message)

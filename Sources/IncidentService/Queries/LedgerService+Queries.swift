@@ -26,9 +26,11 @@ extension LedgerService {
         return query.apply(to: try runner.states(IncidentStateProjection.self))
     }
 
-    /// One incident's events and the head, read in one snapshot; nil when the ledger holds none of it.
+    /// One incident's events and the head, read in one snapshot; nil when the ledger holds none of it,
+    /// and for the ledger's own streams (``LedgerStream/access``), which are no incident.
     public func history(of incident: String) throws -> IncidentHistory? {
-        try ledger.read { reader in
+        guard !LedgerStream.isReserved(incident) else { return nil }
+        return try ledger.read { reader in
             let events = try reader.events(inStream: incident)
             return events.isEmpty ? nil : IncidentHistory(incident: incident, events: events, head: try reader.head())
         }

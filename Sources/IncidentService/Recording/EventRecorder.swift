@@ -14,6 +14,9 @@ public struct EventRecorder: Sendable {
     /// The clock the future-skew rule compares `occurredAt` with.
     public let clock: @Sendable () -> Timestamp
     public let maximumFutureSkewSeconds: Int64
+    /// Whether access events may be recorded: only by the token use cases (``LedgerService/createToken(holder:role:expiresAt:)``),
+    /// so that the access stream and the stored tokens never tell different stories.
+    var admitsAccessEvents = false
     /// How many times a batch is checked again after a concurrent append before giving up. Each
     /// round lets at least one of the contending batches through, so this bounds the contention
     /// on one incident that a batch rides out.
@@ -116,7 +119,11 @@ public struct EventRecorder: Sendable {
 
     /// Checks one event against the rules of its incident's life and applies it to the incident's facts.
     func admit(_ typed: IncidentEvent, _ item: StreamEvent, to incident: inout IncidentFacts, now: Timestamp) throws(EventInputError) {
-        do {
+        do throws(EventInputError) {
+            if typed.isAccess, !admitsAccessEvents {
+                throw EventInputError(
+                    field: "type", reason: "\(item.event.type) is recorded only when an access token is created or revoked, never given as an event")
+            }
             try IncidentRules.check(
                 typed, occurredAt: item.event.occurredAt, stream: item.stream, facts: incident, now: now,
                 maximumFutureSkewSeconds: maximumFutureSkewSeconds)

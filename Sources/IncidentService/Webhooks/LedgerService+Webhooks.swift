@@ -31,12 +31,12 @@ public struct WebhookOutcome: Sendable {
     /// What the ledger appended (and what it found already recorded).
     public var results: [AppendResult]
     /// Counts, warnings (an incident declared from a later delivery, an event type not mapped) and the
-    /// records the rules refused (PagerDuty and Statuspage; see ``LedgerService/receive(_:receivers:replayWindowSeconds:)``).
+    /// records the rules refused (PagerDuty and Statuspage; see ``LedgerService/receive(_:replayWindowSeconds:)``).
     public var report: ImportReport
 }
 
 extension LedgerService {
-    /// Receives a webhook delivery: finds its receiver (among `receivers`, by default the ledger's), checks the signature (or a Statuspage
+    /// Receives a webhook delivery: finds its receiver among the ledger's, checks the signature (or a Statuspage
     /// receiver's secret) over the raw body before reading it, maps it, and records the events with
     /// the receiver's actor and source, leaving out what the ledger already holds.
     ///
@@ -56,17 +56,16 @@ extension LedgerService {
     ///   `not-receivers-name`; the importers' errors for a body that is not the tool's; `ImportRefusal`
     ///   for a generic delivery the ledger refuses.
     public func receive(
-        _ delivery: WebhookDelivery, receivers: WebhookReceivers? = nil, replayWindowSeconds: Int64 = WebhookSignature.defaultReplayWindowSeconds
+        _ delivery: WebhookDelivery, replayWindowSeconds: Int64 = WebhookSignature.defaultReplayWindowSeconds
     ) async throws -> WebhookOutcome {
-        let stored = try (receivers ?? webhookReceivers).stored(delivery.receiver, kind: delivery.kind)
+        let stored = try webhookReceivers.stored(delivery.receiver, kind: delivery.kind)
         let receiver = stored.receiver
         switch receiver.kind {
         case .pagerduty:
             try WebhookSignature.checkPagerDuty(delivery.signature, body: delivery.body, secret: Array((stored.secret ?? "").utf8))
             return try await receivePagerDuty(delivery.body, receiver: receiver)
         case .statuspage:
-            let given = Hash256.sha256(Array((delivery.urlSecret ?? "").utf8)).hex
-            guard WebhookSignature.constantTimeEqual(Array(given.utf8), Array((stored.secretSHA256 ?? "").utf8)) else {
+            guard TokenSecret.constantTimeEqual(TokenSecret.hash(delivery.urlSecret ?? ""), stored.secretSHA256 ?? "") else {
                 throw WebhookSignature.refusal("the secret in the URL is not the receiver's")
             }
             let mapped = try StatuspageImporter.map(

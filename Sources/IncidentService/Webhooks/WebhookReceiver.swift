@@ -1,18 +1,6 @@
-import Foundation
 import IncidentImporters
 public import LedgerModel
-import LedgerStore
-
-/// A small key–value table kept beside the log, outside the hash chain, where the receivers'
-/// configuration lives (the ledger's settings table).
-public protocol SettingsTable: Sendable {
-    /// The value stored under `key`, or nil.
-    func setting(_ key: String) throws -> [UInt8]?
-    /// Every key starting with `prefix` and its value, in key order.
-    func settings(withPrefix prefix: String) throws -> [(key: String, value: [UInt8])]
-    /// Stores `value` under `key`; nil deletes it.
-    func setSetting(_ key: String, _ value: [UInt8]?) throws
-}
+public import LedgerStore
 
 /// A configured webhook receiver: where a tool delivers, and how its deliveries become events.
 /// Never its secret: ``WebhookReceivers/add(kind:name:secret:incidentPrefix:createdAt:)`` shows that once.
@@ -86,7 +74,9 @@ public struct AddedWebhookReceiver: Sendable {
 /// A receiver as the settings table keeps it, under `webhook/receiver/<name>`: the configuration, and
 /// the secret as the signature needs it. PagerDuty and generic receivers sign with HMAC, so their
 /// secret is kept itself; a Statuspage receiver's secret is only compared, so only its SHA-256 is kept.
-struct StoredReceiver: Codable {
+struct StoredReceiver: StoredSetting {
+    static let what = "webhook receiver"
+
     var receiver: WebhookReceiver
     /// The HMAC key (PagerDuty, generic).
     var secret: String?
@@ -96,53 +86,36 @@ struct StoredReceiver: Codable {
     static let keyPrefix = "webhook/receiver/"
     static func key(_ name: String) -> String { keyPrefix + name }
 
-    func encoded() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return Array(try encoder.encode(self))
-    }
-
     init(receiver: WebhookReceiver, secret: String) {
         self.receiver = receiver
         if receiver.kind == .statuspage {
-            secretSHA256 = Hash256.sha256(Array(secret.utf8)).hex
+            secretSHA256 = TokenSecret.hash(secret)
         } else {
             self.secret = secret
         }
     }
 
-    init(key: String, bytes: [UInt8]) throws(LedgerError) {
-        do {
-            self = try JSONDecoder().decode(StoredReceiver.self, from: Data(bytes))
-        } catch {
-            throw LedgerError(.corrupt, "the webhook receiver stored under \(MessageText.quoted(key)) cannot be read (\(error))")
-        }
-        // A receiver without its secret would accept what an empty key signs.
-        guard receiver.kind == .statuspage ? secretSHA256?.count == 64 : !(secret ?? "").isEmpty else {
+    /// Receiver `key`, refused as damaged without its secret, with which it would accept what an empty key signs.
+    static func read(key: String, bytes: [UInt8]) throws(LedgerError) -> StoredReceiver {
+        let stored = try StoredReceiver(key: key, bytes: bytes)
+        guard stored.receiver.kind == .statuspage ? stored.secretSHA256?.count == 64 : !(stored.secret ?? "").isEmpty else {
             throw LedgerError(.corrupt, "the webhook receiver stored under \(MessageText.quoted(key)) has no secret; remove it and add it again")
         }
+        return stored
     }
 }
 
-/// The configured webhook receivers: add, list, remove, and find one for a delivery.
+/// The webhook receivers configured in a ledger, kept in its settings table beside the log, outside
+/// the hash chain: add, list, remove, and find one for a delivery.
 public struct WebhookReceivers: Sendable {
-    let settings: any SettingsTable
+    let settings: Ledger
 
-    public init(settings: any SettingsTable) {
-        self.settings = settings
+    public init(ledger: Ledger) {
+        settings = ledger
     }
 
-    /// A new secret: `whsec_` and 256 random bits in base64url, safe in a URL path.
-    public static func makeSecret() -> String {
-        var generator = SystemRandomNumberGenerator()
-        var bytes = [UInt8]()
-        for _ in 0..<4 {
-            withUnsafeBytes(of: generator.next() as UInt64) { bytes.append(contentsOf: $0) }
-        }
-        let base64 = Data(bytes).base64EncodedString()
-        return "whsec_" + base64.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
+    /// What every secret made for a receiver starts with.
+    public static let secretPrefix = "whsec_"
 
     /// Adds a receiver. `secret` is the one the tool was given (PagerDuty makes its own, so it must be
     /// given); without one, a new secret is made and returned, the only time it is seen.
@@ -171,7 +144,7 @@ public struct WebhookReceivers: Sendable {
             throw ServiceError(.receiverExists, "a webhook receiver named \(MessageText.quoted(name)) is configured already; remove it first, or choose another name")
         }
         let receiver = WebhookReceiver(name: name, kind: kind, incidentPrefix: prefix, createdAt: createdAt)
-        let used = secret ?? Self.makeSecret()
+        let used = secret ?? TokenSecret.make(prefix: Self.secretPrefix)
         let stored = StoredReceiver(receiver: receiver, secret: used)
         try settings.setSetting(StoredReceiver.key(name), try stored.encoded())
         return AddedWebhookReceiver(receiver: receiver, secret: used, generated: secret == nil)
@@ -179,7 +152,7 @@ public struct WebhookReceivers: Sendable {
 
     /// Every receiver, by name; never a secret.
     public func list() throws -> [WebhookReceiver] {
-        try settings.settings(withPrefix: StoredReceiver.keyPrefix).map { try StoredReceiver(key: $0.key, bytes: $0.value).receiver }
+        try settings.settings(withPrefix: StoredReceiver.keyPrefix).map { entry throws(LedgerError) in try StoredReceiver.read(key: entry.key, bytes: entry.value).receiver }
     }
 
     /// Removes receiver `name`: its deliveries are refused from now on. Returns it as it was.
@@ -198,10 +171,15 @@ public struct WebhookReceivers: Sendable {
         guard WebhookReceiver.isValidName(name), let bytes = try settings.setting(key) else {
             throw ServiceError(.noSuchReceiver, "no webhook receiver named \(MessageText.quoted(name)) is configured — `incidents webhooks list` shows them")
         }
-        let stored = try StoredReceiver(key: key, bytes: bytes)
+        let stored = try StoredReceiver.read(key: key, bytes: bytes)
         if let kind, stored.receiver.kind != kind {
             throw ServiceError(.noSuchReceiver, "no \(kind.rawValue) webhook receiver named \(MessageText.quoted(name)) is configured (it is a \(stored.receiver.kind.rawValue) receiver: \(stored.receiver.path))")
         }
         return stored
     }
+}
+
+extension LedgerService {
+    /// The webhook receivers configured in this ledger.
+    public var webhookReceivers: WebhookReceivers { WebhookReceivers(ledger: ledger) }
 }

@@ -37,13 +37,13 @@ public enum WebhookSignature {
         guard let header, !header.isEmpty else {
             throw refusal("the delivery has no \(pagerDutyHeader) header")
         }
-        let expected = Array(hmacHex(body, secret: secret).utf8)
+        let expected = hmacHex(body, secret: secret)
         var matched = false
         for item in header.split(separator: ",") {
             let part = item.trimmingCharacters(in: .whitespaces)
             guard part.hasPrefix("v1=") else { continue }
             // Every signature is compared, so the time taken does not say which one matched.
-            matched = constantTimeEqual(Array(part.dropFirst(3).lowercased().utf8), expected) || matched
+            matched = TokenSecret.constantTimeEqual(part.dropFirst(3).lowercased(), expected) || matched
         }
         guard matched else {
             throw refusal("no signature in \(pagerDutyHeader) matches the body signed with the receiver's secret")
@@ -76,21 +76,13 @@ public enum WebhookSignature {
         guard abs(nowSeconds - time) <= windowSeconds else {
             throw refusal("the delivery was signed at \(time), more than \(windowSeconds) seconds from now (\(nowSeconds)); sign each delivery when it is sent")
         }
-        let expected = Array(hmacHex(Array("\(time).".utf8) + body, secret: secret).utf8)
+        let expected = hmacHex(Array("\(time).".utf8) + body, secret: secret)
         var matched = false
-        for signature in signatures { matched = constantTimeEqual(Array(signature.utf8), expected) || matched }
+        for signature in signatures { matched = TokenSecret.constantTimeEqual(signature, expected) || matched }
         guard matched else {
             throw refusal("the signature in \(genericHeader) does not match the body signed with the receiver's secret")
         }
         return time
-    }
-
-    /// Whether `a` and `b` are the same bytes, taking as long whatever the first difference.
-    public static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for index in a.indices { difference |= a[index] ^ b[index] }
-        return difference == 0
     }
 
     static func refusal(_ reason: String) -> ServiceError {

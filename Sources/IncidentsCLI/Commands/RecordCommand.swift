@@ -62,10 +62,7 @@ struct RecordCommand<Verb: RecordingVerbCommand>: AsyncParsableCommand {
     func run() async throws {
         let entry = Catalog.entry(for: Verb.verb.eventType)!
         let payload = try FlagParser.payload(fields, for: entry)
-        let actor = try self.actor.map { text in
-            guard let parsed = Actor(text) else { throw ValidationError("--actor must be kind:id with kind person, tool or system, not \(MessageText.quoted(text))") }
-            return parsed
-        }
+        let actor = try ActorOption.parse(self.actor)
         let eventID = try id.map { text in
             guard let parsed = UUID(uuidString: text) else { throw ValidationError("--id must be a UUID, not \(MessageText.quoted(text))") }
             return parsed

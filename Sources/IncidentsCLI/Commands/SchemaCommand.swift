@@ -14,7 +14,7 @@ struct SchemaCommand: AsyncParsableCommand {
 
         func run() async throws {
             var family = ""
-            for entry in Catalog.entries {
+            for entry in Catalog.allEntries {
                 if entry.family != family {
                     if !family.isEmpty { Output.standard.line() }
                     family = entry.family

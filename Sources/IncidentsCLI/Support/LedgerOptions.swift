@@ -83,6 +83,18 @@ struct LedgerOptions: ParsableArguments {
     }
 }
 
+/// The `--actor kind:id` option of the commands that record.
+enum ActorOption {
+    /// The actor given, or nil when the option was not; a value that is not `kind:id` is a usage error.
+    @discardableResult
+    static func parse(_ text: String?) throws -> Actor? {
+        try text.map { text in
+            guard let parsed = Actor(text) else { throw ValidationError("--actor must be kind:id with kind person, tool or system, not \(MessageText.quoted(text))") }
+            return parsed
+        }
+    }
+}
+
 /// Parses an RFC 3339 option value.
 struct TimestampArgument: ExpressibleByArgument {
     var value: Timestamp

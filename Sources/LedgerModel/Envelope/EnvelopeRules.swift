@@ -77,7 +77,8 @@ public enum EnvelopeRules {
         )
     }
 
-    static func validateLabel(_ value: String, field: String) throws(EventInputError) {
+    /// An actor id, source, correlation or causation id: 1 to 256 bytes of UTF-8 with no control characters.
+    public static func validateLabel(_ value: String, field: String) throws(EventInputError) {
         guard !value.isEmpty else { throw EventInputError(field: field, reason: "must not be empty") }
         guard value.utf8.count <= maximumLabelBytes else {
             throw EventInputError(field: field, reason: "is longer than \(maximumLabelBytes) bytes")

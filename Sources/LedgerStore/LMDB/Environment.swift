@@ -30,13 +30,21 @@ final class Environment: @unchecked Sendable {
         /// The Merkle tree over the log: height (1 byte) ‖ index (8 bytes, big-endian) → the hash of
         /// that complete subtree (see `MerkleStorage`).
         var merkle: MDB_dbi
+        /// Outside the hash chain: key → value, kept for the layers above (see `Ledger+Settings.swift`).
+        /// nil on a ledger made by an older build and opened read-only, which reads as empty.
+        var settings: MDB_dbi?
     }
 
     static let databaseNames = (log: "log", streams: "stream-index", ids: "event-id-index", meta: "meta")
     static let projectionDatabaseNames = (states: "projection-state", checkpoints: "projection-checkpoint")
-    /// Databases added after the first release, made the first time an older ledger is opened:
-    /// the two projection databases, then the Merkle tree.
-    static let addedDatabaseNames = [projectionDatabaseNames.states, projectionDatabaseNames.checkpoints, "merkle"]
+    static let settingsDatabaseName = "settings"
+    /// Databases added after the first release, made the first time an older ledger is opened for
+    /// writing: the two projection databases, the Merkle tree, then the settings.
+    static let addedDatabaseNames = [projectionDatabaseNames.states, projectionDatabaseNames.checkpoints, "merkle", settingsDatabaseName]
+    /// Added databases that a read-only open of an older ledger does without, reading them as empty.
+    static let optionalDatabaseNames: Set<String> = [settingsDatabaseName]
+    /// The most named databases the environment may hold: the ledger's, with room for more.
+    static let maximumDatabases: UInt32 = 16
     /// The databases of derived data, outside the hash chain, which a rebuild from the log makes again.
     static let derivedDatabaseNames: Set<String> = [projectionDatabaseNames.states, projectionDatabaseNames.checkpoints]
     /// The map a new ledger starts with; it grows as the ledger grows.
@@ -81,7 +89,7 @@ final class Environment: @unchecked Sendable {
             throw LMDBError(code: created == 0 ? ENOMEM : created, operation: "create environment")
         }
         do {
-            try check(mdb_env_set_maxdbs(handle, 8), "configure environment")
+            try check(mdb_env_set_maxdbs(handle, maximumDatabases), "configure environment")
             try check(mdb_env_set_mapsize(handle, initialMapSize), "configure environment")
             // MDB_NOTLS: read transactions belong to the closure, not the thread. No NOSYNC or
             // NOMETASYNC: a commit returns only when it is on disk.
@@ -134,7 +142,9 @@ final class Environment: @unchecked Sendable {
             mdb_txn_abort(txn)
             throw error
         }
-        if added.contains(nil) {
+        let missing = addedDatabaseNames.indices.filter { added[$0] == nil }
+        // Read-only, an older ledger does without the optional databases (they read as empty).
+        if !missing.isEmpty, writable || !missing.allSatisfy({ optionalDatabaseNames.contains(addedDatabaseNames[$0]) }) {
             // An older ledger gets its new databases with its first writable opening; read-only it cannot.
             guard writable else { throw LMDBError(code: EACCES, operation: "add the databases this build needs to a ledger made by an older build (open it once with write access)") }
             var writer: OpaquePointer?
@@ -152,7 +162,7 @@ final class Environment: @unchecked Sendable {
         }
         return Databases(
             log: core.0, streams: core.1, ids: core.2, meta: core.3, projectionStates: added[0]!, projectionCheckpoints: added[1]!,
-            merkle: added[2]!)
+            merkle: added[2]!, settings: added[3])
     }
 
     // MARK: Transactions

@@ -39,6 +39,14 @@ struct Transaction: ~Copyable {
         return true
     }
 
+    /// Deletes the entry under `key`; nothing happens when there is none.
+    func delete(_ database: MDB_dbi, _ key: UnsafeRawBufferPointer) throws(LMDBError) {
+        var keyValue = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        let code = mdb_del(handle, database, &keyValue, nil)
+        if code == LMDBError.notFound { return }
+        try check(code, "delete")
+    }
+
     /// The number of entries in a database.
     func count(_ database: MDB_dbi) throws(LMDBError) -> Int {
         var stat = MDB_stat()

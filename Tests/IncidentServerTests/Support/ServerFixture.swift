@@ -1,5 +1,6 @@
 import Foundation
 import IncidentServer
+import IncidentEvents
 import IncidentService
 import LedgerModel
 import LedgerStore
