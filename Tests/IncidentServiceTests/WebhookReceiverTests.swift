@@ -103,6 +103,30 @@ enum WebhookFixtures {
         }
     }
 
+    /// The worked examples of docs/server.md sign with `openssl dgst -sha256 -hmac` in the shell; those
+    /// signatures are the ones the receivers check.
+    @Test func theShellExamplesSignAsTheReceiversCheck() throws {
+        let fixture = WebhookFixtures.folder.appendingPathComponent("PagerDuty/incident.triggered.json").path
+        let secret = "whsec_example-secret-0123456789"
+        let script = #"""
+            body=$(cat "$FIXTURE")
+            printf '%s' "$body" | openssl dgst -sha256 -hmac "$SECRET" | sed 's/^.*= //'
+            t=1765080000
+            printf '%s.%s' "$t" "$body" | openssl dgst -sha256 -hmac "$SECRET" | sed 's/^.*= //'
+            """#
+        let outcome = try ChildProcess.run("/bin/sh", ["-c", script], environment: ["FIXTURE": fixture, "SECRET": secret])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let lines = outcome.stdout.split(separator: "\n").map(String.init)
+        // `$(cat …)` drops the file's last newline, and the examples send the body without it too.
+        var body = WebhookFixtures.body("PagerDuty/incident.triggered.json")
+        while body.last == 0x0A { body.removeLast() }
+        #expect(lines == [
+            WebhookSignature.hmacHex(body, secret: Array(secret.utf8)),
+            String(WebhookSignature.generic(body: body, secret: Array(secret.utf8), unixSeconds: 1_765_080_000).split(separator: "=").last!),
+        ])
+        try WebhookSignature.checkPagerDuty("v1=" + lines[0], body: body, secret: Array(secret.utf8))
+    }
+
     // MARK: Receivers
 
     @Test func receiversAreListedWithoutSecretsAndRemoved() throws {

@@ -68,8 +68,8 @@ public struct PagerDutyImportError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Maps PagerDuty webhook (v3) deliveries (`{"event": {"id", "event_type", "occurred_at", "agent",
-/// "data"}}`) to catalog events. Pure: bytes in, events and warnings out. docs/webhooks.md gives
-/// the mapping; event ids derive from PagerDuty's event id, so a redelivery adds nothing.
+/// "data"}}`) to catalog events. Pure: bytes in, events and warnings out. docs/server.md ("Webhook
+/// receivers") gives the mapping; event ids derive from PagerDuty's event id, so a redelivery adds nothing.
 public enum PagerDutyImporter {
     public static let actor = Actor(kind: .tool, id: "pagerduty")
     public static let source = "webhook:pagerduty"

@@ -5,7 +5,7 @@ import IncidentService
 import LedgerModel
 import Logging
 
-/// The webhook receivers (docs/webhooks.md): `POST /webhooks/pagerduty/{name}`,
+/// The webhook receivers (docs/server.md, "Webhook receivers"): `POST /webhooks/pagerduty/{name}`,
 /// `/webhooks/statuspage/{name}/{secret}` and `/webhooks/generic/{name}`. They take no bearer token: a
 /// delivery proves where it comes from by its signature (Statuspage, which does not sign, by the
 /// secret in its URL). The raw body is read whole, within the body limit, before anything parses it;

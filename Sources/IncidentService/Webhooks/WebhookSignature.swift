@@ -5,7 +5,7 @@ public import LedgerModel
 /// How a webhook delivery proves it comes from whoever holds the receiver's secret: HMAC-SHA256
 /// signatures in a header (PagerDuty, the generic receiver), or the secret itself in the URL
 /// (Statuspage, which does not sign). Every comparison takes the same time whatever the first
-/// difference. docs/webhooks.md shows how a sender computes each.
+/// difference. docs/server.md ("Webhook receivers") shows how a sender computes each.
 public enum WebhookSignature {
     /// PagerDuty's header: `v1=<hex>`, several separated by commas while a secret is rotated.
     public static let pagerDutyHeader = "X-PagerDuty-Signature"

@@ -11,7 +11,7 @@ struct WebhooksCommand: AsyncParsableCommand {
             the secret is part of the URL) or generic (catalog events signed with a timestamp, for a chat bot \
             or a helpdesk). Its events are recorded by the tool (tool:pagerduty, tool:statuspage, tool:NAME) \
             through webhook:KIND. Receivers are kept in the ledger's settings, outside the hash chain; \
-            docs/webhooks.md shows how each tool signs and what its deliveries become.
+            docs/server.md ("Webhook receivers") shows how each tool signs and what its deliveries become.
 
             Examples:
               incidents webhooks add pagerduty pd-checkout --secret "$PAGERDUTY_SUBSCRIPTION_SECRET"
@@ -77,7 +77,7 @@ struct WebhooksCommand: AsyncParsableCommand {
                 output.line(added.secret)
                 output.line(receiver.kind == .statuspage
                     ? "This secret is part of the URL above, shown only now: give Statuspage that URL (over HTTPS)."
-                    : "This secret is shown only now: give it to the sender, which signs each delivery with it (docs/webhooks.md).")
+                    : "This secret is shown only now: give it to the sender, which signs each delivery with it (docs/server.md, 'Webhook receivers').")
             }
         }
     }
