@@ -23,6 +23,8 @@ public struct StatuspageImportError: Error, Sendable, CustomStringConvertible {
 public enum StatuspageImporter {
     public static let actor = Actor(kind: .tool, id: "statuspage-import")
     public static let source = "statuspage"
+    /// Prepended to a Statuspage incident's id to make the ledger's incident id, unless told otherwise.
+    public static let defaultPrefix = "SP-"
     /// Updates dated more than this before the incident's creation are reported.
     public static let backdatedThresholdSeconds: Int64 = 3600
     /// By default, updates posted (`created_at`) more than this after the time they show
@@ -32,7 +34,7 @@ public enum StatuspageImporter {
     /// Maps a document; an update posted more than `backdatedAfterSeconds` after the time it shows is reported.
     /// `actor` and `source` name who records the events: the import by default, a webhook receiver for a delivery.
     public static func map(
-        _ bytes: [UInt8], prefix: String = "SP-", backdatedAfterSeconds: Int64 = defaultBackdatedAfterSeconds,
+        _ bytes: [UInt8], prefix: String = defaultPrefix, backdatedAfterSeconds: Int64 = defaultBackdatedAfterSeconds,
         actor: Actor = StatuspageImporter.actor, source: String = StatuspageImporter.source
     ) throws(StatuspageImportError) -> StatuspageImport {
         let document: JSONValue

@@ -69,7 +69,7 @@ extension LedgerService {
                 throw WebhookSignature.refusal("the secret in the URL is not the receiver's")
             }
             let mapped = try StatuspageImporter.map(
-                delivery.body, prefix: receiver.incidentPrefix ?? "SP-", actor: receiver.actor, source: receiver.source)
+                delivery.body, prefix: receiver.incidentPrefix ?? StatuspageImporter.defaultPrefix, actor: receiver.actor, source: receiver.source)
             var run = ImportRun(incidentsInDocument: mapped.incidents.count + mapped.skippedIncidents, warnings: mapped.warnings)
             run.report.incidentsSkipped = mapped.skippedIncidents
             let results = try await record(mapped.incidents, in: &run, keepGoing: true, addingToRecorded: true)

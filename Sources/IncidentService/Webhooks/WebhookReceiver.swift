@@ -18,7 +18,7 @@ public struct WebhookReceiver: Sendable, Hashable, Codable {
         public var defaultPrefix: String? {
             switch self {
             case .pagerduty: PagerDutyImporter.defaultPrefix
-            case .statuspage: "SP-"
+            case .statuspage: StatuspageImporter.defaultPrefix
             case .generic: nil
             }
         }
