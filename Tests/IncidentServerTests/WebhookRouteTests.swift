@@ -144,9 +144,47 @@ import Testing
         try await server.stop()
     }
 
+    /// The worked examples of docs/server.md ("Webhook receivers"), each block with a `curl` run as
+    /// written (only the port changed) with bash from the package's folder, SECRET holding its receiver's.
+    @Test func theWorkedExamplesWorkAsWritten() async throws {
+        let package = Self.fixtures.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let text = try String(contentsOfFile: package.appendingPathComponent("docs/server.md").path, encoding: .utf8)
+        let section = try #require(text.range(of: "## Webhook receivers")).upperBound
+        var blocks = [[String]]()
+        var current = [String]()
+        for line in text[section...].split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("    ") {
+                let command = line.dropFirst(4)
+                if !command.hasPrefix("incidents ") && !command.hasPrefix("#") { current.append(String(command)) }
+            } else if !current.isEmpty {
+                if current.contains(where: { $0.hasPrefix("curl") }) { blocks.append(current) }
+                current = []
+            }
+        }
+        #expect(blocks.count == 3)
+        let server = try await ServerFixture.start()
+        let hooks = try Receivers(server)
+        let receivers = server.service.webhookReceivers
+        _ = try receivers.add(kind: .pagerduty, name: "pd-checkout", secret: Self.pagerDutySecret, incidentPrefix: nil, createdAt: .now())
+        let statusPage = try receivers.add(kind: .statuspage, name: "status-page", secret: nil, incidentPrefix: nil, createdAt: .now()).secret
+        let chatBot = try receivers.add(kind: .generic, name: "chat-bot", secret: nil, incidentPrefix: nil, createdAt: .now()).secret
+        for block in blocks {
+            let script = block.joined(separator: "\n").replacingOccurrences(of: "127.0.0.1:8080", with: "127.0.0.1:\(server.port)")
+            let secret = script.contains("pd-checkout") ? Self.pagerDutySecret : script.contains("status-page") ? statusPage : chatBot
+            let outcome = try await HTTPTestClient.blocking {
+                try ChildProcess.run("/bin/bash", ["-c", script], environment: ["SECRET": secret], directory: package.path)
+            }
+            #expect(outcome.status == 0, "\(script)\n\(outcome.stdout)\(outcome.stderr)")
+        }
+        #expect(try hooks.types("PD-1234") == ["incident.declared"])
+        #expect(try hooks.types("SP-p31zjtct2jer").count == 3)
+        #expect(try hooks.types("CHAT-1042") == ["incident.declared"])
+        try await server.stop()
+    }
+
     /// The body is read whole, within the limit, before the signature is checked: an oversized delivery is 413.
     @Test func anOversizedDeliveryIsRefusedBeforeItIsRead() async throws {
-        let server = try await ServerFixture.start { $0.maximumBodyBytes = 1024 }
+        let server = try await ServerFixture.start(["--max-body-bytes", "1024"])
         let hooks = try Receivers(server)
         let big = "{\"pad\": \"" + String(repeating: "x", count: 4096) + "\"}"
         let reply = try await hooks.generic(big)
