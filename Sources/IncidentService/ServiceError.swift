@@ -19,6 +19,14 @@ public struct ServiceError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let noSuchToken = Code(name: "no-such-token")
         /// The access token's revocation is recorded already.
         public static let alreadyRevoked = Code(name: "already-revoked")
+        /// A webhook delivery's signature (or the secret in its URL) is missing or wrong, or too old.
+        public static let badSignature = Code(name: "bad-signature")
+        /// No webhook receiver of that name and kind is configured.
+        public static let noSuchReceiver = Code(name: "no-such-receiver")
+        /// A webhook receiver of that name is configured already.
+        public static let receiverExists = Code(name: "receiver-exists")
+        /// A webhook delivery's event names another actor or source than the receiver records with.
+        public static let notReceiversName = Code(name: "not-receivers-name")
     }
 
     public var code: Code

@@ -44,7 +44,7 @@ struct Incidents: AsyncParsableCommand {
             CommandGroup(
                 name: "The ledger",
                 subcommands: [VerifyCommand.self, InfoCommand.self, ProjectionsCommand.self, SchemaCommand.self]),
-            CommandGroup(name: "Serve a team", subcommands: [ServeCommand.self, TokensCommand.self]),
+            CommandGroup(name: "Serve a team", subcommands: [ServeCommand.self, TokensCommand.self, WebhooksCommand.self]),
             CommandGroup(
                 name: "Audit",
                 subcommands: [CheckpointCommand.self, ExportCommand.self, VerifyExportCommand.self, KeysCommand.self]),

@@ -51,6 +51,9 @@ public struct ImportWarning: Sendable, Hashable {
         /// Events the ledger recorded from an earlier import differ from what the source gives now
         /// (edited at the source since, or mapped by an earlier build): the ledger keeps what it recorded.
         case changedSinceImport = "changed_since_import"
+        /// A webhook delivery about an incident the ledger does not know yet (an acknowledgement before
+        /// any trigger): the incident is declared first, from what the delivery says of it.
+        case undeclaredIncident = "undeclared_incident"
     }
 
     public var kind: Kind

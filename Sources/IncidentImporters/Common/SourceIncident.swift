@@ -61,7 +61,7 @@ struct SourceIncident {
 /// Maps one `SourceIncident` to its events, collecting warnings. The end the source gives stands (its
 /// resolution, or for an incident it marks resolved without one the last update's time); a start that
 /// conflicts with it is what is marked unknown; no time is invented.
-struct SourceIncidentEvents {
+struct SourceIncidentEvents: WarningReporter {
     static let summaryLength = 500
 
     let stream: String
@@ -94,7 +94,7 @@ struct SourceIncidentEvents {
         self.eventID = eventID
     }
 
-    private mutating func warn(_ kind: ImportWarning.Kind, _ message: String) {
+    mutating func warn(_ kind: ImportWarning.Kind, _ message: String) {
         warnings.append(ImportWarning(kind, incidentID: incidentID, message))
     }
 
@@ -103,13 +103,6 @@ struct SourceIncidentEvents {
         let proposed = Catalog.proposed(
             event, id: eventID(role), occurredAt: time, sourceRecordedAt: recordedAsItHappened ? known : nil, actor: actor, source: source)
         events.append(StreamEvent(stream: stream, event: proposed))
-    }
-
-    /// Shortens a text to the catalog's limit, with a warning.
-    mutating func clip(_ value: String, maxLength: Int, what: String) -> String {
-        guard value.count > maxLength else { return value }
-        warn(.truncated, "\(what) is longer than \(maxLength) characters; shortened")
-        return String(value.prefix(maxLength - 1)) + "…"
     }
 
     /// Maps the incident; `events` and `warnings` hold the result.

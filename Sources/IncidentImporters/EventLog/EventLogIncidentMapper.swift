@@ -7,7 +7,7 @@ import LedgerModel
 /// Within a row, events follow in this order: reopen, acknowledgement and status change (what the
 /// status says about work going on), severity, scope, escalation, assignment, and last resolution or
 /// closure. docs/importing.md describes each step.
-struct EventLogIncidentMapper {
+struct EventLogIncidentMapper: WarningReporter {
     /// The mapping's columns resolved against one file's header.
     struct Columns {
         let incident, time, status, severity: ColumnSelection.Resolved
@@ -67,8 +67,13 @@ struct EventLogIncidentMapper {
 
     private var stream: String { mapping.naming.stream(id) }
 
-    private mutating func warn(_ kind: ImportWarning.Kind, row: Bool = true, _ message: String) {
+    private mutating func warn(_ kind: ImportWarning.Kind, row: Bool, _ message: String) {
         warnings.append(ImportWarning(kind, incidentID: id, row: row ? line : nil, message))
+    }
+
+    /// A warning about the current row.
+    mutating func warn(_ kind: ImportWarning.Kind, _ message: String) {
+        warn(kind, row: true, message)
     }
 
     private mutating func add(_ event: IncidentEvent, role: String, at instant: Timestamp? = nil) {
@@ -82,7 +87,7 @@ struct EventLogIncidentMapper {
 
     /// Records incident.resolved, remembering it as the last resolution.
     private mutating func addResolution(_ summary: String, at instant: Timestamp? = nil) {
-        let summary = clip(summary, 4000, what: "the resolution summary")
+        let summary = clip(summary, maxLength: 4000, what: "the resolution summary")
         lastResolution = (events.count, summary)
         add(.resolved(IncidentResolved(summary: summary)), role: "resolved", at: instant)
     }
@@ -132,13 +137,6 @@ struct EventLogIncidentMapper {
             sourceRecordedAt: max(sourceResolved ?? old.occurredAt, old.sourceRecordedAt ?? old.occurredAt),
             actor: EventLogImporter.actor, source: mapping.naming.source)
         events[last.index] = StreamEvent(stream: stream, event: proposed)
-    }
-
-    /// Shortens a text to the catalog's limit, with a warning.
-    private mutating func clip(_ text: String, _ limit: Int, what: String) -> String {
-        guard text.count > limit else { return text }
-        warn(.truncated, "\(what) is longer than \(limit) characters; shortened")
-        return String(text.prefix(limit - 1)) + "…"
     }
 
     /// A column's value, or nil with a warning when the row leaves it empty.
@@ -220,7 +218,7 @@ struct EventLogIncidentMapper {
             warn(.missingField, "the title template gives an empty title; the incident id is used")
             title = id
         }
-        title = clip(title, 300, what: "the title")
+        title = clip(title, maxLength: 300, what: "the title")
         // The source's opened time is the declaration's; a resolution before it keeps the end and marks the start unknown.
         var declaredAt = sourceOpened ?? time
         var unknownTimes: UnknownTimes?
@@ -235,7 +233,7 @@ struct EventLogIncidentMapper {
         }
         var services = [String]()
         if let column = columns.service, let selection = mapping.columns.service, let name = value(column, selection, in: record) {
-            service = clip(name, 1000, what: "the service")
+            service = clip(name, maxLength: 1000, what: "the service")
             services = [service!]
         }
         add(.declared(IncidentDeclared(title: title, severity: severity, services: services, unknownTimes: unknownTimes)), role: "declared", at: declaredAt)
@@ -254,7 +252,7 @@ struct EventLogIncidentMapper {
         // Work going on: reopen if needed, acknowledge, change the working status.
         if case .open(let working, let acknowledges)? = meaning, let statusText {
             if resolved || closed {
-                let reason = clip("Status '\(statusText)' after '\(lastEnding ?? "")' in \(mapping.naming.source)", 2000, what: "the reopen reason")
+                let reason = clip("Status '\(statusText)' after '\(lastEnding ?? "")' in \(mapping.naming.source)", maxLength: 2000, what: "the reopen reason")
                 add(.reopened(IncidentReopened(reason: reason)), role: "reopened")
                 warn(.reopened, "status \(MessageText.quoted(statusText)) after \(MessageText.quoted(lastEnding ?? "")): incident.reopened recorded")
                 resolved = false
@@ -262,12 +260,12 @@ struct EventLogIncidentMapper {
                 status = nil
             }
             if acknowledges, !acknowledged {
-                let by = clip(rowAssignee ?? assignee ?? "\(mapping.naming.source) (no assignee)", 1000, what: "the assignee")
+                let by = clip(rowAssignee ?? assignee ?? "\(mapping.naming.source) (no assignee)", maxLength: 1000, what: "the assignee")
                 add(.acknowledged(IncidentAcknowledged(by: by)), role: "acknowledged")
                 acknowledged = true
             }
             if let working, working != status {
-                add(.statusChanged(IncidentStatusChanged(status: working, note: clip("Status '\(statusText)'", 2000, what: "the status"))), role: "status")
+                add(.statusChanged(IncidentStatusChanged(status: working, note: clip("Status '\(statusText)'", maxLength: 2000, what: "the status"))), role: "status")
                 status = working
             }
         }
@@ -279,7 +277,7 @@ struct EventLogIncidentMapper {
         applyLevel(record, first: first)
         if let rowAssignee, rowAssignee != assignee {
             assignee = rowAssignee
-            add(.responderAssigned(ResponderAssigned(person: clip(rowAssignee, 1000, what: "the assignee"), role: mapping.assigneeRole)), role: "assigned")
+            add(.responderAssigned(ResponderAssigned(person: clip(rowAssignee, maxLength: 1000, what: "the assignee"), role: mapping.assigneeRole)), role: "assigned")
         } else if rowAssignee == nil, let selection = mapping.columns.assignee {
             warn(.missingField, "\(selection.key) (\(MessageText.list(selection.names))) is empty; ignored for this row")
         }
@@ -312,7 +310,7 @@ struct EventLogIncidentMapper {
                 add(.escalationClosed(EscalationClosed(escalationId: open.id, resolution: "The incident was closed")), role: "escalation/\(open.id)/closed")
                 openEscalation = nil
             }
-            add(.closed(IncidentClosed(note: clip("Status '\(statusText)' in \(mapping.naming.source)", 2000, what: "the closing note"))), role: "closed")
+            add(.closed(IncidentClosed(note: clip("Status '\(statusText)' in \(mapping.naming.source)", maxLength: 2000, what: "the closing note"))), role: "closed")
             closed = true
             lastEnding = statusText
         default:
@@ -331,13 +329,13 @@ struct EventLogIncidentMapper {
             warn(.changedAfterClosure, "severity \(MessageText.quoted(text)) on a closed incident; skipped (the rules allow no change until it is reopened)")
             return
         }
-        add(.severityChanged(IncidentSeverityChanged(severity: new, reason: clip("'\(text)' in \(mapping.naming.source)", 2000, what: "the reason"))), role: "severity")
+        add(.severityChanged(IncidentSeverityChanged(severity: new, reason: clip("'\(text)' in \(mapping.naming.source)", maxLength: 2000, what: "the reason"))), role: "severity")
         severity = new
     }
 
     private mutating func applyService(_ record: CSVTable.Record) {
         guard let column = columns.service, let selection = mapping.columns.service, let text = value(column, selection, in: record) else { return }
-        let name = clip(text, 1000, what: "the service")
+        let name = clip(text, maxLength: 1000, what: "the service")
         guard name != service else { return }
         guard !closed else {
             warn(.changedAfterClosure, "service \(MessageText.quoted(text)) on a closed incident; skipped (the rules allow no change until it is reopened)")
@@ -358,14 +356,14 @@ struct EventLogIncidentMapper {
         defer { level = (text, ladder) }
         guard !first, let current = level else { return }
         if ladder > current.ladder {
-            let escalationID = clip("\(text)@\(rowKey)", 200, what: "the escalation id")
+            let escalationID = clip("\(text)@\(rowKey)", maxLength: 200, what: "the escalation id")
             if let open = openEscalation {
                 add(.escalationClosed(EscalationClosed(escalationId: open.id, resolution: "Escalated further, to \(text) (\(escalationID))")),
                     role: "escalation/\(open.id)/closed")
             }
             add(.escalationRaised(EscalationRaised(
                 escalationId: escalationID, fromLevel: current.ladder, toLevel: ladder, reason: mapping.escalationReason,
-                note: clip("Support level \(current.source) → \(text) in \(mapping.naming.source)", 4000, what: "the escalation note"))),
+                note: clip("Support level \(current.source) → \(text) in \(mapping.naming.source)", maxLength: 4000, what: "the escalation note"))),
                 role: "escalation/\(escalationID)/raised")
             openEscalation = (escalationID, ladder)
         } else if ladder < current.ladder, let open = openEscalation {

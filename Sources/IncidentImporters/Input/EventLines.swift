@@ -1,4 +1,5 @@
-import LedgerModel
+public import Foundation
+public import LedgerModel
 import IncidentEvents
 
 /// Events given as JSON, as `append` reads them: one document (possibly over many lines), or JSON
@@ -18,7 +19,24 @@ public struct EventLines: Sendable {
     /// Records in the input, good and bad.
     public var count: Int { records.count + rejections.count }
 
-    public init(parsing bytes: [UInt8]) throws(Failure) {
+    /// What an event that leaves out its actor, source or id gets: the server records in the name of the
+    /// caller (a token's holder, a webhook receiver) through its route; a webhook receiver derives ids
+    /// from the delivery, so that the same delivery again is an exact retry.
+    public struct Defaults {
+        public var actor: Actor
+        public var source: String
+        /// The id of the record at `index` (a line number, or 1 for one document); nil leaves a fresh one.
+        public var id: ((_ index: Int) -> UUID)?
+
+        public init(actor: Actor, source: String, id: ((_ index: Int) -> UUID)? = nil) {
+            self.actor = actor
+            self.source = source
+            self.id = id
+        }
+    }
+
+    /// Reads `bytes`; with `defaults`, an event that names no actor, source or id gets them.
+    public init(parsing bytes: [UInt8], defaults: Defaults? = nil) throws(Failure) {
         records = []
         rejections = []
         guard bytes.contains(where: { !Self.isWhitespace($0) }) else {
@@ -36,7 +54,7 @@ public struct EventLines: Sendable {
             }
             for (number, line) in lines.enumerated() where line.contains(where: { !Self.isWhitespace($0) }) {
                 do {
-                    add(try JSONParser.parse(line), index: number + 1, unit: .line)
+                    add(try JSONParser.parse(line), index: number + 1, unit: .line, defaults: defaults)
                 } catch {
                     let text = String(decoding: line, as: UTF8.self)
                     rejections.append(RecordRejection(
@@ -49,13 +67,20 @@ public struct EventLines: Sendable {
         if case .array = whole {
             throw Failure(sentence: " holds a JSON array; give one event, or one event per line (JSON Lines)")
         }
-        add(whole, index: 1, unit: .record)
+        add(whole, index: 1, unit: .record, defaults: defaults)
     }
 
-    private mutating func add(_ value: JSONValue, index: Int, unit: SourceRecord.Unit) {
+    private mutating func add(_ value: JSONValue, index: Int, unit: SourceRecord.Unit, defaults: Defaults?) {
         let origin = SourceRecord(index: index, unit: unit, content: value)
+        var filled = value
+        if let defaults, case .object(var members) = value {
+            if members["actor"] == nil { members["actor"] = ["kind": .string(defaults.actor.kind.name), "id": .string(defaults.actor.id)] }
+            if members["source"] == nil { members["source"] = .string(defaults.source) }
+            if members["id"] == nil, let id = defaults.id { members["id"] = .string(id(index).uuidString.lowercased()) }
+            filled = .object(members)
+        }
         do {
-            let event = try StreamEvent(json: value, defaultSchemaVersion: Catalog.currentVersion(of:))
+            let event = try StreamEvent(json: filled, defaultSchemaVersion: Catalog.currentVersion(of:))
             records.append(ImportedIncident(sourceID: event.stream, stream: event.stream, events: [event], origin: origin))
         } catch {
             rejections.append(RecordRejection(

@@ -23,6 +23,8 @@ public struct StatuspageImportError: Error, Sendable, CustomStringConvertible {
 public enum StatuspageImporter {
     public static let actor = Actor(kind: .tool, id: "statuspage-import")
     public static let source = "statuspage"
+    /// Prepended to a Statuspage incident's id to make the ledger's incident id, unless told otherwise.
+    public static let defaultPrefix = "SP-"
     /// Updates dated more than this before the incident's creation are reported.
     public static let backdatedThresholdSeconds: Int64 = 3600
     /// By default, updates posted (`created_at`) more than this after the time they show
@@ -30,8 +32,10 @@ public enum StatuspageImporter {
     public static let defaultBackdatedAfterSeconds: Int64 = 3600
 
     /// Maps a document; an update posted more than `backdatedAfterSeconds` after the time it shows is reported.
+    /// `actor` and `source` name who records the events: the import by default, a webhook receiver for a delivery.
     public static func map(
-        _ bytes: [UInt8], prefix: String = "SP-", backdatedAfterSeconds: Int64 = defaultBackdatedAfterSeconds
+        _ bytes: [UInt8], prefix: String = defaultPrefix, backdatedAfterSeconds: Int64 = defaultBackdatedAfterSeconds,
+        actor: Actor = StatuspageImporter.actor, source: String = StatuspageImporter.source
     ) throws(StatuspageImportError) -> StatuspageImport {
         let document: JSONValue
         do {
@@ -55,15 +59,19 @@ public enum StatuspageImporter {
             sources = [single]
         } else if root["id"] != nil, root["incident_updates"] != nil || root["created_at"] != nil {
             sources = [document]
+        } else if root["component_update"] != nil {
+            // A component's webhook: the incident webhooks carry what the ledger records of it.
+            let warning = ImportWarning(.unknownValue, incidentID: nil, "a component update, not an incident; nothing to import")
+            return StatuspageImport(incidents: [], warnings: [warning], skippedIncidents: 0)
         } else {
             throw StatuspageImportError("not a Statuspage document: expected {\"incidents\": [...]}, {\"incident\": {...}} or an incident object")
         }
         var result = StatuspageImport(incidents: [], warnings: [], skippedIncidents: 0)
         var seen = Set<String>()
-        for (index, source) in sources.enumerated() {
-            var mapper = IncidentMapper(prefix: prefix, backdatedAfterSeconds: backdatedAfterSeconds)
-            if var incident = mapper.map(source, index: index, seen: &seen) {
-                incident.origin = SourceRecord(index: index + 1, unit: .record, content: source)
+        for (index, item) in sources.enumerated() {
+            var mapper = IncidentMapper(prefix: prefix, backdatedAfterSeconds: backdatedAfterSeconds, actor: actor, source: source)
+            if var incident = mapper.map(item, index: index, seen: &seen) {
+                incident.origin = SourceRecord(index: index + 1, unit: .record, content: item)
                 result.incidents.append(incident)
             } else {
                 result.skippedIncidents += 1
@@ -149,12 +157,15 @@ public enum StatuspageImporter {
 struct IncidentMapper {
     let prefix: String
     let backdatedAfterSeconds: Int64
+    /// Who records the events, and through what.
+    let recorder: (actor: Actor, source: String)
     var warnings = [ImportWarning]()
     private var incidentID: String?
 
-    init(prefix: String, backdatedAfterSeconds: Int64) {
+    init(prefix: String, backdatedAfterSeconds: Int64, actor: Actor, source: String) {
         self.prefix = prefix
         self.backdatedAfterSeconds = backdatedAfterSeconds
+        recorder = (actor, source)
     }
 
     private mutating func warn(_ kind: ImportWarning.Kind, _ message: String) {
@@ -284,7 +295,7 @@ struct IncidentMapper {
             id: id, title: name, severity: severity, services: services, kind: kind, plannedStart: plannedStart, plannedEnd: plannedEnd,
             createdAt: createdAt, startedAt: startedAt, resolvedAt: resolvedAt, status: status, isResolved: isResolved, updates: updates)
         var mapper = SourceIncidentEvents(
-            stream: stream, actor: StatuspageImporter.actor, source: StatuspageImporter.source, fields: SourceIncident.FieldNames(),
+            stream: stream, actor: recorder.actor, source: recorder.source, fields: SourceIncident.FieldNames(),
             backdatedAfterSeconds: backdatedAfterSeconds, eventID: { StatuspageImporter.eventID(incident: id, role: $0) })
         mapper.map(source)
         warnings.append(contentsOf: mapper.warnings)

@@ -74,7 +74,7 @@ struct RecordingRoutes {
         let bytes = try await HTTPIO.jsonBytes(request, limit: configuration.maximumBodyBytes, allowLines: true)
         let lines: EventLines
         do {
-            lines = try EventLines(parsing: Self.completed(bytes, caller: caller))
+            lines = try EventLines(parsing: bytes, defaults: EventLines.Defaults(actor: caller.holder, source: Self.source))
         } catch {
             throw Problem(ServiceFailure(.invalidInput, "the body" + error.sentence))
         }
@@ -97,8 +97,9 @@ struct RecordingRoutes {
         return try await answer(results)
     }
 
-    /// 201 with what was appended and the chain head; 200 when every event was already recorded (a retry).
-    func answer(_ results: [AppendResult]) async throws -> Response {
+    /// 201 with what was appended and the chain head; 200 when every event was already recorded (a
+    /// retry). `adding` gives more members of the answer (a webhook's counts and warnings).
+    func answer(_ results: [AppendResult], adding more: [String: JSONValue] = [:]) async throws -> Response {
         metrics.eventsRecorded.increment(by: Int64(results.filter { !$0.alreadyRecorded }.reduce(0) { $0 + $1.positions.count }))
         let head = try await service.ledger.head()
         let appended: [JSONValue] = results.map { result in
@@ -111,26 +112,8 @@ struct RecordingRoutes {
         let fresh = results.contains { !$0.alreadyRecorded }
         var headers = HTTPFields()
         if let last = results.last { headers[.eTag] = "\"\(last.streamVersion)\"" }
-        return HTTPIO.json(["appended": .array(appended), "head": head.json], status: fresh ? .created : .ok, headers: headers)
-    }
-
-    /// The events of the body with the caller as actor and `api` as source where they name none.
-    static func completed(_ bytes: [UInt8], caller: AccessToken) -> [UInt8] {
-        // Only a body that parses as one object or as lines of objects is completed; anything else is
-        // left for EventLines to refuse with its own sentence.
-        func complete(_ value: JSONValue) -> JSONValue {
-            guard case .object(var object) = value else { return value }
-            if object["actor"] == nil { object["actor"] = caller.holder.json }
-            if object["source"] == nil { object["source"] = .string(source) }
-            return .object(object)
-        }
-        if let whole = try? JSONParser.parse(bytes) { return Array(complete(whole).canonicalText.utf8) }
-        var out = [UInt8]()
-        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
-            if let value = try? JSONParser.parse(line) { out += Array(complete(value).canonicalText.utf8) } else { out += line }
-            out.append(0x0A)
-        }
-        return out
+        let members: [String: JSONValue] = ["appended": .array(appended), "head": head.json]
+        return HTTPIO.json(.object(members.merging(more) { first, _ in first }), status: fresh ? .created : .ok, headers: headers)
     }
 
     /// A request records in its token holder's name only.

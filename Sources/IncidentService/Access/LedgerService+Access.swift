@@ -5,7 +5,9 @@ import LedgerStore
 
 /// A token as the settings table keeps it, under ``LedgerService/tokenKeyPrefix`` and the
 /// secret's SHA-256: the record, and the hash again for the constant-time comparison.
-struct StoredToken: Codable {
+struct StoredToken: StoredSetting {
+    static let what = "access token"
+
     var token: AccessToken
     var secretSHA256: String
 
@@ -13,23 +15,9 @@ struct StoredToken: Codable {
 
     var key: String { Self.key(secretSHA256: secretSHA256) }
 
-    func encoded() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return Array(try encoder.encode(self))
-    }
-
     init(token: AccessToken, secretSHA256: String) {
         self.token = token
         self.secretSHA256 = secretSHA256
-    }
-
-    init(key: String, bytes: [UInt8]) throws(LedgerError) {
-        do {
-            self = try JSONDecoder().decode(StoredToken.self, from: Data(bytes))
-        } catch {
-            throw LedgerError(.corrupt, "the stored access token under \(MessageText.quoted(key)) cannot be read (\(error))")
-        }
     }
 }
 

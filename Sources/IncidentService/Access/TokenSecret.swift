@@ -1,15 +1,16 @@
 import Foundation
 import LedgerModel
 
-/// A token's secret: made from 256 random bits, stored only as its SHA-256, and compared in
-/// constant time.
+/// A secret (an access token's, a webhook receiver's): made from 256 random bits, stored only as its
+/// SHA-256 where it need only be compared, and compared in constant time.
 enum TokenSecret {
     /// What every secret starts with, so that it is recognised where it should not be (a log, a
     /// commit) and told apart from other credentials.
     static let prefix = "il_"
 
-    /// A new secret: ``prefix`` and 32 bytes from the system's generator in base64url, unpadded.
-    static func make() -> String {
+    /// A new secret: `prefix` (a token's by default) and 32 bytes from the system's generator in
+    /// base64url, unpadded, so it can stand in a URL.
+    static func make(prefix: String = prefix) -> String {
         var generator = SystemRandomNumberGenerator()
         var bytes = [UInt8]()
         for _ in 0..<4 {

@@ -155,6 +155,7 @@ extension EventInputError: RefusedInput {
 extension JSONParseError: RefusedInput {}
 extension Timestamp.ParseError: RefusedInput {}
 extension StatuspageImportError: RefusedInput {}
+extension PagerDutyImportError: RefusedInput {}
 extension JSONIncidentImportError: RefusedInput {}
 extension Gzip.Error: RefusedInput {}
 
@@ -187,6 +188,10 @@ extension ServiceError: ReportableFailure {
             ServiceFailure(
                 .unauthenticated,
                 "the token was refused: \(message) — `incidents tokens create` makes one, `incidents tokens list` shows them and their state")
+        case .noSuchReceiver: ServiceFailure(.notFound, message)
+        case .badSignature: ServiceFailure(.unauthenticated, message)
+        case .notReceiversName: ServiceFailure(.forbidden, message)
+        case .receiverExists: ServiceFailure(.conflict, message)
         default: ServiceFailure(.invalidInput, message)
         }
     }

@@ -48,7 +48,7 @@ struct StatuspageImportCommand: AsyncParsableCommand {
     var file: String
 
     @Option(help: ArgumentHelp("Prefix of the incident names in the ledger.", valueName: "prefix"))
-    var prefix = "SP-"
+    var prefix = StatuspageImporter.defaultPrefix
 
     @OptionGroup var run: ImportRunOptions
 
