@@ -108,8 +108,8 @@ let package = Package(
         .target(
             name: "IncidentServer",
             dependencies: [
-                "IncidentService", "IncidentReports", "IncidentEvents", "IncidentProjections", "IncidentMetrics", "LedgerAudit",
-                "LedgerModel", "LedgerStore",
+                "IncidentService", "IncidentReports", "IncidentEvents", "IncidentImporters", "IncidentProjections", "IncidentMetrics",
+                "LedgerAudit", "LedgerModel", "LedgerStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

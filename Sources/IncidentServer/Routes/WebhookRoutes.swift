@@ -33,7 +33,7 @@ struct WebhookRoutes {
     func receive(
         _ kind: WebhookReceiver.Kind, _ request: Request, _ context: ServerContext, signature: String? = nil, urlSecret: String? = nil
     ) async throws -> Response {
-        let name = try context.parameters.require("name")
+        let name = try context.pathParameter("name")
         let body = try await HTTPIO.jsonBytes(request, limit: configuration.maximumBodyBytes, allowLines: kind == .generic)
         let outcome: WebhookOutcome
         do {
