@@ -55,6 +55,7 @@ let package = Package(
                 .product(name: "IncidentServer", package: rootPackage),
                 .product(name: "IncidentEvents", package: rootPackage),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -83,24 +83,27 @@ struct Report {
 
     var markdown: String {
         var lines = [String]()
-        lines.append("| | Measurement | Events | Seconds | Events/s | MB/s | CPU s | Written MB | Target | Result |")
-        lines.append("|---|---|--:|--:|--:|--:|--:|--:|---|---|")
-        for row in rows where row.latency == nil {
-            let target = row.requirements.isEmpty ? "informative" : row.requirements.map(\.description).joined(separator: " and ")
+        // Only the HTTP rows when the run was --http-only.
+        if rows.contains(where: { $0.latency == nil }) {
+            lines.append("| | Measurement | Events | Seconds | Events/s | MB/s | CPU s | Written MB | Target | Result |")
+            lines.append("|---|---|--:|--:|--:|--:|--:|--:|---|---|")
+            for row in rows where row.latency == nil {
+                let target = row.requirements.isEmpty ? "informative" : row.requirements.map(\.description).joined(separator: " and ")
+                lines.append(
+                    "| \(row.label) | \(row.name) | \(Format.integer(Double(row.events))) | \(Format.seconds(row.seconds)) "
+                        + "| \(Format.integer(row.eventsPerSecond)) | \(row.megabytesPerSecond.map(Format.megabytes) ?? "—") "
+                        + "| \(row.usage.map { Format.seconds($0.cpuSeconds) } ?? "—") "
+                        + "| \(row.usage.map { Format.megabytes(Double($0.writtenBytes) / 1e6) } ?? "—") "
+                        + "| \(target) | \(result(of: row)) |")
+            }
+            lines.append("")
             lines.append(
-                "| \(row.label) | \(row.name) | \(Format.integer(Double(row.events))) | \(Format.seconds(row.seconds)) "
-                    + "| \(Format.integer(row.eventsPerSecond)) | \(row.megabytesPerSecond.map(Format.megabytes) ?? "—") "
-                    + "| \(row.usage.map { Format.seconds($0.cpuSeconds) } ?? "—") "
-                    + "| \(row.usage.map { Format.megabytes(Double($0.writtenBytes) / 1e6) } ?? "—") "
-                    + "| \(target) | \(result(of: row)) |")
+                "CPU s: user + system CPU seconds of all threads while the row ran (of `lmdb-raw` for rows e and g). "
+                    + "Written MB: bytes the process sent to storage meanwhile (`getrusage` `ru_oublock`).")
         }
-        lines.append("")
-        lines.append(
-            "CPU s: user + system CPU seconds of all threads while the row ran (of `lmdb-raw` for rows e and g). "
-                + "Written MB: bytes the process sent to storage meanwhile (`getrusage` `ru_oublock`).")
         let timed = rows.filter { $0.latency != nil }
         if !timed.isEmpty {
-            lines.append("")
+            if !lines.isEmpty { lines.append("") }
             lines.append("| | Over HTTP | Operations | Seconds | Per second | p50 ms | p99 ms | Max ms | CPU s | Target | Result |")
             lines.append("|---|---|--:|--:|--:|--:|--:|--:|--:|---|---|")
             for row in timed {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import IncidentEvents
 import IncidentServer
 import IncidentService
@@ -46,8 +47,8 @@ extension Suite {
     }
 
     /// The server's settings for every HTTP row: the defaults, on a free loopback port.
-    static var serverConfiguration: ServerConfiguration {
-        var configuration = ServerConfiguration()
+    static var serverConfiguration: IncidentServer.ServerConfiguration {
+        var configuration = IncidentServer.ServerConfiguration()
         configuration.port = 0
         return configuration
     }
@@ -220,7 +221,7 @@ extension Suite {
     }
 
     /// The HTTP/1.1 settings of `LedgerServer.application` for these settings, for the bare route.
-    static func http1(_ configuration: ServerConfiguration) -> HTTP1Channel.Configuration {
+    static func http1(_ configuration: IncidentServer.ServerConfiguration) -> HTTP1Channel.Configuration {
         var http = HTTP1Channel.Configuration(idleTimeout: .seconds(configuration.idleTimeoutSeconds))
         http.httpDecoder = .init(
             maxHeaderFieldSize: configuration.maximumHeaderBytes, maxHeaderListSize: configuration.maximumHeaderBytes, maxHeaderFieldCount: 100)
