@@ -16,6 +16,7 @@ extension Suite {
     mutating func runHTTPRows() async throws {
         let workload = HTTPWorkload(clients: sizes.httpClients, eventsPerClient: sizes.httpEvents)
         record(try await storeLimit(workload))
+        record(try await storeLimit(workload, catchingUp: false))
         record(try await bareRoute(workload))
 
         let ledger = try Ledger.create(at: path("http-server"))
@@ -38,7 +39,8 @@ extension Suite {
         notes.append(
             "(s–w) \(sizes.httpClients) clients × \(sizes.httpEvents) events: each client declares its own incidents (BENCH-client-n, "
                 + "\(HTTPWorkload.incidentSize) events each: declared, status changes, internal notes) and records them one event a request; "
-                + "(s) records the same drafts in process through `LedgerService.record`, 64 tasks; (t) posts the same note body to "
+                + "(s) records the same drafts in process through `LedgerService.record`, 64 tasks, (s′) through `EventRecorder.record` "
+                + "(no projections' catch-up); (t) posts the same note body to "
                 + "a bare Hummingbird route with the server's HTTP settings; (u) posts to `POST /v1/incidents/{id}/<verb>` of a `LedgerServer` "
                 + "in this process on a loopback port, with a responder token, one keep-alive connection per client thread; "
                 + "(v) \(HTTPWorkload.readers) reader connections each read one \(60)-event incident's timeline every "
@@ -63,9 +65,12 @@ extension Suite {
 
     /// (s) The same drafts recorded in process by one task per client: the catalog's checks, the
     /// durable append and the projections' catch-up, without HTTP.
-    private func storeLimit(_ workload: HTTPWorkload) async throws -> Measurement {
-        progress("(s) \(workload.count) single events through LedgerService.record, \(workload.clients.count) tasks")
-        let ledger = try Ledger.create(at: path("http-store-limit"))
+    /// (s′) The same through the service's `EventRecorder` only: the catalog's checks and the durable
+    /// append, without the stored projections' catch-up that `record` commits after every write.
+    private func storeLimit(_ workload: HTTPWorkload, catchingUp: Bool = true) async throws -> Measurement {
+        let label = catchingUp ? "s" : "s′"
+        progress("(\(label)) \(workload.count) single events in process, \(workload.clients.count) tasks")
+        let ledger = try Ledger.create(at: path("http-store-limit-\(catchingUp)"))
         let service = LedgerService(ledger: ledger, defaults: RecordingDefaults.system.recorded(by: HTTPWorkload.admin))
         let (samples, seconds, usage) = try await Self.measure {
             try await withThrowingTaskGroup(of: [Double].self) { group in
@@ -76,7 +81,15 @@ extension Suite {
                         let clock = ContinuousClock()
                         for request in requests {
                             let start = clock.now
-                            _ = try await service.record(request.draft)
+                            if catchingUp {
+                                _ = try await service.record(request.draft)
+                            } else {
+                                let draft = request.draft
+                                let event = ProposedEvent(
+                                    id: .version7(), type: draft.type, schemaVersion: draft.schemaVersion, occurredAt: .now(), sourceRecordedAt: nil,
+                                    actor: draft.actor!, source: draft.source, correlationID: nil, causationID: nil, payload: draft.payload)
+                                _ = try await service.recorder.record([StreamEvent(stream: draft.stream, event: event)])
+                            }
                             samples.append(Stopwatch.seconds(start.duration(to: clock.now)))
                         }
                         return samples
@@ -85,9 +98,12 @@ extension Suite {
                 return try await group.reduce(into: []) { $0 += $1 }
             }
         }
-        try expectCount(ledger, workload.count, row: "s")
+        try expectCount(ledger, workload.count, row: label)
+        let name = catchingUp
+            ? "Store limit: `LedgerService.record` in process, \(workload.clients.count) tasks, 1 event each"
+            : "(s) without the projections' catch-up: `EventRecorder.record` only"
         return Measurement(
-            label: "s", name: "Store limit: `LedgerService.record` in process, \(workload.clients.count) tasks, 1 event each",
+            label: label, name: name,
             events: samples.count, seconds: seconds, usage: usage, latency: Latency(samples))
     }
 
