@@ -20,6 +20,10 @@ let package = Package(
     dependencies: [
         .package(path: "../.."),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // The HTTP rows: the server in this process, and a bare Hummingbird route beside it.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // SQLite from Debian's libsqlite3-dev: the store a user would otherwise pick.
@@ -47,6 +51,13 @@ let package = Package(
                 .product(name: "IncidentGenerator", package: rootPackage),
                 .product(name: "IncidentMetrics", package: rootPackage),
                 .product(name: "IncidentReports", package: rootPackage),
+                .product(name: "IncidentService", package: rootPackage),
+                .product(name: "IncidentServer", package: rootPackage),
+                .product(name: "IncidentEvents", package: rootPackage),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: [

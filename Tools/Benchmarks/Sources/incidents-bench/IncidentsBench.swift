@@ -12,6 +12,7 @@ struct IncidentsBench: AsyncParsableCommand {
         discussion: """
             Build and run in release: swift run -c release --package-path Tools/Benchmarks incidents-bench
             Every append measured is durable: it returns after the data is synced to disk.
+            Rows s–w (the server over HTTP) run in every run, last; --http-only runs only them.
             """)
 
     @Option(help: "Events in the bulk import, read and verify rows (default 1,000,000; 20,000 with --quick).")
@@ -44,6 +45,21 @@ struct IncidentsBench: AsyncParsableCommand {
     @Option(help: "Also build a ledger of this many incidents (10 × --incidents for the 'ten times larger' check) and time timelines on it (row m). 0 skips it.")
     var largeIncidents: Int = 0
 
+    @Option(name: .customLong("http-clients"), help: "Concurrent clients of the HTTP rows (s–u): tasks in process, keep-alive connections over HTTP.")
+    var httpClients = 64
+
+    @Option(name: .customLong("http-events"), help: "Events each HTTP client records in rows s–u (default 250; 25 with --quick).")
+    var httpEvents: Int?
+
+    @Option(help: "Live-tail subscribers in row (w).")
+    var subscribers = 100
+
+    @Option(name: .customLong("tail-events"), help: "Events recorded while the live tail is followed in row (w) (default 400; 80 with --quick).")
+    var tailEvents: Int?
+
+    @Flag(name: .customLong("http-only"), help: "Only the HTTP rows (s–w): the server against the store and a bare route.")
+    var httpOnly = false
+
     var sizes: Sizes {
         Sizes(
             events: events ?? (quick ? 20_000 : 1_000_000),
@@ -53,13 +69,19 @@ struct IncidentsBench: AsyncParsableCommand {
             inFlight: inFlight,
             rounds: rounds,
             incidents: incidents ?? (quick ? 200 : 10_000),
-            largeIncidents: largeIncidents)
+            largeIncidents: largeIncidents,
+            httpClients: httpClients,
+            httpEvents: httpEvents ?? (quick ? 25 : 250),
+            subscribers: subscribers,
+            tailEvents: tailEvents ?? (quick ? 80 : 400))
     }
 
     func validate() throws {
         let sizes = sizes
         for (name, value) in [("--events", sizes.events), ("--single", sizes.single), ("--writers", sizes.writers),
-                              ("--batch", sizes.batch), ("--in-flight", sizes.inFlight), ("--rounds", sizes.rounds)] where value < 1 {
+                              ("--batch", sizes.batch), ("--in-flight", sizes.inFlight), ("--rounds", sizes.rounds),
+                              ("--http-clients", sizes.httpClients), ("--http-events", sizes.httpEvents), ("--subscribers", sizes.subscribers),
+                              ("--tail-events", sizes.tailEvents)] where value < 1 {
             throw ValidationError("\(name) must be at least 1, not \(value)")
         }
         if sizes.batch > 100_000 {
@@ -74,7 +96,11 @@ struct IncidentsBench: AsyncParsableCommand {
 
         var machine = MachineDescription.current(directory: workspace.path)
         var suite = Suite(sizes: sizes, directory: workspace.path, raw: raw)
-        try await suite.run()
+        if httpOnly {
+            try await suite.runHTTPRows()
+        } else {
+            try await suite.run()
+        }
         machine.loadAverageAfter = MachineDescription.loadAverage()
 
         let report = Report(machine: machine, command: Self.commandLine, rows: suite.rows, notes: suite.notes)

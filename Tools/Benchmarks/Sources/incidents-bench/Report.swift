@@ -11,6 +11,8 @@ struct Measurement {
     var bytes: Int? = nil
     /// CPU time and storage writes while the row ran (of `lmdb-raw` for its rows).
     var usage: ResourceUsage? = nil
+    /// The time each operation took, for the rows that time every one (the HTTP rows).
+    var latency: Latency? = nil
     var requirements: [Requirement] = []
 
     var eventsPerSecond: Double { seconds > 0 ? Double(events) / seconds : 0 }
@@ -23,11 +25,14 @@ enum Requirement {
     case rate(atLeast: Double)
     /// At least `factor` times the events per second of the row labelled `row`.
     case ratio(atLeast: Double, of: String)
+    /// A 99th percentile latency of at most this many milliseconds.
+    case p99(atMostMilliseconds: Double)
 
     var description: String {
         switch self {
         case .rate(let minimum): "≥ \(Format.integer(minimum))/s"
         case .ratio(let factor, let row): "≥ \(Format.plain(factor)) × (\(row))"
+        case .p99(let milliseconds): "p99 ≤ \(Format.plain(milliseconds)) ms"
         }
     }
 
@@ -43,7 +48,29 @@ enum Requirement {
             }
             let achieved = row.eventsPerSecond / other.eventsPerSecond
             return (achieved >= factor, "\(Format.factor(achieved)) (\(label))")
+        case .p99(let milliseconds):
+            guard let latency = row.latency, latency.count > 0 else { return (false, "no latency was measured") }
+            return (latency.p99 * 1000 <= milliseconds, "p99 \(Format.milliseconds(latency.p99))")
         }
+    }
+}
+
+/// The distribution of the times of many operations, in seconds.
+struct Latency {
+    var count: Int
+    var p50: Double
+    var p99: Double
+    var maximum: Double
+
+    init(_ samples: [Double]) {
+        let sorted = samples.sorted()
+        count = sorted.count
+        func percentile(_ fraction: Double) -> Double {
+            sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int((Double(sorted.count) * fraction).rounded(.up)) - 1)]
+        }
+        p50 = percentile(0.5)
+        p99 = percentile(0.99)
+        maximum = sorted.last ?? 0
     }
 }
 
@@ -56,21 +83,44 @@ struct Report {
 
     var markdown: String {
         var lines = [String]()
-        lines.append("| | Measurement | Events | Seconds | Events/s | MB/s | CPU s | Written MB | Target | Result |")
-        lines.append("|---|---|--:|--:|--:|--:|--:|--:|---|---|")
-        for row in rows {
-            let target = row.requirements.isEmpty ? "informative" : row.requirements.map(\.description).joined(separator: " and ")
+        // Only the HTTP rows when the run was --http-only.
+        if rows.contains(where: { $0.latency == nil }) {
+            lines.append("| | Measurement | Events | Seconds | Events/s | MB/s | CPU s | Written MB | Target | Result |")
+            lines.append("|---|---|--:|--:|--:|--:|--:|--:|---|---|")
+            for row in rows where row.latency == nil {
+                let target = row.requirements.isEmpty ? "informative" : row.requirements.map(\.description).joined(separator: " and ")
+                lines.append(
+                    "| \(row.label) | \(row.name) | \(Format.integer(Double(row.events))) | \(Format.seconds(row.seconds)) "
+                        + "| \(Format.integer(row.eventsPerSecond)) | \(row.megabytesPerSecond.map(Format.megabytes) ?? "—") "
+                        + "| \(row.usage.map { Format.seconds($0.cpuSeconds) } ?? "—") "
+                        + "| \(row.usage.map { Format.megabytes(Double($0.writtenBytes) / 1e6) } ?? "—") "
+                        + "| \(target) | \(result(of: row)) |")
+            }
+            lines.append("")
             lines.append(
-                "| \(row.label) | \(row.name) | \(Format.integer(Double(row.events))) | \(Format.seconds(row.seconds)) "
-                    + "| \(Format.integer(row.eventsPerSecond)) | \(row.megabytesPerSecond.map(Format.megabytes) ?? "—") "
-                    + "| \(row.usage.map { Format.seconds($0.cpuSeconds) } ?? "—") "
-                    + "| \(row.usage.map { Format.megabytes(Double($0.writtenBytes) / 1e6) } ?? "—") "
-                    + "| \(target) | \(result(of: row)) |")
+                "CPU s: user + system CPU seconds of all threads while the row ran (of `lmdb-raw` for rows e and g). "
+                    + "Written MB: bytes the process sent to storage meanwhile (`getrusage` `ru_oublock`).")
         }
-        lines.append("")
-        lines.append(
-            "CPU s: user + system CPU seconds of all threads while the row ran (of `lmdb-raw` for rows e and g). "
-                + "Written MB: bytes the process sent to storage meanwhile (`getrusage` `ru_oublock`).")
+        let timed = rows.filter { $0.latency != nil }
+        if !timed.isEmpty {
+            if !lines.isEmpty { lines.append("") }
+            lines.append("| | Over HTTP | Operations | Seconds | Per second | p50 ms | p99 ms | Max ms | CPU s | Target | Result |")
+            lines.append("|---|---|--:|--:|--:|--:|--:|--:|--:|---|---|")
+            for row in timed {
+                let latency = row.latency!
+                let target = row.requirements.isEmpty ? "informative" : row.requirements.map(\.description).joined(separator: " and ")
+                lines.append(
+                    "| \(row.label) | \(row.name) | \(Format.integer(Double(row.events))) | \(Format.seconds(row.seconds)) "
+                        + "| \(Format.integer(row.eventsPerSecond)) | \(Format.milliseconds(latency.p50)) | \(Format.milliseconds(latency.p99)) "
+                        + "| \(Format.milliseconds(latency.maximum)) | \(row.usage.map { Format.seconds($0.cpuSeconds) } ?? "—") "
+                        + "| \(target) | \(result(of: row)) |")
+            }
+            lines.append("")
+            lines.append(
+                "Operations: acknowledged appends, answered requests or delivered events; p50/p99/Max: the time each one took, "
+                    + "from the request's first byte sent to its answer's last byte read (for (w): from the event's `recordedAt` to its arrival). "
+                    + "CPU s: of the whole process, server and load client together.")
+        }
         lines.append("")
         lines.append("Machine: \(machine.summary)")
         lines.append("")
@@ -105,6 +155,12 @@ enum Format {
 
     static func seconds(_ value: Double) -> String {
         String(format: "%.3f", value)
+    }
+
+    /// Seconds as milliseconds: `0.84`, `12.3`.
+    static func milliseconds(_ seconds: Double) -> String {
+        let value = seconds * 1000
+        return value >= 10 ? String(format: "%.1f", value) : String(format: "%.2f", value)
     }
 
     static func megabytes(_ value: Double) -> String {

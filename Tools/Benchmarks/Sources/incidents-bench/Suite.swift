@@ -22,6 +22,14 @@ struct Sizes {
     var incidents: Int = 10_000
     /// Incidents of the larger ledger for row (m); 0 skips it.
     var largeIncidents: Int = 0
+    /// Concurrent clients (tasks in (s), connections in (t) and (u)) of the HTTP rows.
+    var httpClients = 64
+    /// Events each client records in rows s–u.
+    var httpEvents = 250
+    /// Live-tail subscribers in row (w).
+    var subscribers = 100
+    /// Events recorded while the subscribers of row (w) follow the tail.
+    var tailEvents = 400
 }
 
 /// Runs every row of the benchmark, in order, each on its own fresh ledger or file in `directory`.
@@ -95,6 +103,7 @@ struct Suite {
                 + "\(Format.megabytes(Double(rawFile) / 1e6)) MB for the raw copy.")
         let projectionLedger = try await runProjectionRows()
         try await runReviewRows(projectionLedger)
+        try await runHTTPRows()
         notes.append("Libraries: \(raw.libraryVersion()) (the ledger and `lmdb-raw` link the same one), SQLite \(SQLiteEventStore.libraryVersion).")
     }
 
@@ -301,7 +310,7 @@ struct Suite {
     }
 
     /// Times `body` and takes this process's CPU time and storage writes meanwhile.
-    private static func measure<Result>(_ body: () async throws -> Result) async rethrows -> (Result, Double, ResourceUsage) {
+    static func measure<Result>(_ body: () async throws -> Result) async rethrows -> (Result, Double, ResourceUsage) {
         let before = ResourceUsage.ofThisProcess()
         let (result, seconds) = try await Stopwatch.time(body)
         return (result, seconds, ResourceUsage.ofThisProcess() - before)
@@ -315,7 +324,7 @@ struct Suite {
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
     }
 
-    private func expectCount(_ ledger: Ledger, _ expected: Int, row: String) throws {
+    func expectCount(_ ledger: Ledger, _ expected: Int, row: String) throws {
         let count = try ledger.read { try $0.eventCount() }
         guard count == expected else {
             throw BenchFailure("(\(row)) the ledger holds \(count) events, expected \(expected)")
