@@ -19,6 +19,8 @@ public struct LedgerService: Sendable {
     /// Receives one line a person should read: a damaged projection rebuilt, a catch-up kept in
     /// memory because the ledger cannot be written.
     public let notice: @Sendable (String) -> Void
+    /// The catch-ups after writes, shared by the writes waiting at once.
+    let catchUps = CatchUpGroup()
 
     public init(
         ledger: Ledger, defaults: RecordingDefaults = .system,

@@ -33,7 +33,7 @@ extension LedgerService {
             throw LedgerError(.invalidInput, "\(error); nothing was written", cause: error)
         }
         let results = try await recorder.record([event], expectedVersion: expectedVersion)
-        afterWriting()
+        await catchUps.join { afterWriting() }
         return results
     }
 
