@@ -33,22 +33,8 @@ public struct LedgerServer: Sendable {
 
     /// The application, to run as a service of one's own service group (the tests do).
     public func application(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
-        let metrics = ServerMetrics(ledger: service.ledger)
         let shutdown = ShutdownState()
-        let router = Router(context: ServerContext.self)
-        router.add(middleware: RequestLogMiddleware(metrics: metrics, shutdown: shutdown))
-        router.add(middleware: ProblemMiddleware())
-        let open = OpenRoutes(service: service, metrics: metrics, shutdown: shutdown)
-        open.addHealth(to: router)
-        let guarded = router.group().add(middleware: BearerAuthentication(service: service))
-        open.addMetrics(to: guarded)
-        let v1 = guarded.group("v1")
-        open.addSchemas(to: v1)
-        RecordingRoutes(service: service, configuration: configuration, metrics: metrics).add(to: v1)
-        IncidentRoutes(service: service).add(to: v1)
-        ReportRoutes(service: service).add(to: v1)
-        EventRoutes(service: service, configuration: configuration, metrics: metrics).add(to: v1)
-
+        let router = router(shutdown: shutdown)
         var http = HTTP1Channel.Configuration(idleTimeout: .seconds(configuration.idleTimeoutSeconds))
         http.httpDecoder = .init(maxHeaderFieldSize: configuration.maximumHeaderBytes, maxHeaderListSize: configuration.maximumHeaderBytes, maxHeaderFieldCount: 100)
         var server = HTTPServerBuilder.http1(configuration: http)
@@ -63,5 +49,29 @@ public struct LedgerServer: Sendable {
             services: [shutdown],
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
+    }
+
+    /// Every route the server answers, as `METHOD /path/{parameter}`: what Schemas/openapi.json must describe.
+    public var routes: [String] {
+        router(shutdown: ShutdownState()).routes.map { "\($0.method) \($0.path)" }
+    }
+
+    /// The router: every route group on its path, behind the middleware each needs.
+    func router(shutdown: ShutdownState) -> Router<ServerContext> {
+        let metrics = ServerMetrics(ledger: service.ledger)
+        let router = Router(context: ServerContext.self)
+        router.add(middleware: RequestLogMiddleware(metrics: metrics, shutdown: shutdown))
+        router.add(middleware: ProblemMiddleware())
+        let open = OpenRoutes(service: service, metrics: metrics, shutdown: shutdown)
+        open.addHealth(to: router)
+        let guarded = router.group().add(middleware: BearerAuthentication(service: service))
+        open.addMetrics(to: guarded)
+        let v1 = guarded.group("v1")
+        open.addSchemas(to: v1)
+        RecordingRoutes(service: service, configuration: configuration, metrics: metrics).add(to: v1)
+        IncidentRoutes(service: service).add(to: v1)
+        ReportRoutes(service: service).add(to: v1)
+        EventRoutes(service: service, configuration: configuration, metrics: metrics).add(to: v1)
+        return router
     }
 }
