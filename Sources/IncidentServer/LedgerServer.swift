@@ -4,6 +4,9 @@ import HummingbirdTLS
 public import IncidentService
 public import Logging
 import NIOCore
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOSSL
 import Synchronization
 import UnixSignals
@@ -28,7 +31,18 @@ public struct LedgerServer: Sendable {
     /// - Parameter onListening: called with the port once the server listens (the port chosen, for 0).
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let app = try application(onListening: onListening)
-        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        do {
+            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        } catch let error as IOError where error.errnoCode == EADDRINUSE || error.errnoCode == EACCES || error.errnoCode == EADDRNOTAVAIL {
+            let address = "\(configuration.host):\(configuration.port)"
+            let reason =
+                switch error.errnoCode {
+                case EADDRINUSE: "the address is in use — stop what listens there, or give another --listen"
+                case EACCES: "permission denied (ports below 1024 need privileges) — give a port above 1023, or serve behind a proxy"
+                default: "no interface of this machine has that address — give one of its own addresses, or 127.0.0.1"
+                }
+            throw ServiceFailure(.unavailable, "cannot listen on \(address): \(reason)")
+        }
     }
 
     /// The application, to run as a service of one's own service group (the tests do).
@@ -65,6 +79,7 @@ public struct LedgerServer: Sendable {
         let open = OpenRoutes(service: service, metrics: metrics, shutdown: shutdown)
         open.addHealth(to: router)
         let guarded = router.group().add(middleware: BearerAuthentication(service: service))
+            .add(middleware: RateLimitMiddleware(limit: RateLimit(requestsPerSecond: configuration.requestsPerSecondPerToken)))
         open.addMetrics(to: guarded)
         let v1 = guarded.group("v1")
         open.addSchemas(to: v1)
@@ -72,6 +87,8 @@ public struct LedgerServer: Sendable {
         IncidentRoutes(service: service).add(to: v1)
         ReportRoutes(service: service).add(to: v1)
         EventRoutes(service: service, configuration: configuration, metrics: metrics).add(to: v1)
+        AuditRoutes(service: service).add(to: v1)
+        TokenRoutes(service: service, configuration: configuration).add(to: v1)
         return router
     }
 }

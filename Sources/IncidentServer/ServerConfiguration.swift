@@ -15,6 +15,9 @@ public struct ServerConfiguration: Sendable {
     public var maximumHeaderBytes = 16 << 10
     /// A connection idle this long, in seconds, is closed; a client that stops sending mid-request too.
     public var idleTimeoutSeconds: Int64 = 30
+    /// Requests one token may make per second on average (bursts of twice as many pass); beyond it, 429
+    /// with `Retry-After`. 0: no limit.
+    public var requestsPerSecondPerToken = 5000
     /// Live tails send a comment this often, in seconds, so proxies keep them open and dead clients are found.
     public var heartbeatSeconds: Int64 = 15
 

@@ -1,6 +1,8 @@
 public import Hummingbird
 import IncidentEvents
 import IncidentService
+import Foundation
+import LedgerModel
 import Logging
 
 /// What a request carries through the router: Hummingbird's core storage and, once the bearer token
@@ -12,6 +14,16 @@ public struct ServerContext: RequestContext {
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+    }
+
+    /// A parameter of the route's path, percent-decoded (an incident id in another script arrives as
+    /// `%E4%BA%8B…`) and in NFC; 400 when it is not percent-encoded UTF-8.
+    func pathParameter(_ name: String) throws -> String {
+        let raw = try parameters.require(name)
+        guard let decoded = raw.removingPercentEncoding, !decoded.isEmpty else {
+            throw Problem(ServiceFailure(.usage, "the \(name) in the path, \(MessageText.quoted(raw)), is not percent-encoded UTF-8"))
+        }
+        return EnvelopeRules.normalized(decoded)
     }
 
     /// The caller: 401 without a valid token.

@@ -1,5 +1,6 @@
 public import IncidentEvents
 public import IncidentProjections
+public import LedgerModel
 public import LedgerStore
 
 /// Every use case of IncidentLedger, once, for every entry point: the command-line tool and the
@@ -28,6 +29,12 @@ public struct LedgerService: Sendable {
         self.defaults = defaults
         self.maximumFutureSkewSeconds = maximumFutureSkewSeconds
         self.notice = notice
+    }
+
+    /// The same service recording in `actor`'s name: what names no actor of its own is recorded
+    /// as theirs (a server answers each request in its token holder's name this way).
+    public func acting(as actor: Actor) -> LedgerService {
+        LedgerService(ledger: ledger, defaults: defaults.recorded(by: actor), maximumFutureSkewSeconds: maximumFutureSkewSeconds, notice: notice)
     }
 
     /// The recorder writes go through: the catalog's rules, then an append expecting the versions checked.

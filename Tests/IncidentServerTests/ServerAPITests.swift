@@ -107,6 +107,26 @@ import Testing
         try await server.stop()
     }
 
+    /// Incident ids in other scripts arrive percent-encoded in paths; they are recorded as text, in NFC.
+    @Test func incidentIDsInOtherScriptsRoundTrip() async throws {
+        let server = try await ServerFixture.start()
+        let jane = try await server.client(.responder)
+        let id = "事故-7"
+        let path = "/v1/incidents/" + id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed)!
+        #expect(path == "/v1/incidents/%E4%BA%8B%E6%95%85-7")
+        #expect(try await jane.post(path + "/declare", json: Self.declare).status == 201)
+        let shown = try await jane.get(path)
+        #expect((shown.object["state"] as? [String: Any])?["incident"] as? String == id)
+        #expect(try await server.service.ledger.version(ofStream: id) == 1)
+        let broken = try await jane.get("/v1/incidents/%FF")
+        #expect(broken.status == 400)
+        let unknown = try await jane.get("/v1/nothing-here")
+        #expect(unknown.status == 404)
+        #expect(unknown.object["code"] as? String == "not-found")
+        #expect((unknown.object["detail"] as? String)?.contains("no route GET") == true)
+        try await server.stop()
+    }
+
     @Test func aRetryByEventIDIsRecordedOnce() async throws {
         let server = try await ServerFixture.start()
         let jane = try await server.client(.responder)

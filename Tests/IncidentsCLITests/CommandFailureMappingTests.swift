@@ -6,6 +6,7 @@ import LedgerModel
 import LedgerStore
 import IncidentMetrics
 import IncidentProjections
+import IncidentService
 import Testing
 
 #if canImport(Glibc)
@@ -71,6 +72,12 @@ import Glibc
     @Test func aTimestampThatDoesNotParseIsInvalidInput() {
         let error = #expect(throws: Timestamp.ParseError.self) { try Timestamp(rfc3339: "soon") }
         #expect(error.map { CommandFailure(reporting: $0).status } == .invalidInput)
+    }
+
+    /// The CLI's recording commands and the server's verb routes come from one table: each verb is a command.
+    @Test func everyRecordingVerbIsACommand() {
+        let paths = Set(CommandTree.runnablePaths())
+        for verb in RecordingVerb.all { #expect(paths.contains(verb.words), "\(verb.words)") }
     }
 
     @Test func aMisspeltCommandFindsTheNearestPath() {

@@ -138,7 +138,7 @@ struct IncidentRoutes {
     }
 
     static func incident(_ context: ServerContext) throws -> String {
-        EnvelopeRules.normalized(try context.parameters.require("incident"))
+        try context.pathParameter("incident")
     }
 }
 

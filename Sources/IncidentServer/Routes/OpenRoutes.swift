@@ -38,7 +38,7 @@ struct OpenRoutes {
         }
         router.get("schemas/:type") { request, context in
             _ = try context.authenticated()
-            let type = try context.parameters.require("type")
+            let type = try context.pathParameter("type")
             let version = try Query(request).integer("version", in: 1...Int(UInt16.max)).map(UInt16.init)
             guard let document = EventSchemas.document(type: type, version: version) else {
                 throw Problem(ServiceFailure(.notFound, "no schema for \(MessageText.quoted(type))\(version.map { " version \($0)" } ?? ""); GET /v1/schemas lists every type"))

@@ -32,7 +32,7 @@ struct RecordingRoutes {
 
     func record(_ verb: RecordingVerb, _ request: Request, _ context: ServerContext) async throws -> Response {
         let caller = try context.require(recording: verb.eventType)
-        let incident = EnvelopeRules.normalized(try context.parameters.require("incident"))
+        let incident = try context.pathParameter("incident")
         var body = try await HTTPIO.jsonObject(request, limit: configuration.maximumBodyBytes)
         try Self.checkName(body["actor"], caller: caller)
         try Self.checkSource(body["source"])

@@ -15,7 +15,7 @@ struct ReportRoutes {
     func add(to router: RouterGroup<ServerContext>) {
         router.get("review") { request, context in try await review(request, context, period: nil) }
         router.get("review/:period") { request, context in
-            try await review(request, context, period: try context.parameters.require("period"))
+            try await review(request, context, period: try context.pathParameter("period"))
         }
         router.get("metrics") { _, context in
             _ = try context.require(.readIncidents)
@@ -50,7 +50,7 @@ struct ReportRoutes {
 
     func metric(_ request: Request, _ context: ServerContext) async throws -> Response {
         _ = try context.require(.readIncidents)
-        let name = try context.parameters.require("name")
+        let name = try context.pathParameter("name")
         guard let metric = MetricCatalog.named(name) else {
             throw Problem(ServiceFailure(.notFound, "no metric \(MessageText.quoted(name)); GET /v1/metrics lists them"))
         }

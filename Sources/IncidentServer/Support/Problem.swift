@@ -85,6 +85,9 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound && error.body == nil {
+            return try Problem(.notFound, code: "not-found", "no route \(request.method) \(MessageText.quoted(request.uri.path)) — docs/server.md lists the routes")
+                .response(from: request, context: context)
         } catch {
             let problem = Problem(reporting: error)
             if problem.status.code >= 500 {

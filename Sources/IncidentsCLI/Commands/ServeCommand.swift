@@ -22,7 +22,8 @@ struct ServeCommand: AsyncParsableCommand {
             Example:
               incidents tokens create --role responder --name jane@example.com
               incidents serve --listen 127.0.0.1:8080 &
-              curl -H "Authorization: Bearer $TOKEN" -d '{"title": "Checkout errors", "kind": "unplanned", "severity": "sev2"}' \\
+              curl -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
+                   -d '{"title": "Checkout errors", "kind": "unplanned", "severity": "sev2"}' \\
                    http://127.0.0.1:8080/v1/incidents/INC-7/declare
             """)
 
@@ -37,6 +38,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A PEM file of the certificate's private key.", valueName: "file"))
     var tlsKey: String?
 
+    @Option(help: ArgumentHelp("Close a connection idle this many seconds, or one that stops sending mid-request.", valueName: "seconds"))
+    var idleTimeout: Int64 = ServerConfiguration().idleTimeoutSeconds
+
+    @Option(help: ArgumentHelp("The largest request body accepted, in bytes (413 beyond).", valueName: "bytes"))
+    var maxBodyBytes: Int = ServerConfiguration().maximumBodyBytes
+
+    @Option(help: ArgumentHelp("Requests one token may make per second on average, bursts of twice as many (429 beyond); 0 for no limit.", valueName: "n"))
+    var rateLimit: Int = ServerConfiguration().requestsPerSecondPerToken
+
     @Option(help: ArgumentHelp("How much to log: error, warning, notice, info (each request) or debug.", valueName: "level"))
     var logLevel: String = "info"
 
@@ -48,6 +58,9 @@ struct ServeCommand: AsyncParsableCommand {
         for file in [tlsCert, tlsKey].compactMap({ $0 }) where !FileManager.default.isReadableFile(atPath: file) {
             throw ValidationError("cannot read \(file); give a readable PEM file")
         }
+        guard idleTimeout >= 1 else { throw ValidationError("--idle-timeout must be at least 1 second, not \(idleTimeout)") }
+        guard maxBodyBytes >= 1024 else { throw ValidationError("--max-body-bytes must be at least 1024, not \(maxBodyBytes)") }
+        guard rateLimit >= 0 else { throw ValidationError("--rate-limit must be 0 (no limit) or more, not \(rateLimit)") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), not \(logLevel)")
         }
@@ -64,6 +77,9 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = ServerConfiguration()
         (configuration.host, configuration.port) = Self.address(listen)!
         if let tlsCert, let tlsKey { configuration.tls = (tlsCert, tlsKey) }
+        configuration.idleTimeoutSeconds = idleTimeout
+        configuration.maximumBodyBytes = maxBodyBytes
+        configuration.requestsPerSecondPerToken = rateLimit
         var logger = Logger(label: "incidents.serve")
         logger.logLevel = Logger.Level(rawValue: logLevel)!
         let service = try options.writingService()
