@@ -48,7 +48,7 @@ public enum APIDocument {
         var json: JSONValue {
             var all = responses
             var statuses = problems
-            if !open { statuses.append(401) }
+            if !open { statuses += [401, 429] }
             for status in Set(statuses) { all[String(status)] = ["$ref": .string("#/components/responses/Problem\(status)")] }
             all["default"] = ["$ref": "#/components/responses/Problem"]
             var object: [String: JSONValue] = [
@@ -189,6 +189,43 @@ public enum APIDocument {
                     query("asOf", "As it was recorded by this time.", timestamp),
                 ],
                 responses: ["200": jsonResponse("The metric.", ["type": "object"])], problems: [400, 403, 404]),
+            Operation(
+                method: "POST", path: "/v1/checkpoint", summary: "Signs a checkpoint of the ledger as it stands, with the ledger's key: the signed note, as `incidents checkpoint` prints it.",
+                responses: ["201": content("The signed note.", "text/plain", ["type": "string"])], problems: [403, 503]),
+            Operation(
+                method: "GET", path: "/v1/export",
+                summary: "A signed export bundle of the events the filters select, as `incidents export` writes it, in a tar archive; both verifiers check it unpacked.",
+                parameters: eventFilters + [query("csv", "Add the CSV files to the bundle.", ["type": "boolean"])],
+                responses: ["200": content("The bundle.", "application/x-tar", ["type": "string", "format": "binary"])], problems: [400, 403]),
+            Operation(
+                method: "GET", path: "/v1/tokens", summary: "Every token with its holder, role and state; never a secret.",
+                responses: ["200": jsonResponse("The tokens.", ["type": "array", "items": ref("Token")])], problems: [403]),
+            Operation(
+                method: "POST", path: "/v1/tokens", summary: "Creates a token; the answer holds its secret, shown only once. The grant is recorded in the admin's name.",
+                body: [
+                    "required": true,
+                    "content": [
+                        "application/json": [
+                            "schema": [
+                                "type": "object", "required": ["role", "name"],
+                                "properties": [
+                                    "role": enumeration(AccessRole.allCases.map(\.rawValue)),
+                                    "name": ["type": "string", "description": "Who holds it, as kind:id or a person's id."],
+                                    "expiresAt": timestamp,
+                                ],
+                            ]
+                        ]
+                    ],
+                ],
+                responses: [
+                    "201": jsonResponse(
+                        "The token and its secret.", ["type": "object", "required": ["secret", "token"], "properties": ["secret": ["type": "string"], "token": ref("Token")]])
+                ],
+                problems: [400, 403, 413, 415, 503]),
+            Operation(
+                method: "DELETE", path: "/v1/tokens/{id}", summary: "Revokes a token: refused from now on; the revocation is recorded in the admin's name.",
+                parameters: [pathParameter("id", "The token's public id, as GET /v1/tokens gives it.", ["type": "string"])],
+                responses: ["200": jsonResponse("The revoked token.", ref("Token"))], problems: [400, 403, 404, 503]),
         ]
         for verb in RecordingVerb.all {
             let entry = Catalog.entry(for: verb.eventType)!
@@ -223,7 +260,7 @@ public enum APIDocument {
 
     static let recordingProblems = [400, 403, 404, 409, 413, 415, 422, 503]
     /// Every status a route's problem may have besides the default.
-    static let problemStatuses = [400, 401, 403, 404, 409, 413, 415, 422, 503]
+    static let problemStatuses = [400, 401, 403, 404, 409, 413, 415, 422, 429, 503]
 
     static let appended: [String: JSONValue] = [
         "201": jsonResponse("Recorded: the positions and the chain head.", ref("Appended"), headers: ["ETag": "The incident's version after the write, quoted."]),
@@ -300,6 +337,7 @@ public enum APIDocument {
             case 413: "The body or the batch is too large (code too-large)."
             case 415: "The body is not JSON (code unsupported-media-type)."
             case 422: "Refused by the incident's rules (code refused-by-rule)."
+            case 429: "Too many requests with this token (code too-many-requests); Retry-After says when to try again."
             case 503: "The server is shutting down (code shutting-down); nothing was written."
             default: "Any other failure (a damaged ledger is 500, a full disk 507, a slow client 408)."
             }
@@ -360,6 +398,7 @@ public enum APIDocument {
                 "MetricEntry": [
                     "type": "object", "required": ["name", "version", "title", "definition"], "properties": ["name": string, "version": integer, "title": string, "definition": string],
                 ],
+                "Token": ["type": "object", "description": "A token as `incidents tokens list --json` gives it: its public id, holder, role and times; never the secret."],
                 "IncidentState": ["type": "object", "description": "An incident's state, as `incidents show --json` gives it."],
                 "IncidentDetail": [
                     "type": "object", "required": ["events", "state"],
