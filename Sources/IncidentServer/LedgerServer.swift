@@ -47,8 +47,32 @@ public struct LedgerServer: Sendable {
 
     /// The application, to run as a service of one's own service group (the tests do).
     public func application(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
-        let metrics = ServerMetrics(ledger: service.ledger)
         let shutdown = ShutdownState()
+        let router = router(shutdown: shutdown)
+        var http = HTTP1Channel.Configuration(idleTimeout: .seconds(configuration.idleTimeoutSeconds))
+        http.httpDecoder = .init(maxHeaderFieldSize: configuration.maximumHeaderBytes, maxHeaderListSize: configuration.maximumHeaderBytes, maxHeaderFieldCount: 100)
+        var server = HTTPServerBuilder.http1(configuration: http)
+        if let tls = configuration.tls {
+            let certificates = try NIOSSLCertificate.fromPEMFile(tls.certificate).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(file: tls.key, format: .pem)
+            server = try .tls(server, tlsConfiguration: .makeServerConfiguration(certificateChain: certificates, privateKey: .privateKey(key)))
+        }
+        return Application(
+            router: router, server: server,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "incidents"),
+            services: [shutdown],
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+
+    /// Every route the server answers, as `METHOD /path/{parameter}`: what Schemas/openapi.json must describe.
+    public var routes: [String] {
+        router(shutdown: ShutdownState()).routes.map { "\($0.method) \($0.path)" }
+    }
+
+    /// The router: every route group on its path, behind the middleware each needs.
+    func router(shutdown: ShutdownState) -> Router<ServerContext> {
+        let metrics = ServerMetrics(ledger: service.ledger)
         let router = Router(context: ServerContext.self)
         router.add(middleware: RequestLogMiddleware(metrics: metrics, shutdown: shutdown))
         router.add(middleware: ProblemMiddleware())
@@ -68,20 +92,6 @@ public struct LedgerServer: Sendable {
         EventRoutes(service: service, configuration: configuration, metrics: metrics).add(to: v1)
         AuditRoutes(service: service).add(to: v1)
         TokenRoutes(service: service, configuration: configuration).add(to: v1)
-
-        var http = HTTP1Channel.Configuration(idleTimeout: .seconds(configuration.idleTimeoutSeconds))
-        http.httpDecoder = .init(maxHeaderFieldSize: configuration.maximumHeaderBytes, maxHeaderListSize: configuration.maximumHeaderBytes, maxHeaderFieldCount: 100)
-        var server = HTTPServerBuilder.http1(configuration: http)
-        if let tls = configuration.tls {
-            let certificates = try NIOSSLCertificate.fromPEMFile(tls.certificate).map { NIOSSLCertificateSource.certificate($0) }
-            let key = try NIOSSLPrivateKey(file: tls.key, format: .pem)
-            server = try .tls(server, tlsConfiguration: .makeServerConfiguration(certificateChain: certificates, privateKey: .privateKey(key)))
-        }
-        return Application(
-            router: router, server: server,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "incidents"),
-            services: [shutdown],
-            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
-            logger: logger)
+        return router
     }
 }

@@ -277,4 +277,19 @@ import Testing
         #expect(CalendarPeriod.month(containing: Self.micros("1969-12-31T23:00:00Z")).name == "1969-12")
         for bad in ["2026-Q5", "2026-13", "2026-07-15..2026-07-01", "2026-02-30..2026-03-01", "Q3"] { #expect(CalendarPeriod.parse(bad) == nil, "\(bad)") }
     }
+
+    /// A period whose review would look back before year 1 (which no timestamp can write) or whose
+    /// year overflows the day count is refused, not a crash: found by the API's property-based test.
+    @Test(arguments: ["0000-01", "0999-Q4", "1000-01-01..1000-01-02", "0001-01-01..9999-12-31", "1500-01-01..2600-01-01", "9223372036854775807-01-01..9223372036854775807-01-02"])
+    func periodsOutOfRangeAreRefused(text: String) {
+        #expect(CalendarPeriod.parse(text) == nil)
+    }
+
+    @Test func theEarliestPeriodsReviewWithoutCrashing() throws {
+        for text in ["1000-Q1", "1000-01", "1000-01-02..1000-01-03", "1500-01-01..2000-01-01", "9999-12", "9999-Q4"] {
+            let period = try #require(CalendarPeriod.parse(text), "\(text)")
+            let review = QuarterlyReview.build(period: period, facts: [], head: LedgerHead(position: 1, hash: .zero, recordedAt: Timestamp(microsecondsSinceEpoch: 0)), context: MetricContext(asOf: period.end))
+            #expect(review.period == period)
+        }
+    }
 }

@@ -25,6 +25,19 @@ import Testing
         #expect(throws: Timestamp.ParseError.self) { try Timestamp(rfc3339: text) }
     }
 
+    /// An offset that carries the time outside the years 0001 to 9999 in UTC is refused: no record can
+    /// hold it, and once written it made every later read of the ledger fail (found by Tools/api-fuzz).
+    @Test(arguments: ["0001-01-01T00:00:00+23:59", "0001-01-01T00:00:00.5+00:01", "9999-12-31T23:59:59-00:01"])
+    func refusesTimesOutsideTheWritableYears(text: String) {
+        #expect(throws: Timestamp.ParseError.self) { try Timestamp(rfc3339: text) }
+    }
+
+    @Test func acceptsTheEdgesOfTheWritableYears() throws {
+        #expect(try Timestamp(rfc3339: "0001-01-01T00:00:00Z").microsecondsSinceEpoch == Timestamp.writable.lowerBound)
+        #expect(try Timestamp(rfc3339: "0001-01-01T00:00:00-01:00").microsecondsSinceEpoch == Timestamp.writable.lowerBound + 3_600_000_000)
+        #expect(try Timestamp(rfc3339: "9999-12-31T23:59:59.999999Z").microsecondsSinceEpoch == Timestamp.writable.upperBound)
+    }
+
     @Test func formatsWithTheShortestFraction() {
         #expect(Timestamp(microsecondsSinceEpoch: 0).rfc3339 == "1970-01-01T00:00:00Z")
         #expect(Timestamp(microsecondsSinceEpoch: 1_250_000).rfc3339 == "1970-01-01T00:00:01.250Z")

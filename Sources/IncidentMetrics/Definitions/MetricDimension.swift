@@ -114,18 +114,24 @@ public struct CalendarPeriod: Sendable, Hashable, Codable, CustomStringConvertib
 
     static func parseDay(_ text: Substring) -> Int64? {
         let parts = text.split(separator: "-")
-        guard parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+        guard parts.count == 3, let year = Int(parts[0]), years.contains(year), let month = Int(parts[1]), let day = Int(parts[2]),
             (1...12).contains(month), (1...CivilDays.daysIn(month: month, year: year)).contains(day)
         else { return nil }
         return micros(year, month, day)
     }
 
-    /// Reads `2026-Q3`, `2026-07`, or `2026-07-01..2026-10-01` (end date excluded).
+    /// The years a period may name. A review looks back two years of quarters and one period of the
+    /// same length before its own, so those must stay within the times a timestamp can write.
+    public static let years = 1000...9999
+
+    /// Reads `2026-Q3`, `2026-07`, or `2026-07-01..2026-10-01` (end date excluded), within ``years``.
     public static func parse(_ text: String) -> CalendarPeriod? {
-        if let (year, quarter) = parseQuarter(text) { return Self.quarter(year: year, quarter) }
-        if let (year, month) = parseMonth(text) { return Self.month(year: year, month) }
+        if let (year, quarter) = parseQuarter(text) { return years.contains(year) ? Self.quarter(year: year, quarter) : nil }
+        if let (year, month) = parseMonth(text) { return years.contains(year) ? Self.month(year: year, month) : nil }
         let ends = text.split(separator: ".", omittingEmptySubsequences: true)
-        guard text.contains(".."), ends.count == 2, let start = parseDay(ends[0]), let end = parseDay(ends[1]), start < end else { return nil }
+        guard text.contains(".."), ends.count == 2, let start = parseDay(ends[0]), let end = parseDay(ends[1]), start < end,
+            start - (end - start) >= micros(years.lowerBound, 1)
+        else { return nil }
         return CalendarPeriod(name: text, start: start, end: end)
     }
 }

@@ -63,7 +63,8 @@ struct EventRoutes {
         let filter = try Self.filter(query)
         var from = UInt64(try query.integer("from", in: 1...Int.max) ?? 1)
         if let resume = request.headers[HTTPField.Name("Last-Event-ID")!] {
-            guard let position = UInt64(resume.trimmingCharacters(in: .whitespaces)) else {
+            // Bounded like ?from=, so the position after it is one too.
+            guard let position = UInt64(resume.trimmingCharacters(in: .whitespaces)), position < Int.max else {
                 throw Problem(ServiceFailure(.usage, "Last-Event-ID must be the position of the last event received, not \(MessageText.quoted(resume))"))
             }
             from = position + 1

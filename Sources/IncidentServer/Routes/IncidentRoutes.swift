@@ -21,6 +21,12 @@ struct IncidentRoutes {
         router.get("incidents/:incident/postmortem") { request, context in try await postmortem(request, context) }
     }
 
+    /// The most incidents one page of the list gives.
+    static let maximumPage = 10_000
+    static let maximumOffset = Int(Int32.max)
+    static let longest = 1...100_000
+    static let postmortemFormats: [ReportFormat] = [.json, .markdown, .html]
+
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -41,9 +47,9 @@ struct IncidentRoutes {
         filter.kind = try query.choice("kind", IncidentKind.self)
         filter.since = try query.timestamp("since")
         filter.until = try query.timestamp("until")
-        filter.longest = try query.integer("longest", in: 1...100_000)
-        let limit = try query.integer("limit", in: 1...10_000) ?? 1000
-        let offset = try query.integer("offset", in: 0...Int(Int32.max)) ?? 0
+        filter.longest = try query.integer("longest", in: Self.longest)
+        let limit = try query.integer("limit", in: 1...Self.maximumPage) ?? 1000
+        let offset = try query.integer("offset", in: 0...Self.maximumOffset) ?? 0
         let service = self.service
         let chosen = filter
         let incidents = try await Offload.run { try service.incidents(matching: chosen) }
@@ -118,7 +124,7 @@ struct IncidentRoutes {
         _ = try context.require(.readIncidents)
         let incident = try Self.incident(context)
         let query = Query(request)
-        let format = try ReportFormat.negotiate(query, request, offered: [.json, .markdown, .html])
+        let format = try ReportFormat.negotiate(query, request, offered: Self.postmortemFormats)
         let asOf = try query.timestamp("asOf") ?? .now()
         let service = self.service
         guard let report = try await Offload.run({ try service.postmortem(of: incident, asOf: asOf) }) else {

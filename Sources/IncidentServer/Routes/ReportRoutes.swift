@@ -10,6 +10,8 @@ import LedgerStore
 struct ReportRoutes {
     let service: LedgerService
 
+    static let reviewFormats: [ReportFormat] = [.json, .markdown, .html, .csv, .text]
+
     func add(to router: RouterGroup<ServerContext>) {
         router.get("review") { request, context in try await review(request, context, period: nil) }
         router.get("review/:period") { request, context in
@@ -29,7 +31,7 @@ struct ReportRoutes {
         _ = try context.require(.readIncidents)
         let query = Query(request)
         let period = try name.map(Self.period)
-        let format = try ReportFormat.negotiate(query, request, offered: [.json, .markdown, .html, .csv, .text])
+        let format = try ReportFormat.negotiate(query, request, offered: Self.reviewFormats)
         let metricContext = MetricContext(clock: .alwaysOpen, calendars: [:], asOf: (try query.timestamp("asOf") ?? .now()).microsecondsSinceEpoch)
         let service = self.service
         guard let review = try await Offload.run({ try service.review(of: period, context: metricContext) }) else {

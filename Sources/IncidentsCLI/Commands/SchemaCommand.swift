@@ -2,12 +2,13 @@ import ArgumentParser
 import LedgerAudit
 import Foundation
 import IncidentEvents
+import IncidentServer
 import LedgerModel
 
 struct SchemaCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schema", abstract: "List the event types the ledger accepts, and print their JSON Schemas.",
-        subcommands: [List.self, Show.self, Export.self, Docs.self])
+        subcommands: [List.self, Show.self, Export.self, Docs.self, OpenAPI.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List every event type by family.")
@@ -50,6 +51,15 @@ struct SchemaCommand: AsyncParsableCommand {
 
         func run() async throws {
             Output.standard.write(EventCatalogDocument.markdown)
+        }
+    }
+
+    struct OpenAPI: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "openapi", abstract: "Print the server's OpenAPI 3.1 document (how Schemas/openapi.json is made).")
+
+        func run() async throws {
+            Output.standard.write(APIDocument.json.prettyText)
         }
     }
 

@@ -120,8 +120,15 @@ extension Timestamp {
         guard index == bytes.count else { throw fail("unexpected text after the offset") }
         let days = CivilDays.days(year: year, month: month, day: day)
         let seconds = Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetSeconds)
+        // An offset can carry a time in year 1 or 9999 outside them, where no record can hold it.
+        guard Self.writable.contains(seconds * 1_000_000 + micros) else { throw fail("the time in UTC lies outside the years 0001 to 9999") }
         self.init(microsecondsSinceEpoch: seconds * 1_000_000 + micros)
     }
+
+    /// The microseconds from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z: the times an
+    /// RFC 3339 timestamp can spell in UTC, and so every time the ledger accepts.
+    public static let writable: ClosedRange<Int64> =
+        Int64(CivilDays.days(year: 1, month: 1, day: 1)) * 86_400_000_000...(Int64(CivilDays.days(year: 10_000, month: 1, day: 1)) * 86_400_000_000 - 1)
 
     /// The RFC 3339 form in UTC: `2026-03-14T09:26:53Z`, `…53.250Z` or `…53.250001Z`.
     public var rfc3339: String {

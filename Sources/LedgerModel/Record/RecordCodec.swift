@@ -105,10 +105,8 @@ public enum RecordCodec {
         return UInt64(bigEndian: record.loadUnaligned(fromByteOffset: 1, as: UInt64.self))
     }
 
-    /// The microseconds from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z: the times an
-    /// RFC 3339 timestamp can spell, and so every time the ledger accepts.
-    static let writableTimes: ClosedRange<Int64> =
-        Int64(CivilDays.days(year: 1, month: 1, day: 1)) * 86_400_000_000...(Int64(CivilDays.days(year: 10_000, month: 1, day: 1)) * 86_400_000_000 - 1)
+    /// The times a record may hold: those an RFC 3339 timestamp can spell (``Timestamp/writable``).
+    static let writableTimes = Timestamp.writable
 
     /// Decodes a stored record.
     public static func decode(_ record: UnsafeRawBufferPointer) throws(DecodingError) -> RecordedEvent {

@@ -179,17 +179,15 @@ final class Socket: @unchecked Sendable {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else {
-            let code = errno
-            Glibc.close(descriptor)
-            throw HTTPTestClient.Failure(description: "connect to 127.0.0.1:\(port): errno \(code)")
-        }
+        // No close here: a class whose initializer throws once every property is set is deinitialised,
+        // and deinit closes the descriptor; closing it twice would close another socket that reused it.
+        guard connected == 0 else { throw HTTPTestClient.Failure(description: "connect to 127.0.0.1:\(port): errno \(errno)") }
     }
 
     deinit { close() }
 
     func close() {
-        guard !closed else { return }
+        guard !closed, descriptor >= 0 else { return }
         closed = true
         Glibc.close(descriptor)
     }
