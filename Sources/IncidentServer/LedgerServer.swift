@@ -53,8 +53,19 @@ public struct LedgerServer: Sendable {
         http.httpDecoder = .init(maxHeaderFieldSize: configuration.maximumHeaderBytes, maxHeaderListSize: configuration.maximumHeaderBytes, maxHeaderFieldCount: 100)
         var server = HTTPServerBuilder.http1(configuration: http)
         if let tls = configuration.tls {
-            let certificates = try NIOSSLCertificate.fromPEMFile(tls.certificate).map { NIOSSLCertificateSource.certificate($0) }
-            let key = try NIOSSLPrivateKey(file: tls.key, format: .pem)
+            let certificates: [NIOSSLCertificateSource]
+            let key: NIOSSLPrivateKey
+            do {
+                certificates = try NIOSSLCertificate.fromPEMFile(tls.certificate).map { NIOSSLCertificateSource.certificate($0) }
+                guard !certificates.isEmpty else { throw ServiceFailure(.invalidInput, "no certificate in it") }
+            } catch {
+                throw ServiceFailure(.invalidInput, "\(tls.certificate) is not a PEM certificate chain (\(error)) — give the server's certificate, then its chain, in PEM")
+            }
+            do {
+                key = try NIOSSLPrivateKey(file: tls.key, format: .pem)
+            } catch {
+                throw ServiceFailure(.invalidInput, "\(tls.key) is not a PEM private key (\(error)) — give the certificate's unencrypted private key in PEM")
+            }
             server = try .tls(server, tlsConfiguration: .makeServerConfiguration(certificateChain: certificates, privateKey: .privateKey(key)))
         }
         return Application(

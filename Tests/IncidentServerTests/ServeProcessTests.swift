@@ -64,6 +64,10 @@ import Glibc
         let curl = try ChildProcess.run("/usr/bin/curl", ["-fsS", "--cacert", cert, "https://127.0.0.1:\(port)/healthz"])
         #expect(curl.status == 0, "\(curl.stderr)")
         #expect(curl.stdout.contains("\"status\":\"ok\""))
+        // A file that is not a certificate is one clear line, not a TLS library's error.
+        let wrong = try ChildProcess.run(tool, ["serve", "--ledger", ledger, "--listen", "127.0.0.1:0", "--tls-cert", key, "--tls-key", key])
+        #expect(wrong.status == 3)
+        #expect(wrong.stderr.hasPrefix("incidents: \(key) is not a PEM certificate chain"), "\(wrong.stderr)")
         // Plain HTTP to the TLS port gets no answer.
         let plain = try ChildProcess.run("/usr/bin/curl", ["-sS", "--max-time", "5", "http://127.0.0.1:\(port)/healthz"])
         #expect(plain.status != 0)
