@@ -12,14 +12,14 @@ import Testing
     @Test func aStalledClientIsCutOffAndHoldsUpNobody() async throws {
         let server = try await ServerFixture.start(["--idle-timeout", "1"])
         let jane = try await server.client(.responder)
-        // Half a request, then silence: the connection is closed once it idles past the limit.
-        let started = ContinuousClock.now
+        // Half a request, then silence: the server closes the connection once it idles past the limit
+        // (1 s here), long before the client's own 60 s read timeout would give up.
         let head = "POST /v1/incidents/INC-1/declare HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(jane.token ?? "")\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n"
-        let stalled = Task { try await jane.raw(Array((head + "{\"ti").utf8), timeout: 20) }
+        let stalled = Task { try await jane.raw(Array((head + "{\"ti").utf8), timeout: 60) }
         // Meanwhile others are answered at once.
         for _ in 1...5 { #expect(try await server.anonymous.get("/healthz").status == 200) }
-        let answer = try await stalled.value
-        #expect(ContinuousClock.now - started < .seconds(15))
+        let (answer, closedByServer) = try await stalled.value
+        #expect(closedByServer)
         let text = String(decoding: answer, as: UTF8.self)
         #expect(answer.isEmpty || text.contains(" 408 ") || text.contains(" 400 "), "\(text)")
         #expect(try await server.service.ledger.version(ofStream: "INC-1") == 0)
@@ -57,18 +57,20 @@ import Testing
 /// The per-token rate limit: a token over its rate gets 429 with Retry-After; others are unaffected.
 @Suite struct RateLimitTests {
     @Test func aFloodingTokenIsSlowedDownAndOthersAreNot() async throws {
-        let server = try await ServerFixture.start(["--rate-limit", "5"])
+        // One request a second, bursts of two: 24 requests at once cannot all pass, however slow the
+        // machine (they would have to arrive spread over more than 22 seconds).
+        let server = try await ServerFixture.start(["--rate-limit", "1"])
         let flood = try await server.client(.responder)
         let calm = try await server.client(.responder, holder: "calm@example.com")
-        var statuses = [Int]()
-        for _ in 1...30 { statuses.append(try await flood.get("/v1/incidents").status) }
-        #expect(statuses.contains(429))
-        #expect(statuses.prefix(10).allSatisfy { $0 == 200 })
-        let limited = try await flood.get("/v1/incidents")
-        if limited.status == 429 {
-            #expect(limited.headers["retry-after"] == "1")
-            #expect(limited.object["code"] as? String == "too-many-requests")
+        let replies = try await withThrowingTaskGroup(of: HTTPTestClient.Reply.self) { group in
+            for _ in 1...24 { group.addTask { try await flood.get("/v1/incidents") } }
+            return try await group.reduce(into: []) { $0.append($1) }
         }
+        #expect(replies.contains { $0.status == 200 })
+        let limited = try #require(replies.first { $0.status == 429 })
+        #expect(limited.headers["retry-after"] == "1")
+        #expect(limited.object["code"] as? String == "too-many-requests")
+        #expect(replies.allSatisfy { [200, 429].contains($0.status) })
         #expect(try await calm.get("/v1/incidents").status == 200)
         try await server.stop()
     }

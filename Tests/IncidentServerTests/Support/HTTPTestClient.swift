@@ -63,9 +63,10 @@ struct HTTPTestClient: Sendable {
         }
     }
 
-    /// Sends `bytes` as they are and returns whatever comes back until the server closes or `timeout`
-    /// passes: for requests no well-behaved client would send.
-    func raw(_ bytes: [UInt8], timeout: Double = 10) async throws -> [UInt8] {
+    /// Sends `bytes` as they are and returns whatever comes back until the server closes the
+    /// connection (`closedByServer`) or `timeout` passes without a byte: for requests no well-behaved
+    /// client would send.
+    func raw(_ bytes: [UInt8], timeout: Double = 10) async throws -> (bytes: [UInt8], closedByServer: Bool) {
         let port = self.port
         return try await Self.blocking {
             let socket = try Socket(port: port, timeout: timeout)
@@ -274,9 +275,20 @@ final class Socket: @unchecked Sendable {
         return HTTPTestClient.Reply(status: status, headers: headers, body: body)
     }
 
-    func readToEnd() -> [UInt8] {
-        while (try? fill()) == true {}
+    /// Everything until the peer closes (true) or a read times out or fails (false).
+    func readToEnd() -> (bytes: [UInt8], closedByServer: Bool) {
+        var closed = false
+        while true {
+            do {
+                guard try fill() else {
+                    closed = true
+                    break
+                }
+            } catch {
+                break
+            }
+        }
         defer { buffer.removeAll() }
-        return buffer
+        return (buffer, closed)
     }
 }
