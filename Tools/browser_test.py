@@ -233,7 +233,10 @@ class Browser:
         self.check_console()
         old = self.driver.find_element(By.TAG_NAME, "html")
         press(self.driver, form)
-        WebDriverWait(self.driver, WAIT).until(lambda d: _stale(old))
+        try:
+            WebDriverWait(self.driver, WAIT).until(lambda d: _stale(old))
+        except TimeoutException:
+            raise Failed(f"{self.page}: submitting form#{form.get_attribute('id') or form.get_attribute('data-verb')} loaded no page within {WAIT} s") from None
         self.loaded(page or self.page, expect_status)
 
     def cookie(self, name):
@@ -264,17 +267,35 @@ class Browser:
                 target = (nodes[0].get("target") or ["?"])[0]
                 record(f"axe on {page}: {violation['id']} ({violation['impact']}) at `{target}`, {len(nodes)} element(s): {violation.get('help', '')}")
 
+    def emulate(self, size, mobile, height=None):
+        """The viewport at SIZE (a phone's: mobile, overlay scrollbars); HEIGHT for a full-page picture."""
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                                    {"width": size[0], "height": height or size[1], "deviceScaleFactor": 1, "mobile": mobile})
+
+    def phone_overflow(self, page):
+        """A note when the page is wider than a phone's screen (a table may scroll inside its own box)."""
+        self.emulate(PHONE, True)
+        try:
+            wide = self.driver.execute_script("return document.documentElement.scrollWidth")
+            if wide > PHONE[0] + 1:
+                culprit = self.driver.execute_script(
+                    "const w = document.documentElement.clientWidth; const all = Array.from(document.querySelectorAll('body *'));"
+                    "const e = all.find(e => e.getBoundingClientRect().right > w + 1 && getComputedStyle(e).position !== 'absolute');"
+                    "return e ? e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ')[0] : '') : '?'")
+                say(f"note: {page} is {wide} px wide on a {PHONE[0]} px phone (first too wide: `{culprit}`)")
+        finally:
+            self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
     def screenshot(self, folder, page):
-        """NAME-desktop.png and NAME-phone.png, full height (capped), then back to the desktop size."""
-        for label, (width, height) in (("desktop", DESKTOP), ("phone", PHONE)):
-            self.driver.set_window_size(width, height)
-            time.sleep(0.3)
-            chrome = self.driver.execute_script("return window.outerHeight - window.innerHeight")
+        """NAME-desktop.png and NAME-phone.png, the whole page up to MAX_SCREENSHOT_HEIGHT pixels."""
+        for label, size, mobile in (("desktop", DESKTOP, False), ("phone", PHONE, True)):
+            self.emulate(size, mobile)
+            time.sleep(0.2)
             full = self.driver.execute_script("return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")
-            self.driver.set_window_size(width, min(max(full + chrome, height), MAX_SCREENSHOT_HEIGHT))
+            self.emulate(size, mobile, min(max(full, size[1]), MAX_SCREENSHOT_HEIGHT))
             time.sleep(0.3)
             self.driver.save_screenshot(os.path.join(folder, f"{page}-{label}.png"))
-        self.driver.set_window_size(*DESKTOP)
+        self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
     # Sessions.
 
@@ -695,8 +716,8 @@ class Run:
         form = a.one("form#period")
         check(a.one("input[name=period]", form).get_attribute("value") == period, f"review: form#period does not hold {period}")
         figures = self.cli_review_counts(period)
-        rows = a.all("table#figures tbody tr[data-metric]")
-        check(len(rows) > 0, f"review {period}: no table#figures rows")
+        rows = a.all("#figures tbody tr[data-metric]")
+        check(len(rows) > 0, f"review {period}: no #figures tbody tr[data-metric] rows")
         compared = 0
         for row in rows:
             name = row.get_attribute("data-metric")
@@ -720,8 +741,10 @@ class Run:
             expected = f"/review/metric/{name}?period={period}"
             check(link.get_attribute("href").replace(self.server.url, "") == expected, f"review: a.drill of {name} goes to {link.get_attribute('href')}, not {expected}")
             a.get(expected, "review-drill")
-            ids = [r.get_attribute("data-incident") for r in a.all("table#drill tbody tr[data-incident]")]
-            check(len(ids) > 0, f"review-drill {name} {period}: no table#drill rows")
+            ids = sorted(r.get_attribute("data-incident") for r in a.all("table#drill tbody tr[data-incident]"))
+            behind = self.ledger.json("metrics", name, "--by", "incident", "--period", period, "--format", "json")
+            wanted = sorted(group["name"] for group in behind.get("groups", []))
+            check(len(ids) > 0 and ids == wanted, f"review-drill {name} {period}: table#drill lists {ids}, `incidents metrics {name} --by incident --period {period}` {wanted}")
             self.drill = expected
 
     def review_period(self):
@@ -736,9 +759,14 @@ class Run:
         return self.period
 
     def cli_review_counts(self, period):
-        """Each metric's count in `incidents review P --format json`: its rows' metric and current.count."""
+        """Each observed metric's count in `incidents review P --format json`: its rows' metric and current.count.
+
+        A row with nothing observed and nothing left out in either period is named, not tabled (as in the
+        CLI's HTML review), so it is left out here too.
+        """
         review = self.ledger.json("review", period, "--format", "json")
-        counts = {row["metric"]: row["current"]["count"] for row in review.get("rows", [])}
+        counts = {row["metric"]: row["current"]["count"] for row in review.get("rows", [])
+                  if row["current"]["count"] or row["previous"]["count"] or row["current"]["excluded"] or row["previous"]["excluded"]}
         if not counts:
             raise Failed(f"`incidents review {period} --format json` has no rows")
         return counts
@@ -753,7 +781,7 @@ class Run:
         check(re.fullmatch(r"[0-9a-f]{64}", hash_) is not None, f"audit: the head's hash is {hash_!r}")
         for section in ("section#checkpoint", "section#how-to-check"):
             check(bool(a.all(section)), f"audit: no {section}")
-        a.submit(a.one("form#verify"), "audit (verified)")
+        a.submit(a.one("form#verify, #verify form"), "audit (verified)")
         result = a.all("section#verify-result")
         check(bool(result) and result[0].get_attribute("data-ok") == "true",
               f"audit: verify gave {result[0].get_attribute('data-ok') if result else 'no section#verify-result'}, not data-ok=true")
@@ -763,7 +791,7 @@ class Run:
 
     def export(self, a, values, label):
         a.get("/audit", "audit")
-        form = a.one("form#export")
+        form = a.one("form#export, #export form")
         for name, value in values.items():
             control = a.one(f"[name={name}]", form)
             if value is True:
@@ -864,6 +892,7 @@ class Run:
                 formats = {link.get_attribute("data-format") for link in a.all("a.download")}
                 check(formats >= {"markdown", "html", "json"}, f"postmortem: downloads {sorted(formats)}, not markdown, html and json")
             a.axe(name)
+            a.phone_overflow(name)
             a.check_console()
             if self.screenshots:
                 a.screenshot(self.screenshots, name)
