@@ -4,6 +4,12 @@ public import IncidentMetrics
 /// The review as one self-contained HTML page with inline SVG charts: no script, no network.
 public enum ReviewHTML {
     public static func render(_ review: QuarterlyReview) -> String {
+        HTML.page(title: "Incident review \(review.period.name)", styles: stylesheet, main: body(review))
+    }
+
+    /// The review's content without the page around it. `drill` gives the address of the incidents
+    /// behind a metric's figure (the web pages link each figure to them); nil in the published file.
+    public static func body(_ review: QuarterlyReview, drill: ((String) -> String)? = nil) -> String {
         let e = HTML.escape
         let v = HTML.isolated
         var out = "<header>\n<p class=\"eyebrow\">Quarterly review</p>\n<h1>Incident review \(e(review.period.name))</h1>\n"
@@ -22,8 +28,9 @@ public enum ReviewHTML {
 
         out += "<section id=\"figures\"><h2>Figures</h2>\n<table>\n<thead><tr><th>Metric</th><th class=\"num\">\(e(review.period.name))</th><th class=\"num\">\(e(review.previousPeriod.name))</th><th class=\"num\">Change</th><th class=\"num\">n</th><th>Detail</th><th>Left out</th></tr></thead>\n<tbody>\n"
         for row in review.observedRows {
-            out += "<tr><th scope=\"row\">\(e(row.title)) <span class=\"kind\">\(e(row.metric)) v\(review.source.metricVersions[row.metric] ?? 0)</span></th>"
-            out += "\(cell(MetricFormatting.headline(row.current), small: row.current.smallSample))\(cell(MetricFormatting.headline(row.previous), small: row.previous.smallSample))"
+            let title = drill.map { "<a class=\"drill\" href=\"\(e($0(row.metric)))\">\(e(row.title))</a>" } ?? e(row.title)
+            out += "<tr\(drill == nil ? "" : " data-metric=\"\(e(row.metric))\"")><th scope=\"row\">\(title) <span class=\"kind\">\(e(row.metric)) v\(review.source.metricVersions[row.metric] ?? 0)</span></th>"
+            out += "\(cell(MetricFormatting.headline(row.current), small: row.current.smallSample, count: drill == nil ? nil : row.current.count))\(cell(MetricFormatting.headline(row.previous), small: row.previous.smallSample))"
             out += "\(cell(MetricFormatting.change(row.change, kind: row.kind), small: row.changeFromSmallSample && row.change != nil))<td class=\"num\">\(row.current.count)</td>"
             out += "<td>\(e(MetricFormatting.detail(row.current)))</td><td class=\"muted\">\(e(MetricFormatting.excluded(row.current)))</td></tr>\n"
         }
@@ -107,13 +114,15 @@ public enum ReviewHTML {
 
         out += "<footer>\n<p>Computed from ledger position \(review.source.headPosition), chain head <code>\(e(review.source.headHash))</code> (last recorded \(e(review.source.lastRecorded))); promises and action items judged as of \(e(review.source.asOf)). "
         out += "\(review.source.metricVersions.count) metrics as defined in docs/metrics.md (versions \(e(Set(review.source.metricVersions.values).sorted().map(String.init).joined(separator: ", ")))); clock \(e(review.source.clock)); SLA calendars: \(e(review.source.calendars.isEmpty ? "none supplied" : review.source.calendars.joined(separator: ", "))).\(review.source.notDeclared > 0 ? " \(review.source.notDeclared) incident streams without a declaration are left out." : "")</p>\n</footer>\n"
-        return HTML.page(title: "Incident review \(review.period.name)", styles: stylesheet, main: out)
+        return out
     }
 
     /// A numeric cell; one from a small sample is greyed out (still readable) and says why on hover.
-    static func cell(_ text: String, small: Bool) -> String {
+    /// `count`, when given, marks the cell as the current figure with its sample count (for the pages).
+    static func cell(_ text: String, small: Bool, count: Int? = nil) -> String {
         let e = HTML.escape
-        return small ? "<td class=\"num small-sample\" title=\"\(e(MetricFormatting.smallSampleMeaning))\">\(e(text))</td>" : "<td class=\"num\">\(e(text))</td>"
+        let current = count.map { " current\" data-count=\"\($0)" } ?? ""
+        return small ? "<td class=\"num small-sample\(current)\" title=\"\(e(MetricFormatting.smallSampleMeaning))\">\(e(text))</td>" : "<td class=\"num\(current)\">\(e(text))</td>"
     }
 
     /// The legend under a table that greyed out a figure; nothing otherwise.
@@ -121,7 +130,7 @@ public enum ReviewHTML {
         shown ? "<p class=\"note\"><span class=\"small-sample\">Greyed out</span>: \(HTML.escape(MetricFormatting.smallSampleMeaning)).</p>\n" : ""
     }
 
-    static let stylesheet = """
+    public static let stylesheet = """
         .charts { display: grid; grid-template-columns: 1fr; gap: 18px; }
         .small-sample { color: var(--muted); font-style: italic; }
         @media (min-width: 1000px) { .charts { grid-template-columns: 1fr 1fr; } .charts figure:first-child { grid-column: 1 / -1; } }
