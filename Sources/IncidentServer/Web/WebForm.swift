@@ -67,7 +67,12 @@ enum WebForm {
     /// A time as a person types it: RFC 3339, or `YYYY-MM-DD HH:MM[:SS]` and `YYYY-MM-DD` in UTC.
     static func parseTime(_ text: String) -> Timestamp? {
         if let time = try? Timestamp(rfc3339: text) { return time }
-        let trimmed = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: " ", with: "T")
+        var trimmed = text.trimmingCharacters(in: .whitespaces)
+        // A GET form sends the space between date and time as `+`.
+        if trimmed.count > 10, trimmed[trimmed.index(trimmed.startIndex, offsetBy: 10)] == "+" {
+            trimmed.replaceSubrange(trimmed.index(trimmed.startIndex, offsetBy: 10)...trimmed.index(trimmed.startIndex, offsetBy: 10), with: " ")
+        }
+        trimmed = trimmed.replacingOccurrences(of: " ", with: "T")
         let candidates = trimmed.count == 10 ? [trimmed + "T00:00:00Z"] : [trimmed + ":00Z", trimmed + "Z"]
         return candidates.lazy.compactMap { try? Timestamp(rfc3339: $0) }.first
     }
