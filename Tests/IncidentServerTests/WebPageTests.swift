@@ -95,6 +95,9 @@ import Testing
                 // Script only from the site's one file: no inline script, no event-handler attributes.
                 #expect(reply.text.components(separatedBy: "<script").count - 1 == reply.text.components(separatedBy: "<script src=\"/static/incidents.js\"").count - 1, "\(path)")
                 #expect(reply.text.range(of: #"\son[a-z]+="#, options: .regularExpression) == nil, "\(path)")
+                // Every tag is closed before the line ends or another begins (text from events is escaped).
+                let unclosed = reply.text.range(of: #"<[a-zA-Z][^<>]*(\n|<)"#, options: .regularExpression)
+                #expect(unclosed == nil, "\(path): \(unclosed.map { String(reply.text[$0]) } ?? "")")
             }
         }
         #expect(try await pages.get("/incidents/NOPE").status == 404)

@@ -10,7 +10,9 @@ public enum ReviewPage {
         out += "<a href=\"/review?period=\(e(WebPage.segment(review.previousPeriod.name)))\">← \(e(review.previousPeriod.name))</a>\n</form>\n"
         out += "<p class=\"downloads\"><a class=\"download\" data-format=\"csv\" href=\"/v1/review/\(e(WebPage.segment(period)))?format=csv\" download>Download CSV</a>"
         out += "<a class=\"download\" data-format=\"json\" href=\"/v1/review/\(e(WebPage.segment(period)))?format=json\" download>Download JSON</a></p>\n"
-        out += ReviewHTML.body(review) { metric in "/review/metric/\(WebPage.segment(metric))?period=\(WebPage.segment(period))" }
+        let links = ReviewHTML.Links(
+            metric: { "/review/metric/\(WebPage.segment($0))?period=\(WebPage.segment(period))" }, incident: { WebPage.incidentPath($0) })
+        out += ReviewHTML.body(review, links: links)
         return WebPage.render(title: "Review \(period)", viewer: viewer, section: .review, main: out)
     }
 

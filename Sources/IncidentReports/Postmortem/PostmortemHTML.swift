@@ -146,7 +146,7 @@ public enum PostmortemHTML {
         _ report: PostmortemReport, categories: Set<EventDescription.Category>? = nil, anchored: Bool = false, into out: inout HTMLWriter
     ) {
         let T = PostmortemText.self
-        out.raw("<table class=\"timeline\"\n<thead><tr><th>When (UTC)</th><th class=\"num\">#</th><th>Kind</th><th>What</th><th>Who</th><th>Notes</th></tr></thead>\n<tbody>\n")
+        out.raw("<table class=\"timeline\">\n<thead><tr><th>When (UTC)</th><th class=\"num\">#</th><th>Kind</th><th>What</th><th>Who</th><th>Notes</th></tr></thead>\n<tbody>\n")
         let missedByPosition = Dictionary(report.timeline.missedUpdates.map { ($0.promisedIn, $0) }, uniquingKeysWith: { first, _ in first })
         for entry in report.timeline.entries where categories?.contains(entry.category) ?? true {
             var notes = [String]()

@@ -7,11 +7,26 @@ public enum ReviewHTML {
         HTML.page(title: "Incident review \(review.period.name)", styles: stylesheet, main: body(review))
     }
 
-    /// The review's content without the page around it. `drill` gives the address of the incidents
-    /// behind a metric's figure (the web pages link each figure to them); nil in the published file.
-    public static func body(_ review: QuarterlyReview, drill: ((String) -> String)? = nil) -> String {
+    /// Where the web pages link a review's figures and incidents; the published file links nothing.
+    public struct Links {
+        /// The address of the incidents behind a metric's figure.
+        public var metric: (String) -> String
+        /// The address of an incident.
+        public var incident: (String) -> String
+
+        public init(metric: @escaping (String) -> String, incident: @escaping (String) -> String) {
+            self.metric = metric
+            self.incident = incident
+        }
+    }
+
+    /// The review's content without the page around it, its figures and incidents linked by `links`.
+    public static func body(_ review: QuarterlyReview, links: Links? = nil) -> String {
         let e = HTML.escape
+        let drill = links?.metric
         let v = HTML.isolated
+        // An incident's id, linked to its page where the pages link.
+        let incident = { (id: String) in links.map { "<a href=\"\(e($0.incident(id)))\">\(HTML.isolated(id))</a>" } ?? HTML.isolated(id) }
         var out = "<header>\n<p class=\"eyebrow\">Quarterly review</p>\n<h1>Incident review \(e(review.period.name))</h1>\n"
         let severities = review.incidentsBySeverity.sorted { $0.key < $1.key }.map { "<span class=\"chip sev-\(e($0.key))\">\(e($0.key)) \($0.value)</span>" }.joined()
         out += "<p class=\"chips\"><span class=\"chip\">\(review.incidents) incidents</span>\(severities)<span class=\"chip\">\(review.previousIncidents) in \(e(review.previousPeriod.name))</span></p>\n"
@@ -55,7 +70,7 @@ public enum ReviewHTML {
             out += "<p>\(e(ReviewText.breachSummary(review)))</p>\n"
             out += "<table>\n<thead><tr><th>Incident</th><th>Severity</th><th>Target</th><th>Policy</th><th class=\"num\">Misses</th><th class=\"num\">Worst miss</th><th>Title</th></tr></thead>\n<tbody>\n"
             for breach in review.slaBreaches.prefix(QuarterlyReview.breachesShown) {
-                out += "<tr class=\"missed\"><td>\(v(breach.incident))</td><td>\(e(breach.severity))</td><td>\(e(ReviewText.targetName(breach.target)))</td><td>\(v(breach.policy))</td><td class=\"num\">\(breach.misses)</td><td class=\"num\">\(e(MetricFormatting.duration(breach.missedBySeconds)))</td><td>\(v(breach.title))</td></tr>\n"
+                out += "<tr class=\"missed\"><td>\(incident(breach.incident))</td><td>\(e(breach.severity))</td><td>\(e(ReviewText.targetName(breach.target)))</td><td>\(v(breach.policy))</td><td class=\"num\">\(breach.misses)</td><td class=\"num\">\(e(MetricFormatting.duration(breach.missedBySeconds)))</td><td>\(v(breach.title))</td></tr>\n"
             }
             out += "</tbody>\n</table>\n"
         }
@@ -64,7 +79,7 @@ public enum ReviewHTML {
             if !comparison.disagreements.isEmpty {
                 out += "<table>\n<thead><tr><th>Incident</th><th>Source says</th><th>Ledger computes</th><th>Title</th></tr></thead>\n<tbody>\n"
                 for disagreement in comparison.disagreements.prefix(QuarterlyReview.breachesShown) {
-                    out += "<tr><td>\(e(disagreement.incident))</td><td>\(e(disagreement.source))</td><td>\(e(disagreement.ledger))</td><td>\(e(disagreement.title))</td></tr>\n"
+                    out += "<tr><td>\(links == nil ? e(disagreement.incident) : incident(disagreement.incident))</td><td>\(e(disagreement.source))</td><td>\(e(disagreement.ledger))</td><td>\(e(disagreement.title))</td></tr>\n"
                 }
                 out += "</tbody>\n</table>\n"
                 if comparison.disagreements.count > QuarterlyReview.breachesShown {
@@ -80,7 +95,7 @@ public enum ReviewHTML {
         } else {
             out += "<table>\n<thead><tr><th>Incident</th><th>Severity</th><th class=\"num\">Silence</th><th>Title</th></tr></thead>\n<tbody>\n"
             for silence in review.longestSilences {
-                out += "<tr><td>\(v(silence.incident))</td><td>\(e(silence.severity))</td><td class=\"num\">\(e(MetricFormatting.duration(silence.seconds)))</td><td>\(v(silence.title))</td></tr>\n"
+                out += "<tr><td>\(incident(silence.incident))</td><td>\(e(silence.severity))</td><td class=\"num\">\(e(MetricFormatting.duration(silence.seconds)))</td><td>\(v(silence.title))</td></tr>\n"
             }
             out += "</tbody>\n</table>\n"
         }
@@ -92,7 +107,7 @@ public enum ReviewHTML {
         } else {
             out += "<table>\n<thead><tr><th>Incident</th><th>At (UTC)</th><th>Reason</th><th>Customer</th><th>Title</th></tr></thead>\n<tbody>\n"
             for escalation in review.executiveEscalations {
-                out += "<tr><td>\(v(escalation.incident))</td><td class=\"time\">\(e(escalation.at))</td><td>\(e(escalation.reason))</td><td>\(escalation.customer.map(v) ?? "—")</td><td>\(v(escalation.title))</td></tr>\n"
+                out += "<tr><td>\(incident(escalation.incident))</td><td class=\"time\">\(e(escalation.at))</td><td>\(e(escalation.reason))</td><td>\(escalation.customer.map(v) ?? "—")</td><td>\(v(escalation.title))</td></tr>\n"
             }
             out += "</tbody>\n</table>\n"
         }
