@@ -101,6 +101,10 @@ import Testing
             }
         }
         #expect(try await pages.get("/incidents/NOPE").status == 404)
+        let wrongLink = try await pages.client.get("/incidentz", headers: [("Accept", "text/html,application/xhtml+xml")])
+        #expect(wrongLink.status == 404)
+        #expect(wrongLink.text.contains("class=\"error\" role=\"alert\""), "a browser gets a page")
+        #expect(try await pages.client.get("/incidentz").object["code"] as? String == "not-found", "a program gets the problem")
         try await server.stop()
     }
 
