@@ -76,15 +76,27 @@ public struct LedgerServer: Sendable {
             logger: logger)
     }
 
-    /// Every route the server answers, as `METHOD /path/{parameter}`: what Schemas/openapi.json must describe.
+    /// Every route of the API the server answers, as `METHOD /path/{parameter}`: what
+    /// Schemas/openapi.json must describe. The web pages' routes are apart (``pageRoutes``).
     public var routes: [String] {
-        router(shutdown: ShutdownState()).routes.map { "\($0.method) \($0.path)" }
+        let pages = Set(pageRoutes)
+        return router(shutdown: ShutdownState()).routes.map { "\($0.method) \($0.path)" }.filter { !pages.contains($0) }
+    }
+
+    /// Every route of the web pages, as ``routes`` gives the API's: what docs/web.md must describe.
+    public var pageRoutes: [String] {
+        let router = Router(context: ServerContext.self)
+        addPages(
+            to: router, sessions: WebSessions(), metrics: ServerMetrics(ledger: service.ledger),
+            rateLimit: RateLimit(requestsPerSecond: configuration.requestsPerSecondPerToken))
+        return router.routes.map { "\($0.method) \($0.path)" }
     }
 
     /// The router: every route group on its path, behind the middleware each needs.
     func router(shutdown: ShutdownState) -> Router<ServerContext> {
         let metrics = ServerMetrics(ledger: service.ledger)
         let router = Router(context: ServerContext.self)
+        router.add(middleware: SecurityHeaders())
         router.add(middleware: RequestLogMiddleware(metrics: metrics, shutdown: shutdown))
         router.add(middleware: ProblemMiddleware())
         let open = OpenRoutes(service: service, metrics: metrics, shutdown: shutdown)
@@ -92,8 +104,14 @@ public struct LedgerServer: Sendable {
         let recording = RecordingRoutes(service: service, configuration: configuration, metrics: metrics)
         // Webhook deliveries authenticate by their signature, not a bearer token.
         WebhookRoutes(service: service, configuration: configuration, recording: recording).add(to: router)
-        let guarded = router.group().add(middleware: BearerAuthentication(service: service))
-            .add(middleware: RateLimitMiddleware(limit: RateLimit(requestsPerSecond: configuration.requestsPerSecondPerToken)))
+        let rateLimit = RateLimit(requestsPerSecond: configuration.requestsPerSecondPerToken)
+
+        let sessions = WebSessions()
+        addPages(to: router, sessions: sessions, metrics: metrics, rateLimit: rateLimit)
+
+        // The API: a bearer token, or for reading only, a page's session.
+        let guarded = router.group().add(middleware: BearerAuthentication(service: service, sessions: sessions))
+            .add(middleware: RateLimitMiddleware(limit: rateLimit))
         open.addMetrics(to: guarded)
         let v1 = guarded.group("v1")
         open.addSchemas(to: v1)
@@ -104,5 +122,18 @@ public struct LedgerServer: Sendable {
         AuditRoutes(service: service).add(to: v1)
         TokenRoutes(service: service, configuration: configuration).add(to: v1)
         return router
+    }
+
+    /// The web pages: signed in by a session cookie, refusals as pages (docs/web.md).
+    /// `rateLimit` is the API's, so a token's requests count once whichever way they come.
+    func addPages(to router: Router<ServerContext>, sessions: WebSessions, metrics: ServerMetrics, rateLimit: RateLimit) {
+        let sessionRoutes = SessionRoutes(service: service, configuration: configuration, sessions: sessions)
+        sessionRoutes.addOpen(to: router)
+        let pages = router.group().add(middleware: PageAuthentication(service: service, sessions: sessions))
+            .add(middleware: RateLimitMiddleware(limit: rateLimit))
+        sessionRoutes.addSignedIn(to: pages)
+        IncidentPageRoutes(service: service, configuration: configuration, metrics: metrics).add(to: pages)
+        ReviewPageRoutes(service: service).add(to: pages)
+        AuditPageRoutes(service: service, configuration: configuration, audit: AuditRoutes(service: service)).add(to: pages)
     }
 }

@@ -11,6 +11,8 @@ public struct ServerContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The token the request was made with; nil before authentication and on open routes.
     var caller: AccessToken?
+    /// The web pages' session, when the request came from a signed-in browser.
+    var session: WebSession?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -127,6 +127,44 @@ import Testing
         try await server.stop()
     }
 
+    /// The list's filters by service, text and period, as `incidents list` has them; a bad period is a 400.
+    @Test func theListFiltersByServiceTextAndPeriod() async throws {
+        let server = try await ServerFixture.start()
+        let rita = try await server.client(.reviewer, holder: "rita@example.com")
+        let jane = try await server.client(.responder)
+        let incidents = [
+            ("INC-1", "Checkout errors", "checkout-api", "2026-07-15T10:00:00Z"),
+            ("INC-2", "Ошибки оплаты", "billing", "2026-06-30T23:00:00Z"),
+            ("INC-3", "Atención: pagos lentos", "Zürich-gateway", "2026-09-30T23:00:00Z"),
+        ]
+        for (incident, title, service, at) in incidents {
+            let body = #"{"occurredAt": "\#(at)", "title": "\#(title)", "kind": "unplanned", "severity": "sev2", "services": ["\#(service)"]}"#
+            #expect(try await jane.post("/v1/incidents/\(incident)/declare", json: body).status == 201)
+        }
+        let listed = { (query: String) async throws -> [String] in
+            let reply = try await rita.get("/v1/incidents?" + query)
+            #expect(reply.status == 200, "\(query): \(reply.text)")
+            return (reply.json as? [[String: Any]])?.compactMap { $0["incident"] as? String } ?? []
+        }
+        let encoded = { (text: String) in text.addingPercentEncoding(withAllowedCharacters: .alphanumerics)! }
+        #expect(try await listed("service=CHECKOUT-API") == ["INC-1"])
+        #expect(try await listed("service=" + encoded("zu\u{0308}rich-gateway")) == ["INC-3"])
+        #expect(try await listed("service=checkout").isEmpty)
+        #expect(try await listed("text=" + encoded("оплаты")) == ["INC-2"])
+        #expect(try await listed("text=atencion") == ["INC-3"])
+        #expect(try await listed("text=inc-1") == ["INC-1"])
+        #expect(try await listed("period=2026-Q3") == ["INC-1", "INC-3"])
+        #expect(try await listed("period=2026-07-01..2026-10-01&text=pagos") == ["INC-3"])
+        // An empty value is no filter, as an empty field of a form.
+        #expect(try await listed("period=2026-Q3&service=&text=") == ["INC-1", "INC-3"])
+        let counted = try await rita.get("/v1/incidents?period=2026-Q3&limit=1")
+        #expect(counted.headers["x-total-count"] == "2")
+        let bad = try await rita.get("/v1/incidents?period=2026-Q5")
+        #expect(bad.status == 400)
+        #expect(bad.object["detail"] as? String == "the period must be 2026-Q3, 2026-07 or 2026-07-01..2026-10-01, not '2026-Q5'")
+        try await server.stop()
+    }
+
     @Test func aRetryByEventIDIsRecordedOnce() async throws {
         let server = try await ServerFixture.start()
         let jane = try await server.client(.responder)

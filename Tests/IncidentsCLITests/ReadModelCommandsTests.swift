@@ -41,6 +41,28 @@ import Testing
         #expect(try cli.run("list", "--status", "sleeping").status == 2)
     }
 
+    @Test func listFiltersByServiceTextAndPeriod() throws {
+        let cli = try Self.ledger()
+        #expect(try cli.run(["declare", "INC-8", "--title", "Atención: pagos lentos", "--kind", "unplanned", "--severity", "sev2",
+                             "--services", "Zürich-gateway,billing", "--at", "2026-04-01T00:00:00Z"]).status == 0)
+        let ids = { (arguments: [String]) throws -> [String] in
+            let run = try cli.run(["list", "--ids"] + arguments)
+            #expect(run.status == 0, "\(arguments): \(run.stderr)")
+            return run.stdout.split(separator: "\n").map(String.init)
+        }
+        #expect(try ids(["--service", "CHECKOUT-API"]) == [Self.incident])
+        #expect(try ids(["--service", "zu\u{0308}rich-gateway"]) == ["INC-8"])
+        #expect(try ids(["--service", "checkout"]).isEmpty)
+        #expect(try ids(["--text", "ATENCION"]) == ["INC-8"])
+        #expect(try ids(["--text", "eu-west"]) == [Self.incident])
+        #expect(try ids(["--text", "inc-2026"]) == [Self.incident])
+        #expect(try ids(["--period", "2026-Q1"]) == [Self.incident])
+        #expect(try ids(["--period", "2026-04"]) == ["INC-8"])
+        #expect(try ids(["--period", "2026-03-01..2026-04-02", "--service", "billing"]) == ["INC-8"])
+        #expect(try ids(["--period", "2026-Q2", "--text", "checkout"]).isEmpty)
+        #expect(try cli.run("list", "--text", "pagos").stdout.contains("1 incident\n"))
+    }
+
     @Test func showGivesTheCorrectedStateAndTheEvents() throws {
         let cli = try Self.ledger()
         let shown = try cli.run("show", Self.incident)

@@ -20,6 +20,13 @@ public struct FieldSpec: Sendable, Hashable {
     public var required: Bool
     public var description: String
 
+    public init(name: String, kind: Kind, required: Bool, description: String) {
+        self.name = name
+        self.kind = kind
+        self.required = required
+        self.description = description
+    }
+
     /// The command-line flag for this field: `impactStartedAt` becomes `--impact-started-at`.
     public var flag: String {
         var out = "--"

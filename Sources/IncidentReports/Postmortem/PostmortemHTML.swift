@@ -10,19 +10,45 @@ public import IncidentProjections
 /// and is isolated (``HTML.isolated(_:)``, `dir="auto"`) so that right-to-left text keeps its order.
 public enum PostmortemHTML {
     public static func render(_ report: PostmortemReport) -> String {
+        HTML.page(title: "Postmortem \(report.incident) — \(report.summary.title ?? "untitled")", main: body(report))
+    }
+
+    /// The report's content, without the page around it: what the web pages embed.
+    public static func body(_ report: PostmortemReport) -> String {
         var out = HTMLWriter()
+        header(report, into: &out)
+        summary(report, into: &out)
+        picture(report, into: &out)
+        impact(report, into: &out)
+        figures(report, into: &out)
+        timeline(report, into: &out)
+        communications(report, into: &out)
+        escalations(report, into: &out)
+        satisfaction(report, into: &out)
+        followUp(report, into: &out)
+        findings(into: &out)
+        footer(report, into: &out)
+        return out.text
+    }
+
+    /// The title, the chips (severity, kind, phase, duration) and how to read the report.
+    static func header(_ report: PostmortemReport, into out: inout HTMLWriter) {
         let summary = report.summary
         let T = PostmortemText.self
         let title = summary.title ?? "untitled"
-
-        // Header and summary
         out.raw("<header>\n<p class=\"eyebrow\">Postmortem · \(HTML.isolated(report.incident))</p>\n<h1 dir=\"auto\">\(HTML.escape(title))</h1>\n<p class=\"chips\">")
         if let severity = report.figures.scope.severity { out.raw("<span class=\"chip sev-\(severity.rawValue)\">\(severity.rawValue)</span>") }
         if let kind = summary.kind { out.raw("<span class=\"chip\">\(HTML.escape(T.words(kind.rawValue)))</span>") }
         out.raw("<span class=\"chip phase-\(report.phase.rawValue)\">\(report.phase.rawValue)</span>")
         if let seconds = report.figures.duration.seconds { out.raw("<span class=\"chip\">\(HTML.escape(T.duration(seconds)))</span>") }
         out.raw("</p>\n<p class=\"note\">Built from the incident ledger alone. Times are UTC; #N is an event’s position in the ledger.</p>\n</header>\n")
+    }
 
+    /// The incident in a few facts: id, title, kind, severity, status, duration, resolution.
+    public static func summary(_ report: PostmortemReport, into out: inout HTMLWriter) {
+        let summary = report.summary
+        let T = PostmortemText.self
+        let title = summary.title ?? "untitled"
         out.section("summary", "Summary")
         out.raw("<dl class=\"facts\">\n")
         out.fact("Incident", HTML.isolated(report.incident))
@@ -33,14 +59,20 @@ public enum PostmortemHTML {
         out.fact("Duration", durationHTML(report))
         if let resolution = report.resolutionSummary { out.fact("Resolution", HTML.isolated(resolution)) }
         out.raw("</dl>\n</section>\n")
+    }
 
-        // The picture
+    /// The incident on a time axis (``TimelineSVG``), with its caption.
+    public static func picture(_ report: PostmortemReport, into out: inout HTMLWriter) {
         out.section("picture", "The incident on a time axis")
         out.raw("<figure>\n")
         out.raw(TimelineSVG.render(report))
         out.raw("<figcaption>Status phases as coloured bands; public updates (U1, U2 …) with the next update they promised, a missed promise in red until the next update came; customer messages with the time to their first reply; escalations until closed. Hover a mark for its details.</figcaption>\n</figure>\n</section>\n")
+    }
 
-        // Impact
+    /// When impact began, was detected and declared, and who and what it touched.
+    static func impact(_ report: PostmortemReport, into out: inout HTMLWriter) {
+        let summary = report.summary
+        let T = PostmortemText.self
         out.section("impact", "Impact")
         out.raw("<table>\n<thead><tr><th>Moment</th><th>When (UTC)</th><th>Recorded in</th></tr></thead>\n<tbody>\n")
         for row in T.impactMoments(report) {
@@ -57,8 +89,11 @@ public enum PostmortemHTML {
         let customers = report.customersWhoWroteIn
         out.fact("Customer messages", "\(report.messages.count), from \(customers.count) distinct customer\(customers.count == 1 ? "" : "s")\(customers.isEmpty ? "" : ": \(customers.map(HTML.isolated).joined(separator: ", "))")")
         out.raw("</dl>\n</section>\n")
+    }
 
-        // Response figures
+    /// The response figures with where each clock starts and stops; replies per message; updates and promises.
+    public static func figures(_ report: PostmortemReport, into out: inout HTMLWriter) {
+        let T = PostmortemText.self
         out.section("figures", "Response figures")
         if let unknown = report.figures.unknownTimes { out.raw("<p class=\"note\">\(HTML.escape(T.unknownTimesNote(unknown)))</p>\n") }
         out.raw("<table class=\"figures\">\n<thead><tr><th>Figure</th><th class=\"num\">Value</th><th>Clock starts</th><th>Clock stops</th></tr></thead>\n<tbody>\n")
@@ -95,13 +130,25 @@ public enum PostmortemHTML {
         out.fact("Promised next updates", promiseText)
         out.fact("ETA against resolution", HTML.escape(T.eta(report.figures.eta)))
         out.raw("</dl>\n</section>\n")
+    }
 
-        // Timeline
+    /// Every event in the order it happened.
+    static func timeline(_ report: PostmortemReport, into out: inout HTMLWriter) {
         out.section("timeline", "Timeline")
         out.raw("<p class=\"muted\">Every event of the incident in the order it happened; corrections are applied, retracted events struck through.</p>\n")
+        timelineTable(report, into: &out)
+        out.raw("</section>\n")
+    }
+
+    /// The timeline's table: every entry, or those of `categories`; `anchored` gives each row its
+    /// position as `id="event-N"` and `data-position` (the web pages link to events).
+    public static func timelineTable(
+        _ report: PostmortemReport, categories: Set<EventDescription.Category>? = nil, anchored: Bool = false, into out: inout HTMLWriter
+    ) {
+        let T = PostmortemText.self
         out.raw("<table class=\"timeline\">\n<thead><tr><th>When (UTC)</th><th class=\"num\">#</th><th>Kind</th><th>What</th><th>Who</th><th>Notes</th></tr></thead>\n<tbody>\n")
         let missedByPosition = Dictionary(report.timeline.missedUpdates.map { ($0.promisedIn, $0) }, uniquingKeysWith: { first, _ in first })
-        for entry in report.timeline.entries {
+        for entry in report.timeline.entries where categories?.contains(entry.category) ?? true {
             var notes = [String]()
             if let posted = Timeline.postedNote(postedAt: entry.postedAt, shownAt: entry.occurredAt) { notes.append("<span class=\"tag late\">posted</span> \(HTML.escape(posted))") }
             if entry.isLate { notes.append("<span class=\"tag late\">late</span> recorded \(HTML.escape(entry.knownAt.rfc3339))") }
@@ -111,11 +158,15 @@ public enum PostmortemHTML {
             var classes = ["cat-\(entry.category.rawValue)"]
             if entry.retractedBy != nil { classes.append("retracted") }
             if missedByPosition[entry.position] != nil { classes.append("missed") }
-            out.raw("<tr class=\"\(classes.joined(separator: " "))\"><td class=\"time\">\(HTML.escape(entry.occurredAt.rfc3339))</td><td class=\"num\">\(entry.position)</td><td><span class=\"kind\">\(entry.category.rawValue)</span></td><td class=\"what\">\(HTML.html(entry.sentence))</td><td class=\"who\">\(actorHTML(entry.actor))</td><td class=\"notes\">\(notes.joined(separator: "<br>"))</td></tr>\n")
+            let anchor = anchored ? " id=\"event-\(entry.position)\" data-position=\"\(entry.position)\"" : ""
+            out.raw("<tr\(anchor) class=\"\(classes.joined(separator: " "))\"><td class=\"time\">\(HTML.escape(entry.occurredAt.rfc3339))</td><td class=\"num\">\(entry.position)</td><td><span class=\"kind\">\(entry.category.rawValue)</span></td><td class=\"what\">\(HTML.html(entry.sentence))</td><td class=\"who\">\(actorHTML(entry.actor))</td><td class=\"notes\">\(notes.joined(separator: "<br>"))</td></tr>\n")
         }
-        out.raw("</tbody>\n</table>\n</section>\n")
+        out.raw("</tbody>\n</table>\n")
+    }
 
-        // Communications log
+    /// Every status update as published, with its promise kept or missed.
+    public static func communications(_ report: PostmortemReport, into out: inout HTMLWriter) {
+        let T = PostmortemText.self
         out.section("communications", "Communications log")
         if report.updates.isEmpty { out.raw("<p class=\"muted\">No status updates were published.</p>\n") }
         for update in report.updates {
@@ -135,8 +186,11 @@ public enum PostmortemHTML {
             out.raw("</article>\n")
         }
         out.raw("</section>\n")
+    }
 
-        // Escalations
+    /// Every escalation, its levels, reason, customer and what followed.
+    public static func escalations(_ report: PostmortemReport, into out: inout HTMLWriter) {
+        let T = PostmortemText.self
         out.section("escalations", "Escalations")
         if report.escalations.isEmpty {
             out.raw("<p class=\"muted\">No escalations were recorded.</p>\n")
@@ -150,8 +204,11 @@ public enum PostmortemHTML {
             out.raw("</tbody>\n</table>\n")
         }
         out.raw("</section>\n")
+    }
 
-        // Satisfaction
+    /// The surveys sent and their answers.
+    public static func satisfaction(_ report: PostmortemReport, into out: inout HTMLWriter) {
+        let T = PostmortemText.self
         out.section("satisfaction", "Customer satisfaction")
         if report.surveys.isEmpty {
             out.raw("<p class=\"muted\">No surveys were sent.</p>\n")
@@ -167,8 +224,11 @@ public enum PostmortemHTML {
             out.raw("</tbody>\n</table>\n")
         }
         out.raw("</section>\n")
+    }
 
-        // Root cause and follow-up
+    /// The postmortem's state, root cause, contributing factors and action items.
+    public static func followUp(_ report: PostmortemReport, into out: inout HTMLWriter) {
+        let T = PostmortemText.self
         out.section("follow-up", "Root cause and follow-up")
         let review = report.review
         let (sentence, url) = T.reviewState(review)
@@ -206,18 +266,21 @@ public enum PostmortemHTML {
             out.raw("</tbody>\n</table>\n")
         }
         out.raw("</section>\n")
+    }
 
-        // The review's own findings
+    /// Places for what the review itself writes.
+    static func findings(into out: inout HTMLWriter) {
         for (id, heading) in [("went-well", "What went well"), ("could-be-better", "What could be better"), ("got-lucky", "Where we got lucky")] {
             out.section(id, heading)
             out.raw("<div class=\"placeholder\">To be written by the review.</div>\n</section>\n")
         }
+    }
 
-        // Footer
+    /// Where the report came from: ledger position, chain head, report time.
+    static func footer(_ report: PostmortemReport, into out: inout HTMLWriter) {
         let source = report.source
         // Numbers, a hex hash and times only: nothing in it needs escaping.
         out.raw("<footer>\n<p>\(PostmortemText.provenance(source) { "<code>\($0)</code>" })</p>\n</footer>\n")
-        return HTML.page(title: "Postmortem \(report.incident) — \(title)", main: out.text)
     }
 
     /// "person:oncall@example.com" as the kind, small, over the id.

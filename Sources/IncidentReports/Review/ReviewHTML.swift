@@ -4,8 +4,29 @@ public import IncidentMetrics
 /// The review as one self-contained HTML page with inline SVG charts: no script, no network.
 public enum ReviewHTML {
     public static func render(_ review: QuarterlyReview) -> String {
+        HTML.page(title: "Incident review \(review.period.name)", styles: stylesheet, main: body(review))
+    }
+
+    /// Where the web pages link a review's figures and incidents; the published file links nothing.
+    public struct Links {
+        /// The address of the incidents behind a metric's figure.
+        public var metric: (String) -> String
+        /// The address of an incident.
+        public var incident: (String) -> String
+
+        public init(metric: @escaping (String) -> String, incident: @escaping (String) -> String) {
+            self.metric = metric
+            self.incident = incident
+        }
+    }
+
+    /// The review's content without the page around it, its figures and incidents linked by `links`.
+    public static func body(_ review: QuarterlyReview, links: Links? = nil) -> String {
         let e = HTML.escape
+        let drill = links?.metric
         let v = HTML.isolated
+        // An incident's id, linked to its page where the pages link.
+        let incident = { (id: String) in links.map { "<a href=\"\(e($0.incident(id)))\">\(HTML.isolated(id))</a>" } ?? HTML.isolated(id) }
         var out = "<header>\n<p class=\"eyebrow\">Quarterly review</p>\n<h1>Incident review \(e(review.period.name))</h1>\n"
         let severities = review.incidentsBySeverity.sorted { $0.key < $1.key }.map { "<span class=\"chip sev-\(e($0.key))\">\(e($0.key)) \($0.value)</span>" }.joined()
         out += "<p class=\"chips\"><span class=\"chip\">\(review.incidents) incidents</span>\(severities)<span class=\"chip\">\(review.previousIncidents) in \(e(review.previousPeriod.name))</span></p>\n"
@@ -22,8 +43,9 @@ public enum ReviewHTML {
 
         out += "<section id=\"figures\"><h2>Figures</h2>\n<table>\n<thead><tr><th>Metric</th><th class=\"num\">\(e(review.period.name))</th><th class=\"num\">\(e(review.previousPeriod.name))</th><th class=\"num\">Change</th><th class=\"num\">n</th><th>Detail</th><th>Left out</th></tr></thead>\n<tbody>\n"
         for row in review.observedRows {
-            out += "<tr><th scope=\"row\">\(e(row.title)) <span class=\"kind\">\(e(row.metric)) v\(review.source.metricVersions[row.metric] ?? 0)</span></th>"
-            out += "\(cell(MetricFormatting.headline(row.current), small: row.current.smallSample))\(cell(MetricFormatting.headline(row.previous), small: row.previous.smallSample))"
+            let title = drill.map { "<a class=\"drill\" href=\"\(e($0(row.metric)))\">\(e(row.title))</a>" } ?? e(row.title)
+            out += "<tr\(drill == nil ? "" : " data-metric=\"\(e(row.metric))\"")><th scope=\"row\">\(title) <span class=\"kind\">\(e(row.metric)) v\(review.source.metricVersions[row.metric] ?? 0)</span></th>"
+            out += "\(cell(MetricFormatting.headline(row.current), small: row.current.smallSample, count: drill == nil ? nil : row.current.count))\(cell(MetricFormatting.headline(row.previous), small: row.previous.smallSample))"
             out += "\(cell(MetricFormatting.change(row.change, kind: row.kind), small: row.changeFromSmallSample && row.change != nil))<td class=\"num\">\(row.current.count)</td>"
             out += "<td>\(e(MetricFormatting.detail(row.current)))</td><td class=\"muted\">\(e(MetricFormatting.excluded(row.current)))</td></tr>\n"
         }
@@ -48,7 +70,7 @@ public enum ReviewHTML {
             out += "<p>\(e(ReviewText.breachSummary(review)))</p>\n"
             out += "<table>\n<thead><tr><th>Incident</th><th>Severity</th><th>Target</th><th>Policy</th><th class=\"num\">Misses</th><th class=\"num\">Worst miss</th><th>Title</th></tr></thead>\n<tbody>\n"
             for breach in review.slaBreaches.prefix(QuarterlyReview.breachesShown) {
-                out += "<tr class=\"missed\"><td>\(v(breach.incident))</td><td>\(e(breach.severity))</td><td>\(e(ReviewText.targetName(breach.target)))</td><td>\(v(breach.policy))</td><td class=\"num\">\(breach.misses)</td><td class=\"num\">\(e(MetricFormatting.duration(breach.missedBySeconds)))</td><td>\(v(breach.title))</td></tr>\n"
+                out += "<tr class=\"missed\"><td>\(incident(breach.incident))</td><td>\(e(breach.severity))</td><td>\(e(ReviewText.targetName(breach.target)))</td><td>\(v(breach.policy))</td><td class=\"num\">\(breach.misses)</td><td class=\"num\">\(e(MetricFormatting.duration(breach.missedBySeconds)))</td><td>\(v(breach.title))</td></tr>\n"
             }
             out += "</tbody>\n</table>\n"
         }
@@ -57,7 +79,7 @@ public enum ReviewHTML {
             if !comparison.disagreements.isEmpty {
                 out += "<table>\n<thead><tr><th>Incident</th><th>Source says</th><th>Ledger computes</th><th>Title</th></tr></thead>\n<tbody>\n"
                 for disagreement in comparison.disagreements.prefix(QuarterlyReview.breachesShown) {
-                    out += "<tr><td>\(e(disagreement.incident))</td><td>\(e(disagreement.source))</td><td>\(e(disagreement.ledger))</td><td>\(e(disagreement.title))</td></tr>\n"
+                    out += "<tr><td>\(links == nil ? e(disagreement.incident) : incident(disagreement.incident))</td><td>\(e(disagreement.source))</td><td>\(e(disagreement.ledger))</td><td>\(e(disagreement.title))</td></tr>\n"
                 }
                 out += "</tbody>\n</table>\n"
                 if comparison.disagreements.count > QuarterlyReview.breachesShown {
@@ -73,7 +95,7 @@ public enum ReviewHTML {
         } else {
             out += "<table>\n<thead><tr><th>Incident</th><th>Severity</th><th class=\"num\">Silence</th><th>Title</th></tr></thead>\n<tbody>\n"
             for silence in review.longestSilences {
-                out += "<tr><td>\(v(silence.incident))</td><td>\(e(silence.severity))</td><td class=\"num\">\(e(MetricFormatting.duration(silence.seconds)))</td><td>\(v(silence.title))</td></tr>\n"
+                out += "<tr><td>\(incident(silence.incident))</td><td>\(e(silence.severity))</td><td class=\"num\">\(e(MetricFormatting.duration(silence.seconds)))</td><td>\(v(silence.title))</td></tr>\n"
             }
             out += "</tbody>\n</table>\n"
         }
@@ -85,7 +107,7 @@ public enum ReviewHTML {
         } else {
             out += "<table>\n<thead><tr><th>Incident</th><th>At (UTC)</th><th>Reason</th><th>Customer</th><th>Title</th></tr></thead>\n<tbody>\n"
             for escalation in review.executiveEscalations {
-                out += "<tr><td>\(v(escalation.incident))</td><td class=\"time\">\(e(escalation.at))</td><td>\(e(escalation.reason))</td><td>\(escalation.customer.map(v) ?? "—")</td><td>\(v(escalation.title))</td></tr>\n"
+                out += "<tr><td>\(incident(escalation.incident))</td><td class=\"time\">\(e(escalation.at))</td><td>\(e(escalation.reason))</td><td>\(escalation.customer.map(v) ?? "—")</td><td>\(v(escalation.title))</td></tr>\n"
             }
             out += "</tbody>\n</table>\n"
         }
@@ -107,13 +129,15 @@ public enum ReviewHTML {
 
         out += "<footer>\n<p>Computed from ledger position \(review.source.headPosition), chain head <code>\(e(review.source.headHash))</code> (last recorded \(e(review.source.lastRecorded))); promises and action items judged as of \(e(review.source.asOf)). "
         out += "\(review.source.metricVersions.count) metrics as defined in docs/metrics.md (versions \(e(Set(review.source.metricVersions.values).sorted().map(String.init).joined(separator: ", ")))); clock \(e(review.source.clock)); SLA calendars: \(e(review.source.calendars.isEmpty ? "none supplied" : review.source.calendars.joined(separator: ", "))).\(review.source.notDeclared > 0 ? " \(review.source.notDeclared) incident streams without a declaration are left out." : "")</p>\n</footer>\n"
-        return HTML.page(title: "Incident review \(review.period.name)", styles: stylesheet, main: out)
+        return out
     }
 
     /// A numeric cell; one from a small sample is greyed out (still readable) and says why on hover.
-    static func cell(_ text: String, small: Bool) -> String {
+    /// `count`, when given, marks the cell as the current figure with its sample count (for the pages).
+    static func cell(_ text: String, small: Bool, count: Int? = nil) -> String {
         let e = HTML.escape
-        return small ? "<td class=\"num small-sample\" title=\"\(e(MetricFormatting.smallSampleMeaning))\">\(e(text))</td>" : "<td class=\"num\">\(e(text))</td>"
+        let current = count.map { " current\" data-count=\"\($0)" } ?? ""
+        return small ? "<td class=\"num small-sample\(current)\" title=\"\(e(MetricFormatting.smallSampleMeaning))\">\(e(text))</td>" : "<td class=\"num\(current)\">\(e(text))</td>"
     }
 
     /// The legend under a table that greyed out a figure; nothing otherwise.
@@ -121,7 +145,7 @@ public enum ReviewHTML {
         shown ? "<p class=\"note\"><span class=\"small-sample\">Greyed out</span>: \(HTML.escape(MetricFormatting.smallSampleMeaning)).</p>\n" : ""
     }
 
-    static let stylesheet = """
+    public static let stylesheet = """
         .charts { display: grid; grid-template-columns: 1fr; gap: 18px; }
         .small-sample { color: var(--muted); font-style: italic; }
         @media (min-width: 1000px) { .charts { grid-template-columns: 1fr 1fr; } .charts figure:first-child { grid-column: 1 / -1; } }

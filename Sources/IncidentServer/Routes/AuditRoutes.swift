@@ -27,8 +27,11 @@ struct AuditRoutes {
     func export(_ request: Request, _ context: ServerContext) async throws -> Response {
         _ = try context.require(.audit)
         let query = Query(request)
-        let filter = try EventRoutes.filter(query)
-        let csv = try query.flag("csv")
+        return try await export(try EventRoutes.filter(query), csv: try query.flag("csv"))
+    }
+
+    /// The bundle of the events `filter` selects, as a tar archive to download.
+    func export(_ filter: EventQuery, csv: Bool) async throws -> Response {
         let service = self.service
         let archive = try await Offload.run {
             // The bundle is written beside, never inside, the ledger, then sent and removed.

@@ -61,26 +61,35 @@ struct EventRoutes {
         _ = try context.require(.readLog)
         let query = Query(request)
         let filter = try Self.filter(query)
-        var from = UInt64(try query.integer("from", in: 1...Int.max) ?? 1)
+        return Self.streamResponse(service.ledger, from: try Self.start(query, request), filter: filter, heartbeat: configuration.heartbeatSeconds, metrics: metrics)
+    }
+
+    /// Where a live tail starts: after `Last-Event-ID` when a client reconnects, else at `?from=` (1).
+    static func start(_ query: Query, _ request: Request) throws -> UInt64 {
         if let resume = request.headers[HTTPField.Name("Last-Event-ID")!] {
             // Bounded like ?from=, so the position after it is one too.
             guard let position = UInt64(resume.trimmingCharacters(in: .whitespaces)), position < Int.max else {
                 throw Problem(ServiceFailure(.usage, "Last-Event-ID must be the position of the last event received, not \(MessageText.quoted(resume))"))
             }
-            from = position + 1
+            return position + 1
         }
-        let start = from
-        let store: any EventStore = service.ledger
-        let heartbeat = configuration.heartbeatSeconds
-        let metrics = self.metrics
-        return Response(
+        return UInt64(try query.integer("from", in: 1...Int.max) ?? 1)
+    }
+
+    /// The live tail as a response: events from `from` that `filter` selects, then new commits as they
+    /// come. `named` gives each event's type as its SSE event name (the API); the pages' script takes
+    /// unnamed messages.
+    static func streamResponse(
+        _ store: any EventStore, from start: UInt64, filter: EventQuery, heartbeat: Int64, metrics: ServerMetrics, named: Bool = true
+    ) -> Response {
+        Response(
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-store", HTTPField.Name("X-Accel-Buffering")!: "no"],
             body: ResponseBody { writer in
                 metrics.subscribers.increment()
                 defer { metrics.subscribers.decrement() }
                 try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
-                try await Self.follow(store, from: start, filter: filter, heartbeat: heartbeat, writer: &writer)
+                try await Self.follow(store, from: start, filter: filter, heartbeat: heartbeat, named: named, writer: &writer)
                 try await writer.finish(nil)
             })
     }
@@ -88,7 +97,7 @@ struct EventRoutes {
     /// Writes every event from `from` on that the filter selects, and a comment when nothing came for
     /// `heartbeat` seconds, until the client goes (a write fails) or the server shuts down.
     static func follow(
-        _ store: any EventStore, from: UInt64, filter: EventQuery, heartbeat: Int64, writer: inout any ResponseBodyWriter
+        _ store: any EventStore, from: UInt64, filter: EventQuery, heartbeat: Int64, named: Bool = true, writer: inout any ResponseBodyWriter
     ) async throws {
         // A channel, not a buffered stream: the subscription reads no further ahead than the client
         // takes, so a slow client holds no growing backlog and loses nothing.
@@ -97,7 +106,7 @@ struct EventRoutes {
             group.addTask {
                 do {
                     for try await event in store.subscribe(from: from) where filter.matches(event) {
-                        await frames.send("id: \(event.position)\nevent: \(event.type)\ndata: \(String(decoding: event.jsonLine, as: UTF8.self))\n\n")
+                        await frames.send("id: \(event.position)\n\(named ? "event: \(event.type)\n" : "")data: \(String(decoding: event.jsonLine, as: UTF8.self))\n\n")
                     }
                     frames.finish()
                 } catch {

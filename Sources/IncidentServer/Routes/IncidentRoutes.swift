@@ -45,6 +45,9 @@ struct IncidentRoutes {
         }
         filter.severity = try query.choice("severity", Severity.self)
         filter.kind = try query.choice("kind", IncidentKind.self)
+        filter.service = query["service"]
+        filter.text = query["text"]
+        filter.period = try query["period"].map(ReportRoutes.period)
         filter.since = try query.timestamp("since")
         filter.until = try query.timestamp("until")
         filter.longest = try query.integer("longest", in: Self.longest)

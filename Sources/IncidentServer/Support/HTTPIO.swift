@@ -16,14 +16,17 @@ enum HTTPIO {
                 throw Problem(.unsupportedMediaType, code: "unsupported-media-type", "the body is \(MessageText.quoted(media)); send \(accepted.joined(separator: " or "))")
             }
         }
+        return Array(try await collect(request, limit: limit, remedy: "send smaller batches").readableBytesView)
+    }
+
+    /// The whole body, refused (413) beyond `limit` with `remedy` as what to do.
+    static func collect(_ request: Request, limit: Int, remedy: String) async throws -> ByteBuffer {
         var request = request
-        let buffer: ByteBuffer
         do {
-            buffer = try await request.collectBody(upTo: limit)
+            return try await request.collectBody(upTo: limit)
         } catch is NIOTooManyBytesError {
-            throw Problem(.contentTooLarge, code: "too-large", "the body is larger than \(limit) bytes; send smaller batches")
+            throw Problem(.contentTooLarge, code: "too-large", "the body is larger than \(limit) bytes; \(remedy)")
         }
-        return Array(buffer.readableBytesView)
     }
 
     /// The body as one JSON object.

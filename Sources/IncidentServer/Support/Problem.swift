@@ -2,6 +2,7 @@ public import HTTPTypes
 public import Hummingbird
 public import IncidentService
 import Logging
+import IncidentReports
 import LedgerModel
 import NIOCore
 
@@ -86,6 +87,12 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound && error.body == nil {
+            // A browser that followed a wrong link gets a page; a program, the problem.
+            if !request.uri.path.hasPrefix("/v1/"), request.headers[.accept]?.contains("text/html") == true {
+                let page = WebPage.message(
+                    title: "Not found", sentence: "there is no page \(request.uri.path) — the incidents are at /incidents", viewer: nil, back: ("/incidents", "All incidents"))
+                return PageIO.html(page, status: .notFound)
+            }
             return try Problem(.notFound, code: "not-found", "no route \(request.method) \(MessageText.quoted(request.uri.path)) — docs/server.md lists the routes")
                 .response(from: request, context: context)
         } catch {

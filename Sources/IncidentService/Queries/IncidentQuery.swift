@@ -1,4 +1,6 @@
+import Foundation
 public import IncidentEvents
+public import IncidentMetrics
 public import IncidentProjections
 public import LedgerModel
 
@@ -13,6 +15,13 @@ public struct IncidentQuery: Sendable, Hashable {
     public var phase: PhaseFilter?
     public var severity: Severity?
     public var kind: IncidentKind?
+    /// Incidents whose final scope names this service: the same name after NFC, in any case.
+    public var service: String?
+    /// Incidents whose title or id holds this text, in any case and with or without diacritics;
+    /// an empty text is no filter.
+    public var text: String?
+    /// Declared within this period (UTC).
+    public var period: CalendarPeriod?
     /// Declared at or after this time.
     public var since: Timestamp?
     /// Declared before this time.
@@ -21,12 +30,15 @@ public struct IncidentQuery: Sendable, Hashable {
     public var longest: Int?
 
     public init(
-        phase: PhaseFilter? = nil, severity: Severity? = nil, kind: IncidentKind? = nil, since: Timestamp? = nil, until: Timestamp? = nil,
-        longest: Int? = nil
+        phase: PhaseFilter? = nil, severity: Severity? = nil, kind: IncidentKind? = nil, service: String? = nil, text: String? = nil,
+        period: CalendarPeriod? = nil, since: Timestamp? = nil, until: Timestamp? = nil, longest: Int? = nil
     ) {
         self.phase = phase
         self.severity = severity
         self.kind = kind
+        self.service = service
+        self.text = text
+        self.period = period
         self.since = since
         self.until = until
         self.longest = longest
@@ -41,6 +53,16 @@ public struct IncidentQuery: Sendable, Hashable {
         }
         if let severity, summary.severity != severity { return false }
         if let kind, summary.kind != kind { return false }
+        if let service {
+            let wanted = EnvelopeRules.normalized(service)
+            guard summary.services.contains(where: { EnvelopeRules.normalized($0).caseInsensitiveCompare(wanted) == .orderedSame }) else { return false }
+        }
+        if let text, !text.isEmpty {
+            let wanted = EnvelopeRules.normalized(text)
+            let found = { (haystack: String) in haystack.range(of: wanted, options: [.caseInsensitive, .diacriticInsensitive]) != nil }
+            guard found(summary.incident) || summary.title.map(found) == true else { return false }
+        }
+        if let period, !(summary.declaredAt.map { period.contains($0.microsecondsSinceEpoch) } ?? false) { return false }
         if let since, (summary.declaredAt ?? Timestamp(microsecondsSinceEpoch: .min)) < since { return false }
         if let until, (summary.declaredAt ?? Timestamp(microsecondsSinceEpoch: .max)) >= until { return false }
         return true

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IncidentEvents
+import IncidentMetrics
 import LedgerModel
 import LedgerStore
 import IncidentProjections
@@ -23,6 +24,15 @@ struct ListCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Only unplanned or scheduled_maintenance incidents.", valueName: "kind"))
     var kind: String?
 
+    @Option(help: ArgumentHelp("Only incidents whose final scope names this service (in any case).", valueName: "service"))
+    var service: String?
+
+    @Option(help: ArgumentHelp("Only incidents whose title or id contains this text (in any case, with or without accents).", valueName: "text"))
+    var text: String?
+
+    @Option(help: ArgumentHelp("Only incidents declared in this period (UTC): 2026-Q3, 2026-07 or 2026-07-01..2026-10-01.", valueName: "period"))
+    var period: String?
+
     @Option(help: ArgumentHelp("Only incidents declared at or after this RFC 3339 time.", valueName: "time"))
     var since: TimestampArgument?
 
@@ -44,13 +54,19 @@ struct ListCommand: AsyncParsableCommand {
         }
         if let severity, Severity(rawValue: severity) == nil { throw ValidationError("--severity must be sev1, sev2, sev3 or sev4, not \(MessageText.quoted(severity))") }
         if let kind, IncidentKind(rawValue: kind) == nil { throw ValidationError("--kind must be unplanned or scheduled_maintenance, not \(MessageText.quoted(kind))") }
+        if service?.isEmpty == true { throw ValidationError("--service must name a service, not be empty") }
+        if text?.isEmpty == true { throw ValidationError("--text must hold some text, not be empty") }
+        if let period, PeriodArgument(argument: period) == nil {
+            throw ValidationError("--period must be a quarter, a month or days such as 2026-Q3, 2026-07 or 2026-07-01..2026-10-01, not \(MessageText.quoted(period))")
+        }
         if let longest, longest < 1 { throw ValidationError("--longest must be at least 1, not \(longest)") }
     }
 
     func run() async throws {
         let query = IncidentQuery(
             phase: status.map { $0 == "open" ? .open : .phase(IncidentPhase(rawValue: $0)!) }, severity: severity.flatMap(Severity.init(rawValue:)),
-            kind: kind.flatMap(IncidentKind.init(rawValue:)), since: since?.value, until: until?.value, longest: longest)
+            kind: kind.flatMap(IncidentKind.init(rawValue:)), service: service, text: text, period: period.flatMap(PeriodArgument.init(argument:))?.value, since: since?.value,
+            until: until?.value, longest: longest)
         let incidents = try options.service().incidents(matching: query)
         let output = Output.standard
         if ids {

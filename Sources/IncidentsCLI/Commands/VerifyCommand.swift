@@ -26,27 +26,9 @@ struct VerifyCommand: AsyncParsableCommand {
         // The page structure first, before LMDB opens the file and follows its pointers.
         try Ledger.checkPageStructure(at: options.path)
         let verification = try options.service().verify()
-        let report = verification.chain
-        if let problem = report.problem {
-            throw CommandFailure(.damaged, "verification failed at \(problem)\(ServiceFailure.remedy(for: problem.detail)) — the ledger is damaged: keep this copy as evidence and restore it from a backup")
+        switch verification.verdict {
+        case .failure(let failure): throw CommandFailure(failure)
+        case .success(let lines): lines.forEach(Output.standard.line)
         }
-        var notes = [String]()
-        for comparison in verification.projections {
-            if let difference = comparison.differences.first {
-                let more = comparison.differences.count > 1 ? " (and \(comparison.differences.count - 1) more)" : ""
-                throw CommandFailure(
-                    .damaged,
-                    "verification failed in projection \(comparison.name) at \(difference)\(more) — the log is intact; `incidents projections rebuild \(comparison.name)` makes the projection again")
-            }
-            if comparison.isOtherVersion {
-                notes.append("\(comparison.name) built by another version")
-            } else if comparison.checkpoint == nil {
-                notes.append("\(comparison.name) never built")
-            } else if comparison.eventsBehind > 0 {
-                notes.append("\(comparison.name) \(comparison.eventsBehind) events behind (not damage)")
-            }
-        }
-        Output.standard.line("ok: \(report.eventsChecked) events verified; chain head \(report.head.hash.hex) at position \(report.head.position)")
-        Output.standard.line(notes.isEmpty ? "ok: projections match the log" : "ok: projections match the log (\(notes.joined(separator: "; ")))")
     }
 }

@@ -236,7 +236,9 @@ final class Socket: @unchecked Sendable {
             let header = try line()
             if header.isEmpty { break }
             guard let colon = header.firstIndex(of: ":") else { continue }
-            headers[header[..<colon].lowercased()] = header[header.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            // A repeated header (Set-Cookie) keeps every value, one per line.
+            let (name, value) = (header[..<colon].lowercased(), header[header.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+            headers[name] = headers[name].map { $0 + "\n" + value } ?? value
         }
         chunked = headers["transfer-encoding"]?.lowercased() == "chunked"
         remaining = headers["content-length"].flatMap(Int.init)

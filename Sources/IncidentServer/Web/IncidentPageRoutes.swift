@@ -1,0 +1,262 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import IncidentEvents
+import IncidentMetrics
+import IncidentProjections
+import IncidentReports
+import IncidentService
+import LedgerModel
+import LedgerStore
+import NIOCore
+
+/// The incident pages: the list, one incident (live), its replay and its postmortem, and the forms that
+/// record events from them. Each calls the same use cases as the API's routes and the CLI's commands.
+struct IncidentPageRoutes {
+    let service: LedgerService
+    let configuration: ServerConfiguration
+    let metrics: ServerMetrics
+
+    /// The forms the incident page offers a responder, and the postmortem page a reviewer.
+    static let incidentForms: [(RecordingVerb, String)] = [
+        (.update, "Publish a status update"), (.status, "Change the status"), (.message, "Log a customer message"),
+        (.reply, "Log a reply to a customer"), (.escalate, "Escalate"), (.note, "Add a note"),
+    ]
+    static let postmortemForms: [(RecordingVerb, String)] = [
+        (.postmortemStart, "Start the postmortem"), (.postmortemRootCause, "Record the root cause"),
+        (.postmortemFactor, "Record a contributing factor"), (.postmortemAction, "Open an action item"),
+    ]
+
+    static func slug(_ verb: RecordingVerb) -> String { verb.words.joined(separator: "-") }
+
+    func add(to router: RouterGroup<ServerContext>) {
+        router.get("incidents") { request, context in try await list(request, context) }
+        router.get("incidents/:incident") { request, context in try await incident(request, context) }
+        router.get("incidents/:incident/replay") { request, context in try await replay(request, context) }
+        router.get("incidents/:incident/postmortem") { request, context in try await postmortem(request, context) }
+        router.get("incidents/:incident/live") { request, context in try live(request, context) }
+        router.post("incidents/:incident/record/:verb") { request, context in try await record(request, context) }
+    }
+
+    // MARK: The list
+
+    func list(_ request: Request, _ context: ServerContext) async throws -> Response {
+        _ = try context.require(.readIncidents)
+        let viewer = try context.viewer()
+        let query = Query(request)
+        var filters = IncidentListPage.Filters(
+            status: query["status"], severity: query["severity"], kind: query["kind"], service: query["service"], text: query["text"],
+            period: query["period"], sort: query["sort"].flatMap(IncidentListPage.Sort.init(rawValue:)) ?? .declared,
+            descending: query["order"] != "asc", page: Int(query["page"] ?? "") ?? 1)
+        let now = Timestamp.now()
+        let incidentQuery: IncidentQuery
+        do {
+            incidentQuery = try Self.incidentQuery(query)
+        } catch {
+            filters.page = 1
+            return PageIO.html(
+                IncidentListPage.render([], filters: filters, now: now, viewer: viewer, error: Problem(reporting: error).detail), status: .badRequest)
+        }
+        let service = self.service
+        let incidents = try await Offload.run { try service.incidents(matching: incidentQuery) }
+        return PageIO.html(IncidentListPage.render(IncidentListPage.sorted(incidents, by: filters), filters: filters, now: now, viewer: viewer))
+    }
+
+    /// The list's filters, read as `GET /v1/incidents` reads them.
+    static func incidentQuery(_ query: Query) throws -> IncidentQuery {
+        var filter = IncidentQuery()
+        if let status = query["status"] {
+            guard status == "open" || IncidentPhase(rawValue: status) != nil else {
+                throw Problem(ServiceFailure(.usage, "the status must be open or one of \(IncidentPhase.allCases.map(\.rawValue).joined(separator: ", ")), not \(MessageText.quoted(status))"))
+            }
+            filter.phase = status == "open" ? .open : .phase(IncidentPhase(rawValue: status)!)
+        }
+        filter.severity = try query.choice("severity", Severity.self)
+        filter.kind = try query.choice("kind", IncidentKind.self)
+        if let period = query["period"] {
+            let chosen = try ReportRoutes.period(period)
+            filter.since = Timestamp(microsecondsSinceEpoch: chosen.start)
+            filter.until = Timestamp(microsecondsSinceEpoch: chosen.end)
+        }
+        return filter
+    }
+
+    // MARK: One incident
+
+    func incident(_ request: Request, _ context: ServerContext) async throws -> Response {
+        _ = try context.require(.readIncidents)
+        let incident = try context.pathParameter("incident")
+        let notice = Query(request)["recorded"].map { "Recorded as event #\($0)." }
+        return try await incidentPage(incident, request, context, notice: notice)
+    }
+
+    /// The incident page, with `refused` (a form a refusal sent back, values kept) in place of its fresh form.
+    func incidentPage(_ incident: String, _ request: Request, _ context: ServerContext, notice: String? = nil, refused: RecordingForm? = nil) async throws -> Response {
+        let categories = try Self.categories(request)
+        return try await reportPage(incident, context, forms: Self.incidentForms, refused: refused) { report, forms, viewer, now in
+            IncidentPage.render(report, categories: categories, forms: forms, now: now, viewer: viewer, notice: notice)
+        }
+    }
+
+    /// A page built from the incident's report as it stands, with `offered` forms (`refused` in place of
+    /// its fresh one): 422 or 400 when a form came back refused.
+    func reportPage(
+        _ incident: String, _ context: ServerContext, forms offered: [(RecordingVerb, String)], refused: RecordingForm?,
+        render: (PostmortemReport, [RecordingForm], PageViewer, Timestamp) -> String
+    ) async throws -> Response {
+        let viewer = try context.viewer()
+        let now = Timestamp.now()
+        let service = self.service
+        guard let report = try await Offload.run({ try service.postmortem(of: incident, asOf: now) }) else {
+            throw ServiceError.noSuchIncident(incident, in: service.ledger.path)
+        }
+        let forms = offered.map { verb, title in
+            refused?.slug == Self.slug(verb) ? refused! : Self.freshForm(verb, title, report.summary, viewer: viewer, now: now)
+        }
+        return PageIO.html(render(report, forms, viewer, now), status: refused.map(Self.refusalStatus) ?? .ok)
+    }
+
+    /// The timeline's kinds from `?kind=` (repeated, or comma-separated); nil for every kind.
+    static func categories(_ request: Request) throws -> Set<EventDescription.Category>? {
+        let given = request.uri.queryParameters.getAll("kind").flatMap { $0.split(separator: ",").map(String.init) }
+        guard !given.isEmpty else { return nil }
+        return Set(try given.map { kind in
+            guard let category = EventDescription.Category(rawValue: kind) else {
+                throw Problem(ServiceFailure(.usage, "the timeline's kind must be one of \(EventDescription.Category.allCases.map(\.rawValue).joined(separator: ", ")), not \(MessageText.quoted(kind))"))
+            }
+            return category
+        })
+    }
+
+    // MARK: Replay
+
+    func replay(_ request: Request, _ context: ServerContext) async throws -> Response {
+        _ = try context.require(.readIncidents)
+        let viewer = try context.viewer()
+        let incident = try context.pathParameter("incident")
+        let query = Query(request)
+        let mode = try query.choice("mode", ReplayPage.Mode.self) ?? .known
+        let service = self.service
+        let replay = try await Offload.run { try service.replaySteps(incident) }
+        guard !replay.isEmpty else { throw ServiceError.noSuchIncident(incident, in: service.ledger.path) }
+        let steps = ReplayPage.steps(replay, mode: mode)
+        let moment: Timestamp
+        let step: Int
+        if let text = query["at"] {
+            moment = try FormBody.time(text, field: "the moment")
+            step = steps.filter { $0.moment <= moment }.count
+        } else {
+            step = try query.integer("step", in: 1...steps.count) ?? steps.count
+            moment = steps[step - 1].moment
+        }
+        let state: IncidentSummary?
+        switch try await Offload.run({ try service.replay(incident, at: moment, asOccurred: mode == .occurred) }) {
+        case .state(let summary): state = summary
+        case .nothingYet, .noSuchIncident: state = nil
+        }
+        let title = try await Offload.run { try service.detail(of: incident, asOf: .now())?.summary.title }
+        let page = ReplayPage.render(incident: incident, title: title, steps: steps, mode: mode, moment: moment, step: step, state: state, viewer: viewer)
+        return PageIO.html(page)
+    }
+
+    // MARK: Postmortem
+
+    func postmortem(_ request: Request, _ context: ServerContext) async throws -> Response {
+        _ = try context.require(.readIncidents)
+        let incident = try context.pathParameter("incident")
+        let notice = Query(request)["recorded"].map { "Recorded as event #\($0)." }
+        return try await postmortemPage(incident, context, notice: notice)
+    }
+
+    func postmortemPage(_ incident: String, _ context: ServerContext, notice: String? = nil, refused: RecordingForm? = nil) async throws -> Response {
+        try await reportPage(incident, context, forms: Self.postmortemForms, refused: refused) { report, forms, viewer, _ in
+            PostmortemPage.render(report, forms: forms, viewer: viewer, notice: notice)
+        }
+    }
+
+    // MARK: Live
+
+    /// The incident's events as Server-Sent Events from `?from=`, for the page's script: a message per
+    /// event (its position as the id), so the page knows to refresh its parts.
+    func live(_ request: Request, _ context: ServerContext) throws -> Response {
+        _ = try context.require(.readIncidents)
+        let incident = try context.pathParameter("incident")
+        return EventRoutes.streamResponse(
+            service.ledger, from: try EventRoutes.start(Query(request), request), filter: EventQuery(incident: incident), heartbeat: configuration.heartbeatSeconds, metrics: metrics, named: false)
+    }
+
+    // MARK: Recording
+
+    func record(_ request: Request, _ context: ServerContext) async throws -> Response {
+        let incident = try context.pathParameter("incident")
+        let slug = try context.pathParameter("verb")
+        let offered = (Self.incidentForms + Self.postmortemForms).first { Self.slug($0.0) == slug }
+        guard let (verb, title) = offered else {
+            throw Problem(ServiceFailure(.notFound, "no form records \(MessageText.quoted(slug)); the incident page lists what can be recorded"))
+        }
+        let caller = try context.require(recording: verb.eventType)
+        let body = try await FormBody.read(request, limit: configuration.maximumBodyBytes, session: context.session)
+        var form = RecordingForm(slug: slug, title: title, eventType: verb.eventType)
+        for (name, value) in body.fields where name != "csrf" { form.values[name, default: []].append(value) }
+        form.eventID = body["id"]
+        let postmortemForm = verb.eventType.hasPrefix("postmortem.")
+        let (payload, occurredAt) = WebForm.payload(of: &form, from: body)
+        if form.fieldErrors.isEmpty {
+            let draft = EventDraft(
+                stream: incident, type: verb.eventType, schemaVersion: Catalog.currentVersion(of: verb.eventType), payload: Payload(payload),
+                id: body["id"].flatMap(UUID.init(uuidString:)), occurredAt: occurredAt, actor: caller.holder, source: WebForm.source)
+            do {
+                let results = try await service.record(draft)
+                let position = results.last?.positions.upperBound ?? 0
+                let page = WebPage.incidentPath(incident, postmortemForm ? "postmortem" : nil)
+                return PageIO.redirect("\(page)?recorded=\(position)#\(postmortemForm ? "record" : "event-\(position)")")
+            } catch {
+                WebForm.place(error, in: &form)
+            }
+        }
+        return postmortemForm
+            ? try await postmortemPage(incident, context, refused: form)
+            : try await incidentPage(incident, request, context, refused: form)
+    }
+
+    /// 422 for a rule's refusal, 400 for a malformed field.
+    static func refusalStatus(_ form: RecordingForm) -> HTTPResponse.Status {
+        form.refusedByRule ? .unprocessableContent : .badRequest
+    }
+
+    /// A form as first shown, with the values a person would most likely enter.
+    static func freshForm(_ verb: RecordingVerb, _ title: String, _ summary: IncidentSummary, viewer: PageViewer, now: Timestamp) -> RecordingForm {
+        var form = RecordingForm(slug: slug(verb), title: title, eventType: verb.eventType)
+        form.eventID = UUID().uuidString.lowercased()
+        let suffix = String(WebSessions.random().prefix(6)).lowercased()
+        let person = viewer.holder.split(separator: ":", maxSplits: 1).last.map(String.init) ?? viewer.holder
+        switch verb {
+        case .update:
+            form.values = [
+                "audience": ["public"], "channels": ["status_page"], "status": [PublicStatus(rawValue: summary.phase.rawValue)?.rawValue ?? "investigating"],
+                "nextUpdateBy": [WebPage.fieldTime(Timestamp(microsecondsSinceEpoch: now.microsecondsSinceEpoch + 30 * 60 * 1_000_000))],
+            ]
+        case .status:
+            let next = IncidentPhase.allCases.drop { $0 != summary.phase }.dropFirst().first
+            form.values = ["status": [next?.rawValue ?? "investigating"]]
+        case .message:
+            form.values = ["messageId": ["msg-\(suffix)"], "channel": ["email"]]
+        case .reply:
+            form.choices = ["inReplyTo": summary.awaitingReply.map(\.messageId)]
+            if let first = summary.awaitingReply.first {
+                form.values = ["inReplyTo": [first.messageId], "customer": [first.customer], "channel": [first.channel.rawValue]]
+            }
+        case .escalate:
+            let from = summary.highestEscalationLevel ?? .support
+            let to = EscalationLevel.allCases.first { $0 > from } ?? .executive
+            form.values = ["escalationId": ["esc-\(suffix)"], "fromLevel": [from.rawValue], "toLevel": [to.rawValue]]
+        case .postmortemStart:
+            form.values = ["owner": [person]]
+        case .postmortemAction:
+            form.values = ["actionItemId": ["ai-\(suffix)"], "owner": [person]]
+        default:
+            break
+        }
+        return form
+    }
+}
