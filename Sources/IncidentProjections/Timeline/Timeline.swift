@@ -8,6 +8,8 @@ public import LedgerStore
 public struct Timeline: Sendable {
     public struct Entry: Sendable, Hashable {
         public var position: UInt64
+        /// The event's id (a lowercase UUID).
+        public var id: String
         public var occurredAt: Timestamp
         public var recordedAt: Timestamp
         /// When the system the fact came from recorded it (an import's source), if it says.
@@ -90,7 +92,7 @@ public struct Timeline: Sendable {
             var postedAt: Timestamp?
             if case .statusUpdatePublished(let update)? = typed, let posted = update.postedAt, posted != event.occurredAt { postedAt = posted }
             entries.append(Entry(
-                position: event.position, occurredAt: event.occurredAt, recordedAt: event.recordedAt,
+                position: event.position, id: id, occurredAt: event.occurredAt, recordedAt: event.recordedAt,
                 sourceRecordedAt: event.sourceRecordedAt, type: event.type,
                 category: EventDescription.category(of: typed), actor: event.actor.description,
                 sentence: EventDescription.sentence(typed, type: event.type, positions: positions),

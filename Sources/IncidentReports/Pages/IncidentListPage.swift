@@ -72,7 +72,7 @@ public enum IncidentListPage {
     /// The page: `incidents` already filtered and sorted (all of them: the page picks its slice).
     public static func render(_ incidents: [IncidentSummary], filters: Filters, now: Timestamp, viewer: PageViewer, error: String? = nil) -> String {
         let e = HTML.escape
-        var out = "<header>\n<h1>Incidents</h1>\n<p id=\"count\" class=\"note\">\(incidents.count) incident\(incidents.count == 1 ? "" : "s") match; open ones first, with what is due on each at \(e(WebPage.minutes(now))).</p>\n</header>\n"
+        var out = "<header>\n<h1>Incidents</h1>\n<p id=\"count\" class=\"note\">\(incidents.count) incident\(incidents.count == 1 ? " matches" : "s match"); open ones first, with what is due on each at \(e(WebPage.minutes(now))).</p>\n</header>\n"
         if let error { out += "<p class=\"error\" role=\"alert\">\(e(error))</p>\n" }
         out += filterForm(filters)
         let pages = max(1, (incidents.count + pageSize - 1) / pageSize)

@@ -159,7 +159,7 @@ public enum PostmortemHTML {
             if entry.retractedBy != nil { classes.append("retracted") }
             if missedByPosition[entry.position] != nil { classes.append("missed") }
             let anchor = anchored ? " id=\"event-\(entry.position)\" data-position=\"\(entry.position)\"" : ""
-            out.raw("<tr\(anchor) class=\"\(classes.joined(separator: " "))\"><td class=\"time\">\(HTML.escape(entry.occurredAt.rfc3339))</td><td class=\"num\">\(entry.position)</td><td><span class=\"kind\">\(entry.category.rawValue)</span></td><td class=\"what\">\(HTML.html(entry.sentence))</td><td class=\"who\">\(actorHTML(entry.actor))</td><td class=\"notes\">\(notes.joined(separator: "<br>"))</td></tr>\n")
+            out.raw("<tr\(anchor) class=\"\(classes.joined(separator: " "))\"><td class=\"time\">\(HTML.escape(entry.occurredAt.rfc3339))</td><td class=\"num\">\(anchored ? "<a href=\"#event-\(entry.position)\" title=\"event \(entry.id)\" data-event-id=\"\(entry.id)\">\(entry.position)</a>" : String(entry.position))</td><td><span class=\"kind\">\(entry.category.rawValue)</span></td><td class=\"what\">\(HTML.html(entry.sentence))</td><td class=\"who\">\(actorHTML(entry.actor))</td><td class=\"notes\">\(notes.joined(separator: "<br>"))</td></tr>\n")
         }
         out.raw("</tbody>\n</table>\n")
     }

@@ -36,6 +36,20 @@ struct IncidentRoutes {
     func list(_ request: Request, _ context: ServerContext) async throws -> Response {
         _ = try context.require(.readIncidents)
         let query = Query(request)
+        let filter = try Self.filter(query)
+        let limit = try query.integer("limit", in: 1...Self.maximumPage) ?? 1000
+        let offset = try query.integer("offset", in: 0...Self.maximumOffset) ?? 0
+        let service = self.service
+        let incidents = try await Offload.run { try service.incidents(matching: filter) }
+        let page = incidents.dropFirst(offset).prefix(limit)
+        let lines = try page.map { String(decoding: try Self.encoder.encode($0), as: UTF8.self) }
+        var response = HTTPIO.body("[" + lines.joined(separator: ",") + "]\n", contentType: "application/json")
+        response.headers[HTTPField.Name("X-Total-Count")!] = "\(incidents.count)"
+        return response
+    }
+
+    /// The list's filters from the query string: the API's and the incidents page's alike.
+    static func filter(_ query: Query) throws -> IncidentQuery {
         var filter = IncidentQuery()
         if let status = query["status"] {
             guard status == "open" || IncidentPhase(rawValue: status) != nil else {
@@ -51,16 +65,7 @@ struct IncidentRoutes {
         filter.since = try query.timestamp("since")
         filter.until = try query.timestamp("until")
         filter.longest = try query.integer("longest", in: Self.longest)
-        let limit = try query.integer("limit", in: 1...Self.maximumPage) ?? 1000
-        let offset = try query.integer("offset", in: 0...Self.maximumOffset) ?? 0
-        let service = self.service
-        let chosen = filter
-        let incidents = try await Offload.run { try service.incidents(matching: chosen) }
-        let page = incidents.dropFirst(offset).prefix(limit)
-        let lines = try page.map { String(decoding: try Self.encoder.encode($0), as: UTF8.self) }
-        var response = HTTPIO.body("[" + lines.joined(separator: ",") + "]\n", contentType: "application/json")
-        response.headers[HTTPField.Name("X-Total-Count")!] = "\(incidents.count)"
-        return response
+        return filter
     }
 
     func show(_ request: Request, _ context: ServerContext) async throws -> Response {

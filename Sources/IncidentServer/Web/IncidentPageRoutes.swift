@@ -51,7 +51,7 @@ struct IncidentPageRoutes {
         let now = Timestamp.now()
         let incidentQuery: IncidentQuery
         do {
-            incidentQuery = try Self.incidentQuery(query)
+            incidentQuery = try IncidentRoutes.filter(query)
         } catch {
             filters.page = 1
             return PageIO.html(
@@ -60,25 +60,6 @@ struct IncidentPageRoutes {
         let service = self.service
         let incidents = try await Offload.run { try service.incidents(matching: incidentQuery) }
         return PageIO.html(IncidentListPage.render(IncidentListPage.sorted(incidents, by: filters), filters: filters, now: now, viewer: viewer))
-    }
-
-    /// The list's filters, read as `GET /v1/incidents` reads them.
-    static func incidentQuery(_ query: Query) throws -> IncidentQuery {
-        var filter = IncidentQuery()
-        if let status = query["status"] {
-            guard status == "open" || IncidentPhase(rawValue: status) != nil else {
-                throw Problem(ServiceFailure(.usage, "the status must be open or one of \(IncidentPhase.allCases.map(\.rawValue).joined(separator: ", ")), not \(MessageText.quoted(status))"))
-            }
-            filter.phase = status == "open" ? .open : .phase(IncidentPhase(rawValue: status)!)
-        }
-        filter.severity = try query.choice("severity", Severity.self)
-        filter.kind = try query.choice("kind", IncidentKind.self)
-        if let period = query["period"] {
-            let chosen = try ReportRoutes.period(period)
-            filter.since = Timestamp(microsecondsSinceEpoch: chosen.start)
-            filter.until = Timestamp(microsecondsSinceEpoch: chosen.end)
-        }
-        return filter
     }
 
     // MARK: One incident
