@@ -2,16 +2,18 @@
 """The web pages in a real browser: headless Chromium through Selenium, axe-core in every page.
 
 Run through Tools/browser-test, which finds the built `incidents` and checks the browser is installed.
-Makes a fresh ledger in a temporary folder (40 generated incidents, GitHub's bundled history, an
-incident titled right to left and one titled with markup), one token per role and a signing key,
-starts `incidents serve --listen 127.0.0.1:0`, and checks the pages against the contract of
-docs/server.md ("The web pages") and against the CLI's own answers: what each role sees and may do,
-a forged recording refused, the timeline filter, the replay control against `incidents replay --at`,
+Makes a fresh ledger in a temporary folder (40 generated incidents, GitHub's bundled history, and
+three open incidents: one with what is due, one titled right to left, one titled with markup), one
+token per role and a signing key, starts `incidents serve --listen 127.0.0.1:0`, and checks the pages
+(docs/web.md) against the CLI's own answers: what each role sees and may do (docs/server.md, "Roles"),
+a forged recording refused, a refused update's rule beside its field, the list and its filter, the
+timeline filter, the replay control against `incidents replay --at`,
 a public update appearing live in a second window, the review's figures against `incidents review
 --format json`, verify and an export from the audit page (checked by Tools/verify-export.py), user
 text escaped and isolated, no SEVERE entry in the console, and no serious or critical axe-core
 violation on any page at desktop width. With --screenshots DIR it also saves NAME-desktop.png and
-NAME-phone.png of every page, full height. Prints one line per failure and exits 1 when any.
+NAME-phone.png of every page, full height. Prints one line per failure and exits 1 when any; a page
+wider than a phone is a `note:` line, not a failure.
 """
 import argparse
 import datetime
@@ -76,7 +78,7 @@ class Ledger:
         self.env = dict(os.environ, INCIDENTS_LEDGER=os.path.join(work, "ledger"))
         self.work = work
 
-    def run(self, *args, stdin=None, quiet=False):
+    def run(self, *args, stdin=None):
         """Runs `incidents ARGS` and returns its standard output; a failure is one line."""
         done = subprocess.run([self.incidents, *args], input=stdin, capture_output=True, text=True, env=self.env, timeout=120)
         if done.returncode != 0:
