@@ -12,7 +12,7 @@ struct IncidentsBench: AsyncParsableCommand {
         discussion: """
             Build and run in release: swift run -c release --package-path Tools/Benchmarks incidents-bench
             Every append measured is durable: it returns after the data is synced to disk.
-            Rows s–w (the server over HTTP) run in every run, last; --http-only runs only them.
+            Rows s–w (the server over HTTP) and y–z (the web pages) run in every run, last; --http-only and --pages-only run only them.
             """)
 
     @Option(help: "Events in the bulk import, read and verify rows (default 1,000,000; 20,000 with --quick).")
@@ -60,6 +60,15 @@ struct IncidentsBench: AsyncParsableCommand {
     @Flag(name: .customLong("http-only"), help: "Only the HTTP rows (s–w): the server against the store and a bare route.")
     var httpOnly = false
 
+    @Option(name: .customLong("page-incidents"), help: "Incidents in the generated history of the review page rows (z) (default 10,000; 500 with --quick).")
+    var pageIncidents: Int?
+
+    @Option(name: .customLong("page-renders"), help: "Timed renders or requests of each page row (y, z), after 3 untimed (default 50; 30 with --quick).")
+    var pageRenders: Int?
+
+    @Flag(name: .customLong("pages-only"), help: "Only the page rows (y–z): the incident and review pages against the plain report renderers.")
+    var pagesOnly = false
+
     var sizes: Sizes {
         Sizes(
             events: events ?? (quick ? 20_000 : 1_000_000),
@@ -73,7 +82,9 @@ struct IncidentsBench: AsyncParsableCommand {
             httpClients: httpClients,
             httpEvents: httpEvents ?? (quick ? 25 : 250),
             subscribers: subscribers,
-            tailEvents: tailEvents ?? (quick ? 80 : 400))
+            tailEvents: tailEvents ?? (quick ? 80 : 400),
+            pageIncidents: pageIncidents ?? (quick ? 500 : 10_000),
+            pageRenders: pageRenders ?? (quick ? 30 : 50))
     }
 
     func validate() throws {
@@ -81,8 +92,11 @@ struct IncidentsBench: AsyncParsableCommand {
         for (name, value) in [("--events", sizes.events), ("--single", sizes.single), ("--writers", sizes.writers),
                               ("--batch", sizes.batch), ("--in-flight", sizes.inFlight), ("--rounds", sizes.rounds),
                               ("--http-clients", sizes.httpClients), ("--http-events", sizes.httpEvents), ("--subscribers", sizes.subscribers),
-                              ("--tail-events", sizes.tailEvents)] where value < 1 {
+                              ("--tail-events", sizes.tailEvents), ("--page-incidents", sizes.pageIncidents), ("--page-renders", sizes.pageRenders)] where value < 1 {
             throw ValidationError("\(name) must be at least 1, not \(value)")
+        }
+        if httpOnly && pagesOnly {
+            throw ValidationError("--http-only and --pages-only exclude each other; give one")
         }
         if sizes.batch > 100_000 {
             throw ValidationError("--batch must be at most 100,000: the ledger refuses larger batches")
@@ -98,6 +112,8 @@ struct IncidentsBench: AsyncParsableCommand {
         var suite = Suite(sizes: sizes, directory: workspace.path, raw: raw)
         if httpOnly {
             try await suite.runHTTPRows()
+        } else if pagesOnly {
+            try await suite.runPageRows()
         } else {
             try await suite.run()
         }

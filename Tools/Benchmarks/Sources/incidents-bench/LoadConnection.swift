@@ -32,17 +32,24 @@ final class LoadConnection {
 
     deinit { close(socket) }
 
-    /// Sends one request and reads its answer: the status and the body.
-    func request(_ method: String, _ path: String, token: String?, body: [UInt8]? = nil) throws -> (status: Int, body: [UInt8]) {
-        try send(method, path, token: token, body: body)
+    /// Sends one request and reads its answer: the status, the headers (names in lower case) and the body.
+    func request(
+        _ method: String, _ path: String, token: String?, cookie: String? = nil, body: [UInt8]? = nil, contentType: String = "application/json",
+        accept: String = "application/json"
+    ) throws -> (status: Int, headers: [(name: String, value: String)], body: [UInt8]) {
+        try send(method, path, token: token, cookie: cookie, body: body, contentType: contentType, accept: accept)
         return try readResponse()
     }
 
     /// Sends a request without reading the answer (the live tail reads it as it comes).
-    func send(_ method: String, _ path: String, token: String?, body: [UInt8]? = nil, accept: String = "application/json") throws {
+    func send(
+        _ method: String, _ path: String, token: String?, cookie: String? = nil, body: [UInt8]? = nil, contentType: String = "application/json",
+        accept: String = "application/json"
+    ) throws {
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: \(accept)\r\n"
         if let token { head += "Authorization: Bearer \(token)\r\n" }
-        if let body { head += "Content-Type: application/json\r\nContent-Length: \(body.count)\r\n" }
+        if let cookie { head += "Cookie: \(cookie)\r\n" }
+        if let body { head += "Content-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n" }
         head += "\r\n"
         var bytes = Array(head.utf8)
         if let body { bytes += body }
@@ -55,15 +62,19 @@ final class LoadConnection {
     }
 
     /// Reads the status line, headers and body of one answer.
-    private func readResponse() throws -> (status: Int, body: [UInt8]) {
+    private func readResponse() throws -> (status: Int, headers: [(name: String, value: String)], body: [UInt8]) {
         let head = try readLine()
         let parts = head.split(separator: " ", maxSplits: 2)
         guard parts.count >= 2, let status = Int(parts[1]) else { throw BenchFailure("not an HTTP status line: \(head)") }
         var length: Int?
         var chunked = false
+        var headers = [(name: String, value: String)]()
         while true {
             let line = try readLine()
             if line.isEmpty { break }
+            if let colon = line.firstIndex(of: ":") {
+                headers.append((line[..<colon].lowercased(), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+            }
             let field = line.lowercased()
             if field.hasPrefix("content-length:") { length = Int(field.dropFirst(15).trimmingCharacters(in: .whitespaces)) }
             if field.hasPrefix("transfer-encoding:"), field.contains("chunked") { chunked = true }
@@ -77,10 +88,10 @@ final class LoadConnection {
                 }
                 body += try readBytes(count)
                 _ = try readLine()
-                if count == 0 { return (status, body) }
+                if count == 0 { return (status, headers, body) }
             }
         }
-        return (status, try readBytes(length ?? 0))
+        return (status, headers, try readBytes(length ?? 0))
     }
 
     /// Reads whatever arrives next (at least one byte), for a stream that never ends.

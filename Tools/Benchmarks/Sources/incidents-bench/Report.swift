@@ -11,9 +11,17 @@ struct Measurement {
     var bytes: Int? = nil
     /// CPU time and storage writes while the row ran (of `lmdb-raw` for its rows).
     var usage: ResourceUsage? = nil
-    /// The time each operation took, for the rows that time every one (the HTTP rows).
+    /// The time each operation took, for the rows that time every one (the HTTP and page rows).
     var latency: Latency? = nil
+    /// The table the row belongs in.
+    var table: Table = .throughput
     var requirements: [Requirement] = []
+
+    /// The tables of the report: rows by events per second, rows timed request by request over
+    /// HTTP, and the pages' renders.
+    enum Table {
+        case throughput, http, pages
+    }
 
     var eventsPerSecond: Double { seconds > 0 ? Double(events) / seconds : 0 }
     var megabytesPerSecond: Double? { bytes.map { seconds > 0 ? Double($0) / 1e6 / seconds : 0 } }
@@ -83,43 +91,58 @@ struct Report {
 
     var markdown: String {
         var lines = [String]()
-        // Only the HTTP rows when the run was --http-only.
-        if rows.contains(where: { $0.latency == nil }) {
+        // Each table only when the run measured rows of it (--http-only, --pages-only).
+        let throughput = rows.filter { $0.table == .throughput }
+        if !throughput.isEmpty {
             lines.append("| | Measurement | Events | Seconds | Events/s | MB/s | CPU s | Written MB | Target | Result |")
             lines.append("|---|---|--:|--:|--:|--:|--:|--:|---|---|")
-            for row in rows where row.latency == nil {
-                let target = row.requirements.isEmpty ? "informative" : row.requirements.map(\.description).joined(separator: " and ")
+            for row in throughput {
                 lines.append(
                     "| \(row.label) | \(row.name) | \(Format.integer(Double(row.events))) | \(Format.seconds(row.seconds)) "
                         + "| \(Format.integer(row.eventsPerSecond)) | \(row.megabytesPerSecond.map(Format.megabytes) ?? "—") "
                         + "| \(row.usage.map { Format.seconds($0.cpuSeconds) } ?? "—") "
                         + "| \(row.usage.map { Format.megabytes(Double($0.writtenBytes) / 1e6) } ?? "—") "
-                        + "| \(target) | \(result(of: row)) |")
+                        + "| \(target(of: row)) | \(result(of: row)) |")
             }
             lines.append("")
             lines.append(
                 "CPU s: user + system CPU seconds of all threads while the row ran (of `lmdb-raw` for rows e and g). "
                     + "Written MB: bytes the process sent to storage meanwhile (`getrusage` `ru_oublock`).")
         }
-        let timed = rows.filter { $0.latency != nil }
-        if !timed.isEmpty {
+        let http = rows.filter { $0.table == .http }
+        if !http.isEmpty {
             if !lines.isEmpty { lines.append("") }
             lines.append("| | Over HTTP | Operations | Seconds | Per second | p50 ms | p99 ms | Max ms | CPU s | Target | Result |")
             lines.append("|---|---|--:|--:|--:|--:|--:|--:|--:|---|---|")
-            for row in timed {
+            for row in http {
                 let latency = row.latency!
-                let target = row.requirements.isEmpty ? "informative" : row.requirements.map(\.description).joined(separator: " and ")
                 lines.append(
                     "| \(row.label) | \(row.name) | \(Format.integer(Double(row.events))) | \(Format.seconds(row.seconds)) "
                         + "| \(Format.integer(row.eventsPerSecond)) | \(Format.milliseconds(latency.p50)) | \(Format.milliseconds(latency.p99)) "
                         + "| \(Format.milliseconds(latency.maximum)) | \(row.usage.map { Format.seconds($0.cpuSeconds) } ?? "—") "
-                        + "| \(target) | \(result(of: row)) |")
+                        + "| \(target(of: row)) | \(result(of: row)) |")
             }
             lines.append("")
             lines.append(
                 "Operations: acknowledged appends, answered requests or delivered events; p50/p99/Max: the time each one took, "
                     + "from the request's first byte sent to its answer's last byte read (for (w): from the event's `recordedAt` to its arrival). "
                     + "CPU s: of the whole process, server and load client together.")
+        }
+        let pages = rows.filter { $0.table == .pages }
+        if !pages.isEmpty {
+            if !lines.isEmpty { lines.append("") }
+            lines.append("| | Pages | Renders | p50 ms | p99 ms | Max ms | Target | Result |")
+            lines.append("|---|---|--:|--:|--:|--:|---|---|")
+            for row in pages {
+                let latency = row.latency!
+                lines.append(
+                    "| \(row.label) | \(row.name) | \(Format.integer(Double(row.events))) | \(Format.milliseconds(latency.p50)) "
+                        + "| \(Format.milliseconds(latency.p99)) | \(Format.milliseconds(latency.maximum)) | \(target(of: row)) | \(result(of: row)) |")
+            }
+            lines.append("")
+            lines.append(
+                "Renders: pages produced one after the other, each timed alone; p50 (the median), p99, Max: the time one took, "
+                    + "in process from the call to the finished HTML, over HTTP from the request's first byte sent to the answer's last byte read.")
         }
         lines.append("")
         lines.append("Machine: \(machine.summary)")
@@ -130,6 +153,10 @@ struct Report {
             lines.append(contentsOf: notes.map { "- \($0)" })
         }
         return lines.joined(separator: "\n")
+    }
+
+    private func target(of row: Measurement) -> String {
+        row.requirements.isEmpty ? "informative" : row.requirements.map(\.description).joined(separator: " and ")
     }
 
     private func result(of row: Measurement) -> String {

@@ -104,7 +104,7 @@ extension Suite {
             : "(s) without the projections' catch-up: `EventRecorder.record` only"
         return Measurement(
             label: label, name: name,
-            events: samples.count, seconds: seconds, usage: usage, latency: Latency(samples))
+            events: samples.count, seconds: seconds, usage: usage, latency: Latency(samples), table: .http)
     }
 
     // MARK: (t) The HTTP limit
@@ -136,7 +136,7 @@ extension Suite {
         try await server.stop()
         return Measurement(
             label: "t", name: "HTTP limit: a bare Hummingbird route that only answers, \(workload.clients.count) connections",
-            events: samples.count, seconds: seconds, usage: usage, latency: Latency(samples))
+            events: samples.count, seconds: seconds, usage: usage, latency: Latency(samples), table: .http)
     }
 
     // MARK: (u, v) The server, and reads meanwhile
@@ -178,11 +178,11 @@ extension Suite {
         }
         let write = Measurement(
             label: "u", name: "The server: `POST /v1/incidents/{id}/<verb>`, \(clients) keep-alive connections, 1 event each",
-            events: writes.count, seconds: seconds, usage: usage, latency: Latency(writes),
+            events: writes.count, seconds: seconds, usage: usage, latency: Latency(writes), table: .http,
             requirements: [.rate(atLeast: 10_000), .ratio(atLeast: 0.5, of: "s"), .p99(atMostMilliseconds: 50)])
         let read = Measurement(
             label: "v", name: "Reads under (u): `GET /v1/incidents/{id}/timeline`, \(readIncidents.count) connections",
-            events: reads.count, seconds: seconds, latency: Latency(reads), requirements: [.p99(atMostMilliseconds: 10)])
+            events: reads.count, seconds: seconds, latency: Latency(reads), table: .http, requirements: [.p99(atMostMilliseconds: 10)])
         return (write, read)
     }
 
@@ -233,7 +233,7 @@ extension Suite {
         }
         return Measurement(
             label: "w", name: "Live tail: \(subscribers) subscribers of `GET /v1/events/stream`, \(expected) events each",
-            events: samples.count, seconds: seconds, usage: usage, latency: Latency(samples), requirements: [.p99(atMostMilliseconds: 50)])
+            events: samples.count, seconds: seconds, usage: usage, latency: Latency(samples), table: .http, requirements: [.p99(atMostMilliseconds: 50)])
     }
 
     /// The HTTP/1.1 settings of `LedgerServer.application` for these settings, for the bare route.

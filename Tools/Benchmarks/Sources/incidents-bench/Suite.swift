@@ -30,6 +30,10 @@ struct Sizes {
     var subscribers = 100
     /// Events recorded while the subscribers of row (w) follow the tail.
     var tailEvents = 400
+    /// Incidents in the generated history whose facts the review page rows (z) present.
+    var pageIncidents = 10_000
+    /// Timed renders (or requests) of each page row (y, z).
+    var pageRenders = 50
 }
 
 /// Runs every row of the benchmark, in order, each on its own fresh ledger or file in `directory`.
@@ -104,11 +108,16 @@ struct Suite {
         let projectionLedger = try await runProjectionRows()
         try await runReviewRows(projectionLedger)
         try await runHTTPRows()
+        try await runPageRows()
         notes.append("Libraries: \(raw.libraryVersion()) (the ledger and `lmdb-raw` link the same one), SQLite \(SQLiteEventStore.libraryVersion).")
     }
 
     mutating func record(_ measurement: Measurement) {
         rows.append(measurement)
+        if measurement.table == .pages, let latency = measurement.latency {
+            progress("(\(measurement.label)) p50 \(Format.milliseconds(latency.p50)) ms, p99 \(Format.milliseconds(latency.p99)) ms")
+            return
+        }
         progress("(\(measurement.label)) \(Format.integer(measurement.eventsPerSecond)) events/s over \(Format.seconds(measurement.seconds)) s")
     }
 
