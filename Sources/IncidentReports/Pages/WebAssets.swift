@@ -54,6 +54,8 @@ public enum WebAssets {
           dl.facts { grid-template-columns: minmax(7em, 38%) 1fr; gap: 4px 10px; }
           h1 { font-size: 22px; }
           table.timeline td.who, table.timeline td.notes { min-width: 0; }
+          main table { display: block; max-width: 100%; overflow-x: auto; }
+          pre, code { white-space: pre-wrap; overflow-wrap: anywhere; }
         }
 
         """
