@@ -15,26 +15,28 @@ struct PageAuthentication: RouterMiddleware {
 
     func handle(_ request: Request, context: ServerContext, next: @concurrent (Request, ServerContext) async throws -> Response) async throws -> Response {
         var context = context
-        if let id = PageIO.cookie(WebSessions.cookie, in: request), let session = sessions.session(id) {
-            let service = self.service
-            if let token = try? await Offload.run({ try service.authenticate(secret: session.secret) }) {
-                context.caller = token
-                context.session = session
-                context.logger[metadataKey: "token"] = .string(token.id)
-            } else {
-                sessions.close(id)
-            }
-        }
-        guard context.caller != nil else {
-            if request.method == .get || request.method == .head {
-                let here = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
-                return PageIO.redirect("/sign-in" + WebPage.query([("next", here)]))
-            }
-            return PageIO.html(
-                WebPage.message(title: "Signed out", sentence: "your session has ended, so nothing was done — sign in again and repeat it", viewer: nil, back: ("/sign-in", "Sign in")),
-                status: .unauthorized)
-        }
         do {
+            if let id = PageIO.cookie(WebSessions.cookie, in: request), let session = sessions.session(id) {
+                let service = self.service
+                do {
+                    let token = try await Offload.run { try service.authenticate(secret: session.secret) }
+                    context.caller = token
+                    context.session = session
+                    context.logger[metadataKey: "token"] = .string(token.id)
+                } catch where ServiceFailure(reporting: error).kind == .unauthenticated {
+                    // Revoked or expired since sign-in; any other failure (the store's) is reported, not a sign-out.
+                    sessions.close(id)
+                }
+            }
+            guard context.caller != nil else {
+                if request.method == .get || request.method == .head {
+                    let here = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+                    return PageIO.redirect("/sign-in" + WebPage.query([("next", here)]))
+                }
+                return PageIO.html(
+                    WebPage.message(title: "Signed out", sentence: "your session has ended, so nothing was done — sign in again and repeat it", viewer: nil, back: ("/sign-in", "Sign in")),
+                    status: .unauthorized)
+            }
             return try await next(request, context)
         } catch {
             let problem = Problem(reporting: error)
