@@ -23,9 +23,12 @@ public enum ReplayPage {
     }
 
     /// The steps of an incident's events in the mode's order: by when each was known, or happened.
-    public static func steps(_ replay: [Replay.Step], mode: Mode) -> [Step] {
-        replay.map { step in
-            Step(position: step.event.position, moment: mode == .known ? step.event.knownAt : step.event.occurredAt, text: step.text)
+    /// From the timeline, one pass over the events: the page needs each step's moment and words, not
+    /// the state after every step (which ``Replay/steps(_:events:)`` folds, in time growing with the
+    /// square of the events).
+    public static func steps(_ timeline: Timeline, mode: Mode) -> [Step] {
+        timeline.entries.map { entry in
+            Step(position: entry.position, moment: mode == .known ? entry.knownAt : entry.occurredAt, text: entry.text)
         }
         .sorted { ($0.moment, $0.position) < ($1.moment, $1.position) }
     }

@@ -118,9 +118,10 @@ struct IncidentPageRoutes {
         let query = Query(request)
         let mode = try query.choice("mode", ReplayPage.Mode.self) ?? .known
         let service = self.service
-        let replay = try await Offload.run { try service.replaySteps(incident) }
-        guard !replay.isEmpty else { throw ServiceError.noSuchIncident(incident, in: service.ledger.path) }
-        let steps = ReplayPage.steps(replay, mode: mode)
+        guard let timeline = try await Offload.run({ try service.timeline(of: incident) }), !timeline.entries.isEmpty else {
+            throw ServiceError.noSuchIncident(incident, in: service.ledger.path)
+        }
+        let steps = ReplayPage.steps(timeline, mode: mode)
         let moment: Timestamp
         let step: Int
         if let text = query["at"] {
