@@ -117,6 +117,7 @@ public struct LedgerServer: Sendable {
         open.addSchemas(to: v1)
         recording.add(to: v1)
         IncidentRoutes(service: service).add(to: v1)
+        DueRoutes(service: service).add(to: v1)
         ReportRoutes(service: service).add(to: v1)
         EventRoutes(service: service, configuration: configuration, metrics: metrics).add(to: v1)
         AuditRoutes(service: service).add(to: v1)

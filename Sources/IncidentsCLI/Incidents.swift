@@ -28,6 +28,7 @@ struct Incidents: AsyncParsableCommand {
               5  ledger unavailable: missing, not a ledger, from a newer version, or not accessible
               6  storage failure: the disk is full, a size limit was reached or an I/O error occurred, \
             writing the ledger or any file; nothing was written
+              7  `incidents due` found something overdue
 
             Every failure is one line on standard error: `incidents: <what is wrong> — <what to do>`.
             """,
@@ -39,7 +40,7 @@ struct Incidents: AsyncParsableCommand {
             CommandGroup(
                 name: "Read and review",
                 subcommands: [
-                    ListCommand.self, ShowCommand.self, TimelineCommand.self, ReplayCommand.self, LogCommand.self,
+                    ListCommand.self, ShowCommand.self, DueCommand.self, TimelineCommand.self, ReplayCommand.self, LogCommand.self,
                     ReviewCommand.self, MetricsCommand.self,
                 ]),
             CommandGroup(

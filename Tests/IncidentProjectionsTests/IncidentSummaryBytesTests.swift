@@ -5,7 +5,8 @@ import Testing
 @testable import IncidentProjections
 
 /// The incident-state projection's stored bytes (format version 1) are pinned: a change to them
-/// must come with a new projection version, which rebuilds every stored state.
+/// must come with a new projection version, which rebuilds every stored state. Projection version 4
+/// added the tier of a message awaiting a reply.
 @Suite struct IncidentSummaryBytesTests {
     static func at(_ minutes: Int64) -> Timestamp { SampleEvents.epoch.adding(seconds: minutes * 60) }
 
@@ -35,7 +36,7 @@ import Testing
         summary.customers = ["acme", "globex"]
         summary.messageCount = 5
         summary.awaitingReply = [
-            .init(messageId: "m-1", customer: "acme", channel: .socialMedia, receivedAt: at(12)),
+            .init(messageId: "m-1", customer: "acme", channel: .socialMedia, receivedAt: at(12), tier: "enterprise"),
             .init(messageId: "m-2", customer: "globex", channel: .email, receivedAt: at(13)),
         ]
         summary.publicUpdateCount = 4
@@ -66,8 +67,11 @@ import Testing
 
     @Test func theStoredBytesOfEveryFieldAreUnchanged() throws {
         let bytes = IncidentStateProjection.encode(Self.everyField)
-        #expect(bytes.count == 942)
-        #expect(Hash256.sha256(bytes).hex == "a3b4568084e62d1d7479412c3d1c54fe08a3d0adc166fac23ef8217cfef8b2ae")
+        #expect(IncidentStateProjection.version == 4, "these bytes are version 4's")
+        // 942 bytes in version 3; each awaited reply adds a presence byte for its tier, and a tier given
+        // its length (8 bytes) and text.
+        #expect(bytes.count == 942 + 2 + 8 + "enterprise".utf8.count)
+        #expect(Hash256.sha256(bytes).hex == "dbd79493851e5838e02362f5424655d5c64eff2db95435be65aa820e3e520f32")
         #expect(try bytes.withUnsafeBytes { try IncidentStateProjection.decode($0) } == Self.everyField)
     }
 

@@ -55,6 +55,7 @@ extension IncidentSummary {
             try c.string(&message.customer)
             try c.enumeration(&message.channel)
             try c.timestamp(&message.receivedAt)
+            try c.optional(&message.tier)
         }
         try c.count(&s.publicUpdateCount)
         try c.optional(&s.lastPublicUpdateAt)

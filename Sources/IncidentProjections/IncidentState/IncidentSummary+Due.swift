@@ -1,54 +1,106 @@
-import IncidentEvents
+public import IncidentEvents
 public import LedgerModel
 
-/// Something an open incident needs done now or soon, on the wall clock: what the incident list shows
-/// beside each open incident (and what `incidents due` will list across them).
-public struct DueItem: Sendable, Hashable {
-    public enum Kind: String, Sendable, CaseIterable {
-        /// The next public update promised is past its time.
-        case updateMissed = "update-missed"
-        /// The next public update promised falls within the window.
-        case updateDue = "update-due"
-        /// A customer message has no reply yet.
-        case unanswered
-        /// An escalation is open and nobody acknowledged it.
-        case escalationUnacknowledged = "escalation-unacknowledged"
+/// Something an incident needs done by a deadline: what `incidents due`, `GET /v1/due` and the
+/// incident pages' "due now" list.
+///
+/// An item is listed from `window` before its deadline; it is overdue once the deadline has passed
+/// (at the deadline itself it is due, not yet overdue).
+public struct DueItem: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        /// The next public update the last one promised.
+        case update
+        /// The first reply to a customer message, within the target of the customer's tier.
+        case firstReply = "first-reply"
+        /// The acknowledgement of an escalation, within the policy's minutes.
+        case escalationAcknowledgement = "escalation-acknowledgement"
+        /// A satisfaction survey to the customers who wrote in, within the policy's hours of the resolution.
+        case survey
+        /// The start of the postmortem, within the policy's days of the resolution for the severity.
+        case postmortem
     }
 
+    public var incident: String
     public var kind: Kind
-    /// When it is or was due (the promised time, the message's arrival, the escalation's raising).
-    public var at: Timestamp
-    /// Whom or what it is about: the customer, the escalation's level; nil for an update.
+    /// The deadline.
+    public var dueAt: Timestamp
+    /// When its clock started: the update that made the promise, the message's arrival, the
+    /// escalation's raising, the resolution.
+    public var since: Timestamp?
+    /// Whom it is about: the customer, the escalation's level; nil for an update, a survey, a postmortem.
     public var subject: String?
+    /// The customer's tier, for a first reply.
+    public var tier: String?
+    /// The id to answer: the message to reply to, the escalation to acknowledge.
+    public var reference: String?
+    /// Whether the deadline has passed.
+    public var overdue: Bool
 
-    public init(kind: Kind, at: Timestamp, subject: String? = nil) {
+    public init(
+        incident: String, kind: Kind, dueAt: Timestamp, since: Timestamp? = nil, subject: String? = nil, tier: String? = nil,
+        reference: String? = nil, overdue: Bool
+    ) {
+        self.incident = incident
         self.kind = kind
-        self.at = at
+        self.dueAt = dueAt
+        self.since = since
         self.subject = subject
+        self.tier = tier
+        self.reference = reference
+        self.overdue = overdue
+    }
+
+    /// Most urgent first: by deadline, then incident and kind, so that equal deadlines keep one order.
+    public static func urgency(_ a: DueItem, _ b: DueItem) -> Bool {
+        (a.dueAt, a.incident, a.kind.rawValue, a.reference ?? "") < (b.dueAt, b.incident, b.kind.rawValue, b.reference ?? "")
     }
 }
 
 extension IncidentSummary {
-    /// The default window in which a promised update counts as due: 15 minutes.
-    public static let dueWindowMicroseconds: Int64 = 15 * 60 * 1_000_000
-
-    /// What the incident needs done at `now`, most urgent first; nothing once it is resolved.
-    public func due(at now: Timestamp, window: Int64 = dueWindowMicroseconds) -> [DueItem] {
-        guard isOpen else { return [] }
+    /// What the incident needs done by `now + window`, most urgent first, with the deadlines of `responses`
+    /// (window: by default the policy's `dueWindowMinutes`).
+    ///
+    /// While the incident is open: the promised update, first replies, escalation acknowledgements.
+    /// Once it is resolved and until it is closed: the survey (when customers wrote in and none was
+    /// sent) and the postmortem (when its severity needs one and none was started). Nothing once it
+    /// is closed or merged.
+    public func due(at now: Timestamp, responses: PlaybookPolicy.Responses, window: Int64? = nil) -> [DueItem] {
+        let horizon = now.microsecondsSinceEpoch + (window ?? responses.dueWindow)
         var items = [DueItem]()
-        if let promised = nextUpdatePromisedBy {
-            if promised < now {
-                items.append(DueItem(kind: .updateMissed, at: promised))
-            } else if promised.microsecondsSinceEpoch - now.microsecondsSinceEpoch <= window {
-                items.append(DueItem(kind: .updateDue, at: promised))
+        func add(_ kind: DueItem.Kind, by deadline: Int64, since: Timestamp?, subject: String? = nil, tier: String? = nil, reference: String? = nil) {
+            guard deadline <= horizon else { return }
+            let dueAt = Timestamp(microsecondsSinceEpoch: deadline)
+            items.append(
+                DueItem(
+                    incident: incident, kind: kind, dueAt: dueAt, since: since, subject: subject, tier: tier, reference: reference, overdue: dueAt < now))
+        }
+        switch phase {
+        case .closed:
+            return []
+        case .resolved:
+            guard let resolvedAt else { return [] }
+            let resolved = resolvedAt.microsecondsSinceEpoch
+            if !customers.isEmpty, surveys.isEmpty {
+                add(.survey, by: resolved + responses.surveyWithin, since: resolvedAt)
+            }
+            if postmortem == .none, let severity, let within = responses.postmortemDeadline(for: severity) {
+                add(.postmortem, by: resolved + within, since: resolvedAt)
+            }
+        case .investigating, .identified, .mitigated, .monitoring:
+            if let promised = nextUpdatePromisedBy {
+                add(.update, by: promised.microsecondsSinceEpoch, since: lastPublicUpdateAt)
+            }
+            for message in awaitingReply {
+                add(
+                    .firstReply, by: message.receivedAt.microsecondsSinceEpoch + responses.firstReply(forTier: message.tier), since: message.receivedAt,
+                    subject: message.customer, tier: message.tier, reference: message.messageId)
+            }
+            for escalation in openEscalations where !escalation.acknowledged {
+                add(
+                    .escalationAcknowledgement, by: escalation.raisedAt.microsecondsSinceEpoch + responses.escalationAcknowledge,
+                    since: escalation.raisedAt, subject: escalation.level.rawValue, reference: escalation.id)
             }
         }
-        for message in awaitingReply.sorted(by: { $0.receivedAt < $1.receivedAt }) {
-            items.append(DueItem(kind: .unanswered, at: message.receivedAt, subject: message.customer))
-        }
-        for escalation in openEscalations where !escalation.acknowledged {
-            items.append(DueItem(kind: .escalationUnacknowledged, at: escalation.raisedAt, subject: escalation.level.rawValue))
-        }
-        return items
+        return items.sorted(by: DueItem.urgency)
     }
 }

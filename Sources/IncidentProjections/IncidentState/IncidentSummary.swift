@@ -31,6 +31,8 @@ public struct IncidentSummary: Codable, Equatable, Sendable {
         public var customer: String
         public var channel: MessageChannel
         public var receivedAt: Timestamp
+        /// The customer's tier, which sets the first reply's target.
+        public var tier: String?
     }
 
     public struct SurveyResult: Codable, Equatable, Sendable {
@@ -160,7 +162,8 @@ public struct IncidentSummary: Codable, Equatable, Sendable {
         case .messageReceived(let message):
             messageCount += 1
             customers.insertSorted(message.customer)
-            awaitingReply.append(AwaitingReply(messageId: message.messageId, customer: message.customer, channel: message.channel, receivedAt: at))
+            awaitingReply.append(
+                AwaitingReply(messageId: message.messageId, customer: message.customer, channel: message.channel, receivedAt: at, tier: message.tier))
         case .replySent(let reply):
             awaitingReply.removeAll { $0.messageId == reply.inReplyTo }
         case .statusUpdatePublished(let update):
@@ -237,7 +240,8 @@ public enum IncidentStateProjection: Projection {
     /// 2: phase and mitigation follow when things happened, not when they were recorded; internal
     /// status updates no longer count as public ones.
     /// 3: stored in the compact byte form of `IncidentSummary+Bytes.swift` instead of JSON.
-    public static let version: UInt32 = 3
+    /// 4: a message awaiting a reply keeps its customer's tier (the due list's first-reply target).
+    public static let version: UInt32 = 4
 
     public static func encode(_ state: IncidentSummary) -> [UInt8] { state.encoded() }
     public static func decode(_ bytes: UnsafeRawBufferPointer) throws -> IncidentSummary { try IncidentSummary(encoded: bytes) }

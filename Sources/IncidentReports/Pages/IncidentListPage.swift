@@ -1,4 +1,4 @@
-import IncidentEvents
+public import IncidentEvents
 public import IncidentProjections
 public import LedgerModel
 
@@ -70,7 +70,9 @@ public enum IncidentListPage {
     }
 
     /// The page: `incidents` already filtered and sorted (all of them: the page picks its slice).
-    public static func render(_ incidents: [IncidentSummary], filters: Filters, now: Timestamp, viewer: PageViewer, error: String? = nil) -> String {
+    public static func render(
+        _ incidents: [IncidentSummary], filters: Filters, now: Timestamp, responses: PlaybookPolicy.Responses, viewer: PageViewer, error: String? = nil
+    ) -> String {
         let e = HTML.escape
         var out = "<header>\n<h1>Incidents</h1>\n<p id=\"count\" class=\"note\">\(incidents.count) incident\(incidents.count == 1 ? " matches" : "s match"); open ones first, with what is due on each at \(e(WebPage.minutes(now))).</p>\n</header>\n"
         if let error { out += "<p class=\"error\" role=\"alert\">\(e(error))</p>\n" }
@@ -95,7 +97,7 @@ public enum IncidentListPage {
                 out += "<td dir=\"auto\">\(e(summary.title ?? "untitled"))</td>"
                 out += "<td>\(summary.severity.map { "<span class=\"chip sev-\($0.rawValue)\">\($0.rawValue)</span>" } ?? "—")</td>"
                 out += "<td><span class=\"chip phase-\(summary.phase.rawValue)\">\(summary.phase.rawValue)</span></td>"
-                out += "<td class=\"time\">\(e(summary.declaredAt?.rfc3339 ?? "—"))</td><td class=\"due\">\(dueList(summary.due(at: now)))</td></tr>\n"
+                out += "<td class=\"time\">\(e(summary.declaredAt?.rfc3339 ?? "—"))</td><td class=\"due\">\(dueList(summary.due(at: now, responses: responses)))</td></tr>\n"
             }
             out += "</tbody>\n</table>\n</div>\n"
         }
@@ -137,15 +139,9 @@ public enum IncidentListPage {
         guard !items.isEmpty else { return "<span class=\"muted\">—</span>" }
         var out = "<ul class=\"due\">"
         for item in items {
-            let e = HTML.escape
-            let text: String =
-                switch item.kind {
-                case .updateMissed: "Update promised by \(e(item.at.rfc3339)) missed"
-                case .updateDue: "Update due by \(e(item.at.rfc3339))"
-                case .unanswered: "Unanswered: \(HTML.isolated(item.subject ?? "a customer")) since \(e(item.at.rfc3339))"
-                case .escalationUnacknowledged: "Escalation to \(e(PostmortemText.words(item.subject ?? ""))) not acknowledged since \(e(item.at.rfc3339))"
-                }
-            out += "<li class=\"due-item\" data-kind=\"\(item.kind.rawValue)\">\(text)</li>"
+            let deadline = item.deadline.prefix(1).uppercased() + item.deadline.dropFirst()
+            out += "<li class=\"due-item\" data-kind=\"\(item.kind.rawValue)\"\(item.overdue ? " data-overdue" : "")>"
+                + "\(HTML.escape(deadline)): \(HTML.html(item.what))</li>"
         }
         return out + "</ul>"
     }

@@ -1,5 +1,5 @@
 public import IncidentProjections
-import IncidentEvents
+public import IncidentEvents
 public import LedgerModel
 
 /// One incident as the people living through it need it: where it stands and what is due, the time
@@ -31,8 +31,8 @@ public enum IncidentPage {
 
     /// The page. `categories` filters the timeline (nil: every kind); `notice` says what was just recorded.
     public static func render(
-        _ report: PostmortemReport, categories: Set<EventDescription.Category>?, forms: [RecordingForm], now: Timestamp, viewer: PageViewer,
-        notice: String? = nil
+        _ report: PostmortemReport, categories: Set<EventDescription.Category>?, forms: [RecordingForm], now: Timestamp,
+        responses: PlaybookPolicy.Responses, viewer: PageViewer, notice: String? = nil
     ) -> String {
         let e = HTML.escape
         let summary = report.summary
@@ -56,7 +56,7 @@ public enum IncidentPage {
             ("Regions", summary.regions.isEmpty ? "—" : summary.regions.map(HTML.isolated).joined(separator: ", ")),
             ("Responders", summary.responders.isEmpty ? "—" : summary.responders.map { "\(HTML.isolated($0.person)) (\(e(PostmortemText.words($0.role.rawValue))))" }.joined(separator: ", ")),
         ]
-        extra.append(("Due now", IncidentListPage.dueList(summary.due(at: now))))
+        extra.append(("Due now", IncidentListPage.dueList(summary.due(at: now, responses: responses))))
         out.raw(stateFacts(summary, extra: extra))
         out.raw("</section>\n</div>\n")
 

@@ -38,7 +38,7 @@ public enum WebAssets {
         table.incidents td, table.incidents th { vertical-align: top; }
         ul.due { margin: 0; padding: 0; list-style: none; font-size: 12.5px; }
         li.due-item { margin: 0 0 2px; }
-        li.due-item[data-kind=update-missed], li.due-item[data-kind=escalation-unacknowledged] { color: var(--bad); font-weight: 600; }
+        li.due-item[data-overdue] { color: var(--bad); font-weight: 600; }
         nav.pagination { display: flex; gap: 14px; align-items: center; margin: 10px 0; }
         details.record { margin: 8px 0; padding: 8px 12px; border: 1px solid var(--line); border-radius: 6px; }
         details.record summary { cursor: pointer; font-weight: 600; }

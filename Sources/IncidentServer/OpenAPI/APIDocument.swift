@@ -136,6 +136,14 @@ public enum APIDocument {
                 responses: ["200": jsonResponse("One page of incidents.", ["type": "array", "items": ref("IncidentState")], headers: ["X-Total-Count": "How many incidents match."])],
                 problems: [400, 403]),
             Operation(
+                method: "GET", path: "/v1/due",
+                summary: "What the incidents need done now or soon, by the playbook policy's deadlines, as `incidents due --json`: promised updates, first replies, escalation acknowledgements, surveys, postmortems; most urgent first.",
+                parameters: [
+                    query("at", "Judge the deadlines at this time instead of the server's clock.", timestamp),
+                    query("windowSeconds", "How far ahead to look; default the policy's dueWindowMinutes.", integer(0, Int64(DueRoutes.longestWindow.upperBound))),
+                ],
+                responses: ["200": jsonResponse("The items due.", ref("DueList"))], problems: [400, 403]),
+            Operation(
                 method: "GET", path: "/v1/incidents/{incident}", summary: "One incident's state and events; its ETag is the incident's version, for If-Match.",
                 parameters: [incident, query("asOf", "As it was recorded by this time.", timestamp)],
                 responses: ["200": jsonResponse("The incident.", ref("IncidentDetail"), headers: ["ETag": "The incident's version, quoted."])],
@@ -467,6 +475,24 @@ public enum APIDocument {
                 ],
                 "Token": ["type": "object", "description": "A token as `incidents tokens list --json` gives it: its public id, holder, role and times; never the secret."],
                 "IncidentState": ["type": "object", "description": "An incident's state, as `incidents show --json` gives it."],
+                "DueList": [
+                    "type": "object", "required": ["at", "windowSeconds", "overdue", "items"],
+                    "properties": [
+                        "at": timestamp, "windowSeconds": integer, "overdue": ["type": "integer", "description": "How many items are past their deadline."],
+                        "items": [
+                            "type": "array",
+                            "items": [
+                                "type": "object", "required": ["incident", "kind", "dueAt", "overdue"],
+                                "properties": [
+                                    "incident": string, "kind": enumeration(DueItem.Kind.allCases.map(\.rawValue)),
+                                    "dueAt": timestamp, "since": timestamp, "overdue": ["type": "boolean"],
+                                    "subject": ["type": "string", "description": "The customer, or the escalation's level."], "tier": string,
+                                    "reference": ["type": "string", "description": "The message to reply to, or the escalation to acknowledge."],
+                                ],
+                            ],
+                        ],
+                    ],
+                ],
                 "IncidentDetail": [
                     "type": "object", "required": ["events", "state"],
                     "properties": ["events": ["type": "array", "items": ["type": "object", "description": "A recorded event, as `incidents log --json` gives it."]], "state": ref("IncidentState")],

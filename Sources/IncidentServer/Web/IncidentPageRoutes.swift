@@ -49,17 +49,20 @@ struct IncidentPageRoutes {
             period: query["period"], sort: query["sort"].flatMap(IncidentListPage.Sort.init(rawValue:)) ?? .declared,
             descending: query["order"] != "asc", page: Int(query["page"] ?? "") ?? 1)
         let now = Timestamp.now()
+        let service = self.service
+        let responses = try await Offload.run { try service.policy().responses }
         let incidentQuery: IncidentQuery
         do {
             incidentQuery = try IncidentRoutes.filter(query)
         } catch {
             filters.page = 1
             return PageIO.html(
-                IncidentListPage.render([], filters: filters, now: now, viewer: viewer, error: Problem(reporting: error).detail), status: .badRequest)
+                IncidentListPage.render([], filters: filters, now: now, responses: responses, viewer: viewer, error: Problem(reporting: error).detail),
+                status: .badRequest)
         }
-        let service = self.service
         let incidents = try await Offload.run { try service.incidents(matching: incidentQuery) }
-        return PageIO.html(IncidentListPage.render(IncidentListPage.sorted(incidents, by: filters), filters: filters, now: now, viewer: viewer))
+        return PageIO.html(
+            IncidentListPage.render(IncidentListPage.sorted(incidents, by: filters), filters: filters, now: now, responses: responses, viewer: viewer))
     }
 
     // MARK: One incident
@@ -74,8 +77,10 @@ struct IncidentPageRoutes {
     /// The incident page, with `refused` (a form a refusal sent back, values kept) in place of its fresh form.
     func incidentPage(_ incident: String, _ request: Request, _ context: ServerContext, notice: String? = nil, refused: RecordingForm? = nil) async throws -> Response {
         let categories = try Self.categories(request)
+        let service = self.service
+        let responses = try await Offload.run { try service.policy().responses }
         return try await reportPage(incident, context, forms: Self.incidentForms, refused: refused) { report, forms, viewer, now in
-            IncidentPage.render(report, categories: categories, forms: forms, now: now, viewer: viewer, notice: notice)
+            IncidentPage.render(report, categories: categories, forms: forms, now: now, responses: responses, viewer: viewer, notice: notice)
         }
     }
 

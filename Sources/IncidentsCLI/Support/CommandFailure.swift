@@ -17,6 +17,8 @@ struct CommandFailure: Error {
         case conflict = 4
         case unavailable = 5
         case storage = 6
+        /// Not a failure of the command: `incidents due` found something overdue, for cron or a monitoring check.
+        case overdue = 7
     }
 
     var status: ExitStatus
