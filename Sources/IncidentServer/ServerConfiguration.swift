@@ -20,6 +20,8 @@ public struct ServerConfiguration: Sendable {
     public var requestsPerSecondPerToken = 5000
     /// Live tails send a comment this often, in seconds, so proxies keep them open and dead clients are found.
     public var heartbeatSeconds: Int64 = 15
+    /// A live tail that asks for due items (`?due=true`) judges the due list again this often, in seconds.
+    public var dueCheckSeconds: Int64 = 1
 
     public init() {}
 }

@@ -51,4 +51,43 @@ import Testing
         #expect(try await server.anonymous.get("/v1/due").status == 401)
         try await server.stop()
     }
+
+    /// The live tail with `?due=true`: a promise four seconds ahead comes as `due`, then, on the server's
+    /// own clock, as overdue; the log's events keep their ids and the due events have none.
+    @Test func theLiveTailSaysWhenAnItemComesDueAndWhenItIsOverdue() async throws {
+        let server = try await ServerFixture.start()
+        let jane = try await server.client(.responder)
+        let rita = try await server.client(.reviewer, holder: "rita@example.com")
+        let now = Timestamp.now()
+        let promised = now.adding(seconds: 4)
+        let history = [
+            #"{"stream": "INC-9", "type": "incident.declared", "occurredAt": "\#(now.adding(seconds: -60).rfc3339)", "payload": {"title": "Search down", "kind": "unplanned", "severity": "sev1"}}"#,
+            #"{"stream": "INC-9", "type": "status_update.published", "occurredAt": "\#(now.rfc3339)", "payload": {"status": "investigating", "audience": "public", "channels": ["status_page"], "text": "Looking", "nextUpdateBy": "\#(promised.rfc3339)"}}"#,
+            #"{"stream": "INC-8", "type": "incident.declared", "occurredAt": "\#(now.rfc3339)", "payload": {"title": "Other", "kind": "unplanned", "severity": "sev3"}}"#,
+        ]
+        let recorded = try await jane.send(
+            "POST", "/v1/events", headers: [("Content-Type", "application/x-ndjson")], body: Array((history.joined(separator: "\n") + "\n").utf8))
+        #expect(recorded.status == 201, "\(recorded.text)")
+
+        let tail = try await rita.stream("/v1/events/stream?due=true&incident=INC-9")
+        #expect(tail.status == 200)
+        var events = [EventStream.Event]()
+        while events.filter({ $0.event == "due" }).count < 2, let event = try await tail.next() { events.append(event) }
+        tail.close()
+        // The incident's two events, with their positions as ids; INC-8 is filtered out.
+        let logged = events.filter { $0.event != "due" }
+        #expect(logged.map(\.event) == ["incident.declared", "status_update.published"])
+        #expect(logged.allSatisfy { $0.id != nil })
+        let due = events.filter { $0.event == "due" }
+        #expect(due.allSatisfy { $0.id == nil })
+        let items = due.compactMap { try? JSONSerialization.jsonObject(with: Data($0.data.utf8)) as? [String: Any] }
+        #expect(items.map { $0["kind"] as? String } == ["update", "update"])
+        #expect(items.map { $0["incident"] as? String } == ["INC-9", "INC-9"])
+        #expect(items.map { $0["dueAt"] as? String } == [promised.rfc3339, promised.rfc3339])
+        #expect(items.map { $0["overdue"] as? Bool } == [false, true])
+        // A responder may not follow the log, due items or not.
+        #expect(try await jane.get("/v1/events/stream?due=true").status == 403)
+        #expect(try await rita.get("/v1/events/stream?due=maybe").status == 400)
+        try await server.stop()
+    }
 }

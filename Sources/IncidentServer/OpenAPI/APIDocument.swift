@@ -113,6 +113,7 @@ public enum APIDocument {
                 summary: "The live tail as Server-Sent Events: catches up from a position, then follows new commits. Each event's id is its position; Last-Event-ID resumes after it.",
                 parameters: eventFilters + [
                     query("from", "The first position to give.", integer(1, Int64(Int.max))),
+                    query("due", "Also send an event `due` (without an id) each time an item of GET /v1/due comes due or becomes overdue.", ["type": "boolean"]),
                     header("Last-Event-ID", "The position of the last event received; the tail resumes after it.", ["type": "string", "pattern": "^[0-9]+$"]),
                 ],
                 responses: ["200": content("Server-Sent Events, until the client goes or the server shuts down.", "text/event-stream", ["type": "string"])],

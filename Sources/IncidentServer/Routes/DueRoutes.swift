@@ -26,3 +26,47 @@ struct DueRoutes {
     }
 }
 
+/// The due list watched on a timer for a live tail (`GET /v1/events/stream?due=true`): an SSE event
+/// `due` each time an item comes due (enters the window, or gets a new deadline) and again when it
+/// becomes overdue.
+struct DueWatch: Sendable {
+    /// Only this incident's items, as the tail's `?incident=` asks.
+    let incident: String?
+    /// How often the list is judged again.
+    let interval: Duration
+    /// The list at a time: ``LedgerService/due(at:window:)``.
+    let list: @Sendable (Timestamp) throws -> DueList
+
+    /// What one item is, apart from whether it is overdue yet.
+    struct Key: Hashable {
+        var incident: String
+        var kind: DueItem.Kind
+        var reference: String?
+        var dueAt: Timestamp
+
+        init(_ item: DueItem) {
+            (incident, kind, reference, dueAt) = (item.incident, item.kind, item.reference, item.dueAt)
+        }
+    }
+
+    /// Sends a frame for every item that came due or became overdue since the last look, until cancelled.
+    func run(_ send: @Sendable (String) async -> Void) async throws {
+        var sent = [Key: Bool]()
+        while true {
+            let list = try await Offload.run { [self] in try self.list(.now()) }
+            var seen = [Key: Bool]()
+            for item in list.items where incident == nil || item.incident == incident {
+                let key = Key(item)
+                seen[key] = item.overdue
+                if sent[key] != item.overdue { await send(try Self.frame(item)) }
+            }
+            sent = seen
+            try await Task.sleep(for: interval)
+        }
+    }
+
+    /// One `due` event: the item as `GET /v1/due` gives it, without an `id:` (the tail's ids are positions).
+    static func frame(_ item: DueItem) throws -> String {
+        "event: due\ndata: \(String(decoding: try IncidentRoutes.encoder.encode(item), as: UTF8.self))\n\n"
+    }
+}

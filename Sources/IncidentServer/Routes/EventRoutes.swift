@@ -61,7 +61,13 @@ struct EventRoutes {
         _ = try context.require(.readLog)
         let query = Query(request)
         let filter = try Self.filter(query)
-        return Self.streamResponse(service.ledger, from: try Self.start(query, request), filter: filter, heartbeat: configuration.heartbeatSeconds, metrics: metrics)
+        let service = self.service
+        let watchesDue = try query.flag("due")
+        if watchesDue { _ = try context.require(.readIncidents) }
+        let due = watchesDue
+            ? DueWatch(incident: filter.incident, interval: .seconds(configuration.dueCheckSeconds)) { now in try service.due(at: now) } : nil
+        return Self.streamResponse(
+            service.ledger, from: try Self.start(query, request), filter: filter, heartbeat: configuration.heartbeatSeconds, metrics: metrics, due: due)
     }
 
     /// Where a live tail starts: after `Last-Event-ID` when a client reconnects, else at `?from=` (1).
@@ -78,9 +84,10 @@ struct EventRoutes {
 
     /// The live tail as a response: events from `from` that `filter` selects, then new commits as they
     /// come. `named` gives each event's type as its SSE event name (the API); the pages' script takes
-    /// unnamed messages.
+    /// unnamed messages. `due`, when given, adds a `due` event as each item comes due.
     static func streamResponse(
-        _ store: any EventStore, from start: UInt64, filter: EventQuery, heartbeat: Int64, metrics: ServerMetrics, named: Bool = true
+        _ store: any EventStore, from start: UInt64, filter: EventQuery, heartbeat: Int64, metrics: ServerMetrics, named: Bool = true,
+        due: DueWatch? = nil
     ) -> Response {
         Response(
             status: .ok,
@@ -89,7 +96,7 @@ struct EventRoutes {
                 metrics.subscribers.increment()
                 defer { metrics.subscribers.decrement() }
                 try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
-                try await Self.follow(store, from: start, filter: filter, heartbeat: heartbeat, named: named, writer: &writer)
+                try await Self.follow(store, from: start, filter: filter, heartbeat: heartbeat, named: named, due: due, writer: &writer)
                 try await writer.finish(nil)
             })
     }
@@ -97,7 +104,8 @@ struct EventRoutes {
     /// Writes every event from `from` on that the filter selects, and a comment when nothing came for
     /// `heartbeat` seconds, until the client goes (a write fails) or the server shuts down.
     static func follow(
-        _ store: any EventStore, from: UInt64, filter: EventQuery, heartbeat: Int64, named: Bool = true, writer: inout any ResponseBodyWriter
+        _ store: any EventStore, from: UInt64, filter: EventQuery, heartbeat: Int64, named: Bool = true, due: DueWatch? = nil,
+        writer: inout any ResponseBodyWriter
     ) async throws {
         // A channel, not a buffered stream: the subscription reads no further ahead than the client
         // takes, so a slow client holds no growing backlog and loses nothing.
@@ -112,6 +120,9 @@ struct EventRoutes {
                 } catch {
                     frames.fail(error)
                 }
+            }
+            if let due {
+                group.addTask { try await due.run { frame in await frames.send(frame) } }
             }
             group.addTask {
                 while true {
