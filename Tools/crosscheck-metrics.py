@@ -16,11 +16,16 @@ source back-dated it, else its `occurredAt`.
 
 Times the source never recorded (`unknownTimes` of the declaration, set by importers) are no times:
 `all` (back-filled) leaves the incident out of every clock, `start` out of those from the declaration.
+
+A scheduled maintenance outside the standard playbook policy (docs/playbook.md: a window opening on
+Saturday night, 22:00 to 06:00 UTC, at most 20 minutes, announced 72 hours ahead, resolved by its end)
+is unplanned: the response clocks leave it out with the reason `maintenance outside the policy`
+rather than `scheduled maintenance`. The ledger must have no other policy set.
 """
 import json
 import math
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -32,6 +37,22 @@ def micros(text):
     moment = datetime.fromisoformat(text)
     delta = moment - EPOCH
     return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def keeps_standard_policy(declaration, resolved):
+    """Whether a scheduled maintenance keeps the standard policy, read independently of the ledger."""
+    payload = declaration["payload"]
+    start, end = micros(payload["plannedStart"]), micros(payload["plannedEnd"])
+    declared = micros(declaration["occurredAt"])
+    opened = datetime.fromtimestamp(start // 1_000_000, timezone.utc)
+    # The Saturday night it falls in opens at 22:00 on the Saturday on or before it and closes 8 hours later.
+    saturday = opened.date() - timedelta(days=(opened.weekday() - 5) % 7)
+    night = micros(datetime(saturday.year, saturday.month, saturday.day, 22, tzinfo=timezone.utc).isoformat())
+    in_hours = night <= start and end <= night + 8 * 3600 * 10**6
+    short_enough = end - start <= 20 * 60 * 10**6
+    announced = end > declared and start - declared >= 72 * 3600 * 10**6
+    on_time = resolved is None or resolved <= end
+    return in_hours and short_enough and announced and on_time
 
 
 def seconds(start, stop):
@@ -160,11 +181,14 @@ def main():
             elif kind == "incident.severity_changed":
                 severity = event["payload"]["severity"]
 
+        # A maintenance outside the policy counts as unplanned, but its declaration is an announcement,
+        # not an outage's start: the response clocks leave it out with its own reason.
+        planned = "maintenance outside the policy" if not unplanned and not keeps_standard_policy(declaration, resolved) else "scheduled maintenance"
         unknown = declaration["payload"].get("unknownTimes")
         if not unplanned:
-            exclude(ack_ex, "scheduled maintenance")
-            exclude(resolve_ex, "scheduled maintenance")
-            exclude(gap_ex, "scheduled maintenance")
+            exclude(ack_ex, planned)
+            exclude(resolve_ex, planned)
+            exclude(gap_ex, planned)
         elif unknown is not None:
             reason = BACKFILLED if unknown == "all" else START_UNKNOWN
             exclude(ack_ex, reason)
@@ -185,8 +209,8 @@ def main():
         posted = [micros(e["payload"].get("postedAt") or e["occurredAt"]) for e in events
                   if e["type"] == "status_update.published" and e["payload"].get("audience", "public") in PUBLIC]
         if not unplanned:
-            exclude(first_update_ex, "scheduled maintenance")
-            exclude(first_update_decl_ex, "scheduled maintenance")
+            exclude(first_update_ex, planned)
+            exclude(first_update_decl_ex, planned)
         else:
             impact = declaration["payload"].get("impactStartedAt")
             if unknown == "all":

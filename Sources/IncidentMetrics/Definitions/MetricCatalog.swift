@@ -111,13 +111,16 @@ public enum MetricCatalog {
             unplanned(f) { known(f, .start) { slaResolution(f, c) } }
         },
         // Scheduled maintenance.
-        share("maintenance_window_kept", "Maintenance windows kept", "each scheduled maintenance with an announced window (`plannedStart`, `plannedEnd`): kept when the work started (`impactStartedAt`, or when not recorded the first public update with status `in_progress`) inside the window and lasted (to the resolution) no longer than the window; a miss reports the overrun in seconds. Always calendar time. Excluded when the source never recorded the times (back-filled).", version: 3) { f, _ in
-            guard f.kind == .scheduledMaintenance else { return [] }
+        share("maintenance_window_kept", "Maintenance windows kept", "each incident declared as scheduled maintenance with an announced window (`plannedStart`, `plannedEnd`): kept when the work started (`impactStartedAt`, or when not recorded the first public update with status `in_progress`) inside the window, lasted (to the resolution) no longer than the window, and the window kept the playbook policy (docs/playbook.md: its day, hours, length and notice, and resolved by its end); a maintenance outside the policy counts as unplanned in every other figure and as a miss here. A miss reports the overrun in seconds. Always calendar time. Excluded when the source never recorded the times (back-filled).", version: 4) { f, _ in
+            let outsidePolicy = !f.maintenanceBreaches.isEmpty
+            guard f.kind == .scheduledMaintenance || outsidePolicy else { return [] }
             if f.unknownTimes == .all { return [.excluded(UnknownTimes.all.reason)] }
             guard let plannedStart = f.plannedStart, let plannedEnd = f.plannedEnd else { return [.excluded("window not announced")] }
-            guard let start = f.impactStarted ?? f.maintenanceStarted else { return [.excluded("start not recorded")] }
-            guard let end = f.resolved else { return [.excluded("still open")] }
-            let overrun = max(0, (end - start) - (plannedEnd - plannedStart)) / 1_000_000
+            let start = f.impactStarted ?? f.maintenanceStarted
+            let overrun = start.flatMap { start in f.resolved.map { end in max(0, (end - start) - (plannedEnd - plannedStart)) / 1_000_000 } }
+            if outsidePolicy { return [.sample(Sample(0, missedBy: overrun))] }
+            guard let start else { return [.excluded("start not recorded")] }
+            guard let overrun else { return [.excluded("still open")] }
             let startedInWindow = plannedStart <= start && start < plannedEnd
             let kept = startedInWindow && overrun == 0
             return [.sample(Sample(kept ? 1 : 0, missedBy: kept ? nil : overrun))]
@@ -183,9 +186,13 @@ public enum MetricCatalog {
     }
 
     /// Response clocks measure unplanned incidents; scheduled maintenance is left out of them, with that reason
-    /// (it is measured by `maintenance_window_kept`).
+    /// (it is measured by `maintenance_window_kept`). A maintenance outside the playbook policy counts
+    /// as unplanned, but its declaration is an announcement, not the start of an outage: its clocks are
+    /// left out with their own reason.
     static func unplanned(_ facts: IncidentMetricFacts, _ observe: () -> [Observation]) -> [Observation] {
-        facts.kind == .scheduledMaintenance ? [.excluded("scheduled maintenance")] : observe()
+        if facts.kind == .scheduledMaintenance { return [.excluded("scheduled maintenance")] }
+        if !facts.maintenanceBreaches.isEmpty { return [.excluded("maintenance outside the policy")] }
+        return observe()
     }
 
     /// Which of the source's times a clock needs: its start (the declaration or the impact start), or any.

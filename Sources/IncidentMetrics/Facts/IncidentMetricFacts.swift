@@ -163,6 +163,9 @@ public struct IncidentMetricFacts: Codable, Equatable, Sendable {
 
     public var plannedStart: Int64?
     public var plannedEnd: Int64?
+    /// Declared as scheduled maintenance but outside the playbook policy: the rules it breaks, set
+    /// when the facts are judged (``judged(by:)``), which makes its ``kind`` unplanned. Not stored.
+    public var maintenanceBreaches: [PlaybookFinding] = []
     /// The first public update with status `in_progress`: when a maintenance began, as customers were told.
     public var maintenanceStarted: Int64?
 

@@ -83,6 +83,16 @@ public struct QuarterlyReview: Sendable, Codable {
         public var at: String
     }
 
+    /// A maintenance of the period outside the playbook policy, counted as unplanned, and why.
+    public struct MaintenanceOutsidePolicy: Sendable, Codable {
+        public var incident: String
+        public var title: String
+        /// The rules it breaks (``PlaybookRule``), by name.
+        public var rules: [String]
+        /// What each rule broken says, in the same order.
+        public var reasons: [String]
+    }
+
     public struct PeriodFigure: Sendable, Codable {
         public var period: String
         public var value: MetricValue
@@ -134,6 +144,11 @@ public struct QuarterlyReview: Sendable, Codable {
     /// a second, as when a status page post opens the incident): their time to first public update
     /// starts at the declaration the update made, so a 0 says nothing about how fast customers heard.
     public var declaredByFirstUpdate: Int
+    /// The incidents declared as scheduled maintenance that broke the playbook policy, by incident id.
+    public var maintenanceOutsidePolicy: [MaintenanceOutsidePolicy]
+    /// Customer messages received in the period by hour of the week in UTC: 168 counts, Monday
+    /// 00:00–01:00 first, so that maintenance can go where customers are quietest.
+    public var messagesByHourOfWeek: [Int]
 
     /// The rows with an observation, or something left out, in either period; the others are
     /// named in one line (``unobservedRows``), so that a ledger that never records, say, surveys
@@ -238,7 +253,28 @@ public struct QuarterlyReview: Sendable, Codable {
             resolveByMonth: months.map { PeriodFigure(period: $0.name, value: value("time_to_resolve", $0)) },
             firstUpdateDistribution: distribution(MetricCatalog.named("time_to_first_public_update")!, inPeriod, context),
             csatByQuarter: quarters.map { PeriodFigure(period: $0.name, value: value("csat", $0)) },
-            declaredByFirstUpdate: inPeriod.count(where: isDeclaredByFirstUpdate))
+            declaredByFirstUpdate: inPeriod.count(where: isDeclaredByFirstUpdate),
+            maintenanceOutsidePolicy: inPeriod.filter { !$0.maintenanceBreaches.isEmpty }.sorted { $0.incident < $1.incident }.map {
+                MaintenanceOutsidePolicy(
+                    incident: $0.incident, title: $0.title ?? "", rules: $0.maintenanceBreaches.map(\.rule.rawValue), reasons: $0.maintenanceBreaches.map(\.message))
+            },
+            messagesByHourOfWeek: messagesByHourOfWeek(inPeriod, in: period))
+    }
+
+    /// The hour of the week of an instant in UTC, 0 (Monday 00:00–01:00) to 167: 1970-01-01 was a Thursday.
+    public static func hourOfWeek(_ instant: Int64) -> Int {
+        let hours = instant >= 0 ? instant / 3_600_000_000 : (instant - 3_599_999_999) / 3_600_000_000
+        let week = (hours + 3 * 24) % 168
+        return Int(week < 0 ? week + 168 : week)
+    }
+
+    /// The customer messages of `incidents` received within `period`, counted by hour of the week.
+    static func messagesByHourOfWeek(_ incidents: [IncidentMetricFacts], in period: CalendarPeriod) -> [Int] {
+        var counts = [Int](repeating: 0, count: 168)
+        for incident in incidents {
+            for message in incident.messages where period.contains(message.received) { counts[hourOfWeek(message.received)] += 1 }
+        }
+        return counts
     }
 
     /// Whether the incident's first public update is the post that declared it: it came less than a

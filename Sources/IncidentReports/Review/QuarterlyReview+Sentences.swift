@@ -20,3 +20,16 @@ extension QuarterlyReview.SourceSLAComparison {
         return text + "."
     }
 }
+
+extension QuarterlyReview {
+    /// The days of ``messagesByHourOfWeek``, in its order.
+    public static let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+    /// `Quietest: Sat 03:00–04:00 UTC, 0 messages (of 412).`; nil when no message came in the period.
+    public var quietestHourOfWeek: String? {
+        let total = messagesByHourOfWeek.reduce(0, +)
+        guard total > 0, let fewest = messagesByHourOfWeek.min(), let hour = messagesByHourOfWeek.firstIndex(of: fewest) else { return nil }
+        func clock(_ hour: Int) -> String { hour < 10 ? "0\(hour):00" : "\(hour):00" }
+        return "Quietest: \(Self.weekdays[hour / 24]) \(clock(hour % 24))–\(clock(hour % 24 + 1)) UTC, \(fewest) message\(fewest == 1 ? "" : "s") (of \(total))."
+    }
+}

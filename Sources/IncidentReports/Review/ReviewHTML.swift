@@ -113,6 +113,25 @@ public enum ReviewHTML {
         }
         out += "</section>\n"
 
+        out += "<section id=\"maintenance\"><h2>Maintenance outside the policy</h2>\n"
+        if review.maintenanceOutsidePolicy.isEmpty {
+            out += "<p>None: every scheduled maintenance kept the playbook policy's window.</p>\n"
+        } else {
+            out += "<p>Counted as unplanned in every figure.</p>\n<table>\n<thead><tr><th>Incident</th><th>Rules broken</th><th>Why</th><th>Title</th></tr></thead>\n<tbody>\n"
+            for maintenance in review.maintenanceOutsidePolicy {
+                out += "<tr><td>\(incident(maintenance.incident))</td><td>\(e(maintenance.rules.joined(separator: ", ")))</td><td>\(e(maintenance.reasons.joined(separator: "; ")))</td><td>\(v(maintenance.title))</td></tr>\n"
+            }
+            out += "</tbody>\n</table>\n"
+        }
+        out += "</section>\n"
+
+        out += "<section id=\"hours\"><h2>Customer messages by hour of the week (UTC)</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th>Day</th>"
+        out += (0..<24).map { "<th class=\"num\">\($0)</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+        for (day, name) in QuarterlyReview.weekdays.enumerated() {
+            out += "<tr><th scope=\"row\">\(name)</th>" + review.messagesByHourOfWeek[day * 24..<day * 24 + 24].map { "<td class=\"num\">\($0)</td>" }.joined() + "</tr>\n"
+        }
+        out += "</tbody>\n</table></div>\n\(review.quietestHourOfWeek.map { "<p>\(e($0))</p>\n" } ?? "")</section>\n"
+
         out += "<section id=\"satisfaction\"><h2>Satisfaction</h2>\n<table>\n<thead><tr><th>Quarter</th><th class=\"num\">Response rate</th><th class=\"num\">CSAT</th><th class=\"num\">Average</th><th class=\"num\">NPS</th><th class=\"num\">Answers</th></tr></thead>\n<tbody>\n"
         for quarter in review.satisfaction {
             out += "<tr><th scope=\"row\">\(e(quarter.period))</th>\(quarter.figures.map { cell(MetricFormatting.headline($0), small: $0.smallSample) }.joined())<td class=\"num\">\(quarter.csat.count + quarter.nps.count)</td></tr>\n"

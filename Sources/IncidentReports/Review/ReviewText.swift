@@ -126,6 +126,25 @@ public enum ReviewText {
             table(["incident", "at", "reason", "customer", "title"], review.executiveEscalations.map { [$0.incident, $0.at, $0.reason, $0.customer ?? "—", $0.title] })
         }
 
+        heading("Maintenance outside the policy")
+        if review.maintenanceOutsidePolicy.isEmpty {
+            out.append("None: every scheduled maintenance kept the playbook policy's window.")
+            out.append("")
+        } else {
+            out.append("Counted as unplanned in every figure (docs/playbook.md):")
+            out.append("")
+            table(
+                ["incident", "rules broken", "why", "title"],
+                review.maintenanceOutsidePolicy.map { [$0.incident, $0.rules.joined(separator: ", "), $0.reasons.joined(separator: "; "), $0.title] })
+        }
+
+        heading("Customer messages by hour of the week (UTC)")
+        table(
+            ["day"] + (0..<24).map { $0 < 10 ? "0\($0)" : "\($0)" },
+            QuarterlyReview.weekdays.indices.map { day in [QuarterlyReview.weekdays[day]] + review.messagesByHourOfWeek[day * 24..<day * 24 + 24].map(String.init) })
+        if let quiet = review.quietestHourOfWeek { out.append(quiet) }
+        out.append("")
+
         heading("Satisfaction")
         table(
             ["quarter", "response rate", "CSAT", "average", "NPS", "answers"],

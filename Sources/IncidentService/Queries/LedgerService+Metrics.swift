@@ -1,3 +1,4 @@
+import IncidentEvents
 public import IncidentMetrics
 import IncidentProjections
 public import LedgerModel
@@ -11,12 +12,14 @@ public struct MetricFacts: Sendable {
 
 extension LedgerService {
     /// Every incident's metric facts, up to the head read first: the facts and the head they are
-    /// reported against describe the same log.
+    /// reported against describe the same log. Judged by the playbook policy in force: a maintenance
+    /// outside it counts as unplanned (``IncidentMetricFacts/judged(by:)``).
     public func metricFacts() throws -> MetricFacts {
         let head = try ledger.read { try $0.head() }
         let runner = reader(upTo: head.position)
         try runner.catchUp(IncidentMetricsProjection.self)
-        return MetricFacts(facts: try runner.states(IncidentMetricsProjection.self), head: head)
+        let maintenance = try policy().maintenance
+        return MetricFacts(facts: try runner.states(IncidentMetricsProjection.self).map { $0.judged(by: maintenance) }, head: head)
     }
 
     /// One metric over the incidents the filter selects, broken down by `breakdown`.
