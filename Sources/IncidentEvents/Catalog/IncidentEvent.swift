@@ -49,6 +49,8 @@ public enum IncidentEvent: Sendable, Hashable {
     // Access, in the ledger's own stream (``LedgerStream/access``), never in an incident's
     case accessGranted(AccessGranted)
     case accessRevoked(AccessRevoked)
+    // The playbook, in the ledger's own stream (``LedgerStream/playbook``)
+    case policySet(PlaybookPolicySet)
 
     /// The typed payload inside.
     public var payload: any EventPayload {
@@ -92,14 +94,19 @@ public enum IncidentEvent: Sendable, Hashable {
         case .retracted(let payload): payload
         case .accessGranted(let payload): payload
         case .accessRevoked(let payload): payload
+        case .policySet(let payload): payload
         }
     }
 
     /// Whether this is an access event, which belongs in ``LedgerStream/access`` and nowhere else.
-    public var isAccess: Bool {
+    public var isAccess: Bool { ledgerStream == LedgerStream.access }
+
+    /// The ledger's own stream this event belongs in (and no other stream takes it); nil for an incident's event.
+    public var ledgerStream: String? {
         switch self {
-        case .accessGranted, .accessRevoked: true
-        default: false
+        case .accessGranted, .accessRevoked: LedgerStream.access
+        case .policySet: LedgerStream.playbook
+        default: nil
         }
     }
 }
@@ -107,7 +114,21 @@ public enum IncidentEvent: Sendable, Hashable {
 extension Catalog {
     /// Every event type at its current version, incident events and then the ledger's own: what
     /// the schemas and docs/events.md describe, and what the catalog decodes.
-    public static let allEntries = entries + accessEntries
+    public static let allEntries = entries + accessEntries + playbookEntries
+
+    /// The entries of the events one of the ledger's own streams holds.
+    public static func ledgerEntries(of stream: String) -> [Entry] {
+        switch stream {
+        case LedgerStream.access: accessEntries
+        case LedgerStream.playbook: playbookEntries
+        default: []
+        }
+    }
+
+    /// The playbook's events, recorded only in ``LedgerStream/playbook`` by the policy's use case.
+    public static let playbookEntries: [Entry] = [
+        Entry(PlaybookPolicySet.self, family: "Playbook") { .policySet($0) },
+    ]
 
     /// The access events, recorded only in ``LedgerStream/access`` when a token is issued or revoked.
     public static let accessEntries: [Entry] = [

@@ -32,7 +32,7 @@ public enum EventDescription {
         case .corrected?, .retracted?: .correction
         case .noteAdded?, .stakeholdersNotified?, .slaPolicyAttached?, .surveySent?, .surveyAnswered?, .surveyExpired?, .postmortemStarted?,
             .rootCauseRecorded?, .contributingFactorRecorded?, .actionItemOpened?, .actionItemCompleted?, .postmortemPublished?, .findingRecorded?,
-            .accessGranted?, .accessRevoked?:
+            .accessGranted?, .accessRevoked?, .policySet?:
             .internal
         }
     }
@@ -115,6 +115,7 @@ public enum EventDescription {
         case .accessGranted(let e)?:
             return "Token \(e.tokenId) issued to \(e.holder) as \(e.role.rawValue)\(e.expiresAt.map { ", until \($0.rfc3339)" } ?? "")"
         case .accessRevoked(let e)?: return "Token \(e.tokenId) of \(e.holder) (\(e.role.rawValue)) revoked"
+        case .policySet?: return "Playbook policy set"
         }
     }
 }

@@ -56,6 +56,9 @@ struct RecordCommand<Verb: RecordingVerbCommand>: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
+    @Flag(help: "Refuse the event if it breaks a check of the outage playbook (docs/playbook.md) instead of recording it with a warning.")
+    var strict = false
+
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The event's fields as --name value; see the list above.", valueName: "fields"))
     var fields: [String] = []
 
@@ -72,8 +75,8 @@ struct RecordCommand<Verb: RecordingVerbCommand>: AsyncParsableCommand {
             stream: incident, type: entry.type, schemaVersion: entry.schemaVersion, payload: Payload(payload), id: eventID,
             occurredAt: at?.value, sourceRecordedAt: sourceRecordedAt?.value, actor: actor, source: source,
             correlationID: correlationId, causationID: causationId)
-        let results = try await options.writingService(actor: LedgerOptions.userActor).record(draft, expectedVersion: expected)
-        RecordOutput.print(results, json: json)
+        let recorded = try await options.writingService(actor: LedgerOptions.userActor).recordChecked(draft, expectedVersion: expected, strict: strict ? true : nil)
+        RecordOutput.print(recorded, json: json)
     }
 }
 
