@@ -17,12 +17,20 @@ extension QuarterlyReview {
             public var from: String
             /// When the membership ended; nil while it lasts.
             public var to: String?
-            /// The incidents of the period that affected the customer while sponsored.
+            /// The incidents of the period that affected the customer during this membership.
             public var incidents: [String]
         }
 
         /// Every membership that overlaps the period, by customer.
         public var members: [Member]
+
+        /// How many memberships the text, Markdown and HTML forms list; JSON holds them all.
+        public static let membersShown = 20
+
+        /// The memberships those forms list: the most affected first (then by customer and time), at most ``membersShown``.
+        public var listedMembers: [Member] {
+            Array(members.enumerated().sorted { ($1.element.incidents.count, $0.offset) < ($0.element.incidents.count, $1.offset) }.prefix(Self.membersShown).map(\.element))
+        }
         /// The incidents of the period in which a sponsored customer wrote in, was named by an escalation or was sent a survey.
         public var incidentsAffected: [String]
         /// `time_to_executive_contact` for the threats of sponsored customers, and of everyone else.
@@ -37,15 +45,21 @@ extension QuarterlyReview {
     static func sponsorship(period: CalendarPeriod, inPeriod: [IncidentMetricFacts], all facts: [IncidentMetricFacts], context: MetricContext) -> Sponsorship {
         let programme = SponsorshipProgramme(facts)
         let asOf = Timestamp(microsecondsSinceEpoch: context.asOf)
-        func sponsored(_ customer: String, in incident: IncidentMetricFacts) -> Bool {
+        func span(_ incident: IncidentMetricFacts) -> (start: Timestamp, end: Timestamp) {
             // The incidents of a period are declared ones.
-            let declared = Timestamp(microsecondsSinceEpoch: incident.declared ?? context.asOf)
-            return programme.sponsor(of: customer, declared: declared, resolved: incident.resolved.map(Timestamp.init(microsecondsSinceEpoch:)), asOf: asOf) != nil
+            SponsorshipProgramme.openSpan(
+                declared: Timestamp(microsecondsSinceEpoch: incident.declared ?? context.asOf), resolved: incident.resolved.map(Timestamp.init(microsecondsSinceEpoch:)),
+                asOf: asOf)
+        }
+        func sponsored(_ customer: String, in incident: IncidentMetricFacts) -> Bool {
+            let (start, end) = span(incident)
+            return programme.sponsor(of: customer, from: start, to: end) != nil
         }
         // Each incident split in two: the facts of its sponsored customers' observations, and everyone else's.
         var sponsoredFacts = [IncidentMetricFacts]()
         var otherFacts = [IncidentMetricFacts]()
-        var affected = [String: Set<String>]()  // customer → incidents
+        // Each sponsored customer's incidents, with when each was open.
+        var affected = [String: [(incident: String, start: Timestamp, end: Timestamp)]]()
         for incident in inPeriod {
             var mine = incident
             var theirs = incident
@@ -56,7 +70,8 @@ extension QuarterlyReview {
             sponsoredFacts.append(mine)
             otherFacts.append(theirs)
             let named = Set(incident.messages.map(\.customer)).union(incident.escalations.compactMap(\.customer)).union(incident.surveys.map(\.customer))
-            for customer in named where sponsored(customer, in: incident) { affected[customer, default: []].insert(incident.incident) }
+            let (start, end) = span(incident)
+            for customer in named where sponsored(customer, in: incident) { affected[customer, default: []].append((incident.incident, start, end)) }
         }
         func value(_ name: String, _ facts: [IncidentMetricFacts]) -> MetricValue {
             MetricResult.compute(MetricCatalog.named(name)!, over: facts, filter: IncidentFilter(), context: context).overall
@@ -72,10 +87,10 @@ extension QuarterlyReview {
         let members = programme.members(from: start, to: end).map { membership in
             Sponsorship.Member(
                 customer: membership.customer, sponsor: membership.sponsor, from: membership.from.rfc3339, to: membership.to?.rfc3339,
-                incidents: (affected[membership.customer] ?? []).sorted())
+                incidents: (affected[membership.customer] ?? []).filter { membership.overlaps($0.start, $0.end) }.map(\.incident).sorted())
         }
         return Sponsorship(
-            members: members, incidentsAffected: Array(affected.values.reduce(into: Set<String>()) { $0.formUnion($1) }).sorted(),
+            members: members, incidentsAffected: Set(affected.values.flatMap { $0.map(\.incident) }).sorted(),
             executiveContactSponsored: value("time_to_executive_contact", sponsoredFacts),
             executiveContactOthers: value("time_to_executive_contact", otherFacts),
             sponsored: satisfaction(sponsoredFacts), others: satisfaction(otherFacts))

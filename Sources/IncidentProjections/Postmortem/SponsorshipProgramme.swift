@@ -45,7 +45,14 @@ public struct SponsorshipProgramme: Sendable, Hashable {
     /// the review alike. The incident is open from its declaration to its standing resolution, or,
     /// unresolved, to the report time `asOf`.
     public func sponsor(of customer: String, declared: Timestamp, resolved: Timestamp?, asOf: Timestamp) -> String? {
-        sponsor(of: customer, from: declared, to: max(declared, resolved ?? asOf))
+        let (start, end) = Self.openSpan(declared: declared, resolved: resolved, asOf: asOf)
+        return sponsor(of: customer, from: start, to: end)
+    }
+
+    /// When an incident was open, for the rule of who counts as sponsored in it: its declaration to its
+    /// standing resolution, or, unresolved, to `asOf`.
+    public static func openSpan(declared: Timestamp, resolved: Timestamp?, asOf: Timestamp) -> (start: Timestamp, end: Timestamp) {
+        (declared, max(declared, resolved ?? asOf))
     }
 
     /// The customer's sponsor at any time in `[start, end]` (the latest such membership's), or nil when

@@ -129,11 +129,12 @@ public enum ReviewHTML {
         out += "<section id=\"sponsorship\"><h2>Executive sponsorship</h2>\n<p>\(e(ReviewText.sponsorshipSummary(sponsorship)))</p>\n"
         if !sponsorship.members.isEmpty {
             out += "<table>\n<thead><tr><th>Customer</th><th>Sponsor</th><th>From (UTC)</th><th>To (UTC)</th><th>Incidents</th></tr></thead>\n<tbody>\n"
-            for member in sponsorship.members {
-                let incidents = member.incidents.isEmpty ? "—" : member.incidents.map(incident).joined(separator: ", ")
+            for member in sponsorship.listedMembers {
+                let incidents = ReviewText.memberIncidents(member.incidents, id: incident)
                 out += "<tr><td>\(v(member.customer))</td><td>\(v(member.sponsor))</td><td class=\"time\">\(e(member.from))</td><td class=\"time\">\(e(member.to ?? "—"))</td><td>\(incidents)</td></tr>\n"
             }
             out += "</tbody>\n</table>\n"
+            if let more = ReviewText.moreMembers(sponsorship) { out += "<p class=\"note\">\(e(more))</p>\n" }
         }
         out += "<table>\n<thead><tr><th>Customers</th><th class=\"num\">Threat → executive contact</th><th class=\"num\">Response rate</th><th class=\"num\">CSAT</th><th class=\"num\">Average</th><th class=\"num\">NPS</th><th class=\"num\">Answers</th></tr></thead>\n<tbody>\n"
         let sponsorshipRows = ReviewText.sponsorshipRows(sponsorship)

@@ -43,6 +43,22 @@ public enum ReviewText {
         }
     }
 
+    /// How many incidents are shown by id in a membership's row before the rest is counted.
+    static let memberIncidentsShown = 3
+
+    /// A membership's incidents in a row: "—", or the first few ids and how many more.
+    static func memberIncidents(_ incidents: [String], id: (String) -> String = { $0 }) -> String {
+        guard !incidents.isEmpty else { return "—" }
+        let shown = incidents.prefix(memberIncidentsShown).map(id).joined(separator: ", ")
+        return incidents.count > memberIncidentsShown ? "\(shown) and \(incidents.count - memberIncidentsShown) more" : shown
+    }
+
+    /// The line under a programme table that lists only some of its memberships; nil when it lists them all.
+    static func moreMembers(_ sponsorship: QuarterlyReview.Sponsorship) -> String? {
+        let more = sponsorship.members.count - sponsorship.listedMembers.count
+        return more > 0 ? "The \(sponsorship.listedMembers.count) memberships most affected are listed; \(more) more (--format json lists every one)." : nil
+    }
+
     /// The comparison rows: sponsored customers, then everyone else.
     static func sponsorshipRows(_ sponsorship: QuarterlyReview.Sponsorship) -> [(String, MetricValue, QuarterlyReview.Satisfaction)] {
         [("in the programme", sponsorship.executiveContactSponsored, sponsorship.sponsored), ("everyone else", sponsorship.executiveContactOthers, sponsorship.others)]
@@ -184,9 +200,13 @@ public enum ReviewText {
         out.append(ReviewText.sponsorshipSummary(sponsorship))
         out.append("")
         if !sponsorship.members.isEmpty {
-            table(["customer", "sponsor", "from", "to", "incidents"], sponsorship.members.map {
-                [$0.customer, $0.sponsor, $0.from, $0.to ?? "—", $0.incidents.isEmpty ? "—" : $0.incidents.joined(separator: ", ")]
+            table(["customer", "sponsor", "from", "to", "incidents"], sponsorship.listedMembers.map {
+                [$0.customer, $0.sponsor, $0.from, $0.to ?? "—", ReviewText.memberIncidents($0.incidents)]
             })
+            if let more = ReviewText.moreMembers(sponsorship) {
+                out.append(more)
+                out.append("")
+            }
         }
         table(
             ["customers", "threat → executive contact", "response rate", "CSAT", "average", "NPS", "answers"],
