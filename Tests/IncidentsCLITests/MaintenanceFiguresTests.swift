@@ -81,16 +81,16 @@ import Testing
         #expect((relaxed["maintenanceOutsidePolicy"] as? [[String: Any]])?.map { $0["incident"] as? String } == ["MNT-3"])
     }
 
-    @Test func customerMessagesAreCountedByHourOfTheWeek() throws {
+    @Test func theReviewNamesTheQuietestHourForCustomers() throws {
         let cli = try Self.ledger()
-        let counts = try #require(try Self.review(cli)["messagesByHourOfWeek"] as? [Int])
-        #expect(counts.count == 168)
-        // Tuesday 09:30 is hour 24 + 9; Sunday 23:10 the week's last hour.
-        #expect(counts[33] == 1 && counts[167] == 1 && counts.reduce(0, +) == 2)
+        let cells = try #require(try Self.review(cli)["firstReplyByHourOfWeek"] as? [[String: Any]])
+        let busy = cells.filter { ($0["messages"] as? Int ?? 0) > 0 }.map { [$0["day"] as? Int, $0["hour"] as? Int] }
+        // Tuesday 09:30 and Sunday 23:10.
+        #expect(busy == [[1, 9], [6, 23]])
         let text = try cli.run("review", "2026-Q1", "--as-of", "2026-04-02T00:00:00Z").stdout
-        #expect(text.contains("Customer messages by hour of the week (UTC)"))
-        #expect(text.contains("Quietest: Mon 00:00–01:00 UTC, 0 messages (of 2)."))
+        #expect(text.contains("Quietest hour for customers: Mon 00:00–01:00 (UTC), 0 messages of 2 in the period."))
         let html = try cli.run("review", "2026-Q1", "--format", "html", "--as-of", "2026-04-02T00:00:00Z").stdout
-        #expect(html.contains(#"<section id="hours">"#) && html.contains(#"<section id="maintenance">"#))
+        #expect(html.contains("<p>Quietest hour for customers: Mon 00:00–01:00 (UTC), 0 messages of 2 in the period.</p>"))
+        #expect(html.contains(#"<section id="maintenance">"#))
     }
 }

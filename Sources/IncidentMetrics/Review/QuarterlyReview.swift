@@ -146,9 +146,14 @@ public struct QuarterlyReview: Sendable, Codable {
     public var declaredByFirstUpdate: Int
     /// The incidents declared as scheduled maintenance that broke the playbook policy, by incident id.
     public var maintenanceOutsidePolicy: [MaintenanceOutsidePolicy]
-    /// Customer messages received in the period by hour of the week in UTC: 168 counts, Monday
-    /// 00:00–01:00 first, so that maintenance can go where customers are quietest.
-    public var messagesByHourOfWeek: [Int]
+    /// Executive sponsorship in the period.
+    public var sponsorship: Sponsorship
+    /// Time to first reply by the hour of the week the message came in, 168 cells from Monday 00:00.
+    public var firstReplyByHourOfWeek: [HourOfWeek]
+    /// The time zone of those hours: the review clock's.
+    public var hourOfWeekZone: String
+    /// Response figures per region, each on its region's calendar; empty unless calendars were given for regions.
+    public var byRegion: [RegionFigures]
 
     /// The rows with an observation, or something left out, in either period; the others are
     /// named in one line (``unobservedRows``), so that a ledger that never records, say, surveys
@@ -258,23 +263,9 @@ public struct QuarterlyReview: Sendable, Codable {
                 MaintenanceOutsidePolicy(
                     incident: $0.incident, title: $0.title ?? "", rules: $0.maintenanceBreaches.map(\.rule.rawValue), reasons: $0.maintenanceBreaches.map(\.message))
             },
-            messagesByHourOfWeek: messagesByHourOfWeek(inPeriod, in: period))
-    }
-
-    /// The hour of the week of an instant in UTC, 0 (Monday 00:00–01:00) to 167: 1970-01-01 was a Thursday.
-    public static func hourOfWeek(_ instant: Int64) -> Int {
-        let hours = instant >= 0 ? instant / 3_600_000_000 : (instant - 3_599_999_999) / 3_600_000_000
-        let week = (hours + 3 * 24) % 168
-        return Int(week < 0 ? week + 168 : week)
-    }
-
-    /// The customer messages of `incidents` received within `period`, counted by hour of the week.
-    static func messagesByHourOfWeek(_ incidents: [IncidentMetricFacts], in period: CalendarPeriod) -> [Int] {
-        var counts = [Int](repeating: 0, count: 168)
-        for incident in incidents {
-            for message in incident.messages where period.contains(message.received) { counts[hourOfWeek(message.received)] += 1 }
-        }
-        return counts
+            sponsorship: sponsorship(period: period, inPeriod: inPeriod, all: facts, context: context),
+            firstReplyByHourOfWeek: firstReplyByHourOfWeek(inPeriod, context: context), hourOfWeekZone: context.clock.timeZone,
+            byRegion: byRegion(inPeriod, context: context))
     }
 
     /// Whether the incident's first public update is the post that declared it: it came less than a

@@ -22,14 +22,14 @@ extension QuarterlyReview.SourceSLAComparison {
 }
 
 extension QuarterlyReview {
-    /// The days of ``messagesByHourOfWeek``, in its order.
-    public static let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-
-    /// `Quietest: Sat 03:00–04:00 UTC, 0 messages (of 412).`; nil when no message came in the period.
+    /// `Quietest hour for customers: Sat 03:00–04:00 (UTC), 0 messages of 412 in the period.`, to choose
+    /// the maintenance window by; nil when no message came in the period.
     public var quietestHourOfWeek: String? {
-        let total = messagesByHourOfWeek.reduce(0, +)
-        guard total > 0, let fewest = messagesByHourOfWeek.min(), let hour = messagesByHourOfWeek.firstIndex(of: fewest) else { return nil }
+        let total = firstReplyByHourOfWeek.reduce(0) { $0 + $1.messages }
+        guard total > 0, let quiet = firstReplyByHourOfWeek.min(by: { ($0.messages, $0.day, $0.hour) < ($1.messages, $1.day, $1.hour) }) else { return nil }
+        let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
         func clock(_ hour: Int) -> String { hour < 10 ? "0\(hour):00" : "\(hour):00" }
-        return "Quietest: \(Self.weekdays[hour / 24]) \(clock(hour % 24))–\(clock(hour % 24 + 1)) UTC, \(fewest) message\(fewest == 1 ? "" : "s") (of \(total))."
+        return "Quietest hour for customers: \(days[quiet.day]) \(clock(quiet.hour))–\(clock(quiet.hour + 1)) (\(hourOfWeekZone)), "
+            + "\(quiet.messages) message\(quiet.messages == 1 ? "" : "s") of \(total) in the period."
     }
 }
