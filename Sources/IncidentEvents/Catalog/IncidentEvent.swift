@@ -47,6 +47,10 @@ public enum IncidentEvent: Sendable, Hashable {
     // Access, in the ledger's own stream (``LedgerStream/access``), never in an incident's
     case accessGranted(AccessGranted)
     case accessRevoked(AccessRevoked)
+    // Templates, in the ledger's own stream (``LedgerStream/templates``), never in an incident's
+    case templateDefined(TemplateDefined)
+    case templateRevised(TemplateRevised)
+    case templateRetired(TemplateRetired)
 
     /// The typed payload inside.
     public var payload: any EventPayload {
@@ -88,6 +92,9 @@ public enum IncidentEvent: Sendable, Hashable {
         case .retracted(let payload): payload
         case .accessGranted(let payload): payload
         case .accessRevoked(let payload): payload
+        case .templateDefined(let payload): payload
+        case .templateRevised(let payload): payload
+        case .templateRetired(let payload): payload
         }
     }
 
@@ -98,12 +105,27 @@ public enum IncidentEvent: Sendable, Hashable {
         default: false
         }
     }
+
+    /// Whether this is a template event, which belongs in ``LedgerStream/templates`` and nowhere else.
+    public var isTemplate: Bool {
+        switch self {
+        case .templateDefined, .templateRevised, .templateRetired: true
+        default: false
+        }
+    }
 }
 
 extension Catalog {
     /// Every event type at its current version, incident events and then the ledger's own: what
     /// the schemas and docs/events.md describe, and what the catalog decodes.
-    public static let allEntries = entries + accessEntries
+    public static let allEntries = entries + accessEntries + templateEntries
+
+    /// The template library's events, recorded only in ``LedgerStream/templates``.
+    public static let templateEntries: [Entry] = [
+        Entry(TemplateDefined.self, family: "Templates") { .templateDefined($0) },
+        Entry(TemplateRevised.self, family: "Templates") { .templateRevised($0) },
+        Entry(TemplateRetired.self, family: "Templates") { .templateRetired($0) },
+    ]
 
     /// The access events, recorded only in ``LedgerStream/access`` when a token is issued or revoked.
     public static let accessEntries: [Entry] = [

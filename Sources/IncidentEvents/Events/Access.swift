@@ -9,7 +9,7 @@ public enum LedgerStream {
     public static let access = "ledger.access"
 
     /// Whether `stream` is one of the ledger's own streams, not an incident.
-    public static func isReserved(_ stream: String) -> Bool { stream == access }
+    public static func isReserved(_ stream: String) -> Bool { stream == access || stream == templates }
 }
 
 /// What a holder of an access token may do; `IncidentService` keeps the table of permissions.

@@ -27,6 +27,8 @@ public struct IncidentFacts: Sendable {
     /// In the access stream (``LedgerStream/access``): every token granted, by id, and those revoked.
     public private(set) var accessGrants = [String: AccessGranted]()
     public private(set) var revokedTokens = Set<String>()
+    /// In the template stream (``LedgerStream/templates``): the library of prepared messages.
+    public private(set) var templates = TemplateLibrary()
     /// What the playbook's update rules read: severity, status and scope now, the last public status and ETA.
     public private(set) var updates = UpdateFacts()
     /// The events ``updates`` is folded from, in order, to fold it again after a correction or retraction of one.
@@ -85,6 +87,7 @@ public struct IncidentFacts: Sendable {
             }
         case .accessGranted(let grant): accessGrants[grant.tokenId] = grant
         case .accessRevoked(let revocation): revokedTokens.insert(revocation.tokenId)
+        case .templateDefined, .templateRevised, .templateRetired: templates.apply(event, occurredAt: occurredAt)
         default:
             break
         }

@@ -14,6 +14,9 @@ public enum IncidentRules {
         guard occurredAt <= now.adding(seconds: maximumFutureSkewSeconds) else {
             throw EventInputError(field: "occurredAt", reason: "\(occurredAt.rfc3339) is more than \(maximumFutureSkewSeconds) seconds in the future; record facts when they have happened")
         }
+        if event.isTemplate || stream == LedgerStream.templates {
+            return try checkTemplate(event, stream: stream, facts: facts)
+        }
         if event.isAccess || LedgerStream.isReserved(stream) {
             return try checkAccess(event, occurredAt: occurredAt, stream: stream, facts: facts)
         }
@@ -141,6 +144,20 @@ public enum IncidentRules {
             throw EventInputError(
                 field: "stream", reason: "\(stream) is the ledger's access stream: it holds access.granted and access.revoked only, and \(type) belongs in an incident")
         }
+    }
+
+    /// The template stream holds template events only, and they go nowhere else; the library says
+    /// which may follow it (``TemplateLibrary/check(_:)``).
+    private static func checkTemplate(_ event: IncidentEvent, stream: String, facts: IncidentFacts) throws(EventInputError) {
+        let type = Swift.type(of: event.payload).type
+        guard stream == LedgerStream.templates else {
+            throw EventInputError(field: "stream", reason: "\(type) belongs in the ledger's template stream \(LedgerStream.templates), not in \(stream)")
+        }
+        guard event.isTemplate else {
+            throw EventInputError(
+                field: "stream", reason: "\(stream) is the ledger's template stream: it holds template.defined, template.revised and template.retired only, and \(type) belongs elsewhere")
+        }
+        try facts.templates.check(event)
     }
 
     @discardableResult

@@ -20,7 +20,7 @@ struct RecordCommand<Verb: RecordingVerbCommand>: AsyncParsableCommand {
         return CommandConfiguration(
             commandName: Verb.verb.name,
             abstract: "Record \(Verb.verb.eventType): \(entry.summary)",
-            discussion: FlagHelp.discussion(for: entry),
+            discussion: FlagHelp.discussion(for: entry) + (Verb.verb == .update ? TemplateOutput.help : ""),
             aliases: Verb.verb.aliases)
     }
 
@@ -61,6 +61,8 @@ struct RecordCommand<Verb: RecordingVerbCommand>: AsyncParsableCommand {
 
     func run() async throws {
         let entry = Catalog.entry(for: Verb.verb.eventType)!
+        var fields = self.fields
+        let template = Verb.verb == .update ? try TemplateOutput.flags(from: &fields) : nil
         let payload = try FlagParser.payload(fields, for: entry)
         let actor = try ActorOption.parse(self.actor)
         let eventID = try id.map { text in
@@ -72,7 +74,11 @@ struct RecordCommand<Verb: RecordingVerbCommand>: AsyncParsableCommand {
             stream: incident, type: entry.type, schemaVersion: entry.schemaVersion, payload: Payload(payload), id: eventID,
             occurredAt: at?.value, sourceRecordedAt: sourceRecordedAt?.value, actor: actor, source: source,
             correlationID: correlationId, causationID: causationId)
-        let results = try await options.writingService(actor: LedgerOptions.userActor).record(draft, expectedVersion: expected)
+        let service = try options.writingService(actor: LedgerOptions.userActor)
+        if let template {
+            return try await TemplateOutput.record(template, fields: payload, draft: draft, expectedVersion: expected, service: service, json: json)
+        }
+        let results = try await service.record(draft, expectedVersion: expected)
         RecordOutput.print(results, json: json)
     }
 }
