@@ -121,6 +121,7 @@ public struct LedgerServer: Sendable {
         EventRoutes(service: service, configuration: configuration, metrics: metrics).add(to: v1)
         AuditRoutes(service: service).add(to: v1)
         TokenRoutes(service: service, configuration: configuration).add(to: v1)
+        PlaybookRoutes(service: service, configuration: configuration).add(to: v1)
         return router
     }
 

@@ -34,7 +34,8 @@ struct Incidents: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [InitCommand.self, AppendCommand.self, GenerateCommand.self, ImportCommand.self],
         groupedSubcommands: [
-            CommandGroup(name: "Record events", subcommands: recordingCommands + [TemplatesCommand.self]),
+            CommandGroup(name: "Record events", subcommands: recordingCommands),
+            CommandGroup(name: "Run an outage", subcommands: [PolicyCommand.self, TemplatesCommand.self]),
             CommandGroup(
                 name: "Read and review",
                 subcommands: [

@@ -37,9 +37,9 @@ import Testing
         #expect(Self.refusal(retired, after: [defined, retired])?.reason.contains("is retired") == true)
         #expect(Self.refusal(defined, after: [defined, retired])?.reason.contains("was retired; choose another name") == true)
         // Template events stay in their stream, and incident events out of it.
-        #expect(Self.refusal(defined, stream: "INC-1")?.reason.contains("belongs in the ledger's template stream ledger.templates") == true)
+        #expect(Self.refusal(defined, stream: "INC-1")?.reason.contains("template.defined belongs in the ledger's templates stream ledger.templates, not in an incident") == true)
         #expect(Self.refusal(defined, stream: LedgerStream.access)?.field == "stream")
-        #expect(Self.refusal(.noteAdded(InternalNoteAdded(text: "x")))?.reason.contains("holds template.defined, template.revised and template.retired only") == true)
+        #expect(Self.refusal(.noteAdded(InternalNoteAdded(text: "x")))?.reason.contains("holds template.defined and template.revised and template.retired only") == true)
         #expect(LedgerStream.isReserved(LedgerStream.templates))
     }
 

@@ -28,6 +28,8 @@ import Testing
         Case(method: "POST", path: "/v1/incidents/INC-1/postmortem/start", body: #"{"owner": "rita@example.com"}"#, allowed: [.reviewer]),
         Case(method: "POST", path: "/v1/checkpoint", body: "", allowed: [.auditor, .admin]),
         Case(method: "GET", path: "/v1/tokens", allowed: [.admin]),
+        Case(method: "GET", path: "/v1/policy", allowed: [.responder, .reviewer, .auditor, .admin]),
+        Case(method: "PUT", path: "/v1/policy", body: #"{"updates": {"socialMediaCharacters": 140}}"#, allowed: [.admin]),
     ]
 
     @Test func everyRouteAdmitsItsRolesAndRefusesTheOthers() async throws {

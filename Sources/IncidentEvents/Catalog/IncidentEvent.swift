@@ -47,7 +47,9 @@ public enum IncidentEvent: Sendable, Hashable {
     // Access, in the ledger's own stream (``LedgerStream/access``), never in an incident's
     case accessGranted(AccessGranted)
     case accessRevoked(AccessRevoked)
-    // Templates, in the ledger's own stream (``LedgerStream/templates``), never in an incident's
+    // The playbook, in the ledger's own stream (``LedgerStream/playbook``)
+    case policySet(PlaybookPolicySet)
+    // Templates, in the ledger's own stream (``LedgerStream/templates``)
     case templateDefined(TemplateDefined)
     case templateRevised(TemplateRevised)
     case templateRetired(TemplateRetired)
@@ -92,6 +94,7 @@ public enum IncidentEvent: Sendable, Hashable {
         case .retracted(let payload): payload
         case .accessGranted(let payload): payload
         case .accessRevoked(let payload): payload
+        case .policySet(let payload): payload
         case .templateDefined(let payload): payload
         case .templateRevised(let payload): payload
         case .templateRetired(let payload): payload
@@ -99,18 +102,15 @@ public enum IncidentEvent: Sendable, Hashable {
     }
 
     /// Whether this is an access event, which belongs in ``LedgerStream/access`` and nowhere else.
-    public var isAccess: Bool {
-        switch self {
-        case .accessGranted, .accessRevoked: true
-        default: false
-        }
-    }
+    public var isAccess: Bool { ledgerStream == LedgerStream.access }
 
-    /// Whether this is a template event, which belongs in ``LedgerStream/templates`` and nowhere else.
-    public var isTemplate: Bool {
+    /// The ledger's own stream this event belongs in (and no other stream takes it); nil for an incident's event.
+    public var ledgerStream: String? {
         switch self {
-        case .templateDefined, .templateRevised, .templateRetired: true
-        default: false
+        case .accessGranted, .accessRevoked: LedgerStream.access
+        case .policySet: LedgerStream.playbook
+        case .templateDefined, .templateRevised, .templateRetired: LedgerStream.templates
+        default: nil
         }
     }
 }
@@ -118,9 +118,24 @@ public enum IncidentEvent: Sendable, Hashable {
 extension Catalog {
     /// Every event type at its current version, incident events and then the ledger's own: what
     /// the schemas and docs/events.md describe, and what the catalog decodes.
-    public static let allEntries = entries + accessEntries + templateEntries
+    public static let allEntries = entries + accessEntries + playbookEntries + templateEntries
 
-    /// The template library's events, recorded only in ``LedgerStream/templates``.
+    /// The entries of the events one of the ledger's own streams holds.
+    public static func ledgerEntries(of stream: String) -> [Entry] {
+        switch stream {
+        case LedgerStream.access: accessEntries
+        case LedgerStream.playbook: playbookEntries
+        case LedgerStream.templates: templateEntries
+        default: []
+        }
+    }
+
+    /// The playbook's events, recorded only in ``LedgerStream/playbook`` by the policy's use case.
+    public static let playbookEntries: [Entry] = [
+        Entry(PlaybookPolicySet.self, family: "Playbook") { .policySet($0) },
+    ]
+
+    /// The template library's events, recorded only in ``LedgerStream/templates`` by the templates' use cases.
     public static let templateEntries: [Entry] = [
         Entry(TemplateDefined.self, family: "Templates") { .templateDefined($0) },
         Entry(TemplateRevised.self, family: "Templates") { .templateRevised($0) },

@@ -7,9 +7,17 @@ public enum LedgerStream {
     /// `access.revoked`, and nothing else. A dotted name, never an incident id in use: incident
     /// events are refused here.
     public static let access = "ledger.access"
+    /// The outage playbook's policy, every version of it: `playbook.policy_set`, and nothing else.
+    public static let playbook = "ledger.playbook"
+
+    /// The ledger's own streams, which hold no incident.
+    public static let reserved = [access, playbook, templates]
 
     /// Whether `stream` is one of the ledger's own streams, not an incident.
-    public static func isReserved(_ stream: String) -> Bool { stream == access || stream == templates }
+    public static func isReserved(_ stream: String) -> Bool { reserved.contains(stream) }
+
+    /// What one of the ledger's own streams is called in a sentence: `access`, `playbook`.
+    public static func name(of stream: String) -> String { stream.hasPrefix("ledger.") ? String(stream.dropFirst("ledger.".count)) : stream }
 }
 
 /// What a holder of an access token may do; `IncidentService` keeps the table of permissions.

@@ -14,11 +14,8 @@ public enum IncidentRules {
         guard occurredAt <= now.adding(seconds: maximumFutureSkewSeconds) else {
             throw EventInputError(field: "occurredAt", reason: "\(occurredAt.rfc3339) is more than \(maximumFutureSkewSeconds) seconds in the future; record facts when they have happened")
         }
-        if event.isTemplate || stream == LedgerStream.templates {
-            return try checkTemplate(event, stream: stream, facts: facts)
-        }
-        if event.isAccess || LedgerStream.isReserved(stream) {
-            return try checkAccess(event, occurredAt: occurredAt, stream: stream, facts: facts)
+        if event.ledgerStream != nil || LedgerStream.isReserved(stream) {
+            return try checkLedgerStream(event, occurredAt: occurredAt, stream: stream, facts: facts)
         }
         if case .declared = event {
             guard facts.declaration == nil else {
@@ -113,12 +110,19 @@ public enum IncidentRules {
         }
     }
 
-    /// The access stream holds access events only, and they go nowhere else; a token id is granted
-    /// once, and revoked at most once, by a revocation naming the grant's holder and role.
-    private static func checkAccess(_ event: IncidentEvent, occurredAt: Timestamp, stream: String, facts: IncidentFacts) throws(EventInputError) {
+    /// The ledger's own streams hold their own events only, and those go nowhere else. In the access
+    /// stream, a token id is granted once, and revoked at most once, by a revocation naming the
+    /// grant's holder and role.
+    private static func checkLedgerStream(_ event: IncidentEvent, occurredAt: Timestamp, stream: String, facts: IncidentFacts) throws(EventInputError) {
         let type = Swift.type(of: event.payload).type
-        guard LedgerStream.isReserved(stream) else {
-            throw EventInputError(field: "stream", reason: "\(type) belongs in the ledger's access stream \(LedgerStream.access), not in an incident")
+        guard let home = event.ledgerStream else {
+            let holds = Catalog.ledgerEntries(of: stream).map(\.type).joined(separator: " and ")
+            throw EventInputError(
+                field: "stream", reason: "\(stream) is the ledger's \(LedgerStream.name(of: stream)) stream: it holds \(holds) only, and \(type) belongs in an incident")
+        }
+        guard home == stream else {
+            let place = LedgerStream.isReserved(stream) ? "the ledger's \(LedgerStream.name(of: stream)) stream \(stream)" : "an incident"
+            throw EventInputError(field: "stream", reason: "\(type) belongs in the ledger's \(LedgerStream.name(of: home)) stream \(home), not in \(place)")
         }
         switch event {
         case .accessGranted(let grant):
@@ -140,24 +144,11 @@ public enum IncidentRules {
                     field: "payload.holder",
                     reason: "token \(MessageText.quoted(revocation.tokenId)) was granted to \(MessageText.quoted(grant.holder)) as \(grant.role.rawValue), not to \(MessageText.quoted(revocation.holder)) as \(revocation.role.rawValue)")
             }
+        case .templateDefined, .templateRevised, .templateRetired:
+            try facts.templates.check(event)
         default:
-            throw EventInputError(
-                field: "stream", reason: "\(stream) is the ledger's access stream: it holds access.granted and access.revoked only, and \(type) belongs in an incident")
+            break
         }
-    }
-
-    /// The template stream holds template events only, and they go nowhere else; the library says
-    /// which may follow it (``TemplateLibrary/check(_:)``).
-    private static func checkTemplate(_ event: IncidentEvent, stream: String, facts: IncidentFacts) throws(EventInputError) {
-        let type = Swift.type(of: event.payload).type
-        guard stream == LedgerStream.templates else {
-            throw EventInputError(field: "stream", reason: "\(type) belongs in the ledger's template stream \(LedgerStream.templates), not in \(stream)")
-        }
-        guard event.isTemplate else {
-            throw EventInputError(
-                field: "stream", reason: "\(stream) is the ledger's template stream: it holds template.defined, template.revised and template.retired only, and \(type) belongs elsewhere")
-        }
-        try facts.templates.check(event)
     }
 
     @discardableResult

@@ -62,6 +62,14 @@ public enum EventCatalogDocument {
             public id only: its secret, and the secret's hash, are never in the log. Incident lists,
             timelines, metrics and the review leave the stream out; `incidents log` shows it.
 
+            ## The playbook stream
+
+            A second stream of the ledger's own, `\(LedgerStream.playbook)`, holds every version of the
+            outage playbook's policy (`playbook.policy_set`): update cadence, channel limits, flagged
+            words, response targets and the planned-maintenance window (docs/playbook.md). It is recorded
+            only by `incidents policy set` (or `PUT /v1/policy`); the last one is in force, and the
+            standard policy when none was set. Like the access stream it holds no incident.
+
 
             """
         var family = ""

@@ -212,7 +212,7 @@ public struct IncidentSummary: Codable, Equatable, Sendable {
             correctionCount += 1
         case .retracted:
             retractionCount += 1
-        case .accessGranted, .accessRevoked, .templateDefined, .templateRevised, .templateRetired:
+        case .accessGranted, .accessRevoked, .policySet, .templateDefined, .templateRevised, .templateRetired:
             break  // never in an incident's stream
         }
     }

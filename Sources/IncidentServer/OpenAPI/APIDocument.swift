@@ -229,6 +229,13 @@ public enum APIDocument {
                 method: "DELETE", path: "/v1/tokens/{id}", summary: "Revokes a token: refused from now on; the revocation is recorded in the admin's name.",
                 parameters: [pathParameter("id", "The token's public id, as GET /v1/tokens gives it.", ["type": "string"])],
                 responses: ["200": jsonResponse("The revoked token.", ref("Token"))], problems: [400, 403, 404, 503]),
+            Operation(
+                method: "GET", path: "/v1/policy", summary: "The outage playbook's policy in force (docs/playbook.md), every key present; the standard policy when none was set.",
+                responses: ["200": jsonResponse("The policy and where it came from.", ref("PolicyInForce"))], problems: [403]),
+            Operation(
+                method: "PUT", path: "/v1/policy", summary: "Puts a policy in force from now on, recorded in the chain in the admin's name; keys left out take their defaults.",
+                body: ["required": true, "content": ["application/json": ["schema": ["type": "object", "description": "A policy (docs/playbook.md)."]]]],
+                responses: ["200": jsonResponse("The policy now in force.", ref("PolicyInForce"))], problems: [400, 403, 413, 415, 422, 503]),
         ]
         // The webhook receivers take no bearer token: a delivery proves its sender by its signature
         // (or, for Statuspage, a secret in the URL). docs/server.md, "Webhook receivers".
@@ -262,9 +269,12 @@ public enum APIDocument {
                 Operation(
                     method: "POST", path: "/v1/incidents/{incident}/" + verb.words.joined(separator: "/"),
                     summary: "Records \(entry.type) (\(entry.summary)) The body is its payload's fields beside the envelope's optional ones, as the CLI's `incidents \(verb.words.joined(separator: " "))` flags.",
-                    parameters: [incident, ifMatch],
+                    parameters: [
+                        incident, ifMatch,
+                        query("strict", "true: refuse the event if it breaks a check of the playbook (docs/playbook.md); false: record it with a warning; left out: the policy decides.", ["type": "boolean"]),
+                    ],
                     body: ["required": true, "content": ["application/json": ["schema": verbBody(entry)]]],
-                    responses: appended, problems: recordingProblems))
+                    responses: recorded, problems: recordingProblems))
         }
         return list
     }
@@ -294,6 +304,11 @@ public enum APIDocument {
     static let appended: [String: JSONValue] = [
         "201": jsonResponse("Recorded: the positions and the chain head.", ref("Appended"), headers: ["ETag": "The incident's version after the write, quoted."]),
         "200": jsonResponse("Every event was recorded already (a retry with the same ids): nothing new was written.", ref("Appended")),
+    ]
+
+    static let recorded: [String: JSONValue] = [
+        "201": jsonResponse("Recorded: the positions, the chain head, and the playbook's warnings.", ref("Recorded"), headers: ["ETag": "The incident's version after the write, quoted."]),
+        "200": jsonResponse("The event was recorded already (a retry with the same id): nothing new was written.", ref("Recorded")),
     ]
 
     static let incident = pathParameter("incident", "The incident id (the stream).", ["$ref": "envelope.schema.json#/properties/stream"])
@@ -413,6 +428,29 @@ public enum APIDocument {
                             ],
                         ],
                         "head": ref("Head"),
+                    ],
+                ],
+                "PolicyInForce": [
+                    "type": "object", "required": ["policy", "position", "setAt", "setBy"],
+                    "properties": [
+                        "policy": ["type": "object", "required": ["strict", "updates", "responses", "maintenance"]],
+                        "position": ["type": ["integer", "null"], "description": "The ledger position of the event that set it; null for the standard policy."],
+                        "setAt": ["type": ["string", "null"], "format": "date-time"],
+                        "setBy": ["type": ["object", "null"]],
+                    ],
+                ],
+                "Recorded": [
+                    "type": "object", "required": ["appended", "head", "warnings"],
+                    "properties": [
+                        "appended": ["$ref": "#/components/schemas/Appended/properties/appended"],
+                        "head": ref("Head"),
+                        "warnings": [
+                            "type": "array", "description": "Each check of the playbook the event broke; it was recorded all the same (docs/playbook.md).",
+                            "items": [
+                                "type": "object", "required": ["rule", "message"],
+                                "properties": ["rule": string, "field": string, "message": string],
+                            ],
+                        ],
                     ],
                 ],
                 "NewEvent": [

@@ -65,8 +65,19 @@ struct RecordingRoutes {
         let draft = EventDraft(
             stream: incident, type: entry.type, schemaVersion: entry.schemaVersion, payload: Payload(body), id: id, occurredAt: occurredAt,
             sourceRecordedAt: sourceRecordedAt, actor: caller.holder, source: Self.source, correlationID: correlationID, causationID: causationID)
-        let results = try await service.record(draft, expectedVersion: try Self.expectedVersion(request))
-        return try await answer(results)
+        let recorded = try await service.recordChecked(draft, expectedVersion: try Self.expectedVersion(request), strict: try Self.strict(request))
+        return try await answer(recorded.results, adding: ["warnings": .array(recorded.warnings.map(\.json))])
+    }
+
+    /// `?strict=true` refuses an event that breaks a playbook check; `false` records it with a
+    /// warning whatever the policy says; left out, the policy decides.
+    static func strict(_ request: Request) throws -> Bool? {
+        guard let text = request.uri.queryParameters.get("strict") else { return nil }
+        switch text {
+        case "true": return true
+        case "false": return false
+        default: throw Problem(ServiceFailure(.usage, "strict must be true or false, not \(MessageText.quoted(text)); nothing was written"))
+        }
     }
 
     func append(_ request: Request, _ context: ServerContext) async throws -> Response {
@@ -141,6 +152,15 @@ struct RecordingRoutes {
             throw Problem(ServiceFailure(.usage, "If-Match must be the incident's version in quotes (\"3\"), \"no-stream\" or *, not \(MessageText.quoted(text))"))
         }
         return version
+    }
+}
+
+extension PlaybookFinding {
+    /// The finding as the API and the pages' scripts see it: its rule, the field it is about, the sentence.
+    var json: JSONValue {
+        var object: [String: JSONValue] = ["rule": .string(rule.rawValue), "message": .string(message)]
+        if let field { object["field"] = .string(field) }
+        return .object(object)
     }
 }
 

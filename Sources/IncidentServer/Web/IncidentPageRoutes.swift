@@ -67,7 +67,7 @@ struct IncidentPageRoutes {
     func incident(_ request: Request, _ context: ServerContext) async throws -> Response {
         _ = try context.require(.readIncidents)
         let incident = try context.pathParameter("incident")
-        let notice = Query(request)["recorded"].map { "Recorded as event #\($0)." }
+        let notice = Self.recordedNotice(Query(request))
         return try await incidentPage(incident, request, context, notice: notice)
     }
 
@@ -146,7 +146,7 @@ struct IncidentPageRoutes {
     func postmortem(_ request: Request, _ context: ServerContext) async throws -> Response {
         _ = try context.require(.readIncidents)
         let incident = try context.pathParameter("incident")
-        let notice = Query(request)["recorded"].map { "Recorded as event #\($0)." }
+        let notice = Self.recordedNotice(Query(request))
         return try await postmortemPage(incident, context, notice: notice)
     }
 
@@ -188,10 +188,11 @@ struct IncidentPageRoutes {
                 stream: incident, type: verb.eventType, schemaVersion: Catalog.currentVersion(of: verb.eventType), payload: Payload(payload),
                 id: body["id"].flatMap(UUID.init(uuidString:)), occurredAt: occurredAt, actor: caller.holder, source: WebForm.source)
             do {
-                let results = try await service.record(draft)
-                let position = results.last?.positions.upperBound ?? 0
+                let recorded = try await service.recordChecked(draft, strict: nil)
+                let position = recorded.results.last?.positions.upperBound ?? 0
                 let page = WebPage.incidentPath(incident, postmortemForm ? "postmortem" : nil)
-                return PageIO.redirect("\(page)?recorded=\(position)#\(postmortemForm ? "record" : "event-\(position)")")
+                let warned = recorded.warnings.isEmpty ? "" : "&warned=" + WebPage.segment(recorded.warnings.map(\.rule.rawValue).joined(separator: ","))
+                return PageIO.redirect("\(page)?recorded=\(position)\(warned)#\(postmortemForm ? "record" : "event-\(position)")")
             } catch {
                 WebForm.place(error, in: &form)
             }
@@ -199,6 +200,15 @@ struct IncidentPageRoutes {
         return postmortemForm
             ? try await postmortemPage(incident, context, refused: form)
             : try await incidentPage(incident, request, context, refused: form)
+    }
+
+    /// What the page says after a form was recorded: its position, and each playbook rule it broke
+    /// (rules this build knows only; the query is the browser's to change).
+    static func recordedNotice(_ query: Query) -> String? {
+        guard let position = query["recorded"] else { return nil }
+        let rules = (query["warned"] ?? "").split(separator: ",").compactMap { PlaybookRule(rawValue: String($0)) }
+        guard !rules.isEmpty else { return "Recorded as event #\(position)." }
+        return "Recorded as event #\(position), with warnings from the playbook: " + rules.map { "\($0.summary) (\($0.rawValue))" }.joined(separator: "; ") + "."
     }
 
     /// 422 for a rule's refusal, 400 for a malformed field.

@@ -14,6 +14,8 @@ public enum Permission: Sendable, Hashable, CaseIterable {
     case audit
     /// Access tokens: create, list, revoke.
     case manageTokens
+    /// The outage playbook's policy: set it (anyone who reads incidents reads it).
+    case setPolicy
 
     /// The permission needed to record an event of `eventType`; nil for a type nobody records this
     /// way (the access events, and types the catalog does not know).
@@ -30,7 +32,7 @@ extension AccessRole {
         case .responder: [.readIncidents, .recordIncidentEvents]
         case .reviewer: [.readIncidents, .readLog, .recordPostmortemEvents]
         case .auditor: [.readIncidents, .readLog, .audit]
-        case .admin: [.readIncidents, .readLog, .audit, .manageTokens]
+        case .admin: [.readIncidents, .readLog, .audit, .manageTokens, .setPolicy]
         }
     }
 

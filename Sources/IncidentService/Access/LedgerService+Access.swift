@@ -123,16 +123,6 @@ extension LedgerService {
 
     /// Records one access event in the access stream, through the catalog's rules.
     private func recordAccess(_ event: IncidentEvent, at time: Timestamp, by actor: Actor, source: String) async throws {
-        var recorder = self.recorder
-        recorder.admitsAccessEvents = true
-        let proposed = Catalog.proposed(event, id: defaults.newID(), occurredAt: time, actor: actor, source: source)
-        let item = StreamEvent(stream: LedgerStream.access, event: proposed)
-        do {
-            try EnvelopeRules.validate(item)
-        } catch {
-            throw LedgerError(.invalidInput, "\(error); nothing was written", cause: error)
-        }
-        _ = try await recorder.record([item])
-        afterWriting()
+        _ = try await recordInOwnStream(event, at: time, by: actor, source: source)
     }
 }

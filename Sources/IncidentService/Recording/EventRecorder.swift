@@ -14,9 +14,15 @@ public struct EventRecorder: Sendable {
     /// The clock the future-skew rule compares `occurredAt` with.
     public let clock: @Sendable () -> Timestamp
     public let maximumFutureSkewSeconds: Int64
-    /// Whether access events may be recorded: only by the token use cases (``LedgerService/createToken(holder:role:expiresAt:)``),
-    /// so that the access stream and the stored tokens never tell different stories.
-    var admitsAccessEvents = false
+    /// The one ledger stream whose events may be recorded: each only by its own use case (access by
+    /// ``LedgerService/createToken(holder:role:expiresAt:)``, so that the access stream and the stored
+    /// tokens never tell different stories; the playbook by ``LedgerService/setPolicy(_:)``).
+    var admitsLedgerStream: String?
+    /// The playbook every event is checked against (``PlaybookChecks``); nil records without it (imports
+    /// and batches of history, recorded as they happened: the review judges them).
+    public var playbook: PlaybookPolicy?
+    /// Refuse an event that breaks a playbook check, instead of recording it with a warning.
+    public var strict = false
     /// How many times a batch is checked again after a concurrent append before giving up. Each
     /// round lets at least one of the contending batches through, so this bounds the contention
     /// on one incident that a batch rides out.
@@ -36,6 +42,12 @@ public struct EventRecorder: Sendable {
     /// - Parameter expectedVersion: when given, the batch must be about one incident, which must
     ///   be at that version; a conflict is then reported, not retried.
     public func record(_ events: [StreamEvent], expectedVersion: ExpectedVersion? = nil) async throws(LedgerError) -> [AppendResult] {
+        try await recordChecked(events, expectedVersion: expectedVersion).results
+    }
+
+    /// Checks and appends `events` as ``record(_:expectedVersion:)`` does, and says which playbook
+    /// checks they broke without being refused for it.
+    public func recordChecked(_ events: [StreamEvent], expectedVersion: ExpectedVersion? = nil) async throws(LedgerError) -> CheckedRecording {
         guard !events.isEmpty else { throw LedgerError(.invalidInput, "nothing to record: no events were given") }
         // Every text in NFC before it is checked and stored, so one id has one spelling in the ledger.
         let events = events.map { EnvelopeRules.normalized($0) }
@@ -64,9 +76,9 @@ public struct EventRecorder: Sendable {
         var attempt = 0
         while true {
             attempt += 1
-            let batch = try check(events, typed, groups, expectedVersion: expectedVersion)
+            let (batch, warnings) = try check(events, typed, groups, expectedVersion: expectedVersion)
             do {
-                return try await ledger.append(batch)
+                return CheckedRecording(results: try await ledger.append(batch), warnings: warnings)
             } catch let error where error.code == .wrongExpectedVersion && expectedVersion == nil && attempt < Self.attempts {
                 // Someone else appended to the incident meanwhile: back off a little, then check again.
                 try? await Task.sleep(for: .microseconds(Int.random(in: 0...(200 * min(attempt, 10)))))
@@ -79,12 +91,13 @@ public struct EventRecorder: Sendable {
     private func check(
         _ events: [StreamEvent], _ typed: [IncidentEvent], _ groups: [(stream: String, indices: [Int])],
         expectedVersion: ExpectedVersion?
-    ) throws(LedgerError) -> [StreamAppend] {
+    ) throws(LedgerError) -> ([StreamAppend], [PlaybookFinding]) {
         let now = clock()
         do {
             return try ledger.read { reader in
                 var facts = [String: (IncidentFacts, UInt64)]()
                 var batch = [StreamAppend]()
+                var warnings = [PlaybookFinding]()
                 for group in groups {
                     let first = events[group.indices[0]].event
                     // A retry of events already recorded goes to the store untouched: it recognises them.
@@ -99,6 +112,7 @@ public struct EventRecorder: Sendable {
                     let expected = expectedVersion ?? .exact(version)
                     for index in group.indices {
                         do throws(EventInputError) {
+                            warnings += try checkPlaybook(typed[index], events[index], incident)
                             try admit(typed[index], events[index], to: &incident, now: now)
                         } catch {
                             throw Self.refusal(error.at(index: index + 1))
@@ -108,7 +122,7 @@ public struct EventRecorder: Sendable {
                     facts[group.stream] = (incident, version)
                     batch.append(StreamAppend(stream: group.stream, expectedVersion: expected, events: group.indices.map { events[$0].event }))
                 }
-                return batch
+                return (batch, warnings)
             }
         } catch let error as LedgerError {
             throw error
@@ -120,9 +134,9 @@ public struct EventRecorder: Sendable {
     /// Checks one event against the rules of its incident's life and applies it to the incident's facts.
     func admit(_ typed: IncidentEvent, _ item: StreamEvent, to incident: inout IncidentFacts, now: Timestamp) throws(EventInputError) {
         do throws(EventInputError) {
-            if typed.isAccess, !admitsAccessEvents {
-                throw EventInputError(
-                    field: "type", reason: "\(item.event.type) is recorded only when an access token is created or revoked, never given as an event")
+            if let home = typed.ledgerStream, home != admitsLedgerStream {
+                let useCase = home == LedgerStream.access ? "when an access token is created or revoked" : "by `incidents policy set` (PUT /v1/policy)"
+                throw EventInputError(field: "type", reason: "\(item.event.type) is recorded only \(useCase), never given as an event")
             }
             try IncidentRules.check(
                 typed, occurredAt: item.event.occurredAt, stream: item.stream, facts: incident, now: now,
@@ -135,6 +149,15 @@ public struct EventRecorder: Sendable {
         incident.apply(
             typed, id: item.event.id, type: item.event.type, schemaVersion: item.event.schemaVersion,
             payload: item.event.payload, occurredAt: item.event.occurredAt)
+    }
+
+    /// The playbook's findings about one event, before it is applied: those that refuse it are thrown
+    /// (as a rule refusal naming the field), the rest returned as warnings.
+    private func checkPlaybook(_ typed: IncidentEvent, _ item: StreamEvent, _ incident: IncidentFacts) throws(EventInputError) -> [PlaybookFinding] {
+        guard let playbook else { return [] }
+        let findings = PlaybookChecks.findings(for: typed, occurredAt: item.event.occurredAt, facts: incident, policy: playbook)
+        if let refusing = findings.first(where: { PlaybookChecks.refuses($0, strict: strict) }) { throw refusing.refusal }
+        return findings
     }
 
     /// The facts of one incident and its version, from its events in the ledger.
@@ -152,5 +175,17 @@ public struct EventRecorder: Sendable {
 
     static func refusal(_ error: EventInputError) -> LedgerError {
         LedgerError(.invalidInput, "\(error); nothing was written", cause: error)
+    }
+}
+
+/// What a recording appended, and the playbook checks its events broke without being refused for it.
+public struct CheckedRecording: Sendable {
+    public var results: [AppendResult]
+    /// Each a warning: the event was recorded all the same (docs/playbook.md).
+    public var warnings: [PlaybookFinding]
+
+    public init(results: [AppendResult], warnings: [PlaybookFinding]) {
+        self.results = results
+        self.warnings = warnings
     }
 }

@@ -1,3 +1,4 @@
+import IncidentEvents
 import LedgerModel
 public import LedgerStore
 
@@ -10,6 +11,14 @@ extension LedgerService {
     ///   records it; ``LedgerError`` when the event is refused or the append fails. Nothing is
     ///   written then.
     public func record(_ draft: EventDraft, expectedVersion: ExpectedVersion? = nil) async throws -> [AppendResult] {
+        try await recordChecked(draft, expectedVersion: expectedVersion, strict: nil).results
+    }
+
+    /// Records one event as ``record(_:expectedVersion:)`` does, checked against the playbook in
+    /// force (``policy()``, docs/playbook.md): a check it breaks refuses it when `strict` (or, when
+    /// `strict` is nil, the policy's own `strict`) or when the rule is a hard limit; otherwise the
+    /// event is recorded and the finding comes back as a warning.
+    public func recordChecked(_ draft: EventDraft, expectedVersion: ExpectedVersion? = nil, strict: Bool?) async throws -> CheckedRecording {
         guard let actor = draft.actor ?? defaults.actor else {
             throw ServiceError(.noActor, "who records the event is not known")
         }
@@ -32,9 +41,31 @@ extension LedgerService {
         } catch {
             throw LedgerError(.invalidInput, "\(error); nothing was written", cause: error)
         }
-        let results = try await recorder.record([event], expectedVersion: expectedVersion)
+        var recorder = self.recorder
+        let policy = try policy()
+        recorder.playbook = policy
+        recorder.strict = strict ?? policy.strict
+        let recorded = try await recorder.recordChecked([event], expectedVersion: expectedVersion)
         await catchUps.join { afterWriting() }
-        return results
+        return recorded
+    }
+
+    /// Records one event of the ledger's own streams (access, playbook), which only their use cases
+    /// record, through the catalog's rules.
+    func recordInOwnStream(_ event: IncidentEvent, at time: Timestamp, by actor: Actor, source: String) async throws -> AppendResult {
+        guard let stream = event.ledgerStream else { throw LedgerError(.invalidInput, "\(type(of: event.payload).type) belongs in an incident") }
+        var recorder = self.recorder
+        recorder.admitsLedgerStream = stream
+        let proposed = Catalog.proposed(event, id: defaults.newID(), occurredAt: time, actor: actor, source: source)
+        let item = StreamEvent(stream: stream, event: proposed)
+        do {
+            try EnvelopeRules.validate(item)
+        } catch {
+            throw LedgerError(.invalidInput, "\(error); nothing was written", cause: error)
+        }
+        let results = try await recorder.record([item])
+        afterWriting()
+        return results[0]
     }
 
     /// Catches the stored projections up after a write. The write stands whatever happens here: a

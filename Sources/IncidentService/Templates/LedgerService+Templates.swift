@@ -49,12 +49,9 @@ extension LedgerService {
         try await recordTemplateEvent(.templateRetired(TemplateRetired(templateId: id, reason: reason)), source: source)
     }
 
-    /// Records one template event in ``LedgerStream/templates``, through the catalog's rules.
+    /// Records one template event in ``LedgerStream/templates``, through the catalog's rules, in the defaults' actor's name.
     private func recordTemplateEvent(_ event: IncidentEvent, source: String) async throws {
-        let payload = event.payload
-        let draft = EventDraft(
-            stream: LedgerStream.templates, type: type(of: payload).type, schemaVersion: payload.writtenSchemaVersion, payload: Payload(payload.json),
-            source: source)
-        _ = try await record(draft)
+        guard let actor = defaults.actor else { throw ServiceError(.noActor, "who changes the template library is not known") }
+        _ = try await recordInOwnStream(event, at: defaults.clock(), by: actor, source: source)
     }
 }

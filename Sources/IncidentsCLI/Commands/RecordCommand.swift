@@ -56,6 +56,9 @@ struct RecordCommand<Verb: RecordingVerbCommand>: AsyncParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
+    @Flag(help: "Refuse the event if it breaks a check of the outage playbook (docs/playbook.md) instead of recording it with a warning.")
+    var strict = false
+
     @Argument(parsing: .allUnrecognized, help: ArgumentHelp("The event's fields as --name value; see the list above.", valueName: "fields"))
     var fields: [String] = []
 
@@ -76,10 +79,11 @@ struct RecordCommand<Verb: RecordingVerbCommand>: AsyncParsableCommand {
             correlationID: correlationId, causationID: causationId)
         let service = try options.writingService(actor: LedgerOptions.userActor)
         if let template {
-            return try await TemplateOutput.record(template, fields: payload, draft: draft, expectedVersion: expected, service: service, json: json)
+            return try await TemplateOutput.record(
+                template, fields: payload, draft: draft, expectedVersion: expected, strict: strict ? true : nil, service: service, json: json)
         }
-        let results = try await service.record(draft, expectedVersion: expected)
-        RecordOutput.print(results, json: json)
+        let recorded = try await service.recordChecked(draft, expectedVersion: expected, strict: strict ? true : nil)
+        RecordOutput.print(recorded, json: json)
     }
 }
 

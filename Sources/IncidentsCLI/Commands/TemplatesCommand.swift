@@ -217,7 +217,7 @@ extension TemplateOutput {
     /// `incidents update INC --template NAME`: fills the template, shows each text with its channels, records the updates.
     static func record(
         _ template: (name: String, values: [String: String]), fields: [String: JSONValue], draft: EventDraft, expectedVersion: ExpectedVersion?,
-        service: LedgerService, json: Bool
+        strict: Bool?, service: LedgerService, json: Bool
     ) async throws {
         guard expectedVersion == nil else {
             throw ValidationError("--expected-version applies to one event; a templated update may record several (one per distinct text)")
@@ -229,7 +229,6 @@ extension TemplateOutput {
                 Output.standard.line(update.text)
             }
         }
-        let recordings = try await service.recordTemplatedUpdate(filled, draft: draft)
-        RecordOutput.print(recordings.flatMap(\.results), json: json)
+        for recorded in try await service.recordTemplatedUpdate(filled, draft: draft, strict: strict) { RecordOutput.print(recorded, json: json) }
     }
 }

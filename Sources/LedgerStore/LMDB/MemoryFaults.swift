@@ -17,7 +17,10 @@ import Glibc
 /// can lie that far past the map) — or when the faulting instruction is inside liblmdb's code. Any
 /// other fault is a bug, and the handler must let it take its normal course.
 public enum LedgerMemoryFaults {
-    static let slotCount = 256
+    /// Map slots: more than any process holds open environments at once. A test process runs
+    /// hundreds of tests concurrently, each with its ledgers open (256 slots could fill up there,
+    /// leaving a new map uncovered); a handler scanning 4096 pairs on a fault costs nothing.
+    static let slotCount = 4096
     /// How far past a map's end a fault still counts as a read of the map: a 32-bit size plus a
     /// 16-bit offset from inside it.
     static let reachPastMap: UInt = (1 << 32) + (1 << 16)
