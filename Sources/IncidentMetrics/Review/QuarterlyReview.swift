@@ -1,4 +1,4 @@
-import IncidentEvents
+public import IncidentEvents
 public import LedgerModel
 
 /// The quarterly review: a period's figures next to the previous period's, the incidents that need
@@ -134,6 +134,8 @@ public struct QuarterlyReview: Sendable, Codable {
     /// a second, as when a status page post opens the incident): their time to first public update
     /// starts at the declaration the update made, so a 0 says nothing about how fast customers heard.
     public var declaredByFirstUpdate: Int
+    /// The playbook's rules broken, per rule, this period and the previous one.
+    public var playbook: PlaybookCounts
 
     /// The rows with an observation, or something left out, in either period; the others are
     /// named in one line (``unobservedRows``), so that a ledger that never records, say, surveys
@@ -142,7 +144,12 @@ public struct QuarterlyReview: Sendable, Codable {
     public var unobservedRows: [Row] { rows.filter(\.isUnobserved) }
 
     /// Builds the review of `period` from every incident's facts.
-    public static func build(period: CalendarPeriod, facts: [IncidentMetricFacts], head: LedgerHead, context: MetricContext) -> QuarterlyReview {
+    ///
+    /// - Parameter playbookFindings: the playbook's rules each incident's events broke (at least for the
+    ///   incidents of the period and the previous one), by incident.
+    public static func build(
+        period: CalendarPeriod, facts: [IncidentMetricFacts], head: LedgerHead, context: MetricContext, playbookFindings: [String: [RecordedFinding]] = [:]
+    ) -> QuarterlyReview {
         let declared = facts.filter { $0.declared != nil }
         let previous = period.previous
         // Each period's incidents are picked once; every figure of a period is computed over them.
@@ -238,7 +245,8 @@ public struct QuarterlyReview: Sendable, Codable {
             resolveByMonth: months.map { PeriodFigure(period: $0.name, value: value("time_to_resolve", $0)) },
             firstUpdateDistribution: distribution(MetricCatalog.named("time_to_first_public_update")!, inPeriod, context),
             csatByQuarter: quarters.map { PeriodFigure(period: $0.name, value: value("csat", $0)) },
-            declaredByFirstUpdate: inPeriod.count(where: isDeclaredByFirstUpdate))
+            declaredByFirstUpdate: inPeriod.count(where: isDeclaredByFirstUpdate),
+            playbook: PlaybookCounts.count(playbookFindings, current: inPeriod, previous: incidents(previous)))
     }
 
     /// Whether the incident's first public update is the post that declared it: it came less than a

@@ -13,7 +13,8 @@ public struct PostmortemReport: Sendable {
     /// Bumped when the report's content or JSON shape changes.
     /// 2: the report time (`source.asOf`) is the caller's, beside the ledger's last recorded time;
     /// status updates' posting times (`postedAt`, `shownAt`).
-    public static let formatVersion = 2
+    /// 3: the playbook's rules each update broke (`playbookFindings`).
+    public static let formatVersion = 3
 
     /// Where in the ledger the report was built from.
     public struct Source: Sendable, Hashable {
@@ -189,6 +190,9 @@ public struct PostmortemReport: Sendable {
     public var escalations: [Escalation]
     public var surveys: [Survey]
     public var review: Review
+    /// The playbook's rules the incident's events broke, in ledger order: what recording warned
+    /// about, judged again by the same function (``PlaybookChecks/findings(inHistory:policy:)``).
+    public var playbookFindings: [RecordedFinding] = []
     public var source: Source
 
     /// Builds the report of `incident` as of `asOf`, the time the report is made; nil when the ledger
@@ -197,15 +201,21 @@ public struct PostmortemReport: Sendable {
     /// - Parameter summary: the incident-state projection's summary, caught up. When it does not
     ///   reach the snapshot's last event of the incident (another writer appended meanwhile), the
     ///   summary is folded again from the snapshot so that every part of the report agrees.
-    public static func build(_ incident: String, summary: IncidentSummary? = nil, asOf: Timestamp, in reader: borrowing LedgerReader) throws -> PostmortemReport? {
+    public static func build(
+        _ incident: String, summary: IncidentSummary? = nil, asOf: Timestamp, policy: (UInt64) -> PlaybookPolicy = { _ in .standard },
+        in reader: borrowing LedgerReader
+    ) throws -> PostmortemReport? {
         let recorded = try reader.events(inStream: incident)
         guard !recorded.isEmpty else { return nil }
-        return build(incident, events: recorded, summary: summary, head: try reader.head(), asOf: asOf)
+        return build(incident, events: recorded, summary: summary, head: try reader.head(), asOf: asOf, policy: policy)
     }
 
     /// Builds the report from one incident's recorded events (in stream order), the ledger's head and the report time.
+    ///
+    /// - Parameter policy: the playbook's policy in force at a ledger position, for the rules each update broke.
     public static func build(
-        _ incident: String, events recorded: [RecordedEvent], summary stored: IncidentSummary?, head: LedgerHead, asOf: Timestamp
+        _ incident: String, events recorded: [RecordedEvent], summary stored: IncidentSummary?, head: LedgerHead, asOf: Timestamp,
+        policy: (UInt64) -> PlaybookPolicy = { _ in .standard }
     ) -> PostmortemReport {
         let history = EffectiveHistory.apply(recorded)
         var summary: IncidentSummary
@@ -222,6 +232,7 @@ public struct PostmortemReport: Sendable {
         var report = PostmortemReport(
             incident: incident, summary: summary, declaredSeverity: nil, detectedBy: nil, resolutionSummary: nil, figures: figures, phases: [],
             timeline: timeline, updates: [], messages: [], escalations: [], surveys: [], review: Review(),
+            playbookFindings: PlaybookChecks.findings(inHistory: recorded, policy: policy),
             source: Source(
                 headPosition: head.position, headHash: head.hash, asOf: asOf, lastRecorded: head.recordedAt, incidentLastPosition: recorded.last?.position ?? 0,
                 incidentEventCount: recorded.count, correctionCount: summary.correctionCount, retractionCount: summary.retractionCount))

@@ -126,6 +126,13 @@ public enum ReviewText {
             table(["incident", "at", "reason", "customer", "title"], review.executiveEscalations.map { [$0.incident, $0.at, $0.reason, $0.customer ?? "—", $0.title] })
         }
 
+        heading("Playbook checks")
+        out.append(review.playbook.sentence)
+        out.append("")
+        if !review.playbook.brokenRules.isEmpty {
+            table(["rule", "this period", "previous", "what it checks"], review.playbook.brokenRules.map { [$0.rule, String($0.current), String($0.previous), $0.summary] })
+        }
+
         heading("Satisfaction")
         table(
             ["quarter", "response rate", "CSAT", "average", "NPS", "answers"],

@@ -85,7 +85,8 @@ extension LedgerService {
         try runner.catchUp(IncidentStateProjection.self)
         let summary = try runner.state(IncidentStateProjection.self, key: incident)
         guard let history = try history(of: incident) else { return nil }
-        return PostmortemReport.build(incident, events: history.events, summary: summary, head: history.head, asOf: asOf)
+        let policies = try ledger.read { reader in try policyHistory(in: reader) }
+        return PostmortemReport.build(incident, events: history.events, summary: summary, head: history.head, asOf: asOf, policy: policies.policy(at:))
     }
 }
 
