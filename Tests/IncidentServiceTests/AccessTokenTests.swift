@@ -202,10 +202,10 @@ import Testing
 
     @Test func theRolesAllowWhatTheTableSays() {
         let table: [AccessRole: Set<Permission>] = [
-            .responder: [.readIncidents, .recordIncidentEvents],
+            .responder: [.readIncidents, .recordIncidentEvents, .manageTemplates],
             .reviewer: [.readIncidents, .readLog, .recordPostmortemEvents],
             .auditor: [.readIncidents, .readLog, .audit],
-            .admin: [.readIncidents, .readLog, .audit, .manageTokens, .setPolicy],
+            .admin: [.readIncidents, .readLog, .audit, .manageTokens, .setPolicy, .manageTemplates],
         ]
         for role in AccessRole.allCases {
             for permission in Permission.allCases {

@@ -16,6 +16,17 @@ public struct TemplateLibrary: Sendable, Hashable {
         /// The current version's number, from 1.
         public var version: Int64 { Int64(versions.count) }
         public var isRetired: Bool { retired != nil }
+
+        /// Version `number` (the current one when nil) as JSON: its `template.defined` fields, with
+        /// `version`, `versions` (how many there are) and `retired`.
+        public func json(version number: Int? = nil) -> JSONValue {
+            let number = number ?? versions.count
+            var object = TemplateDefined(versions[number - 1]).json
+            object["version"] = .integer(Int64(number))
+            object["versions"] = .integer(Int64(versions.count))
+            object["retired"] = .bool(isRetired)
+            return .object(object)
+        }
     }
 
     /// When and why a template was retired.

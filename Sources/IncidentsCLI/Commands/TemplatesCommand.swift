@@ -35,7 +35,7 @@ struct TemplatesCommand: AsyncParsableCommand {
             let templates = try options.service().templateLibrary().all
             let output = Output.standard
             if json {
-                for template in templates { output.line(TemplateOutput.json(template).canonicalText) }
+                for template in templates { output.line(template.json().canonicalText) }
                 return
             }
             guard !templates.isEmpty else {
@@ -79,7 +79,7 @@ struct TemplatesCommand: AsyncParsableCommand {
             let content = template.versions[number - 1]
             let output = Output.standard
             if json {
-                output.line(TemplateOutput.json(template, version: number).canonicalText)
+                output.line(template.json(version: number).canonicalText)
                 return
             }
             output.line("\(content.templateId), version \(number) of \(template.versions.count)\(template.isRetired ? " (retired: \(template.retired!.reason))" : "")")
@@ -148,7 +148,7 @@ struct TemplatesCommand: AsyncParsableCommand {
     }
 }
 
-/// Templates as JSON, and the `--template` flags of `incidents update`.
+/// The `--template` flags of `incidents update`.
 enum TemplateOutput {
     /// The part of `incidents update --help` about templates.
     static let help = """
@@ -162,15 +162,6 @@ enum TemplateOutput {
                                 {eta} from --eta-at, {window_start}, …) and from --set.
           --set <name=value>    A placeholder's value, such as --set workaround="pay by bank transfer"; repeatable.
         """
-
-    static func json(_ template: TemplateLibrary.Template, version: Int? = nil) -> JSONValue {
-        let number = version ?? Int(template.version)
-        var object = TemplateDefined(template.versions[number - 1]).json
-        object["version"] = .integer(Int64(number))
-        object["versions"] = .integer(Int64(template.versions.count))
-        object["retired"] = .bool(template.isRetired)
-        return .object(object)
-    }
 
     /// Takes `--template NAME` and every `--set name=value` out of a recording command's field
     /// arguments; nil when no template is named.
