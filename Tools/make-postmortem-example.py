@@ -89,6 +89,19 @@ cli("2026-03-23T10:00:00Z", "survey", "expire", INC, "--survey-id", "s-2", actor
 cli("2026-04-10T16:20:00Z", "postmortem", "action-done", INC, "--action-item-id", "ai-1", "--note", "Canary stage added to the deploy pipeline",
     actor="person:platform@example.com")
 cli("2026-05-04T09:00:00Z", "close", INC, "--note", "Postmortem published; action items tracked", actor="person:dana@example.com")
+# Added for issue 17 after the events above, so that their ids stay as they were: a hand-off between
+# regions, an executive sponsor for the customer who threatened to leave, and the review's findings.
+cli("2026-03-14T23:55:00Z", "handoff", INC, "--from", "dana@example.com", "--to", "kenji@example.com", "--from-shift", "emea",
+    "--to-shift", "apac", "--summary", "Pool-size change suspected; rollback under way. acme-retail waits for a call from the COO.",
+    actor="person:dana@example.com")
+cli("2026-03-14T23:57:00Z", "sponsorship", "enroll", INC, "--customer", "acme-retail", "--sponsor", "coo@example.com",
+    actor="person:escalations@example.com")
+cli("2026-03-18T14:20:00Z", "postmortem", "finding", INC, "--kind", "went_well",
+    "--text", "Monitoring paged within five minutes of the first failed payment", actor="person:dana@example.com")
+cli("2026-03-18T14:21:00Z", "postmortem", "finding", INC, "--kind", "could_be_better",
+    "--text", "The resolved notice came 7 minutes after the time the update before it promised", "--author", "comms@example.com", actor="person:dana@example.com")
+cli("2026-03-18T14:22:00Z", "postmortem", "finding", INC, "--kind", "got_lucky",
+    "--text", "The change went out on a Saturday night, when payment volume is lowest", actor="person:dana@example.com")
 
 steps.sort(key=lambda s: s[0])
 env = dict(os.environ, TZ="UTC")

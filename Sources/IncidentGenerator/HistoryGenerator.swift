@@ -4,8 +4,9 @@ public import LedgerModel
 
 /// Writes a realistic synthetic incident history: incidents of every kind and severity with
 /// heavy-tailed durations, customers writing in on several channels in bursts, replies, public
-/// updates at a cadence that is sometimes missed, escalations up to executives, surveys with a
-/// realistic score distribution, postmortems with action items, corrections and late entries.
+/// updates at a cadence that is sometimes missed, escalations up to executives and enrolments in
+/// executive sponsorship, surveys with a realistic score distribution, postmortems with action
+/// items, corrections and late entries.
 /// With ``Options/everyFamily`` every other event type of the catalog is added too.
 ///
 /// Deterministic: the same seed and options give the same events, ids included.
@@ -27,7 +28,7 @@ public struct HistoryGenerator {
         public var end: Timestamp
         /// Also the event types the realistic history leaves out or makes rare, in every incident:
         /// links, scope and severity changes, responders released, an escalation acknowledged and de-escalated,
-        /// stakeholders notified, sponsorships, contributing factors, a retraction and a correction
+        /// stakeholders notified, sponsorships, hand-offs, contributing factors and findings, a retraction and a correction
         /// of the severity; a fourth of the incidents are merged and a fourth reopened. They are
         /// drawn from a random stream of their own, so the other events are the same as without
         /// them, except that a merged incident's closure is its merge.
@@ -55,11 +56,15 @@ public struct HistoryGenerator {
     private var random: SeededRandom
     /// The draws of ``Options/everyFamily``'s events, apart from `random` so that they leave the others alone.
     private var extra: SeededRandom
+    /// The draws of the executive sponsorship programme (enrolments after a threat to leave, and some
+    /// departures), apart from `random` too: the rest of a history is the same as before they were generated.
+    private var sponsorship: SeededRandom
 
     public init(_ options: Options) {
         self.options = options
         random = SeededRandom(seed: options.seed)
         extra = SeededRandom(seed: options.seed ^ 0xE7E2_F4A1_1E50_0001)
+        sponsorship = SeededRandom(seed: options.seed ^ 0x5905_5085_41B0_0002)
     }
 
     static let services = ["checkout-api", "payments", "search", "login", "mobile-app", "notifications", "reporting", "webhooks", "storage", "dashboard"]
@@ -231,6 +236,16 @@ public struct HistoryGenerator {
                     at: escalated, actor: support, source: "cli")
                 let taken = escalated.adding(seconds: minutes(random.logNormal(median: 20, sigma: 0.7)))
                 add(.escalationAcknowledged(EscalationAcknowledged(escalationId: id, by: "vp-support@example.com")), at: taken, actor: support, source: "cli")
+                // Half the customers who threaten to leave are enrolled in executive sponsorship; a fourth of those leave it some weeks later.
+                if sponsorship.chance(0.5) {
+                    let enrolled = taken.adding(seconds: minutes(sponsorship.logNormal(median: 45, sigma: 0.5)))
+                    let sponsor = sponsorship.chance(0.6) ? "vp-support@example.com" : "coo@example.com"
+                    add(.sponsorshipEnrolled(SponsorshipEnrolled(customer: customer, sponsor: sponsor)), at: enrolled, actor: support, source: "cli", id: sponsorship.uuid())
+                    if sponsorship.chance(0.25) {
+                        let left = enrolled.adding(seconds: Int64(sponsorship.logNormal(median: 60, sigma: 0.4) * 86_400))
+                        add(.sponsorshipEnded(SponsorshipEnded(customer: customer, reason: "Stable again")), at: left, actor: support, source: "cli", id: sponsorship.uuid())
+                    }
+                }
                 add(.escalationClosed(EscalationClosed(escalationId: id, resolution: "Service credit offered")), at: Swift.max(taken, resolved).adding(seconds: minutes(60)), actor: support, source: "cli")
             }
         }
@@ -347,6 +362,10 @@ public struct HistoryGenerator {
             at: resolved.adding(seconds: 60))
         add(.sponsorshipEnded(SponsorshipEnded(customer: customer, reason: "Recovered")), at: resolved.adding(seconds: 600))
         add(.contributingFactorRecorded(ContributingFactorRecorded(summary: "Alerts on \(service) went to a muted channel")), at: resolved.adding(seconds: 7200))
+        add(.handedOff(IncidentHandedOff(from: oncall.id, to: engineer, fromShift: "emea", toShift: "apac", summary: "Workaround in place; watching \(service)")),
+            at: during(0.55))
+        add(.findingRecorded(PostmortemFindingRecorded(kind: extra.weighted([(.wentWell, 0.4), (.couldBeBetter, 0.4), (.gotLucky, 0.2)]), text: "The workaround held")),
+            at: resolved.adding(seconds: 7300))
 
         // Every fourth incident is merged into an earlier one, and another fourth reopened after its closure.
         if let earlier, number % 4 == 3 {

@@ -43,6 +43,37 @@ import Testing
         }
     }
 
+    /// The realistic history enrols customers who threatened to leave in executive sponsorship, after
+    /// the executive took their escalation on, and some of them leave the programme weeks later.
+    @Test func customersWhoThreatenToLeaveAreEnrolledInSponsorship() throws {
+        var generator = HistoryGenerator(.init(incidents: 300, seed: 4))
+        let events = generator.events()
+        try Self.checkEveryRule(events, seed: 4)
+        let decoded = try events.map { ($0.stream, $0.event.occurredAt, try Catalog.decode(type: $0.event.type, schemaVersion: $0.event.schemaVersion, payload: $0.event.payload)) }
+        var enrolments = 0, departures = 0
+        for (stream, at, event) in decoded {
+            switch event {
+            case .sponsorshipEnrolled(let enrolled):
+                enrolments += 1
+                let acknowledged = decoded.contains { other in
+                    guard other.0 == stream, other.1 <= at, case .escalationRaised(let raised) = other.2 else { return false }
+                    return raised.customer == enrolled.customer && raised.reason == .threatToCancel && raised.toLevel == .executive
+                }
+                #expect(acknowledged, "\(stream): \(enrolled.customer) enrolled after a threat to leave")
+            case .sponsorshipEnded(let ended):
+                departures += 1
+                let enrolledBefore = decoded.contains { other in
+                    guard other.0 == stream, other.1 < at, case .sponsorshipEnrolled(let enrolled) = other.2 else { return false }
+                    return enrolled.customer == ended.customer
+                }
+                #expect(enrolledBefore, "\(stream): \(ended.customer) left after being enrolled")
+            default:
+                break
+            }
+        }
+        #expect(enrolments >= 5 && departures >= 1 && departures < enrolments, "\(enrolments) enrolments, \(departures) departures")
+    }
+
     /// With every family, every event type of the catalog is generated and every rule still holds;
     /// the events of the realistic history are kept, in the same order, except that the closure of
     /// an incident merged instead is its merge.

@@ -3,8 +3,9 @@ import LedgerModel
 import IncidentMetrics
 import Testing
 
-/// The incident-metrics projection's stored bytes (format version 3) are pinned: a change to them
-/// must come with a new projection version, which rebuilds every stored state.
+/// The incident-metrics projection's stored bytes (format version 4, projection version 6: executive
+/// sponsorship, each survey's customer and the regions were added) are pinned: a change to them must
+/// come with a new projection version, which rebuilds every stored state.
 @Suite struct IncidentMetricFactsBytesTests {
     /// Facts with every field set, lists with two or more elements and enums past their first case;
     /// customers and tiers repeat, so their tables are shared.
@@ -38,24 +39,27 @@ import Testing
         facts.plannedStart = 10
         facts.plannedEnd = 20
         facts.maintenanceStarted = 12
-        facts.surveys = [.init(scale: .nps, score: 9, expired: false), .init(scale: .csat, expired: true)]
+        facts.surveys = [.init(scale: .nps, score: 9, expired: false, customer: "acme"), .init(scale: .csat, expired: true, customer: "globex")]
         facts.postmortemPublished = 900
         facts.actionItems = [.init(due: 1000, completed: 990), .init(due: 1100)]
         facts.sourceSLA = .breached
+        facts.regions = ["eu-west-1", "us-east-1"]
+        facts.sponsorshipChanges = [.init(customer: "acme", sponsor: "coo", at: 95, position: 12), .init(customer: "acme", sponsor: nil, at: 970, position: 40)]
+        facts.executiveContacts = [.init(customer: "acme", threatened: 90, contacted: 95), .init(customer: "initech", threatened: 93)]
         return facts
     }
 
     @Test func theStoredBytesOfEveryFieldAreUnchanged() throws {
         let bytes = Self.everyField.encoded()
-        #expect(bytes.count == 842)
-        #expect(Hash256.sha256(bytes).hex == "fe657b60109719b2d16b0817dc4bab39037a0f8f39b51e898a496aeb6c2c8a13")
+        #expect(bytes.count == 1048)
+        #expect(Hash256.sha256(bytes).hex == "dff4c99d35c4d05c7bfc8fa9a173c7876ce79a0ea817660d927ac48c3202a2e4")
         #expect(try bytes.withUnsafeBytes { try IncidentMetricFacts(encoded: $0) } == Self.everyField)
     }
 
     @Test func emptyFactsKeepTheirBytes() throws {
         let bytes = IncidentMetricFacts(incident: "INC-1").encoded()
-        #expect(bytes.count == 162)
-        #expect(Hash256.sha256(bytes).hex == "a779f3365f4a0740405148934f2e13c2d0243b6ed232e8aa512d35ebb84fab0c")
+        #expect(bytes.count == 186)
+        #expect(Hash256.sha256(bytes).hex == "00818d7fa2a65f36861544dd43e27323112504e0ad184456f5c2eda9ed86fbaa")
         #expect(try bytes.withUnsafeBytes { try IncidentMetricFacts(encoded: $0) } == IncidentMetricFacts(incident: "INC-1"))
     }
 

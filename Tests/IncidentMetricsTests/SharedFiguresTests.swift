@@ -101,6 +101,8 @@ import Testing
         let replies = try byIncident("time_to_first_reply"), responses = try byIncident("survey_response_rate")
         let csat = try byIncident("csat_score"), nps = try byIncident("nps")
         let opened = try byIncident("action_items_opened"), completed = try byIncident("action_items_completed"), overdue = try byIncident("action_items_overdue")
+        let contacts = try byIncident("time_to_executive_contact")
+        var threats = 0
         for (stream, report) in reports {
             let figures = report["responseFigures"]
             if let gap = gaps[stream], gap.count == 1 {
@@ -140,11 +142,20 @@ import Testing
             #expect(csat[stream]?.statistics?.mean == Self.double(csatScore?["mean"]), "csat \(stream)")
             #expect(nps[stream]?.ratio == Self.double(npsScore?["netPromoterScore"]), "nps \(stream)")
 
+            // Threats to leave and the executive contact that followed.
+            let contacted = Self.array(report["sponsorship"]?["executiveContacts"])
+            threats += contacted.count
+            let waits = contacted.compactMap { Self.int($0["seconds"]) }
+            #expect((contacts[stream]?.count ?? 0) == waits.count, "executive contacts \(stream)")
+            #expect(contacts[stream]?.statistics?.maximum == waits.max(), "executive contact \(stream)")
+            #expect(contacts[stream]?.excluded["no executive contact recorded"] ?? 0 == contacted.count - waits.count, "no contact \(stream)")
+
             let items = Self.array(report["postmortem"]?["actionItems"])
             #expect((opened[stream]?.total ?? 0) == Int64(items.count), "action items \(stream)")
             #expect((completed[stream]?.total ?? 0) == Int64(items.count { $0["state"] == "done" }), "done \(stream)")
             #expect((overdue[stream]?.total ?? 0) == Int64(items.count { $0["state"] == "overdue" }), "overdue \(stream)")
         }
+        #expect(threats > 0, "the generated customers threaten to leave")
         #expect(reports.values.contains { Self.array($0["postmortem"]?["actionItems"]).contains { $0["state"] == "overdue" } })
         #expect(reports.values.contains { Self.array($0["postmortem"]?["actionItems"]).contains { $0["state"] == "open" } })
 

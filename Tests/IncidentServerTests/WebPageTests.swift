@@ -113,7 +113,7 @@ import Testing
         var responder = responderBrowser
         let incident = try await responder.get("/incidents/INC-1")
         #expect(incident.text.contains("<section id=\"record\">"))
-        for verb in ["update", "status", "message", "reply", "escalate", "note"] { #expect(incident.text.contains("data-verb=\"\(verb)\""), "\(verb)") }
+        for verb in ["update", "status", "message", "reply", "escalate", "handoff", "note"] { #expect(incident.text.contains("data-verb=\"\(verb)\""), "\(verb)") }
         #expect(!incident.text.contains("href=\"/audit\""))
         #expect(try await responder.get("/audit").status == 403)
         #expect(!(try await responder.get("/incidents/INC-1/postmortem")).text.contains("data-verb=\"postmortem-root-cause\""))
@@ -122,7 +122,7 @@ import Testing
         _ = try await reviewer.signIn(try await Self.secret(server, .reviewer, holder: "rita@example.com"))
         #expect(!(try await reviewer.get("/incidents/INC-1")).text.contains("<section id=\"record\">"))
         let postmortem = try await reviewer.get("/incidents/INC-1/postmortem")
-        for verb in ["postmortem-start", "postmortem-root-cause", "postmortem-factor", "postmortem-action"] { #expect(postmortem.text.contains("data-verb=\"\(verb)\""), "\(verb)") }
+        for verb in ["postmortem-start", "postmortem-root-cause", "postmortem-factor", "postmortem-finding", "postmortem-action"] { #expect(postmortem.text.contains("data-verb=\"\(verb)\""), "\(verb)") }
         // A reviewer who forges a responder's form is refused by the server, whatever the page showed.
         let forged = try await reviewer.post("/incidents/INC-1/record/note", fields: [("text", "not mine to say")], from: "/incidents/INC-1")
         #expect(forged.status == 403)

@@ -10,7 +10,7 @@ import Testing
     static let script: [(String, [String])] = [
         ("incident.declared", ["declare"]), ("incident.acknowledged", ["ack"]), ("incident.status_changed", ["status"]),
         ("incident.severity_changed", ["severity"]), ("incident.scope_changed", ["scope"]),
-        ("incident.responder_assigned", ["assign"]), ("incident.responder_released", ["release"]),
+        ("incident.responder_assigned", ["assign"]), ("incident.responder_released", ["release"]), ("incident.handed_off", ["handoff"]),
         ("incident.note_added", ["note"]), ("stakeholders.notified", ["notify"]),
         ("customer.message_received", ["message"]), ("customer.reply_sent", ["reply"]),
         ("status_update.published", ["update"]), ("escalation.raised", ["escalation", "raise"]),
@@ -19,7 +19,7 @@ import Testing
         ("customer.sponsorship_ended", ["sponsorship", "end"]), ("sla.policy_attached", ["sla", "attach"]),
         ("survey.sent", ["survey", "send"]), ("survey.answered", ["survey", "answer"]),
         ("postmortem.started", ["postmortem", "start"]), ("postmortem.root_cause_recorded", ["postmortem", "root-cause"]),
-        ("postmortem.contributing_factor_recorded", ["postmortem", "factor"]),
+        ("postmortem.contributing_factor_recorded", ["postmortem", "factor"]), ("postmortem.finding_recorded", ["postmortem", "finding"]),
         ("postmortem.action_item_opened", ["postmortem", "action"]), ("postmortem.action_item_completed", ["postmortem", "action-done"]),
         ("postmortem.published", ["postmortem", "publish"]), ("incident.linked", ["link"]),
         ("event.corrected", ["correct"]), ("event.retracted", ["retract"]), ("incident.resolved", ["resolve"]),

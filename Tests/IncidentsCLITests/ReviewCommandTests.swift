@@ -40,18 +40,18 @@ import Testing
         let position = try #require(source["headPosition"] as? Int)
         #expect(head.contains(String(position)))
         #expect((source["metricVersions"] as? [String: Int])?["time_to_resolve"] == 3)
-        #expect((object["rows"] as? [Any])?.count == 33)
+        #expect((object["rows"] as? [Any])?.count == 34, "33 metrics and time_to_executive_contact")
 
         let html = try cli.run("review", "2025-Q2", "--format", "html")
         #expect(html.stdout.hasPrefix("<!DOCTYPE html>"))
-        #expect(html.stdout.components(separatedBy: "<svg ").count - 1 == 3)
+        #expect(html.stdout.components(separatedBy: "<svg ").count - 1 == 4, "three charts and the heat map of first replies by hour of the week")
         #expect(!html.stdout.contains("<script"))
         #expect(html.stdout.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").range(of: "http") == nil)
 
         let csv = try cli.run("review", "2025-Q2", "--format", "csv")
         let lines = csv.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }
         #expect(lines.first == "period,metric,version,kind,n,excluded,mean,median,p90,p95,max,total,ratio")
-        #expect(lines.count == 1 + 2 * 33)
+        #expect(lines.count == 1 + 2 * 34)
 
         let markdown = try cli.run("review", "2025-Q2", "--format", "markdown", "--output", "review.md")
         #expect(markdown.status == 0)
@@ -109,6 +109,27 @@ import Testing
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("no such calendar"))
         #expect(try cli.run("review", "--ledger", cli.directory.file("nowhere")).status == 5)
+    }
+
+    /// `--region REGION=ID` gives a region's incidents their own calendar; a region without a calendar
+    /// given, or a malformed one, is refused as a usage error and nothing is written.
+    @Test func regionsAreMeasuredOnTheirOwnCalendars() throws {
+        let cli = try Self.ledger(incidents: 120)
+        let hours = #"{"monday":["09:00-17:00"],"tuesday":["09:00-17:00"],"wednesday":["09:00-17:00"],"thursday":["09:00-17:00"],"friday":["09:00-17:00"]}"#
+        let dublin = try cli.write("dublin.json", #"{"id":"support-dublin","version":2,"timeZone":"Europe/Dublin","weeklyHours":"# + hours + "}")
+        let review = try cli.run("review", "2025-Q2", "--as-of", "2026-01-01T00:00:00Z", "--calendar", dublin, "--region", "eu-west-1=support-dublin")
+        #expect(review.status == 0, "\(review.stderr)")
+        #expect(review.stdout.contains("\nResponse figures by region\n"))
+        #expect(review.stdout.contains("eu-west-1        support-dublin v2"))
+        #expect(review.stdout.contains("(other regions)  always-open v1"))
+        #expect(review.stdout.contains("\nTime to first reply by hour of the week\n"))
+        #expect(review.stdout.contains("\nExecutive sponsorship\n"))
+        #expect(!(try cli.run("review", "2025-Q2", "--as-of", "2026-01-01T00:00:00Z").stdout.contains("Response figures by region")))
+
+        let unknown = try cli.run("review", "2025-Q2", "--region", "eu-west-1=support-dublin")
+        #expect(unknown.status == 2 && unknown.stderr == "incidents: --region eu-west-1=support-dublin: no calendar support-dublin; give its file with --calendar\n")
+        let malformed = try cli.run("review", "2025-Q2", "--calendar", dublin, "--region", "eu-west-1")
+        #expect(malformed.status == 2 && malformed.stderr.hasPrefix("incidents: --region eu-west-1: expected REGION=ID"))
     }
 
     @Test func docsDefineEveryMetricAsTheCodeDoes() throws {

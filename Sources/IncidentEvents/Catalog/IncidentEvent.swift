@@ -15,6 +15,7 @@ public enum IncidentEvent: Sendable, Hashable {
     case closed(IncidentClosed)
     case linked(IncidentLinked)
     case merged(IncidentMerged)
+    case handedOff(IncidentHandedOff)
     // Customer communication
     case messageReceived(CustomerMessageReceived)
     case replySent(CustomerReplySent)
@@ -41,6 +42,7 @@ public enum IncidentEvent: Sendable, Hashable {
     case actionItemOpened(ActionItemOpened)
     case actionItemCompleted(ActionItemCompleted)
     case postmortemPublished(PostmortemPublished)
+    case findingRecorded(PostmortemFindingRecorded)
     // Corrections
     case corrected(EventCorrected)
     case retracted(EventRetracted)
@@ -69,6 +71,7 @@ public enum IncidentEvent: Sendable, Hashable {
         case .closed(let payload): payload
         case .linked(let payload): payload
         case .merged(let payload): payload
+        case .handedOff(let payload): payload
         case .messageReceived(let payload): payload
         case .replySent(let payload): payload
         case .statusUpdatePublished(let payload): payload
@@ -90,6 +93,7 @@ public enum IncidentEvent: Sendable, Hashable {
         case .actionItemOpened(let payload): payload
         case .actionItemCompleted(let payload): payload
         case .postmortemPublished(let payload): payload
+        case .findingRecorded(let payload): payload
         case .corrected(let payload): payload
         case .retracted(let payload): payload
         case .accessGranted(let payload): payload
@@ -163,6 +167,7 @@ extension Catalog {
         Entry(IncidentClosed.self, family: "Lifecycle") { .closed($0) },
         Entry(IncidentLinked.self, family: "Lifecycle") { .linked($0) },
         Entry(IncidentMerged.self, family: "Lifecycle") { .merged($0) },
+        Entry(IncidentHandedOff.self, family: "Lifecycle") { .handedOff($0) },
         Entry(CustomerMessageReceived.self, family: "Customer communication") { .messageReceived($0) },
         Entry(CustomerReplySent.self, family: "Customer communication") { .replySent($0) },
         Entry(StatusUpdatePublished.self, family: "Customer communication") { .statusUpdatePublished($0) },
@@ -184,6 +189,7 @@ extension Catalog {
         Entry(ActionItemOpened.self, family: "Postmortem") { .actionItemOpened($0) },
         Entry(ActionItemCompleted.self, family: "Postmortem") { .actionItemCompleted($0) },
         Entry(PostmortemPublished.self, family: "Postmortem") { .postmortemPublished($0) },
+        Entry(PostmortemFindingRecorded.self, family: "Postmortem") { .findingRecorded($0) },
         Entry(EventCorrected.self, family: "Corrections") { .corrected($0) },
         Entry(EventRetracted.self, family: "Corrections") { .retracted($0) },
     ]

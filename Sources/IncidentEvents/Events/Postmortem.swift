@@ -139,3 +139,39 @@ public struct PostmortemPublished: EventPayload {
     }
     public static let examples = [PostmortemPublished(documentUrl: "https://wiki.example.com/pm/INC-2026-0042")]
 }
+
+/// Under which of the postmortem's headings a finding of the review stands.
+public enum PostmortemFindingKind: String, PayloadEnum {
+    case wentWell = "went_well"
+    case couldBeBetter = "could_be_better"
+    case gotLucky = "got_lucky"
+}
+
+public struct PostmortemFindingRecorded: EventPayload {
+    public static let type = "postmortem.finding_recorded"
+    public static let schemaVersion: UInt16 = 1
+    public static let summary = "A finding of the review: what went well, what could be better, or where the response got lucky."
+
+    public var kind: PostmortemFindingKind
+    public var text: String
+    public var author: String?
+
+    public init(kind: PostmortemFindingKind, text: String, author: String? = nil) {
+        self.kind = kind
+        self.text = text
+        self.author = author
+    }
+    public init(from r: inout PayloadReader) throws(EventInputError) {
+        kind = try r.value("kind", "The heading it stands under: went_well, could_be_better or got_lucky.")
+        text = try r.string("text", "The finding.", maxLength: 10_000)
+        author = try r.optionalString("author", "Who raised it in the review, when not the one recording it (the event's actor).")
+    }
+    public func write(to w: inout PayloadWriter) {
+        w.set("kind", kind)
+        w.set("text", text)
+        w.set("author", author)
+    }
+    public static let examples = [
+        PostmortemFindingRecorded(kind: .gotLucky, text: "The bad config reached one region only because the deploy ran at night", author: "dana@example.com")
+    ]
+}

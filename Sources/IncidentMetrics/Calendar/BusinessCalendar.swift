@@ -149,6 +149,16 @@ extension BusinessCalendar {
         return Timestamp(microsecondsSinceEpoch: addingMicroseconds(micros, to: start.microsecondsSinceEpoch))
     }
 
+    /// The local hour of the week an instant falls in, in the calendar's time zone: 0 is Monday
+    /// 00:00–01:00, 167 Sunday 23:00–24:00.
+    public func hourOfWeek(_ instant: Timestamp) -> Int {
+        let hour: Int64 = 3_600_000_000
+        let local = zone.localTime(ofInstant: instant.microsecondsSinceEpoch)
+        let hours = local >= 0 ? local / hour : (local - hour + 1) / hour
+        // 1970-01-01 was a Thursday: hour 0 since the epoch is hour 72 of its week.
+        return Int(((hours + 72) % 168 + 168) % 168)
+    }
+
     /// Whether the instant lies in working time: a working interval's start is open, its end closed.
     public func isOpen(at instant: Timestamp) -> Bool {
         let micros = instant.microsecondsSinceEpoch

@@ -54,6 +54,9 @@ public struct MetricContext: Sendable {
     /// The time the report is made (microseconds), passed in by the caller: promises and action items
     /// due before it and not fulfilled are overdue.
     public var asOf: Int64
+    /// The working hours of each region's support team, by region (as incidents' scopes name them):
+    /// the review then gives the response figures of each region's incidents on its own calendar.
+    public var regionCalendars: [String: BusinessCalendar] = [:]
 
     public init(clock: BusinessCalendar = .alwaysOpen, calendars: [String: BusinessCalendar] = [:], asOf: Int64) {
         self.clock = clock

@@ -100,6 +100,12 @@ public enum MetricCatalog {
         tally("executive_escalations", "Executive escalations", "`escalation.raised` to level executive.") { f, _ in
             f.escalations.filter { $0.level == .executive }.map { .sample(Sample(1, [.level: $0.level.rawValue, .reason: $0.reason.rawValue])) }
         },
+        duration("time_to_executive_contact", "Time from a threat to leave to an executive's contact", "for each customer who threatened to leave in the incident, their earliest threat (a `customer.message_received` with `threatensToLeave`, or an `escalation.raised` with reason `threat_to_cancel` naming them) → the earliest executive contact with them at or after it: an `escalation.acknowledged` of an escalation standing at the executive level and naming them, or a `customer.sponsorship_enrolled` of them. The ledger records no call as such; these are what counts as contact.") { f, c in
+            f.executiveContacts.map { contact in
+                guard let contacted = contact.contacted else { return .excluded("no executive contact recorded") }
+                return .sample(Sample(c.seconds(from: contact.threatened, to: contacted)))
+            }
+        },
         // Service levels.
         share("sla_first_response", "SLA first response met", "for each SLA policy with a first-response target for the incident's severity, and each customer message it covers (all, or the policy's customer's): met when the first reply came within the target on the policy's clock. An unanswered message is missed when the incident was resolved after its deadline, else left out.", version: 2) { f, c in
             slaFirstResponse(f, c)

@@ -4,7 +4,7 @@ import IncidentProjections
 /// The stored form of the facts: `StateWriter`'s compact bytes. A review reads every incident's
 /// facts, so they are decoded in bulk; JSON took most of a warm review's time.
 extension IncidentMetricFacts {
-    static let formatVersion: UInt8 = 3
+    static let formatVersion: UInt8 = 4
 
     /// The bytes of the facts, field by field, for writing and reading alike.
     static func code<Coder: StateCoder>(_ c: inout Coder, _ f: inout IncidentMetricFacts) throws(Coder.Failure) {
@@ -85,6 +85,7 @@ extension IncidentMetricFacts {
             try c.enumeration(&survey.scale)
             try c.optional(&survey.score)
             try c.bool(&survey.expired)
+            try c.string(&survey.customer)
         }
         try c.optional(&f.postmortemPublished)
         try c.array(&f.actionItems, blank: ActionItem(due: 0)) { (c, item) throws(Coder.Failure) in
@@ -92,6 +93,18 @@ extension IncidentMetricFacts {
             try c.optional(&item.completed)
         }
         try c.optional(&f.sourceSLA)
+        try c.array(&f.sponsorshipChanges, blank: SponsorshipChange(customer: "", sponsor: nil, at: 0, position: 0)) { (c, change) throws(Coder.Failure) in
+            try c.string(&change.customer)
+            try c.optional(&change.sponsor)
+            try c.int(&change.at)
+            try c.int(&change.position)
+        }
+        try c.strings(&f.regions)
+        try c.array(&f.executiveContacts, blank: ExecutiveContact(customer: "", threatened: 0)) { (c, contact) throws(Coder.Failure) in
+            try c.string(&contact.customer)
+            try c.int(&contact.threatened)
+            try c.optional(&contact.contacted)
+        }
     }
 
     public func encoded() -> [UInt8] {

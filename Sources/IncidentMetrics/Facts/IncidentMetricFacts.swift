@@ -95,11 +95,44 @@ public struct IncidentMetricFacts: Codable, Equatable, Sendable {
         public var scale: SurveyScale
         public var score: Int64?
         public var expired: Bool
+        /// The customer it was sent to.
+        public var customer: String
 
-        public init(scale: SurveyScale, score: Int64? = nil, expired: Bool) {
+        public init(scale: SurveyScale, score: Int64? = nil, expired: Bool, customer: String = "") {
             self.scale = scale
             self.score = score
             self.expired = expired
+            self.customer = customer
+        }
+    }
+
+    /// An enrolment in (with its sponsor) or departure from (no sponsor) the executive sponsorship programme.
+    public struct SponsorshipChange: Codable, Equatable, Sendable {
+        public var customer: String
+        public var sponsor: String?
+        public var at: Int64
+        /// The event's ledger position: changes at one instant in several incidents are taken in the log's order.
+        public var position: Int64
+
+        public init(customer: String, sponsor: String?, at: Int64, position: Int64) {
+            self.customer = customer
+            self.sponsor = sponsor
+            self.at = at
+            self.position = position
+        }
+    }
+
+    /// A customer's earliest threat to leave in the incident and the executive contact that followed
+    /// (``ResponseFigures/ExecutiveContact``).
+    public struct ExecutiveContact: Codable, Equatable, Sendable {
+        public var customer: String
+        public var threatened: Int64
+        public var contacted: Int64?
+
+        public init(customer: String, threatened: Int64, contacted: Int64? = nil) {
+            self.customer = customer
+            self.threatened = threatened
+            self.contacted = contacted
         }
     }
 
@@ -120,6 +153,8 @@ public struct IncidentMetricFacts: Codable, Equatable, Sendable {
     public var severity: Severity?
     public var services: [String] = []
     public var customerSegments: [String] = []
+    /// The regions of the final scope.
+    public var regions: [String] = []
 
     /// The times the source never recorded (`unknownTimes` of the declaration): the clocks that
     /// depend on them are left out with its reason.
@@ -171,6 +206,10 @@ public struct IncidentMetricFacts: Codable, Equatable, Sendable {
     public var actionItems: [ActionItem] = []
     /// The source's own SLA verdict on the standing resolution (`sourceSLA` of incident.resolved), a claim the review compares with the ledger's.
     public var sourceSLA: SLAVerdict?
+    /// Enrolments in and departures from the executive sponsorship programme recorded in the incident.
+    public var sponsorshipChanges: [SponsorshipChange] = []
+    /// Each customer who threatened to leave, and when an executive was in contact.
+    public var executiveContacts: [ExecutiveContact] = []
 
     public init(incident: String) { self.incident = incident }
 

@@ -11,7 +11,8 @@ public enum IncidentMetricsProjection: DerivedProjection {
     /// 4: the first public update at the time it was posted (`postedAt`), not the time it shows; scope,
     /// customers affected (nil when not recorded), surveys and action items from ``ResponseFigures``.
     /// 5: the source's SLA verdict.
-    public static let version: UInt32 = 5
+    /// 6: executive sponsorship (enrolments, departures, threats to leave and executive contact), each survey's customer, the regions.
+    public static let version: UInt32 = 6
 
     /// Every incident; the ledger's own streams (``LedgerStream/access``) are none.
     public static func includes(_ record: RecordView) -> Bool { !LedgerStream.isReserved(record.stream) }
@@ -54,8 +55,15 @@ public enum IncidentMetricsProjection: DerivedProjection {
         facts.severity = figures.scope.severity
         facts.services = figures.scope.services
         facts.customerSegments = figures.scope.customerSegments
+        facts.regions = figures.scope.regions
         facts.customersAffected = figures.scope.customersAffected?.count
-        facts.surveys = figures.surveys.map { .init(scale: $0.scale, score: $0.score, expired: $0.expired) }
+        facts.surveys = figures.surveys.map { .init(scale: $0.scale, score: $0.score, expired: $0.expired, customer: $0.customer) }
+        facts.sponsorshipChanges = figures.sponsorshipChanges.map {
+            .init(customer: $0.customer, sponsor: $0.sponsor, at: $0.at.microsecondsSinceEpoch, position: Int64($0.position))
+        }
+        facts.executiveContacts = figures.executiveContacts.map {
+            .init(customer: $0.customer, threatened: $0.figure.start!.at.microsecondsSinceEpoch, contacted: $0.figure.stop?.at.microsecondsSinceEpoch)
+        }
         facts.actionItems = figures.actionItems.map { .init(due: $0.dueAt.microsecondsSinceEpoch, completed: $0.completedAt?.microsecondsSinceEpoch) }
 
         let byTime = history.sorted { ($0.recorded.occurredAt, $0.recorded.position) < ($1.recorded.occurredAt, $1.recorded.position) }

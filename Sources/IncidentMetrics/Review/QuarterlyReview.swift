@@ -134,6 +134,14 @@ public struct QuarterlyReview: Sendable, Codable {
     /// a second, as when a status page post opens the incident): their time to first public update
     /// starts at the declaration the update made, so a 0 says nothing about how fast customers heard.
     public var declaredByFirstUpdate: Int
+    /// Executive sponsorship in the period.
+    public var sponsorship: Sponsorship
+    /// Time to first reply by the hour of the week the message came in, 168 cells from Monday 00:00.
+    public var firstReplyByHourOfWeek: [HourOfWeek]
+    /// The time zone of those hours: the review clock's.
+    public var hourOfWeekZone: String
+    /// Response figures per region, each on its region's calendar; empty unless calendars were given for regions.
+    public var byRegion: [RegionFigures]
     /// The playbook's rules broken, per rule, this period and the previous one.
     public var playbook: PlaybookCounts
 
@@ -246,6 +254,9 @@ public struct QuarterlyReview: Sendable, Codable {
             firstUpdateDistribution: distribution(MetricCatalog.named("time_to_first_public_update")!, inPeriod, context),
             csatByQuarter: quarters.map { PeriodFigure(period: $0.name, value: value("csat", $0)) },
             declaredByFirstUpdate: inPeriod.count(where: isDeclaredByFirstUpdate),
+            sponsorship: sponsorship(period: period, inPeriod: inPeriod, all: facts, context: context),
+            firstReplyByHourOfWeek: firstReplyByHourOfWeek(inPeriod, context: context), hourOfWeekZone: context.clock.timeZone,
+            byRegion: byRegion(inPeriod, context: context),
             playbook: PlaybookCounts.count(playbookFindings, current: inPeriod, previous: incidents(previous)))
     }
 

@@ -292,6 +292,11 @@ public struct ProjectionRunner: Sendable {
             notice("\(damage) — rebuilding \(damage.projection) from the log in memory (the ledger is read-only to this user, so the stored copy stays damaged: its owner can run `incidents projections rebuild`)")
             memory.reset(damage.projection)
         } else {
+            // A state that fails its checksum may sit on a damaged page, and LMDB must never write
+            // through one: copying a page whose bounds are garbage overruns its own page buffer on
+            // the heap. So the layout of the file's pages is checked first (with pread, never the
+            // map); damage there ends the command with the page named, before anything is written.
+            try Ledger.checkPageStructure(at: ledger.path, keyOrder: false)
             notice("\(damage) — rebuilding \(damage.projection) from the log")
             // The rebuild is stored, by a reading runner too: its memory of the damaged copy goes.
             memory.drop(damage.projection)

@@ -174,7 +174,7 @@ public struct IncidentSummary: Codable, Equatable, Sendable {
                 nextUpdatePromisedBy = update.nextUpdateBy
                 if let eta = update.etaAt { etaAt = eta }
             }
-        case .noteAdded, .stakeholdersNotified, .sponsorshipEnrolled, .sponsorshipEnded:
+        case .noteAdded, .stakeholdersNotified, .sponsorshipEnrolled, .sponsorshipEnded, .handedOff:
             break
         case .escalationRaised(let raised):
             escalationCount += 1
@@ -200,7 +200,7 @@ public struct IncidentSummary: Codable, Equatable, Sendable {
             if postmortem == .none { postmortem = .started }
         case .rootCauseRecorded(let cause):
             rootCause = cause.summary
-        case .contributingFactorRecorded:
+        case .contributingFactorRecorded, .findingRecorded:
             break
         case .actionItemOpened(let item):
             actionItems.append(ActionItem(id: item.actionItemId, title: item.title, owner: item.owner, dueAt: item.dueAt, completedAt: nil))

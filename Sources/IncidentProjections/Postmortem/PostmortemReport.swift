@@ -13,8 +13,9 @@ public struct PostmortemReport: Sendable {
     /// Bumped when the report's content or JSON shape changes.
     /// 2: the report time (`source.asOf`) is the caller's, beside the ledger's last recorded time;
     /// status updates' posting times (`postedAt`, `shownAt`).
-    /// 3: the playbook's rules each update broke (`playbookFindings`).
-    public static let formatVersion = 3
+    /// 3: the review's findings as recorded (`postmortem.finding_recorded`), and the hand-offs.
+    /// 4: the playbook's rules each event broke (`playbookFindings`).
+    public static let formatVersion = 4
 
     /// Where in the ledger the report was built from.
     public struct Source: Sendable, Hashable {
@@ -156,6 +157,32 @@ public struct PostmortemReport: Sendable {
         public var category: RootCauseCategory
     }
 
+    /// A finding of the review (`postmortem.finding_recorded`), under its heading.
+    public struct ReviewFinding: Sendable, Hashable {
+        public var kind: PostmortemFindingKind
+        public var finding: Finding
+        /// Who raised it: the payload's author, else the id of the event's actor.
+        public var author: String
+    }
+
+    /// The incident handed from one responder to the next (`incident.handed_off`); the JSON form writes it as it is.
+    public struct HandOff: Sendable, Hashable, Codable {
+        public var at: Timestamp
+        public var position: UInt64
+        public var from: String
+        public var to: String
+        public var fromShift: String?
+        public var toShift: String?
+        public var summary: String
+        public var correctedBy: [UInt64]
+    }
+
+    /// A customer of the incident in the executive sponsorship programme, with their sponsor.
+    public struct SponsoredCustomer: Sendable, Hashable {
+        public var customer: String
+        public var sponsor: String
+    }
+
     /// The postmortem as recorded: owner, root cause, contributing factors, action items, publication.
     public struct Review: Sendable, Hashable {
         public var owner: String?
@@ -168,6 +195,11 @@ public struct PostmortemReport: Sendable {
         public var publishedAt: Timestamp?
         public var documentUrl: String?
         public var publishedSummary: String?
+        /// The review's findings, in the order they happened.
+        public var findings: [ReviewFinding] = []
+
+        /// The findings under one heading.
+        public func findings(_ kind: PostmortemFindingKind) -> [ReviewFinding] { findings.filter { $0.kind == kind } }
     }
 
     public var incident: String
@@ -189,6 +221,11 @@ public struct PostmortemReport: Sendable {
     public var messages: [CustomerMessage]
     public var escalations: [Escalation]
     public var surveys: [Survey]
+    /// Every hand-off between responders, in time order.
+    public var handOffs: [HandOff] = []
+    /// The incident's customers (who wrote in, were named by an escalation, threatened to leave or were
+    /// sent a survey) who were in the executive sponsorship programme while it was open, by customer.
+    public var sponsoredCustomers: [SponsoredCustomer] = []
     public var review: Review
     /// The playbook's rules the incident's events broke, in ledger order: what recording warned
     /// about, judged again by the same function (``PlaybookChecks/findings(inHistory:policy:)``).
@@ -198,24 +235,28 @@ public struct PostmortemReport: Sendable {
     /// Builds the report of `incident` as of `asOf`, the time the report is made; nil when the ledger
     /// holds no such incident.
     ///
-    /// - Parameter summary: the incident-state projection's summary, caught up. When it does not
-    ///   reach the snapshot's last event of the incident (another writer appended meanwhile), the
-    ///   summary is folded again from the snapshot so that every part of the report agrees.
+    /// - Parameters:
+    ///   - summary: the incident-state projection's summary, caught up. When it does not
+    ///     reach the snapshot's last event of the incident (another writer appended meanwhile), the
+    ///     summary is folded again from the snapshot so that every part of the report agrees.
+    ///   - programme: the executive sponsorship programme across the ledger; nil: only the enrolments
+    ///     and departures recorded in this incident.
+    ///   - policy: the playbook's policy in force at a ledger position, for the rules each event broke.
     public static func build(
-        _ incident: String, summary: IncidentSummary? = nil, asOf: Timestamp, policy: (UInt64) -> PlaybookPolicy = { _ in .standard },
-        in reader: borrowing LedgerReader
+        _ incident: String, summary: IncidentSummary? = nil, programme: SponsorshipProgramme? = nil, asOf: Timestamp,
+        policy: (UInt64) -> PlaybookPolicy = { _ in .standard }, in reader: borrowing LedgerReader
     ) throws -> PostmortemReport? {
         let recorded = try reader.events(inStream: incident)
         guard !recorded.isEmpty else { return nil }
-        return build(incident, events: recorded, summary: summary, head: try reader.head(), asOf: asOf, policy: policy)
+        return build(incident, events: recorded, summary: summary, programme: programme, head: try reader.head(), asOf: asOf, policy: policy)
     }
 
     /// Builds the report from one incident's recorded events (in stream order), the ledger's head and the report time.
     ///
     /// - Parameter policy: the playbook's policy in force at a ledger position, for the rules each update broke.
     public static func build(
-        _ incident: String, events recorded: [RecordedEvent], summary stored: IncidentSummary?, head: LedgerHead, asOf: Timestamp,
-        policy: (UInt64) -> PlaybookPolicy = { _ in .standard }
+        _ incident: String, events recorded: [RecordedEvent], summary stored: IncidentSummary?, programme: SponsorshipProgramme? = nil, head: LedgerHead,
+        asOf: Timestamp, policy: (UInt64) -> PlaybookPolicy = { _ in .standard }
     ) -> PostmortemReport {
         let history = EffectiveHistory.apply(recorded)
         var summary: IncidentSummary
@@ -328,6 +369,14 @@ public struct PostmortemReport: Sendable {
                 report.review.publishedAt = at
                 report.review.documentUrl = published.documentUrl
                 report.review.publishedSummary = published.summary
+            case .findingRecorded(let finding)?:
+                report.review.findings.append(ReviewFinding(
+                    kind: finding.kind, finding: Finding(at: at, position: position, text: finding.text, correctedBy: correctedBy),
+                    author: finding.author ?? event.recorded.actor.id))
+            case .handedOff(let handOff)?:
+                report.handOffs.append(HandOff(
+                    at: at, position: position, from: handOff.from, to: handOff.to, fromShift: handOff.fromShift, toShift: handOff.toShift,
+                    summary: handOff.summary, correctedBy: correctedBy))
             default:
                 break
             }
@@ -339,6 +388,16 @@ public struct PostmortemReport: Sendable {
             report.review.actionItems[index].completedAt = outcome.completedAt
             report.review.actionItems[index].state = outcome.completedAt != nil ? .done
                 : ResponseFigures.ActionItemOutcome.isOverdue(dueAt: outcome.dueAt.microsecondsSinceEpoch, completedAt: nil, asOf: asOf.microsecondsSinceEpoch) ? .overdue : .open
+        }
+        // The customers of the incident who were sponsored while it was open.
+        let programme = programme ?? SponsorshipProgramme(figures.sponsorshipChanges)
+        if let declared = figures.timeToResolveFromDeclaration.start?.at {
+            let customers = Set(report.messages.map(\.customer)).union(report.escalations.compactMap(\.customer))
+                .union(report.surveys.map(\.customer)).union(figures.executiveContacts.map(\.customer))
+            report.sponsoredCustomers = customers.sorted().compactMap { customer in
+                programme.sponsor(of: customer, declared: declared, resolved: figures.timeToResolveFromDeclaration.stop?.at, asOf: asOf)
+                    .map { SponsoredCustomer(customer: customer, sponsor: $0) }
+            }
         }
         // Each update's promise as the figures judged it: one definition of kept, missed and pending.
         let promises = Dictionary(figures.updatePromises.outcomes.map { ($0.promisedIn, $0.outcome) }, uniquingKeysWith: { first, _ in first })

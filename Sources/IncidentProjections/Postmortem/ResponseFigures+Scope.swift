@@ -32,6 +32,7 @@ extension ResponseFigures {
     /// A survey sent about the incident and its answer.
     public struct SurveyOutcome: Sendable, Hashable {
         public var surveyId: String
+        public var customer: String
         public var scale: SurveyScale
         /// The answer's score (the latest answer); nil when unanswered.
         public var score: Int64?
@@ -88,7 +89,7 @@ extension ResponseFigures {
             switch event.event {
             case .surveySent(let sent)?:
                 index[sent.surveyId] = surveys.count
-                surveys.append(SurveyOutcome(surveyId: sent.surveyId, scale: sent.scale, score: nil, expired: false))
+                surveys.append(SurveyOutcome(surveyId: sent.surveyId, customer: sent.customer, scale: sent.scale, score: nil, expired: false))
             case .surveyAnswered(let answer)?:
                 if let at = index[answer.surveyId] { surveys[at].score = answer.score }
             case .surveyExpired(let expiry)?:

@@ -43,6 +43,8 @@ public struct ResponseFigures: Sendable, Hashable {
         case resolved
         case messageReceived = "message_received"
         case firstReply = "first_reply"
+        case threatToLeave = "threat_to_leave"
+        case executiveContact = "executive_contact"
     }
 
     /// One instant of the response, and the event of the ledger that records it.
@@ -196,6 +198,10 @@ public struct ResponseFigures: Sendable, Hashable {
     public var surveys: [SurveyOutcome] = []
     /// Every action item opened, in the order opened.
     public var actionItems: [ActionItemOutcome] = []
+    /// Enrolments in and departures from the executive sponsorship programme, in time order.
+    public var sponsorshipChanges: [SponsorshipChange] = []
+    /// For each customer who threatened to leave: the time to an executive's contact.
+    public var executiveContacts: [ExecutiveContact] = []
 
     /// The longest of ``updateGaps`` (the earliest of equals); nil when there was no public update while open.
     public var longestUpdateGap: UpdateGap? {
@@ -292,6 +298,8 @@ public struct ResponseFigures: Sendable, Hashable {
         figures.scope = scope(byTime, customersWhoWroteIn: Set(figures.firstReplies.map(\.customer)).count)
         figures.surveys = surveys(byTime)
         figures.actionItems = actionItems(byTime)
+        figures.sponsorshipChanges = sponsorshipChanges(byTime)
+        figures.executiveContacts = executiveContacts(byTime)
         figures.updateGaps = updateGaps(publicUpdates.map { ($0.event.recorded.position, $0.event.recorded.occurredAt) }, openPeriods: openPeriods(history), asOf: asOf)
         figures.updatePromises = promises(history, asOf: asOf)
         if let last = publicUpdates.last(where: { $0.update.etaAt != nil }), let eta = last.update.etaAt {

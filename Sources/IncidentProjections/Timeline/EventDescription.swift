@@ -5,7 +5,7 @@ public import LedgerModel
 public enum EventDescription {
     /// Which part of the response an event belongs to, for filtering timelines.
     public enum Category: String, CaseIterable, Codable, Sendable {
-        /// Declaration, status, severity, scope, responders, resolution.
+        /// Declaration, status, severity, scope, responders and hand-offs, resolution.
         case status
         /// Messages from customers and replies to them.
         case customer
@@ -23,7 +23,7 @@ public enum EventDescription {
         switch event {
         case nil: .internal
         case .declared?, .acknowledged?, .statusChanged?, .severityChanged?, .scopeChanged?, .responderAssigned?, .responderReleased?,
-            .resolved?, .reopened?, .closed?, .linked?, .merged?:
+            .resolved?, .reopened?, .closed?, .linked?, .merged?, .handedOff?:
             .status
         case .messageReceived?, .replySent?: .customer
         case .statusUpdatePublished?: .public
@@ -31,7 +31,7 @@ public enum EventDescription {
             .escalation
         case .corrected?, .retracted?: .correction
         case .noteAdded?, .stakeholdersNotified?, .slaPolicyAttached?, .surveySent?, .surveyAnswered?, .surveyExpired?, .postmortemStarted?,
-            .rootCauseRecorded?, .contributingFactorRecorded?, .actionItemOpened?, .actionItemCompleted?, .postmortemPublished?,
+            .rootCauseRecorded?, .contributingFactorRecorded?, .actionItemOpened?, .actionItemCompleted?, .postmortemPublished?, .findingRecorded?,
             .accessGranted?, .accessRevoked?, .policySet?, .templateDefined?, .templateRevised?, .templateRetired?:
             .internal
         }
@@ -77,6 +77,8 @@ public enum EventDescription {
         case .closed(let e)?: return "Closed\(optional(e.note) { ": \($0)" })"
         case .linked(let e)?: return "Linked to \(e.otherIncident) (\(e.relation.rawValue))"
         case .merged(let e)?: return "Merged into \(e.into)"
+        case .handedOff(let e)?:
+            return "Handed off from \(e.from)\(optional(e.fromShift) { " (\($0))" }) to \(e.to)\(optional(e.toShift) { " (\($0))" }): \(e.summary)"
         case .messageReceived(let e)?:
             return "Customer \(e.customer)\(optional(e.tier) { " (\($0))" }) wrote via \(e.channel.rawValue) [\(e.messageId)]\(optional(e.subject) { ": \($0)" })\(e.threatensToLeave == true ? " — threatens to leave" : "")"
         case .replySent(let e)?: return "Replied to \(e.customer) via \(e.channel.rawValue) [\(e.inReplyTo)]"
@@ -104,6 +106,8 @@ public enum EventDescription {
         case .actionItemOpened(let e)?: return "Action item \(e.actionItemId) for \(e.owner), due \(e.dueAt.rfc3339): \(e.title)"
         case .actionItemCompleted(let e)?: return "Action item \(e.actionItemId) done\(optional(e.note) { ": \($0)" })"
         case .postmortemPublished(let e)?: return "Postmortem published\(optional(e.documentUrl) { ": \($0)" })"
+        case .findingRecorded(let e)?:
+            return "Finding (\(e.kind.rawValue))\(optional(e.author) { " by \($0)" }): \(e.text)"
         case .corrected(let e)?:
             let fields = e.fields.keys.sorted().map { "\($0) = \(e.fields[$0]!.canonicalText)" }.joined(separator: ", ")
             return "Correction of \(target(e.target)): \(fields) — \(e.reason)"

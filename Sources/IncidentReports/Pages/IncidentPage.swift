@@ -83,7 +83,8 @@ public enum IncidentPage {
         out.raw("</div>\n</section>\n")
 
         for (part, write) in [
-            ("communications", PostmortemHTML.communications), ("escalations", PostmortemHTML.escalations), ("figures", PostmortemHTML.figures),
+            ("communications", PostmortemHTML.communications), ("hand-offs", PostmortemHTML.handOffs), ("escalations", PostmortemHTML.escalations),
+            ("figures", PostmortemHTML.figures),
             ("satisfaction", PostmortemHTML.satisfaction), ("follow-up", PostmortemHTML.followUp),
         ] as [(String, (PostmortemReport, inout HTMLWriter) -> Void)] {
             out.raw("<div id=\"part-\(part)\" data-live-part>\n")

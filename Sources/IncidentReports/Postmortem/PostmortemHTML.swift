@@ -23,10 +23,12 @@ public enum PostmortemHTML {
         figures(report, into: &out)
         timeline(report, into: &out)
         communications(report, into: &out)
+        handOffs(report, into: &out)
         escalations(report, into: &out)
+        sponsorship(report, into: &out)
         satisfaction(report, into: &out)
         followUp(report, into: &out)
-        findings(into: &out)
+        findings(report, into: &out)
         footer(report, into: &out)
         return out.text
     }
@@ -106,8 +108,10 @@ public enum PostmortemHTML {
         if report.figures.firstReplies.isEmpty {
             out.raw("<p class=\"muted\">No customer messages were recorded.</p>\n")
         } else {
+            let listing = T.replyListing(report)
+            if let collapsed = listing.collapsed { out.raw("<p class=\"note\">\(HTML.escape(collapsed))</p>\n") }
             out.raw("<table>\n<thead><tr><th>Message</th><th>Customer</th><th>Channel</th><th>Received</th><th>First reply</th><th class=\"num\">Time to first reply</th></tr></thead>\n<tbody>\n")
-            for reply in report.figures.firstReplies {
+            for reply in listing.listed {
                 var customer = HTML.isolated(reply.customer)
                 if let tier = reply.tier { customer += " <span class=\"muted\">(\(HTML.isolated(tier)))</span>" }
                 if reply.threatensToLeave { customer += " <span class=\"tag bad\">threatens to leave</span>" }
@@ -214,6 +218,29 @@ public enum PostmortemHTML {
         out.raw("</section>\n")
     }
 
+    /// The incident's customers in the executive sponsorship programme, the enrolments and departures
+    /// recorded in it, and each threat to leave with the time to an executive's contact.
+    public static func sponsorship(_ report: PostmortemReport, into out: inout HTMLWriter) {
+        let T = PostmortemText.self
+        out.section("sponsorship", "Executive sponsorship")
+        out.raw("<p>\(HTML.html(T.sponsoredCustomers(report)))</p>\n")
+        if !report.figures.sponsorshipChanges.isEmpty {
+            out.raw("<ul>\n")
+            for change in report.figures.sponsorshipChanges { out.raw("<li>\(HTML.html(T.sponsorshipChange(change)))</li>\n") }
+            out.raw("</ul>\n")
+        }
+        if !report.figures.executiveContacts.isEmpty {
+            out.raw("<table>\n<thead><tr><th>Customer</th><th>Threatened to leave</th><th>Executive contact</th><th class=\"num\">Time to executive contact</th></tr></thead>\n<tbody>\n")
+            for contact in report.figures.executiveContacts {
+                let stop = contact.figure.stop.map { "\(momentHTML($0, expected: "")) <span class=\"muted\">— \(HTML.escape(T.contactKind(contact.contactKind!)))</span>" }
+                let time = contact.figure.seconds.map { "<strong>\(HTML.escape(T.duration($0)))</strong>" } ?? notRecorded()
+                out.raw("<tr\(contact.figure.stop == nil ? " class=\"missed\"" : "")><td>\(HTML.isolated(contact.customer))</td><td>\(momentHTML(contact.figure.start, expected: "threat"))</td><td>\(stop ?? notRecorded())</td><td class=\"num\">\(time)</td></tr>\n")
+            }
+            out.raw("</tbody>\n</table>\n")
+        }
+        out.raw("</section>\n")
+    }
+
     /// The surveys sent and their answers.
     public static func satisfaction(_ report: PostmortemReport, into out: inout HTMLWriter) {
         let T = PostmortemText.self
@@ -276,12 +303,40 @@ public enum PostmortemHTML {
         out.raw("</section>\n")
     }
 
-    /// Places for what the review itself writes.
-    static func findings(into out: inout HTMLWriter) {
-        for (id, heading) in [("went-well", "What went well"), ("could-be-better", "What could be better"), ("got-lucky", "Where we got lucky")] {
+    /// What the review found, under its three headings; a heading with no finding yet keeps its place.
+    public static func findings(_ report: PostmortemReport, into out: inout HTMLWriter) {
+        let T = PostmortemText.self
+        for (kind, id, heading) in T.findingHeadings {
             out.section(id, heading)
-            out.raw("<div class=\"placeholder\">To be written by the review.</div>\n</section>\n")
+            let findings = report.review.findings(kind)
+            if findings.isEmpty {
+                out.raw("<div class=\"placeholder\">\(HTML.escape(T.noFindings))</div>\n")
+            } else {
+                out.raw("<ul class=\"findings\">\n")
+                for finding in findings {
+                    out.raw("<li><span dir=\"auto\">\(HTML.escape(finding.finding.text))</span> <span class=\"muted\">— \(HTML.html(T.findingSource(finding)))</span></li>\n")
+                }
+                out.raw("</ul>\n")
+            }
+            out.raw("</section>\n")
         }
+    }
+
+    /// Every hand-off between responders: when, from whom to whom, and the summary given.
+    public static func handOffs(_ report: PostmortemReport, into out: inout HTMLWriter) {
+        let T = PostmortemText.self
+        out.section("hand-offs", "Hand-offs")
+        if report.handOffs.isEmpty {
+            out.raw("<p class=\"muted\">No hand-offs were recorded.</p>\n")
+        } else {
+            out.raw("<table>\n<thead><tr><th>When (UTC)</th><th>From → to</th><th>Summary</th></tr></thead>\n<tbody>\n")
+            for handOff in report.handOffs {
+                let provenance = T.provenance(position: handOff.position, correctedBy: handOff.correctedBy)
+                out.raw("<tr><td class=\"time\">\(HTML.escape(handOff.at.rfc3339)) <span class=\"muted\">\(HTML.escape(provenance))</span></td><td>\(HTML.html(T.handOffParties(handOff)))</td><td dir=\"auto\">\(HTML.escape(handOff.summary))</td></tr>\n")
+            }
+            out.raw("</tbody>\n</table>\n")
+        }
+        out.raw("</section>\n")
     }
 
     /// Where the report came from: ledger position, chain head, report time.

@@ -23,7 +23,9 @@ public struct PostmortemJSON: Codable, Sendable, Hashable {
     public var escalations: [Escalation]
     public var satisfaction: Satisfaction
     public var postmortem: Postmortem
-    /// The headings the review fills in; the ledger has nothing for them.
+    public var handOffs: [PostmortemReport.HandOff]
+    public var sponsorship: Sponsorship
+    /// The review's findings under its three headings (`postmortem.finding_recorded`).
     public var reviewFindings: ReviewFindings
     public var source: Source
 
@@ -104,7 +106,21 @@ public struct PostmortemJSON: Codable, Sendable, Hashable {
                     completedAt: item.completedAt, completionNote: item.completionNote, state: item.state.rawValue)
             },
             publishedAt: review.publishedAt, documentUrl: review.documentUrl, publishedSummary: review.publishedSummary)
-        reviewFindings = ReviewFindings(whatWentWell: [], whatCouldBeBetter: [], whereWeGotLucky: [])
+        handOffs = report.handOffs
+        sponsorship = Sponsorship(
+            sponsoredCustomers: report.sponsoredCustomers.map { Sponsorship.Customer(customer: $0.customer, sponsor: $0.sponsor) },
+            changes: report.figures.sponsorshipChanges.map { Sponsorship.Change(customer: $0.customer, sponsor: $0.sponsor, at: $0.at, position: $0.position) },
+            executiveContacts: report.figures.executiveContacts.map {
+                Sponsorship.Contact(
+                    customer: $0.customer, threatened: $0.figure.start.map(Moment.init), contacted: $0.figure.stop.map(Moment.init),
+                    contactKind: $0.contactKind?.rawValue, seconds: $0.figure.seconds)
+            })
+        func findings(_ kind: PostmortemFindingKind) -> [ReviewFindings.Finding] {
+            review.findings(kind).map {
+                ReviewFindings.Finding(text: $0.finding.text, author: $0.author, at: $0.finding.at, position: $0.finding.position, correctedBy: $0.finding.correctedBy)
+            }
+        }
+        reviewFindings = ReviewFindings(whatWentWell: findings(.wentWell), whatCouldBeBetter: findings(.couldBeBetter), whereWeGotLucky: findings(.gotLucky))
         let source = report.source
         self.source = Source(
             ledgerPosition: source.headPosition, chainHead: source.headHash.hex, asOf: source.asOf, lastRecorded: source.lastRecorded,
@@ -424,9 +440,45 @@ public struct PostmortemJSON: Codable, Sendable, Hashable {
     }
 
     public struct ReviewFindings: Codable, Sendable, Hashable {
-        public var whatWentWell: [String]
-        public var whatCouldBeBetter: [String]
-        public var whereWeGotLucky: [String]
+        public var whatWentWell: [Finding]
+        public var whatCouldBeBetter: [Finding]
+        public var whereWeGotLucky: [Finding]
+
+        public struct Finding: Codable, Sendable, Hashable {
+            public var text: String
+            public var author: String
+            public var at: Timestamp
+            public var position: UInt64
+            public var correctedBy: [UInt64]
+        }
+    }
+
+    /// Executive sponsorship as it touched the incident.
+    public struct Sponsorship: Codable, Sendable, Hashable {
+        public var sponsoredCustomers: [Customer]
+        public var changes: [Change]
+        public var executiveContacts: [Contact]
+
+        public struct Customer: Codable, Sendable, Hashable {
+            public var customer: String
+            public var sponsor: String
+        }
+
+        /// An enrolment (with its sponsor) or a departure (sponsor null).
+        public struct Change: Codable, Sendable, Hashable {
+            public var customer: String
+            public var sponsor: String?
+            public var at: Timestamp
+            public var position: UInt64
+        }
+
+        public struct Contact: Codable, Sendable, Hashable {
+            public var customer: String
+            public var threatened: Moment?
+            public var contacted: Moment?
+            public var contactKind: String?
+            public var seconds: Int64?
+        }
     }
 
     public struct Source: Codable, Sendable, Hashable {

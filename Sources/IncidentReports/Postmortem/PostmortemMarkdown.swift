@@ -63,7 +63,9 @@ public enum PostmortemMarkdown {
         if report.figures.firstReplies.isEmpty {
             out.line("No customer messages were recorded.")
         } else {
-            out.table(["Message", "Customer", "Channel", "Received", "First reply", "Time to first reply"], report.figures.firstReplies.map { reply in
+            let listing = T.replyListing(report)
+            if let collapsed = listing.collapsed { out.line(collapsed); out.line() }
+            out.table(["Message", "Customer", "Channel", "Received", "First reply", "Time to first reply"], listing.listed.map { reply in
                 var customer = escape(reply.customer)
                 if let tier = reply.tier { customer += " (\(escape(tier)))" }
                 if reply.threatensToLeave { customer += " — threatens to leave" }
@@ -135,6 +137,16 @@ public enum PostmortemMarkdown {
             }
         }
 
+        // Hand-offs
+        out.heading("Hand-offs")
+        if report.handOffs.isEmpty {
+            out.line("No hand-offs were recorded.")
+        } else {
+            out.table(["When (UTC)", "#", "From → to", "Summary"], report.handOffs.map { handOff in
+                [handOff.at.rfc3339, T.provenance(position: handOff.position, correctedBy: handOff.correctedBy), text(T.handOffParties(handOff)), escape(handOff.summary)]
+            })
+        }
+
         // Escalations
         out.heading("Escalations")
         if report.escalations.isEmpty {
@@ -146,6 +158,22 @@ public enum PostmortemMarkdown {
                     escape(escalation.id), "\(escalation.raisedAt.rfc3339) (#\(escalation.position))",
                     "\(T.words(escalation.fromLevel.rawValue)) → \(T.words(escalation.toLevel.rawValue))", text(T.reason(escalation)),
                     escalation.customer.map(escape) ?? "—", then.isEmpty ? "still open" : then.joined(separator: "; "),
+                ]
+            })
+        }
+
+        // Executive sponsorship
+        out.heading("Executive sponsorship")
+        out.line(text(T.sponsoredCustomers(report)))
+        if !report.figures.sponsorshipChanges.isEmpty { out.line() }
+        for change in report.figures.sponsorshipChanges { out.line("- \(text(T.sponsorshipChange(change)))") }
+        if !report.figures.executiveContacts.isEmpty {
+            out.line()
+            out.table(["Customer", "Threatened to leave", "Executive contact", "Time to executive contact"], report.figures.executiveContacts.map { contact in
+                [
+                    escape(contact.customer), contact.figure.start.map { "\($0.at.rfc3339) (\(T.provenance($0)))" } ?? "",
+                    contact.figure.stop.map { "\($0.at.rfc3339) (\(T.provenance($0))): \(T.contactKind(contact.contactKind!))" } ?? "*\(T.notRecorded)*",
+                    contact.figure.seconds.map { "**\(T.duration($0))**" } ?? "*\(T.notRecorded)*",
                 ]
             })
         }
@@ -194,9 +222,11 @@ public enum PostmortemMarkdown {
         }
 
         // The review's own findings
-        for heading in ["What went well", "What could be better", "Where we got lucky"] {
+        for (kind, _, heading) in T.findingHeadings {
             out.heading(heading)
-            out.line("*To be written by the review.*")
+            let findings = review.findings(kind)
+            if findings.isEmpty { out.line("*\(T.noFindings)*") }
+            for finding in findings { out.line("- \(escape(finding.finding.text)) — \(text(T.findingSource(finding)))") }
         }
 
         // Footer

@@ -52,6 +52,8 @@ public enum PostmortemText {
         case .resolved: "resolved"
         case .messageReceived: "message received"
         case .firstReply: "first reply"
+        case .threatToLeave: "threat to leave"
+        case .executiveContact: "executive contact"
         }
     }
 
@@ -266,5 +268,92 @@ public enum PostmortemText {
         if let mean = score.mean { text += "; mean \(String(format: "%.2f", mean))" }
         if let nps = score.netPromoterScore { text += "; NPS \(String(format: "%+.0f", nps))" }
         return text
+    }
+}
+
+extension PostmortemText {
+    /// The review's headings, in report order, each with the kind of finding it holds and its HTML anchor.
+    public static let findingHeadings: [(kind: PostmortemFindingKind, id: String, heading: String)] = [
+        (.wentWell, "went-well", "What went well"), (.couldBeBetter, "could-be-better", "What could be better"),
+        (.gotLucky, "got-lucky", "Where we got lucky"),
+    ]
+
+    /// What a heading of the review says while no finding stands under it.
+    public static let noFindings = "To be written by the review."
+
+    /// Who raised a finding and where it is recorded: "dana@example.com (#41)".
+    public static func findingSource(_ finding: PostmortemReport.ReviewFinding) -> MixedText {
+        "\(finding.author) (\(words: provenance(position: finding.finding.position, correctedBy: finding.finding.correctedBy)))"
+    }
+
+    /// Who handed the incident to whom: "dana@example.com (emea) → kenji@example.com (apac)".
+    public static func handOffParties(_ handOff: PostmortemReport.HandOff) -> MixedText {
+        func party(_ person: String, _ shift: String?) -> MixedText { shift.map { "\(person) (\($0))" } ?? "\(person)" }
+        return party(handOff.from, handOff.fromShift) + " → " + party(handOff.to, handOff.toShift)
+    }
+}
+
+extension PostmortemText {
+    /// Which of the incident's customers were in the executive sponsorship programme while it was open.
+    public static func sponsoredCustomers(_ report: PostmortemReport) -> MixedText {
+        guard !report.sponsoredCustomers.isEmpty else { return "No customer of this incident was in the executive sponsorship programme while it was open." }
+        let list = report.sponsoredCustomers.enumerated().map { index, sponsored -> MixedText in
+            (index == 0 ? "" : ", ") + "\(sponsored.customer) (sponsor \(sponsored.sponsor))"
+        }.reduce(MixedText(), +)
+        return "In the executive sponsorship programme while the incident was open: " + list + "."
+    }
+
+    /// One enrolment or departure: "acme enrolled, sponsor coo@example.com, at 2026-… (#12)".
+    public static func sponsorshipChange(_ change: ResponseFigures.SponsorshipChange) -> MixedText {
+        let what: MixedText = change.sponsor.map { "\(change.customer) enrolled, sponsor \($0)," } ?? "\(change.customer) left the programme"
+        return what + " at \(change.at) (#\(change.position))"
+    }
+
+    /// How an executive's contact was recorded, as a phrase.
+    public static func contactKind(_ kind: ResponseFigures.ExecutiveContactKind) -> String {
+        switch kind {
+        case .escalationAcknowledged: "an executive took the escalation on"
+        case .sponsorshipEnrolled: "an executive sponsor was assigned"
+        }
+    }
+}
+
+extension PostmortemText {
+    /// An incident with more customer messages than this is busy: its picture counts messages per
+    /// interval and its reply table lists only the slowest (``replyListing(_:)``).
+    public static let busyMessages = 50
+    /// How many messages a busy incident's reply table lists.
+    public static let repliesListed = 20
+
+    /// The replies a report's table lists, and what it collapses.
+    public struct ReplyListing: Sendable {
+        /// The messages listed, in the order they were received.
+        public var listed: [ResponseFigures.FirstReply]
+        /// The sentence on the messages left out, nil when every one is listed.
+        public var collapsed: String?
+    }
+
+    /// Every message, or for a busy incident the ``repliesListed`` slowest (the unanswered first, then
+    /// the longest waits, earlier first among equals) with one sentence on the rest.
+    public static func replyListing(_ report: PostmortemReport) -> ReplyListing {
+        let all = report.figures.firstReplies
+        guard all.count > busyMessages else { return ReplyListing(listed: all, collapsed: nil) }
+        let ranked = all.indices.sorted { a, b in
+            let (first, second) = (all[a].figure.seconds ?? .max, all[b].figure.seconds ?? .max)
+            return first != second ? first > second : a < b
+        }
+        let listed = Set(ranked.prefix(repliesListed))
+        let rest = all.indices.filter { !listed.contains($0) }.map { all[$0] }
+        let waits = rest.compactMap(\.figure.seconds).sorted()
+        var parts = [String]()
+        if let longest = waits.last {
+            let middle = waits.count / 2
+            let median = waits.count % 2 == 1 ? Double(waits[middle]) : Double(waits[middle - 1] + waits[middle]) / 2
+            parts.append("\(waits.count) were answered in a median of \(duration(Int64(median.rounded(.toNearestOrEven)))), the longest \(duration(longest))")
+        }
+        if rest.count > waits.count { parts.append("\(rest.count - waits.count) were not answered") }
+        let sentence = "A busy incident: the \(repliesListed) slowest of \(all.count) messages are listed (unanswered first); of the other \(rest.count), "
+            + parts.joined(separator: " and ") + ". The JSON form lists every one."
+        return ReplyListing(listed: all.indices.filter(listed.contains).map { all[$0] }, collapsed: sentence)
     }
 }

@@ -59,6 +59,48 @@ enum ReviewCharts {
         return svg + "</svg>\n"
     }
 
+    /// The bands of the heat map of time to first reply: an upper bound in seconds (nil: the rest), a fill and a label.
+    static let heatBands: [(below: Int64?, fill: String, label: String)] = [
+        (900, "#1a7f37", "< 15 min"), (3600, "#8cc265", "15–60 min"), (4 * 3600, "#f2c14e", "1–4 h"), (nil, "#b42318", "≥ 4 h"),
+    ]
+
+    /// A heat map of the week: one row per day (Monday first), one cell per hour, coloured by the
+    /// median time to first reply of the messages received then; grey where none came, hatched
+    /// (outlined red) where some came and none was answered.
+    static func heatMap(_ cells: [QuarterlyReview.HourOfWeek], title: String) -> String {
+        let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        let cellWidth = (width - left - right) / 24, cellHeight = 24.0
+        let mapHeight = top + cellHeight * 7 + 52
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(mapHeight))\" role=\"img\" aria-label=\"\(HTML.escape(title))\">\n<title>\(HTML.escape(title))</title>\n"
+        for (index, day) in days.enumerated() {
+            svg += "<text x=\"\(number(left - 8))\" y=\"\(number(top + cellHeight * (Double(index) + 0.5) + 4))\" text-anchor=\"end\" \(font) fill=\"#5b6575\">\(day)</text>\n"
+        }
+        for hour in stride(from: 0, to: 24, by: 3) {
+            svg += "<text x=\"\(number(left + cellWidth * (Double(hour) + 0.5)))\" y=\"\(number(top + cellHeight * 7 + 14))\" text-anchor=\"middle\" \(font) fill=\"#5b6575\">\(String(format: "%02d", hour))</text>\n"
+        }
+        for cell in cells {
+            let x = left + cellWidth * Double(cell.hour), y = top + cellHeight * Double(cell.day)
+            let fill: String
+            var stroke = "#ffffff"
+            var detail = "\(days[cell.day]) \(String(format: "%02d:00", cell.hour)): \(cell.messages) message\(cell.messages == 1 ? "" : "s")"
+            if let median = cell.medianSeconds {
+                fill = heatBands.first { $0.below.map { median < Double($0) } ?? true }!.fill
+                detail += ", median first reply \(MetricFormatting.duration(MetricFormatting.wholeSeconds(median)))"
+            } else {
+                fill = "#eef1f5"
+                if cell.messages > 0 { stroke = "#b42318" }
+            }
+            if cell.unanswered > 0 { detail += ", \(cell.unanswered) unanswered" }
+            svg += "<rect x=\"\(number(x + 1))\" y=\"\(number(y + 1))\" width=\"\(number(cellWidth - 2))\" height=\"\(number(cellHeight - 2))\" fill=\"\(fill)\" stroke=\"\(stroke)\"><title>\(HTML.escape(detail))</title></rect>\n"
+        }
+        let legendY = top + cellHeight * 7 + 26
+        for (index, band) in (heatBands.map { ($0.label, $0.fill) } + [("no message", "#eef1f5")]).enumerated() {
+            let x = left + Double(index) * 110
+            svg += "<rect x=\"\(number(x))\" y=\"\(number(legendY))\" width=\"14\" height=\"10\" fill=\"\(band.1)\"/><text x=\"\(number(x + 18))\" y=\"\(number(legendY + 9))\" \(font) fill=\"#1d2430\">\(HTML.escape(band.0))</text>\n"
+        }
+        return svg + "</svg>\n"
+    }
+
     static func header(_ title: String) -> String {
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(HTML.escape(title))\">\n<title>\(HTML.escape(title))</title>\n"
     }

@@ -41,6 +41,9 @@ public enum ReviewHTML {
         out += "<figure>\(ReviewCharts.bars(csat, title: "CSAT by quarter", scaleMaximum: 1, format: { MetricFormatting.percent($0) }))<figcaption>Share of survey answers of 4 or 5 on the 1–5 scale, by quarter of the incident’s declaration; — where no answer came.</figcaption></figure>\n"
         out += "</div>\n</section>\n"
 
+        out += "<section id=\"coverage\"><h2>Time to first reply by hour of the week</h2>\n"
+        out += "<figure>\(ReviewCharts.heatMap(review.firstReplyByHourOfWeek, title: "Time to first reply by hour of the week"))<figcaption>\(e(ReviewText.hourOfWeekCaption(review)))</figcaption></figure>\n</section>\n"
+
         out += "<section id=\"figures\"><h2>Figures</h2>\n<table>\n<thead><tr><th>Metric</th><th class=\"num\">\(e(review.period.name))</th><th class=\"num\">\(e(review.previousPeriod.name))</th><th class=\"num\">Change</th><th class=\"num\">n</th><th>Detail</th><th>Left out</th></tr></thead>\n<tbody>\n"
         for row in review.observedRows {
             let title = drill.map { "<a class=\"drill\" href=\"\(e($0(row.metric)))\">\(e(row.title))</a>" } ?? e(row.title)
@@ -62,6 +65,15 @@ public enum ReviewHTML {
             out += "<tr><th scope=\"row\">\(e(group.name))</th>\(cell(MetricFormatting.headline(group.value), small: group.value.smallSample))<td class=\"num\">\(group.value.count)</td><td>\(e(MetricFormatting.detail(group.value)))</td></tr>\n"
         }
         out += "</tbody>\n</table>\n\(legend(review.resolveBySeverity.groups.contains { $0.value.smallSample }))</section>\n"
+
+        if !review.byRegion.isEmpty {
+            out += "<section id=\"regions\"><h2>Response figures by region</h2>\n<p class=\"note\">\(e(ReviewText.regionNote))</p>\n<table>\n<thead><tr><th>Region</th><th>Calendar</th><th class=\"num\">Incidents</th><th class=\"num\">Time to acknowledge</th><th class=\"num\">Time to first reply</th><th class=\"num\">Time to first public update</th></tr></thead>\n<tbody>\n"
+            for row in review.byRegion {
+                let values = [row.timeToAcknowledge, row.timeToFirstReply, row.timeToFirstPublicUpdate]
+                out += "<tr><th scope=\"row\">\(v(row.region))</th><td>\(v(row.calendar))</td><td class=\"num\">\(row.incidents)</td>\(values.map { cell(MetricFormatting.headline($0), small: $0.smallSample) }.joined())</tr>\n"
+            }
+            out += "</tbody>\n</table>\n\(legend(review.byRegion.contains { [$0.timeToAcknowledge, $0.timeToFirstReply, $0.timeToFirstPublicUpdate].contains(where: \.smallSample) }))</section>\n"
+        }
 
         out += "<section id=\"breaches\"><h2>SLA breaches</h2>\n"
         if review.slaBreaches.isEmpty {
@@ -113,6 +125,23 @@ public enum ReviewHTML {
         }
         out += "</section>\n"
 
+        let sponsorship = review.sponsorship
+        out += "<section id=\"sponsorship\"><h2>Executive sponsorship</h2>\n<p>\(e(ReviewText.sponsorshipSummary(sponsorship)))</p>\n"
+        if !sponsorship.members.isEmpty {
+            out += "<table>\n<thead><tr><th>Customer</th><th>Sponsor</th><th>From (UTC)</th><th>To (UTC)</th><th>Incidents</th></tr></thead>\n<tbody>\n"
+            for member in sponsorship.listedMembers {
+                let incidents = ReviewText.memberIncidents(member.incidents, id: incident)
+                out += "<tr><td>\(v(member.customer))</td><td>\(v(member.sponsor))</td><td class=\"time\">\(e(member.from))</td><td class=\"time\">\(e(member.to ?? "—"))</td><td>\(incidents)</td></tr>\n"
+            }
+            out += "</tbody>\n</table>\n"
+            if let more = ReviewText.moreMembers(sponsorship) { out += "<p class=\"note\">\(e(more))</p>\n" }
+        }
+        out += "<table>\n<thead><tr><th>Customers</th><th class=\"num\">Threat → executive contact</th><th class=\"num\">Response rate</th><th class=\"num\">CSAT</th><th class=\"num\">Average</th><th class=\"num\">NPS</th><th class=\"num\">Answers</th></tr></thead>\n<tbody>\n"
+        let sponsorshipRows = ReviewText.sponsorshipRows(sponsorship)
+        for (label, contact, figures) in sponsorshipRows {
+            out += "<tr><th scope=\"row\">\(e(label))</th>\(cell(MetricFormatting.headline(contact), small: contact.smallSample))\(figures.figures.map { cell(MetricFormatting.headline($0), small: $0.smallSample) }.joined())<td class=\"num\">\(figures.csat.count + figures.nps.count)</td></tr>\n"
+        }
+        out += "</tbody>\n</table>\n\(legend(sponsorshipRows.contains { $0.1.smallSample || $0.2.figures.contains(where: \.smallSample) }))</section>\n"
         out += "<section id=\"playbook\"><h2>Playbook checks</h2>\n<p>\(e(review.playbook.sentence))</p>\n"
         if !review.playbook.brokenRules.isEmpty {
             out += "<table>\n<thead><tr><th>Rule</th><th class=\"num\">This period</th><th class=\"num\">Previous</th><th>What it checks</th></tr></thead>\n<tbody>\n"

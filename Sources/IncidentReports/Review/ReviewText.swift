@@ -17,6 +17,53 @@ public enum ReviewText {
             + (shown < review.slaBreaches.count ? "; the \(shown) largest misses (--format json lists every one):" : ":")
     }
 
+    /// The sponsorship section's first sentence: how many customers were in the programme and how many incidents affected them.
+    static func sponsorshipSummary(_ sponsorship: QuarterlyReview.Sponsorship) -> String {
+        let customers = Set(sponsorship.members.map(\.customer)).count
+        let incidents = sponsorship.incidentsAffected.count
+        return "\(customers) customer\(customers == 1 ? "" : "s") in the executive sponsorship programme during the period; "
+            + "\(incidents) incident\(incidents == 1 ? "" : "s") of the period affected them (they wrote in, were named by an escalation or were sent a survey while sponsored)."
+    }
+
+    /// What the table of response figures by region shows.
+    static let regionNote = "Medians, each region's incidents (by the regions of their final scope) on that region's calendar: time to acknowledge and to first public update from the declaration, time to first reply per message."
+
+    /// What the hour-of-week heat map shows.
+    static func hourOfWeekCaption(_ review: QuarterlyReview) -> String {
+        "The median time to first reply of the customer messages received in each hour of the week, \(review.period.name), local time in \(review.hourOfWeekZone); "
+            + "grey where no message came, outlined red where messages came and none was answered."
+    }
+
+    /// The hours of the week with the slowest median first reply (at most five), slowest first.
+    static func slowestHours(_ review: QuarterlyReview) -> [String] {
+        let days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        let answered = review.firstReplyByHourOfWeek.filter { $0.medianSeconds != nil }
+        return answered.sorted { ($0.medianSeconds!, $1.day * 24 + $1.hour) > ($1.medianSeconds!, $0.day * 24 + $0.hour) }.prefix(5).map { cell in
+            "\(days[cell.day]) \(String(format: "%02d:00", cell.hour)): median \(MetricFormatting.duration(MetricFormatting.wholeSeconds(cell.medianSeconds!))) over \(cell.messages - cell.unanswered) answered of \(cell.messages)"
+        }
+    }
+
+    /// How many incidents are shown by id in a membership's row before the rest is counted.
+    static let memberIncidentsShown = 3
+
+    /// A membership's incidents in a row: "—", or the first few ids and how many more.
+    static func memberIncidents(_ incidents: [String], id: (String) -> String = { $0 }) -> String {
+        guard !incidents.isEmpty else { return "—" }
+        let shown = incidents.prefix(memberIncidentsShown).map(id).joined(separator: ", ")
+        return incidents.count > memberIncidentsShown ? "\(shown) and \(incidents.count - memberIncidentsShown) more" : shown
+    }
+
+    /// The line under a programme table that lists only some of its memberships; nil when it lists them all.
+    static func moreMembers(_ sponsorship: QuarterlyReview.Sponsorship) -> String? {
+        let more = sponsorship.members.count - sponsorship.listedMembers.count
+        return more > 0 ? "The \(sponsorship.listedMembers.count) memberships most affected are listed; \(more) more (--format json lists every one)." : nil
+    }
+
+    /// The comparison rows: sponsored customers, then everyone else.
+    static func sponsorshipRows(_ sponsorship: QuarterlyReview.Sponsorship) -> [(String, MetricValue, QuarterlyReview.Satisfaction)] {
+        [("in the programme", sponsorship.executiveContactSponsored, sponsorship.sponsored), ("everyone else", sponsorship.executiveContactOthers, sponsorship.others)]
+    }
+
     public static func render(_ review: QuarterlyReview, markdown: Bool) -> String {
         var out = [String]()
         func table(_ header: [String], _ rows: [[String]]) {
@@ -92,6 +139,18 @@ public enum ReviewText {
             review.resolveBySeverity.groups.map { [$0.name, MetricFormatting.markedHeadline($0.value), String($0.value.count), MetricFormatting.detail($0.value)] })
         smallSampleFootnote(review.resolveBySeverity.groups.contains { $0.value.smallSample })
 
+        if !review.byRegion.isEmpty {
+            heading("Response figures by region")
+            out.append(ReviewText.regionNote)
+            out.append("")
+            table(
+                ["region", "calendar", "incidents", "time to acknowledge", "time to first reply", "time to first public update"],
+                review.byRegion.map { row in
+                    [row.region, row.calendar, String(row.incidents)] + [row.timeToAcknowledge, row.timeToFirstReply, row.timeToFirstPublicUpdate].map(MetricFormatting.markedHeadline)
+                })
+            smallSampleFootnote(review.byRegion.contains { [$0.timeToAcknowledge, $0.timeToFirstReply, $0.timeToFirstPublicUpdate].contains(where: \.smallSample) })
+        }
+
         heading("SLA breaches")
         if review.slaBreaches.isEmpty {
             out.append("No SLA target was missed.")
@@ -125,6 +184,37 @@ public enum ReviewText {
         } else {
             table(["incident", "at", "reason", "customer", "title"], review.executiveEscalations.map { [$0.incident, $0.at, $0.reason, $0.customer ?? "—", $0.title] })
         }
+
+        heading("Time to first reply by hour of the week")
+        let slowest = ReviewText.slowestHours(review)
+        if slowest.isEmpty {
+            out.append("No customer message was answered in the period.")
+        } else {
+            out.append("The slowest hours of the week for a first reply (local time in \(review.hourOfWeekZone); --format html draws every hour):")
+            for line in slowest { out.append("\(markdown ? "- " : "  ")\(line)") }
+        }
+        out.append("")
+
+        heading("Executive sponsorship")
+        let sponsorship = review.sponsorship
+        out.append(ReviewText.sponsorshipSummary(sponsorship))
+        out.append("")
+        if !sponsorship.members.isEmpty {
+            table(["customer", "sponsor", "from", "to", "incidents"], sponsorship.listedMembers.map {
+                [$0.customer, $0.sponsor, $0.from, $0.to ?? "—", ReviewText.memberIncidents($0.incidents)]
+            })
+            if let more = ReviewText.moreMembers(sponsorship) {
+                out.append(more)
+                out.append("")
+            }
+        }
+        table(
+            ["customers", "threat → executive contact", "response rate", "CSAT", "average", "NPS", "answers"],
+            ReviewText.sponsorshipRows(sponsorship).map { label, contact, figures in
+                [label, MetricFormatting.markedHeadline(contact)] + [figures.responseRate, figures.csat, figures.csatScore, figures.nps].map(MetricFormatting.markedHeadline)
+                    + [String(figures.csat.count + figures.nps.count)]
+            })
+        smallSampleFootnote(ReviewText.sponsorshipRows(sponsorship).contains { $0.1.smallSample || $0.2.figures.contains(where: \.smallSample) })
 
         heading("Playbook checks")
         out.append(review.playbook.sentence)

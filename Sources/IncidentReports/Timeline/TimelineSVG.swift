@@ -124,10 +124,12 @@ public enum TimelineSVG {
             return Mark(x: axis.x(update.at), label: "U\(update.number)", shape: .circle(updateColour), title: "U\(update.number) \(update.at.rfc3339) \(update.status.rawValue): \(update.text)", extras: extras)
         })
 
-        // Row: customer messages and their first replies.
+        // Row: customer messages and their first replies; for a busy incident, counts per interval.
         let replies = Dictionary(figures.firstReplies.map { ($0.messageId, $0) }, uniquingKeysWith: { first, _ in first })
         let messages = report.messages.filter { axis.contains($0.at) }
-        y = markRow(&body, title: "Customer messages", top: y, axis: axis, marks: messages.map { message in
+        if report.messages.count > PostmortemText.busyMessages {
+            y = countRow(&body, title: "Customer messages", top: y, axis: axis, messages: messages, replies: replies)
+        } else { y = markRow(&body, title: "Customer messages", top: y, axis: axis, marks: messages.map { message in
             var extras = [SVGWriter.Shape]()
             let reply = replies[message.messageId]
             if let stop = reply?.figure.stop {
@@ -138,7 +140,7 @@ public enum TimelineSVG {
             }
             let waited = reply?.figure.seconds.map { ", first reply after \(PostmortemText.duration($0))" } ?? ", unanswered"
             return Mark(x: axis.x(message.at), label: message.messageId, shape: .triangle(messageColour), title: "\(message.messageId) from \(message.customer) via \(message.channel.rawValue) at \(message.at.rfc3339)\(waited)", extras: extras)
-        })
+        }) }
 
         // Row: escalations.
         let escalations = report.escalations.filter { axis.contains($0.raisedAt) }
@@ -247,6 +249,56 @@ public enum TimelineSVG {
                 body.text(x: mark.x, y: labelY, mark.label, anchor: "middle", size: labelFont, fill: "#1d2430", halo: true)
             }
         }
+        return top + height + 8
+    }
+
+    /// How many intervals a busy incident's message row is divided into.
+    static let messageIntervals = 40
+
+    /// The customer messages of a busy incident as a bar per interval of the axis: its height the
+    /// messages received then (the tallest bar labelled), the unanswered ones in red at its foot, and
+    /// the counts and the slowest first reply of the interval on hover. Returns the next row's top.
+    static func countRow(
+        _ body: inout SVGWriter, title: String, top: Int, axis: Axis, messages: [PostmortemReport.CustomerMessage],
+        replies: [String: ResponseFigures.FirstReply]
+    ) -> Int {
+        let height = 64, barsBottom = top + height - 6, tallest = 40
+        body.rect(x: plotLeft, y: top, width: plotRight - plotLeft, height: height, fill: "#f7f8fa", stroke: "none", title: nil)
+        body.rowLabel(title, y: top, height: height)
+        var counts = [(messages: Int, unanswered: Int, slowest: Int64?)](repeating: (0, 0, nil), count: messageIntervals)
+        let span = max(axis.end - axis.start, 1)
+        for message in messages {
+            let index = min(messageIntervals - 1, Int((message.at.microsecondsSinceEpoch - axis.start) * Int64(messageIntervals) / span))
+            counts[index].messages += 1
+            if let seconds = replies[message.messageId]?.figure.seconds {
+                counts[index].slowest = max(counts[index].slowest ?? seconds, seconds)
+            } else {
+                counts[index].unanswered += 1
+            }
+        }
+        let most = max(counts.map(\.messages).max() ?? 0, 1)
+        let step = Double(plotRight - plotLeft) / Double(messageIntervals)
+        var labelled = false
+        for (index, count) in counts.enumerated() where count.messages > 0 {
+            let from = Timestamp(microsecondsSinceEpoch: axis.start + span * Int64(index) / Int64(messageIntervals))
+            let to = Timestamp(microsecondsSinceEpoch: axis.start + span * Int64(index + 1) / Int64(messageIntervals))
+            let x = plotLeft + Int((step * Double(index)).rounded()) + 1
+            let barWidth = max(2, Int(step.rounded(.down)) - 2)
+            let barHeight = max(2, tallest * count.messages / most)
+            var detail = "\(count.messages) message\(count.messages == 1 ? "" : "s") \(from.rfc3339) – \(to.rfc3339)"
+            if let slowest = count.slowest { detail += "; slowest first reply \(PostmortemText.duration(slowest))" }
+            if count.unanswered > 0 { detail += "; \(count.unanswered) unanswered" }
+            body.rect(x: x, y: barsBottom - barHeight, width: barWidth, height: barHeight, fill: messageColour, stroke: "none", title: detail)
+            if count.unanswered > 0 {
+                let red = max(2, barHeight * count.unanswered / count.messages)
+                body.rect(x: x, y: barsBottom - red, width: barWidth, height: red, fill: missedColour, stroke: "none", title: detail)
+            }
+            if !labelled, count.messages == most {
+                labelled = true
+                body.text(x: x + barWidth / 2, y: barsBottom - barHeight - 4, "\(count.messages)", anchor: "middle", size: labelFont, fill: "#1d2430", halo: true)
+            }
+        }
+        body.text(x: plotRight - 4, y: top + 12, "\(messages.count) messages, counted per \(PostmortemText.duration(span / 1_000_000 / Int64(messageIntervals)))", anchor: "end", size: labelFont, fill: mutedColour)
         return top + height + 8
     }
 

@@ -20,11 +20,11 @@ struct IncidentPageRoutes {
     /// The forms the incident page offers a responder, and the postmortem page a reviewer.
     static let incidentForms: [(RecordingVerb, String)] = [
         (.update, "Publish a status update"), (.status, "Change the status"), (.message, "Log a customer message"),
-        (.reply, "Log a reply to a customer"), (.escalate, "Escalate"), (.note, "Add a note"),
+        (.reply, "Log a reply to a customer"), (.escalate, "Escalate"), (.handOff, "Hand off"), (.note, "Add a note"),
     ]
     static let postmortemForms: [(RecordingVerb, String)] = [
         (.postmortemStart, "Start the postmortem"), (.postmortemRootCause, "Record the root cause"),
-        (.postmortemFactor, "Record a contributing factor"), (.postmortemAction, "Open an action item"),
+        (.postmortemFactor, "Record a contributing factor"), (.postmortemFinding, "Record a finding"), (.postmortemAction, "Open an action item"),
     ]
 
     static func slug(_ verb: RecordingVerb) -> String { verb.words.joined(separator: "-") }
@@ -242,8 +242,12 @@ struct IncidentPageRoutes {
             let from = summary.highestEscalationLevel ?? .support
             let to = EscalationLevel.allCases.first { $0 > from } ?? .executive
             form.values = ["escalationId": ["esc-\(suffix)"], "fromLevel": [from.rawValue], "toLevel": [to.rawValue]]
+        case .handOff:
+            form.values = ["from": [person]]
         case .postmortemStart:
             form.values = ["owner": [person]]
+        case .postmortemFinding:
+            form.values = ["kind": ["went_well"], "author": [person]]
         case .postmortemAction:
             form.values = ["actionItemId": ["ai-\(suffix)"], "owner": [person]]
         default:

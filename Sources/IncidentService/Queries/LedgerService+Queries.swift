@@ -1,4 +1,5 @@
 import IncidentEvents
+import IncidentMetrics
 public import IncidentProjections
 public import LedgerModel
 public import LedgerStore
@@ -85,8 +86,11 @@ extension LedgerService {
         try runner.catchUp(IncidentStateProjection.self)
         let summary = try runner.state(IncidentStateProjection.self, key: incident)
         guard let history = try history(of: incident) else { return nil }
+        // The executive sponsorship programme is the ledger's, not the incident's: it is read from every incident's metric facts.
+        let programme = SponsorshipProgramme(try metricFacts().facts)
         let policies = try ledger.read { reader in try policyHistory(in: reader) }
-        return PostmortemReport.build(incident, events: history.events, summary: summary, head: history.head, asOf: asOf, policy: policies.policy(at:))
+        return PostmortemReport.build(
+            incident, events: history.events, summary: summary, programme: programme, head: history.head, asOf: asOf, policy: policies.policy(at:))
     }
 }
 

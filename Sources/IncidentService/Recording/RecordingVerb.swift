@@ -30,6 +30,7 @@ public struct RecordingVerb: Sendable, Hashable {
     public static let close = RecordingVerb("close", records: "incident.closed")
     public static let link = RecordingVerb("link", records: "incident.linked")
     public static let merge = RecordingVerb("merge", records: "incident.merged")
+    public static let handOff = RecordingVerb("handoff", records: "incident.handed_off", aliases: ["hand-off"])
     public static let message = RecordingVerb("message", records: "customer.message_received")
     public static let reply = RecordingVerb("reply", records: "customer.reply_sent")
     public static let update = RecordingVerb("update", records: "status_update.published")
@@ -55,12 +56,13 @@ public struct RecordingVerb: Sendable, Hashable {
     public static let postmortemAction = RecordingVerb("postmortem", "action", records: "postmortem.action_item_opened")
     public static let postmortemActionDone = RecordingVerb("postmortem", "action-done", records: "postmortem.action_item_completed")
     public static let postmortemPublish = RecordingVerb("postmortem", "publish", records: "postmortem.published")
+    public static let postmortemFinding = RecordingVerb("postmortem", "finding", records: "postmortem.finding_recorded")
 
     /// Every verb, in the order the CLI's help lists them.
     public static let all: [RecordingVerb] = [
-        declare, acknowledge, status, severity, scope, assign, release, resolve, reopen, close, link, merge, message, reply, update,
+        declare, acknowledge, status, severity, scope, assign, release, handOff, resolve, reopen, close, link, merge, message, reply, update,
         note, notify, escalate, escalationRaise, escalationAcknowledge, escalationDeescalate, escalationClose, sponsorshipEnroll,
         sponsorshipEnd, slaAttach, surveySend, surveyAnswer, surveyExpire, postmortemStart, postmortemRootCause, postmortemFactor,
-        postmortemAction, postmortemActionDone, postmortemPublish, correct, retract,
+        postmortemFinding, postmortemAction, postmortemActionDone, postmortemPublish, correct, retract,
     ]
 }

@@ -11,6 +11,7 @@ enum SeverityVerb: RecordingVerbCommand { static let verb = RecordingVerb.severi
 enum Scope: RecordingVerbCommand { static let verb = RecordingVerb.scope }
 enum Assign: RecordingVerbCommand { static let verb = RecordingVerb.assign }
 enum Release: RecordingVerbCommand { static let verb = RecordingVerb.release }
+enum HandOff: RecordingVerbCommand { static let verb = RecordingVerb.handOff }
 enum Resolve: RecordingVerbCommand { static let verb = RecordingVerb.resolve }
 enum Reopen: RecordingVerbCommand { static let verb = RecordingVerb.reopen }
 enum Close: RecordingVerbCommand { static let verb = RecordingVerb.close }
@@ -40,6 +41,7 @@ enum PostmortemFactor: RecordingVerbCommand { static let verb = RecordingVerb.po
 enum PostmortemAction: RecordingVerbCommand { static let verb = RecordingVerb.postmortemAction }
 enum PostmortemActionDone: RecordingVerbCommand { static let verb = RecordingVerb.postmortemActionDone }
 enum PostmortemPublish: RecordingVerbCommand { static let verb = RecordingVerb.postmortemPublish }
+enum PostmortemFinding: RecordingVerbCommand { static let verb = RecordingVerb.postmortemFinding }
 
 struct EscalationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -71,12 +73,12 @@ struct SurveyCommand: AsyncParsableCommand {
 struct PostmortemCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "postmortem",
-        abstract: "Write an incident's postmortem report, or record the postmortem: start, root cause, factors, action items, publication.",
+        abstract: "Write an incident's postmortem report, or record the postmortem: start, root cause, factors, findings, action items, publication.",
         discussion: "`incidents postmortem INCIDENT` writes the report (the `report` subcommand); the other subcommands record events.",
         subcommands: [
             PostmortemReportCommand.self,
             RecordCommand<PostmortemStart>.self, RecordCommand<PostmortemRootCause>.self, RecordCommand<PostmortemFactor>.self,
-            RecordCommand<PostmortemAction>.self, RecordCommand<PostmortemActionDone>.self, RecordCommand<PostmortemPublish>.self,
+            RecordCommand<PostmortemFinding>.self, RecordCommand<PostmortemAction>.self, RecordCommand<PostmortemActionDone>.self, RecordCommand<PostmortemPublish>.self,
         ],
         defaultSubcommand: PostmortemReportCommand.self)
 }
@@ -84,7 +86,7 @@ struct PostmortemCommand: AsyncParsableCommand {
 /// Every recording command at the top level.
 let recordingCommands: [any ParsableCommand.Type] = [
     RecordCommand<Declare>.self, RecordCommand<Acknowledge>.self, RecordCommand<Status>.self, RecordCommand<SeverityVerb>.self,
-    RecordCommand<Scope>.self, RecordCommand<Assign>.self, RecordCommand<Release>.self, RecordCommand<Resolve>.self,
+    RecordCommand<Scope>.self, RecordCommand<Assign>.self, RecordCommand<Release>.self, RecordCommand<HandOff>.self, RecordCommand<Resolve>.self,
     RecordCommand<Reopen>.self, RecordCommand<Close>.self, RecordCommand<Link>.self, RecordCommand<Merge>.self,
     RecordCommand<Message>.self, RecordCommand<Reply>.self, RecordCommand<Update>.self, RecordCommand<Note>.self,
     RecordCommand<Notify>.self, RecordCommand<Escalate>.self, EscalationCommand.self, SponsorshipCommand.self, SLACommand.self,

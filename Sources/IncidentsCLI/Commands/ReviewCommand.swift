@@ -16,7 +16,9 @@ struct ReviewCommand: AsyncParsableCommand {
 
             The review compares every metric of docs/metrics.md with the previous period of the same \
             length, lists the incidents that missed an SLA target or left customers longest without news, \
-            executive escalations, satisfaction over four quarters and postmortem follow-through, and \
+            executive escalations, executive sponsorship, satisfaction over four quarters, postmortem \
+            follow-through and time to first reply by hour of the week, and, with --region, each region's \
+            response figures on its own calendar; it \
             names the ledger position, chain head, metric versions and calendars it was computed from, and \
             the time it was made (promised updates and action items are judged against it: the wall clock, \
             or --as-of). The same ledger and --as-of give the same bytes.
@@ -40,6 +42,32 @@ struct ReviewCommand: AsyncParsableCommand {
 
     @OptionGroup var file: OutputFileOptions
 
+    @Option(
+        name: .customLong("region"),
+        help: ArgumentHelp(
+            "A region's support calendar, REGION=ID (the id of a calendar given with --calendar): the review adds each region's response figures on its own calendar. Repeat for several.",
+            valueName: "region=id"))
+    var regions: [String] = []
+
+    /// The metrics' context with each --region's calendar.
+    func context() throws -> MetricContext {
+        var context = try metrics.context()
+        for region in regions {
+            let parts = region.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw CommandFailure(.usage, "--region \(region): expected REGION=ID, for example --region eu-west-1=support-dublin")
+            }
+            guard let calendar = context.calendars[parts[1]] else {
+                throw CommandFailure(.usage, "--region \(region): no calendar \(parts[1]); give its file with --calendar")
+            }
+            guard context.regionCalendars[parts[0]] == nil else {
+                throw CommandFailure(.usage, "--region \(parts[0]) is given twice — give each region one calendar")
+            }
+            context.regionCalendars[parts[0]] = calendar
+        }
+        return context
+    }
+
     func validate() throws {
         try PathOption.require(output, "--output")
     }
@@ -47,7 +75,7 @@ struct ReviewCommand: AsyncParsableCommand {
     func run() async throws {
         if let output { try OutputFile.check(output, force: file.force, ledger: options.path) }
         let service = try options.service()
-        guard let review = try service.review(of: period?.value, context: try metrics.context()) else {
+        guard let review = try service.review(of: period?.value, context: try context()) else {
             throw CommandFailure(.invalidInput, "the ledger at \(service.ledger.path) holds no declared incident to review — import or record some first")
         }
         let period = review.period
