@@ -13,9 +13,8 @@ public struct PostmortemReport: Sendable {
     /// Bumped when the report's content or JSON shape changes.
     /// 2: the report time (`source.asOf`) is the caller's, beside the ledger's last recorded time;
     /// status updates' posting times (`postedAt`, `shownAt`).
-    /// 3: the review's findings as recorded (`postmortem.finding_recorded`), and the hand-offs.
-    /// 4: the playbook's rules each event broke (`playbookFindings`).
-    public static let formatVersion = 4
+    /// 3: the review's findings as recorded (`postmortem.finding_recorded`), and the hand-offs; the playbook's rules each event broke (`playbookFindings`): one version, as both came in one release.
+    public static let formatVersion = 3
 
     /// Where in the ledger the report was built from.
     public struct Source: Sendable, Hashable {
