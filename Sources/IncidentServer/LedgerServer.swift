@@ -123,6 +123,7 @@ public struct LedgerServer: Sendable {
         AuditRoutes(service: service).add(to: v1)
         TokenRoutes(service: service, configuration: configuration).add(to: v1)
         PlaybookRoutes(service: service, configuration: configuration).add(to: v1)
+        TemplateRoutes(service: service, configuration: configuration, recording: recording).add(to: v1)
         return router
     }
 

@@ -27,6 +27,10 @@ public struct ServiceError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let receiverExists = Code(name: "receiver-exists")
         /// A webhook delivery's event names another actor or source than the receiver records with.
         public static let notReceiversName = Code(name: "not-receivers-name")
+        /// No template of that name is in the library.
+        public static let noSuchTemplate = Code(name: "no-such-template")
+        /// A template cannot be filled in: a placeholder has no value, or the template is retired or has no text for a channel asked for.
+        public static let templateNotFilled = Code(name: "template-not-filled")
     }
 
     public var code: Code

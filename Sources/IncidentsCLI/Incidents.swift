@@ -36,7 +36,7 @@ struct Incidents: AsyncParsableCommand {
         subcommands: [InitCommand.self, AppendCommand.self, GenerateCommand.self, ImportCommand.self],
         groupedSubcommands: [
             CommandGroup(name: "Record events", subcommands: recordingCommands),
-            CommandGroup(name: "Run an outage", subcommands: [PolicyCommand.self]),
+            CommandGroup(name: "Run an outage", subcommands: [PolicyCommand.self, TemplatesCommand.self]),
             CommandGroup(
                 name: "Read and review",
                 subcommands: [

@@ -91,6 +91,6 @@ import Testing
         #expect(Catalog.accessEntries.map(\.type) == ["access.granted", "access.revoked"])
         #expect(Catalog.entry(for: "access.granted")?.family == "Access")
         #expect(!Catalog.entries.contains { $0.type.hasPrefix("access.") })
-        #expect(Catalog.allEntries.map(\.type) == Catalog.entries.map(\.type) + ["access.granted", "access.revoked", "playbook.policy_set"])
+        #expect(Catalog.allEntries.map(\.type) == Catalog.entries.map(\.type) + ["access.granted", "access.revoked", "playbook.policy_set"] + ["template.defined", "template.revised", "template.retired"])
     }
 }

@@ -202,10 +202,10 @@ import Testing
 
     @Test func theRolesAllowWhatTheTableSays() {
         let table: [AccessRole: Set<Permission>] = [
-            .responder: [.readIncidents, .recordIncidentEvents],
+            .responder: [.readIncidents, .recordIncidentEvents, .manageTemplates],
             .reviewer: [.readIncidents, .readLog, .recordPostmortemEvents],
             .auditor: [.readIncidents, .readLog, .audit],
-            .admin: [.readIncidents, .readLog, .audit, .manageTokens, .setPolicy],
+            .admin: [.readIncidents, .readLog, .audit, .manageTokens, .setPolicy, .manageTemplates],
         ]
         for role in AccessRole.allCases {
             for permission in Permission.allCases {
@@ -214,8 +214,8 @@ import Testing
         }
         for entry in Catalog.allEntries {
             let postmortem = entry.type.hasPrefix("postmortem.")
-            // The ledger's own streams' events (access, playbook) are recorded by their use cases only.
-            let access = entry.type.hasPrefix("access.") || entry.type.hasPrefix("playbook.")
+            // The ledger's own streams' events (access, playbook, templates) are recorded by their use cases only.
+            let access = entry.type.hasPrefix("access.") || entry.type.hasPrefix("playbook.") || entry.type.hasPrefix("template.")
             #expect(AccessRole.responder.mayRecord(eventType: entry.type) == (!postmortem && !access), "\(entry.type)")
             #expect(AccessRole.reviewer.mayRecord(eventType: entry.type) == postmortem, "\(entry.type)")
             #expect(!AccessRole.auditor.mayRecord(eventType: entry.type) && !AccessRole.admin.mayRecord(eventType: entry.type))

@@ -53,6 +53,7 @@ public enum Catalog {
         LegacyVersion(IncidentDeclared.Version1.self, upcast: IncidentDeclared.upcastFromVersion1),
         LegacyVersion(StatusUpdatePublished.Version1.self, upcast: StatusUpdatePublished.upcastFromVersion1),
         LegacyVersion(StatusUpdatePublished.Version2.self, upcast: StatusUpdatePublished.upcastFromVersion2),
+        LegacyVersion(StatusUpdatePublished.Version3.self, upcast: StatusUpdatePublished.upcastFromVersion3),
         LegacyVersion(IncidentResolved.Version1.self, upcast: IncidentResolved.upcastFromVersion1),
     ]
 

@@ -51,6 +51,10 @@ public enum IncidentEvent: Sendable, Hashable {
     case accessRevoked(AccessRevoked)
     // The playbook, in the ledger's own stream (``LedgerStream/playbook``)
     case policySet(PlaybookPolicySet)
+    // Templates, in the ledger's own stream (``LedgerStream/templates``)
+    case templateDefined(TemplateDefined)
+    case templateRevised(TemplateRevised)
+    case templateRetired(TemplateRetired)
 
     /// The typed payload inside.
     public var payload: any EventPayload {
@@ -95,6 +99,9 @@ public enum IncidentEvent: Sendable, Hashable {
         case .accessGranted(let payload): payload
         case .accessRevoked(let payload): payload
         case .policySet(let payload): payload
+        case .templateDefined(let payload): payload
+        case .templateRevised(let payload): payload
+        case .templateRetired(let payload): payload
         }
     }
 
@@ -106,6 +113,7 @@ public enum IncidentEvent: Sendable, Hashable {
         switch self {
         case .accessGranted, .accessRevoked: LedgerStream.access
         case .policySet: LedgerStream.playbook
+        case .templateDefined, .templateRevised, .templateRetired: LedgerStream.templates
         default: nil
         }
     }
@@ -114,13 +122,14 @@ public enum IncidentEvent: Sendable, Hashable {
 extension Catalog {
     /// Every event type at its current version, incident events and then the ledger's own: what
     /// the schemas and docs/events.md describe, and what the catalog decodes.
-    public static let allEntries = entries + accessEntries + playbookEntries
+    public static let allEntries = entries + accessEntries + playbookEntries + templateEntries
 
     /// The entries of the events one of the ledger's own streams holds.
     public static func ledgerEntries(of stream: String) -> [Entry] {
         switch stream {
         case LedgerStream.access: accessEntries
         case LedgerStream.playbook: playbookEntries
+        case LedgerStream.templates: templateEntries
         default: []
         }
     }
@@ -128,6 +137,13 @@ extension Catalog {
     /// The playbook's events, recorded only in ``LedgerStream/playbook`` by the policy's use case.
     public static let playbookEntries: [Entry] = [
         Entry(PlaybookPolicySet.self, family: "Playbook") { .policySet($0) },
+    ]
+
+    /// The template library's events, recorded only in ``LedgerStream/templates`` by the templates' use cases.
+    public static let templateEntries: [Entry] = [
+        Entry(TemplateDefined.self, family: "Templates") { .templateDefined($0) },
+        Entry(TemplateRevised.self, family: "Templates") { .templateRevised($0) },
+        Entry(TemplateRetired.self, family: "Templates") { .templateRetired($0) },
     ]
 
     /// The access events, recorded only in ``LedgerStream/access`` when a token is issued or revoked.

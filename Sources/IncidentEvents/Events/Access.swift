@@ -11,7 +11,7 @@ public enum LedgerStream {
     public static let playbook = "ledger.playbook"
 
     /// The ledger's own streams, which hold no incident.
-    public static let reserved = [access, playbook]
+    public static let reserved = [access, playbook, templates]
 
     /// Whether `stream` is one of the ledger's own streams, not an incident.
     public static func isReserved(_ stream: String) -> Bool { reserved.contains(stream) }

@@ -69,12 +69,14 @@ public struct CustomerReplySent: EventPayload {
     public static let examples = [CustomerReplySent(inReplyTo: "m-1", channel: .email, customer: "acme-retail")]
 }
 
-/// A public status update, version 3: several channels, an audience, and when it was really posted.
+/// A public status update, version 4: several channels, an audience, when it was really posted, and
+/// the template it was made from.
 ///
-/// Version 1 had a single `channel` and no audience; version 2 no `postedAt`. ``Catalog`` upcasts both on read.
+/// Version 1 had a single `channel` and no audience; version 2 no `postedAt`; version 3 no
+/// `templateId` and `templateVersion`. ``Catalog`` upcasts them on read.
 public struct StatusUpdatePublished: EventPayload {
     public static let type = "status_update.published"
-    public static let schemaVersion: UInt16 = 3
+    public static let schemaVersion: UInt16 = 4
     public static let summary = "A status update was published to customers, with the time of the next update promised and any ETA."
 
     public var status: PublicStatus
@@ -86,10 +88,13 @@ public struct StatusUpdatePublished: EventPayload {
     /// When the update really went out, when that differs from the time it shows (`occurredAt`);
     /// nil when it went out at the time it shows.
     public var postedAt: Timestamp?
+    /// The template of the library (``LedgerStream/templates``) the text was made from, and its version.
+    public var templateId: String?
+    public var templateVersion: Int64?
 
     public init(
         status: PublicStatus, audience: Audience = .public, channels: [UpdateChannel], text: String, nextUpdateBy: Timestamp? = nil,
-        etaAt: Timestamp? = nil, postedAt: Timestamp? = nil
+        etaAt: Timestamp? = nil, postedAt: Timestamp? = nil, templateId: String? = nil, templateVersion: Int64? = nil
     ) {
         self.status = status
         self.audience = audience
@@ -98,13 +103,32 @@ public struct StatusUpdatePublished: EventPayload {
         self.nextUpdateBy = nextUpdateBy
         self.etaAt = etaAt
         self.postedAt = postedAt
+        self.templateId = templateId
+        self.templateVersion = templateVersion
     }
     public init(from r: inout PayloadReader) throws(EventInputError) {
-        self = try Self.readVersion2Fields(&r)
-        postedAt = try r.optionalTimestamp(
+        self = try Self.readVersion3Fields(&r)
+        templateId = try r.optionalString("templateId", "The template of the library the text was made from (incidents update --template).", maxLength: 100)
+        templateVersion = try r.optionalInteger("templateVersion", "The version of that template; required with templateId.", in: 1...Int64(Int32.max))
+    }
+
+    /// The fields version 3 has, which version 4 keeps as they were.
+    static func readVersion3Fields(_ r: inout PayloadReader) throws(EventInputError) -> StatusUpdatePublished {
+        var u = try Self.readVersion2Fields(&r)
+        u.postedAt = try r.optionalTimestamp(
             "postedAt",
             "When the update really went out, when that differs from the time it shows (occurredAt): a source that back-dates its posts (Statuspage's display_at) keeps both. Time to first public update is measured to this time.")
+        return u
     }
+
+    public func validate() throws(EventInputError) {
+        guard (templateId == nil) == (templateVersion == nil) else {
+            throw EventInputError(field: templateId == nil ? "payload.templateId" : "payload.templateVersion", reason: "templateId and templateVersion go together: give both or neither")
+        }
+    }
+
+    /// Version 3 when no template is named: updates stay what earlier builds wrote.
+    public var writtenSchemaVersion: UInt16 { templateId == nil ? 3 : Self.schemaVersion }
 
     /// The fields version 2 has, which version 3 keeps as they were.
     static func readVersion2Fields(_ r: inout PayloadReader) throws(EventInputError) -> StatusUpdatePublished {
@@ -126,6 +150,8 @@ public struct StatusUpdatePublished: EventPayload {
         w.set("nextUpdateBy", nextUpdateBy)
         w.set("etaAt", etaAt)
         w.set("postedAt", postedAt)
+        w.set("templateId", templateId)
+        w.set("templateVersion", templateVersion)
     }
     public static let examples = [
         StatusUpdatePublished(
@@ -135,10 +161,35 @@ public struct StatusUpdatePublished: EventPayload {
         StatusUpdatePublished(
             status: .resolved, channels: [.statusPage],
             text: "This incident has been resolved.", postedAt: exampleTime("2026-03-17T09:12:00Z")),
+        StatusUpdatePublished(
+            status: .identified, channels: [.socialMedia],
+            text: "We found the cause of failed payments in Europe and are fixing it. Next update by 00:20 UTC.",
+            nextUpdateBy: exampleTime("2026-03-15T00:20:00Z"), templateId: "identified-en", templateVersion: 2),
     ]
 
     /// The time the update went out: `postedAt`, else the time it shows.
     public func postedTime(shownAt occurredAt: Timestamp) -> Timestamp { postedAt ?? occurredAt }
+
+    /// Version 3 → 4: version 4 only adds the optional `templateId` and `templateVersion`, so a version 3 payload reads as it stands.
+    static func upcastFromVersion3(_ payload: [String: JSONValue]) -> [String: JSONValue] { payload }
+
+    /// The version 3 fields, for the version 3 schema.
+    struct Version3: EventPayload {
+        static let type = StatusUpdatePublished.type
+        static let schemaVersion: UInt16 = 3
+        static let summary = "A status update was published to customers, with when it really went out (superseded by version 4)."
+        var current: StatusUpdatePublished
+
+        init(_ current: StatusUpdatePublished) { self.current = current }
+        init(from r: inout PayloadReader) throws(EventInputError) { current = try StatusUpdatePublished.readVersion3Fields(&r) }
+        func write(to w: inout PayloadWriter) {
+            var version3 = current
+            version3.templateId = nil
+            version3.templateVersion = nil
+            version3.write(to: &w)
+        }
+        static let examples = StatusUpdatePublished.examples.prefix(2).map(Version3.init)
+    }
 
     /// Version 2 → 3: version 3 only adds the optional `postedAt`, so a version 2 payload reads as it stands.
     static func upcastFromVersion2(_ payload: [String: JSONValue]) -> [String: JSONValue] { payload }
@@ -155,6 +206,8 @@ public struct StatusUpdatePublished: EventPayload {
         func write(to w: inout PayloadWriter) {
             var version2 = current
             version2.postedAt = nil
+            version2.templateId = nil
+            version2.templateVersion = nil
             version2.write(to: &w)
         }
         static let examples = [Version2(StatusUpdatePublished.examples[0])]

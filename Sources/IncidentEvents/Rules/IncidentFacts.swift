@@ -27,12 +27,22 @@ public struct IncidentFacts: Sendable {
     /// In the access stream (``LedgerStream/access``): every token granted, by id, and those revoked.
     public private(set) var accessGrants = [String: AccessGranted]()
     public private(set) var revokedTokens = Set<String>()
+    /// In the template stream (``LedgerStream/templates``): the library of prepared messages.
+    public private(set) var templates = TemplateLibrary()
+    /// What the playbook's update rules read: severity, status and scope now, the last public status and ETA.
+    public private(set) var updates = UpdateFacts()
+    /// The events ``updates`` is folded from, in order, to fold it again after a correction or retraction of one.
+    private var updateFactEvents = [UUID]()
 
     public init() {}
 
     /// Folds one more event in.
     public mutating func apply(_ event: IncidentEvent, id: UUID, type: String, schemaVersion: UInt16, payload: Payload, occurredAt: Timestamp) {
         events[id] = (type, schemaVersion, payload)
+        if UpdateFacts.bears(on: event) {
+            updateFactEvents.append(id)
+            updates.apply(event)
+        }
         switch event {
         case .declared(let declared):
             declaration = declared
@@ -68,13 +78,28 @@ public struct IncidentFacts: Sendable {
                 {
                     declaration = declared
                 }
+                refoldUpdates(after: target)
             }
         case .retracted(let retraction):
-            if let target = UUID(uuidString: retraction.target) { retracted.insert(target) }
+            if let target = UUID(uuidString: retraction.target) {
+                retracted.insert(target)
+                refoldUpdates(after: target)
+            }
         case .accessGranted(let grant): accessGrants[grant.tokenId] = grant
         case .accessRevoked(let revocation): revokedTokens.insert(revocation.tokenId)
+        case .templateDefined, .templateRevised, .templateRetired: templates.apply(event, occurredAt: occurredAt)
         default:
             break
+        }
+    }
+
+    /// Folds ``updates`` again from its events, as corrected and without those retracted, when `target` is one of them.
+    private mutating func refoldUpdates(after target: UUID) {
+        guard updateFactEvents.contains(target) else { return }
+        updates = UpdateFacts()
+        for id in updateFactEvents where !retracted.contains(id) {
+            guard let stored = events[id], let event = try? Catalog.decode(type: stored.type, schemaVersion: stored.schemaVersion, payload: stored.payload) else { continue }
+            updates.apply(event)
         }
     }
 }

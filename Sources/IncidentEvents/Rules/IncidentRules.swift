@@ -144,6 +144,8 @@ public enum IncidentRules {
                     field: "payload.holder",
                     reason: "token \(MessageText.quoted(revocation.tokenId)) was granted to \(MessageText.quoted(grant.holder)) as \(grant.role.rawValue), not to \(MessageText.quoted(revocation.holder)) as \(revocation.role.rawValue)")
             }
+        case .templateDefined, .templateRevised, .templateRetired:
+            try facts.templates.check(event)
         default:
             break
         }

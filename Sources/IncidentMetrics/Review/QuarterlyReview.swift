@@ -1,4 +1,4 @@
-import IncidentEvents
+public import IncidentEvents
 public import LedgerModel
 
 /// The quarterly review: a period's figures next to the previous period's, the incidents that need
@@ -154,6 +154,8 @@ public struct QuarterlyReview: Sendable, Codable {
     public var hourOfWeekZone: String
     /// Response figures per region, each on its region's calendar; empty unless calendars were given for regions.
     public var byRegion: [RegionFigures]
+    /// The playbook's rules broken, per rule, this period and the previous one.
+    public var playbook: PlaybookCounts
 
     /// The rows with an observation, or something left out, in either period; the others are
     /// named in one line (``unobservedRows``), so that a ledger that never records, say, surveys
@@ -162,7 +164,12 @@ public struct QuarterlyReview: Sendable, Codable {
     public var unobservedRows: [Row] { rows.filter(\.isUnobserved) }
 
     /// Builds the review of `period` from every incident's facts.
-    public static func build(period: CalendarPeriod, facts: [IncidentMetricFacts], head: LedgerHead, context: MetricContext) -> QuarterlyReview {
+    ///
+    /// - Parameter playbookFindings: the playbook's rules each incident's events broke (at least for the
+    ///   incidents of the period and the previous one), by incident.
+    public static func build(
+        period: CalendarPeriod, facts: [IncidentMetricFacts], head: LedgerHead, context: MetricContext, playbookFindings: [String: [RecordedFinding]] = [:]
+    ) -> QuarterlyReview {
         let declared = facts.filter { $0.declared != nil }
         let previous = period.previous
         // Each period's incidents are picked once; every figure of a period is computed over them.
@@ -265,7 +272,8 @@ public struct QuarterlyReview: Sendable, Codable {
             },
             sponsorship: sponsorship(period: period, inPeriod: inPeriod, all: facts, context: context),
             firstReplyByHourOfWeek: firstReplyByHourOfWeek(inPeriod, context: context), hourOfWeekZone: context.clock.timeZone,
-            byRegion: byRegion(inPeriod, context: context))
+            byRegion: byRegion(inPeriod, context: context),
+            playbook: PlaybookCounts.count(playbookFindings, current: inPeriod, previous: incidents(previous)))
     }
 
     /// Whether the incident's first public update is the post that declared it: it came less than a

@@ -215,7 +215,7 @@ public struct IncidentSummary: Codable, Equatable, Sendable {
             correctionCount += 1
         case .retracted:
             retractionCount += 1
-        case .accessGranted, .accessRevoked, .policySet:
+        case .accessGranted, .accessRevoked, .policySet, .templateDefined, .templateRevised, .templateRetired:
             break  // never in an incident's stream
         }
     }

@@ -13,7 +13,7 @@ public struct PostmortemReport: Sendable {
     /// Bumped when the report's content or JSON shape changes.
     /// 2: the report time (`source.asOf`) is the caller's, beside the ledger's last recorded time;
     /// status updates' posting times (`postedAt`, `shownAt`).
-    /// 3: the review's findings as recorded (`postmortem.finding_recorded`), and the hand-offs.
+    /// 3: the review's findings as recorded (`postmortem.finding_recorded`), and the hand-offs; the playbook's rules each event broke (`playbookFindings`): one version, as both came in one release.
     public static let formatVersion = 3
 
     /// Where in the ledger the report was built from.
@@ -226,6 +226,9 @@ public struct PostmortemReport: Sendable {
     /// sent a survey) who were in the executive sponsorship programme while it was open, by customer.
     public var sponsoredCustomers: [SponsoredCustomer] = []
     public var review: Review
+    /// The playbook's rules the incident's events broke, in ledger order: what recording warned
+    /// about, judged again by the same function (``PlaybookChecks/findings(inHistory:policy:)``).
+    public var playbookFindings: [RecordedFinding] = []
     public var source: Source
 
     /// Builds the report of `incident` as of `asOf`, the time the report is made; nil when the ledger
@@ -237,18 +240,22 @@ public struct PostmortemReport: Sendable {
     ///     summary is folded again from the snapshot so that every part of the report agrees.
     ///   - programme: the executive sponsorship programme across the ledger; nil: only the enrolments
     ///     and departures recorded in this incident.
+    ///   - policy: the playbook's policy in force at a ledger position, for the rules each event broke.
     public static func build(
-        _ incident: String, summary: IncidentSummary? = nil, programme: SponsorshipProgramme? = nil, asOf: Timestamp, in reader: borrowing LedgerReader
+        _ incident: String, summary: IncidentSummary? = nil, programme: SponsorshipProgramme? = nil, asOf: Timestamp,
+        policy: (UInt64) -> PlaybookPolicy = { _ in .standard }, in reader: borrowing LedgerReader
     ) throws -> PostmortemReport? {
         let recorded = try reader.events(inStream: incident)
         guard !recorded.isEmpty else { return nil }
-        return build(incident, events: recorded, summary: summary, programme: programme, head: try reader.head(), asOf: asOf)
+        return build(incident, events: recorded, summary: summary, programme: programme, head: try reader.head(), asOf: asOf, policy: policy)
     }
 
     /// Builds the report from one incident's recorded events (in stream order), the ledger's head and the report time.
+    ///
+    /// - Parameter policy: the playbook's policy in force at a ledger position, for the rules each update broke.
     public static func build(
         _ incident: String, events recorded: [RecordedEvent], summary stored: IncidentSummary?, programme: SponsorshipProgramme? = nil, head: LedgerHead,
-        asOf: Timestamp
+        asOf: Timestamp, policy: (UInt64) -> PlaybookPolicy = { _ in .standard }
     ) -> PostmortemReport {
         let history = EffectiveHistory.apply(recorded)
         var summary: IncidentSummary
@@ -265,6 +272,7 @@ public struct PostmortemReport: Sendable {
         var report = PostmortemReport(
             incident: incident, summary: summary, declaredSeverity: nil, detectedBy: nil, resolutionSummary: nil, figures: figures, phases: [],
             timeline: timeline, updates: [], messages: [], escalations: [], surveys: [], review: Review(),
+            playbookFindings: PlaybookChecks.findings(inHistory: recorded, policy: policy),
             source: Source(
                 headPosition: head.position, headHash: head.hash, asOf: asOf, lastRecorded: head.recordedAt, incidentLastPosition: recorded.last?.position ?? 0,
                 incidentEventCount: recorded.count, correctionCount: summary.correctionCount, retractionCount: summary.retractionCount))

@@ -32,7 +32,7 @@ public enum EventDescription {
         case .corrected?, .retracted?: .correction
         case .noteAdded?, .stakeholdersNotified?, .slaPolicyAttached?, .surveySent?, .surveyAnswered?, .surveyExpired?, .postmortemStarted?,
             .rootCauseRecorded?, .contributingFactorRecorded?, .actionItemOpened?, .actionItemCompleted?, .postmortemPublished?, .findingRecorded?,
-            .accessGranted?, .accessRevoked?, .policySet?:
+            .accessGranted?, .accessRevoked?, .policySet?, .templateDefined?, .templateRevised?, .templateRetired?:
             .internal
         }
     }
@@ -116,6 +116,9 @@ public enum EventDescription {
             return "Token \(e.tokenId) issued to \(e.holder) as \(e.role.rawValue)\(e.expiresAt.map { ", until \($0.rfc3339)" } ?? "")"
         case .accessRevoked(let e)?: return "Token \(e.tokenId) of \(e.holder) (\(e.role.rawValue)) revoked"
         case .policySet?: return "Playbook policy set"
+        case .templateDefined(let e)?: return "Template \(e.content.templateId) defined (\(e.content.kind), \(e.content.language))"
+        case .templateRevised(let e)?: return "Template \(e.content.templateId) revised"
+        case .templateRetired(let e)?: return "Template \(e.templateId) retired: \(e.reason)"
         }
     }
 }

@@ -133,7 +133,15 @@ public enum PostmortemHTML {
         for missed in T.missedPromises(report) { promiseText += "<br><span class=\"flag\">Missed:</span> \(HTML.escape(missed))" }
         out.fact("Promised next updates", promiseText)
         out.fact("ETA against resolution", HTML.escape(T.eta(report.figures.eta)))
-        out.raw("</dl>\n</section>\n")
+        out.raw("</dl>\n<h3>Playbook checks</h3>\n<p>\(HTML.escape(T.playbookSummary(report)))</p>\n")
+        if !report.playbookFindings.isEmpty {
+            out.raw("<table>\n<thead><tr><th>When (UTC)</th><th>#</th><th>Rule</th><th>What</th></tr></thead>\n<tbody>\n")
+            for found in report.playbookFindings {
+                out.raw("<tr><td class=\"time\">\(HTML.escape(found.occurredAt.rfc3339))</td><td class=\"num\">\(found.position)</td><td><code>\(HTML.escape(found.finding.rule.rawValue))</code></td><td>\(HTML.escape(found.finding.message))</td></tr>\n")
+            }
+            out.raw("</tbody>\n</table>\n")
+        }
+        out.raw("</section>\n")
     }
 
     /// Every event in the order it happened.

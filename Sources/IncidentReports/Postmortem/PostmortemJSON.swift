@@ -17,6 +17,8 @@ public struct PostmortemJSON: Codable, Sendable, Hashable {
     public var phases: [Phase]
     public var timeline: [TimelineEntry]
     public var communications: [Communication]
+    /// The playbook's rules the incident's events broke, in ledger order.
+    public var playbookFindings: [PlaybookCheck]
     public var customerMessages: [CustomerMessage]
     public var escalations: [Escalation]
     public var satisfaction: Satisfaction
@@ -64,6 +66,9 @@ public struct PostmortemJSON: Codable, Sendable, Hashable {
                 status: update.status.rawValue, audience: update.audience.rawValue, channels: update.channels.map(\.rawValue), text: update.text,
                 nextUpdateBy: update.nextUpdateBy, etaAt: update.etaAt, postedAt: update.postedAt, correctedBy: update.correctedBy, late: update.isLate,
                 missedPromise: update.missedPromise.map(MissedPromise.init), promise: update.promise?.rawValue, sourceRecordedAt: update.sourceRecordedAt)
+        }
+        playbookFindings = report.playbookFindings.map { found in
+            PlaybookCheck(position: found.position, occurredAt: found.occurredAt, rule: found.finding.rule.rawValue, field: found.finding.field, message: found.finding.message)
         }
         customerMessages = report.messages.map { message in
             CustomerMessage(
@@ -328,6 +333,15 @@ public struct PostmortemJSON: Codable, Sendable, Hashable {
         public var promise: String?
         /// Set by importers only; left out when absent.
         @OmittedWhenNil public var sourceRecordedAt: Timestamp?
+    }
+
+    /// A rule of the playbook broken by one event.
+    public struct PlaybookCheck: Codable, Sendable, Hashable {
+        public var position: UInt64
+        public var occurredAt: Timestamp
+        public var rule: String
+        public var field: String?
+        public var message: String
     }
 
     public struct CustomerMessage: Codable, Sendable, Hashable {

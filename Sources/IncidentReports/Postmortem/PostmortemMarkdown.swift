@@ -88,6 +88,15 @@ public enum PostmortemMarkdown {
         for missed in T.missedPromises(report) { out.line("  - **Missed:** \(missed)") }
         out.line("- **ETA against resolution:** \(T.eta(report.figures.eta))")
 
+        out.subheading("Playbook checks")
+        out.line(T.playbookSummary(report))
+        if !report.playbookFindings.isEmpty {
+            out.line()
+            out.table(["When (UTC)", "#", "Rule", "What"], report.playbookFindings.map { found in
+                [found.occurredAt.rfc3339, "\(found.position)", "`\(found.finding.rule.rawValue)`", escape(found.finding.message)]
+            })
+        }
+
         // Timeline
         out.heading("Timeline")
         out.line("Every event of the incident in the order it happened; corrections are applied, retracted events struck through.")

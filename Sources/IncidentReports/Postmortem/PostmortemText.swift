@@ -234,6 +234,15 @@ public enum PostmortemText {
         return "\(promised); resolved at \(resolved.at.rfc3339), \(verdict)"
     }
 
+    /// How many of the playbook's rules the incident's events broke, in one sentence.
+    public static func playbookSummary(_ report: PostmortemReport) -> String {
+        let findings = report.playbookFindings
+        guard !findings.isEmpty else { return "Every update kept the playbook's rules (docs/playbook-rules.md)." }
+        let events = Set(findings.map(\.position)).count
+        let rules = Set(findings.map(\.finding.rule)).count
+        return "\(findings.count) check\(findings.count == 1 ? "" : "s") broken by \(events) event\(events == 1 ? "" : "s"), \(rules) rule\(rules == 1 ? "" : "s") in all (docs/playbook-rules.md):"
+    }
+
     /// An action item's state as a word.
     public static func state(_ item: PostmortemReport.ActionItem) -> String {
         switch item.state {

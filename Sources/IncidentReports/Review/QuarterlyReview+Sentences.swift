@@ -33,3 +33,13 @@ extension QuarterlyReview {
             + "\(quiet.messages) message\(quiet.messages == 1 ? "" : "s") of \(total) in the period."
     }
 }
+
+extension QuarterlyReview.PlaybookCounts {
+    /// `14 playbook checks broken in 5 incidents (9 the period before); docs/playbook-rules.md lists the rules.`
+    public var sentence: String {
+        guard current > 0 || previous > 0 else { return "No playbook check was broken, this period or the one before (docs/playbook-rules.md lists the rules)." }
+        let checks = "\(current) playbook check\(current == 1 ? "" : "s") broken"
+        let incidents = current == 0 ? "" : " in \(incidentsWithFindings) incident\(incidentsWithFindings == 1 ? "" : "s")"
+        return "\(checks)\(incidents) (\(previous) the period before); docs/playbook-rules.md lists the rules."
+    }
+}

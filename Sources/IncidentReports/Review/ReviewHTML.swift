@@ -155,6 +155,15 @@ public enum ReviewHTML {
             out += "<tr><th scope=\"row\">\(e(label))</th>\(cell(MetricFormatting.headline(contact), small: contact.smallSample))\(figures.figures.map { cell(MetricFormatting.headline($0), small: $0.smallSample) }.joined())<td class=\"num\">\(figures.csat.count + figures.nps.count)</td></tr>\n"
         }
         out += "</tbody>\n</table>\n\(legend(sponsorshipRows.contains { $0.1.smallSample || $0.2.figures.contains(where: \.smallSample) }))</section>\n"
+        out += "<section id=\"playbook\"><h2>Playbook checks</h2>\n<p>\(e(review.playbook.sentence))</p>\n"
+        if !review.playbook.brokenRules.isEmpty {
+            out += "<table>\n<thead><tr><th>Rule</th><th class=\"num\">This period</th><th class=\"num\">Previous</th><th>What it checks</th></tr></thead>\n<tbody>\n"
+            for rule in review.playbook.brokenRules {
+                out += "<tr><td><code>\(e(rule.rule))</code></td><td class=\"num\">\(rule.current)</td><td class=\"num\">\(rule.previous)</td><td>\(e(rule.summary))</td></tr>\n"
+            }
+            out += "</tbody>\n</table>\n"
+        }
+        out += "</section>\n"
 
         out += "<section id=\"satisfaction\"><h2>Satisfaction</h2>\n<table>\n<thead><tr><th>Quarter</th><th class=\"num\">Response rate</th><th class=\"num\">CSAT</th><th class=\"num\">Average</th><th class=\"num\">NPS</th><th class=\"num\">Answers</th></tr></thead>\n<tbody>\n"
         for quarter in review.satisfaction {

@@ -229,6 +229,13 @@ public enum ReviewText {
             })
         smallSampleFootnote(ReviewText.sponsorshipRows(sponsorship).contains { $0.1.smallSample || $0.2.figures.contains(where: \.smallSample) })
 
+        heading("Playbook checks")
+        out.append(review.playbook.sentence)
+        out.append("")
+        if !review.playbook.brokenRules.isEmpty {
+            table(["rule", "this period", "previous", "what it checks"], review.playbook.brokenRules.map { [$0.rule, String($0.current), String($0.previous), $0.summary] })
+        }
+
         heading("Satisfaction")
         table(
             ["quarter", "response rate", "CSAT", "average", "NPS", "answers"],

@@ -245,6 +245,44 @@ public enum APIDocument {
                 method: "PUT", path: "/v1/policy", summary: "Puts a policy in force from now on, recorded in the chain in the admin's name; keys left out take their defaults.",
                 body: ["required": true, "content": ["application/json": ["schema": ["type": "object", "description": "A policy (docs/playbook.md)."]]]],
                 responses: ["200": jsonResponse("The policy now in force.", ref("PolicyInForce"))], problems: [400, 403, 413, 415, 422, 503]),
+            Operation(
+                method: "GET", path: "/v1/templates", summary: "The template library of prepared status updates, retired templates too (docs/playbook-rules.md, \"Templates\").",
+                responses: ["200": jsonResponse("Every template at its current version.", ["type": "object", "required": ["templates"], "properties": ["templates": ["type": "array", "items": ref("Template")]]])],
+                problems: [403]),
+            Operation(
+                method: "GET", path: "/v1/templates/{name}", summary: "One template at its current version.",
+                parameters: [templateName], responses: ["200": jsonResponse("The template.", ref("Template"))], problems: [403, 404]),
+            Operation(
+                method: "POST", path: "/v1/templates",
+                summary: "Adds templates to the library (one, or an array; the fields of template.defined): a new name is defined, a changed one revised, the same one left as it is.",
+                body: ["required": true, "content": ["application/json": ["schema": ["type": ["object", "array"], "description": "Templates as docs/examples/templates-en.json holds them."]]]],
+                responses: ["200": jsonResponse("What was done to each: defined, revised or unchanged, and its version.", ["type": "object", "required": ["changes"]])],
+                problems: [400, 403, 413, 415, 422, 503]),
+            Operation(
+                method: "POST", path: "/v1/templates/{name}/retire", summary: "Retires a template: its versions stay in the log; no new update is made from it.",
+                parameters: [templateName],
+                body: ["required": true, "content": ["application/json": ["schema": ["type": "object", "required": ["reason"], "properties": ["reason": ["type": "string"]]]]]],
+                responses: ["200": jsonResponse("The retired template.", ref("Template"))], problems: [400, 403, 404, 413, 415, 422, 503]),
+            Operation(
+                method: "POST", path: "/v1/incidents/{incident}/update/template",
+                summary: "Records a status update made from a template, as `incidents update INC --template NAME`: one status_update.published per distinct text, naming the template and version.",
+                parameters: [
+                    incident,
+                    query("strict", "true: refuse the update if it breaks a check of the playbook (docs/playbook.md); false: record it with a warning; left out: the policy decides.", ["type": "boolean"]),
+                ],
+                body: [
+                    "required": true,
+                    "content": [
+                        "application/json": [
+                            "schema": [
+                                "type": "object", "required": ["template"],
+                                "description": "The template's name, the placeholders' values, and any of the update's fields (status, audience, channels, nextUpdateBy, etaAt, postedAt) and occurredAt.",
+                                "properties": ["template": ["type": "string"], "values": ["type": "object", "additionalProperties": ["type": "string"]]],
+                            ]
+                        ]
+                    ],
+                ],
+                responses: recorded, problems: recordingProblems),
         ]
         // The webhook receivers take no bearer token: a delivery proves its sender by its signature
         // (or, for Statuspage, a secret in the URL). docs/server.md, "Webhook receivers".
@@ -321,6 +359,7 @@ public enum APIDocument {
     ]
 
     static let incident = pathParameter("incident", "The incident id (the stream).", ["$ref": "envelope.schema.json#/properties/stream"])
+    static let templateName = pathParameter("name", "The template's name (templateId).", ["type": "string"])
 
     static let ifMatch = header(
         "If-Match", "The incident's version the write expects, quoted (\"3\"), \"no-stream\", or * for any existing incident; 409 when it differs.", ["type": "string"])
@@ -438,6 +477,10 @@ public enum APIDocument {
                         ],
                         "head": ref("Head"),
                     ],
+                ],
+                "Template": [
+                    "type": "object", "required": ["templateId", "kind", "language", "status", "texts", "version", "versions", "retired"],
+                    "description": "A template at one version: the fields of template.defined, its version, how many versions there are, and whether it is retired.",
                 ],
                 "PolicyInForce": [
                     "type": "object", "required": ["policy", "position", "setAt", "setBy"],

@@ -16,6 +16,8 @@ public enum Permission: Sendable, Hashable, CaseIterable {
     case manageTokens
     /// The outage playbook's policy: set it (anyone who reads incidents reads it).
     case setPolicy
+    /// The template library of prepared status updates: add and retire templates (anyone who reads incidents reads it).
+    case manageTemplates
 
     /// The permission needed to record an event of `eventType`; nil for a type nobody records this
     /// way (the access events, and types the catalog does not know).
@@ -29,10 +31,10 @@ extension AccessRole {
     /// What each role may do: the one table of permissions (docs/server.md, "Roles").
     public var permissions: Set<Permission> {
         switch self {
-        case .responder: [.readIncidents, .recordIncidentEvents]
+        case .responder: [.readIncidents, .recordIncidentEvents, .manageTemplates]
         case .reviewer: [.readIncidents, .readLog, .recordPostmortemEvents]
         case .auditor: [.readIncidents, .readLog, .audit]
-        case .admin: [.readIncidents, .readLog, .audit, .manageTokens, .setPolicy]
+        case .admin: [.readIncidents, .readLog, .audit, .manageTokens, .setPolicy, .manageTemplates]
         }
     }
 

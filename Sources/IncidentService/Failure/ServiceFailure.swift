@@ -192,6 +192,8 @@ extension ServiceError: ReportableFailure {
         case .badSignature: ServiceFailure(.unauthenticated, message)
         case .notReceiversName: ServiceFailure(.forbidden, message)
         case .receiverExists: ServiceFailure(.conflict, message)
+        case .noSuchTemplate: ServiceFailure(.notFound, "\(message); nothing was written")
+        case .templateNotFilled: ServiceFailure(.invalidInput, "\(message); nothing was written")
         default: ServiceFailure(.invalidInput, message)
         }
     }

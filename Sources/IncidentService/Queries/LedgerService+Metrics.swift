@@ -1,5 +1,6 @@
 import IncidentEvents
 public import IncidentMetrics
+import IncidentEvents
 import IncidentProjections
 public import LedgerModel
 import LedgerStore
@@ -34,7 +35,12 @@ extension LedgerService {
     public func review(of period: CalendarPeriod?, context: MetricContext) throws -> QuarterlyReview? {
         let loaded = try metricFacts()
         guard let period = period ?? Self.defaultReviewPeriod(loaded.facts) else { return nil }
-        return QuarterlyReview.build(period: period, facts: loaded.facts, head: loaded.head, context: context)
+        // The playbook's checks read the events themselves: those of the incidents the review counts them for.
+        let counted = loaded.facts.filter { incident in
+            incident.declared != nil && [period, period.previous].contains { IncidentFilter(period: $0).matches(incident) }
+        }
+        let findings = try playbookFindings(of: counted.map(\.incident), upTo: loaded.head.position)
+        return QuarterlyReview.build(period: period, facts: loaded.facts, head: loaded.head, context: context, playbookFindings: findings)
     }
 
     /// The quarter before the one holding the latest declaration.

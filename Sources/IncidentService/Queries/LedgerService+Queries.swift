@@ -88,7 +88,9 @@ extension LedgerService {
         guard let history = try history(of: incident) else { return nil }
         // The executive sponsorship programme is the ledger's, not the incident's: it is read from every incident's metric facts.
         let programme = SponsorshipProgramme(try metricFacts().facts)
-        return PostmortemReport.build(incident, events: history.events, summary: summary, programme: programme, head: history.head, asOf: asOf)
+        let policies = try ledger.read { reader in try policyHistory(in: reader) }
+        return PostmortemReport.build(
+            incident, events: history.events, summary: summary, programme: programme, head: history.head, asOf: asOf, policy: policies.policy(at:))
     }
 }
 

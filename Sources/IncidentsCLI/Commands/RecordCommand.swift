@@ -20,7 +20,7 @@ struct RecordCommand<Verb: RecordingVerbCommand>: AsyncParsableCommand {
         return CommandConfiguration(
             commandName: Verb.verb.name,
             abstract: "Record \(Verb.verb.eventType): \(entry.summary)",
-            discussion: FlagHelp.discussion(for: entry),
+            discussion: FlagHelp.discussion(for: entry) + (Verb.verb == .update ? TemplateOutput.help : ""),
             aliases: Verb.verb.aliases)
     }
 
@@ -64,6 +64,8 @@ struct RecordCommand<Verb: RecordingVerbCommand>: AsyncParsableCommand {
 
     func run() async throws {
         let entry = Catalog.entry(for: Verb.verb.eventType)!
+        var fields = self.fields
+        let template = Verb.verb == .update ? try TemplateOutput.flags(from: &fields) : nil
         let payload = try FlagParser.payload(fields, for: entry)
         let actor = try ActorOption.parse(self.actor)
         let eventID = try id.map { text in
@@ -75,7 +77,12 @@ struct RecordCommand<Verb: RecordingVerbCommand>: AsyncParsableCommand {
             stream: incident, type: entry.type, schemaVersion: entry.schemaVersion, payload: Payload(payload), id: eventID,
             occurredAt: at?.value, sourceRecordedAt: sourceRecordedAt?.value, actor: actor, source: source,
             correlationID: correlationId, causationID: causationId)
-        let recorded = try await options.writingService(actor: LedgerOptions.userActor).recordChecked(draft, expectedVersion: expected, strict: strict ? true : nil)
+        let service = try options.writingService(actor: LedgerOptions.userActor)
+        if let template {
+            return try await TemplateOutput.record(
+                template, fields: payload, draft: draft, expectedVersion: expected, strict: strict ? true : nil, service: service, json: json)
+        }
+        let recorded = try await service.recordChecked(draft, expectedVersion: expected, strict: strict ? true : nil)
         RecordOutput.print(recorded, json: json)
     }
 }
