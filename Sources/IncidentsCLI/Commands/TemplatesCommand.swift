@@ -220,6 +220,11 @@ extension TemplateOutput {
                 Output.standard.line(update.text)
             }
         }
-        for recorded in try await service.recordTemplatedUpdate(filled, draft: draft, strict: strict) { RecordOutput.print(recorded, json: json) }
+        // One update per channel's text: a rule each breaks alike is said once.
+        var said = Set<PlaybookFinding>()
+        for var recorded in try await service.recordTemplatedUpdate(filled, draft: draft, strict: strict) {
+            recorded.warnings = recorded.warnings.filter { said.insert($0).inserted }
+            RecordOutput.print(recorded, json: json)
+        }
     }
 }
