@@ -118,6 +118,29 @@ import Testing
         #expect(settled.due(at: late, responses: Self.responses).isEmpty)
     }
 
+    /// Customers who were told of an incident hear that it is over: 30 minutes after the resolution
+    /// (08:30 → 09:00, worked by hand), unless the last public update already said so; customers
+    /// never told are owed nothing.
+    @Test func aResolutionIsAnnouncedToCustomersWhoWereTold() {
+        var told = Self.resolved
+        told.lastPublicUpdateAt = Self.time("2026-03-14T08:10:00Z")
+        told.lastPublicStatus = .identified
+        let kind = DueItem.Kind.resolutionAnnouncement
+        #expect(Self.item(told, at: Self.micro("2026-03-14T08:45:00Z", -1), kind, nil) == nil, "before the window")
+        let listed = Self.item(told, at: Self.time("2026-03-14T08:45:00Z"), kind, nil)
+        #expect(listed?.dueAt == Self.time("2026-03-14T09:00:00Z") && listed?.overdue == false && listed?.since == told.resolvedAt)
+        #expect(Self.item(told, at: Self.time("2026-03-14T09:00:00Z"), kind, nil)?.overdue == false, "at the deadline: due")
+        #expect(Self.item(told, at: Self.micro("2026-03-14T09:00:00Z", 1), kind, nil)?.overdue == true, "after it: overdue")
+        #expect(listed.map { String(describing: $0.what) }?.contains("a public update that the incident is resolved") == true)
+        var announced = told
+        announced.lastPublicStatus = .resolved
+        #expect(Self.item(announced, at: Self.time("2026-04-30T00:00:00Z"), kind, nil) == nil)
+        #expect(Self.item(Self.resolved, at: Self.time("2026-04-30T00:00:00Z"), kind, nil) == nil, "never told")
+        var longer = Self.responses
+        longer.resolutionAnnouncedWithinMinutes = 120
+        #expect(told.due(at: Self.time("2026-03-14T10:30:00Z"), responses: longer).first { $0.kind == kind }?.dueAt == Self.time("2026-03-14T10:30:00Z"))
+    }
+
     /// The words `incidents due` and the pages share: the customer's name is a value, isolated in HTML.
     @Test func theWordsOfAnItemOnTheCommandLineAndOnAPage() {
         let items = Self.open.due(at: Self.time("2026-03-14T09:36:00Z"), responses: Self.responses)

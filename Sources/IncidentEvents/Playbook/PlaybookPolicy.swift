@@ -85,10 +85,13 @@ public struct PlaybookPolicy: Sendable, Hashable, Codable {
         public var postmortemWithinDays: [String: Int]
         /// How far ahead `incidents due` looks for what falls due, in minutes.
         public var dueWindowMinutes: Int
+        /// Customers who were told of the incident are told it is over within this many minutes of the resolution.
+        public var resolutionAnnouncedWithinMinutes: Int
 
         public init(
             firstReplyMinutes: Int = 60, firstReplyMinutesByTier: [String: Int] = ["enterprise": 30], escalationAcknowledgeMinutes: Int = 15,
-            surveyWithinHours: Int = 24, postmortemWithinDays: [String: Int] = ["sev1": 5, "sev2": 5, "sev3": 10], dueWindowMinutes: Int = 15
+            surveyWithinHours: Int = 24, postmortemWithinDays: [String: Int] = ["sev1": 5, "sev2": 5, "sev3": 10], dueWindowMinutes: Int = 15,
+            resolutionAnnouncedWithinMinutes: Int = 30
         ) {
             self.firstReplyMinutes = firstReplyMinutes
             self.firstReplyMinutesByTier = firstReplyMinutesByTier
@@ -96,6 +99,7 @@ public struct PlaybookPolicy: Sendable, Hashable, Codable {
             self.surveyWithinHours = surveyWithinHours
             self.postmortemWithinDays = postmortemWithinDays
             self.dueWindowMinutes = dueWindowMinutes
+            self.resolutionAnnouncedWithinMinutes = resolutionAnnouncedWithinMinutes
         }
 
         /// The first-reply target for a customer of `tier`, in microseconds.
@@ -111,6 +115,7 @@ public struct PlaybookPolicy: Sendable, Hashable, Codable {
         public var escalationAcknowledge: Int64 { Int64(escalationAcknowledgeMinutes) * 60_000_000 }
         public var surveyWithin: Int64 { Int64(surveyWithinHours) * 3_600_000_000 }
         public var dueWindow: Int64 { Int64(dueWindowMinutes) * 60_000_000 }
+        public var resolutionAnnouncedWithin: Int64 { Int64(resolutionAnnouncedWithinMinutes) * 60_000_000 }
     }
 
     /// When planned maintenance may happen. By the practice's rule, anything outside it is an unplanned outage.
@@ -219,6 +224,7 @@ extension PlaybookPolicy {
             ("updates.socialMediaCharacters", updates.socialMediaCharacters), ("updates.smsCharacters", updates.smsCharacters),
             ("responses.firstReplyMinutes", responses.firstReplyMinutes), ("responses.escalationAcknowledgeMinutes", responses.escalationAcknowledgeMinutes),
             ("responses.surveyWithinHours", responses.surveyWithinHours), ("responses.dueWindowMinutes", responses.dueWindowMinutes),
+            ("responses.resolutionAnnouncedWithinMinutes", responses.resolutionAnnouncedWithinMinutes),
             ("maintenance.maximumMinutes", maintenance.maximumMinutes),
         ]
         for (path, value) in positives where value <= 0 {
@@ -307,6 +313,7 @@ extension PlaybookPolicy.Updates {
 extension PlaybookPolicy.Responses {
     private enum CodingKeys: String, CodingKey, CaseIterable {
         case firstReplyMinutes, firstReplyMinutesByTier, escalationAcknowledgeMinutes, surveyWithinHours, postmortemWithinDays, dueWindowMinutes
+        case resolutionAnnouncedWithinMinutes
     }
 
     public init(from decoder: any Decoder) throws {
@@ -319,7 +326,8 @@ extension PlaybookPolicy.Responses {
             escalationAcknowledgeMinutes: try c.decodeIfPresent(Int.self, forKey: .escalationAcknowledgeMinutes) ?? standard.escalationAcknowledgeMinutes,
             surveyWithinHours: try c.decodeIfPresent(Int.self, forKey: .surveyWithinHours) ?? standard.surveyWithinHours,
             postmortemWithinDays: try c.decodeIfPresent([String: Int].self, forKey: .postmortemWithinDays) ?? standard.postmortemWithinDays,
-            dueWindowMinutes: try c.decodeIfPresent(Int.self, forKey: .dueWindowMinutes) ?? standard.dueWindowMinutes)
+            dueWindowMinutes: try c.decodeIfPresent(Int.self, forKey: .dueWindowMinutes) ?? standard.dueWindowMinutes,
+            resolutionAnnouncedWithinMinutes: try c.decodeIfPresent(Int.self, forKey: .resolutionAnnouncedWithinMinutes) ?? standard.resolutionAnnouncedWithinMinutes)
     }
 }
 

@@ -18,6 +18,9 @@ public struct DueItem: Sendable, Hashable, Codable {
         case survey
         /// The start of the postmortem, within the policy's days of the resolution for the severity.
         case postmortem
+        /// A public update saying the incident is resolved, to customers who were told of it, within
+        /// the policy's minutes of the resolution.
+        case resolutionAnnouncement = "resolution-announcement"
     }
 
     public var incident: String
@@ -61,8 +64,10 @@ extension IncidentSummary {
     /// (window: by default the policy's `dueWindowMinutes`).
     ///
     /// While the incident is open: the promised update, first replies, escalation acknowledgements.
-    /// Once it is resolved and until it is closed: the survey (when customers wrote in and none was
-    /// sent) and the postmortem (when its severity needs one and none was started). Nothing once it
+    /// Once it is resolved and until it is closed: the public announcement of the resolution (when
+    /// customers were told of the incident and its last public update says otherwise), the survey
+    /// (when customers wrote in and none was sent) and the postmortem (when its severity needs one
+    /// and none was started). Nothing once it
     /// is closed or merged.
     public func due(at now: Timestamp, responses: PlaybookPolicy.Responses, window: Int64? = nil) -> [DueItem] {
         let horizon = now.microsecondsSinceEpoch + (window ?? responses.dueWindow)
@@ -80,6 +85,10 @@ extension IncidentSummary {
         case .resolved:
             guard let resolvedAt else { return [] }
             let resolved = resolvedAt.microsecondsSinceEpoch
+            // Customers who were told of the incident hear that it is over: its last public word must be that it is resolved.
+            if let lastStatus = lastPublicStatus, ![.resolved, .postmortem, .completed].contains(lastStatus) {
+                add(.resolutionAnnouncement, by: resolved + responses.resolutionAnnouncedWithin, since: resolvedAt)
+            }
             if !customers.isEmpty, surveys.isEmpty {
                 add(.survey, by: resolved + responses.surveyWithin, since: resolvedAt)
             }

@@ -18,6 +18,8 @@ extension DueItem {
             return "a satisfaction survey to the customers who wrote in, resolved \(since)"
         case .postmortem:
             return "the postmortem's start, resolved \(since)"
+        case .resolutionAnnouncement:
+            return "a public update that the incident is resolved (the last one says otherwise), resolved \(since)"
         }
     }
 

@@ -19,6 +19,7 @@ public enum PolicyText {
             "Escalations acknowledged within: \(minutes(policy.responses.escalationAcknowledgeMinutes))",
             "Survey sent within: \(policy.responses.surveyWithinHours) h of the resolution",
             "Postmortem started within: " + (postmortems.isEmpty ? "not required" : postmortems.joined(separator: ", ") + " of the resolution"),
+            "Resolution announced publicly within: \(minutes(policy.responses.resolutionAnnouncedWithinMinutes)) of the resolution",
             "Due soon means within: \(minutes(policy.responses.dueWindowMinutes))",
             "Planned maintenance: opens on \(window.days.joined(separator: ", ")) between \(window.opens) and \(window.closes) \(window.timeZone), at most "
                 + "\(minutes(window.maximumMinutes)), announced \(window.noticeHours) h ahead; outside it: "
