@@ -55,6 +55,13 @@ public struct PlaybookFinding: Sendable, Hashable, Codable, CustomStringConverti
 
     public var description: String { "\(message) (\(rule.rawValue))" }
 
+    /// The finding as the CLI's `--json` and the API say it: its rule, the field it is about, the sentence.
+    public var json: JSONValue {
+        var object: [String: JSONValue] = ["rule": .string(rule.rawValue), "message": .string(message)]
+        if let field { object["field"] = .string(field) }
+        return .object(object)
+    }
+
     /// The finding as a refusal of its event.
     public var refusal: EventInputError {
         EventInputError(field: field ?? "", reason: "\(message) (\(rule.rawValue))", isRuleRefusal: true)

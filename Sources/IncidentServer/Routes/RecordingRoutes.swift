@@ -155,15 +155,6 @@ struct RecordingRoutes {
     }
 }
 
-extension PlaybookFinding {
-    /// The finding as the API and the pages' scripts see it: its rule, the field it is about, the sentence.
-    var json: JSONValue {
-        var object: [String: JSONValue] = ["rule": .string(rule.rawValue), "message": .string(message)]
-        if let field { object["field"] = .string(field) }
-        return .object(object)
-    }
-}
-
 extension Actor {
     var json: JSONValue { ["kind": .string(kind.name), "id": .string(id)] }
 }

@@ -12,19 +12,12 @@ enum RecordOutput {
         if json, !recorded.warnings.isEmpty {
             for result in recorded.results {
                 var line = self.json(result)
-                line["warnings"] = .array(recorded.warnings.map(Self.json))
+                line["warnings"] = .array(recorded.warnings.map(\.json))
                 Output.standard.line(JSONValue.object(line).canonicalText)
             }
         } else {
             print(recorded.results, json: json)
         }
-    }
-
-    /// A playbook finding as JSON: its rule, the field it is about, and the sentence.
-    static func json(_ finding: PlaybookFinding) -> JSONValue {
-        var object: [String: JSONValue] = ["rule": .string(finding.rule.rawValue), "message": .string(finding.message)]
-        if let field = finding.field { object["field"] = .string(field) }
-        return .object(object)
     }
 
     static func json(_ result: AppendResult) -> [String: JSONValue] {
