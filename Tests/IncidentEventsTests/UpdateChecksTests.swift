@@ -83,9 +83,22 @@ import Testing
         #expect(Self.broken(Self.good(status: .identified, eta: 60), after: promised) == [])
         #expect(Self.broken(Self.good(status: .identified, eta: 50), after: promised) == [])
         #expect(Self.broken(Self.good(status: .identified, eta: 61), after: promised) == [.updateETASlipped])
+        // A slipped ETA is counted, never refused, even strict; an early ETA is refused when strict.
+        let slipped = Self.findings(Self.good(status: .identified, eta: 61), after: Self.facts(promised))
+        #expect(slipped.count == 1 && !PlaybookChecks.refuses(slipped[0], strict: true) && !PlaybookChecks.refuses(slipped[0], strict: false))
+        let early = Self.findings(Self.good(eta: 60), after: Self.facts([.declared(Self.declared)]))
+        #expect(early.count == 1 && PlaybookChecks.refuses(early[0], strict: true) && !PlaybookChecks.refuses(early[0], strict: false))
         // An ETA given to the internal audience only is not a promise to customers.
         let internalOnly = identified + [.statusUpdatePublished(StatusUpdatePublished(status: .identified, audience: .internal, channels: [.email], text: "x", etaAt: Self.at(30)))]
         #expect(Self.broken(Self.good(status: .identified, eta: 60), after: internalOnly) == [])
+        // Planned maintenance is known work: its ETA (the window's end) is not early, but may still slip.
+        var maintenance = Self.declared
+        maintenance.kind = .scheduledMaintenance
+        maintenance.plannedStart = Self.at(5)
+        maintenance.plannedEnd = Self.at(25)
+        #expect(Self.broken(Self.good(status: .inProgress, eta: 25), after: [.declared(maintenance)]) == [])
+        let windowEnd: [IncidentEvent] = [.declared(maintenance), .statusUpdatePublished(Self.good(status: .inProgress, eta: 25))]
+        #expect(Self.broken(Self.good(status: .inProgress, eta: 40), after: windowEnd) == [.updateETASlipped])
     }
 
     @Test func thePublicStatusIsNotBehindTheWorkingStatus() {

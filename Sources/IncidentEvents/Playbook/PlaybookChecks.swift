@@ -15,6 +15,9 @@ public enum PlaybookChecks {
         }
     }
 
-    /// Whether `finding` refuses its event: a hard limit always does; the rest when recording is strict.
-    public static func refuses(_ finding: PlaybookFinding, strict: Bool) -> Bool { strict || finding.rule.refusesAlways }
+    /// Whether `finding` refuses its event: a hard limit always does; a rule that only counts
+    /// (``PlaybookRule/warnsOnly``) never does; the rest when recording is strict.
+    public static func refuses(_ finding: PlaybookFinding, strict: Bool) -> Bool {
+        finding.rule.refusesAlways || (strict && !finding.rule.warnsOnly)
+    }
 }

@@ -6,13 +6,17 @@ public struct PlaybookRule: RawRepresentable, Sendable, Hashable, Codable, Custo
     public let rawValue: String
     /// A hard limit (the characters a channel takes): refused even when recording is not strict.
     public let refusesAlways: Bool
+    /// A fact to count, never a reason to refuse, even when recording is strict: refusing it would
+    /// only keep an honest update (a slipped ETA) from being told.
+    public let warnsOnly: Bool
     /// What the rule asks, in one line.
     public let summary: String
 
-    public init(_ name: String, summary: String, refusesAlways: Bool = false) {
+    public init(_ name: String, summary: String, refusesAlways: Bool = false, warnsOnly: Bool = false) {
         rawValue = name
         self.summary = summary
         self.refusesAlways = refusesAlways
+        self.warnsOnly = warnsOnly && !refusesAlways
     }
 
     /// The rule of this name, when the playbook has one.

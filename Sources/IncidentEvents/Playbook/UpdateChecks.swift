@@ -18,9 +18,9 @@ extension PlaybookRule {
     /// An ETA promised while the cause is not known.
     public static let updateETABeforeIdentified = PlaybookRule(
         "update-eta-before-identified", summary: "An ETA is promised before the incident is identified (its working status is still investigating).")
-    /// An ETA later than the last one promised.
+    /// An ETA later than the last one promised: counted, never refused (telling customers it moved is the honest update).
     public static let updateETASlipped = PlaybookRule(
-        "update-eta-slipped", summary: "An ETA is later than the last one promised to customers: a slipped ETA.")
+        "update-eta-slipped", summary: "An ETA is later than the last one promised to customers: a slipped ETA.", warnsOnly: true)
     /// A public status behind the working status.
     public static let updateStatusBehind = PlaybookRule(
         "update-status-behind", summary: "The status announced is behind the incident's working status (a public investigating after it was mitigated).")

@@ -10,6 +10,8 @@ public struct UpdateFacts: Sendable, Hashable {
     public private(set) var severity: Severity?
     /// The working status now (nil until one is recorded: investigating by default).
     public private(set) var status: IncidentStatus?
+    /// Whether it is planned maintenance: work whose cause is known from its announcement.
+    public private(set) var isPlannedWork = false
     /// Whether the incident is resolved now (a reopening makes it open again).
     public private(set) var isResolved = false
     /// The services and regions in the incident's recorded scope now.
@@ -25,9 +27,9 @@ public struct UpdateFacts: Sendable, Hashable {
 
     public init() {}
 
-    /// Whether the cause is known: the working status is identified or later, or the incident is resolved.
+    /// Whether the cause is known: the working status is identified or later, the incident is resolved, or it is planned maintenance.
     public var isIdentified: Bool {
-        isResolved || status.map { $0 != .investigating } ?? false
+        isResolved || isPlannedWork || status.map { $0 != .investigating } ?? false
     }
 
     /// Whether `event` changes these facts (so a correction or retraction of it means a new fold).
@@ -43,6 +45,7 @@ public struct UpdateFacts: Sendable, Hashable {
         switch event {
         case .declared(let declared):
             severity = declared.severity
+            isPlannedWork = declared.kind == .scheduledMaintenance
             setScope(services: declared.services, regions: declared.regions)
         case .statusChanged(let change): status = change.status
         case .severityChanged(let change): severity = change.severity
