@@ -133,21 +133,25 @@ public struct HistoryGenerator {
         var plannedEnd: Timestamp?
         if scheduled {
             severity = random.chance(0.8) ? .sev4 : .sev3
-            // Saturday night, 23:00 UTC, after the announcement.
-            let day = (begin.microsecondsSinceEpoch / 86_400_000_000 + 4) % 7  // 0 = Monday
+            // Saturday night, 23:00 UTC, one to two weeks after the announcement: inside the standard
+            // policy's window (Saturday 22:00–06:00, at most 20 minutes, 72 hours' notice).
+            let day = (begin.microsecondsSinceEpoch / 86_400_000_000 + 3) % 7  // 0 = Monday (1970-01-01 was a Thursday)
             let daysToSaturday = (5 - day + 7) % 7 + 7
             let saturday = (begin.microsecondsSinceEpoch / 86_400_000_000 + daysToSaturday) * 86_400 + 23 * 3600
             plannedStart = Timestamp(microsecondsSinceEpoch: saturday * 1_000_000)
-            plannedEnd = plannedStart!.adding(seconds: minutes(random.weighted([(20, 0.6), (30, 0.25), (60, 0.15)])))
-            impact = plannedStart!.adding(seconds: random.chance(0.1) ? minutes(random.logNormal(median: 8, sigma: 0.6)) : 0)
+            plannedEnd = plannedStart!.adding(seconds: minutes(random.weighted([(20, 0.6), (15, 0.25), (10, 0.15)])))
+            // A tenth start late, by at most a quarter of the window.
+            let window = plannedEnd!.microsecondsSinceEpoch / 1_000_000 - plannedStart!.microsecondsSinceEpoch / 1_000_000
+            impact = plannedStart!.adding(seconds: random.chance(0.1) ? min(minutes(random.logNormal(median: 4, sigma: 0.6)), window / 4) : 0)
         }
         let detected = scheduled ? impact : impact.adding(seconds: minutes(random.logNormal(median: 4, sigma: 0.9)))
         let declared = scheduled ? begin : detected.adding(seconds: minutes(random.logNormal(median: 3, sigma: 0.8)))
         let scale: Double = [.sev1: 1.6, .sev2: 1.2, .sev3: 1.0, .sev4: 0.7][severity]!
         let duration: Int64
         if scheduled {
-            let window = plannedEnd!.microsecondsSinceEpoch / 1_000_000 - plannedStart!.microsecondsSinceEpoch / 1_000_000
-            duration = random.chance(0.8) ? Int64(Double(window) * (0.5 + 0.45 * random.unit())) : window + minutes(random.logNormal(median: 12, sigma: 0.8))
+            // The work ends inside its window: a maintenance that overran would count as an unplanned outage.
+            let left = plannedEnd!.microsecondsSinceEpoch / 1_000_000 - impact.microsecondsSinceEpoch / 1_000_000
+            duration = Int64(Double(left) * (0.5 + 0.45 * random.unit()))
         } else {
             duration = max(minutes(6), minutes(random.logNormal(median: 40 * scale, sigma: 1.0)))
         }
@@ -172,33 +176,49 @@ public struct HistoryGenerator {
         // Working status.
         let identified = declared.adding(seconds: Int64(Double(resolved.microsecondsSinceEpoch - declared.microsecondsSinceEpoch) / 1e6 * 0.35))
         let mitigated = declared.adding(seconds: Int64(Double(resolved.microsecondsSinceEpoch - declared.microsecondsSinceEpoch) / 1e6 * 0.75))
+        // Never after the resolution, however late the acknowledgement came.
+        let identifiedAt = min(max(identified, acknowledged), resolved)
+        let mitigatedAt = min(max(mitigated, acknowledged), resolved)
+        var reassessed: Severity?
         if !scheduled {
-            // Never after the resolution, however late the acknowledgement came.
-            let identifiedAt = min(max(identified, acknowledged), resolved)
             add(.statusChanged(IncidentStatusChanged(status: .identified, note: "Cause found in \(service)")), at: identifiedAt, actor: oncall, source: "cli")
-            add(.statusChanged(IncidentStatusChanged(status: .mitigated)), at: min(max(mitigated, acknowledged), resolved), actor: oncall, source: "cli")
+            add(.statusChanged(IncidentStatusChanged(status: .mitigated)), at: mitigatedAt, actor: oncall, source: "cli")
             if random.chance(0.15) {
-                add(.severityChanged(IncidentSeverityChanged(severity: severity == .sev1 ? .sev2 : .sev1, reason: "Impact reassessed")),
-                    at: identifiedAt, actor: oncall, source: "cli")
+                reassessed = severity == .sev1 ? .sev2 : .sev1
+                add(.severityChanged(IncidentSeverityChanged(severity: reassessed!, reason: "Impact reassessed")), at: identifiedAt, actor: oncall, source: "cli")
             }
         }
 
-        // Public updates at a cadence, sometimes late.
+        // Public updates at a cadence, sometimes late, that keep the playbook's rules of a good
+        // update: each says where the incident stands, promises the next within the standard
+        // policy's cadence for the severity at the time, and gives an ETA only once the cause is
+        // identified, never later than the one before (an announcement of maintenance promises the
+        // next update for the window's start).
         let publishes = scheduled || severity <= .sev2 || random.chance(severity == .sev3 ? 0.5 : 0.2)
         if publishes {
-            let cadence = minutes(severity == .sev1 ? 30 : 60)
             var at = scheduled ? begin : declared.adding(seconds: minutes(random.logNormal(median: severity == .sev1 ? 8 : 15, sigma: 0.6)))
-            var status: PublicStatus = scheduled ? .scheduled : .investigating
+            var lastETA: Timestamp?
             while at < resolved {
-                let promise = at.adding(seconds: cadence)
+                let status: PublicStatus =
+                    scheduled ? (at < plannedStart! ? .scheduled : .inProgress) : at >= mitigatedAt ? .mitigated : at >= identifiedAt ? .identified : .investigating
+                let severityNow = at >= identifiedAt ? reassessed ?? severity : severity
+                let promise = status == .scheduled ? plannedStart! : at.adding(seconds: minutes(severityNow == .sev1 ? 30 : 60))
+                var eta: Timestamp?
+                if random.chance(0.2), !scheduled, at > identifiedAt {
+                    let guess = resolved.adding(seconds: minutes(random.logNormal(median: 20, sigma: 1)) * (random.chance(0.5) ? 1 : -1)).maxed(at)
+                    if let last = lastETA {
+                        eta = last >= at ? min(guess, last) : nil  // a new ETA after the last one passed would be a slipped one
+                    } else {
+                        eta = guess
+                    }
+                }
+                lastETA = eta ?? lastETA
                 add(.statusUpdatePublished(StatusUpdatePublished(
                     status: status, channels: random.chance(0.4) ? [.statusPage, .email, .socialMedia] : [.statusPage],
-                    text: "\(title): \(status.rawValue). Next update by \(promise.rfc3339).", nextUpdateBy: promise,
-                    etaAt: random.chance(0.2) ? resolved.adding(seconds: minutes(random.logNormal(median: 20, sigma: 1)) * (random.chance(0.5) ? 1 : -1)).maxed(at) : nil)),
+                    text: "\(title): \(status.rawValue). Next update by \(promise.rfc3339).", nextUpdateBy: promise, etaAt: eta)),
                     at: at, actor: comms, source: "statuspage")
-                status = scheduled ? .inProgress : (at > identified ? .identified : .investigating)
                 at = random.chance(0.15) ? promise.adding(seconds: minutes(random.logNormal(median: 12, sigma: 0.7))) : promise.adding(seconds: -minutes(random.unit() * 5))
-                if scheduled, status == .inProgress, at < plannedStart! { at = plannedStart! }
+                if scheduled, at < plannedStart! { at = plannedStart! }
             }
             add(.statusUpdatePublished(StatusUpdatePublished(status: scheduled ? .completed : .resolved, channels: [.statusPage, .email], text: "\(title): resolved.")),
                 at: resolved, actor: comms, source: "statuspage")
