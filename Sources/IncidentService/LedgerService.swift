@@ -20,23 +20,38 @@ public struct LedgerService: Sendable {
     /// memory because the ledger cannot be written.
     public let notice: @Sendable (String) -> Void
     /// The catch-ups after writes, shared by the writes waiting at once.
-    let catchUps = CatchUpGroup()
+    let catchUps: CatchUpGroup
+    /// The policy in force, decoded once per version of the playbook stream and shared by every
+    /// service acting on this one's behalf (``acting(as:)``).
+    let policies: PolicyCache
 
     public init(
         ledger: Ledger, defaults: RecordingDefaults = .system,
         maximumFutureSkewSeconds: Int64 = IncidentRules.defaultMaximumFutureSkewSeconds,
         notice: @escaping @Sendable (String) -> Void = { _ in }
     ) {
+        self.init(ledger: ledger, defaults: defaults, maximumFutureSkewSeconds: maximumFutureSkewSeconds, notice: notice, catchUps: CatchUpGroup(), policies: PolicyCache())
+    }
+
+    private init(
+        ledger: Ledger, defaults: RecordingDefaults, maximumFutureSkewSeconds: Int64, notice: @escaping @Sendable (String) -> Void, catchUps: CatchUpGroup,
+        policies: PolicyCache
+    ) {
         self.ledger = ledger
         self.defaults = defaults
         self.maximumFutureSkewSeconds = maximumFutureSkewSeconds
         self.notice = notice
+        self.catchUps = catchUps
+        self.policies = policies
     }
 
     /// The same service recording in `actor`'s name: what names no actor of its own is recorded
-    /// as theirs (a server answers each request in its token holder's name this way).
+    /// as theirs (a server answers each request in its token holder's name this way). It shares
+    /// this one's catch-ups and policy cache.
     public func acting(as actor: Actor) -> LedgerService {
-        LedgerService(ledger: ledger, defaults: defaults.recorded(by: actor), maximumFutureSkewSeconds: maximumFutureSkewSeconds, notice: notice)
+        LedgerService(
+            ledger: ledger, defaults: defaults.recorded(by: actor), maximumFutureSkewSeconds: maximumFutureSkewSeconds, notice: notice, catchUps: catchUps,
+            policies: policies)
     }
 
     /// The recorder writes go through: the catalog's rules, then an append expecting the versions checked.

@@ -86,4 +86,24 @@ import Testing
         let report = try #require(try service.postmortem(of: "INC-1", asOf: Self.time("2026-06-01T00:00:00Z")))
         #expect(report.playbookFindings.map(\.finding) == late)
     }
+
+    /// The policy is decoded once per version of the playbook stream, so a policy set through another
+    /// service on the same ledger (as another server would) is in force at the next recording.
+    @Test func aPolicySetElsewhereIsInForceAtOnce() async throws {
+        let directory = TemporaryDirectory()
+        let service = try Self.service(directory)
+        let other = LedgerService(ledger: service.ledger, defaults: service.defaults)
+        try await Self.record(service, "INC-1", .declared(IncidentDeclared(title: "Login errors", severity: .sev2)), at: "2026-03-14T09:00:00Z")
+        #expect(try service.policyInForce().position == nil)
+        let before = try await Self.record(service, "INC-1", Self.update(.investigating, "Logins fail: a bug.", next: "2026-03-14T10:00:00Z"), at: "2026-03-14T09:05:00Z")
+        #expect(before.isEmpty)
+        var policy = PlaybookPolicy.standard
+        policy.updates.flaggedWords = ["bug"]
+        let set = try await other.setPolicy(policy)
+        #expect(try service.policyInForce().position == set.positions.upperBound)
+        let after = try await Self.record(service, "INC-1", Self.update(.investigating, "The bug is still there.", next: "2026-03-14T11:00:00Z"), at: "2026-03-14T10:00:00Z")
+        #expect(after.map(\.rule) == [.updateFlaggedWords])
+        // And the one acting in someone's name shares the service's cache and sees it too.
+        #expect(try service.acting(as: Actor(kind: .person, id: "sam")).policy().updates.flaggedWords == ["bug"])
+    }
 }

@@ -16,14 +16,23 @@ extension LedgerService {
     /// The playbook's policy in force: the last one set (`incidents policy set`), else the standard one.
     public func policy() throws -> PlaybookPolicy { try policyInForce().policy }
 
-    /// The policy in force with the event that set it.
+    /// The policy in force with the event that set it. Decoded once per version of the playbook
+    /// stream: recording reads it for every event, and a policy set by another process (another
+    /// server on the same ledger) still changes the version.
     public func policyInForce() throws -> PolicyInForce {
-        let last = try ledger.read { reader -> RecordedEvent? in
+        try ledger.read { reader in
             let version = try reader.version(ofStream: LedgerStream.playbook)
-            guard version > 0 else { return nil }
-            return try reader.events(inStream: LedgerStream.playbook, fromVersion: version, limit: 1).first
+            if let cached = policies.policy(at: version) { return cached }
+            let found = try Self.policyInForce(version: version, in: reader)
+            policies.keep(found, at: version)
+            return found
         }
-        guard let last else { return PolicyInForce(policy: .standard) }
+    }
+
+    private static func policyInForce(version: UInt64, in reader: borrowing LedgerReader) throws -> PolicyInForce {
+        guard version > 0, let last = try reader.events(inStream: LedgerStream.playbook, fromVersion: version, limit: 1).first else {
+            return PolicyInForce(policy: .standard)
+        }
         guard case .policySet(let set) = try Catalog.decode(last) else {
             throw LedgerError(.corrupt, "the last event of \(LedgerStream.playbook), at position \(last.position), is \(last.type), not playbook.policy_set")
         }
