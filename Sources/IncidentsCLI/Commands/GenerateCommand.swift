@@ -14,7 +14,10 @@ struct GenerateCommand: AsyncParsableCommand {
             entries — about 100 events an incident. Incidents start between 2024-07-01 and 2026-06-01, and \
             nothing is recorded after 2026-11-01 (a long incident is cut there, as history stops at "now"). \
             The same seed gives the same bytes. Every event keeps the catalog's rules, so the output can be \
-            appended: `incidents generate --incidents 50 | incidents append`.
+            appended: `incidents generate --incidents 50 | incidents append`; and the playbook's checks \
+            under the standard policy (docs/playbook.md): updates that say where the incident stands, within \
+            the cadence, with no early or slipped ETA, and maintenance on Saturday night, at most 20 minutes, \
+            announced a week or two ahead and done inside its window.
             """)
 
     @Option(help: ArgumentHelp("How many incidents.", valueName: "n"))
