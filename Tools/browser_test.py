@@ -550,7 +550,7 @@ class Run:
             who = a.text("span#who")
             check(role in who and f"browser-{role}" in who, f"{role}: span#who says {who!r}, not 'browser-{role} · {role}'")
             links = {link.get_attribute("href").replace(self.server.url, "") for link in a.all("header nav#site a")}
-            for must in ("/incidents", "/review"):
+            for must in ("/incidents", "/review", "/playbook"):
                 check(must in links, f"{role}: nav#site has no link to {must}")
             # docs/server.md, "Roles": only a responder records incident events, only a reviewer the postmortem.
             audits = role in ("auditor", "admin")
@@ -951,7 +951,7 @@ class Run:
             ("replay", self.incident_path(self.subject, "/replay?step=" + str(max(1, self.ledger.show(self.subject)["eventCount"] // 2))), "reviewer"),
             ("postmortem", self.incident_path(self.subject, "/postmortem"), "reviewer"),
             ("review", f"/review?period={getattr(self, 'period', None) or self.review_period()}", "reviewer"),
-            ("review-drill", getattr(self, "drill", None), "reviewer"), ("audit", "/audit", "auditor")]
+            ("review-drill", getattr(self, "drill", None), "reviewer"), ("playbook", "/playbook", "reviewer"), ("audit", "/audit", "auditor")]
         signed_in_as = None
         for name, path, role in pages:
             if path is None:

@@ -130,3 +130,38 @@ extension WebPageTests {
         try await server.stop()
     }
 }
+
+extension WebPageTests {
+    /// Every signed-in role reads the playbook page: each setting of the policy in force, and each
+    /// template with its version, channels and texts, retired ones marked.
+    @Test func everyRoleReadsThePlaybook() async throws {
+        let (server, signed) = try await Self.withLibrary(.auditor)
+        var auditor = signed
+        try await server.service.retireTemplate("maintenance-en", reason: "replaced")
+        let page = try await auditor.get("/playbook")
+        #expect(page.status == 200)
+        #expect(page.text.contains("<a href=\"/playbook\" aria-current=\"page\">Playbook</a>"))
+        let policy = try server.service.policy()
+        for (setting, value) in [("updates.smsCharacters", policy.updates.smsCharacters), ("updates.socialMediaCharacters", policy.updates.socialMediaCharacters)] {
+            #expect(page.text.contains("<tr data-setting=\"\(setting)\"><th scope=\"row\"><code>\(setting)</code></th><td dir=\"auto\">\(value)</td></tr>"), "\(setting)")
+        }
+        #expect(page.text.contains("The standard policy: none was ever set."))
+        let library = try server.service.templateLibrary().all
+        #expect(library.count == 6)
+        for template in library {
+            let content = template.current
+            #expect(page.text.contains("data-template=\"\(content.templateId)\" data-version=\"\(template.version)\"\(template.isRetired ? " data-retired" : "")>"), "\(content.templateId)")
+        }
+        #expect(page.text.contains("<span class=\"chip retired\">retired</span>"))
+        let sms = try #require(try server.service.template("acknowledge-en").current.text(for: .sms))
+        #expect(page.text.contains("<dd data-channel=\"sms\" dir=\"auto\" class=\"template-text\">\(sms)</dd>"))
+        for role in [AccessRole.responder, .reviewer, .admin] {
+            var browser = BrowserSession(port: server.port)
+            _ = try await browser.signIn(try await Self.secret(server, role, holder: "\(role.rawValue)-2@example.com"))
+            #expect(try await browser.get("/playbook").status == 200, "\(role)")
+        }
+        var stranger = BrowserSession(port: server.port)
+        #expect(try await stranger.get("/playbook").headers["location"] == "/sign-in?next=%2Fplaybook")
+        try await server.stop()
+    }
+}

@@ -40,6 +40,12 @@ public enum WebAssets {
         ul.preview .channels { margin: 0 0 4px; font-size: 13px; font-weight: 600; }
         ul.preview .text { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
         .scroll { overflow-x: auto; }
+        article.template { margin: 14px 0; padding: 8px 14px; border: 1px solid var(--line); border-radius: 6px; }
+        article.template h3 { margin: 4px 0; }
+        article.template[data-retired] { background: var(--soft); }
+        .chip.retired { background: var(--bad-bg); color: var(--bad); }
+        dd.template-text { white-space: pre-wrap; overflow-wrap: anywhere; }
+        table#policy-settings th code { white-space: nowrap; }
         table.incidents td, table.incidents th { vertical-align: top; }
         ul.due { margin: 0; padding: 0; list-style: none; font-size: 12.5px; }
         li.due-item { margin: 0 0 2px; }
