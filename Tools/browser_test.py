@@ -93,6 +93,7 @@ class Ledger:
         generated = self.run("generate", "--incidents", "40", "--seed", "7")
         self.run("append", stdin=generated)
         self.run("import", "statuspage", os.path.join(ROOT, "Data", "githubstatus_incidents_2010-2023.json"))
+        self.run("templates", "add", os.path.join(ROOT, "docs", "examples", "templates-en.json"), "--actor", "tool:browser-test")
         # Every generated incident is closed: three open ones to record on, one with what is due.
         now = datetime.datetime.now(datetime.timezone.utc)
         self.open = self.declare("WEB-1", "Checkout errors for customers in the EU", at=now - datetime.timedelta(minutes=25))
@@ -232,11 +233,11 @@ class Browser:
     def text(self, selector, within=None):
         return self.one(selector, within).get_attribute("textContent").strip()
 
-    def submit(self, form, page=None, expect_status=None):
-        """Submits FORM as a person would (its submit button), and waits for the next page."""
+    def submit(self, form, page=None, expect_status=None, button=None):
+        """Submits FORM as a person would (its submit button, or the one BUTTON selects), and waits for the next page."""
         self.check_console()
         old = self.driver.find_element(By.TAG_NAME, "html")
-        press(self.driver, form)
+        press(self.driver, form, button)
         try:
             WebDriverWait(self.driver, WAIT).until(lambda d: _stale(old))
         except TimeoutException:
@@ -330,9 +331,10 @@ class Browser:
             pass
 
 
-def press(driver, form):
-    """Presses FORM's first visible submit button, or submits it when it shows none."""
-    buttons = [button for button in form.find_elements(By.CSS_SELECTOR, "button[type=submit], input[type=submit], button:not([type])") if button.is_displayed()]
+def press(driver, form, selector=None):
+    """Presses FORM's first visible submit button (or the one SELECTOR picks), or submits it when it shows none."""
+    selector = selector or "button[type=submit], input[type=submit], button:not([type])"
+    buttons = [button for button in form.find_elements(By.CSS_SELECTOR, selector) if button.is_displayed()]
     if buttons:
         driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", buttons[0])
         buttons[0].click()
@@ -413,6 +415,9 @@ class Run:
 
     def __init__(self, ledger, server, work, screenshots):
         self.ledger, self.server, self.work, self.screenshots = ledger, server, work, screenshots
+        if screenshots:
+            # Before the first scenario: the refused and templated updates are pictured before every page is.
+            os.makedirs(screenshots, exist_ok=True)
         self.browsers = []
         self.pick_incidents()
 
@@ -464,6 +469,7 @@ class Run:
         self.scenario("timeline filter", self.timeline_filter)
         self.scenario("replay", self.replay)
         self.scenario("refused update", self.refused_update)
+        self.scenario("templated update", self.templated_update)
         self.scenario("live update", self.live_update)
         self.scenario("review", self.review)
         self.scenario("audit", self.audit)
@@ -544,7 +550,7 @@ class Run:
             who = a.text("span#who")
             check(role in who and f"browser-{role}" in who, f"{role}: span#who says {who!r}, not 'browser-{role} · {role}'")
             links = {link.get_attribute("href").replace(self.server.url, "") for link in a.all("header nav#site a")}
-            for must in ("/incidents", "/review"):
+            for must in ("/incidents", "/review", "/playbook"):
                 check(must in links, f"{role}: nav#site has no link to {must}")
             # docs/server.md, "Roles": only a responder records incident events, only a reviewer the postmortem.
             audits = role in ("auditor", "admin")
@@ -723,6 +729,41 @@ class Run:
         a.axe("incident-refused")
         if self.screenshots:
             a.screenshot(self.screenshots, "incident-refused")
+
+    def templated_update(self):
+        """The template form: a preview of every channel's text on the page (nothing recorded; axe with it shown), then a publication."""
+        a = self.a
+        a.sign_in(self.ledger.tokens["responder"], "responder")
+        before = self.ledger.show(self.open)["eventCount"]
+        a.get(self.incident_path(self.open), "incident")
+        form = a.one("form.record[data-verb=template]")
+        offered = {option.get_attribute("value") for option in a.all("select[name=template] option", form)}
+        listed = {json.loads(line)["templateId"] for line in self.ledger.run("templates", "list", "--json").splitlines() if line.strip()}
+        check(offered == listed, f"the template form offers {sorted(offered)}, `incidents templates list` has {sorted(listed)}")
+        # WEB-1 records no scope: the placeholders' values give it, as `--set` would.
+        fill(a, form, {"template": "acknowledge-en", "channels": ["status_page", "sms"], "values": "service=Checkout\nregions=the EU"})
+        a.submit(form, "incident-template", button="button[name=intent][value=preview]")
+        check(self.ledger.show(self.open)["eventCount"] == before, "a preview of a templated update was recorded")
+        items = a.all("section#template-preview li[data-channels]")
+        channels = sorted(item.get_attribute("data-channels") for item in items)
+        check(channels == ["sms", "status_page"], f"the preview shows texts for {channels}, not sms and status_page")
+        for item in items:
+            text = a.text("p.text", item)
+            check("Checkout" in text and "the EU" in text and "{" not in text, f"the preview's {item.get_attribute('data-channels')} text is not filled: {text!r}")
+        chosen = Select(a.one("form.record[data-verb=template] select[name=template]")).first_selected_option.get_attribute("value")
+        check(chosen == "acknowledge-en", f"after the preview the form's template is {chosen!r}, not the one chosen")
+        a.axe("incident-template")
+        a.phone_overflow("incident-template")
+        if self.screenshots:
+            a.screenshot(self.screenshots, "incident-template")
+        a.submit(a.one("form.record[data-verb=template]"), "incident (after a templated update)", button="button[name=intent][value=publish]")
+        if not re.search(r"#event-\d+$", a.driver.current_url):
+            errors = [e.get_attribute("textContent").strip() for e in a.all("p.error, p.field-error")]
+            raise Failed(f"the templated update was not recorded: the page is {a.path()}, saying {errors}")
+        events = [json.loads(line) for line in self.ledger.run("show", self.open, "--json").splitlines()[1:] if line.strip()]
+        templated = [event for event in events if event.get("payload", {}).get("templateId") == "acknowledge-en"]
+        check(len(events) == before + 2 and len(templated) == 2,
+              f"publishing recorded {len(events) - before} events, {len(templated)} of them from acknowledge-en, not 2 and 2")
 
     def live_update(self):
         a, b = self.a, self.browser("b")
@@ -910,9 +951,7 @@ class Run:
             ("replay", self.incident_path(self.subject, "/replay?step=" + str(max(1, self.ledger.show(self.subject)["eventCount"] // 2))), "reviewer"),
             ("postmortem", self.incident_path(self.subject, "/postmortem"), "reviewer"),
             ("review", f"/review?period={getattr(self, 'period', None) or self.review_period()}", "reviewer"),
-            ("review-drill", getattr(self, "drill", None), "reviewer"), ("audit", "/audit", "auditor")]
-        if self.screenshots:
-            os.makedirs(self.screenshots, exist_ok=True)
+            ("review-drill", getattr(self, "drill", None), "reviewer"), ("playbook", "/playbook", "reviewer"), ("audit", "/audit", "auditor")]
         signed_in_as = None
         for name, path, role in pages:
             if path is None:

@@ -137,6 +137,7 @@ public struct LedgerServer: Sendable {
         sessionRoutes.addSignedIn(to: pages)
         IncidentPageRoutes(service: service, configuration: configuration, metrics: metrics).add(to: pages)
         ReviewPageRoutes(service: service).add(to: pages)
+        PlaybookPageRoutes(service: service).add(to: pages)
         AuditPageRoutes(service: service, configuration: configuration, audit: AuditRoutes(service: service)).add(to: pages)
     }
 }

@@ -96,6 +96,31 @@ import Testing
         #expect(filled.updates.allSatisfy { $0.templateId == "acknowledge-en" && $0.templateVersion == 1 && $0.status == .investigating })
     }
 
+    /// Two distinct texts are two events in one append (one commit): a crash between them cannot leave
+    /// half a templated update. Each recording still names its own event.
+    @Test func aTemplatedUpdateIsOneAppend() async throws {
+        let directory = TemporaryDirectory()
+        let service = try Self.service(directory)
+        for content in try Self.starter("en") { _ = try await service.addTemplate(content) }
+        try await Self.declare(service)
+        var fields = Self.fields
+        fields["channels"] = ["status_page", "email", "sms"]
+        let filled = try service.fillTemplate("acknowledge-en", for: "INC-1", fields: fields, values: ["regions": "Europe"], at: Self.now)
+        #expect(filled.updates.count == 3)
+        let head = try service.ledger.read { try $0.head() }
+        let before = service.ledger.commitTotals
+        let draft = EventDraft(stream: "INC-1", type: StatusUpdatePublished.type, schemaVersion: 4, payload: Payload([:]), source: "test")
+        let recordings = try await service.recordTemplatedUpdate(filled, draft: draft)
+        let after = service.ledger.commitTotals
+        #expect(after.appends == before.appends + 1 && after.commits == before.commits + 1, "\(before) → \(after)")
+        let first = head.position + 1
+        #expect(recordings.map { $0.results.map(\.positions) } == [[first...first], [first + 1...first + 1], [first + 2...first + 2]])
+        #expect(recordings.map { $0.results.map(\.streamVersion) } == [[2], [3], [4]])
+        #expect(recordings.allSatisfy { $0.results.allSatisfy { $0.stream == "INC-1" && !$0.alreadyRecorded } })
+        let events = try #require(try service.history(of: "INC-1")).events.filter { $0.type == StatusUpdatePublished.type }
+        #expect(events.map(\.position) == [first, first + 1, first + 2])
+    }
+
     @Test func aTemplateThatCannotBeFilledOrIsTooLongWritesNothing() async throws {
         let directory = TemporaryDirectory()
         let service = try Self.service(directory)

@@ -29,10 +29,11 @@ public enum IncidentPage {
         return out + "</dl>\n"
     }
 
-    /// The page. `categories` filters the timeline (nil: every kind); `notice` says what was just recorded.
+    /// The page. `categories` filters the timeline (nil: every kind); `template` is the form publishing an
+    /// update from a template, shown after the update form; `notice` says what was just recorded.
     public static func render(
-        _ report: PostmortemReport, categories: Set<EventDescription.Category>?, forms: [RecordingForm], now: Timestamp,
-        responses: PlaybookPolicy.Responses, viewer: PageViewer, notice: String? = nil
+        _ report: PostmortemReport, categories: Set<EventDescription.Category>?, forms: [RecordingForm], template: TemplateForm? = nil,
+        now: Timestamp, responses: PlaybookPolicy.Responses, viewer: PageViewer, notice: String? = nil
     ) -> String {
         let e = HTML.escape
         let summary = report.summary
@@ -62,7 +63,10 @@ public enum IncidentPage {
 
         if viewer.mayRecordIncidentEvents, !forms.isEmpty {
             out.raw("<section id=\"record\">\n<h2>Record what happens</h2>\n<p class=\"note\">Recorded in your name (\(HTML.isolated(viewer.holder))) with source <code>web</code>, checked by the same rules as <code>incidents</code> on the command line.</p>\n")
-            for form in forms { out.raw(form.render(action: "\(path)/record/\(form.slug)", viewer: viewer)) }
+            for form in forms {
+                out.raw(form.render(action: "\(path)/record/\(form.slug)", viewer: viewer))
+                if form.eventType == StatusUpdatePublished.type, let template { out.raw(template.render(action: "\(path)/\(TemplateForm.slug)", viewer: viewer)) }
+            }
             out.raw("</section>\n")
         }
 

@@ -20,6 +20,8 @@ public struct RecordingForm: Sendable {
     public var refusedByRule = false
     /// The event's id, fixed when the form is shown, so a form posted twice records once.
     public var eventID: String?
+    /// The fields shown instead of all the event type's own, when a form offers only some (the template form).
+    public var shownFields: [FieldSpec]?
 
     public init(slug: String, title: String, eventType: String, values: [String: [String]] = [:], choices: [String: [String]] = [:]) {
         self.slug = slug
@@ -33,11 +35,13 @@ public struct RecordingForm: Sendable {
 
     /// The envelope field every form offers beside the payload's: when it happened, if not now.
     public static let occurredAtField = "occurredAt"
+    static let occurredAtSpec = FieldSpec(name: occurredAtField, kind: .timestamp, required: false, description: "When it happened, if not now.")
 
     /// The fields a form shows: those a person types or picks (lists of objects, and objects, are
     /// recorded through the API).
     public var fields: [FieldSpec] {
-        (Catalog.entry(for: eventType)?.fields ?? []).filter { field in
+        if let shownFields { return shownFields }
+        return (Catalog.entry(for: eventType)?.fields ?? []).filter { field in
             switch field.kind {
             case .object, .anyObject, .array(.object, _), .array(.anyObject, _): false
             default: true
@@ -54,7 +58,7 @@ public struct RecordingForm: Sendable {
         if let eventID { out += "<input type=\"hidden\" name=\"id\" value=\"\(e(eventID))\">\n" }
         if let formError { out += "<p class=\"error\" role=\"alert\" id=\"\(slug)-error\">\(e(formError))</p>\n" }
         for field in fields { out += control(field) }
-        out += control(FieldSpec(name: Self.occurredAtField, kind: .timestamp, required: false, description: "When it happened, if not now."))
+        out += control(Self.occurredAtSpec)
         out += "<p><button type=\"submit\">\(e(title))</button></p>\n</form>\n</details>\n"
         return out
     }

@@ -34,7 +34,18 @@ public enum WebAssets {
         fieldset label { display: inline-flex !important; flex-direction: row !important; align-items: center; gap: 4px; margin-right: 12px; font-weight: 400 !important; }
         legend { font-weight: 600; font-size: 14px; }
         button[type=submit], .button { display: inline-block; padding: 6px 14px; border: 0; border-radius: 4px; background: var(--accent); color: #fff; font-weight: 600; text-decoration: none; cursor: pointer; }
+        button[type=submit].secondary { background: #fff; color: var(--accent); box-shadow: inset 0 0 0 1px var(--accent); }
+        ul.preview { display: grid; gap: 8px; margin: 8px 0 0; padding: 0; list-style: none; }
+        ul.preview li { padding: 8px 12px; border-left: 3px solid var(--accent); border-radius: 4px; background: var(--soft); }
+        ul.preview .channels { margin: 0 0 4px; font-size: 13px; font-weight: 600; }
+        ul.preview .text { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
         .scroll { overflow-x: auto; }
+        article.template { margin: 14px 0; padding: 8px 14px; border: 1px solid var(--line); border-radius: 6px; }
+        article.template h3 { margin: 4px 0; }
+        article.template[data-retired] { background: var(--soft); }
+        .chip.retired { background: var(--bad-bg); color: var(--bad); }
+        dd.template-text { white-space: pre-wrap; overflow-wrap: anywhere; }
+        table#policy-settings th code { white-space: nowrap; }
         table.incidents td, table.incidents th { vertical-align: top; }
         ul.due { margin: 0; padding: 0; list-style: none; font-size: 12.5px; }
         li.due-item { margin: 0 0 2px; }

@@ -33,7 +33,7 @@ public struct PageViewer: Sendable {
 public enum WebPage {
     /// The sections of the site, for the navigation.
     public enum Section: String, Sendable {
-        case incidents, review, audit
+        case incidents, review, playbook, audit
     }
 
     public static let stylesheetPath = "/static/incidents.css"
@@ -58,7 +58,7 @@ public enum WebPage {
         out += "<a class=\"skip\" href=\"#content\">Skip to content</a>\n<header class=\"site\">\n<p class=\"brand\"><a href=\"/incidents\">IncidentLedger</a></p>\n"
         if let viewer {
             out += "<nav id=\"site\" aria-label=\"Site\">\n"
-            var links: [(Section, String, String)] = [(.incidents, "/incidents", "Incidents"), (.review, "/review", "Review")]
+            var links: [(Section, String, String)] = [(.incidents, "/incidents", "Incidents"), (.review, "/review", "Review"), (.playbook, "/playbook", "Playbook")]
             if viewer.mayAudit { links.append((.audit, "/audit", "Audit")) }
             for (target, href, label) in links {
                 out += "<a href=\"\(href)\"\(target == section ? " aria-current=\"page\"" : "")>\(label)</a>\n"

@@ -36,6 +36,7 @@ struct IncidentPageRoutes {
         router.get("incidents/:incident/postmortem") { request, context in try await postmortem(request, context) }
         router.get("incidents/:incident/live") { request, context in try live(request, context) }
         router.post("incidents/:incident/record/:verb") { request, context in try await record(request, context) }
+        router.post("incidents/:incident/\(TemplateForm.slug)") { request, context in try await recordFromTemplate(request, context) }
     }
 
     // MARK: The list
@@ -74,21 +75,30 @@ struct IncidentPageRoutes {
         return try await incidentPage(incident, request, context, notice: notice)
     }
 
-    /// The incident page, with `refused` (a form a refusal sent back, values kept) in place of its fresh form.
-    func incidentPage(_ incident: String, _ request: Request, _ context: ServerContext, notice: String? = nil, refused: RecordingForm? = nil) async throws -> Response {
+    /// The incident page, with `refused` (a form a refusal sent back, values kept) in place of its fresh
+    /// form, and `template` (a preview, or a refusal) in place of the fresh template form.
+    func incidentPage(
+        _ incident: String, _ request: Request, _ context: ServerContext, notice: String? = nil, refused: RecordingForm? = nil, template: TemplateForm? = nil
+    ) async throws -> Response {
         let categories = try Self.categories(request)
         let service = self.service
         let responses = try await Offload.run { try service.policy().responses }
-        return try await reportPage(incident, context, forms: Self.incidentForms, refused: refused) { report, forms, viewer, now in
-            IncidentPage.render(report, categories: categories, forms: forms, now: now, responses: responses, viewer: viewer, notice: notice)
+        var offered = template
+        if offered == nil, try context.viewer().mayRecordIncidentEvents {
+            offered = Self.freshTemplateForm(try await Offload.run { try service.templateLibrary().all }, now: .now())
+        }
+        let refusedTemplate = template.flatMap { $0.form.formError != nil || !$0.form.fieldErrors.isEmpty ? $0.form : nil }
+        return try await reportPage(incident, context, forms: Self.incidentForms, refused: refused, status: refusedTemplate.map(Self.refusalStatus)) {
+            report, forms, viewer, now in
+            IncidentPage.render(report, categories: categories, forms: forms, template: offered, now: now, responses: responses, viewer: viewer, notice: notice)
         }
     }
 
     /// A page built from the incident's report as it stands, with `offered` forms (`refused` in place of
-    /// its fresh one): 422 or 400 when a form came back refused.
+    /// its fresh one): 422 or 400 when a form came back refused, or `status` when given.
     func reportPage(
         _ incident: String, _ context: ServerContext, forms offered: [(RecordingVerb, String)], refused: RecordingForm?,
-        render: (PostmortemReport, [RecordingForm], PageViewer, Timestamp) -> String
+        status: HTTPResponse.Status? = nil, render: (PostmortemReport, [RecordingForm], PageViewer, Timestamp) -> String
     ) async throws -> Response {
         let viewer = try context.viewer()
         let now = Timestamp.now()
@@ -99,7 +109,7 @@ struct IncidentPageRoutes {
         let forms = offered.map { verb, title in
             refused?.slug == Self.slug(verb) ? refused! : Self.freshForm(verb, title, report.summary, viewer: viewer, now: now)
         }
-        return PageIO.html(render(report, forms, viewer, now), status: refused.map(Self.refusalStatus) ?? .ok)
+        return PageIO.html(render(report, forms, viewer, now), status: status ?? refused.map(Self.refusalStatus) ?? .ok)
     }
 
     /// The timeline's kinds from `?kind=` (repeated, or comma-separated); nil for every kind.
@@ -194,10 +204,7 @@ struct IncidentPageRoutes {
                 id: body["id"].flatMap(UUID.init(uuidString:)), occurredAt: occurredAt, actor: caller.holder, source: WebForm.source)
             do {
                 let recorded = try await service.recordChecked(draft, strict: nil)
-                let position = recorded.results.last?.positions.upperBound ?? 0
-                let page = WebPage.incidentPath(incident, postmortemForm ? "postmortem" : nil)
-                let warned = recorded.warnings.isEmpty ? "" : "&warned=" + WebPage.segment(recorded.warnings.map(\.rule.rawValue).joined(separator: ","))
-                return PageIO.redirect("\(page)?recorded=\(position)\(warned)#\(postmortemForm ? "record" : "event-\(position)")")
+                return Self.recordedRedirect(incident, recorded.results, warnings: recorded.warnings, postmortem: postmortemForm)
             } catch {
                 WebForm.place(error, in: &form)
             }
@@ -205,6 +212,17 @@ struct IncidentPageRoutes {
         return postmortemForm
             ? try await postmortemPage(incident, context, refused: form)
             : try await incidentPage(incident, request, context, refused: form)
+    }
+
+    /// After a recording, to the page of the last event recorded (POST-redirect-GET), naming each playbook
+    /// rule the events broke once, for the page's notice.
+    static func recordedRedirect(_ incident: String, _ results: [AppendResult], warnings: [PlaybookFinding], postmortem: Bool) -> Response {
+        let position = results.last?.positions.upperBound ?? 0
+        let page = WebPage.incidentPath(incident, postmortem ? "postmortem" : nil)
+        var rules = [String]()
+        for rule in warnings.map(\.rule.rawValue) where !rules.contains(rule) { rules.append(rule) }
+        let warned = rules.isEmpty ? "" : "&warned=" + WebPage.segment(rules.joined(separator: ","))
+        return PageIO.redirect("\(page)?recorded=\(position)\(warned)#\(postmortem ? "record" : "event-\(position)")")
     }
 
     /// What the page says after a form was recorded: its position, and each playbook rule it broke
@@ -221,6 +239,19 @@ struct IncidentPageRoutes {
         form.refusedByRule ? .unprocessableContent : .badRequest
     }
 
+    /// The next update a fresh update form promises: half an hour on.
+    static func nextUpdateOffered(_ now: Timestamp) -> String {
+        WebPage.fieldTime(Timestamp(microsecondsSinceEpoch: now.microsecondsSinceEpoch + 30 * 60 * 1_000_000))
+    }
+
+    /// The template form as first shown: the library's templates, the next update promised half an hour on.
+    static func freshTemplateForm(_ library: [TemplateLibrary.Template], now: Timestamp) -> TemplateForm {
+        var template = TemplateForm(library: library)
+        template.form.eventID = UUID().uuidString.lowercased()
+        template.form.values = ["nextUpdateBy": [nextUpdateOffered(now)]]
+        return template
+    }
+
     /// A form as first shown, with the values a person would most likely enter.
     static func freshForm(_ verb: RecordingVerb, _ title: String, _ summary: IncidentSummary, viewer: PageViewer, now: Timestamp) -> RecordingForm {
         var form = RecordingForm(slug: slug(verb), title: title, eventType: verb.eventType)
@@ -231,7 +262,7 @@ struct IncidentPageRoutes {
         case .update:
             form.values = [
                 "audience": ["public"], "channels": ["status_page"], "status": [PublicStatus(rawValue: summary.phase.rawValue)?.rawValue ?? "investigating"],
-                "nextUpdateBy": [WebPage.fieldTime(Timestamp(microsecondsSinceEpoch: now.microsecondsSinceEpoch + 30 * 60 * 1_000_000))],
+                "nextUpdateBy": [nextUpdateOffered(now)],
             ]
         case .status:
             let next = IncidentPhase.allCases.drop { $0 != summary.phase }.dropFirst().first

@@ -64,6 +64,20 @@ enum WebForm {
         }
     }
 
+    /// A template's placeholder values typed one `name=value` a line, as the CLI's `--set` takes them.
+    static func placeholderValues(_ text: String) throws(FieldError) -> [String: String] {
+        var values = [String: String]()
+        for line in text.split(whereSeparator: \.isNewline) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty else { continue }
+            guard let equals = trimmed.firstIndex(of: "="), equals != trimmed.startIndex else {
+                throw FieldError(sentence: "each line is name=value (workaround=pay by bank transfer), not \(MessageText.quoted(trimmed))")
+            }
+            values[String(trimmed[..<equals]).trimmingCharacters(in: .whitespaces)] = String(trimmed[trimmed.index(after: equals)...]).trimmingCharacters(in: .whitespaces)
+        }
+        return values
+    }
+
     /// A time as a person types it: RFC 3339, or `YYYY-MM-DD HH:MM[:SS]` and `YYYY-MM-DD` in UTC.
     static func parseTime(_ text: String) -> Timestamp? {
         if let time = try? Timestamp(rfc3339: text) { return time }

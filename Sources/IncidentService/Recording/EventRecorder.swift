@@ -78,7 +78,9 @@ public struct EventRecorder: Sendable {
             attempt += 1
             let (batch, warnings) = try check(events, typed, groups, expectedVersion: expectedVersion)
             do {
-                return CheckedRecording(results: try await ledger.append(batch), warnings: warnings)
+                var recorded = CheckedRecording(results: try await ledger.append(batch), warnings: warnings.flatMap { $0 })
+                recorded.warningsByEvent = warnings
+                return recorded
             } catch let error where error.code == .wrongExpectedVersion && expectedVersion == nil && attempt < Self.attempts {
                 // Someone else appended to the incident meanwhile: back off a little, then check again.
                 try? await Task.sleep(for: .microseconds(Int.random(in: 0...(200 * min(attempt, 10)))))
@@ -87,17 +89,18 @@ public struct EventRecorder: Sendable {
         }
     }
 
-    /// Validates every event against its incident as it stands now and returns the batch to append.
+    /// Validates every event against its incident as it stands now and returns the batch to append,
+    /// and each event's playbook warnings.
     private func check(
         _ events: [StreamEvent], _ typed: [IncidentEvent], _ groups: [(stream: String, indices: [Int])],
         expectedVersion: ExpectedVersion?
-    ) throws(LedgerError) -> ([StreamAppend], [PlaybookFinding]) {
+    ) throws(LedgerError) -> ([StreamAppend], [[PlaybookFinding]]) {
         let now = clock()
         do {
             return try ledger.read { reader in
                 var facts = [String: (IncidentFacts, UInt64)]()
                 var batch = [StreamAppend]()
-                var warnings = [PlaybookFinding]()
+                var warnings = [[PlaybookFinding]](repeating: [], count: events.count)
                 for group in groups {
                     let first = events[group.indices[0]].event
                     // A retry of events already recorded goes to the store untouched: it recognises them.
@@ -112,7 +115,7 @@ public struct EventRecorder: Sendable {
                     let expected = expectedVersion ?? .exact(version)
                     for index in group.indices {
                         do throws(EventInputError) {
-                            warnings += try checkPlaybook(typed[index], events[index], incident)
+                            warnings[index] = try checkPlaybook(typed[index], events[index], incident)
                             try admit(typed[index], events[index], to: &incident, now: now)
                         } catch {
                             throw Self.refusal(error.at(index: index + 1))
@@ -184,8 +187,28 @@ public struct CheckedRecording: Sendable {
     /// Each a warning: the event was recorded all the same (docs/playbook.md).
     public var warnings: [PlaybookFinding]
 
+    /// Each event's warnings, in the order the events were given.
+    var warningsByEvent: [[PlaybookFinding]] = []
+
     public init(results: [AppendResult], warnings: [PlaybookFinding]) {
         self.results = results
         self.warnings = warnings
+    }
+
+    /// The recording as one recording per event, as if each had been appended alone: its position,
+    /// the incident's version after it, and its own warnings.
+    func eachEvent() -> [CheckedRecording] {
+        var out = [CheckedRecording]()
+        for result in results {
+            let count = UInt64(result.positions.count)
+            for offset in 0..<count {
+                var one = result
+                one.positions = (result.positions.lowerBound + offset)...(result.positions.lowerBound + offset)
+                one.streamVersion = result.streamVersion - (count - 1 - offset)
+                let index = out.count
+                out.append(CheckedRecording(results: [one], warnings: index < warningsByEvent.count ? warningsByEvent[index] : []))
+            }
+        }
+        return out
     }
 }

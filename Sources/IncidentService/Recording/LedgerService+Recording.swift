@@ -19,17 +19,30 @@ extension LedgerService {
     /// `strict` is nil, the policy's own `strict`) or when the rule is a hard limit; otherwise the
     /// event is recorded and the finding comes back as a warning.
     public func recordChecked(_ draft: EventDraft, expectedVersion: ExpectedVersion? = nil, strict: Bool?) async throws -> CheckedRecording {
+        try await recordChecked([draft], expectedVersion: expectedVersion, strict: strict)
+    }
+
+    /// Records `drafts` as ``recordChecked(_:expectedVersion:strict:)`` records one, in one append:
+    /// every event is checked before any is written, and they are written together or not at all.
+    func recordChecked(_ drafts: [EventDraft], expectedVersion: ExpectedVersion? = nil, strict: Bool?) async throws -> CheckedRecording {
+        var events = [StreamEvent]()
+        for draft in drafts { events.append(try streamEvent(draft)) }
+        var recorder = self.recorder
+        let policy = try policy()
+        recorder.playbook = policy
+        recorder.strict = strict ?? policy.strict
+        let recorded = try await recorder.recordChecked(events, expectedVersion: expectedVersion)
+        await catchUps.join { afterWriting() }
+        return recorded
+    }
+
+    /// The event a draft records: its envelope completed from the defaults and checked against the envelope's rules.
+    private func streamEvent(_ draft: EventDraft) throws -> StreamEvent {
         guard let actor = draft.actor ?? defaults.actor else {
             throw ServiceError(.noActor, "who records the event is not known")
         }
         let id = draft.id ?? defaults.newID()
-        var occurredAt = draft.occurredAt ?? defaults.clock()
-        // A retry with an id and no time means the time of the first attempt, not a new "now": the
-        // event already recorded under the id supplies it, so the retry is exact. Every field given
-        // is still compared, so a retry that differs in any of them conflicts.
-        if draft.occurredAt == nil, draft.id != nil, let first = try ledger.read({ reader in try reader.event(id: id) }) {
-            occurredAt = first.occurredAt
-        }
+        let occurredAt = try draft.occurredAt ?? firstAttemptTime(of: draft) ?? defaults.clock()
         let event = StreamEvent(
             stream: draft.stream,
             event: ProposedEvent(
@@ -41,13 +54,15 @@ extension LedgerService {
         } catch {
             throw LedgerError(.invalidInput, "\(error); nothing was written", cause: error)
         }
-        var recorder = self.recorder
-        let policy = try policy()
-        recorder.playbook = policy
-        recorder.strict = strict ?? policy.strict
-        let recorded = try await recorder.recordChecked([event], expectedVersion: expectedVersion)
-        await catchUps.join { afterWriting() }
-        return recorded
+        return event
+    }
+
+    /// When the event the draft's id names was recorded, if it was: a retry with an id and no time means
+    /// the time of the first attempt, not a new "now", so the retry is exact. Every field given is still
+    /// compared, so a retry that differs in any of them conflicts.
+    func firstAttemptTime(of draft: EventDraft) throws -> Timestamp? {
+        guard let id = draft.id else { return nil }
+        return try ledger.read { reader in try reader.event(id: id) }?.occurredAt
     }
 
     /// Records one event of the ledger's own streams (access, playbook), which only their use cases

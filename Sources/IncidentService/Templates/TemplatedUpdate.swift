@@ -80,8 +80,9 @@ extension LedgerService {
     }
 
     /// Records the updates of a filled template, each as `draft` says (its time, actor, source…), through
-    /// the playbook's checks. Every update is checked against the incident before any is written, so a
-    /// text over a channel's limit leaves the ledger as it was.
+    /// the playbook's checks, in one append: all are written or none. Every update is checked against
+    /// the incident first, so a text over a channel's limit is refused naming its field as for one update.
+    /// The answer has one recording per update (its position and its own warnings), as if each were appended alone.
     ///
     /// - Throws: ``LedgerError`` when an update is refused; ``ServiceError`` when `draft` names an
     ///   event id and the template makes more than one update (a retry could not tell them apart).
@@ -93,7 +94,7 @@ extension LedgerService {
         }
         let policy = try policy()
         var facts = try ledger.read { reader in try EventRecorder.facts(of: draft.stream, in: reader).0 }
-        let occurredAt = draft.occurredAt ?? defaults.clock()
+        let occurredAt = try draft.occurredAt ?? firstAttemptTime(of: draft) ?? defaults.clock()
         for update in filled.updates {
             let event = IncidentEvent.statusUpdatePublished(update)
             let findings = PlaybookChecks.findings(for: event, occurredAt: occurredAt, facts: facts, policy: policy)
@@ -102,16 +103,16 @@ extension LedgerService {
             }
             facts.apply(event, id: UUID(), type: StatusUpdatePublished.type, schemaVersion: update.writtenSchemaVersion, payload: Payload(update.json), occurredAt: occurredAt)
         }
-        var recordings = [CheckedRecording]()
-        for update in filled.updates {
+        let drafts = filled.updates.map { update in
             var each = draft
             each.type = StatusUpdatePublished.type
             each.schemaVersion = update.writtenSchemaVersion
             each.payload = Payload(update.json)
             each.occurredAt = occurredAt
-            recordings.append(try await recordChecked(each, strict: strict))
+            return each
         }
-        return recordings
+        // One append: a crash or a concurrent refusal never leaves half a templated update.
+        return try await recordChecked(drafts, strict: strict).eachEvent()
     }
 }
 
