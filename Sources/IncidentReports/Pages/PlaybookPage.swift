@@ -31,7 +31,7 @@ public enum PlaybookPage {
         }
         out += "<div class=\"scroll\">\n<table id=\"policy-settings\">\n<thead><tr><th scope=\"col\">Setting</th><th scope=\"col\">Value</th></tr></thead>\n<tbody>\n"
         for (setting, value) in settings(.object(policy.json)) {
-            out += "<tr data-setting=\"\(e(setting))\"><th scope=\"row\"><code>\(e(setting))</code></th><td dir=\"auto\">\(e(value))</td></tr>\n"
+            out += "<tr data-setting=\"\(e(setting))\"><th scope=\"row\"><code>\(e(setting).split(separator: ".", omittingEmptySubsequences: false).joined(separator: ".<wbr>"))</code></th><td dir=\"auto\">\(e(value))</td></tr>\n"
         }
         out += "</tbody>\n</table>\n</div>\n</section>\n"
 

@@ -45,7 +45,8 @@ public enum WebAssets {
         article.template[data-retired] { background: var(--soft); }
         .chip.retired { background: var(--bad-bg); color: var(--bad); }
         dd.template-text { white-space: pre-wrap; overflow-wrap: anywhere; }
-        table#policy-settings th code { white-space: nowrap; }
+        table#policy-settings th { width: 40%; }
+        table#policy-settings th code { overflow-wrap: anywhere; }
         table.incidents td, table.incidents th { vertical-align: top; }
         ul.due { margin: 0; padding: 0; list-style: none; font-size: 12.5px; }
         li.due-item { margin: 0 0 2px; }

@@ -50,9 +50,12 @@ extension Suite {
         // review page against the review's HTML of the same quarter. Renderer alone, then server-side.
         let y0 = try Self.timedRenders(renders) { PostmortemHTML.render(report) }
         let y1 = try Self.timedRenders(renders) { PostmortemHTML.render(try service.postmortem(of: incident, asOf: now)!) }
-        let y3 = try Self.timedRenders(renders) { IncidentPage.render(report, categories: nil, forms: forms, now: now, viewer: viewer) }
+        let responses = PlaybookPolicy.standard.responses
+        let y3 = try Self.timedRenders(renders) { IncidentPage.render(report, categories: nil, forms: forms, now: now, responses: responses, viewer: viewer) }
         let y4 = try Self.timedRenders(renders) {
-            IncidentPage.render(try service.postmortem(of: incident, asOf: now)!, categories: nil, forms: forms, now: now, viewer: viewer)
+            // As the page's route does: the policy in force (its due deadlines), then the report.
+            let inForce = try service.policy().responses
+            return IncidentPage.render(try service.postmortem(of: incident, asOf: now)!, categories: nil, forms: forms, now: now, responses: inForce, viewer: viewer)
         }
         let z0 = try Self.timedRenders(renders) { ReviewHTML.render(review) }
         let z1 = try Self.timedRenders(renders) { ReviewHTML.render(try service.review(of: period, context: context)!) }
