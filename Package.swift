@@ -169,6 +169,14 @@ let package = Package(
             path: "Tests/LedgerTestSupport"
         ),
         .testTarget(
+            name: "LedgerPostgresTests",
+            // A real PostgreSQL cluster per test process (LedgerTestSupport's PostgresCluster), a database per test.
+            dependencies: [
+                "LedgerPostgres", "LedgerStore", "LedgerModel", "LedgerTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
+        .testTarget(
             name: "LedgerModelTests",
             dependencies: ["LedgerModel", "LedgerTestSupport"]
         ),
