@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "incidents", targets: ["IncidentsCLI"]),
         .library(name: "LedgerStore", targets: ["LedgerStore"]),
         .library(name: "LedgerModel", targets: ["LedgerModel"]),
+        .library(name: "LedgerPostgres", targets: ["LedgerPostgres"]),
         .library(name: "IncidentEvents", targets: ["IncidentEvents"]),
         .library(name: "IncidentProjections", targets: ["IncidentProjections"]),
         .library(name: "IncidentGenerator", targets: ["IncidentGenerator"]),
@@ -28,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // LMDB from Debian's liblmdb-dev, found with pkg-config; no vendored C sources.
@@ -53,6 +55,19 @@ let package = Package(
             dependencies: [
                 "CLMDB",
                 "LedgerModel",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The log in PostgreSQL, the shared store: the same records and hash chain as LedgerStore's,
+        // positions serialised by one locked chain-head row, LISTEN/NOTIFY for followers.
+        .target(
+            name: "LedgerPostgres",
+            dependencies: [
+                "LedgerModel",
+                "LedgerStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -152,6 +167,14 @@ let package = Package(
             name: "LedgerTestSupport",
             dependencies: ["LedgerModel", "LedgerStore", "IncidentGenerator"],
             path: "Tests/LedgerTestSupport"
+        ),
+        .testTarget(
+            name: "LedgerPostgresTests",
+            // A real PostgreSQL cluster per test process (LedgerTestSupport's PostgresCluster), a database per test.
+            dependencies: [
+                "LedgerPostgres", "LedgerStore", "LedgerModel", "LedgerTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .testTarget(
             name: "LedgerModelTests",

@@ -13,7 +13,8 @@ import sys
 LAYERS = [
     ["LedgerModel"],
     ["LedgerStore"],
-    ["IncidentEvents"],
+    # The PostgreSQL store beside the catalog: it needs only the model and the store's protocols.
+    ["IncidentEvents", "LedgerPostgres"],
     ["IncidentProjections", "IncidentGenerator"],
     ["IncidentMetrics", "IncidentImporters", "LedgerAudit"],
     ["IncidentService"],

@@ -237,23 +237,8 @@ public final class Ledger: Sendable {
 
     /// Appends to several streams in one atomic batch: every event is appended, or none.
     public func append(_ batch: [StreamAppend]) async throws(LedgerError) -> [AppendResult] {
-        var index = 0
         // No event may say its source recorded it after now: the writer's recordedAt is not earlier.
-        let now = clock()
-        for request in batch {
-            guard !request.events.isEmpty else {
-                throw LedgerError(.invalidInput, "nothing to append to \(request.stream): the batch has no events")
-            }
-            for event in request.events {
-                index += 1
-                do {
-                    try EnvelopeRules.validate(StreamEvent(stream: request.stream, event: event))
-                    try EnvelopeRules.validateSourceRecordedAt(event, recordedAt: now)
-                } catch {
-                    throw LedgerError(.invalidInput, "\(error.at(index: index)); nothing was written", cause: error)
-                }
-            }
-        }
+        try StreamAppend.validate(batch, now: clock())
         guard isWritable else { throw LedgerError.notWritable(path) }
         return try await writer.submit(batch)
     }

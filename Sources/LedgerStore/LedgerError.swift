@@ -1,3 +1,6 @@
+package import Foundation
+import LedgerModel
+
 /// Why a ledger operation failed, as facts: a small, stable code for programs, what exactly failed
 /// (``Detail``), on which ledger, with the cause, and a sentence saying so.
 ///
@@ -28,6 +31,10 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible {
         public static let storageFull = Code(name: "storage-full")
         /// Another input/output or storage-engine failure.
         public static let storage = Code(name: "storage")
+        /// An append's commit was interrupted (a lost connection to a database server): it may or may
+        /// not have been committed. Retrying the same events with the same ids is safe — a retry that
+        /// finds them recorded succeeds without writing them again.
+        public static let outcomeUnknown = Code(name: "outcome-unknown")
         /// Stored data is damaged.
         public static let corrupt = Code(name: "corrupt")
         /// The log is not an extension of a tree head signed before and remembered outside the
@@ -94,8 +101,50 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible {
     public static func wrongExpectedVersion(stream: String, current: UInt64, expected: ExpectedVersion) -> LedgerError {
         LedgerError(
             .wrongExpectedVersion,
-            "\(stream) is at version \(current), but the append expected \(AppendTransaction.describe(expected)); nothing was written — read the incident again and retry",
+            "\(stream) is at version \(current), but the append expected \(describe(expected)); nothing was written — read the incident again and retry",
             currentVersion: current)
+    }
+
+    /// The error for an append to a stream with no events.
+    package static func emptyAppend(to stream: String) -> LedgerError {
+        LedgerError(.invalidInput, "nothing to append to \(stream): the batch has no events")
+    }
+
+    /// The error for an event id already recorded, or given twice in one batch.
+    package static func duplicateEventID(_ id: UUID) -> LedgerError {
+        LedgerError(
+            .duplicateEventID,
+            "event id \(id.lowercasedString) is already recorded (or appears twice in this batch); nothing was written — give each event its own id")
+    }
+
+    /// The error for an append whose first event is recorded, but which does not repeat that append exactly.
+    package static func notAnExactRetry(_ request: StreamAppend, firstPosition: UInt64) -> LedgerError {
+        LedgerError(
+            .duplicateEventID,
+            "event id \(request.events[0].id.lowercasedString) is already recorded at position \(firstPosition), and this batch is not an exact retry of that append; nothing was written — a retry must repeat the same events, or new events need new ids")
+    }
+
+    /// The error for an exact retry made under an expectation its first landing did not meet.
+    package static func retryUnderOtherExpectation(_ request: StreamAppend, firstVersion: UInt64) -> LedgerError {
+        LedgerError(
+            .wrongExpectedVersion,
+            "these events are already recorded at version \(firstVersion) of \(request.stream), which does not match the expected \(describe(request.expectedVersion)); nothing was written",
+            currentVersion: firstVersion - 1)
+    }
+
+    /// The error for a projection commit whose expected checkpoint another writer moved on.
+    package static func projectionMovedOn(_ name: String) -> LedgerError {
+        LedgerError(.wrongExpectedVersion, "projection \(name) was moved on by another process meanwhile")
+    }
+
+    /// An expectation in words, for messages.
+    static func describe(_ expected: ExpectedVersion) -> String {
+        switch expected {
+        case .any: "any version"
+        case .noStream: "no events yet (a new incident)"
+        case .streamExists: "an existing incident"
+        case .exact(let version): "version \(version)"
+        }
     }
 }
 

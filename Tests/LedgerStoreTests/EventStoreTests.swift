@@ -88,21 +88,7 @@ import Testing
     @Test func projectionStatesAndCheckpointCommitTogether() async throws {
         let directory = TemporaryDirectory()
         let ledger = try Ledger.create(at: directory.path)
-        let store: any ProjectionStore = ledger
-        #expect(try await store.checkpoint(ofProjection: "p") == nil)
-        let one = ProjectionCheckpoint(version: 1, position: 5)
-        try await store.commit(projection: "p", states: ["a": [1], "b": [2]], checkpoint: one, expecting: nil, reset: false)
-        #expect(try await store.checkpoint(ofProjection: "p") == one)
-        #expect(try await store.states(ofProjection: "p", keys: ["a", "b", "c"]) == ["a": [1], "b": [2]])
-        // A commit from a checkpoint that has moved on writes nothing.
-        await #expect { try await store.commit(projection: "p", states: ["a": [9]], checkpoint: one, expecting: nil, reset: false) } throws: {
-            ($0 as? LedgerError)?.code == .wrongExpectedVersion
-        }
-        #expect(try await store.states(ofProjection: "p", keys: ["a"]) == ["a": [1]])
-        let two = ProjectionCheckpoint(version: 1, position: 9)
-        try await store.commit(projection: "p", states: ["c": [3]], checkpoint: two, expecting: nil, reset: true)
-        #expect(try await store.checkpoint(ofProjection: "p") == two)
-        #expect(try await store.states(ofProjection: "p", keys: ["a", "b", "c"]) == ["c": [3]])
+        try await ProjectionStoreConformance.statesAndCheckpointCommitTogether(ledger)
         try ledger.read { try $0.checkProjection("p") }
     }
 

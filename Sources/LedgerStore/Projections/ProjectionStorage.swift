@@ -258,7 +258,7 @@ extension Ledger {
                 } else {
                     let current = try ProjectionRecords.Checkpoint.read(name, in: txn, databases)
                     guard current?.checkpoint == expected else {
-                        throw LedgerError(.wrongExpectedVersion, "projection \(name) was moved on by another process meanwhile")
+                        throw LedgerError.projectionMovedOn(name)
                     }
                     record.count = current?.count ?? 0
                     record.digest = current?.digest ?? 0

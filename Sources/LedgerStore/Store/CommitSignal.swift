@@ -1,11 +1,12 @@
 import Synchronization
 
-/// Tells waiting subscriptions that the writer of this process committed: a generation number
+/// Tells waiting subscriptions that a commit landed (for LMDB, one of this process's writer; for
+/// PostgreSQL, one announced by any process): a generation number
 /// that every commit moves on, and the tasks waiting for it to move.
 ///
 /// A waiter reads ``generation`` before it reads the log and waits for a generation after it, so a
 /// commit between the two is never missed.
-final class CommitSignal: Sendable {
+package final class CommitSignal: Sendable {
     private struct State {
         var generation: UInt64 = 0
         var nextWaiter = 0
@@ -16,11 +17,13 @@ final class CommitSignal: Sendable {
 
     private let state = Mutex(State())
 
+    package init() {}
+
     /// The number of commits signalled so far.
-    var generation: UInt64 { state.withLock { $0.generation } }
+    package var generation: UInt64 { state.withLock { $0.generation } }
 
     /// Wakes every waiter: a commit has landed.
-    func signal() {
+    package func signal() {
         let waiters = state.withLock { state in
             state.generation &+= 1
             defer { state.waiters = [:] }
@@ -31,7 +34,7 @@ final class CommitSignal: Sendable {
 
     /// Returns when a commit after `generation` was signalled, when `timeout` has passed, or when
     /// the task is cancelled, whichever comes first.
-    func wait(after generation: UInt64, timeout: Duration) async {
+    package func wait(after generation: UInt64, timeout: Duration) async {
         let id = state.withLock { state in
             defer { state.nextWaiter += 1 }
             state.waiters[state.nextWaiter] = .some(nil)

@@ -65,43 +65,7 @@ extension Ledger: EventStore {
     }
 
     public func subscribe(from position: UInt64) -> AsyncThrowingStream<RecordedEvent, any Error> {
-        let cursor = SubscriptionCursor(ledger: self, next: max(position, 1))
-        return AsyncThrowingStream(unfolding: { try await cursor.next() })
-    }
-}
-
-/// Where one subscription stands: the page of events read ahead and the next position to read.
-/// Pulled one event at a time, so a slow consumer holds back the reading.
-private actor SubscriptionCursor {
-    static let pageSize = 512
-
-    let ledger: Ledger
-    private var next: UInt64
-    private var page: [RecordedEvent] = []
-    private var index = 0
-
-    init(ledger: Ledger, next: UInt64) {
-        self.ledger = ledger
-        self.next = next
-    }
-
-    /// The next event, waiting for one to be committed when the subscription has caught up; nil
-    /// when the consuming task is cancelled.
-    func next() async throws -> RecordedEvent? {
-        while index == page.count {
-            if Task.isCancelled { return nil }
-            // The generation is read before the log, so a commit in between is not missed.
-            let generation = ledger.commits.generation
-            page = try await ledger.events(from: next, limit: Self.pageSize)
-            index = 0
-            if let last = page.last {
-                next = last.position + 1
-            } else {
-                await ledger.commits.wait(after: generation, timeout: Ledger.subscriptionPollInterval)
-            }
-        }
-        defer { index += 1 }
-        return page[index]
+        SubscriptionCursor.stream(of: self, from: position, commits: commits, pollInterval: Self.subscriptionPollInterval)
     }
 }
 

@@ -67,6 +67,48 @@ public struct StreamAppend: Sendable, Hashable {
     }
 }
 
+extension StreamAppend {
+    /// Refuses a batch that no store may append, before any store is asked: a stream with no
+    /// events, an event the envelope rules refuse, or one whose source recorded it after `now`.
+    package static func validate(_ batch: [StreamAppend], now: Timestamp) throws(LedgerError) {
+        var index = 0
+        for request in batch {
+            guard !request.events.isEmpty else { throw LedgerError.emptyAppend(to: request.stream) }
+            for event in request.events {
+                index += 1
+                do {
+                    try EnvelopeRules.validate(StreamEvent(stream: request.stream, event: event))
+                    try EnvelopeRules.validateSourceRecordedAt(event, recordedAt: now)
+                } catch {
+                    throw LedgerError(.invalidInput, "\(error.at(index: index)); nothing was written", cause: error)
+                }
+            }
+        }
+    }
+
+    /// The result of an exact retry of this append, whose events are already recorded from
+    /// `firstPosition` on, at `firstVersion` of the stream on; refused when that landing does not
+    /// meet this append's expectation.
+    package func retried(at firstPosition: UInt64, firstVersion: UInt64) throws(LedgerError) -> AppendResult {
+        guard expectedVersion.admitsRetry(firstVersion: firstVersion) else {
+            throw LedgerError.retryUnderOtherExpectation(self, firstVersion: firstVersion)
+        }
+        let count = UInt64(events.count)
+        return AppendResult(
+            stream: stream, positions: firstPosition...(firstPosition + count - 1),
+            streamVersion: firstVersion + count - 1, alreadyRecorded: true)
+    }
+
+    /// Refuses an event whose `sourceRecordedAt` is later than the time the writer records it at.
+    package static func validateSourceRecordedAt(_ event: ProposedEvent, recordedAt: Timestamp) throws(LedgerError) {
+        do {
+            try EnvelopeRules.validateSourceRecordedAt(event, recordedAt: recordedAt)
+        } catch {
+            throw LedgerError(.invalidInput, "event \(event.id.lowercasedString): \(error); nothing was written", cause: error)
+        }
+    }
+}
+
 /// Where an append's events now stand.
 public struct AppendResult: Sendable, Hashable {
     public var stream: String
@@ -76,4 +118,11 @@ public struct AppendResult: Sendable, Hashable {
     public var streamVersion: UInt64
     /// True when every event was already recorded by an earlier attempt and nothing was written.
     public var alreadyRecorded: Bool
+
+    package init(stream: String, positions: ClosedRange<UInt64>, streamVersion: UInt64, alreadyRecorded: Bool) {
+        self.stream = stream
+        self.positions = positions
+        self.streamVersion = streamVersion
+        self.alreadyRecorded = alreadyRecorded
+    }
 }

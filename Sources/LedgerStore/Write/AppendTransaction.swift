@@ -3,12 +3,12 @@ import Foundation
 import LedgerModel
 
 /// One `StreamAppend` with its records already encoded on the caller's task (see
-/// `RecordCodec.template`); the writer only fills in the fields it assigns.
-struct PreparedAppend: Sendable {
-    var request: StreamAppend
-    var records: [[UInt8]]
+/// `RecordCodec.template`); the writer (of either store) only fills in the fields it assigns.
+package struct PreparedAppend: Sendable {
+    package var request: StreamAppend
+    package var records: [[UInt8]]
 
-    init(_ request: StreamAppend) {
+    package init(_ request: StreamAppend) {
         self.request = request
         records = request.events.map { RecordCodec.template($0, stream: request.stream) }
     }
@@ -99,7 +99,7 @@ struct AppendTransaction {
         let databases = environment.databases
         let request = prepared.request
         guard let first = request.events.first else {
-            throw LedgerError(.invalidInput, "nothing to append to \(request.stream): the batch has no events")
+            throw LedgerError.emptyAppend(to: request.stream)
         }
         let current = try versions[request.stream] ?? Self.currentVersion(of: request.stream, in: txn, databases)
         guard request.expectedVersion.admits(currentVersion: current) else {
@@ -123,15 +123,9 @@ struct AppendTransaction {
                 if index == 0, let existing = try Self.position(ofEvent: event.id, in: txn, databases) {
                     return try retry(request, firstPosition: existing, in: txn)
                 }
-                throw LedgerError(
-                    .duplicateEventID,
-                    "event id \(event.id.lowercasedString) is already recorded (or appears twice in this batch); nothing was written — give each event its own id")
+                throw LedgerError.duplicateEventID(event.id)
             }
-            do {
-                try EnvelopeRules.validateSourceRecordedAt(event, recordedAt: recordedAt)
-            } catch {
-                throw LedgerError(.invalidInput, "event \(event.id.lowercasedString): \(error); nothing was written", cause: error)
-            }
+            try StreamAppend.validateSourceRecordedAt(event, recordedAt: recordedAt)
             version += 1
             RecordCodec.assign(&records[index], position: position, streamVersion: version, previousHash: head.hash, recordedAt: recordedAt)
             try Keys.withPosition(position) { positionBytes in
@@ -164,36 +158,16 @@ struct AppendTransaction {
                 try Self.position(ofEvent: event.id, in: txn, databases) == position,
                 recorded.stream == request.stream, recorded.proposed == event
             else {
-                throw LedgerError(
-                    .duplicateEventID,
-                    "event id \(request.events[0].id.lowercasedString) is already recorded at position \(firstPosition), and this batch is not an exact retry of that append; nothing was written — a retry must repeat the same events, or new events need new ids")
+                throw LedgerError.notAnExactRetry(request, firstPosition: firstPosition)
             }
             if offset == 0 { firstVersion = recorded.streamVersion }
         }
-        guard request.expectedVersion.admitsRetry(firstVersion: firstVersion) else {
-            throw LedgerError(
-                .wrongExpectedVersion,
-                "these events are already recorded at version \(firstVersion) of \(request.stream), which does not match the expected \(Self.describe(request.expectedVersion)); nothing was written",
-                currentVersion: firstVersion - 1)
-        }
-        let lastPosition = firstPosition + UInt64(request.events.count - 1)
-        return AppendResult(
-            stream: request.stream, positions: firstPosition...lastPosition,
-            streamVersion: firstVersion + UInt64(request.events.count - 1), alreadyRecorded: true)
+        return try request.retried(at: firstPosition, firstVersion: firstVersion)
     }
 
     static func position(ofEvent id: UUID, in txn: borrowing Transaction, _ databases: Environment.Databases) throws -> UInt64? {
         try withUnsafeBytes(of: id.uuid) { key in
             try txn.get(databases.ids, key).flatMap(Keys.position)
-        }
-    }
-
-    static func describe(_ expected: ExpectedVersion) -> String {
-        switch expected {
-        case .any: "any version"
-        case .noStream: "no events yet (a new incident)"
-        case .streamExists: "an existing incident"
-        case .exact(let version): "version \(version)"
         }
     }
 }

@@ -17,6 +17,8 @@ import Glibc
 public struct CommitTotals: Sendable, Hashable {
     public var commits: UInt64 = 0
     public var appends: UInt64 = 0
+
+    package init() {}
 }
 
 final class GroupCommitter: Sendable {
@@ -26,22 +28,11 @@ final class GroupCommitter: Sendable {
     /// acknowledged writers to come back, so the next group is full rather than split in two.
     static let regroupWaitMicroseconds = 300
 
-    private struct Submission: Sendable {
-        var appends: [PreparedAppend]
-        var bytes: Int
-        var continuation: CheckedContinuation<Result<[AppendResult], LedgerError>, Never>
-    }
-
-    private struct State {
-        var waiting: [Submission] = []
-        var draining = false
-    }
-
     private let environment: Environment
     private let clock: @Sendable () -> Timestamp
     private let logger: Logger
     private let queue = DispatchQueue(label: "incident-ledger.writer")
-    private let state = Mutex(State())
+    private let pending = Mutex(PendingAppends())
 
     /// Signalled after every commit, for subscriptions that follow the log.
     private let commits: CommitSignal
@@ -59,19 +50,10 @@ final class GroupCommitter: Sendable {
 
     /// Appends the batch atomically and returns once it is durably committed.
     func submit(_ appends: [StreamAppend]) async throws(LedgerError) -> [AppendResult] {
-        let bytes = appends.reduce(0) { total, append in
-            append.events.reduce(total) { $0 + 200 + $1.payload.canonicalBytes.count }
-        }
         // Encoding happens here, on the caller's task, in parallel with other callers.
         let prepared = appends.map(PreparedAppend.init)
         let result = await withCheckedContinuation { continuation in
-            let startDrain = state.withLock { state in
-                state.waiting.append(Submission(appends: prepared, bytes: bytes, continuation: continuation))
-                if state.draining { return false }
-                state.draining = true
-                return true
-            }
-            if startDrain {
+            if pending.withLock({ $0.add(PendingAppends.Submission(prepared, continuation: continuation)) }) {
                 queue.async { self.drain() }
             }
         }
@@ -83,21 +65,7 @@ final class GroupCommitter: Sendable {
         var lastGroupSize = 0
         while true {
             if lastGroupSize > 1 { awaitRegroup(expecting: lastGroupSize) }
-            let group: [Submission] = state.withLock { state in
-                var taken = 0
-                var bytes = 0
-                while taken < state.waiting.count, taken == 0 || bytes + state.waiting[taken].bytes <= Self.transactionBudgetBytes {
-                    bytes += state.waiting[taken].bytes
-                    taken += 1
-                }
-                if taken == 0 {
-                    state.draining = false
-                    return []
-                }
-                let group = Array(state.waiting.prefix(taken))
-                state.waiting.removeFirst(taken)
-                return group
-            }
+            let group = pending.withLock { $0.nextGroup(budget: Self.transactionBudgetBytes) }
             if group.isEmpty { return }
             lastGroupSize = group.count
             commit(group)
@@ -108,13 +76,13 @@ final class GroupCommitter: Sendable {
     /// served or the wait runs out. A lone writer never waits: this runs only after a shared commit.
     private func awaitRegroup(expecting count: Int) {
         var waited = 0
-        while waited < Self.regroupWaitMicroseconds, state.withLock({ $0.waiting.count }) < count {
+        while waited < Self.regroupWaitMicroseconds, pending.withLock({ $0.count }) < count {
             usleep(50)
             waited += 50
         }
     }
 
-    private func commit(_ group: [Submission]) {
+    private func commit(_ group: [PendingAppends.Submission]) {
         let outcomes: [AppendTransaction.Outcome]
         do {
             let transaction = AppendTransaction(environment: environment, recordedAt: clock())

@@ -1,0 +1,96 @@
+import LedgerStore
+import Logging
+import PostgresNIO
+
+/// The ledger's tables in a PostgreSQL database, versioned as the LMDB format is: `create` makes
+/// them, `check` refuses a database without them or made by a newer schema version.
+///
+/// - `events`: one row per record, `position` dense from 1 (never a sequence: a rolled-back
+///   sequence value leaves a gap), the record's canonical bytes (`RecordCodec`) and their SHA-256;
+///   unique `(stream, version)` and `event_id`, so no bug or foreign writer can fork a stream or
+///   reuse an id.
+/// - `chain_head`: one row, the last record's position, hash and recorded-at time (microseconds).
+///   Every append transaction locks it first (`SELECT … FOR UPDATE`), which puts all writers of
+///   every process in one order.
+/// - `schema_version`: one row.
+/// - `projections`, `projection_checkpoints`: derived data outside the chain (``ProjectionStore``).
+enum PostgresSchema {
+    /// The schema this build creates and reads.
+    static let version: Int32 = 1
+
+    /// The channel every commit is announced on, with the new head position as payload.
+    static let commitChannel = "incident_ledger_commits"
+
+    static let statements: [PostgresQuery] = [
+        """
+        CREATE TABLE schema_version (
+            only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+            version integer NOT NULL)
+        """,
+        """
+        CREATE TABLE events (
+            position bigint PRIMARY KEY CHECK (position > 0),
+            stream text NOT NULL,
+            version bigint NOT NULL CHECK (version > 0),
+            event_id uuid NOT NULL UNIQUE,
+            record bytea NOT NULL,
+            hash bytea NOT NULL CHECK (length(hash) = 32),
+            UNIQUE (stream, version))
+        """,
+        """
+        CREATE TABLE chain_head (
+            only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+            position bigint NOT NULL,
+            hash bytea NOT NULL CHECK (length(hash) = 32),
+            recorded_at bigint NOT NULL)
+        """,
+        """
+        CREATE TABLE projection_checkpoints (
+            projection text PRIMARY KEY,
+            version bigint NOT NULL,
+            position bigint NOT NULL)
+        """,
+        """
+        CREATE TABLE projections (
+            projection text NOT NULL,
+            key text NOT NULL,
+            state bytea NOT NULL,
+            PRIMARY KEY (projection, key))
+        """,
+        "INSERT INTO chain_head (position, hash, recorded_at) VALUES (0, decode(repeat('00', 32), 'hex'), \(Int64.min))",
+    ]
+
+    /// Makes the ledger's tables in one transaction; an existing ledger is refused, untouched.
+    static func create(on connection: PostgresConnection, location: PostgresLocation, logger: Logger) async throws {
+        if try await storedVersion(on: connection, logger: logger) != nil {
+            throw LedgerError(.alreadyExists, "the database \(location) already holds a ledger", ledgerPath: location.description)
+        }
+        try await connection.withTransaction(logger: logger) { connection in
+            for statement in statements { try await connection.query(statement, logger: logger) }
+            try await connection.query("INSERT INTO schema_version (version) VALUES (\(version))", logger: logger)
+        }
+    }
+
+    /// Refuses a database that holds no ledger, or one made by a newer schema version.
+    static func check(on connection: PostgresConnection, location: PostgresLocation, logger: Logger) async throws {
+        guard let stored = try await storedVersion(on: connection, logger: logger) else {
+            throw LedgerError(
+                .ledgerNotFound, "the database \(location) holds no ledger (it has no schema_version table)",
+                ledgerPath: location.description)
+        }
+        guard stored <= version else {
+            throw LedgerError(
+                .unsupportedFormat,
+                "the database \(location) has ledger schema version \(stored), newer than this build reads (\(version))",
+                ledgerPath: location.description)
+        }
+    }
+
+    /// The stored schema version, nil when the database has no `schema_version` table.
+    static func storedVersion(on connection: PostgresConnection, logger: Logger) async throws -> Int32? {
+        let exists = try await connection.query("SELECT to_regclass('schema_version') IS NOT NULL", logger: logger)
+            .collect().first?.decode(Bool.self) ?? false
+        guard exists else { return nil }
+        return try await connection.query("SELECT version FROM schema_version", logger: logger).collect().first?.decode(Int32.self)
+    }
+}
