@@ -3,6 +3,7 @@ import Dispatch
 public import LedgerModel
 public import Logging
 public import Foundation
+import Synchronization
 
 /// An IncidentLedger ledger: one append-only, hash-chained event log in an LMDB environment.
 ///
@@ -34,21 +35,28 @@ public final class Ledger: Sendable {
     public let access: LedgerAccess
     /// Whether appends, projection commits and signing may write to the ledger.
     public var isWritable: Bool { access == .readWrite }
+    /// For a mirror, the shared log it copies (see ``LedgerUpstream``); nil for a ledger of its own.
+    /// A mirror's appends go to that log, never into the mirror directly.
+    public let mirrorOf: String?
+    /// Where a mirror's writes go while the process follows the shared log.
+    let upstream: UpstreamSlot
     let environment: Environment
     private let writer: GroupCommitter
     private let clock: @Sendable () -> Timestamp
     /// Moved on by every commit of this process's writer: what subscriptions wait for.
-    let commits: CommitSignal
+    package let commits: CommitSignal
     /// The threads the async surface reads (and commits projections) on, so that no transaction
     /// runs on, or blocks, a task's thread.
     let workQueue: DispatchQueue
     /// For a read-only view: the shared ledger it shows, kept open while the view is held.
     private let shared: Ledger?
 
-    private init(path: String, environment: Environment, clock: @escaping @Sendable () -> Timestamp, logger: Logger) {
+    private init(path: String, environment: Environment, mirrorOf: String?, clock: @escaping @Sendable () -> Timestamp, logger: Logger) {
         self.path = path
         self.environment = environment
         self.access = environment.access
+        self.mirrorOf = mirrorOf
+        self.upstream = UpstreamSlot()
         self.clock = clock
         self.commits = CommitSignal()
         self.workQueue = DispatchQueue(label: "incident-ledger.store", attributes: .concurrent)
@@ -65,6 +73,8 @@ public final class Ledger: Sendable {
         path = shared.path
         environment = shared.environment
         access = .readOnly
+        mirrorOf = shared.mirrorOf
+        upstream = shared.upstream
         clock = shared.clock
         commits = shared.commits
         workQueue = shared.workQueue
@@ -80,15 +90,20 @@ public final class Ledger: Sendable {
     /// Creates a new, empty ledger in the directory `path` (made if missing), and registers it as
     /// the process's one store for that directory (see ``open(at:readOnly:clock:logger:)``).
     ///
-    /// - Parameter clock: where `recordedAt` times come from; pass a fixed clock for repeatable tests.
+    /// - Parameters:
+    ///   - clock: where `recordedAt` times come from; pass a fixed clock for repeatable tests.
+    ///   - mirrorOf: makes the ledger a mirror of this shared log (see ``LedgerUpstream``): it is
+    ///     never appended to except by copying that log.
     public static func create(
-        at path: String, clock: @escaping @Sendable () -> Timestamp = { .now() },
+        at path: String, mirrorOf: String? = nil, clock: @escaping @Sendable () -> Timestamp = { .now() },
         logger: Logger = Logger(label: "incident-ledger")
     ) throws(LedgerError) -> Ledger {
-        try OpenLedgers.shared.create(at: path) { () throws(LedgerError) in try makeNew(at: path, clock: clock, logger: logger) }
+        try OpenLedgers.shared.create(at: path) { () throws(LedgerError) in try makeNew(at: path, mirrorOf: mirrorOf, clock: clock, logger: logger) }
     }
 
-    private static func makeNew(at path: String, clock: @escaping @Sendable () -> Timestamp, logger: Logger) throws(LedgerError) -> Ledger {
+    private static func makeNew(
+        at path: String, mirrorOf: String?, clock: @escaping @Sendable () -> Timestamp, logger: Logger
+    ) throws(LedgerError) -> Ledger {
         let files = FileManager.default
         var isDirectory: ObjCBool = false
         if files.fileExists(atPath: path, isDirectory: &isDirectory) {
@@ -113,11 +128,12 @@ public final class Ledger: Sendable {
                 try txn.put(meta, Keys.Meta.formatVersion, withUnsafeBytes(of: initialFormatVersion.bigEndian) { Array($0) })
                 try txn.put(meta, Keys.Meta.ledgerID, withUnsafeBytes(of: UUID().uuid) { Array($0) })
                 try txn.put(meta, Keys.Meta.createdAt, withUnsafeBytes(of: clock().microsecondsSinceEpoch.bigEndian) { Array($0) })
+                if let mirrorOf { try txn.put(meta, Keys.Meta.mirrorOf, Array(mirrorOf.utf8)) }
             }
         } catch {
             throw Self.openError(error, path: path)
         }
-        return Ledger(path: path, environment: environment, clock: clock, logger: logger)
+        return Ledger(path: path, environment: environment, mirrorOf: mirrorOf, clock: clock, logger: logger)
     }
 
     /// Opens the existing ledger in the directory `path`, or returns the one this process already
@@ -163,13 +179,14 @@ public final class Ledger: Sendable {
         _ = try DataFile.checkHeader(inDirectory: path)
         let environment: Environment
         let format: UInt32
+        let mirrorOf: String?
         do {
             environment = try openEnvironment(path: path, from: readOnly ? .readOnly : .readWrite, logger: logger)
-            format = try environment.read { txn in
-                guard let bytes = try Keys.Meta.formatVersion.withUnsafeBytes({ try txn.get(environment.databases.meta, $0) }),
-                    bytes.count == 4
-                else { return 0 }
-                return UInt32(bigEndian: bytes.loadUnaligned(as: UInt32.self))
+            (format, mirrorOf) = try environment.read { txn in
+                let meta = environment.databases.meta
+                let mirrorOf = try Keys.Meta.mirrorOf.withUnsafeBytes({ try txn.get(meta, $0) }).map { String(decoding: $0, as: UTF8.self) }
+                guard let bytes = try Keys.Meta.formatVersion.withUnsafeBytes({ try txn.get(meta, $0) }), bytes.count == 4 else { return (0, mirrorOf) }
+                return (UInt32(bigEndian: bytes.loadUnaligned(as: UInt32.self)), mirrorOf)
             }
         } catch {
             throw Self.openError(error, path: path)
@@ -180,7 +197,7 @@ public final class Ledger: Sendable {
         guard format <= formatVersion else {
             throw LedgerError(.unsupportedFormat, "the ledger at \(path) has format \(format), newer than this build reads (\(formatVersion))", ledgerPath: path)
         }
-        let ledger = Ledger(path: path, environment: environment, clock: clock, logger: logger)
+        let ledger = Ledger(path: path, environment: environment, mirrorOf: mirrorOf, clock: clock, logger: logger)
         do {
             if ledger.isWritable { try ledger.bringMerkleTreeUpToDate() }
         } catch {
@@ -240,6 +257,7 @@ public final class Ledger: Sendable {
         // No event may say its source recorded it after now: the writer's recordedAt is not earlier.
         try StreamAppend.validate(batch, now: clock())
         guard isWritable else { throw LedgerError.notWritable(path) }
+        if mirrorOf != nil { return try await upstreamForWriting().append(batch) }
         return try await writer.submit(batch)
     }
 

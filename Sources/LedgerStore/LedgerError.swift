@@ -67,6 +67,10 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible {
         public static let damagedAfterRebuild = Detail(name: "damaged-after-rebuild")
         /// ``Code/permissionDenied``: the ledger's files are read-only to this user.
         public static let readOnlyFiles = Detail(name: "read-only-files")
+        /// ``Code/permissionDenied``: the ledger is a mirror of a shared log, written only by copying it.
+        public static let mirror = Detail(name: "mirror")
+        /// ``Code/corrupt``: a mirror's records are not those of the shared log it is asked to copy.
+        public static let mirrorDiverged = Detail(name: "mirror-diverged")
 
         public var description: String { name }
     }

@@ -47,5 +47,7 @@ enum Keys {
         static let head = Array("head".utf8)
         /// The last tree head handed out for signing: tree size (8 bytes) ‖ root hash (32 bytes).
         static let signedTreeHead = Array("signed-tree-head".utf8)
+        /// For a mirror: the shared log it copies (UTF-8, never with a password).
+        static let mirrorOf = Array("mirror-of".utf8)
     }
 }

@@ -47,6 +47,11 @@ struct Transaction: ~Copyable {
         try check(code, "delete")
     }
 
+    /// Deletes every entry of a database, keeping the database.
+    func drop(_ database: MDB_dbi) throws(LMDBError) {
+        try check(mdb_drop(handle, database, 0), "empty a table")
+    }
+
     /// The number of entries in a database.
     func count(_ database: MDB_dbi) throws(LMDBError) -> Int {
         var stat = MDB_stat()

@@ -37,16 +37,35 @@ extension Ledger {
     }
 
     /// Stores `value` under `key`, replacing what was there; nil deletes the key (nothing happens
-    /// when there is none). Returns once the change is durably committed.
-    public func setSetting(_ key: String, _ value: [UInt8]?) throws(LedgerError) {
+    /// when there is none). Returns once the change is durably committed: for a mirror, in the
+    /// shared log's settings, which every mirror copies, and in this one.
+    public func setSetting(_ key: String, _ value: [UInt8]?) async throws(LedgerError) {
         try Self.checkSettingKey(key)
-        guard isWritable, let settings = environment.databases.settings else { throw LedgerError.notWritable(path) }
+        guard isWritable, environment.databases.settings != nil else { throw LedgerError.notWritable(path) }
+        if mirrorOf != nil { try await upstreamForWriting().setSetting(key, value) }
+        try writeSettings(replacingAll: false, [(key, value)])
+    }
+
+    /// Makes a mirror's settings those of the shared log: every other key is deleted.
+    package func replaceSettings(with all: [(key: String, value: [UInt8])]) throws(LedgerError) {
+        guard isWritable, environment.databases.settings != nil else { throw LedgerError.notWritable(path) }
+        try writeSettings(replacingAll: true, all.map { ($0.key, $0.value) })
+    }
+
+    /// Puts (or, for nil, deletes) the given keys in one durable transaction, after deleting every
+    /// key when `replacingAll`.
+    private func writeSettings(replacingAll: Bool, _ changes: [(key: String, value: [UInt8]?)]) throws(LedgerError) {
+        guard let settings = environment.databases.settings else { throw LedgerError.notWritable(path) }
+        let key = changes.count == 1 ? changes[0].key : "(all)"
         do {
-            try environment.write(expectedBytes: key.utf8.count + (value?.count ?? 0) + 64) { txn in
-                if let value {
-                    try txn.put(settings, Array(key.utf8), value)
-                } else {
-                    try Array(key.utf8).withUnsafeBytes { try txn.delete(settings, $0) }
+            try environment.write(expectedBytes: changes.reduce(64) { $0 + $1.key.utf8.count + ($1.value?.count ?? 0) + 64 }) { txn in
+                if replacingAll { try txn.drop(settings) }
+                for (key, value) in changes {
+                    if let value {
+                        try txn.put(settings, Array(key.utf8), value)
+                    } else {
+                        try Array(key.utf8).withUnsafeBytes { try txn.delete(settings, $0) }
+                    }
                 }
             }
         } catch let error as LedgerError {

@@ -51,14 +51,11 @@ struct AppendTransaction {
         }
         if head != startHead {
             try txn.put(databases.meta, Keys.Meta.head, head.encoded)
-            // The first record of format 2 makes the ledger format 2 (see `Ledger.formatVersion`).
-            let wroteFormat2 = zip(submissions, outcomes).contains { submission, outcome in
-                guard case .success(let results) = outcome, !results.contains(where: \.alreadyRecorded) else { return false }
-                return submission.contains { $0.records.contains { $0.first == RecordCodec.sourceRecordedFormatVersion } }
+            let written = zip(submissions, outcomes).flatMap { submission, outcome -> [[UInt8]] in
+                guard case .success(let results) = outcome, !results.contains(where: \.alreadyRecorded) else { return [] }
+                return submission.flatMap(\.records)
             }
-            if wroteFormat2, try Self.formatVersion(in: txn, databases) ?? Ledger.initialFormatVersion < Ledger.formatVersion {
-                try txn.put(databases.meta, Keys.Meta.formatVersion, withUnsafeBytes(of: Ledger.formatVersion.bigEndian) { Array($0) })
-            }
+            try Self.noteFormat(ofRecordsWritten: written, in: txn, databases)
         }
         return outcomes
     }
@@ -128,22 +125,38 @@ struct AppendTransaction {
             try StreamAppend.validateSourceRecordedAt(event, recordedAt: recordedAt)
             version += 1
             RecordCodec.assign(&records[index], position: position, streamVersion: version, previousHash: head.hash, recordedAt: recordedAt)
-            try Keys.withPosition(position) { positionBytes in
-                try txn.withCursor(databases.log) { cursor in
-                    try records[index].withUnsafeBytes { try cursor.put(positionBytes, $0, flags: MDB_APPEND) }
-                }
-                try Keys.stream(request.stream, version: version).withUnsafeBytes { streamKey in
-                    try txn.put(databases.streams, streamKey, positionBytes)
-                }
-            }
-            // The leaf goes into the Merkle tree in this same transaction: tree and log never disagree.
-            try records[index].withUnsafeBytes { record in
-                try MerkleStorage.append(leaf: Merkle.leafHash(record), index: position - 1, in: txn, databases)
-            }
+            try Self.write(records[index], at: position, stream: request.stream, version: version, in: txn, databases)
             head = LedgerHead(position: position, hash: Hash256.sha256(records[index]), recordedAt: recordedAt)
         }
         versions[request.stream] = version
         return AppendResult(stream: request.stream, positions: firstPosition...head.position, streamVersion: version, alreadyRecorded: false)
+    }
+
+    /// Writes a record whose id is indexed already: the log at `position`, the stream index, and the
+    /// leaf of the Merkle tree, in the same transaction, so that tree and log never disagree.
+    static func write(
+        _ record: [UInt8], at position: UInt64, stream: String, version: UInt64, in txn: borrowing Transaction, _ databases: Environment.Databases
+    ) throws {
+        try Keys.withPosition(position) { positionBytes in
+            try txn.withCursor(databases.log) { cursor in
+                try record.withUnsafeBytes { try cursor.put(positionBytes, $0, flags: MDB_APPEND) }
+            }
+            try Keys.stream(stream, version: version).withUnsafeBytes { streamKey in
+                try txn.put(databases.streams, streamKey, positionBytes)
+            }
+        }
+        try record.withUnsafeBytes { record in
+            try MerkleStorage.append(leaf: Merkle.leafHash(record), index: position - 1, in: txn, databases)
+        }
+    }
+
+    /// Makes the ledger format 2 when a record of format 2 was written to a ledger of format 1 (see
+    /// `Ledger.formatVersion`).
+    static func noteFormat(ofRecordsWritten records: some Sequence<[UInt8]>, in txn: borrowing Transaction, _ databases: Environment.Databases) throws {
+        guard records.contains(where: { $0.first == RecordCodec.sourceRecordedFormatVersion }) else { return }
+        if try formatVersion(in: txn, databases) ?? Ledger.initialFormatVersion < Ledger.formatVersion {
+            try txn.put(databases.meta, Keys.Meta.formatVersion, withUnsafeBytes(of: Ledger.formatVersion.bigEndian) { Array($0) })
+        }
     }
 
     /// An append whose first event is already recorded succeeds only as an exact retry: the same
