@@ -132,8 +132,13 @@ public final class PostgresEventStore: EventStore, Sendable {
     }
 
     public func subscribe(from position: UInt64) -> AsyncThrowingStream<RecordedEvent, any Error> {
-        listener.start()
+        startListening()
         return SubscriptionCursor.stream(of: self, from: position, commits: commits, pollInterval: Self.subscriptionPollInterval)
+    }
+
+    /// Listens for the commits every process announces (``commits`` moves on with each), from now on.
+    func startListening() {
+        listener.start()
     }
 
     // MARK: - Reading

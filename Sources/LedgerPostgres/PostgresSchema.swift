@@ -14,9 +14,15 @@ import PostgresNIO
 ///   every process in one order.
 /// - `schema_version`: one row.
 /// - `projections`, `projection_checkpoints`: derived data outside the chain (``ProjectionStore``).
+/// - `settings`, `settings_version` (version 2): what the layers above keep beside the log and
+///   cannot rebuild from it (access tokens' hashes, webhook receivers), shared by every server; the
+///   one-row version moves on with every change, so mirrors know when to copy them again.
+///
+/// A database of an older schema version is upgraded when it is opened (``upgrades``), in one
+/// transaction, as LMDB's settings table is made at the first open for writing.
 enum PostgresSchema {
     /// The schema this build creates and reads.
-    static let version: Int32 = 1
+    static let version: Int32 = 2
 
     /// The channel every commit is announced on, with the new head position as payload.
     static let commitChannel = "incident_ledger_commits"
@@ -58,6 +64,19 @@ enum PostgresSchema {
             PRIMARY KEY (projection, key))
         """,
         "INSERT INTO chain_head (position, hash, recorded_at) VALUES (0, decode(repeat('00', 32), 'hex'), \(Int64.min))",
+    ] + upgrades.flatMap(\.statements)
+
+    /// What takes a database from one schema version to the next: `upgrades[0]` from 1 to 2.
+    static let upgrades: [(to: Int32, statements: [PostgresQuery])] = [
+        (2, [
+            "CREATE TABLE settings (key text PRIMARY KEY, value bytea NOT NULL)",
+            """
+            CREATE TABLE settings_version (
+                only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+                version bigint NOT NULL)
+            """,
+            "INSERT INTO settings_version (version) VALUES (0)",
+        ]),
     ]
 
     /// Makes the ledger's tables in one transaction; an existing ledger is refused, untouched.
@@ -83,6 +102,19 @@ enum PostgresSchema {
                 .unsupportedFormat,
                 "the database \(location) has ledger schema version \(stored), newer than this build reads (\(version))",
                 ledgerPath: location.description)
+        }
+        if stored < version { try await upgrade(on: connection, logger: logger) }
+    }
+
+    /// Brings an older schema to this build's version in one transaction. The version row is
+    /// locked first, so two processes opening the database at once upgrade it once.
+    static func upgrade(on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.withTransaction(logger: logger) { connection in
+            let stored = try await connection.query("SELECT version FROM schema_version FOR UPDATE", logger: logger).collect().first?.decode(Int32.self) ?? version
+            for upgrade in upgrades where upgrade.to > stored {
+                for statement in upgrade.statements { try await connection.query(statement, logger: logger) }
+            }
+            try await connection.query("UPDATE schema_version SET version = \(version)", logger: logger)
         }
     }
 

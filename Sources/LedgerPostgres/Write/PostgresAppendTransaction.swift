@@ -143,7 +143,7 @@ struct PostgresAppendTransaction {
                 try await connection.query("ROLLBACK", logger: logger)
                 return (outcomes, nil)
             }
-            try await insert(plan)
+            try await Self.insert(plan.rows, head: plan.head, on: connection, logger: logger)
             await beforeCommit?(connection)
             // A query written to a closed connection is never answered (postgres-nio 1.33 drops the
             // write): a connection lost by now certainly did not commit, so say so rather than wait.
@@ -191,9 +191,8 @@ struct PostgresAppendTransaction {
         return nil
     }
 
-    /// Inserts the plan's rows in one statement, moves the head and announces it (delivered on commit).
-    private func insert(_ plan: AppendPlan) async throws {
-        let rows = plan.rows
+    /// Inserts rows in one statement, moves the head to `head` and announces it (delivered on commit).
+    static func insert(_ rows: [AppendPlan.Row], head: LedgerHead, on connection: PostgresConnection, logger: Logger) async throws {
         let positions = rows.map { Int64($0.position) }
         let streams = rows.map(\.stream)
         let versions = rows.map { Int64($0.version) }
@@ -205,7 +204,6 @@ struct PostgresAppendTransaction {
             SELECT * FROM unnest(\(positions)::bigint[], \(streams)::text[], \(versions)::bigint[], \(ids)::uuid[], \(records)::bytea[], \(hashes)::bytea[])
             """
         try await connection.query(insert, logger: logger)
-        let head = plan.head
         let hash = head.hash.withUnsafeBytes { ByteBuffer(bytes: $0) }
         try await connection.query(
             "UPDATE chain_head SET position = \(Int64(head.position)), hash = \(hash), recorded_at = \(head.recordedAt.microsecondsSinceEpoch)",

@@ -14,7 +14,7 @@ import Synchronization
 /// (``LedgerError/Code/outcomeUnknown``), never as failed.
 final class PostgresGroupCommitter: Sendable {
     /// How many times a group is tried when its connection is lost before `COMMIT` is sent.
-    static let attemptsOnLostConnections = 3
+    static let attemptsOnLostConnections = 5
     /// A transaction takes waiting submissions until it holds about this many bytes of events.
     static let transactionBudgetBytes = 16 << 20
 
@@ -84,6 +84,8 @@ final class PostgresGroupCommitter: Sendable {
                 }
                 if attempt < Self.attemptsOnLostConnections, Self.isConnectionLoss(failure.error) {
                     logger.debug("retrying an append whose connection was lost before it committed", metadata: ["error": "\(PostgresEventStore.describe(failure.error))"])
+                    // The pool may lease another connection it has not yet heard is gone: give it a moment.
+                    try? await Task.sleep(for: .milliseconds(50 * attempt))
                     attempt += 1
                     continue
                 }
