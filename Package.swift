@@ -152,6 +152,7 @@ let package = Package(
                 "IncidentProjections",
                 "LedgerModel",
                 "LedgerStore",
+                "LedgerPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

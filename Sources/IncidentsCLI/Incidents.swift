@@ -29,6 +29,8 @@ struct Incidents: AsyncParsableCommand {
               6  storage failure: the disk is full, a size limit was reached or an I/O error occurred, \
             writing the ledger or any file; nothing was written
               7  `incidents due` found something overdue
+              8  outcome unknown: a write to PostgreSQL was cut off while it committed; send the same \
+            events again with the same ids
 
             Every failure is one line on standard error: `incidents: <what is wrong> — <what to do>`.
             """,
@@ -45,7 +47,7 @@ struct Incidents: AsyncParsableCommand {
                 ]),
             CommandGroup(
                 name: "The ledger",
-                subcommands: [VerifyCommand.self, InfoCommand.self, ProjectionsCommand.self, SchemaCommand.self]),
+                subcommands: [VerifyCommand.self, InfoCommand.self, ProjectionsCommand.self, SchemaCommand.self, MigrateCommand.self]),
             CommandGroup(name: "Serve a team", subcommands: [ServeCommand.self, TokensCommand.self, WebhooksCommand.self]),
             CommandGroup(
                 name: "Audit",

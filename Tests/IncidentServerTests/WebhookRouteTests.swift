@@ -22,13 +22,13 @@ import Testing
         let statuspageSecret: String
         let botSecret: String
 
-        init(_ server: ServerFixture) throws {
+        init(_ server: ServerFixture) async throws {
             self.server = server
             let receivers = server.service.webhookReceivers
             let now = Timestamp.now()
-            _ = try receivers.add(kind: .pagerduty, name: "pd", secret: WebhookRouteTests.pagerDutySecret, incidentPrefix: nil, createdAt: now)
-            statuspageSecret = try receivers.add(kind: .statuspage, name: "sp", secret: nil, incidentPrefix: nil, createdAt: now).secret
-            botSecret = try receivers.add(kind: .generic, name: "bot", secret: nil, incidentPrefix: nil, createdAt: now).secret
+            _ = try await receivers.add(kind: .pagerduty, name: "pd", secret: WebhookRouteTests.pagerDutySecret, incidentPrefix: nil, createdAt: now)
+            statuspageSecret = try await receivers.add(kind: .statuspage, name: "sp", secret: nil, incidentPrefix: nil, createdAt: now).secret
+            botSecret = try await receivers.add(kind: .generic, name: "bot", secret: nil, incidentPrefix: nil, createdAt: now).secret
         }
 
         func pagerDuty(_ type: String, secret: String = WebhookRouteTests.pagerDutySecret) async throws -> HTTPTestClient.Reply {
@@ -58,7 +58,7 @@ import Testing
 
     @Test func pagerDuty() async throws {
         let server = try await ServerFixture.start()
-        let hooks = try Receivers(server)
+        let hooks = try await Receivers(server)
         // A bad signature: 401, nothing written.
         let forged = try await hooks.pagerDuty("incident.triggered", secret: "someone-elses-secret-123")
         #expect(forged.status == 401, "\(forged.text)")
@@ -96,7 +96,7 @@ import Testing
 
     @Test func statuspage() async throws {
         let server = try await ServerFixture.start()
-        let hooks = try Receivers(server)
+        let hooks = try await Receivers(server)
         let wrong = try await hooks.statuspage("incident.investigating", secret: "whsec_not-the-secret-of-this-receiver")
         #expect(wrong.status == 401)
         #expect(try hooks.head == 0)
@@ -114,7 +114,7 @@ import Testing
 
     @Test func generic() async throws {
         let server = try await ServerFixture.start()
-        let hooks = try Receivers(server)
+        let hooks = try await Receivers(server)
         let now = Int64(Date().timeIntervalSince1970)
         let occurred = Timestamp(microsecondsSinceEpoch: (now - 60) * 1_000_000).rfc3339
         let declare = #"{"stream": "CHAT-7", "type": "incident.declared", "occurredAt": "\#(occurred)", "payload": {"title": "Login page slow", "kind": "unplanned", "severity": "sev3"}}"#
@@ -163,11 +163,11 @@ import Testing
         }
         #expect(blocks.count == 3)
         let server = try await ServerFixture.start()
-        let hooks = try Receivers(server)
+        let hooks = try await Receivers(server)
         let receivers = server.service.webhookReceivers
-        _ = try receivers.add(kind: .pagerduty, name: "pd-checkout", secret: Self.pagerDutySecret, incidentPrefix: nil, createdAt: .now())
-        let statusPage = try receivers.add(kind: .statuspage, name: "status-page", secret: nil, incidentPrefix: nil, createdAt: .now()).secret
-        let chatBot = try receivers.add(kind: .generic, name: "chat-bot", secret: nil, incidentPrefix: nil, createdAt: .now()).secret
+        _ = try await receivers.add(kind: .pagerduty, name: "pd-checkout", secret: Self.pagerDutySecret, incidentPrefix: nil, createdAt: .now())
+        let statusPage = try await receivers.add(kind: .statuspage, name: "status-page", secret: nil, incidentPrefix: nil, createdAt: .now()).secret
+        let chatBot = try await receivers.add(kind: .generic, name: "chat-bot", secret: nil, incidentPrefix: nil, createdAt: .now()).secret
         for block in blocks {
             let script = block.joined(separator: "\n").replacingOccurrences(of: "127.0.0.1:8080", with: "127.0.0.1:\(server.port)")
             let secret = script.contains("pd-checkout") ? Self.pagerDutySecret : script.contains("status-page") ? statusPage : chatBot
@@ -185,7 +185,7 @@ import Testing
     /// The body is read whole, within the limit, before the signature is checked: an oversized delivery is 413.
     @Test func anOversizedDeliveryIsRefusedBeforeItIsRead() async throws {
         let server = try await ServerFixture.start(["--max-body-bytes", "1024"])
-        let hooks = try Receivers(server)
+        let hooks = try await Receivers(server)
         let big = "{\"pad\": \"" + String(repeating: "x", count: 4096) + "\"}"
         let reply = try await hooks.generic(big)
         #expect(reply.status == 413)

@@ -102,13 +102,13 @@ import Testing
         let (key, value) = try #require(try ledger.settings(withPrefix: LedgerService.tokenKeyPrefix).first)
         var stored = try StoredToken(key: key, bytes: value)
         stored.token.revokedAt = SampleEvents.epoch.adding(seconds: 700)
-        try ledger.setSetting(key, try stored.encoded())
+        try await ledger.setSetting(key, try stored.encoded())
         let revoked = try await Self.service(ledger, at: 800).revokeToken(id: issued.token.id)
         #expect(revoked.revokedAt == SampleEvents.epoch.adding(seconds: 700), "the first revocation's time stands")
         #expect(try ledger.read { try $0.events(inStream: LedgerStream.access) }.map(\.type) == ["access.granted", "access.revoked"])
 
         // Settings from before the revocation put back: the token is marked again, nothing recorded twice.
-        try ledger.setSetting(key, value)
+        try await ledger.setSetting(key, value)
         #expect(try Self.service(ledger).tokens().map(\.revokedAt) == [nil])
         let marked = try await Self.service(ledger, at: 900).revokeToken(id: issued.token.id)
         #expect(marked.revokedAt == SampleEvents.epoch.adding(seconds: 900))

@@ -30,13 +30,13 @@ enum WebhookFixtures {
         let statuspageSecret: String
         let botSecret: String
 
-        init() throws {
+        init() async throws {
             ledger = try Ledger.create(at: directory.path)
             service = LedgerService(ledger: ledger, defaults: RecordingDefaults(clock: { WebhookReceiverTests.now }, newID: { UUID.version7() }, actor: nil))
             receivers = service.webhookReceivers
-            _ = try receivers.add(kind: .pagerduty, name: "pd", secret: WebhookReceiverTests.pagerDutySecret, incidentPrefix: nil, createdAt: WebhookReceiverTests.now)
-            statuspageSecret = try receivers.add(kind: .statuspage, name: "sp", secret: nil, incidentPrefix: nil, createdAt: WebhookReceiverTests.now).secret
-            botSecret = try receivers.add(kind: .generic, name: "bot", secret: nil, incidentPrefix: nil, createdAt: WebhookReceiverTests.now).secret
+            _ = try await receivers.add(kind: .pagerduty, name: "pd", secret: WebhookReceiverTests.pagerDutySecret, incidentPrefix: nil, createdAt: WebhookReceiverTests.now)
+            statuspageSecret = try await receivers.add(kind: .statuspage, name: "sp", secret: nil, incidentPrefix: nil, createdAt: WebhookReceiverTests.now).secret
+            botSecret = try await receivers.add(kind: .generic, name: "bot", secret: nil, incidentPrefix: nil, createdAt: WebhookReceiverTests.now).secret
         }
 
         func pagerDuty(_ type: String, signedWith secrets: [String] = [WebhookReceiverTests.pagerDutySecret]) async throws -> WebhookOutcome {
@@ -129,31 +129,31 @@ enum WebhookFixtures {
 
     // MARK: Receivers
 
-    @Test func receiversAreListedWithoutSecretsAndRemoved() throws {
-        let fixture = try Fixture()
+    @Test func receiversAreListedWithoutSecretsAndRemoved() async throws {
+        let fixture = try await Fixture()
         #expect(try fixture.receivers.list().map(\.name) == ["bot", "pd", "sp"])
         #expect(try fixture.receivers.list().map(\.incidentPrefix) == [nil, "PD-", "SP-"])
         #expect(fixture.statuspageSecret.hasPrefix("whsec_") && fixture.statuspageSecret.count == 49)
         #expect(fixture.botSecret != fixture.statuspageSecret)
-        #expect(throws: ServiceError.self) {
-            try fixture.receivers.add(kind: .generic, name: "bot", secret: nil, incidentPrefix: nil, createdAt: Self.now)
+        await #expect(throws: ServiceError.self) {
+            try await fixture.receivers.add(kind: .generic, name: "bot", secret: nil, incidentPrefix: nil, createdAt: Self.now)
         }
         for name in ["", "Bot", "a/b", String(repeating: "a", count: 65)] {
-            #expect(throws: LedgerError.self) { try fixture.receivers.add(kind: .generic, name: name, secret: nil, incidentPrefix: nil, createdAt: Self.now) }
+            await #expect(throws: LedgerError.self) { try await fixture.receivers.add(kind: .generic, name: name, secret: nil, incidentPrefix: nil, createdAt: Self.now) }
         }
-        #expect(throws: LedgerError.self) { try fixture.receivers.add(kind: .pagerduty, name: "short", secret: "short", incidentPrefix: nil, createdAt: Self.now) }
+        await #expect(throws: LedgerError.self) { try await fixture.receivers.add(kind: .pagerduty, name: "short", secret: "short", incidentPrefix: nil, createdAt: Self.now) }
         // PagerDuty makes its own secret: one must be given.
-        #expect(throws: LedgerError.self) { try fixture.receivers.add(kind: .pagerduty, name: "pd2", secret: nil, incidentPrefix: nil, createdAt: Self.now) }
-        #expect(throws: LedgerError.self) { try fixture.receivers.add(kind: .generic, name: "bot2", secret: nil, incidentPrefix: "X-", createdAt: Self.now) }
-        try fixture.receivers.remove("bot")
+        await #expect(throws: LedgerError.self) { try await fixture.receivers.add(kind: .pagerduty, name: "pd2", secret: nil, incidentPrefix: nil, createdAt: Self.now) }
+        await #expect(throws: LedgerError.self) { try await fixture.receivers.add(kind: .generic, name: "bot2", secret: nil, incidentPrefix: "X-", createdAt: Self.now) }
+        try await fixture.receivers.remove("bot")
         #expect(try fixture.receivers.list().map(\.name) == ["pd", "sp"])
-        #expect(throws: ServiceError(.noSuchReceiver, "no webhook receiver named 'bot' is configured — `incidents webhooks list` shows them")) {
-            try fixture.receivers.remove("bot")
+        await #expect(throws: ServiceError(.noSuchReceiver, "no webhook receiver named 'bot' is configured — `incidents webhooks list` shows them")) {
+            try await fixture.receivers.remove("bot")
         }
     }
 
     @Test func aDeliveryToAnUnknownReceiverOrOfAnotherKindIsRefused() async throws {
-        let fixture = try Fixture()
+        let fixture = try await Fixture()
         let body = WebhookFixtures.body("PagerDuty/incident.triggered.json")
         let signature = WebhookSignature.pagerDuty(body: body, secrets: [Array(Self.pagerDutySecret.utf8)])
         for (kind, name) in [(WebhookReceiver.Kind.pagerduty, "nobody"), (.generic, "pd")] {
@@ -166,7 +166,7 @@ enum WebhookFixtures {
     // MARK: PagerDuty
 
     @Test func aSignedPagerDutyDeliveryIsRecordedByTheTool() async throws {
-        let fixture = try Fixture()
+        let fixture = try await Fixture()
         let outcome = try await fixture.pagerDuty("incident.triggered")
         #expect(outcome.report.eventsImported == 1)
         let events = try fixture.events("PD-1234")
@@ -186,7 +186,7 @@ enum WebhookFixtures {
     }
 
     @Test func aBadSignatureWritesNothing() async throws {
-        let fixture = try Fixture()
+        let fixture = try await Fixture()
         for secrets in [["not-the-secret-at-all"], []] {
             await #expect { try await fixture.pagerDuty("incident.triggered", signedWith: secrets) }
                 throws: { ($0 as? ServiceError)?.code == .badSignature }
@@ -198,7 +198,7 @@ enum WebhookFixtures {
     }
 
     @Test func aRedeliveryIsRecordedOnce() async throws {
-        let fixture = try Fixture()
+        let fixture = try await Fixture()
         _ = try await fixture.pagerDuty("incident.triggered")
         _ = try await fixture.pagerDuty("incident.acknowledged")
         let head = try fixture.head
@@ -213,7 +213,7 @@ enum WebhookFixtures {
     /// The receiver was set up mid-incident: the acknowledgement declares the incident, and the
     /// trigger that arrives later (a redelivery) is already there.
     @Test func aDeliveryForAnIncidentNotYetKnownDeclaresItFirst() async throws {
-        let fixture = try Fixture()
+        let fixture = try await Fixture()
         let outcome = try await fixture.pagerDuty("incident.acknowledged")
         #expect(outcome.report.warnings.map(\.kind) == [.undeclaredIncident])
         #expect(try fixture.events("PD-1234").map(\.type) == ["incident.declared", "incident.acknowledged"])
@@ -226,7 +226,7 @@ enum WebhookFixtures {
     /// A note first: the incident is declared under PagerDuty's id (the note carries no number), and
     /// the numbered deliveries after it find that stream by the declaration's id.
     @Test func anIncidentKeepsTheStreamItsFirstDeliveryGaveIt() async throws {
-        let fixture = try Fixture()
+        let fixture = try await Fixture()
         _ = try await fixture.pagerDuty("incident.annotated")
         _ = try await fixture.pagerDuty("incident.acknowledged")
         #expect(try fixture.events("PD-Q2M7NWTX4E0JXC").map(\.type) == ["incident.declared", "incident.note_added", "incident.acknowledged"])
@@ -237,7 +237,7 @@ enum WebhookFixtures {
     /// other finds the declaration and joins its stream.
     @Test func simultaneousDeliveriesForAnUnknownIncidentDeclareItOnce() async throws {
         for second in ["incident.escalated", "incident.annotated"] {
-            let fixture = try Fixture()
+            let fixture = try await Fixture()
             async let first = fixture.pagerDuty("incident.acknowledged")
             async let other = fixture.pagerDuty(second)
             let outcomes = try await [first, other]
@@ -251,7 +251,7 @@ enum WebhookFixtures {
     /// A delivery the rules refuse is answered with the refusal in the report, not thrown: PagerDuty
     /// would drop it, and disable the subscription after three.
     @Test func aDeliveryTheRulesRefuseIsReportedNotThrown() async throws {
-        let fixture = try Fixture()
+        let fixture = try await Fixture()
         _ = try await fixture.pagerDuty("incident.triggered")
         let reopened = try await fixture.pagerDuty("incident.reopened")  // still open: nothing to reopen
         #expect(reopened.report.eventsImported == 0)
@@ -263,7 +263,7 @@ enum WebhookFixtures {
     // MARK: Statuspage
 
     @Test func aStatuspageDeliveryNeedsTheSecretInItsURL() async throws {
-        let fixture = try Fixture()
+        let fixture = try await Fixture()
         let body = WebhookFixtures.body("Statuspage/incident.investigating.json")
         for secret in [nil, "", "whsec_wrong", fixture.botSecret] as [String?] {
             await #expect { try await fixture.service.receive(WebhookDelivery(kind: .statuspage, receiver: "sp", body: body, urlSecret: secret)) }
@@ -273,7 +273,7 @@ enum WebhookFixtures {
     }
 
     @Test func statuspageDeliveriesAddOnlyWhatIsNew() async throws {
-        let fixture = try Fixture()
+        let fixture = try await Fixture()
         func deliver(_ name: String) async throws -> WebhookOutcome {
             try await fixture.service.receive(
                 WebhookDelivery(kind: .statuspage, receiver: "sp", body: WebhookFixtures.body("Statuspage/\(name).json"), urlSecret: fixture.statuspageSecret))
@@ -302,7 +302,7 @@ enum WebhookFixtures {
     static let declaration = #"{"stream": "CHAT-7", "type": "incident.declared", "occurredAt": "2026-12-07T03:58:00Z", "payload": {"title": "Login page slow", "kind": "unplanned", "severity": "sev3"}}"#
 
     @Test func aSignedGenericDeliveryIsRecordedInTheReceiversName() async throws {
-        let fixture = try Fixture()
+        let fixture = try await Fixture()
         let note = #"{"stream": "CHAT-7", "type": "incident.note_added", "occurredAt": "2026-12-07T03:59:00Z", "payload": {"text": "from #incident-chat"}}"#
         let outcome = try await fixture.generic(Self.declaration + "\n" + note + "\n")
         #expect(outcome.report.eventsImported == 2)
@@ -312,7 +312,7 @@ enum WebhookFixtures {
     }
 
     @Test func aReplayedGenericDeliveryIsRecordedOnce() async throws {
-        let fixture = try Fixture()
+        let fixture = try await Fixture()
         let time = Self.now.microsecondsSinceEpoch / 1_000_000 - 10
         _ = try await fixture.generic(Self.declaration, at: time)
         let replay = try await fixture.generic(Self.declaration, at: time)
@@ -324,7 +324,7 @@ enum WebhookFixtures {
     }
 
     @Test func aGenericDeliveryOutsideTheWindowOrInAnotherNameWritesNothing() async throws {
-        let fixture = try Fixture()
+        let fixture = try await Fixture()
         await #expect { try await fixture.generic(Self.declaration, at: Self.now.microsecondsSinceEpoch / 1_000_000 - 301) }
             throws: { ($0 as? ServiceError)?.code == .badSignature }
         let foreign = Self.declaration.replacingOccurrences(of: #""stream""#, with: #""actor": {"kind": "person", "id": "ceo"}, "stream""#)

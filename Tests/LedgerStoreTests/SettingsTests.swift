@@ -13,18 +13,18 @@ import Testing
             let ledger = try Ledger.create(at: directory.path)
             #expect(try ledger.setting("a/1") == nil)
             #expect(try ledger.settings(withPrefix: "").isEmpty)
-            try ledger.setSetting("a/2", [2])
-            try ledger.setSetting("a/1", [1, 1])
-            try ledger.setSetting("b", [])
-            try ledger.setSetting("a", [0])
-            try ledger.setSetting("a/1", [1])
+            try await ledger.setSetting("a/2", [2])
+            try await ledger.setSetting("a/1", [1, 1])
+            try await ledger.setSetting("b", [])
+            try await ledger.setSetting("a", [0])
+            try await ledger.setSetting("a/1", [1])
             #expect(try ledger.setting("a/1") == [1])
             #expect(try ledger.setting("b") == [])
             #expect(try ledger.settings(withPrefix: "a/").map(\.key) == ["a/1", "a/2"])
             #expect(try ledger.settings(withPrefix: "a/").map(\.value) == [[1], [2]])
             #expect(try ledger.settings(withPrefix: "").map(\.key) == ["a", "a/1", "a/2", "b"])
-            try ledger.setSetting("a/2", nil)
-            try ledger.setSetting("never-set", nil)
+            try await ledger.setSetting("a/2", nil)
+            try await ledger.setSetting("never-set", nil)
             #expect(try ledger.setting("a/2") == nil)
             _ = try await ledger.append([SampleEvents.event(1)], to: "INC-1")
         }
@@ -35,28 +35,28 @@ import Testing
         try Ledger.checkPageStructure(at: directory.path)
     }
 
-    @Test func aKeyOutsideTheLimitsIsRefusedAndNothingWritten() throws {
+    @Test func aKeyOutsideTheLimitsIsRefusedAndNothingWritten() async throws {
         let directory = TemporaryDirectory()
         let ledger = try Ledger.create(at: directory.path)
         for key in ["", String(repeating: "k", count: Ledger.maximumSettingKeyBytes + 1)] {
-            #expect { try ledger.setSetting(key, [1]) } throws: { ($0 as? LedgerError)?.code == .invalidInput }
+            await #expect { try await ledger.setSetting(key, [1]) } throws: { ($0 as? LedgerError)?.code == .invalidInput }
             #expect { try ledger.setting(key) } throws: { ($0 as? LedgerError)?.code == .invalidInput }
         }
         let longest = String(repeating: "k", count: Ledger.maximumSettingKeyBytes)
-        try ledger.setSetting(longest, [1])
+        try await ledger.setSetting(longest, [1])
         #expect(try ledger.settings(withPrefix: "").map(\.key) == [longest])
     }
 
-    @Test func aReadOnlyLedgerReadsSettingsAndRefusesToWriteThem() throws {
+    @Test func aReadOnlyLedgerReadsSettingsAndRefusesToWriteThem() async throws {
         let directory = TemporaryDirectory()
         do {
             let ledger = try Ledger.create(at: directory.path)
-            try ledger.setSetting("k", [7])
+            try await ledger.setSetting("k", [7])
         }
         let readOnly = try Ledger.open(at: directory.path, readOnly: true)
         #expect(try readOnly.setting("k") == [7])
-        #expect { try readOnly.setSetting("k", [8]) } throws: { ($0 as? LedgerError)?.code == .permissionDenied }
-        #expect { try readOnly.setSetting("k", nil) } throws: { ($0 as? LedgerError)?.code == .permissionDenied }
+        await #expect { try await readOnly.setSetting("k", [8]) } throws: { ($0 as? LedgerError)?.code == .permissionDenied }
+        await #expect { try await readOnly.setSetting("k", nil) } throws: { ($0 as? LedgerError)?.code == .permissionDenied }
         #expect(try readOnly.setting("k") == [7])
     }
 
@@ -67,7 +67,7 @@ import Testing
         do {
             let ledger = try Ledger.create(at: directory.path)
             _ = try await ledger.append([SampleEvents.event(1)], to: "INC-1")
-            try ledger.setSetting("k", [1])
+            try await ledger.setSetting("k", [1])
         }
         try RawLMDB.withDatabase(directory.path, "settings") { txn, dbi in
             #expect(mdb_drop(txn, dbi, 1) == 0)
@@ -81,12 +81,12 @@ import Testing
             let readOnly = try Ledger.open(at: directory.path, readOnly: true)
             #expect(try readOnly.setting("k") == nil)
             #expect(try readOnly.settings(withPrefix: "").isEmpty)
-            #expect { try readOnly.setSetting("k", [2]) } throws: { ($0 as? LedgerError)?.code == .permissionDenied }
+            await #expect { try await readOnly.setSetting("k", [2]) } throws: { ($0 as? LedgerError)?.code == .permissionDenied }
             #expect(try readOnly.read { try $0.eventCount() } == 1)
         }
         let writable = try Ledger.open(at: directory.path)
         #expect(try writable.setting("k") == nil)
-        try writable.setSetting("k", [3])
+        try await writable.setSetting("k", [3])
         #expect(try writable.setting("k") == [3])
         try Ledger.checkPageStructure(at: directory.path)
     }

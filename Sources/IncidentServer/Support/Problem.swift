@@ -33,7 +33,7 @@ public struct Problem: HTTPResponseError, Sendable {
             case .notFound: .notFound
             case .unauthenticated: .unauthorized
             case .forbidden: .forbidden
-            case .unavailable: .serviceUnavailable
+            case .unavailable, .outcomeUnknown: .serviceUnavailable
             case .storage: HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")
             case .damaged: .internalServerError
             }
@@ -65,6 +65,7 @@ public struct Problem: HTTPResponseError, Sendable {
         case .notFound: "not-found"
         case .unavailable: "unavailable"
         case .storage: "storage"
+        case .outcomeUnknown: "outcome-unknown"
         case .unauthenticated: "unauthenticated"
         case .forbidden: "forbidden"
         }

@@ -47,7 +47,7 @@ extension LedgerService {
         let grant = AccessGranted(tokenId: token.id, holder: holder.description, role: role, expiresAt: expiresAt)
         try await recordAccess(.accessGranted(grant), at: now, by: actor, source: source)
         let stored = StoredToken(token: token, secretSHA256: TokenSecret.hash(secret))
-        try ledger.setSetting(stored.key, try stored.encoded())
+        try await ledger.setSetting(stored.key, try stored.encoded())
         return IssuedToken(token: token, secret: secret)
     }
 
@@ -79,7 +79,7 @@ extension LedgerService {
         let now = defaults.clock()
         if stored.token.revokedAt == nil {
             stored.token.revokedAt = now
-            try ledger.setSetting(stored.key, try stored.encoded())
+            try await ledger.setSetting(stored.key, try stored.encoded())
         }
         let token = stored.token
         if !recorded {

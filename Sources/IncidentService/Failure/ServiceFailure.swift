@@ -28,6 +28,9 @@ public struct ServiceFailure: Error, Sendable, CustomStringConvertible {
         case unavailable
         /// The disk failed or is full.
         case storage
+        /// A write was interrupted while it committed (a lost connection to the database): it may or
+        /// may not have been recorded. Sending the same events again, with the same ids, is safe.
+        case outcomeUnknown
         /// The caller is not known: no credentials, or credentials that are wrong, revoked or expired.
         case unauthenticated
         /// The caller is known but may not do this.
@@ -71,6 +74,7 @@ public struct ServiceFailure: Error, Sendable, CustomStringConvertible {
         case .wrongExpectedVersion, .duplicateEventID: kind = .conflict
         case .ledgerNotFound, .notALedger, .unsupportedFormat, .alreadyExists, .permissionDenied: kind = .unavailable
         case .corrupt, .rolledBack: kind = .damaged
+        case .outcomeUnknown: kind = .outcomeUnknown
         default: kind = .storage
         }
     }
@@ -84,6 +88,9 @@ public struct ServiceFailure: Error, Sendable, CustomStringConvertible {
     /// What to do about a ledger failure, joined to its message; empty when the message says all there is.
     public static func remedy(for error: LedgerError) -> String {
         if error.code == .unsupportedFormat { return " — use a newer `incidents`; the ledger was not touched" }
+        if error.code == .outcomeUnknown {
+            return " — it may or may not have been recorded: send the same events again with the same ids (a retry that finds them recorded records nothing twice)"
+        }
         return remedy(for: error.detail, ledgerPath: error.ledgerPath)
     }
 
@@ -100,6 +107,7 @@ public struct ServiceFailure: Error, Sendable, CustomStringConvertible {
         case LedgerError.Detail.damagedFiles?: return " — run `incidents verify`, and restore from a backup if it fails"
         case LedgerError.Detail.damagedDerivedData?: return " — run `incidents projections rebuild`, else restore the ledger from a backup"
         case LedgerError.Detail.damagedProjection?: return " — `incidents projections rebuild` makes it again"
+        case LedgerError.Detail.mirror?: return " — record through the database it copies (--ledger postgres://…)"
         default: return ""
         }
     }

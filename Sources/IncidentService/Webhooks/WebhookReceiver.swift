@@ -123,7 +123,7 @@ public struct WebhookReceivers: Sendable {
     ///
     /// - Throws: ``ServiceError`` `receiver-exists` when the name is taken; `LedgerError` (invalid input)
     ///   for a name or prefix that cannot be used. Nothing is stored then.
-    public func add(kind: WebhookReceiver.Kind, name: String, secret: String?, incidentPrefix: String?, createdAt: Timestamp) throws -> AddedWebhookReceiver {
+    public func add(kind: WebhookReceiver.Kind, name: String, secret: String?, incidentPrefix: String?, createdAt: Timestamp) async throws -> AddedWebhookReceiver {
         guard WebhookReceiver.isValidName(name) else {
             throw LedgerError(.invalidInput, "\(MessageText.quoted(name)) cannot name a receiver: use 1 to 64 of a–z, 0–9, '.', '_' and '-'; nothing was stored")
         }
@@ -146,7 +146,7 @@ public struct WebhookReceivers: Sendable {
         let receiver = WebhookReceiver(name: name, kind: kind, incidentPrefix: prefix, createdAt: createdAt)
         let used = secret ?? TokenSecret.make(prefix: Self.secretPrefix)
         let stored = StoredReceiver(receiver: receiver, secret: used)
-        try settings.setSetting(StoredReceiver.key(name), try stored.encoded())
+        try await settings.setSetting(StoredReceiver.key(name), try stored.encoded())
         return AddedWebhookReceiver(receiver: receiver, secret: used, generated: secret == nil)
     }
 
@@ -159,9 +159,9 @@ public struct WebhookReceivers: Sendable {
     ///
     /// - Throws: ``ServiceError`` `no-such-receiver` when none has that name.
     @discardableResult
-    public func remove(_ name: String) throws -> WebhookReceiver {
+    public func remove(_ name: String) async throws -> WebhookReceiver {
         let stored = try self.stored(name, kind: nil)
-        try settings.setSetting(StoredReceiver.key(name), nil)
+        try await settings.setSetting(StoredReceiver.key(name), nil)
         return stored.receiver
     }
 

@@ -67,7 +67,7 @@ struct AppendCommand: AsyncParsableCommand {
         if expected != nil, streams.count > 1 {
             throw ValidationError("--expected-version applies to input about one incident; this input names \(streams.count) incidents")
         }
-        let service = try options.writingService()
+        let service = try await options.writingService()
         try keepGoing.check(input: file, ledger: options.path)
         var run = ImportRun(incidentsInDocument: input.count, warnings: [])
         let results = try await service.record(input.records, rejected: input.rejections, in: &run, keepGoing: keepGoing.isOn, expectedVersion: expected)

@@ -33,7 +33,7 @@ struct CheckpointCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let output { try OutputFile.check(output, force: file.force, ledger: options.path) }
-        let service = try options.service()
+        let service = try await options.service()
         do {
             let checkpoint = try service.checkpoint(keys: keys.files(ledger: options), acceptingRollback: signing.acceptRollback)
             if let output {

@@ -42,7 +42,7 @@ struct DueCommand: AsyncParsableCommand {
 
     func run() async throws {
         let now = at?.value ?? .now()
-        let list = try options.service().due(at: now, window: window.map { $0.seconds * 1_000_000 })
+        let list = try await options.service().due(at: now, window: window.map { $0.seconds * 1_000_000 })
         let output = Output.standard
         if json {
             let encoder = JSONEncoder()

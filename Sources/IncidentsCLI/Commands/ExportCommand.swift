@@ -47,7 +47,7 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         try OutputFile.refuseInsideLedger(output, ledger: options.path)
-        let service = try options.service()
+        let service = try await options.service()
         do {
             let previous = try sinceCheckpoint.map { try SignedCheckpoint(contentsOf: $0) }
             let manifest = try service.export(

@@ -15,7 +15,7 @@ struct InfoCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let info = try options.service().info()
+        let info = try await options.service().info()
         if json {
             let value: JSONValue = [
                 "path": .string(info.path), "formatVersion": .integer(Int64(info.formatVersion)),

@@ -23,7 +23,7 @@ struct KeysCommand: AsyncParsableCommand {
         @OptionGroup var keys: KeyOptions
 
         func run() async throws {
-            let ledger = try options.open()
+            let ledger = try await options.open()
             guard let ledgerID = try ledger.info().ledgerID else {
                 throw CommandFailure(.unavailable, "the ledger at \(options.path) has no id to name its key by")
             }

@@ -67,7 +67,7 @@ struct ListCommand: AsyncParsableCommand {
             phase: status.map { $0 == "open" ? .open : .phase(IncidentPhase(rawValue: $0)!) }, severity: severity.flatMap(Severity.init(rawValue:)),
             kind: kind.flatMap(IncidentKind.init(rawValue:)), service: service, text: text, period: period.flatMap(PeriodArgument.init(argument:))?.value, since: since?.value,
             until: until?.value, longest: longest)
-        let incidents = try options.service().incidents(matching: query)
+        let incidents = try await options.service().incidents(matching: query)
         let output = Output.standard
         if ids {
             for summary in incidents { output.line(summary.incident) }

@@ -32,7 +32,7 @@ struct LogCommand: AsyncParsableCommand {
 
     func run() async throws {
         let output = Output.standard
-        try options.service().forEachEvent(matching: filter.query, from: from, limit: limit) { event in
+        try await options.service().forEachEvent(matching: filter.query, from: from, limit: limit) { event in
             if json {
                 output.write(bytes: event.jsonLine)
                 output.write("\n")

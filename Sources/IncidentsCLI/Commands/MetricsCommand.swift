@@ -69,7 +69,7 @@ struct MetricsCommand: AsyncParsableCommand {
             }
             return
         }
-        let ledger = try options.service()
+        let ledger = try await options.service()
         let context = try metrics.context()
         let filter = IncidentFilter(period: period?.value, severity: severity.flatMap(Severity.init(rawValue:)), kind: kind.flatMap(IncidentKind.init(rawValue:)), service: service)
         let result = try ledger.metric(metric, filter: filter, breakdown: breakdown?.value, context: context)

@@ -32,7 +32,7 @@ struct PolicyCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            let inForce = try options.service().policyInForce()
+            let inForce = try await options.service().policyInForce()
             if json {
                 Output.standard.line(JSONValue.object(inForce.policy.json).canonicalText)
                 return
@@ -69,7 +69,7 @@ struct PolicyCommand: AsyncParsableCommand {
 
         func run() async throws {
             let policy = try PolicyFile.read(file)
-            let service = try options.writingService(actor: try ActorOption.parse(actor) ?? LedgerOptions.userActor)
+            let service = try await options.writingService(actor: try ActorOption.parse(actor) ?? LedgerOptions.userActor)
             let result = try await service.setPolicy(policy)
             Output.standard.line("policy set at ledger position \(result.positions.lowerBound); in force from now on (`incidents policy show`)")
         }

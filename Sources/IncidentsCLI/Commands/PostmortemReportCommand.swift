@@ -50,7 +50,7 @@ struct PostmortemReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let output { try OutputFile.check(output, force: file.force, ledger: options.path) }
-        let service = try options.service()
+        let service = try await options.service()
         guard let report = try service.postmortem(of: incident, asOf: reportTime.time) else {
             throw CommandFailure(.invalidInput, "no incident \(incident) in the ledger at \(service.ledger.path) — `incidents log` lists what is there")
         }

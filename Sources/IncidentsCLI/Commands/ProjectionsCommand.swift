@@ -16,7 +16,7 @@ struct ProjectionsCommand: AsyncParsableCommand {
         @OptionGroup var options: LedgerOptions
 
         func run() async throws {
-            let runner = ProjectionRunner.reporting(try options.open())
+            let runner = ProjectionRunner.reporting(try await options.open())
             for entry in StoredReadModel.all {
                 let status = try entry.status(runner)
                 let at = status.checkpoint.map { "position \($0.position) (version \($0.version))" } ?? "never built"
@@ -49,7 +49,7 @@ struct ProjectionsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let runner = ProjectionRunner.reporting(try options.openForWriting())
+            let runner = ProjectionRunner.reporting(try await options.openForWriting())
             for entry in StoredReadModel.all where name == nil || entry.name == name {
                 let clock = ContinuousClock()
                 let start = clock.now

@@ -77,7 +77,7 @@ struct RecordCommand<Verb: RecordingVerbCommand>: AsyncParsableCommand {
             stream: incident, type: entry.type, schemaVersion: entry.schemaVersion, payload: Payload(payload), id: eventID,
             occurredAt: at?.value, sourceRecordedAt: sourceRecordedAt?.value, actor: actor, source: source,
             correlationID: correlationId, causationID: causationId)
-        let service = try options.writingService(actor: LedgerOptions.userActor)
+        let service = try await options.writingService(actor: LedgerOptions.userActor)
         if let template {
             return try await TemplateOutput.record(
                 template, fields: payload, draft: draft, expectedVersion: expected, strict: strict ? true : nil, service: service, json: json)

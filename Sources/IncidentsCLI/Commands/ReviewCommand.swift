@@ -74,7 +74,7 @@ struct ReviewCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let output { try OutputFile.check(output, force: file.force, ledger: options.path) }
-        let service = try options.service()
+        let service = try await options.service()
         guard let review = try service.review(of: period?.value, context: try context()) else {
             throw CommandFailure(.invalidInput, "the ledger at \(service.ledger.path) holds no declared incident to review — import or record some first")
         }

@@ -82,7 +82,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.requestsPerSecondPerToken = rateLimit
         var logger = Logger(label: "incidents.serve")
         logger.logLevel = Logger.Level(rawValue: logLevel)!
-        let service = try options.writingService()
+        let service = try await options.writingService()
         let scheme = configuration.tls == nil ? "http" : "https"
         let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
         let server = LedgerServer(service: service, configuration: configuration, logger: logger)

@@ -23,7 +23,7 @@ struct ShowCommand: AsyncParsableCommand {
     @OptionGroup var reportTime: ReportTimeOptions
 
     func run() async throws {
-        let service = try options.service()
+        let service = try await options.service()
         // A promise of a next update that nothing has fulfilled is judged on the report's time, not
         // on the ledger's last write.
         let now = reportTime.time

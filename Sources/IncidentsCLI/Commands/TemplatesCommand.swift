@@ -32,7 +32,7 @@ struct TemplatesCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            let templates = try options.service().templateLibrary().all
+            let templates = try await options.service().templateLibrary().all
             let output = Output.standard
             if json {
                 for template in templates { output.line(template.json().canonicalText) }
@@ -71,7 +71,7 @@ struct TemplatesCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            let template = try options.service().template(name)
+            let template = try await options.service().template(name)
             let number = version ?? Int(template.version)
             guard (1...template.versions.count).contains(number) else {
                 throw CommandFailure(.invalidInput, "template \(name) has versions 1 to \(template.versions.count), not \(number)")
@@ -117,7 +117,7 @@ struct TemplatesCommand: AsyncParsableCommand {
             } catch {
                 throw CommandFailure(.invalidInput, "\(file): \(error); nothing was written")
             }
-            let service = try options.writingService(actor: try ActorOption.parse(actor) ?? LedgerOptions.userActor)
+            let service = try await options.writingService(actor: try ActorOption.parse(actor) ?? LedgerOptions.userActor)
             for content in templates {
                 let change = try await service.addTemplate(content)
                 let version = try service.template(content.templateId).version
@@ -141,7 +141,7 @@ struct TemplatesCommand: AsyncParsableCommand {
         var actor: String?
 
         func run() async throws {
-            let service = try options.writingService(actor: try ActorOption.parse(actor) ?? LedgerOptions.userActor)
+            let service = try await options.writingService(actor: try ActorOption.parse(actor) ?? LedgerOptions.userActor)
             try await service.retireTemplate(name, reason: reason)
             Output.standard.line("retired \(name)")
         }

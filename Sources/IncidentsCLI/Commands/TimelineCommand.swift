@@ -47,7 +47,7 @@ struct TimelineCommand: AsyncParsableCommand {
                 categories!.insert(category)
             }
         }
-        let service = try options.service()
+        let service = try await options.service()
         guard let timeline = try service.timeline(of: incident, categories: categories, asOf: reportTime.time) else {
             throw ServiceError.noSuchIncident(incident, in: service.ledger.path)
         }

@@ -72,7 +72,7 @@ struct TokensCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let service = try options.writingService(actor: try ActorOption.parse(actor) ?? LedgerOptions.userActor)
+            let service = try await options.writingService(actor: try ActorOption.parse(actor) ?? LedgerOptions.userActor)
             let expiresAt = expires?.value ?? expiresIn.map { service.defaults.clock().adding(seconds: $0.seconds) }
             let issued = try await service.createToken(holder: holder!, role: AccessRole(rawValue: role)!, expiresAt: expiresAt)
             let output = Output.standard
@@ -96,7 +96,7 @@ struct TokensCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            let service = try options.service()
+            let service = try await options.service()
             let tokens = try service.tokens()
             let output = Output.standard
             if json {
@@ -137,7 +137,7 @@ struct TokensCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let service = try options.writingService(actor: try ActorOption.parse(actor) ?? LedgerOptions.userActor)
+            let service = try await options.writingService(actor: try ActorOption.parse(actor) ?? LedgerOptions.userActor)
             let token = try await service.revokeToken(id: id)
             Output.standard.line("revoked token \(token.id) of \(token.holder) (\(token.role.rawValue)) at \(token.revokedAt?.rfc3339 ?? "")")
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import IncidentService
 import LedgerModel
+import LedgerPostgres
 import LedgerStore
 import IncidentProjections
 
@@ -18,6 +19,10 @@ struct VerifyCommand: AsyncParsableCommand {
             projection merely behind the log is not damage). Exits 0 when everything agrees, 1 \
             naming the first damaged page or position, or the damaged projection and key, \
             otherwise. Writes nothing.
+
+            For a ledger in PostgreSQL (--ledger postgres://…), checks this machine's mirror so, \
+            then reads the database's whole log and checks it the same way (positions without a \
+            gap, every hash, every link, the chain_head row).
             """)
 
     @OptionGroup var options: LedgerOptions
@@ -25,10 +30,16 @@ struct VerifyCommand: AsyncParsableCommand {
     func run() async throws {
         // The page structure first, before LMDB opens the file and follows its pointers.
         try Ledger.checkPageStructure(at: options.path)
-        let verification = try options.service().verify()
+        let verification = try await options.service().verify()
         switch verification.verdict {
         case .failure(let failure): throw CommandFailure(failure)
         case .success(let lines): lines.forEach(Output.standard.line)
+        }
+        if options.isPostgres {
+            // The log of record itself, not only this machine's copy of it.
+            let store = try await OpenMirror.mirror(url: options.location, directory: options.path).store
+            let head = try await store.verify()
+            Output.standard.line("the database \(store.location): \(head.position) events, positions 1 to \(head.position) without a gap, every hash and link checked; head \(head.hash.hex)")
         }
     }
 }

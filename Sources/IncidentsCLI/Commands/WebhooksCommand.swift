@@ -56,8 +56,8 @@ struct WebhooksCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let service = try options.writingService()
-            let added = try service.webhookReceivers.add(
+            let service = try await options.writingService()
+            let added = try await service.webhookReceivers.add(
                 kind: WebhookReceiver.Kind(rawValue: kind)!, name: name, secret: secret, incidentPrefix: incidentPrefix, createdAt: service.defaults.clock())
             let receiver = added.receiver
             let path = receiver.kind == .statuspage ? "/webhooks/statuspage/\(receiver.name)/\(added.secret)" : receiver.path
@@ -91,7 +91,7 @@ struct WebhooksCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            let receivers = try options.service().webhookReceivers.list()
+            let receivers = try await options.service().webhookReceivers.list()
             let output = Output.standard
             if json {
                 for receiver in receivers { output.line(WebhookText.json(receiver).canonicalText) }
@@ -121,7 +121,7 @@ struct WebhooksCommand: AsyncParsableCommand {
         var name: String
 
         func run() async throws {
-            let removed = try options.writingService().webhookReceivers.remove(name)
+            let removed = try await options.writingService().webhookReceivers.remove(name)
             Output.standard.line("removed \(removed.kind.rawValue) receiver \(removed.name)")
         }
     }

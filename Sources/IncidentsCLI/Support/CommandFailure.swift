@@ -19,6 +19,8 @@ struct CommandFailure: Error {
         case storage = 6
         /// Not a failure of the command: `incidents due` found something overdue, for cron or a monitoring check.
         case overdue = 7
+        /// A write was interrupted while it committed: it may or may not have been recorded.
+        case outcomeUnknown = 8
     }
 
     var status: ExitStatus
@@ -39,6 +41,7 @@ struct CommandFailure: Error {
         case .conflict: status = .conflict
         case .unavailable, .unauthenticated, .forbidden: status = .unavailable
         case .storage: status = .storage
+        case .outcomeUnknown: status = .outcomeUnknown
         }
     }
 

@@ -83,7 +83,7 @@ struct ImportRunOptions: ParsableArguments {
         progress: ProgressBar
     ) async throws {
         var run = run
-        let service = try options.writingService()
+        let service = try await options.writingService()
         try keepGoing.check(input: input, ledger: options.path)
         try await service.record(records, rejected: rejected, in: &run, keepGoing: keepGoing.isOn, addingToRecorded: true) { progress.show($0) }
         let rejectsFile = try keepGoing.write(run.report.rejections, input: input, ledger: options.path)

@@ -2,25 +2,44 @@ import ArgumentParser
 import Foundation
 import IncidentService
 import IncidentEvents
-import IncidentService
 import LedgerModel
+import LedgerPostgres
 import LedgerStore
+import Synchronization
 
 /// The options every command that touches a ledger shares.
 struct LedgerOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The ledger directory. Defaults to $INCIDENTS_LEDGER, or ./\(Ledger.defaultDirectoryName).",
-            valueName: "path"))
+            "The ledger: a directory, or a PostgreSQL database as postgres://user@host:port/db. Defaults to $INCIDENTS_LEDGER, or ./\(Ledger.defaultDirectoryName).",
+            valueName: "path-or-url"))
     var ledger: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "For a ledger in PostgreSQL: the directory of this machine's local copy, which every read uses. Defaults to $INCIDENTS_MIRROR, or ~/.cache/incident-ledger/mirrors/HOST-PORT-DB.",
+            valueName: "path"))
+    var mirror: String?
 
     func validate() throws {
         try PathOption.require(ledger, "--ledger")
+        try PathOption.require(mirror, "--mirror")
     }
 
-    /// The directory the command works on.
-    var path: String { Self.path(given: ledger) }
+    /// The ledger as given: a directory, or a `postgres://` URL.
+    var location: String { Self.path(given: ledger) }
+
+    /// Whether the ledger is a PostgreSQL database.
+    var isPostgres: Bool { PostgresLocation.isPostgresURL(location) }
+
+    /// The directory the command works on: the ledger's, or for a database the mirror's.
+    var path: String {
+        guard isPostgres else { return location }
+        let environment = ProcessInfo.processInfo.environment["INCIDENTS_MIRROR"].flatMap { $0.isEmpty ? nil : $0 }
+        return mirror ?? environment ?? (try? PostgresMirror.defaultDirectory(for: location)) ?? location
+    }
 
     /// The ledger directory: `given`, or $INCIDENTS_LEDGER, or the default. A command without
     /// --ledger asks with nil, for the ledger it must not write its output into.
@@ -33,7 +52,9 @@ struct LedgerOptions: ParsableArguments {
     }
 
     /// Opens the ledger; read-only when this user may not write it (a write then fails, exit 5).
-    func open() throws -> Ledger {
+    /// A ledger in PostgreSQL is its mirror, brought up to date with the database first.
+    func open() async throws -> Ledger {
+        if isPostgres { return try await OpenMirror.ledger(url: location, directory: path) }
         let ledger = try Ledger.open(at: path)
         if ledger.access == .readOnlyUnlocked {
             Notice.emit("neither data.mdb nor lock.mdb in \(path) is writable by this user, so this read takes no reader lock: a write by another process meanwhile could disturb it — run it again if its output looks wrong, or ask for write access to lock.mdb")
@@ -43,7 +64,8 @@ struct LedgerOptions: ParsableArguments {
 
     /// Opens the ledger for a command that writes: one that this user may only read is refused at
     /// once (exit 5), before any input is read or any notice printed.
-    func openForWriting() throws -> Ledger {
+    func openForWriting() async throws -> Ledger {
+        if isPostgres { return try await OpenMirror.ledger(url: location, directory: path) }
         let ledger = try Ledger.open(at: path)
         guard ledger.isWritable else { throw LedgerError.notWritable(path) }
         return ledger
@@ -51,13 +73,13 @@ struct LedgerOptions: ParsableArguments {
 
     /// The service over the ledger, opened read-only when this user may not write it; notices go to
     /// standard error.
-    func service() throws -> LedgerService {
-        LedgerService(ledger: try open(), notice: { Notice.emit($0) })
+    func service() async throws -> LedgerService {
+        LedgerService(ledger: try await open(), notice: { Notice.emit($0) })
     }
 
     /// The service over the ledger for a command that writes, with the future-skew allowance from
     /// INCIDENTS_MAX_FUTURE_SKEW_SECONDS and `actor` recording what names no actor of its own.
-    func writingService(actor: Actor? = nil) throws -> LedgerService {
+    func writingService(actor: Actor? = nil) async throws -> LedgerService {
         var skew = IncidentRules.defaultMaximumFutureSkewSeconds
         if let text = ProcessInfo.processInfo.environment["INCIDENTS_MAX_FUTURE_SKEW_SECONDS"] {
             guard let seconds = Int64(text), seconds >= 0 else {
@@ -66,7 +88,7 @@ struct LedgerOptions: ParsableArguments {
             skew = seconds
         }
         return LedgerService(
-            ledger: try openForWriting(), defaults: RecordingDefaults.system.recorded(by: actor), maximumFutureSkewSeconds: skew,
+            ledger: try await openForWriting(), defaults: RecordingDefaults.system.recorded(by: actor), maximumFutureSkewSeconds: skew,
             notice: { Notice.emit($0) })
     }
 
@@ -80,6 +102,23 @@ struct LedgerOptions: ParsableArguments {
         }
         guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return nil }
         return Actor(kind: .person, id: String(cString: name))
+    }
+}
+
+/// The mirror of a ledger in PostgreSQL this process follows, opened by the first command that
+/// asks and kept until the process ends (its follower keeps it current for a server).
+enum OpenMirror {
+    private static let opened = Mutex<PostgresMirror?>(nil)
+
+    static func ledger(url: String, directory: String) async throws(LedgerError) -> Ledger {
+        try await mirror(url: url, directory: directory).ledger
+    }
+
+    static func mirror(url: String, directory: String) async throws(LedgerError) -> PostgresMirror {
+        if let mirror = opened.withLock({ $0 }) { return mirror }
+        let mirror = try await PostgresMirror.open(url: url, mirrorDirectory: directory)
+        opened.withLock { $0 = mirror }
+        return mirror
     }
 }
 
