@@ -72,7 +72,9 @@ public final class PostgresEventStore: EventStore, Sendable {
         url: String, clock: @escaping @Sendable () -> Timestamp, logger: Logger, doing what: String,
         _ prepare: (PostgresConnection, PostgresLocation, Logger) async throws -> Void
     ) async throws(LedgerError) -> PostgresEventStore {
-        let store = PostgresEventStore(location: try PostgresLocation(url: url), clock: clock, logger: logger)
+        let location = try PostgresLocation(url: url)
+        try await location.probe(logger: logger)
+        let store = PostgresEventStore(location: location, clock: clock, logger: logger)
         do {
             try await store.client.withConnection { try await prepare($0, store.postgres, logger) }
         } catch {

@@ -1,5 +1,6 @@
 import Foundation
 public import LedgerStore
+import Logging
 import NIOSSL
 import PostgresNIO
 
@@ -49,6 +50,53 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
         var location = self
         location.database = name
         return location
+    }
+
+    /// Connects once, so that a server that cannot be reached, a database that does not exist or
+    /// a user refused is said plainly, before a pool of connections hides why behind its retries.
+    func probe(logger: Logger) async throws(LedgerError) {
+        var configuration = PostgresConnection.Configuration(
+            host: host, port: port, username: user, password: password, database: database,
+            tls: requiresTLS ? .require(try Self.tlsContext()) : .disable)
+        configuration.options.connectTimeout = .seconds(10)
+        do {
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+            try? await connection.close()
+        } catch {
+            throw connectionFailure(error)
+        }
+    }
+
+    /// A failure to connect, in words that say what to check.
+    func connectionFailure(_ error: any Error) -> LedgerError {
+        let server = "\(host):\(port)"
+        if let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] {
+            let message = error.serverInfo?[.message] ?? "\(error.code)"
+            switch state {
+            case "3D000":
+                return LedgerError(
+                    .ledgerNotFound, "the PostgreSQL server at \(server) has no database \(database) (\(message)): create it first (createdb -h \(host) -p \(port) -U \(user) \(database)), then run `incidents init --ledger \(self)`",
+                    ledgerPath: description)
+            case let state where state.hasPrefix("28"):
+                return LedgerError(
+                    .permissionDenied, "the PostgreSQL server at \(server) refused the user \(user): \(message) — check the user and password in the URL, and the server's pg_hba.conf",
+                    ledgerPath: description)
+            default:
+                return LedgerError(.unavailable, "cannot connect to \(self): \(message) (SQLSTATE \(state))", ledgerPath: description)
+            }
+        }
+        let reason = (error as? PSQLError)?.underlying.map { "\($0)" } ?? PostgresEventStore.describe(error)
+        return LedgerError(
+            .unavailable, "cannot reach a PostgreSQL server at \(server) (\(reason)): check that it runs and listens there, and that the URL names it",
+            ledgerPath: description)
+    }
+
+    static func tlsContext() throws(LedgerError) -> NIOSSLContext {
+        do {
+            return try NIOSSLContext(configuration: .makeClientConfiguration())
+        } catch {
+            throw LedgerError(.unavailable, "cannot set up TLS for PostgreSQL: \(error)")
+        }
     }
 
     var configuration: PostgresClient.Configuration {

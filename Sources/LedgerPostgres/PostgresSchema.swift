@@ -82,7 +82,9 @@ enum PostgresSchema {
     /// Makes the ledger's tables in one transaction; an existing ledger is refused, untouched.
     static func create(on connection: PostgresConnection, location: PostgresLocation, logger: Logger) async throws {
         if try await storedVersion(on: connection, logger: logger) != nil {
-            throw LedgerError(.alreadyExists, "the database \(location) already holds a ledger", ledgerPath: location.description)
+            throw LedgerError(
+                .alreadyExists, "the database \(location) already holds a ledger; nothing was changed — use it as it is, or name an empty database",
+                ledgerPath: location.description)
         }
         try await connection.withTransaction(logger: logger) { connection in
             for statement in statements { try await connection.query(statement, logger: logger) }
@@ -94,7 +96,7 @@ enum PostgresSchema {
     static func check(on connection: PostgresConnection, location: PostgresLocation, logger: Logger) async throws {
         guard let stored = try await storedVersion(on: connection, logger: logger) else {
             throw LedgerError(
-                .ledgerNotFound, "the database \(location) holds no ledger (it has no schema_version table)",
+                .ledgerNotFound, "the database \(location) holds no ledger (it has no schema_version table) — create one with `incidents init --ledger \(location)`",
                 ledgerPath: location.description)
         }
         guard stored <= version else {

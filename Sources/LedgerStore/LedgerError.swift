@@ -35,6 +35,9 @@ public struct LedgerError: Error, Sendable, CustomStringConvertible {
         /// not have been committed. Retrying the same events with the same ids is safe — a retry that
         /// finds them recorded succeeds without writing them again.
         public static let outcomeUnknown = Code(name: "outcome-unknown")
+        /// The store cannot be reached now (a database server down, unreachable, or refusing
+        /// connections); nothing was done.
+        public static let unavailable = Code(name: "unavailable")
         /// Stored data is damaged.
         public static let corrupt = Code(name: "corrupt")
         /// The log is not an extension of a tree head signed before and remembered outside the

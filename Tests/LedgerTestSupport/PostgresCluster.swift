@@ -146,7 +146,7 @@ public final class PostgresCluster: Sendable {
     }
 
     /// A loopback port nobody listens on now.
-    static func freePort() -> Int {
+    public static func freePort() -> Int {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(socket) }
         var address = sockaddr_in()

@@ -72,7 +72,7 @@ public struct ServiceFailure: Error, Sendable, CustomStringConvertible {
         case .invalidInput:
             kind = (error.cause as? EventInputError)?.isRuleRefusal == true ? .refusedByRule : .invalidInput
         case .wrongExpectedVersion, .duplicateEventID: kind = .conflict
-        case .ledgerNotFound, .notALedger, .unsupportedFormat, .alreadyExists, .permissionDenied: kind = .unavailable
+        case .ledgerNotFound, .notALedger, .unsupportedFormat, .alreadyExists, .permissionDenied, .unavailable: kind = .unavailable
         case .corrupt, .rolledBack: kind = .damaged
         case .outcomeUnknown: kind = .outcomeUnknown
         default: kind = .storage

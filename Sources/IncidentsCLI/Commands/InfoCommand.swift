@@ -2,6 +2,7 @@ import ArgumentParser
 import IncidentService
 import Foundation
 import LedgerModel
+import LedgerPostgres
 import LedgerStore
 
 struct InfoCommand: AsyncParsableCommand {
@@ -16,8 +17,10 @@ struct InfoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let info = try await options.service().info()
+        // A ledger in PostgreSQL: the database it is, and the mirror this machine reads.
+        let database = options.isPostgres ? try await OpenMirror.mirror(url: options.location, directory: options.path).store.location : nil
         if json {
-            let value: JSONValue = [
+            var members: [String: JSONValue] = [
                 "path": .string(info.path), "formatVersion": .integer(Int64(info.formatVersion)),
                 "ledgerId": info.ledgerID.map { .string($0.lowercasedString) } ?? .null,
                 "createdAt": info.createdAt.map { .string($0.rfc3339) } ?? .null,
@@ -25,14 +28,18 @@ struct InfoCommand: AsyncParsableCommand {
                 "headHash": .string(info.head.hash.hex), "fileBytes": .integer(Int64(info.fileBytes)),
                 "mapBytes": .integer(Int64(info.mapBytes)), "usedBytes": .integer(Int64(info.usedBytes)),
             ]
-            Output.standard.line(value.canonicalText)
+            if let database {
+                members["database"] = .string(database)
+                members["mirror"] = .string(info.path)
+            }
+            Output.standard.line(JSONValue.object(members).canonicalText)
             return
         }
         let usedPercent = info.mapBytes > 0 ? Double(info.usedBytes) * 100 / Double(info.mapBytes) : 0
-        let rows: [(String, String)] = [
-            ("ledger", info.path),
+        let place: [(String, String)] = database.map { [("ledger", $0), ("mirror", info.path)] } ?? [("ledger", info.path)]
+        let rows: [(String, String)] = place + [
             ("format", String(info.formatVersion)),
-            ("ledger id", info.ledgerID?.lowercasedString ?? "unknown"),
+            (database == nil ? "ledger id" : "mirror id", info.ledgerID?.lowercasedString ?? "unknown"),
             ("created", info.createdAt?.rfc3339 ?? "unknown"),
             ("events", String(info.eventCount)),
             ("head position", String(info.head.position)),

@@ -36,7 +36,7 @@ public enum LedgerMigration {
         guard toPostgres != PostgresLocation.isPostgresURL(source) else {
             throw LedgerError(
                 .invalidInput,
-                "a migration copies a ledger directory into a PostgreSQL database or back: \(PostgresLocation.redacted(source)) and \(PostgresLocation.redacted(destination)) are both \(toPostgres ? "databases" : "directories") — copy a directory with `incidents export`, a database with pg_dump")
+                "a migration copies a ledger directory into a PostgreSQL database or back: \(PostgresLocation.redacted(source)) and \(PostgresLocation.redacted(destination)) are both \(toPostgres ? "databases" : "directories") — copy a ledger directory as a directory while nothing writes it, a database with pg_dump")
         }
         if toPostgres {
             let ledger = try Ledger.open(at: source, readOnly: true, logger: logger)
