@@ -207,9 +207,17 @@ public final class PostgresEventStore: EventStore, Sendable {
                 return Self.failure(cause, doing: what, location: location)
             }
         }
-        var failure = LedgerError(.storage, "could not \(what) in \(location): \(Self.describe(error))", ledgerPath: location.description)
+        var failure = LedgerError(Self.code(of: error), "could not \(what) in \(location): \(Self.describe(error))", ledgerPath: location.description)
         failure.cause = error
         return failure
+    }
+
+    /// The code of a failure that is not a refusal: `storageFull` when the server's disk is full,
+    /// `storage` for any other answer of the server, and `unavailable` when no answer came (the
+    /// connection could not be made or was lost: a server down, unreachable, or failing over).
+    static func code(of error: any Error) -> LedgerError.Code {
+        guard let state = (error as? PSQLError)?.serverInfo?[.sqlState] else { return .unavailable }
+        return state == "53100" ? .storageFull : .storage
     }
 
     /// A PostgreSQL error as a short sentence: the server's own message when it sent one.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import IncidentServer
 import IncidentService
+import LedgerPostgres
 import LedgerStore
 import Logging
 
@@ -18,6 +19,9 @@ struct ServeCommand: AsyncParsableCommand {
             interface with TLS (--tls-cert, --tls-key) or behind a reverse proxy that terminates TLS. \
             SIGTERM or SIGINT shuts it down gracefully: no new connections, requests in flight finish, \
             live tails end, and the ledger is closed.
+
+            With --ledger postgres://…, several servers on several machines serve one ledger: each \
+            reads its own mirror and follows the database's commits (docs/postgres.md).
 
             Example:
               incidents tokens create --role responder --name jane@example.com
@@ -85,10 +89,12 @@ struct ServeCommand: AsyncParsableCommand {
         let service = try await options.writingService()
         let scheme = configuration.tls == nil ? "http" : "https"
         let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
+        let database = options.isPostgres ? try await OpenMirror.mirror(url: options.location, directory: options.path).store.location : nil
         let server = LedgerServer(service: service, configuration: configuration, logger: logger)
         try await server.run { port in
             // One line on standard output, for people and for scripts that start the server on port 0.
-            Output.standard.line("listening on \(scheme)://\(host):\(port) (ledger \(service.ledger.path))")
+            let ledger = database.map { "ledger \($0), mirror \(service.ledger.path)" } ?? "ledger \(service.ledger.path)"
+            Output.standard.line("listening on \(scheme)://\(host):\(port) (\(ledger))")
             Output.standard.flush()
         }
     }

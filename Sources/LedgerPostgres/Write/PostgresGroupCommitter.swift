@@ -108,7 +108,8 @@ final class PostgresGroupCommitter: Sendable {
     private func nothingWritten(_ error: any Error) -> LedgerError {
         if let error = error as? LedgerError { return error }
         var failure = LedgerError(
-            .storage, "append to \(location) failed: \(PostgresEventStore.describe(error)); nothing was written", ledgerPath: location.description)
+            PostgresEventStore.code(of: error), "append to \(location) failed: \(PostgresEventStore.describe(error)); nothing was written",
+            ledgerPath: location.description)
         failure.cause = error
         return failure
     }
