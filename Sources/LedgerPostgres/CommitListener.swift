@@ -12,20 +12,22 @@ final class CommitListener: Sendable {
 
     private let client: PostgresClient
     private let commits: CommitSignal
+    private let confirmed: ConfirmedHead
     private let logger: Logger
     private let task = Mutex<Task<Void, Never>?>(nil)
     private let stopped = Mutex(false)
 
-    init(client: PostgresClient, commits: CommitSignal, logger: Logger) {
+    init(client: PostgresClient, commits: CommitSignal, confirmed: ConfirmedHead, logger: Logger) {
         self.client = client
         self.commits = commits
+        self.confirmed = confirmed
         self.logger = logger
     }
 
     /// Starts listening, unless already listening or stopped.
     func start() {
         // The task holds the client and the signal, never the store, so the store can be released.
-        let (client, commits, logger) = (client, commits, logger)
+        let (client, commits, confirmed, logger) = (client, commits, confirmed, logger)
         task.withLock { task in
             guard task == nil, !stopped.withLock({ $0 }) else { return }
             task = Task {
@@ -33,9 +35,17 @@ final class CommitListener: Sendable {
                     do {
                         try await client.withConnection { connection in
                             try await connection.listen(on: PostgresSchema.commitChannel) { notifications in
-                                // Anything committed while the listener was away is found by the first read.
+                                // What was committed while the listener was away: taken as durable
+                                // (a commit still waiting for its standby at this moment is the one
+                                // case where that is wrong; docs/postgres.md).
+                                let head = try await client.query("SELECT position FROM chain_head", logger: logger).collect().first?.decode(Int64.self)
+                                confirmed.raise(to: UInt64(max(head ?? 0, 0)))
                                 commits.signal()
-                                for try await _ in notifications { commits.signal() }
+                                for try await notification in notifications {
+                                    // A commit's payload is its head position; a settings change's is "settings".
+                                    if let position = UInt64(notification.payload) { confirmed.raise(to: position) }
+                                    commits.signal()
+                                }
                             }
                         }
                     } catch {

@@ -26,6 +26,8 @@ public final class PostgresEventStore: EventStore, Sendable {
     let writer: PostgresGroupCommitter
     /// Moved on by this process's commits and by every commit announced on the channel.
     let commits: CommitSignal
+    /// The last position proved durable (by this process's commits and the announcements).
+    let confirmed = ConfirmedHead()
     private let running: Task<Void, Never>
     private let listener: CommitListener
 
@@ -40,8 +42,9 @@ public final class PostgresEventStore: EventStore, Sendable {
         running = Task.immediate { await client.run() }
         let commits = CommitSignal()
         self.commits = commits
-        listener = CommitListener(client: client, commits: commits, logger: logger)
-        writer = PostgresGroupCommitter(client: client, clock: clock, logger: logger, commits: commits, location: location)
+        listener = CommitListener(client: client, commits: commits, confirmed: confirmed, logger: logger)
+        writer = PostgresGroupCommitter(
+            client: client, clock: clock, logger: logger, commits: commits, confirmed: confirmed, location: location)
     }
 
     deinit {

@@ -79,6 +79,38 @@ import Testing
         }
     }
 
+    /// A commit that is visible but not yet announced (as one waiting for its synchronous standby
+    /// is) is not copied: a failover could lose it. Its announcement lets the mirror copy it.
+    @Test func theMirrorCopiesOnlyWhatIsProvedDurable() async throws {
+        try await Self.withMirror { mirror, url in
+            _ = try await mirror.ledger.append(Self.events(1...1), to: "INC-1")
+            let head = try await mirror.store.head()
+            let event = RecordedEvent(
+                position: 2, stream: "INC-1", streamVersion: 2, recordedAt: head.recordedAt, previousHash: head.hash, event: SampleEvents.event(2))
+            let record = RecordCodec.encode(event)
+            let hash = Hash256.sha256(record)
+            // Written as a commit is, without its NOTIFY: visible to every reader, announced to none.
+            let database = String(url.split(separator: "/").last!)
+            let cluster = try PostgresCluster.shared()
+            _ = try cluster.sql(
+                """
+                BEGIN;
+                INSERT INTO events (position, stream, version, event_id, record, hash)
+                  VALUES (2, 'INC-1', 2, '\(event.id.lowercasedString)', decode('\(record.map { String(format: "%02x", $0) }.joined())', 'hex'), decode('\(hash.hex)', 'hex'));
+                UPDATE chain_head SET position = 2, hash = decode('\(hash.hex)', 'hex');
+                COMMIT;
+                """, database: database)
+            try await Task.sleep(for: PostgresEventStore.subscriptionPollInterval * 2)
+            #expect(try await mirror.ledger.head().position == 1, "an unannounced commit was copied")
+            _ = try cluster.sql("NOTIFY \(PostgresSchema.commitChannel), '2'", database: database)
+            let copied = try await EventStoreConformance.within(.seconds(10)) {
+                while try await mirror.ledger.head().position < 2 { try await Task.sleep(for: .milliseconds(20)) }
+                return try await mirror.ledger.head()
+            }
+            #expect(copied.hash == hash)
+        }
+    }
+
     /// A mirror directory opened as a plain ledger refuses appends (they would fork the log); a
     /// ledger directory of its own is not taken for a mirror.
     @Test func aMirrorIsWrittenOnlyThroughTheDatabase() async throws {

@@ -114,7 +114,7 @@ public final class PostgresMirror: LedgerUpstream, Sendable {
         } catch where error.code == .wrongExpectedVersion {
             // The mirror the rules were checked on may be behind the database: let it catch up, so
             // that a retry reads the incident as it stands.
-            if let head = try? await store.head() { await waitUntilMirrored(head.position) }
+            if let head = try? await store.head() { await waitUntilMirrored(head.position, within: .seconds(2)) }
             throw error
         }
     }
@@ -123,10 +123,10 @@ public final class PostgresMirror: LedgerUpstream, Sendable {
         try await store.setSetting(key, value)
     }
 
-    /// Returns once the mirror holds `position`, or after ``mirrorWait`` (logged: the write is
-    /// committed in the database all the same, and the mirror will copy it when it can).
-    func waitUntilMirrored(_ position: UInt64) async {
-        let deadline = ContinuousClock.now + Self.mirrorWait
+    /// Returns once the mirror holds `position`, or after `limit` (logged: the write is committed in
+    /// the database all the same, and the mirror will copy it when it can).
+    func waitUntilMirrored(_ position: UInt64, within limit: Duration = mirrorWait) async {
+        let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
             let generation = ledger.commits.generation
             if let head = try? localHead(), head.position >= position { return }
@@ -171,10 +171,11 @@ public final class PostgresMirror: LedgerUpstream, Sendable {
         while try await copyPage() > 0, try localHead().position < position {}
     }
 
-    /// Copies the next page of records the mirror lacks; returns how many.
-    private func copyPage() async throws(LedgerError) -> Int {
+    /// Copies the next page of records the mirror lacks, up to `limit` (a position); returns how many.
+    private func copyPage(upTo limit: UInt64 = .max) async throws(LedgerError) -> Int {
         let head = try localHead()
-        let events = try await store.events(from: head.position + 1, limit: Self.pageSize)
+        guard limit > head.position else { return 0 }
+        let events = try await store.events(from: head.position + 1, limit: Int(min(UInt64(Self.pageSize), limit - head.position)))
         guard !events.isEmpty else { return 0 }
         _ = try await ledger.replicate(events)
         return events.count
@@ -196,7 +197,8 @@ public final class PostgresMirror: LedgerUpstream, Sendable {
             while !Task.isCancelled {
                 let generation = store.commits.generation
                 do throws(LedgerError) {
-                    if try await copyPage() > 0 { continue }
+                    // Only what is proved durable: never a commit its standby may not have.
+                    if try await copyPage(upTo: store.confirmed.value) > 0 { continue }
                     try await copySettings()
                     failure.withLock { $0 = nil }
                 } catch {

@@ -22,6 +22,7 @@ final class PostgresGroupCommitter: Sendable {
     let clock: @Sendable () -> Timestamp
     private let logger: Logger
     private let commits: CommitSignal
+    private let confirmed: ConfirmedHead
     private let location: PostgresLocation
     private let pending = Mutex(PendingAppends())
     private let counted = Mutex(CommitTotals())
@@ -29,11 +30,15 @@ final class PostgresGroupCommitter: Sendable {
     /// Runs just before `COMMIT` is sent, for tests that lose the connection there.
     let beforeCommit = Mutex<(@Sendable (PostgresConnection) async -> Void)?>(nil)
 
-    init(client: PostgresClient, clock: @escaping @Sendable () -> Timestamp, logger: Logger, commits: CommitSignal, location: PostgresLocation) {
+    init(
+        client: PostgresClient, clock: @escaping @Sendable () -> Timestamp, logger: Logger, commits: CommitSignal, confirmed: ConfirmedHead,
+        location: PostgresLocation
+    ) {
         self.client = client
         self.clock = clock
         self.logger = logger
         self.commits = commits
+        self.confirmed = confirmed
         self.location = location
     }
 
@@ -69,7 +74,8 @@ final class PostgresGroupCommitter: Sendable {
         while true {
             do {
                 let (outcomes, committed) = try await attemptCommit(submissions)
-                if committed != nil {
+                if let committed {
+                    confirmed.raise(to: committed.position)
                     counted.withLock {
                         $0.commits += 1
                         $0.appends += UInt64(submissions.count)
