@@ -20,6 +20,49 @@ import Testing
         let database = try await Self.offThread { try pair.createDatabase() }
         let primary = try await PostgresEventStore.create(url: pair.url(.primary, database: database))
         let tally = Tally()
+        let endings = try await Self.closing(primary) { try await Self.killPrimaryUnderLoad(primary, pair: pair, tally: tally) }
+        // Every writer ended on the failure the kill caused: its append certainly not written, or of unknown outcome.
+        for ending in endings {
+            #expect(ending.code == .storage || ending.code == .outcomeUnknown, "\(ending.message)")
+        }
+
+        try await Self.offThread { try pair.promoteStandby() }
+        let acknowledged = tally.acknowledged
+        let promoted = try await PostgresEventStore.open(url: pair.url(.standby, database: database))
+        try await Self.closing(promoted) {
+            try await EventStoreConformance.within(.seconds(30)) {
+                let head = try await promoted.head()
+                let all = try await promoted.events(from: 1, limit: Int(head.position) + 1)
+                #expect(head.position >= UInt64(acknowledged.count))
+                #expect(all.map(\.position) == Array(1...head.position))
+                #expect(Set(all.map(\.id)).count == all.count)
+                var missing = [UUID]()
+                for id in acknowledged {
+                    if try await promoted.event(id: id) == nil { missing.append(id) }
+                }
+                #expect(missing.isEmpty, "\(missing.count) of \(acknowledged.count) acknowledged events are not on the promoted standby")
+                #expect(try await promoted.verify() == head)
+
+                // The appends that failed at the kill, retried with the same ids: each is recorded exactly once.
+                for ending in endings {
+                    _ = try await promoted.append([ending.event], to: ending.stream)
+                }
+                let retried = try await promoted.events(from: 1, limit: all.count + endings.count + 1)
+                #expect(Set(retried.map(\.id)).isSuperset(of: endings.map(\.event.id)))
+                #expect(Set(retried.map(\.id)).count == retried.count)
+
+                // And the promoted standby takes new appends, the chain unbroken.
+                let next = try await promoted.append((1...5).map { SampleEvents.event(Self.writers * 1_000_000 + $0) }, to: "INC-after-failover")
+                #expect(next.positions == UInt64(retried.count) + 1...UInt64(retried.count) + 5)
+                #expect(try await promoted.verify().position == UInt64(retried.count) + 5)
+            }
+        }
+    }
+
+    /// Starts the writers on the primary, kills it once enough appends are acknowledged, and
+    /// returns how each writer ended. Groups waiting for a connection then fail after 10 s each,
+    /// one after another.
+    static func killPrimaryUnderLoad(_ primary: PostgresEventStore, pair: PostgresCluster.ReplicatedPair, tally: Tally) async throws -> [Ending] {
         let writers = (0..<Self.writers).map { writer in
             Task { await Self.appendUntilFailure(primary, writer: writer, tally: tally) }
         }
@@ -27,47 +70,22 @@ import Testing
             while tally.count < Self.acknowledgedBeforeKill { try await Task.sleep(for: .milliseconds(2)) }
         }
         try await Self.offThread { try pair.killPrimary() }
-
-        // Every writer ends on the failure the kill causes: its append certainly not written, or of unknown outcome.
-        let endings = try await EventStoreConformance.within(.seconds(30)) {
+        return try await EventStoreConformance.within(.seconds(40)) {
             var endings = [Ending]()
             for writer in writers { endings.append(await writer.value) }
             return endings
         }
-        for ending in endings {
-            #expect(ending.code == .storage || ending.code == .outcomeUnknown, "\(ending.message)")
-        }
-        try await EventStoreConformance.within(.seconds(10)) { await primary.close() }
+    }
 
-        try await Self.offThread { try pair.promoteStandby() }
-        let acknowledged = tally.acknowledged
-        try await EventStoreConformance.within(.seconds(30)) {
-            let promoted = try await PostgresEventStore.open(url: pair.url(.standby, database: database))
-            let head = try await promoted.head()
-            let all = try await promoted.events(from: 1, limit: Int(head.position) + 1)
-            #expect(head.position >= UInt64(acknowledged.count))
-            #expect(all.map(\.position) == Array(1...head.position))
-            #expect(Set(all.map(\.id)).count == all.count)
-            var missing = [UUID]()
-            for id in acknowledged {
-                if try await promoted.event(id: id) == nil { missing.append(id) }
-            }
-            #expect(missing.isEmpty, "\(missing.count) of \(acknowledged.count) acknowledged events are not on the promoted standby")
-            #expect(try await promoted.verify() == head)
-
-            // The appends that failed at the kill, retried with the same ids: each is recorded exactly once.
-            for ending in endings {
-                _ = try await promoted.append([ending.event], to: ending.stream)
-            }
-            let retried = try await promoted.events(from: 1, limit: all.count + endings.count + 1)
-            #expect(Set(retried.map(\.id)).isSuperset(of: endings.map(\.event.id)))
-            #expect(Set(retried.map(\.id)).count == retried.count)
-
-            // And the promoted standby takes new appends, the chain unbroken.
-            let next = try await promoted.append((1...5).map { SampleEvents.event(Self.writers * 1_000_000 + $0) }, to: "INC-after-failover")
-            #expect(next.positions == UInt64(retried.count) + 1...UInt64(retried.count) + 5)
-            #expect(try await promoted.verify().position == UInt64(retried.count) + 5)
-            await promoted.close()
+    /// The result of `body`, the store closed after it whether it succeeded or not (within 10 s).
+    static func closing<Result: Sendable>(_ store: PostgresEventStore, _ body: () async throws -> Result) async throws -> Result {
+        do {
+            let result = try await body()
+            try await EventStoreConformance.within(.seconds(10)) { await store.close() }
+            return result
+        } catch {
+            _ = try? await EventStoreConformance.within(.seconds(10)) { await store.close() }
+            throw error
         }
     }
 
