@@ -215,11 +215,13 @@ public final class PostgresEventStore: EventStore, Sendable {
         return failure
     }
 
-    /// The code of a failure that is not a refusal: `storageFull` when the server's disk is full,
-    /// `storage` for any other answer of the server, and `unavailable` when no answer came (the
-    /// connection could not be made or was lost: a server down, unreachable, or failing over).
+    /// The code of a failure that is not a refusal: `unavailable` when no answer came (the
+    /// connection could not be made or was lost: a server down, unreachable, or failing over) or the
+    /// server said it is shutting down, starting or cannot connect now (SQLSTATE classes 08 and 57);
+    /// `storageFull` when the server's disk is full; `storage` for any other answer of the server.
     static func code(of error: any Error) -> LedgerError.Code {
         guard let state = (error as? PSQLError)?.serverInfo?[.sqlState] else { return .unavailable }
+        if state.hasPrefix("08") || state.hasPrefix("57") { return .unavailable }
         return state == "53100" ? .storageFull : .storage
     }
 

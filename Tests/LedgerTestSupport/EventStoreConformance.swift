@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 public import LedgerModel
 public import LedgerStore
 
@@ -177,19 +178,38 @@ public enum EventStoreConformance {
     /// subscription's tasks; alone, these tests answer within about a second.
     public static let patience: Duration = .seconds(120)
 
-    /// The result of `body`, or a failure when it takes longer than `limit` (a check fails, never hangs).
+    /// The result of `body`, or a failure when it takes longer than `limit` (a check fails, never
+    /// hangs): a body still running then is cancelled and left behind, not awaited, since one that
+    /// ignores cancellation (a query a lost connection never answers) would hold the test for ever.
     public static func within<Result: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> Result) async throws -> Result {
-        try await withThrowingTaskGroup(of: Result?.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                return nil
+        let answer = FirstAnswer<Result>()
+        return try await withCheckedThrowingContinuation { continuation in
+            answer.hold(continuation)
+            let work = Task {
+                do {
+                    answer.give(.success(try await body()))
+                } catch {
+                    answer.give(.failure(error))
+                }
             }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let result = first else {
-                throw ConformanceFailure(description: "no answer within \(limit)")
+            Task {
+                try? await Task.sleep(for: limit)
+                work.cancel()
+                answer.give(.failure(ConformanceFailure(description: "no answer within \(limit)")))
             }
-            return result
         }
+    }
+}
+
+/// A continuation resumed by the first of several racing tasks; the others' answers are dropped.
+private final class FirstAnswer<Result: Sendable>: Sendable {
+    private let continuation = Mutex<CheckedContinuation<Result, any Error>?>(nil)
+
+    func hold(_ continuation: CheckedContinuation<Result, any Error>) {
+        self.continuation.withLock { $0 = continuation }
+    }
+
+    func give(_ answer: Swift.Result<Result, any Error>) {
+        continuation.withLock { $0.take() }?.resume(with: answer)
     }
 }

@@ -14,7 +14,7 @@ import Glibc
 /// `nobody` through `runuser`, with the directory handed to that user. Nothing depends on a system
 /// service. Without PostgreSQL's programs the tests fail, saying to install them: they never skip.
 public final class PostgresCluster: Sendable {
-    /// Why no cluster could be had.
+    /// Why no cluster could be had, or why it did not do what a test asked.
     public struct Unavailable: Error, CustomStringConvertible {
         public let description: String
     }
@@ -50,6 +50,11 @@ public final class PostgresCluster: Sendable {
 
     /// Runs a SQL statement in a database with `psql`, for tests that change what a store wrote.
     public func sql(_ statement: String, database: String) throws -> String {
+        try Self.psql(statement, binaries: binaries, port: port, database: database)
+    }
+
+    /// Runs a SQL statement with `psql` as `postgres` on the loopback server at `port`; its output unaligned, one row a line.
+    static func psql(_ statement: String, binaries: String, port: Int, database: String) throws -> String {
         let outcome = try ChildProcess.run(
             "\(binaries)/psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-Atc", statement])
         guard outcome.status == 0 else { throw Unavailable(description: "psql failed: \(outcome.stderr)") }
@@ -65,21 +70,27 @@ public final class PostgresCluster: Sendable {
         let data = directory.file("data")
         // initdb's own final sync is skipped (the cluster is thrown away); the server runs with fsync on.
         try Self.run(runAs, "\(binaries)/initdb", ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"], in: directory.path)
+        port = try Self.start(runAs, binaries: binaries, data: data, in: directory.path, log: "server.log")
+    }
+
+    /// Starts the server of `data` on a free loopback port (tried three times, in case another
+    /// process takes the port first), its socket and log `log` in `directory`, and has it stopped at
+    /// exit; returns the port.
+    static func start(_ runAs: String?, binaries: String, data: String, in directory: String, log: String) throws(Unavailable) -> Int {
         var lastFailure: Unavailable?
         for _ in 0..<3 {
             let port = Self.freePort()
-            let options = "-c listen_addresses=127.0.0.1 -p \(port) -c unix_socket_directories=\(directory.path) -c fsync=on -c max_connections=400"
+            let options = "-c listen_addresses=127.0.0.1 -p \(port) -c unix_socket_directories=\(directory) -c fsync=on -c max_connections=400"
             do {
-                try Self.run(runAs, "\(binaries)/pg_ctl", ["-D", data, "-l", directory.file("server.log"), "-w", "-t", "60", "-o", options, "start"], in: directory.path)
-                self.port = port
+                try Self.run(runAs, "\(binaries)/pg_ctl", ["-D", data, "-l", "\(directory)/\(log)", "-w", "-t", "60", "-o", options, "start"], in: directory)
                 Self.stopAtExit(runAs: runAs, pgCtl: "\(binaries)/pg_ctl", data: data)
-                return
+                return port
             } catch {
                 lastFailure = error
             }
         }
-        let log = (try? String(contentsOfFile: directory.file("server.log"), encoding: .utf8)) ?? ""
-        throw Unavailable(description: "\(lastFailure?.description ?? "pg_ctl start failed")\n\(log)")
+        let output = (try? String(contentsOfFile: "\(directory)/\(log)", encoding: .utf8)) ?? ""
+        throw Unavailable(description: "\(lastFailure?.description ?? "pg_ctl start failed")\n\(output)")
     }
 
     /// The folder of PostgreSQL's programs: `$POSTGRES_BIN`, Debian's newest /usr/lib/postgresql/N/bin, or the PATH.
@@ -159,20 +170,30 @@ public final class PostgresCluster: Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    private static let stopCommands = Mutex<[(runAs: String?, pgCtl: String, data: String)]>([])
+    /// The servers to stop when the test process exits, by data directory.
+    private static let running = Mutex<[String: (runAs: String?, pgCtl: String)]>([:])
 
     /// Stops the server when the test process exits (before the directory is removed).
     private static func stopAtExit(runAs: String?, pgCtl: String, data: String) {
-        stopCommands.withLock { $0.append((runAs, pgCtl, data)) }
+        running.withLock { $0[data] = (runAs, pgCtl) }
         _ = registered
+    }
+
+    /// Stops the server of `data` at once (`pg_ctl stop -m immediate`), unless it was stopped or forgotten already.
+    static func stopNow(data: String) {
+        guard let server = running.withLock({ $0.removeValue(forKey: data) }) else { return }
+        try? run(server.runAs, server.pgCtl, ["-D", data, "-m", "immediate", "-w", "stop"], in: (data as NSString).deletingLastPathComponent)
+    }
+
+    /// Forgets the server of `data`, which was killed: its `postmaster.pid` is stale, and by exit its
+    /// process id may be another process's.
+    static func forget(data: String) {
+        _ = running.withLock { $0.removeValue(forKey: data) }
     }
 
     private static let registered: Void = {
         atexit {
-            for cluster in PostgresCluster.stopCommands.withLock({ $0 }) {
-                let directory = (cluster.data as NSString).deletingLastPathComponent
-                try? PostgresCluster.run(cluster.runAs, cluster.pgCtl, ["-D", cluster.data, "-m", "immediate", "-w", "stop"], in: directory)
-            }
+            for data in PostgresCluster.running.withLock({ Array($0.keys) }) { PostgresCluster.stopNow(data: data) }
         }
     }()
 }

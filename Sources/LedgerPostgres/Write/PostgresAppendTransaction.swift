@@ -102,7 +102,7 @@ struct PostgresAppendTransaction {
 
     typealias Outcome = Result<[AppendResult], LedgerError>
 
-    /// The connection was found closed before `COMMIT` was sent.
+    /// The connection was found closed before a statement was sent (``PostgresConnection/send(_:logger:)``).
     struct ConnectionClosed: Error, CustomStringConvertible {
         var description: String { "the connection was closed before the transaction committed" }
     }
@@ -120,9 +120,8 @@ struct PostgresAppendTransaction {
         var plan: AppendPlan
         var outcomes = [Outcome]()
         do {
-            // The pool may lease a connection whose end it has not heard of yet.
-            guard !connection.isClosed else { throw ConnectionClosed() }
-            try await connection.query("BEGIN", logger: logger)
+            // The pool may lease a connection whose end it has not heard of yet: `send` finds it closed.
+            try await connection.send("BEGIN", logger: logger)
             plan = try await start(submissions)
             let recordedAt = max(recordedAt, plan.head.recordedAt)
             let stored: AppendPlan.StoredRecord = { position in try await self.storedRecord(at: position) }
@@ -140,22 +139,22 @@ struct PostgresAppendTransaction {
                 }
             }
             guard !plan.rows.isEmpty else {
-                try await connection.query("ROLLBACK", logger: logger)
+                try await connection.send("ROLLBACK", logger: logger)
                 return (outcomes, nil)
             }
             try await Self.insert(plan.rows, head: plan.head, on: connection, logger: logger)
             await beforeCommit?(connection)
-            // A query written to a closed connection is never answered (postgres-nio 1.33 drops the
-            // write): a connection lost by now certainly did not commit, so say so rather than wait.
-            guard !connection.isClosed else { throw ConnectionClosed() }
         } catch {
             // The connection goes back to the pool: it must not stay inside the failed transaction.
-            // (A closed one rolled back on the server, and a query written to it would never be answered.)
-            if !connection.isClosed { _ = try? await connection.query("ROLLBACK", logger: logger) }
+            // (A closed one rolled back on the server, and `send` does not write to it.)
+            _ = try? await connection.send("ROLLBACK", logger: logger)
             throw Failure(error: error, duringCommit: false)
         }
         do {
-            try await connection.query("COMMIT", logger: logger)
+            try await connection.send("COMMIT", logger: logger)
+        } catch let error as ConnectionClosed {
+            // Closed before `COMMIT` was written: the transaction certainly rolled back with its connection.
+            throw Failure(error: error, duringCommit: false)
         } catch {
             throw Failure(error: error, duringCommit: true)
         }
@@ -164,7 +163,7 @@ struct PostgresAppendTransaction {
 
     /// Locks the chain head and reads the stored versions of the group's streams and positions of its ids.
     private func start(_ submissions: [[PreparedAppend]]) async throws -> AppendPlan {
-        let rows = try await connection.query("SELECT position, hash, recorded_at FROM chain_head FOR UPDATE", logger: logger).collect()
+        let rows = try await connection.send("SELECT position, hash, recorded_at FROM chain_head FOR UPDATE", logger: logger)
         guard let row = rows.first else { throw LedgerError(.corrupt, "the chain_head row is missing", detail: .damagedLog) }
         let head = try PostgresEventStore.head(from: row)
         let requests = submissions.flatMap { $0.map(\.request) }
@@ -172,12 +171,14 @@ struct PostgresAppendTransaction {
         let ids = requests.flatMap { $0.events.map(\.id) }
         var versions = [String: UInt64]()
         let versionQuery: PostgresQuery = "SELECT stream, max(version) FROM events WHERE stream = ANY(\(streams)) GROUP BY stream"
-        for try await (stream, version) in try await connection.query(versionQuery, logger: logger).decode((String, Int64).self) {
+        for row in try await connection.send(versionQuery, logger: logger) {
+            let (stream, version) = try row.decode((String, Int64).self)
             versions[stream] = UInt64(version)
         }
         var positions = [UUID: UInt64]()
         let idQuery: PostgresQuery = "SELECT event_id, position FROM events WHERE event_id = ANY(\(ids))"
-        for try await (id, position) in try await connection.query(idQuery, logger: logger).decode((UUID, Int64).self) {
+        for row in try await connection.send(idQuery, logger: logger) {
+            let (id, position) = try row.decode((UUID, Int64).self)
             positions[id] = UInt64(position)
         }
         return AppendPlan(startHead: head, head: head, versions: versions, positions: positions)
@@ -185,10 +186,8 @@ struct PostgresAppendTransaction {
 
     private func storedRecord(at position: UInt64) async throws -> RecordedEvent? {
         let query: PostgresQuery = "SELECT record FROM events WHERE position = \(Int64(position))"
-        for try await record in try await connection.query(query, logger: logger).decode(ByteBuffer.self) {
-            return try PostgresEventStore.decode(record, at: position)
-        }
-        return nil
+        guard let row = try await connection.send(query, logger: logger).first else { return nil }
+        return try PostgresEventStore.decode(try row.decode(ByteBuffer.self), at: position)
     }
 
     /// Inserts rows in one statement, moves the head to `head` and announces it (delivered on commit).
@@ -203,11 +202,11 @@ struct PostgresAppendTransaction {
             INSERT INTO events (position, stream, version, event_id, record, hash)
             SELECT * FROM unnest(\(positions)::bigint[], \(streams)::text[], \(versions)::bigint[], \(ids)::uuid[], \(records)::bytea[], \(hashes)::bytea[])
             """
-        try await connection.query(insert, logger: logger)
+        try await connection.send(insert, logger: logger)
         let hash = head.hash.withUnsafeBytes { ByteBuffer(bytes: $0) }
-        try await connection.query(
+        try await connection.send(
             "UPDATE chain_head SET position = \(Int64(head.position)), hash = \(hash), recorded_at = \(head.recordedAt.microsecondsSinceEpoch)",
             logger: logger)
-        try await connection.query("SELECT pg_notify(\(PostgresSchema.commitChannel), \(String(head.position)))", logger: logger)
+        try await connection.send("SELECT pg_notify(\(PostgresSchema.commitChannel), \(String(head.position)))", logger: logger)
     }
 }

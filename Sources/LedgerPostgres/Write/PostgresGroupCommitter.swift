@@ -15,6 +15,8 @@ import Synchronization
 final class PostgresGroupCommitter: Sendable {
     /// How many times a group is tried when its connection is lost before `COMMIT` is sent.
     static let attemptsOnLostConnections = 5
+    /// How long a transaction waits for a connection before it fails, having written nothing.
+    static let connectionWait: Duration = .seconds(10)
     /// A transaction takes waiting submissions until it holds about this many bytes of events.
     static let transactionBudgetBytes = 16 << 20
 
@@ -106,7 +108,7 @@ final class PostgresGroupCommitter: Sendable {
     private func attemptCommit(_ submissions: [[PreparedAppend]]) async throws -> (outcomes: [PostgresAppendTransaction.Outcome], committed: LedgerHead?) {
         let hook = beforeCommit.withLock { $0 }
         let (clock, logger) = (clock, logger)
-        return try await client.withConnection { connection in
+        return try await client.withConnection(waitingAtMost: Self.connectionWait) { connection in
             try await PostgresAppendTransaction(connection: connection, logger: logger, recordedAt: clock(), beforeCommit: hook).run(submissions)
         }
     }

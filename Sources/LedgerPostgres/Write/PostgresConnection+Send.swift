@@ -1,0 +1,20 @@
+import Logging
+import NIOCore
+import PostgresNIO
+
+extension PostgresConnection {
+    /// Runs `query` and collects its rows, or throws ``PostgresAppendTransaction/ConnectionClosed``
+    /// when the connection is closed, without sending it.
+    ///
+    /// postgres-nio 1.33 drops a query written to a connection that has closed and never answers
+    /// it, and the connection may close between a check and the write. So both happen in one step
+    /// on the connection's event loop: a query written while the channel is active reaches the
+    /// connection's handler, which answers it, if only with the connection's failure.
+    @discardableResult
+    func send(_ query: PostgresQuery, logger: Logger) async throws -> PostgresQueryResult {
+        try await eventLoop.flatSubmit {
+            guard !self.isClosed else { return self.eventLoop.makeFailedFuture(PostgresAppendTransaction.ConnectionClosed()) }
+            return self.query(query, logger: logger)
+        }.get()
+    }
+}
