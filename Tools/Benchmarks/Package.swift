@@ -24,6 +24,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // The PostgreSQL rows: a plain client inserting the store's rows, PostgreSQL's own limit.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // SQLite from Debian's libsqlite3-dev: the store a user would otherwise pick.
@@ -46,6 +49,7 @@ let package = Package(
                 "lmdb-raw",
                 .product(name: "LedgerAudit", package: rootPackage),
                 .product(name: "LedgerStore", package: rootPackage),
+                .product(name: "LedgerPostgres", package: rootPackage),
                 .product(name: "LedgerModel", package: rootPackage),
                 .product(name: "IncidentProjections", package: rootPackage),
                 .product(name: "IncidentGenerator", package: rootPackage),
@@ -58,6 +62,8 @@ let package = Package(
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: [

@@ -12,7 +12,8 @@ struct IncidentsBench: AsyncParsableCommand {
         discussion: """
             Build and run in release: swift run -c release --package-path Tools/Benchmarks incidents-bench
             Every append measured is durable: it returns after the data is synced to disk.
-            Rows s–w (the server over HTTP) and y–z (the web pages) run in every run, last; --http-only and --pages-only run only them.
+            Rows s–w (the server over HTTP), y–z (the web pages) and P1–P4 (PostgreSQL, on a throwaway server this run starts) run in every run, last;
+            --http-only, --pages-only and --postgres-only run only them.
             """)
 
     @Option(help: "Events in the bulk import, read and verify rows (default 1,000,000; 20,000 with --quick).")
@@ -24,7 +25,7 @@ struct IncidentsBench: AsyncParsableCommand {
     @Option(help: "Interleaved rounds of the single-event rows (a–c); each row reports its median round.")
     var rounds = 3
 
-    @Option(help: "Concurrent writers in the group-commit row.")
+    @Option(help: "Concurrent writers in the group-commit rows (b, P1–P4).")
     var writers = 64
 
     @Option(help: "Events in each bulk-import batch (default 20,000; 2,000 with --quick).")
@@ -69,6 +70,12 @@ struct IncidentsBench: AsyncParsableCommand {
     @Flag(name: .customLong("pages-only"), help: "Only the page rows (y–z): the incident and review pages against the plain report renderers.")
     var pagesOnly = false
 
+    @Option(name: .customLong("postgres-events"), help: "Events appended in each PostgreSQL row (P1–P4) (default 30,000; 3,000 with --quick).")
+    var postgresEvents: Int?
+
+    @Flag(name: .customLong("postgres-only"), help: "Only the PostgreSQL rows (P1–P4): the store against plain batched inserts, LMDB and two stores on one database.")
+    var postgresOnly = false
+
     var sizes: Sizes {
         Sizes(
             events: events ?? (quick ? 20_000 : 1_000_000),
@@ -84,7 +91,8 @@ struct IncidentsBench: AsyncParsableCommand {
             subscribers: subscribers,
             tailEvents: tailEvents ?? (quick ? 80 : 400),
             pageIncidents: pageIncidents ?? (quick ? 500 : 10_000),
-            pageRenders: pageRenders ?? (quick ? 30 : 50))
+            pageRenders: pageRenders ?? (quick ? 30 : 50),
+            postgresEvents: postgresEvents ?? (quick ? 3_000 : 30_000))
     }
 
     func validate() throws {
@@ -92,11 +100,12 @@ struct IncidentsBench: AsyncParsableCommand {
         for (name, value) in [("--events", sizes.events), ("--single", sizes.single), ("--writers", sizes.writers),
                               ("--batch", sizes.batch), ("--in-flight", sizes.inFlight), ("--rounds", sizes.rounds),
                               ("--http-clients", sizes.httpClients), ("--http-events", sizes.httpEvents), ("--subscribers", sizes.subscribers),
-                              ("--tail-events", sizes.tailEvents), ("--page-incidents", sizes.pageIncidents), ("--page-renders", sizes.pageRenders)] where value < 1 {
+                              ("--tail-events", sizes.tailEvents), ("--page-incidents", sizes.pageIncidents), ("--page-renders", sizes.pageRenders),
+                              ("--postgres-events", sizes.postgresEvents)] where value < 1 {
             throw ValidationError("\(name) must be at least 1, not \(value)")
         }
-        if httpOnly && pagesOnly {
-            throw ValidationError("--http-only and --pages-only exclude each other; give one")
+        if [httpOnly, pagesOnly, postgresOnly].filter({ $0 }).count > 1 {
+            throw ValidationError("--http-only, --pages-only and --postgres-only exclude each other; give one")
         }
         if sizes.batch > 100_000 {
             throw ValidationError("--batch must be at most 100,000: the ledger refuses larger batches")
@@ -114,6 +123,8 @@ struct IncidentsBench: AsyncParsableCommand {
             try await suite.runHTTPRows()
         } else if pagesOnly {
             try await suite.runPageRows()
+        } else if postgresOnly {
+            try await suite.runPostgresRows()
         } else {
             try await suite.run()
         }

@@ -11,16 +11,18 @@ struct Measurement {
     var bytes: Int? = nil
     /// CPU time and storage writes while the row ran (of `lmdb-raw` for its rows).
     var usage: ResourceUsage? = nil
-    /// The time each operation took, for the rows that time every one (the HTTP and page rows).
+    /// The time each operation took, for the rows that time every one (the HTTP, page and PostgreSQL rows).
     var latency: Latency? = nil
+    /// Appends (or rows) per commit, for the rows that count them (P1–P4).
+    var perCommit: Double? = nil
     /// The table the row belongs in.
     var table: Table = .throughput
     var requirements: [Requirement] = []
 
     /// The tables of the report: rows by events per second, rows timed request by request over
-    /// HTTP, and the pages' renders.
+    /// HTTP, the pages' renders, and the appends on PostgreSQL.
     enum Table {
-        case throughput, http, pages
+        case throughput, http, pages, postgres
     }
 
     var eventsPerSecond: Double { seconds > 0 ? Double(events) / seconds : 0 }
@@ -112,16 +114,9 @@ struct Report {
         let http = rows.filter { $0.table == .http }
         if !http.isEmpty {
             if !lines.isEmpty { lines.append("") }
-            lines.append("| | Over HTTP | Operations | Seconds | Per second | p50 ms | p99 ms | Max ms | CPU s | Target | Result |")
-            lines.append("|---|---|--:|--:|--:|--:|--:|--:|--:|---|---|")
-            for row in http {
-                let latency = row.latency!
-                lines.append(
-                    "| \(row.label) | \(row.name) | \(Format.integer(Double(row.events))) | \(Format.seconds(row.seconds)) "
-                        + "| \(Format.integer(row.eventsPerSecond)) | \(Format.milliseconds(latency.p50)) | \(Format.milliseconds(latency.p99)) "
-                        + "| \(Format.milliseconds(latency.maximum)) | \(row.usage.map { Format.seconds($0.cpuSeconds) } ?? "—") "
-                        + "| \(target(of: row)) | \(result(of: row)) |")
-            }
+            lines += timedTable(
+                http, heading: "| | Over HTTP | Operations | Seconds | Per second | p50 ms | p99 ms | Max ms | CPU s | Target | Result |",
+                column: { Format.milliseconds($0.latency!.maximum) })
             lines.append("")
             lines.append(
                 "Operations: acknowledged appends, answered requests or delivered events; p50/p99/Max: the time each one took, "
@@ -144,6 +139,17 @@ struct Report {
                 "Renders: pages produced one after the other, each timed alone; p50 (the median), p99, Max: the time one took, "
                     + "in process from the call to the finished HTML, over HTTP from the request's first byte sent to the answer's last byte read.")
         }
+        let postgres = rows.filter { $0.table == .postgres }
+        if !postgres.isEmpty {
+            if !lines.isEmpty { lines.append("") }
+            lines += timedTable(
+                postgres, heading: "| | Durable appends on PostgreSQL | Events | Seconds | Events/s | p50 ms | p99 ms | Per commit | CPU s | Target | Result |",
+                column: { $0.perCommit.map { String(format: "%.1f", $0) } ?? "—" })
+            lines.append("")
+            lines.append(
+                "p50/p99: the time each append took (each batch for P1); Per commit: appends (P1: rows) per transaction, "
+                    + "from the stores' `commitTotals`; CPU s: of this process (stores and clients), not of the PostgreSQL server.")
+        }
         lines.append("")
         lines.append("Machine: \(machine.summary)")
         lines.append("")
@@ -153,6 +159,20 @@ struct Report {
             lines.append(contentsOf: notes.map { "- \($0)" })
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// A table of rows timed operation by operation: `column` fills the one after p99.
+    private func timedTable(_ rows: [Measurement], heading: String, column: (Measurement) -> String) -> [String] {
+        var lines = [heading, "|---|---|--:|--:|--:|--:|--:|--:|--:|---|---|"]
+        for row in rows {
+            let latency = row.latency!
+            lines.append(
+                "| \(row.label) | \(row.name) | \(Format.integer(Double(row.events))) | \(Format.seconds(row.seconds)) "
+                    + "| \(Format.integer(row.eventsPerSecond)) | \(Format.milliseconds(latency.p50)) | \(Format.milliseconds(latency.p99)) "
+                    + "| \(column(row)) | \(row.usage.map { Format.seconds($0.cpuSeconds) } ?? "—") "
+                    + "| \(target(of: row)) | \(result(of: row)) |")
+        }
+        return lines
     }
 
     private func target(of row: Measurement) -> String {

@@ -8,7 +8,7 @@ struct Sizes {
     var events: Int
     /// Events in the single-event append rows (a, b, c).
     var single: Int
-    /// Concurrent writers in row (b).
+    /// Concurrent writers in rows (b) and P1–P4.
     var writers: Int
     /// Events in one `append([StreamAppend])` call of the bulk import.
     var batch: Int
@@ -34,6 +34,8 @@ struct Sizes {
     var pageIncidents = 10_000
     /// Timed renders (or requests) of each page row (y, z).
     var pageRenders = 50
+    /// Events appended in each of rows P1–P4 (PostgreSQL).
+    var postgresEvents = 30_000
 }
 
 /// Runs every row of the benchmark, in order, each on its own fresh ledger or file in `directory`.
@@ -109,6 +111,7 @@ struct Suite {
         try await runReviewRows(projectionLedger)
         try await runHTTPRows()
         try await runPageRows()
+        try await runPostgresRows()
         notes.append("Libraries: \(raw.libraryVersion()) (the ledger and `lmdb-raw` link the same one), SQLite \(SQLiteEventStore.libraryVersion).")
     }
 
