@@ -67,14 +67,30 @@ import Testing
         let writers = (0..<Self.writers).map { writer in
             Task { await Self.appendUntilFailure(primary, writer: writer, tally: tally) }
         }
-        try await EventStoreConformance.within(.seconds(20)) {
-            while tally.count < Self.acknowledgedBeforeKill { try await Task.sleep(for: .milliseconds(2)) }
-        }
+        try await Self.waitForAcknowledgements(tally)
         try await Self.offThread { try pair.killPrimary() }
         return try await EventStoreConformance.within(.seconds(40)) {
             var endings = [Ending]()
             for writer in writers { endings.append(await writer.value) }
             return endings
+        }
+    }
+
+    /// Waits until ``acknowledgedBeforeKill`` appends are acknowledged. On a loaded CI machine (the
+    /// whole suite and the corruption campaign share two cores) a synchronous standby may take much
+    /// longer than alone (~2 s), so after 30 s any count of at least one per writer will do: what the
+    /// test needs is acknowledged appends before the kill and appends in flight at it. Fails, saying
+    /// how many were acknowledged, only when 120 s give fewer than that.
+    static func waitForAcknowledgements(_ tally: Tally) async throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        while tally.count < Self.acknowledgedBeforeKill {
+            let waited = clock.now - start
+            if waited > .seconds(30), tally.count >= Self.writers { return }
+            if waited > .seconds(120) {
+                throw TooFewAcknowledged(description: "only \(tally.count) appends acknowledged in 120 s by \(Self.writers) writers on the primary (wanted \(Self.writers) at least before killing it)")
+            }
+            try await Task.sleep(for: .milliseconds(5))
         }
     }
 
@@ -113,6 +129,10 @@ import Testing
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread { continuation.resume(with: Swift.Result { try work() }) }
         }
+    }
+
+    struct TooFewAcknowledged: Error, CustomStringConvertible {
+        let description: String
     }
 
     /// The append a writer ended on, and why.
