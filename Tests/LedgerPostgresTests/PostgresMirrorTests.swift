@@ -56,7 +56,7 @@ import Testing
                 #expect(results.positions == 1...3)
                 // Read-your-writes: the writer's mirror holds the append when it returns.
                 #expect(try await first.ledger.head().position == 3)
-                let followed = try await EventStoreConformance.within(.seconds(10)) {
+                let followed = try await EventStoreConformance.within(.seconds(30)) {
                     while try await second.ledger.head().position < 3 { try await Task.sleep(for: .milliseconds(20)) }
                     return try await second.ledger.head()
                 }
@@ -66,7 +66,7 @@ import Testing
 
                 try await first.ledger.setSetting("token/abc", [1, 2, 3])
                 #expect(try first.ledger.setting("token/abc") == [1, 2, 3])
-                let copied = try await EventStoreConformance.within(.seconds(10)) {
+                let copied = try await EventStoreConformance.within(.seconds(30)) {
                     while try second.ledger.setting("token/abc") == nil { try await Task.sleep(for: .milliseconds(20)) }
                     return try second.ledger.setting("token/abc")
                 }
@@ -103,7 +103,7 @@ import Testing
             try await Task.sleep(for: PostgresEventStore.subscriptionPollInterval * 2)
             #expect(try await mirror.ledger.head().position == 1, "an unannounced commit was copied")
             _ = try cluster.sql("NOTIFY \(PostgresSchema.commitChannel), '2'", database: database)
-            let copied = try await EventStoreConformance.within(.seconds(10)) {
+            let copied = try await EventStoreConformance.within(.seconds(30)) {
                 while try await mirror.ledger.head().position < 2 { try await Task.sleep(for: .milliseconds(20)) }
                 return try await mirror.ledger.head()
             }
