@@ -215,6 +215,47 @@ import Testing
         }
     }
 
+    /// When no connection can be had, the appends waiting behind the group fail with it, at once,
+    /// rather than each group after a connection wait of its own; nothing is written.
+    @Test func appendsWaitingWhenTheDatabaseIsGoneFailTogether() async throws {
+        try await Self.withStore { store, url in
+            let cluster = try PostgresCluster.shared()
+            let database = String(url.split(separator: "/").last!)
+            let (writer, logger) = (store.writer, store.logger)
+            let lost = Once()
+            store.writer.beforeCommit.withLock {
+                $0 = { connection in
+                    guard lost.first() else { return }
+                    // The database stops taking connections and this one is ended: the group's retry finds none.
+                    _ = try? cluster.sql("ALTER DATABASE \(database) ALLOW_CONNECTIONS false", database: "postgres")
+                    _ = try? await connection.query("SELECT pg_terminate_backend(pg_backend_pid())", logger: logger)
+                    for _ in 0..<500 where !connection.isClosed { try? await Task.sleep(for: .milliseconds(10)) }
+                    // Meanwhile the others queue behind this group.
+                    for _ in 0..<1000 where writer.waiting < 8 { try? await Task.sleep(for: .milliseconds(10)) }
+                }
+            }
+            let started = ContinuousClock.now
+            let appends = (0...8).map { number in
+                Task { () -> (LedgerError?, ContinuousClock.Instant) in
+                    if number > 0 { while !lost.wasAsked { try? await Task.sleep(for: .milliseconds(5)) } }
+                    do {
+                        _ = try await store.append([SampleEvents.event(number + 1)], to: "INC-\(number)")
+                        return (nil, .now)
+                    } catch {
+                        return (error as? LedgerError, .now)
+                    }
+                }
+            }
+            var endings = [(LedgerError?, ContinuousClock.Instant)]()
+            for append in appends { endings.append(await append.value) }
+            _ = try cluster.sql("ALTER DATABASE \(database) ALLOW_CONNECTIONS true", database: "postgres")
+            #expect(endings.allSatisfy { $0.0?.code == .unavailable }, "\(endings.map { $0.0?.message ?? "recorded" })")
+            let times = endings.map(\.1)
+            #expect(times.max()! - times.min()! < .seconds(5), "they failed over \(times.max()! - times.min()!), after \(times.max()! - started)")
+            #expect(try await store.head().position == 0, "nothing was written")
+        }
+    }
+
     @Test func aURLWithoutDatabaseIsRefused() async throws {
         await #expect { _ = try await PostgresEventStore.open(url: "postgres://postgres@127.0.0.1:1") } throws: {
             ($0 as? LedgerError)?.code == .invalidInput
@@ -235,6 +276,9 @@ import Testing
 /// True the first time it is asked, false after.
 private final class Once: Sendable {
     private let asked = Mutex(false)
+
+    /// Whether ``first()`` has been called.
+    var wasAsked: Bool { asked.withLock { $0 } }
 
     func first() -> Bool {
         asked.withLock { asked in

@@ -61,8 +61,7 @@ import Testing
     }
 
     /// Starts the writers on the primary, kills it once enough appends are acknowledged, and
-    /// returns how each writer ended. Groups waiting for a connection then fail after 10 s each,
-    /// one after another.
+    /// returns how each writer ended.
     static func killPrimaryUnderLoad(_ primary: PostgresEventStore, pair: PostgresCluster.ReplicatedPair, tally: Tally) async throws -> [Ending] {
         let writers = (0..<Self.writers).map { writer in
             Task { await Self.appendUntilFailure(primary, writer: writer, tally: tally) }

@@ -92,11 +92,14 @@ struct AppendPlan {
 
 /// The work of one group-commit transaction on one connection: lock the chain head, read the
 /// versions and ids the group needs, apply each submission in order (a refused one leaves the
-/// others intact), insert the new rows, move the head, announce the commit, commit.
+/// others intact), insert the new rows, move the head and announce the commit, commit.
+///
+/// Five round trips: `BEGIN`; the lock; one read; one write; `COMMIT`. The lock is its own
+/// statement: a statement that waited for it would read with the snapshot taken before the wait,
+/// missing what the holder committed.
 struct PostgresAppendTransaction {
     let connection: PostgresConnection
     let logger: Logger
-    let recordedAt: Timestamp
     /// Runs just before `COMMIT` is sent (tests arrange to lose the connection during it).
     var beforeCommit: (@Sendable (PostgresConnection) async -> Void)?
 
@@ -114,15 +117,29 @@ struct PostgresAppendTransaction {
         var duringCommit: Bool
     }
 
-    /// Applies `submissions` in one transaction and commits it; returns each submission's outcome
-    /// and the new head when anything was written.
-    func run(_ submissions: [[PreparedAppend]]) async throws(Failure) -> (outcomes: [Outcome], committed: LedgerHead?) {
-        var plan: AppendPlan
-        var outcomes = [Outcome]()
+    /// Begins the transaction and locks the chain head (`SELECT … FOR UPDATE`), which puts the
+    /// appends of every process in one order; returns the head.
+    func lockHead() async throws(Failure) -> LedgerHead {
         do {
             // The pool may lease a connection whose end it has not heard of yet: `send` finds it closed.
             try await connection.send("BEGIN", logger: logger)
-            plan = try await start(submissions)
+            let rows = try await connection.send("SELECT position, hash, recorded_at FROM chain_head FOR UPDATE", logger: logger)
+            guard let row = rows.first else { throw LedgerError(.corrupt, "the chain_head row is missing", detail: .damagedLog) }
+            return try PostgresEventStore.head(from: row)
+        } catch {
+            throw await rolledBack(error)
+        }
+    }
+
+    /// Applies `submissions` after ``lockHead()`` and commits; returns each submission's outcome and
+    /// the new head when anything was written.
+    func run(
+        _ submissions: [[PreparedAppend]], lockedHead: LedgerHead, recordedAt: Timestamp
+    ) async throws(Failure) -> (outcomes: [Outcome], committed: LedgerHead?) {
+        var plan: AppendPlan
+        var outcomes = [Outcome]()
+        do {
+            plan = try await start(submissions, head: lockedHead)
             let recordedAt = max(recordedAt, plan.head.recordedAt)
             let stored: AppendPlan.StoredRecord = { position in try await self.storedRecord(at: position) }
             for submission in submissions {
@@ -145,10 +162,7 @@ struct PostgresAppendTransaction {
             try await Self.insert(plan.rows, head: plan.head, on: connection, logger: logger)
             await beforeCommit?(connection)
         } catch {
-            // The connection goes back to the pool: it must not stay inside the failed transaction.
-            // (A closed one rolled back on the server, and `send` does not write to it.)
-            _ = try? await connection.send("ROLLBACK", logger: logger)
-            throw Failure(error: error, duringCommit: false)
+            throw await rolledBack(error)
         }
         do {
             try await connection.send("COMMIT", logger: logger)
@@ -161,25 +175,29 @@ struct PostgresAppendTransaction {
         return (outcomes, plan.head)
     }
 
-    /// Locks the chain head and reads the stored versions of the group's streams and positions of its ids.
-    private func start(_ submissions: [[PreparedAppend]]) async throws -> AppendPlan {
-        let rows = try await connection.send("SELECT position, hash, recorded_at FROM chain_head FOR UPDATE", logger: logger)
-        guard let row = rows.first else { throw LedgerError(.corrupt, "the chain_head row is missing", detail: .damagedLog) }
-        let head = try PostgresEventStore.head(from: row)
+    /// A failure before `COMMIT` was sent, the transaction rolled back.
+    private func rolledBack(_ error: any Error) async -> Failure {
+        // The connection goes back to the pool: it must not stay inside the failed transaction.
+        // (A closed one rolled back on the server, and `send` does not write to it.)
+        _ = try? await connection.send("ROLLBACK", logger: logger)
+        return Failure(error: error, duringCommit: false)
+    }
+
+    /// Reads, in one statement, the stored versions of the group's streams and the positions of its ids.
+    private func start(_ submissions: [[PreparedAppend]], head: LedgerHead) async throws -> AppendPlan {
         let requests = submissions.flatMap { $0.map(\.request) }
         let streams = Array(Set(requests.map(\.stream)))
         let ids = requests.flatMap { $0.events.map(\.id) }
         var versions = [String: UInt64]()
-        let versionQuery: PostgresQuery = "SELECT stream, max(version) FROM events WHERE stream = ANY(\(streams)) GROUP BY stream"
-        for row in try await connection.send(versionQuery, logger: logger) {
-            let (stream, version) = try row.decode((String, Int64).self)
-            versions[stream] = UInt64(version)
-        }
         var positions = [UUID: UInt64]()
-        let idQuery: PostgresQuery = "SELECT event_id, position FROM events WHERE event_id = ANY(\(ids))"
-        for row in try await connection.send(idQuery, logger: logger) {
-            let (id, position) = try row.decode((UUID, Int64).self)
-            positions[id] = UInt64(position)
+        let query: PostgresQuery = """
+            SELECT stream, max(version), NULL::uuid FROM events WHERE stream = ANY(\(streams)) GROUP BY stream
+            UNION ALL SELECT NULL, position, event_id FROM events WHERE event_id = ANY(\(ids))
+            """
+        for row in try await connection.send(query, logger: logger) {
+            let (stream, number, id) = try row.decode((String?, Int64, UUID?).self)
+            if let stream { versions[stream] = UInt64(number) }
+            if let id { positions[id] = UInt64(number) }
         }
         return AppendPlan(startHead: head, head: head, versions: versions, positions: positions)
     }
@@ -190,7 +208,7 @@ struct PostgresAppendTransaction {
         return try PostgresEventStore.decode(try row.decode(ByteBuffer.self), at: position)
     }
 
-    /// Inserts rows in one statement, moves the head to `head` and announces it (delivered on commit).
+    /// Inserts rows, moves the head to `head` and announces it (delivered on commit), in one statement.
     static func insert(_ rows: [AppendPlan.Row], head: LedgerHead, on connection: PostgresConnection, logger: Logger) async throws {
         let positions = rows.map { Int64($0.position) }
         let streams = rows.map(\.stream)
@@ -198,15 +216,16 @@ struct PostgresAppendTransaction {
         let ids = rows.map(\.id)
         let records = rows.map { ByteBuffer(bytes: $0.record) }
         let hashes = rows.map { row in row.hash.withUnsafeBytes { ByteBuffer(bytes: $0) } }
-        let insert: PostgresQuery = """
-            INSERT INTO events (position, stream, version, event_id, record, hash)
-            SELECT * FROM unnest(\(positions)::bigint[], \(streams)::text[], \(versions)::bigint[], \(ids)::uuid[], \(records)::bytea[], \(hashes)::bytea[])
-            """
-        try await connection.send(insert, logger: logger)
         let hash = head.hash.withUnsafeBytes { ByteBuffer(bytes: $0) }
-        try await connection.send(
-            "UPDATE chain_head SET position = \(Int64(head.position)), hash = \(hash), recorded_at = \(head.recordedAt.microsecondsSinceEpoch)",
-            logger: logger)
-        try await connection.send("SELECT pg_notify(\(PostgresSchema.commitChannel), \(String(head.position)))", logger: logger)
+        // Data-modifying WITH clauses run once each, whether or not the outer SELECT reads them.
+        let write: PostgresQuery = """
+            WITH inserted AS (
+                INSERT INTO events (position, stream, version, event_id, record, hash)
+                SELECT * FROM unnest(\(positions)::bigint[], \(streams)::text[], \(versions)::bigint[], \(ids)::uuid[], \(records)::bytea[], \(hashes)::bytea[])),
+            moved AS (
+                UPDATE chain_head SET position = \(Int64(head.position)), hash = \(hash), recorded_at = \(head.recordedAt.microsecondsSinceEpoch))
+            SELECT pg_notify(\(PostgresSchema.commitChannel), \(String(head.position)))
+            """
+        try await connection.send(write, logger: logger)
     }
 }

@@ -44,6 +44,9 @@ final class PostgresGroupCommitter: Sendable {
         self.location = location
     }
 
+    /// How many submissions wait for a transaction.
+    var waiting: Int { pending.withLock { $0.count } }
+
     /// The commits made so far and the appends they served.
     var totals: CommitTotals { counted.withLock { $0 } }
 
@@ -62,54 +65,97 @@ final class PostgresGroupCommitter: Sendable {
     /// Commits waiting submissions until none are left.
     private func drain() async {
         while true {
-            let group = pending.withLock { $0.nextGroup(budget: Self.transactionBudgetBytes) }
-            if group.isEmpty { return }
-            let outcomes = await commit(group.map(\.appends))
+            if pending.withLock({ $0.stopIfIdle() }) { return }
+            let (group, outcomes) = await commitNextGroup()
             for (submission, outcome) in zip(group, outcomes) {
                 submission.continuation.resume(returning: outcome)
             }
         }
     }
 
-    private func commit(_ submissions: [[PreparedAppend]]) async -> [PostgresAppendTransaction.Outcome] {
+    /// One try of a group on one connection, and how it ended.
+    private enum Attempt {
+        /// The transaction ran: it committed when `committed` is set, or every submission was refused.
+        case finished(group: [PendingAppends.Submission], outcomes: [PostgresAppendTransaction.Outcome], committed: LedgerHead?)
+        /// It failed; `group` is nil when it failed before taking one.
+        case failed(group: [PendingAppends.Submission]?, PostgresAppendTransaction.Failure)
+        /// No connection could be had: nothing was sent.
+        case noConnection(group: [PendingAppends.Submission]?, any Error)
+    }
+
+    /// Commits the submissions waiting when the chain head is locked, and returns them with their outcomes.
+    ///
+    /// The group is taken once the lock is held, not before: appends that arrive while another
+    /// process's transaction holds the chain head join this one, so several servers on one database
+    /// keep groups as large as one server's. When no connection can be had, everything waiting fails
+    /// with the group, not one group per connection wait.
+    private func commitNextGroup() async -> ([PendingAppends.Submission], [PostgresAppendTransaction.Outcome]) {
+        var group: [PendingAppends.Submission]? = nil
         var attempt = 1
         while true {
-            do {
-                let (outcomes, committed) = try await attemptCommit(submissions)
+            let failure: LedgerError
+            switch await attemptCommit(group) {
+            case .finished(let taken, let outcomes, let committed):
                 if let committed {
                     confirmed.raise(to: committed.position)
                     counted.withLock {
                         $0.commits += 1
-                        $0.appends += UInt64(submissions.count)
+                        $0.appends += UInt64(taken.count)
                     }
                     commits.signal()
                 }
-                return outcomes
-            } catch let failure as PostgresAppendTransaction.Failure {
-                if failure.duringCommit {
-                    logger.warning("the outcome of a commit is unknown", metadata: ["error": "\(PostgresEventStore.describe(failure.error))"])
-                    return Array(repeating: .failure(unknownOutcome(failure.error)), count: submissions.count)
-                }
-                if attempt < Self.attemptsOnLostConnections, Self.isConnectionLoss(failure.error) {
-                    logger.debug("retrying an append whose connection was lost before it committed", metadata: ["error": "\(PostgresEventStore.describe(failure.error))"])
+                return (taken, outcomes)
+            case .failed(let taken, let error):
+                group = taken
+                if error.duringCommit {
+                    logger.warning("the outcome of a commit is unknown", metadata: ["error": "\(PostgresEventStore.describe(error.error))"])
+                    failure = unknownOutcome(error.error)
+                } else if attempt < Self.attemptsOnLostConnections, Self.isConnectionLoss(error.error) {
+                    logger.debug("retrying an append whose connection was lost before it committed", metadata: ["error": "\(PostgresEventStore.describe(error.error))"])
                     // The pool may lease another connection it has not yet heard is gone: give it a moment.
                     try? await Task.sleep(for: .milliseconds(50 * attempt))
                     attempt += 1
                     continue
+                } else {
+                    failure = nothingWritten(error.error)
                 }
-                return Array(repeating: .failure(nothingWritten(failure.error)), count: submissions.count)
-            } catch {
-                // No connection could be had: nothing was sent.
-                return Array(repeating: .failure(nothingWritten(error)), count: submissions.count)
+            case .noConnection(let taken, let error):
+                // The database is unreachable now: whatever waits would only wait as long again to
+                // fail the same way, so it fails with this group.
+                let failed = (taken ?? []) + pending.withLock { $0.takeAll() }
+                return (failed, Array(repeating: .failure(nothingWritten(error)), count: failed.count))
             }
+            // Only this drain takes from the queue, so submissions are still waiting if none were taken yet.
+            let failed = group ?? pending.withLock { $0.nextGroup(budget: Self.transactionBudgetBytes) }
+            return (failed, Array(repeating: .failure(failure), count: failed.count))
         }
     }
 
-    private func attemptCommit(_ submissions: [[PreparedAppend]]) async throws -> (outcomes: [PostgresAppendTransaction.Outcome], committed: LedgerHead?) {
+    /// Locks the chain head on a connection of the pool, takes the group (`given`, or the submissions
+    /// waiting now), and runs its transaction.
+    private func attemptCommit(_ given: [PendingAppends.Submission]?) async -> Attempt {
         let hook = beforeCommit.withLock { $0 }
         let (clock, logger) = (clock, logger)
-        return try await client.withConnection(waitingAtMost: Self.connectionWait) { connection in
-            try await PostgresAppendTransaction(connection: connection, logger: logger, recordedAt: clock(), beforeCommit: hook).run(submissions)
+        do {
+            return try await client.withConnection(waitingAtMost: Self.connectionWait) { connection in
+                let transaction = PostgresAppendTransaction(connection: connection, logger: logger, beforeCommit: hook)
+                let head: LedgerHead
+                do throws(PostgresAppendTransaction.Failure) {
+                    head = try await transaction.lockHead()
+                } catch {
+                    return .failed(group: given, error)
+                }
+                let group = given ?? self.pending.withLock { $0.nextGroup(budget: Self.transactionBudgetBytes) }
+                do throws(PostgresAppendTransaction.Failure) {
+                    // Taken after the group, so that no event of it says its source recorded it later.
+                    let (outcomes, committed) = try await transaction.run(group.map(\.appends), lockedHead: head, recordedAt: clock())
+                    return .finished(group: group, outcomes: outcomes, committed: committed)
+                } catch {
+                    return .failed(group: group, error)
+                }
+            }
+        } catch {
+            return .noConnection(group: given, error)
         }
     }
 

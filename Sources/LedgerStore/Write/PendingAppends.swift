@@ -36,6 +36,20 @@ package struct PendingAppends: Sendable {
         return true
     }
 
+    /// True, and the writer has stopped draining, when none wait (for a writer that takes its
+    /// group later, once it holds a lock).
+    package mutating func stopIfIdle() -> Bool {
+        guard waiting.isEmpty else { return false }
+        draining = false
+        return true
+    }
+
+    /// Every waiting submission, whatever its size (to fail them all when the store is unreachable).
+    package mutating func takeAll() -> [Submission] {
+        defer { waiting.removeAll() }
+        return waiting
+    }
+
     /// The next group: the waiting submissions in order, as many as fit in `budget` bytes (at least
     /// one). Empty when none wait, and then the writer has stopped draining.
     package mutating func nextGroup(budget: Int) -> [Submission] {
