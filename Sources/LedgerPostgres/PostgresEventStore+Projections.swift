@@ -7,21 +7,21 @@ import PostgresNIO
 /// projection by a transaction-scoped advisory lock, so two servers never both move one checkpoint.
 extension PostgresEventStore: ProjectionStore {
     public func checkpoint(ofProjection name: String) async throws -> ProjectionCheckpoint? {
-        try await reading("read a projection's checkpoint") { client, logger in
+        try await withConnection(doing: "read a projection's checkpoint") { connection, logger in
             let query: PostgresQuery = "SELECT version, position FROM projection_checkpoints WHERE projection = \(name)"
-            for try await (version, position) in try await client.query(query, logger: logger).decode((Int64, Int64).self) {
-                return try Self.checkpoint(name, version: version, position: position)
-            }
-            return nil
+            guard let row = try await connection.send(query, logger: logger).first else { return nil }
+            let (version, position) = try row.decode((Int64, Int64).self)
+            return try Self.checkpoint(name, version: version, position: position)
         }
     }
 
     public func states(ofProjection name: String, keys: [String]) async throws -> [String: [UInt8]] {
         guard !keys.isEmpty else { return [:] }
-        return try await reading("read a projection's states") { client, logger in
+        return try await withConnection(doing: "read a projection's states") { connection, logger in
             var states = [String: [UInt8]]()
             let query: PostgresQuery = "SELECT key, state FROM projections WHERE projection = \(name) AND key = ANY(\(keys))"
-            for try await (key, state) in try await client.query(query, logger: logger).decode((String, ByteBuffer).self) {
+            for row in try await connection.send(query, logger: logger) {
+                let (key, state) = try row.decode((String, ByteBuffer).self)
                 states[key] = Array(state.readableBytesView)
             }
             return states
@@ -32,15 +32,16 @@ extension PostgresEventStore: ProjectionStore {
         projection name: String, states: [String: [UInt8]], checkpoint: ProjectionCheckpoint,
         expecting expected: ProjectionCheckpoint?, reset: Bool
     ) async throws(LedgerError) {
-        try await reading("commit projection \(name)") { client, logger in
-            try await client.withTransaction(logger: logger) { connection in
-                try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(name)))", logger: logger)
+        try await withConnection(doing: "commit projection \(name)") { connection, logger in
+            try await connection.transaction(logger: logger) { connection in
+                try await connection.send("SELECT pg_advisory_xact_lock(hashtext(\(name)))", logger: logger)
                 if reset {
-                    try await connection.query("DELETE FROM projections WHERE projection = \(name)", logger: logger)
+                    try await connection.send("DELETE FROM projections WHERE projection = \(name)", logger: logger)
                 } else {
                     var current: ProjectionCheckpoint?
                     let query: PostgresQuery = "SELECT version, position FROM projection_checkpoints WHERE projection = \(name)"
-                    for try await (version, position) in try await connection.query(query, logger: logger).decode((Int64, Int64).self) {
+                    if let row = try await connection.send(query, logger: logger).first {
+                        let (version, position) = try row.decode((Int64, Int64).self)
                         current = try Self.checkpoint(name, version: version, position: position)
                     }
                     guard current == expected else { throw LedgerError.projectionMovedOn(name) }
@@ -53,9 +54,9 @@ extension PostgresEventStore: ProjectionStore {
                         INSERT INTO projections (projection, key, state) SELECT \(name), * FROM unnest(\(keys)::text[], \(values)::bytea[])
                         ON CONFLICT (projection, key) DO UPDATE SET state = excluded.state
                         """
-                    try await connection.query(upsert, logger: logger)
+                    try await connection.send(upsert, logger: logger)
                 }
-                try await connection.query(
+                try await connection.send(
                     """
                     INSERT INTO projection_checkpoints (projection, version, position) VALUES (\(name), \(Int64(checkpoint.version)), \(Int64(checkpoint.position)))
                     ON CONFLICT (projection) DO UPDATE SET version = excluded.version, position = excluded.position

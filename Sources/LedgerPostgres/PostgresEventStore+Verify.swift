@@ -13,13 +13,9 @@ extension PostgresEventStore {
         var verified = LedgerHead.empty
         while true {
             let from = Int64(verified.position + 1)
-            let page: [(Int64, String, Int64, UUID, ByteBuffer, ByteBuffer)] = try await reading("verify the log") { client, logger in
-                var rows = [(Int64, String, Int64, UUID, ByteBuffer, ByteBuffer)]()
+            let page: [(Int64, String, Int64, UUID, ByteBuffer, ByteBuffer)] = try await withConnection(doing: "verify the log") { connection, logger in
                 let query: PostgresQuery = "SELECT position, stream, version, event_id, record, hash FROM events WHERE position >= \(from) ORDER BY position LIMIT 1000"
-                for try await row in try await client.query(query, logger: logger).decode((Int64, String, Int64, UUID, ByteBuffer, ByteBuffer).self) {
-                    rows.append(row)
-                }
-                return rows
+                return try await connection.send(query, logger: logger).map { try $0.decode((Int64, String, Int64, UUID, ByteBuffer, ByteBuffer).self) }
             }
             guard !page.isEmpty else { break }
             for (position, stream, version, id, record, hash) in page {

@@ -28,6 +28,9 @@ public final class PostgresEventStore: EventStore, Sendable {
     let commits: CommitSignal
     /// The last position proved durable (by this process's commits and the announcements).
     let confirmed = ConfirmedHead()
+    /// Moves on with each settings change announced, and each time the listener (re)connects (it
+    /// may have missed some): a mirror reads the settings again only when it has moved.
+    let settingsAnnounced = AnnouncementCount()
     private let running: Task<Void, Never>
     private let listener: CommitListener
 
@@ -42,7 +45,7 @@ public final class PostgresEventStore: EventStore, Sendable {
         running = Task.immediate { await client.run() }
         let commits = CommitSignal()
         self.commits = commits
-        listener = CommitListener(client: client, commits: commits, confirmed: confirmed, logger: logger)
+        listener = CommitListener(client: client, commits: commits, confirmed: confirmed, settings: settingsAnnounced, logger: logger)
         writer = PostgresGroupCommitter(
             client: client, clock: clock, logger: logger, commits: commits, confirmed: confirmed, location: location)
     }
@@ -104,8 +107,8 @@ public final class PostgresEventStore: EventStore, Sendable {
     }
 
     public func head() async throws(LedgerError) -> LedgerHead {
-        try await reading("read the chain head") { client, logger in
-            let rows = try await client.query("SELECT position, hash, recorded_at FROM chain_head", logger: logger).collect()
+        try await withConnection(doing: "read the chain head") { connection, logger in
+            let rows = try await connection.send("SELECT position, hash, recorded_at FROM chain_head", logger: logger)
             guard let row = rows.first else {
                 throw LedgerError(.corrupt, "the chain_head row is missing", detail: .damagedLog)
             }
@@ -130,8 +133,8 @@ public final class PostgresEventStore: EventStore, Sendable {
     }
 
     public func version(ofStream stream: String) async throws(LedgerError) -> UInt64 {
-        try await reading("read a stream's version") { client, logger in
-            let rows = try await client.query("SELECT coalesce(max(version), 0) FROM events WHERE stream = \(stream)", logger: logger).collect()
+        try await withConnection(doing: "read a stream's version") { connection, logger in
+            let rows = try await connection.send("SELECT coalesce(max(version), 0) FROM events WHERE stream = \(stream)", logger: logger)
             return UInt64(try rows.first?.decode(Int64.self) ?? 0)
         }
     }
@@ -150,23 +153,27 @@ public final class PostgresEventStore: EventStore, Sendable {
 
     /// The events the query's `(position, record)` rows hold, decoded by the shared record codec.
     func records(_ query: PostgresQuery) async throws(LedgerError) -> [RecordedEvent] {
-        try await reading("read events") { client, logger in
-            var events = [RecordedEvent]()
-            for try await (position, record) in try await client.query(query, logger: logger).decode((Int64, ByteBuffer).self) {
-                events.append(try Self.decode(record, at: UInt64(position)))
+        try await withConnection(doing: "read events") { connection, logger in
+            try await connection.send(query, logger: logger).map { row in
+                let (position, record) = try row.decode((Int64, ByteBuffer).self)
+                return try Self.decode(record, at: UInt64(position))
             }
-            return events
         }
     }
 
-    /// Runs a read, its failures in the ledger's terms. The read is not cancelled with the calling
-    /// task (as an LMDB read is not): a subscription cancelled mid-read still gets the page it read.
-    func reading<Result: Sendable>(
-        _ what: String, _ body: @escaping @Sendable (PostgresClient, Logger) async throws -> Result
+    /// Runs `body` on one of the pool's connections, its failures in the ledger's terms (`what` is
+    /// what it does, for the message). No connection within ``PostgresGroupCommitter/connectionWait``
+    /// fails with ``LedgerError/Code/unavailable``, as an append does. The work is not cancelled with
+    /// the calling task (as an LMDB read is not): a subscription cancelled mid-read still gets the
+    /// page it read.
+    func withConnection<Result: Sendable>(
+        doing what: String, _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Result
     ) async throws(LedgerError) -> Result {
         let (client, logger) = (client, logger)
         do {
-            return try await Task { try await body(client, logger) }.value
+            return try await Task {
+                try await client.withConnection(waitingAtMost: PostgresGroupCommitter.connectionWait) { try await body($0, logger) }
+            }.value
         } catch {
             throw failure(error, doing: what)
         }

@@ -26,6 +26,8 @@ enum PostgresSchema {
 
     /// The channel every commit is announced on, with the new head position as payload.
     static let commitChannel = "incident_ledger_commits"
+    /// The payload of a settings change's notification on ``commitChannel`` (a commit's is its head position).
+    static let settingsAnnouncement = "settings"
 
     static let statements: [PostgresQuery] = [
         """

@@ -15,6 +15,17 @@ public struct LedgerHead: Sendable, Hashable {
         self.recordedAt = recordedAt
     }
 
+    /// The head of a log whose last record is `event`, encoded as `record`.
+    package init(last event: RecordedEvent, record: [UInt8]) {
+        self.init(position: event.position, hash: Hash256.sha256(record), recordedAt: event.recordedAt)
+    }
+
+    /// Whether `event` may follow this head in a log: it stands at the next position and links to
+    /// this head's hash. (Copies of another log — a mirror's, a migration's — check each record so.)
+    package func isFollowed(by event: RecordedEvent) -> Bool {
+        event.position == position + 1 && event.previousHash == hash
+    }
+
     package init?(encoded bytes: UnsafeRawBufferPointer) {
         guard bytes.count == Self.encodedSize else { return nil }
         position = UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self))

@@ -33,6 +33,7 @@ public final class PostgresMirror: LedgerUpstream, Sendable {
     private let follower = Mutex<Task<Void, Never>?>(nil)
     /// Why the last copy failed, until one succeeds; a divergence stays for good.
     private let failure = Mutex<LedgerError?>(nil)
+    /// The version of the settings last copied.
     private let settingsCopied = Mutex<Int64?>(nil)
 
     public var location: String { store.location }
@@ -181,25 +182,31 @@ public final class PostgresMirror: LedgerUpstream, Sendable {
         return events.count
     }
 
-    /// Copies the settings when their version moved on since the last copy.
+    /// Reads the settings and copies them when their version moved on since the last copy.
     private func copySettings() async throws(LedgerError) {
-        let version = try await store.settingsVersion()
+        let (version, all) = try await store.settings()
         guard settingsCopied.withLock({ $0 }) != version else { return }
-        let (copiedVersion, all) = try await store.settings()
         try ledger.replaceSettings(with: all)
-        settingsCopied.withLock { $0 = copiedVersion }
+        settingsCopied.withLock { $0 = version }
     }
 
     /// Follows the database: copies whenever a commit is announced (or a poll finds one), until closed.
     private func startFollowing() {
         store.startListening()
         let task = Task { [self] in
+            // The settings were copied when the mirror opened; the listener announces each change
+            // since (and counts one on connecting, for what it may have missed).
+            var settingsSeen: UInt64 = 0
             while !Task.isCancelled {
                 let generation = store.commits.generation
                 do throws(LedgerError) {
                     // Only what is proved durable: never a commit its standby may not have.
                     if try await copyPage(upTo: store.confirmed.value) > 0 { continue }
-                    try await copySettings()
+                    let announced = store.settingsAnnounced.value
+                    if announced != settingsSeen {
+                        try await copySettings()
+                        settingsSeen = announced
+                    }
                     failure.withLock { $0 = nil }
                 } catch {
                     failure.withLock { $0 = error }

@@ -17,4 +17,19 @@ extension PostgresConnection {
             return self.query(query, logger: logger)
         }.get()
     }
+
+    /// Runs `body` between `BEGIN` and `COMMIT`, each sent with ``send(_:logger:)``; rolls back and
+    /// rethrows when `body` throws. (postgres-nio's `withTransaction` writes to a closed connection.)
+    func transaction<Result: Sendable>(logger: Logger, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await send("BEGIN", logger: logger)
+        let result: Result
+        do {
+            result = try await body(self)
+        } catch {
+            _ = try? await send("ROLLBACK", logger: logger)
+            throw error
+        }
+        try await send("COMMIT", logger: logger)
+        return result
+    }
 }

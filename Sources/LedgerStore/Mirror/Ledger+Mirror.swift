@@ -67,7 +67,7 @@ extension Ledger {
                         guard held == record else { throw diverged("its record at position \(event.position) differs from the shared log's") }
                         continue
                     }
-                    guard event.position == head.position + 1, event.previousHash == head.hash else {
+                    guard head.isFollowed(by: event) else {
                         throw diverged("the shared log's record at position \(event.position) does not follow the mirror's head at \(head.position)")
                     }
                     let version = try AppendTransaction.currentVersion(of: event.stream, in: txn, databases)
@@ -79,7 +79,7 @@ extension Ledger {
                     }
                     guard isNew else { throw diverged("the event id at position \(event.position) is recorded at another position") }
                     try AppendTransaction.write(record, at: event.position, stream: event.stream, version: event.streamVersion, in: txn, databases)
-                    head = LedgerHead(position: event.position, hash: Hash256.sha256(record), recordedAt: event.recordedAt)
+                    head = LedgerHead(last: event, record: record)
                     written.append(record)
                 }
                 if head != startHead {
