@@ -1,5 +1,6 @@
 import Foundation
 import IncidentEvents
+import IncidentGenerator
 import LedgerModel
 import LedgerStore
 import LedgerTestSupport
@@ -70,5 +71,32 @@ final class ManualClock: Sendable {
         #expect(steps.count == 3)
         #expect(steps[1].changes.contains { $0.field == "messageCount" && $0.before == "0" && $0.after == "1" })
         #expect(steps[2].changes.contains { $0.field == "detectedAt" && $0.after == "\"\(at(3).rfc3339)\"" })
+    }
+
+    /// For generated histories with every event type (corrections and retractions among them), each
+    /// step's state and changes are those of folding the corrected history up to that event again
+    /// from the start (what `steps` did for every event before it kept one running state).
+    @Test(arguments: [1, 2, 3] as [UInt64])
+    func stepsEqualFoldingEachPrefixAgain(seed: UInt64) async throws {
+        let history = HistoryGenerator.everyFamily(incidents: 4, seed: seed)
+        let directory = TemporaryDirectory()
+        let ledger = try Ledger.create(at: directory.path, clock: SampleEvents.fixedClock(offsetSeconds: 10 * 86_400))
+        try await ledger.append(inOrder: history[...])
+        var corrections = 0
+        for stream in Set(history.map(\.stream)).sorted() {
+            let events = try ledger.read { try $0.events(inStream: stream) }
+            let steps = Replay.steps(stream, events: events)
+            #expect(steps.map(\.event.position) == events.map(\.position))
+            var previous = Replay.fields(of: IncidentSummary(incident: stream))
+            for (index, step) in steps.enumerated() {
+                let current = Replay.fields(of: Replay.fold(stream, EffectiveHistory.apply(Array(events[...index]))))
+                let changed = current.keys.sorted().filter { $0 != "eventCount" && $0 != "lastPosition" && current[$0] != previous[$0] }
+                #expect(step.changes.map(\.field) == changed, "\(stream) step \(index + 1): \(step.event.type)")
+                #expect(step.changes.map(\.after) == changed.map { current[$0] ?? "—" })
+                previous = current
+            }
+            corrections += events.filter { $0.type == EventCorrected.type || $0.type == EventRetracted.type }.count
+        }
+        #expect(corrections > 0, "the histories hold corrections or retractions")
     }
 }

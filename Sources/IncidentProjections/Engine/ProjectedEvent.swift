@@ -40,12 +40,15 @@ public enum EffectiveHistory {
 
     /// Applies the corrections and retractions among `events` (one incident's, in stream order).
     public static func apply(_ events: [RecordedEvent]) -> [ProjectedEvent] {
+        apply(decoded: events.map(ProjectedEvent.decode))
+    }
+
+    /// ``apply(_:)`` for events already decoded (as they were recorded, no correction applied).
+    public static func apply(decoded: [ProjectedEvent]) -> [ProjectedEvent] {
         var corrections = [String: [(event: RecordedEvent, correction: EventCorrected)]]()
         var retracted = Set<String>()
-        var decoded = [ProjectedEvent]()
-        decoded.reserveCapacity(events.count)
-        for event in events {
-            let projected = ProjectedEvent.decode(event)
+        for projected in decoded {
+            let event = projected.recorded
             switch projected.event {
             case .corrected(let correction)?:
                 corrections[correction.target.lowercased(), default: []].append((event, correction))
@@ -54,7 +57,6 @@ public enum EffectiveHistory {
             default:
                 break
             }
-            decoded.append(projected)
         }
         if corrections.isEmpty, retracted.isEmpty { return decoded }
         return decoded.compactMap { projected in

@@ -1,4 +1,5 @@
 import Foundation
+import IncidentEvents
 public import LedgerModel
 public import LedgerStore
 
@@ -52,21 +53,44 @@ public enum Replay {
     }
 
     /// The incident event by event, given its events in stream order.
+    ///
+    /// Each step's state is that of the history so far, so corrections reach back as they did then.
+    /// Only a correction or retraction (or an event an earlier one named) makes the history so far
+    /// differ from the last step's plus this event; only then is it folded again from the start, so a
+    /// replay costs one fold of the incident, not one per event.
     public static func steps(_ stream: String, events recorded: [RecordedEvent]) -> [Step] {
         let positions = Dictionary(recorded.map { ($0.id.lowercasedString, $0.position) }, uniquingKeysWith: { first, _ in first })
         var steps = [Step]()
         var previous = fields(of: IncidentSummary(incident: stream))
-        for count in recorded.indices {
-            // Each step is the state of the history so far, so corrections reach back as they did then.
-            let state = fold(stream, EffectiveHistory.apply(Array(recorded[...count])))
+        var decoded = [ProjectedEvent]()
+        decoded.reserveCapacity(recorded.count)
+        var named = Set<String>()
+        var state = IncidentSummary(incident: stream)
+        for event in recorded {
+            let projected = ProjectedEvent.decode(event)
+            decoded.append(projected)
+            let foldAgain: Bool
+            switch projected.event {
+            case .corrected(let correction)?:
+                named.insert(correction.target.lowercased())
+                foldAgain = true
+            case .retracted(let retraction)?:
+                named.insert(retraction.target.lowercased())
+                foldAgain = true
+            default:
+                foldAgain = named.contains(event.id.lowercasedString)
+            }
+            if foldAgain {
+                state = fold(stream, EffectiveHistory.apply(decoded: decoded))
+            } else {
+                state.apply(projected)
+            }
             let current = fields(of: state)
             var changes = [(field: String, before: String, after: String)]()
             for key in current.keys.sorted() where key != "eventCount" && key != "lastPosition" && current[key] != previous[key] {
                 changes.append((key, previous[key] ?? "—", current[key] ?? "—"))
             }
-            let event = recorded[count]
-            let typed = ProjectedEvent.decode(event).event
-            steps.append(Step(event: event, text: EventDescription.text(typed, type: event.type, positions: positions), changes: changes))
+            steps.append(Step(event: event, text: EventDescription.text(projected.event, type: event.type, positions: positions), changes: changes))
             previous = current
         }
         return steps
