@@ -222,14 +222,15 @@ import Testing
         try await Self.withStore { store, url in
             let cluster = try PostgresCluster.shared()
             let database = String(url.split(separator: "/").last!)
-            let (writer, logger) = (store.writer, store.logger)
+            let writer = store.writer
             let lost = Once()
             store.writer.beforeCommit.withLock {
                 $0 = { connection in
                     guard lost.first() else { return }
-                    // The database stops taking connections and this one is ended: the group's retry finds none.
+                    // The database stops taking connections and every one of the store's is ended:
+                    // the group's retry finds none.
                     _ = try? cluster.sql("ALTER DATABASE \(database) ALLOW_CONNECTIONS false", database: "postgres")
-                    _ = try? await connection.query("SELECT pg_terminate_backend(pg_backend_pid())", logger: logger)
+                    _ = try? cluster.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(database)'", database: "postgres")
                     for _ in 0..<500 where !connection.isClosed { try? await Task.sleep(for: .milliseconds(10)) }
                     // Meanwhile the others queue behind this group.
                     for _ in 0..<1000 where writer.waiting < 8 { try? await Task.sleep(for: .milliseconds(10)) }
