@@ -15,6 +15,9 @@ let package = Package(
         .library(name: "IncidentMetrics", targets: ["IncidentMetrics"]),
         .library(name: "LedgerAudit", targets: ["LedgerAudit"]),
         .library(name: "IncidentService", targets: ["IncidentService"]),
+        // For the tests and the benchmark package (Tools/Benchmarks): sample events, temporary
+        // directories, child processes, a throwaway PostgreSQL cluster.
+        .library(name: "LedgerTestSupport", targets: ["LedgerTestSupport"]),
         .library(name: "IncidentReports", targets: ["IncidentReports"]),
         .library(name: "IncidentServer", targets: ["IncidentServer"]),
     ],

@@ -33,9 +33,13 @@ public final class PostgresCluster: Sendable {
 
     private static let started: Result<PostgresCluster, Unavailable> = Result { () throws(Unavailable) in try PostgresCluster() }
 
-    /// A new, empty database, as a `postgres://` URL for the superuser `postgres` (trust authentication on loopback).
-    public func createDatabase() throws -> String {
-        let name = "ledger_\(databases.wrappingAdd(1, ordering: .relaxed).newValue)"
+    /// The folder of the cluster's data and logs.
+    public var path: String { directory.path }
+
+    /// A new, empty database (named `name`, or `ledger_N`), as a `postgres://` URL for the superuser
+    /// `postgres` (trust authentication on loopback).
+    public func createDatabase(_ name: String? = nil) throws -> String {
+        let name = name ?? "ledger_\(databases.wrappingAdd(1, ordering: .relaxed).newValue)"
         let outcome = try ChildProcess.run("\(binaries)/createdb", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", name])
         guard outcome.status == 0 else {
             throw Unavailable(description: "createdb \(name) failed: \(outcome.stderr)")
@@ -46,6 +50,14 @@ public final class PostgresCluster: Sendable {
     /// The URL of a database of this cluster.
     public func url(database: String) -> String {
         "postgres://postgres@127.0.0.1:\(port)/\(database)"
+    }
+
+    /// The server's version and the settings that decide how fast a durable commit is, for a
+    /// benchmark's report.
+    public func settings() throws -> String {
+        let names = ["fsync", "synchronous_commit", "wal_sync_method", "wal_level", "shared_buffers", "max_wal_size", "commit_delay", "max_connections"]
+        let show = { (name: String) in try self.sql("SHOW \(name)", database: "postgres").trimmingCharacters(in: .whitespacesAndNewlines) }
+        return "PostgreSQL \(try show("server_version")), " + (try names.map { "\($0)=\(try show($0))" }).joined(separator: ", ")
     }
 
     /// Runs a SQL statement in a database with `psql`, for tests that change what a store wrote.
@@ -107,7 +119,8 @@ public final class PostgresCluster: Sendable {
         guard let found else {
             throw Unavailable(description:
                 "PostgreSQL is not installed (no initdb, pg_ctl, createdb and psql in /usr/lib/postgresql/*/bin, $POSTGRES_BIN or the PATH): "
-                + "the PostgreSQL store's tests need a real server — install Debian's postgresql package (`apt-get install postgresql`, which Tools/install-deps does)")
+                + "the PostgreSQL store's tests and benchmark rows need a real server — install Debian's postgresql package "
+                + "(`apt-get install postgresql`, which Tools/install-deps and Tools/Benchmarks/run do as root)")
         }
         return found
     }

@@ -58,6 +58,8 @@ let package = Package(
                 .product(name: "IncidentService", package: rootPackage),
                 .product(name: "IncidentServer", package: rootPackage),
                 .product(name: "IncidentEvents", package: rootPackage),
+                // The tests' throwaway PostgreSQL cluster, for rows P1–P4.
+                .product(name: "LedgerTestSupport", package: rootPackage),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -2,6 +2,7 @@ import Foundation
 import LedgerModel
 import LedgerPostgres
 import LedgerStore
+import LedgerTestSupport
 import Logging
 import NIOCore
 import PostgresNIO
@@ -13,8 +14,8 @@ import PostgresNIO
 extension Suite {
     mutating func runPostgresRows() async throws {
         progress("starting a throwaway PostgreSQL server")
-        let server = try PostgresServer.start()
-        defer { server.stop() }
+        // The tests' throwaway cluster (LedgerTestSupport): stopped and deleted when the bench exits.
+        let server = try PostgresCluster.shared()
         let settings = try server.settings()
         progress(settings)
         let writers = sizes.writers
@@ -69,8 +70,8 @@ extension Suite {
             "(P1–P4) ratios: P2/P1 = \(ratio(appended, plain)) (target ≥ 0.5), P2 = \(Format.integer(appended.eventsPerSecond)) events/s "
                 + "(target ≥ 5,000), P4/P2 = \(ratio(twoStores, appended)) (target ≥ 1), P2/P3 = \(ratio(appended, lmdb)) (LMDB).")
         notes.append(
-            "(P1–P4) \(settings); max_connections=300; the cluster is made by `initdb` for this run in \(server.directory) "
-                + "on \(MachineDescription.filesystem(of: server.directory)) and runs on the same cores; its CPU is not in CPU s.")
+            "(P1–P4) \(settings); the cluster is made by `initdb` for this run in \(server.path) "
+                + "on \(MachineDescription.filesystem(of: server.path)) and runs on the same cores; its CPU is not in CPU s.")
     }
 
     /// Appends `events` one at a time from ``Sizes/writers`` tasks (task k to `stores[k % stores.count]`);
@@ -107,7 +108,7 @@ extension Suite {
 
     /// (P1) The rows inserted into a copy of the store's table in its database by a plain client:
     /// `writers` connections, each committing `batch` rows at a time, batch k going to connection k mod `writers`.
-    private func plainInsert(_ rows: EventRows, batch: Int, server: PostgresServer, database: String) async throws -> Measurement {
+    private func plainInsert(_ rows: EventRows, batch: Int, server: PostgresCluster, database: String) async throws -> Measurement {
         let writers = sizes.writers
         progress("(P1) \(rows.count) rows by a plain client, batches of \(batch), \(writers) connections")
         // Beside the store's table, with the same columns, constraints and indexes.
@@ -132,7 +133,7 @@ extension Suite {
                 }
             }
         }
-        let count = try server.sql("SELECT count(*) FROM plain_events", database: database)
+        let count = try server.sql("SELECT count(*) FROM plain_events", database: database).trimmingCharacters(in: .whitespacesAndNewlines)
         guard count == String(rows.count) else {
             throw BenchFailure("(P1) the table holds \(count) rows, expected \(rows.count)")
         }
@@ -154,7 +155,7 @@ struct EventRows: Sendable {
 
     var count: Int { positions.count }
 
-    static func read(from server: PostgresServer, database: String) async throws -> EventRows {
+    static func read(from server: PostgresCluster, database: String) async throws -> EventRows {
         try await PlainClient.with(server, database: database, connections: 1) { client in
             var rows = EventRows()
             let query: PostgresQuery = "SELECT position, stream, version, event_id, record, hash FROM events ORDER BY position"
@@ -185,7 +186,7 @@ struct EventRows: Sendable {
 /// A plain postgres-nio client of the server, its connections opened before `body` runs.
 enum PlainClient {
     static func with<Result: Sendable>(
-        _ server: PostgresServer, database: String, connections: Int, _ body: (PostgresClient) async throws -> Result
+        _ server: PostgresCluster, database: String, connections: Int, _ body: (PostgresClient) async throws -> Result
     ) async throws -> Result {
         var configuration = PostgresClient.Configuration(
             host: "127.0.0.1", port: server.port, username: "postgres", password: nil, database: database, tls: .disable)
