@@ -76,16 +76,16 @@ public final class PostgresEventStore: EventStore, Sendable {
     /// A store on the database `url` names, once `prepare` has run on one of its connections.
     private static func start(
         url: String, clock: @escaping @Sendable () -> Timestamp, logger: Logger, doing what: String,
-        _ prepare: (PostgresConnection, PostgresLocation, Logger) async throws -> Void
+        _ prepare: @escaping @Sendable (PostgresConnection, PostgresLocation, Logger) async throws -> Void
     ) async throws(LedgerError) -> PostgresEventStore {
         let location = try PostgresLocation(url: url)
         try await location.probe(logger: logger)
         let store = PostgresEventStore(location: location, clock: clock, logger: logger)
-        do {
-            try await store.client.withConnection { try await prepare($0, store.postgres, logger) }
+        do throws(LedgerError) {
+            try await store.withConnection(doing: what) { connection, logger in try await prepare(connection, location, logger) }
         } catch {
             await store.close()
-            throw store.failure(error, doing: what)
+            throw error
         }
         return store
     }
@@ -205,19 +205,8 @@ public final class PostgresEventStore: EventStore, Sendable {
     /// Any failure of a call in the ledger's terms: a ledger error as it is, anything else a
     /// storage failure naming what was being done.
     func failure(_ error: any Error, doing what: String) -> LedgerError {
-        Self.failure(error, doing: what, location: postgres)
-    }
-
-    static func failure(_ error: any Error, doing what: String, location: PostgresLocation) -> LedgerError {
         if let error = error as? LedgerError { return error }
-        if let error = error as? PostgresTransactionError {
-            // A refusal inside a transaction (which was rolled back), or the statement that failed.
-            if let refusal = error.closureError as? LedgerError { return refusal }
-            if let cause = error.beginError ?? error.closureError ?? error.commitError {
-                return Self.failure(cause, doing: what, location: location)
-            }
-        }
-        var failure = LedgerError(Self.code(of: error), "could not \(what) in \(location): \(Self.describe(error))", ledgerPath: location.description)
+        var failure = LedgerError(Self.code(of: error), "could not \(what) in \(postgres): \(Self.describe(error))", ledgerPath: postgres.description)
         failure.cause = error
         return failure
     }

@@ -88,9 +88,9 @@ enum PostgresSchema {
                 .alreadyExists, "the database \(location) already holds a ledger; nothing was changed — use it as it is, or name an empty database",
                 ledgerPath: location.description)
         }
-        try await connection.withTransaction(logger: logger) { connection in
-            for statement in statements { try await connection.query(statement, logger: logger) }
-            try await connection.query("INSERT INTO schema_version (version) VALUES (\(version))", logger: logger)
+        try await connection.transaction(logger: logger) { connection in
+            for statement in statements { try await connection.send(statement, logger: logger) }
+            try await connection.send("INSERT INTO schema_version (version) VALUES (\(version))", logger: logger)
         }
     }
 
@@ -113,20 +113,19 @@ enum PostgresSchema {
     /// Brings an older schema to this build's version in one transaction. The version row is
     /// locked first, so two processes opening the database at once upgrade it once.
     static func upgrade(on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.withTransaction(logger: logger) { connection in
-            let stored = try await connection.query("SELECT version FROM schema_version FOR UPDATE", logger: logger).collect().first?.decode(Int32.self) ?? version
+        try await connection.transaction(logger: logger) { connection in
+            let stored = try await connection.send("SELECT version FROM schema_version FOR UPDATE", logger: logger).first?.decode(Int32.self) ?? version
             for upgrade in upgrades where upgrade.to > stored {
-                for statement in upgrade.statements { try await connection.query(statement, logger: logger) }
+                for statement in upgrade.statements { try await connection.send(statement, logger: logger) }
             }
-            try await connection.query("UPDATE schema_version SET version = \(version)", logger: logger)
+            try await connection.send("UPDATE schema_version SET version = \(version)", logger: logger)
         }
     }
 
     /// The stored schema version, nil when the database has no `schema_version` table.
     static func storedVersion(on connection: PostgresConnection, logger: Logger) async throws -> Int32? {
-        let exists = try await connection.query("SELECT to_regclass('schema_version') IS NOT NULL", logger: logger)
-            .collect().first?.decode(Bool.self) ?? false
+        let exists = try await connection.send("SELECT to_regclass('schema_version') IS NOT NULL", logger: logger).first?.decode(Bool.self) ?? false
         guard exists else { return nil }
-        return try await connection.query("SELECT version FROM schema_version", logger: logger).collect().first?.decode(Int32.self)
+        return try await connection.send("SELECT version FROM schema_version", logger: logger).first?.decode(Int32.self)
     }
 }

@@ -139,6 +139,26 @@ import Testing
         }
     }
 
+    /// A database of schema version 1 (before the shared settings) is upgraded in place on open:
+    /// its events kept, the settings tables made, the version moved on; opened again, it stays so.
+    @Test func aDatabaseOfAnOlderSchemaIsUpgradedOnOpen() async throws {
+        let cluster = try PostgresCluster.shared()
+        let url = try cluster.createDatabase()
+        let database = String(url.split(separator: "/").last!)
+        let made = try await PostgresEventStore.create(url: url)
+        _ = try await made.append([SampleEvents.event(1)], to: "INC-1")
+        await made.close()
+        _ = try cluster.sql("DROP TABLE settings; DROP TABLE settings_version; UPDATE schema_version SET version = 1", database: database)
+
+        let upgraded = try await PostgresEventStore.open(url: url)
+        #expect(try cluster.sql("SELECT version FROM schema_version", database: database).trimmingCharacters(in: .whitespacesAndNewlines) == "\(PostgresSchema.version)")
+        #expect(try await upgraded.verify().position == 1)
+        try await upgraded.setSetting("token/abc", [1, 2, 3])
+        #expect(try await upgraded.settings().all.map(\.key) == ["token/abc"])
+        await upgraded.close()
+        await (try PostgresEventStore.open(url: url)).close()
+    }
+
     @Test func anEmptyDatabaseIsNoLedgerAndALedgerIsNotCreatedTwice() async throws {
         let url = try PostgresCluster.shared().createDatabase()
         await #expect { _ = try await PostgresEventStore.open(url: url) } throws: { ($0 as? LedgerError)?.code == .ledgerNotFound }

@@ -19,7 +19,8 @@ extension PostgresConnection {
     }
 
     /// Runs `body` between `BEGIN` and `COMMIT`, each sent with ``send(_:logger:)``; rolls back and
-    /// rethrows when `body` throws. (postgres-nio's `withTransaction` writes to a closed connection.)
+    /// rethrows what `body` threw, a refusal as it is. (postgres-nio's `withTransaction` writes to a
+    /// closed connection, and wraps what the body threw.)
     func transaction<Result: Sendable>(logger: Logger, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         try await send("BEGIN", logger: logger)
         let result: Result
