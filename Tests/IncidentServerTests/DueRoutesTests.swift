@@ -52,14 +52,16 @@ import Testing
         try await server.stop()
     }
 
-    /// The live tail with `?due=true`: a promise four seconds ahead comes as `due`, then, on the server's
-    /// own clock, as overdue; the log's events keep their ids and the due events have none.
+    /// The live tail with `?due=true`: a promise a few seconds ahead comes as `due`, then, on the
+    /// server's own clock, as overdue; the log's events keep their ids and the due events have none.
+    /// (On a machine so loaded that the watcher's first look comes after the promise, the overdue
+    /// report is the only one: that is what the tail says then, and the test accepts it.)
     @Test func theLiveTailSaysWhenAnItemComesDueAndWhenItIsOverdue() async throws {
         let server = try await ServerFixture.start()
         let jane = try await server.client(.responder)
         let rita = try await server.client(.reviewer, holder: "rita@example.com")
         let now = Timestamp.now()
-        let promised = now.adding(seconds: 4)
+        let promised = now.adding(seconds: 6)
         let history = [
             #"{"stream": "INC-9", "type": "incident.declared", "occurredAt": "\#(now.adding(seconds: -60).rfc3339)", "payload": {"title": "Search down", "kind": "unplanned", "severity": "sev1"}}"#,
             #"{"stream": "INC-9", "type": "status_update.published", "occurredAt": "\#(now.rfc3339)", "payload": {"status": "investigating", "audience": "public", "channels": ["status_page"], "text": "Looking", "nextUpdateBy": "\#(promised.rfc3339)"}}"#,
@@ -71,8 +73,18 @@ import Testing
 
         let tail = try await rita.stream("/v1/events/stream?due=true&incident=INC-9")
         #expect(tail.status == 200)
-        var events = [EventStream.Event]()
-        while events.filter({ $0.event == "due" }).count < 2, let event = try await tail.next() { events.append(event) }
+        // Until the item is reported overdue; bounded, so that a watcher that never says so fails the
+        // test instead of hanging it (the tail's heartbeats keep the socket from timing out).
+        let events = try await EventStoreConformance.within(.seconds(90)) {
+            var events = [EventStream.Event]()
+            func overdue(_ event: EventStream.Event) -> Bool {
+                event.event == "due" && (try? JSONSerialization.jsonObject(with: Data(event.data.utf8)) as? [String: Any])?["overdue"] as? Bool == true
+            }
+            while !events.contains(where: overdue), let event = try await tail.next() {
+                events.append(event)
+            }
+            return events
+        }
         tail.close()
         // The incident's two events, with their positions as ids; INC-8 is filtered out.
         let logged = events.filter { $0.event != "due" }
@@ -81,10 +93,11 @@ import Testing
         let due = events.filter { $0.event == "due" }
         #expect(due.allSatisfy { $0.id == nil })
         let items = due.compactMap { try? JSONSerialization.jsonObject(with: Data($0.data.utf8)) as? [String: Any] }
-        #expect(items.map { $0["kind"] as? String } == ["update", "update"])
-        #expect(items.map { $0["incident"] as? String } == ["INC-9", "INC-9"])
-        #expect(items.map { $0["dueAt"] as? String } == [promised.rfc3339, promised.rfc3339])
-        #expect(items.map { $0["overdue"] as? Bool } == [false, true])
+        #expect(items.count == due.count && (1...2).contains(items.count), "\(due.map(\.data))")
+        #expect(items.allSatisfy { $0["kind"] as? String == "update" && $0["incident"] as? String == "INC-9" })
+        #expect(items.allSatisfy { $0["dueAt"] as? String == promised.rfc3339 })
+        // Due first (unless the first look came late), then overdue.
+        #expect(items.map { $0["overdue"] as? Bool } == (items.count == 2 ? [false, true] : [true]))
         // A responder may not follow the log, due items or not.
         #expect(try await jane.get("/v1/events/stream?due=true").status == 403)
         #expect(try await rita.get("/v1/events/stream?due=maybe").status == 400)
