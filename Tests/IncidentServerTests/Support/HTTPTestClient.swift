@@ -27,11 +27,14 @@ struct HTTPTestClient: Sendable {
     let port: Int
     var token: String?
     /// How long any one read may wait, in seconds.
-    var timeout: Double = 30
+    var timeout: Double
 
-    init(port: Int, token: String? = nil) {
+    /// A client of the server on `port`. Tests that load the machine with many durable writes give a
+    /// longer `timeout`: a full run loads it far past its 2 cores.
+    init(port: Int, token: String? = nil, timeout: Double = 30) {
         self.port = port
         self.token = token
+        self.timeout = timeout
     }
 
     func with(token: String?) -> HTTPTestClient {
