@@ -162,17 +162,19 @@ public final class PostgresEventStore: EventStore, Sendable {
     }
 
     /// Runs `body` on one of the pool's connections, its failures in the ledger's terms (`what` is
-    /// what it does, for the message). No connection within ``PostgresGroupCommitter/connectionWait``
-    /// fails with ``LedgerError/Code/unavailable``, as an append does. The work is not cancelled with
-    /// the calling task (as an LMDB read is not): a subscription cancelled mid-read still gets the
-    /// page it read.
+    /// what it does, for the message). The work is not cancelled with the calling task (as an LMDB
+    /// read is not): a subscription cancelled mid-read still gets the page it read.
+    ///
+    /// The wait for a connection is the pool's own (it gives up on a server that refuses connections
+    /// after about a minute), not the 10 s an append allows: bounded at 10 s, opening stores failed in
+    /// a loaded CI run, where making a first connection took longer (notes of stop 27).
     func withConnection<Result: Sendable>(
         doing what: String, _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Result
     ) async throws(LedgerError) -> Result {
         let (client, logger) = (client, logger)
         do {
             return try await Task {
-                try await client.withConnection(waitingAtMost: PostgresGroupCommitter.connectionWait) { try await body($0, logger) }
+                try await client.withConnection { try await body($0, logger) }
             }.value
         } catch {
             throw failure(error, doing: what)
