@@ -35,7 +35,7 @@ import Testing
     @Test func everyRouteAdmitsItsRolesAndRefusesTheOthers() async throws {
         let server = try await ServerFixture.start()
         let tool = ChildProcess.executable("incidents")
-        #expect(try ChildProcess.run(tool, ["keys", "create", "--ledger", server.directory.file("ledger")]).status == 0)
+        await #expect(try ChildProcess.run(tool, ["keys", "create", "--ledger", server.directory.file("ledger")]).status == 0)
         var clients = [AccessRole: HTTPTestClient]()
         for role in AccessRole.allCases { clients[role] = try await server.client(role, holder: "\(role.rawValue)@example.com") }
         #expect(try await clients[.responder]!.post("/v1/incidents/INC-1/declare", json: ServerAPITests.declare).status == 201)
@@ -91,7 +91,7 @@ import Testing
         let server = try await ServerFixture.start()
         let tool = ChildProcess.executable("incidents")
         let ledger = server.directory.file("ledger")
-        #expect(try ChildProcess.run(tool, ["keys", "create", "--ledger", ledger]).status == 0)
+        await #expect(try ChildProcess.run(tool, ["keys", "create", "--ledger", ledger]).status == 0)
         let jane = try await server.client(.responder)
         let auditor = try await server.client(.auditor, holder: "audit@example.com")
         for number in 1...3 { #expect(try await jane.post("/v1/incidents/INC-\(number)/declare", json: ServerAPITests.declare).status == 201) }
@@ -105,14 +105,14 @@ import Testing
         try Data(export.body).write(to: URL(fileURLWithPath: archive))
         let unpacked = server.directory.file("unpacked")
         try FileManager.default.createDirectory(atPath: unpacked, withIntermediateDirectories: true)
-        #expect(try ChildProcess.run("/bin/tar", ["-xf", archive, "-C", unpacked]).status == 0)
+        await #expect(try ChildProcess.run("/bin/tar", ["-xf", archive, "-C", unpacked]).status == 0)
         let name = try #require(try FileManager.default.contentsOfDirectory(atPath: unpacked).first)
         let bundle = unpacked + "/" + name
         let key = server.directory.file("ledger.pub")
-        #expect(try ChildProcess.run(tool, ["keys", "export", "--ledger", ledger, "--output", key]).status == 0)
-        let swift = try ChildProcess.run(tool, ["verify-export", bundle, "--key", key])
+        await #expect(try ChildProcess.run(tool, ["keys", "export", "--ledger", ledger, "--output", key]).status == 0)
+        let swift = try await ChildProcess.run(tool, ["verify-export", bundle, "--key", key])
         #expect(swift.status == 0, "\(swift.stdout)\(swift.stderr)")
-        let python = try ChildProcess.run("/usr/bin/env", ["python3", Self.repository + "/Tools/verify-export.py", bundle, "--key", key])
+        let python = try await ChildProcess.run("/usr/bin/env", ["python3", Self.repository + "/Tools/verify-export.py", bundle, "--key", key])
         #expect(python.status == 0, "\(python.stdout)\(python.stderr)")
         try await server.stop()
     }

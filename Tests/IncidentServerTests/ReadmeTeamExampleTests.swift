@@ -35,7 +35,7 @@ import Testing
         let token = try #require(client.token)
         for command in commands {
             let runnable = command.replacingOccurrences(of: "127.0.0.1:8080", with: "127.0.0.1:\(server.port)")
-            let outcome = try await HTTPTestClient.blocking {
+            let outcome = try await onItsOwnThread {
                 try ChildProcess.run("/bin/bash", ["-c", runnable], environment: ["TOKEN": token])
             }
             #expect(outcome.status == 0, "\(command)\n\(outcome.stderr)")

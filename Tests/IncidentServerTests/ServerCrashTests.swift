@@ -31,9 +31,9 @@ import Glibc
         server.waitUntilExit()
         #expect(server.terminationReason == .uncaughtSignal)
 
-        let verify = try ChildProcess.run(tool, ["verify", "--ledger", ledger])
+        let verify = try await ChildProcess.run(tool, ["verify", "--ledger", ledger])
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
-        let log = try ChildProcess.run(tool, ["log", "--ledger", ledger, "--type", "incident.note_added", "--json"])
+        let log = try await ChildProcess.run(tool, ["log", "--ledger", ledger, "--type", "incident.note_added", "--json"])
         #expect(log.status == 0)
         var recorded = [String: Int]()
         for line in log.stdout.split(separator: "\n") {

@@ -20,12 +20,12 @@ import Glibc
 
     @Test func twoServersKeepOneChain() async throws {
         let directory = TemporaryDirectory("two-servers")
-        let url = try PostgresCluster.shared().createDatabase()
+        let url = try await PostgresCluster.shared().createDatabase()
         let tool = ChildProcess.executable("incidents")
-        let made = try ChildProcess.run(tool, ["init", "--ledger", url])
+        let made = try await ChildProcess.run(tool, ["init", "--ledger", url])
         #expect(made.status == 0, "\(made.stderr)")
         let admin = ["--ledger", url, "--mirror", directory.file("admin-mirror")]
-        let created = try ChildProcess.run(tool, ["tokens", "create", "--role", "responder", "--name", "load", "--actor", "person:admin"] + admin)
+        let created = try await ChildProcess.run(tool, ["tokens", "create", "--role", "responder", "--name", "load", "--actor", "person:admin"] + admin)
         let secret = try #require(created.stdout.split(separator: "\n").first { $0.hasPrefix("il_") }.map(String.init), "\(created.stderr)")
 
         // A token made by one process is known to both servers: settings live in the database.
@@ -74,10 +74,10 @@ import Glibc
 
         // The database's chain and a fresh mirror's both verify: positions 1…N, no gap, no fork.
         let check = ["--ledger", url, "--mirror", directory.file("check-mirror")]
-        let verify = try ChildProcess.run(tool, ["verify"] + check)
+        let verify = try await ChildProcess.run(tool, ["verify"] + check)
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
         #expect(verify.stdout.contains("\(expected) events"), "\(verify.stdout)")
-        let log = try ChildProcess.run(tool, ["log", "--type", "incident.note_added", "--json"] + check)
+        let log = try await ChildProcess.run(tool, ["log", "--type", "incident.note_added", "--json"] + check)
         #expect(log.status == 0, "\(log.stderr)")
         var recorded = [String: Int]()
         for line in log.stdout.split(separator: "\n") {

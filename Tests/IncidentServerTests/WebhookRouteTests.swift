@@ -171,7 +171,7 @@ import Testing
         for block in blocks {
             let script = block.joined(separator: "\n").replacingOccurrences(of: "127.0.0.1:8080", with: "127.0.0.1:\(server.port)")
             let secret = script.contains("pd-checkout") ? Self.pagerDutySecret : script.contains("status-page") ? statusPage : chatBot
-            let outcome = try await HTTPTestClient.blocking {
+            let outcome = try await onItsOwnThread {
                 try ChildProcess.run("/bin/bash", ["-c", script], environment: ["SECRET": secret], directory: package.path)
             }
             #expect(outcome.status == 0, "\(script)\n\(outcome.stdout)\(outcome.stderr)")

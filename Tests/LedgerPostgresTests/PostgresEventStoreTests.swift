@@ -15,7 +15,7 @@ import Testing
         clock: @escaping @Sendable () -> Timestamp = SampleEvents.fixedClock(),
         _ body: (PostgresEventStore, String) async throws -> Result
     ) async throws -> Result {
-        let url = try PostgresCluster.shared().createDatabase()
+        let url = try await PostgresCluster.shared().createDatabase()
         let store = try await PostgresEventStore.create(url: url, clock: clock)
         do {
             let result = try await body(store, url)
@@ -129,8 +129,8 @@ import Testing
     }
 
     @Test func aDatabaseOfANewerSchemaIsRefused() async throws {
-        let cluster = try PostgresCluster.shared()
-        let url = try cluster.createDatabase()
+        let cluster = try await PostgresCluster.shared()
+        let url = try await cluster.createDatabase()
         await (try PostgresEventStore.create(url: url)).close()
         _ = try cluster.sql("UPDATE schema_version SET version = \(PostgresSchema.version + 1)", database: String(url.split(separator: "/").last!))
         await #expect { _ = try await PostgresEventStore.open(url: url) } throws: { error in
@@ -142,8 +142,8 @@ import Testing
     /// A database of schema version 1 (before the shared settings) is upgraded in place on open:
     /// its events kept, the settings tables made, the version moved on; opened again, it stays so.
     @Test func aDatabaseOfAnOlderSchemaIsUpgradedOnOpen() async throws {
-        let cluster = try PostgresCluster.shared()
-        let url = try cluster.createDatabase()
+        let cluster = try await PostgresCluster.shared()
+        let url = try await cluster.createDatabase()
         let database = String(url.split(separator: "/").last!)
         let made = try await PostgresEventStore.create(url: url)
         _ = try await made.append([SampleEvents.event(1)], to: "INC-1")
@@ -160,7 +160,7 @@ import Testing
     }
 
     @Test func anEmptyDatabaseIsNoLedgerAndALedgerIsNotCreatedTwice() async throws {
-        let url = try PostgresCluster.shared().createDatabase()
+        let url = try await PostgresCluster.shared().createDatabase()
         await #expect { _ = try await PostgresEventStore.open(url: url) } throws: { ($0 as? LedgerError)?.code == .ledgerNotFound }
         await (try PostgresEventStore.create(url: url)).close()
         await #expect { _ = try await PostgresEventStore.create(url: url) } throws: { ($0 as? LedgerError)?.code == .alreadyExists }
@@ -172,7 +172,7 @@ import Testing
             _ = try await store.verify()
             let database = String(url.split(separator: "/").last!)
             // One byte of the payload of the second record, as a person with SQL access might change it.
-            _ = try PostgresCluster.shared().sql(
+            _ = try await PostgresCluster.shared().sql(
                 "UPDATE events SET record = set_byte(record, length(record) - 3, get_byte(record, length(record) - 3) # 1) WHERE position = 2",
                 database: database)
             await #expect { _ = try await store.verify() } throws: {
@@ -185,7 +185,7 @@ import Testing
     /// a retry with the same ids lands exactly once.
     @Test func aLostConnectionDuringCommitIsAnUnknownOutcome() async throws {
         try await Self.withStore { store, url in
-            let cluster = try PostgresCluster.shared()
+            let cluster = try await PostgresCluster.shared()
             let database = String(url.split(separator: "/").last!)
             // A deferred trigger holds COMMIT on the server for a while, and the session is ended meanwhile.
             _ = try cluster.sql("""
@@ -239,7 +239,7 @@ import Testing
     /// rather than each group after a connection wait of its own; nothing is written.
     @Test func appendsWaitingWhenTheDatabaseIsGoneFailTogether() async throws {
         try await Self.withStore { store, url in
-            let cluster = try PostgresCluster.shared()
+            let cluster = try await PostgresCluster.shared()
             let database = String(url.split(separator: "/").last!)
             let writer = store.writer
             let lost = Once()

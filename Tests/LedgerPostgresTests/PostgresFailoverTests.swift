@@ -16,8 +16,8 @@ import Testing
     static let acknowledgedBeforeKill = 300
 
     @Test func everyAcknowledgedAppendIsOnThePromotedStandby() async throws {
-        let pair = try await Self.offThread { try PostgresCluster.ReplicatedPair() }
-        let database = try await Self.offThread { try pair.createDatabase() }
+        let pair = try await onItsOwnThread { try PostgresCluster.ReplicatedPair() }
+        let database = try await onItsOwnThread { try pair.createDatabase() }
         let primary = try await PostgresEventStore.create(url: pair.url(.primary, database: database))
         let tally = Tally()
         let endings = try await Self.closing(primary) { try await Self.killPrimaryUnderLoad(primary, pair: pair, tally: tally) }
@@ -27,7 +27,7 @@ import Testing
             #expect(ending.code == .unavailable || ending.code == .outcomeUnknown, "\(ending.message)")
         }
 
-        try await Self.offThread { try pair.promoteStandby() }
+        try await onItsOwnThread { try pair.promoteStandby() }
         let acknowledged = tally.acknowledged
         let promoted = try await PostgresEventStore.open(url: pair.url(.standby, database: database))
         try await Self.closing(promoted) {
@@ -67,7 +67,7 @@ import Testing
             Task { await Self.appendUntilFailure(primary, writer: writer, tally: tally) }
         }
         try await Self.waitForAcknowledgements(tally)
-        try await Self.offThread { try pair.killPrimary() }
+        try await onItsOwnThread { try pair.killPrimary() }
         return try await EventStoreConformance.within(.seconds(40)) {
             var endings = [Ending]()
             for writer in writers { endings.append(await writer.value) }
@@ -119,14 +119,6 @@ import Testing
             } catch {
                 return Ending(stream: stream, event: event, code: error.code, message: error.message)
             }
-        }
-    }
-
-    /// Runs blocking work (child processes, polling) on a thread of its own, leaving the two
-    /// cooperative threads to the store's tasks.
-    static func offThread<Result: Sendable>(_ work: @escaping @Sendable () throws -> Result) async throws -> Result {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(with: Swift.Result { try work() }) }
         }
     }
 

@@ -16,7 +16,7 @@ import Testing
         if let given {
             url = given
         } else {
-            url = try PostgresCluster.shared().createDatabase()
+            url = try await PostgresCluster.shared().createDatabase()
             try await PostgresEventStore.create(url: url).close()
         }
         let directory = TemporaryDirectory("mirror")
@@ -91,7 +91,7 @@ import Testing
             let hash = Hash256.sha256(record)
             // Written as a commit is, without its NOTIFY: visible to every reader, announced to none.
             let database = String(url.split(separator: "/").last!)
-            let cluster = try PostgresCluster.shared()
+            let cluster = try await PostgresCluster.shared()
             _ = try cluster.sql(
                 """
                 BEGIN;
@@ -115,7 +115,7 @@ import Testing
     /// ledger directory of its own is not taken for a mirror.
     @Test func aMirrorIsWrittenOnlyThroughTheDatabase() async throws {
         let directory = TemporaryDirectory("mirror")
-        let url = try PostgresCluster.shared().createDatabase()
+        let url = try await PostgresCluster.shared().createDatabase()
         try await PostgresEventStore.create(url: url).close()
         let mirror = try await PostgresMirror.open(url: url, mirrorDirectory: directory.path)
         _ = try await mirror.ledger.append(Self.events(1...1), to: "INC-1")
@@ -136,7 +136,7 @@ import Testing
     /// is refused, and nothing is changed in either.
     @Test func aMirrorOfAnotherLedgerIsRefused() async throws {
         let directory = TemporaryDirectory("mirror")
-        let (one, other) = (try PostgresCluster.shared().createDatabase(), try PostgresCluster.shared().createDatabase())
+        let (one, other) = (try await PostgresCluster.shared().createDatabase(), try await PostgresCluster.shared().createDatabase())
         for url in [one, other] { try await PostgresEventStore.create(url: url).close() }
         let mirror = try await PostgresMirror.open(url: one, mirrorDirectory: directory.path)
         _ = try await mirror.ledger.append(Self.events(1...2), to: "INC-1")
@@ -169,7 +169,7 @@ import Testing
         try await ledger.setSetting("token/x", [9])
         let head = try await ledger.head()
 
-        let url = try PostgresCluster.shared().createDatabase()
+        let url = try await PostgresCluster.shared().createDatabase()
         let there = try await LedgerMigration.copy(from: source.path, to: url)
         #expect(there.head == head)
         #expect(there.settings == 1)

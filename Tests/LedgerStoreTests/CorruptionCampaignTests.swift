@@ -39,15 +39,18 @@ import Testing
     }
 
     @Test(.timeLimit(.minutes(15)))
-    func flipsAndCutsNeverKillHangOrPassVerifyWithDifferentOutput() throws {
+    func flipsAndCutsNeverKillHangOrPassVerifyWithDifferentOutput() async throws {
         let seed = UInt64(ProcessInfo.processInfo.environment["INCIDENTS_CAMPAIGN_SEED"] ?? "") ?? UInt64.random(in: 1...999_999)
         print("corruption campaign: seed \(seed) — replay with INCIDENTS_CAMPAIGN_SEED=\(seed)")
         let started = Date()
-        let template = try DamageFixture.Template(incidents: 40, seed: 3)
-        let work = TemporaryDirectory("campaign")
+        // Minutes of child processes waited for: on threads of their own, not on the two cooperative
+        // threads that every other test of the run shares (`onItsOwnThread`).
+        let (template, work) = try await onItsOwnThread { (try DamageFixture.Template(incidents: 40, seed: 3), TemporaryDirectory("campaign")) }
         let commands = DamageFixture.commands(incident: template.incident, period: template.period)
-        let clean = try template.copy(in: work) { _ in }
-        let baseline = try commands.map { try DamageFixture.run($0, ledger: clean, timeout: Self.timeout) }
+        let baseline = try await onItsOwnThread {
+            let clean = try template.copy(in: work) { _ in }
+            return try commands.map { try DamageFixture.run($0, ledger: clean, timeout: Self.timeout) }
+        }
         for (arguments, outcome) in zip(commands, baseline) {
             try #require(outcome.ending == .exited(0), "the undamaged ledger: \(arguments) \(outcome.stderr)")
         }
@@ -59,28 +62,34 @@ import Testing
         }
         let damages = flips + stride(from: 0, to: size, by: 4096).map { Damage.cut(size: $0) }
 
-        let next = Mutex(0)
-        let results = Mutex([Outcome]())
-        let failures = Mutex([String]())
+        let tally = Tally()
         // Each worker runs one process at a time, and a process waits on its disk writes part of the time.
-        DispatchQueue.concurrentPerform(iterations: max(2, 2 * ProcessInfo.processInfo.activeProcessorCount)) { _ in
-            while true {
-                let index = next.withLock { value -> Int in
-                    defer { value += 1 }
-                    return value
-                }
-                guard index < damages.count else { return }
-                do {
-                    let outcome = try Self.run(damages[index], template: template, in: work, commands: commands, baseline: baseline)
-                    results.withLock { $0.append(outcome) }
-                } catch {
-                    failures.withLock { $0.append("\(error)") }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<max(2, 2 * ProcessInfo.processInfo.activeProcessorCount) {
+                group.addTask {
+                    try await onItsOwnThread {
+                        while true {
+                            let index = tally.next.withLock { value -> Int in
+                                defer { value += 1 }
+                                return value
+                            }
+                            guard index < damages.count else { return }
+                            do {
+                                let outcome = try Self.run(damages[index], template: template, in: work, commands: commands, baseline: baseline)
+                                tally.results.withLock { $0.append(outcome) }
+                            } catch {
+                                tally.failures.withLock { $0.append("\(error)") }
+                            }
+                        }
+                    }
                 }
             }
+            try await group.waitForAll()
         }
 
-        let outcomes = results.withLock { $0 }
-        #expect(failures.withLock { $0 }.isEmpty, "\(failures.withLock { $0 })")
+        let outcomes = tally.results.withLock { $0 }
+        let failures = tally.failures.withLock { $0 }
+        #expect(failures.isEmpty, "\(failures)")
         #expect(outcomes.count == damages.count)
         var byPlace = [String: (copies: Int, verifyCaught: Int, identical: Int, refused: Int, undetected: Int, unclear: Int)]()
         for outcome in outcomes {
@@ -115,6 +124,13 @@ import Testing
             #expect(unclear.isEmpty, "errors that are not one `incidents:` line: \(unclear.prefix(10))")
             #expect(undetected.isEmpty, "differing outputs while verify said ok: \(undetected.prefix(10).map { "\($0.damage) in \($0.place): \($0.undetected)" })")
         }
+    }
+
+    /// What the campaign's workers share: the next damage to take, and what came of each.
+    final class Tally: Sendable {
+        let next = Mutex(0)
+        let results = Mutex([Outcome]())
+        let failures = Mutex([String]())
     }
 
     enum Damage: Sendable {

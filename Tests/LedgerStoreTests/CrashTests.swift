@@ -95,7 +95,7 @@ import Glibc
         kill(doomed.processIdentifier, SIGKILL)
         doomed.waitUntilExit()
         #expect(try Self.slots(directory.path) == 2, "the live reader and the killed one's stale slot")
-        let opener = try ChildProcess.run(ChildProcess.executable("LedgerTestChild"), ["open", directory.path])
+        let opener = try await ChildProcess.run(ChildProcess.executable("LedgerTestChild"), ["open", directory.path])
         #expect(opener.status == 0, "\(opener.stderr)")
         #expect(try Self.slots(directory.path) == 1, "only the live reader is left")
     }

@@ -24,6 +24,15 @@ public enum ChildProcess {
         public var stderr: String
     }
 
+    /// Runs `executable` with `arguments` to completion, from an async test: the child is waited for
+    /// on a thread of its own (`onItsOwnThread`), not on one of the two threads every test shares.
+    public static func run(
+        _ executable: String, _ arguments: [String], stdin: String? = nil,
+        environment: [String: String] = [:], directory: String? = nil
+    ) async throws -> Outcome {
+        try await onItsOwnThread { try run(executable, arguments, stdin: stdin, environment: environment, directory: directory) }
+    }
+
     /// Runs `executable` with `arguments` to completion.
     public static func run(
         _ executable: String, _ arguments: [String], stdin: String? = nil,
@@ -47,15 +56,17 @@ public enum ChildProcess {
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
         // Read both pipes to the end before waiting, so a full pipe cannot stall the child.
-        let group = DispatchGroup()
+        // Standard error is read on a thread of its own, not libdispatch's global queue: that queue
+        // does not grow while its threads compute, so a loaded run could leave the read unstarted
+        // and the child stalled on a full pipe.
+        let errRead = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var errData = Data()
-        group.enter()
-        DispatchQueue.global().async {
+        Thread.detachNewThread {
             errData = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
+            errRead.signal()
         }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
+        errRead.wait()
         process.waitUntilExit()
         return Outcome(
             status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),

@@ -31,6 +31,11 @@ public final class PostgresCluster: Sendable {
         try started.get()
     }
 
+    /// The same, from an async test: the first call starts the cluster on a thread of its own.
+    public static func shared() async throws -> PostgresCluster {
+        try await onItsOwnThread { try shared() }
+    }
+
     private static let started: Result<PostgresCluster, Unavailable> = Result { () throws(Unavailable) in try PostgresCluster() }
 
     /// The folder of the cluster's data and logs.
@@ -45,6 +50,11 @@ public final class PostgresCluster: Sendable {
             throw Unavailable(description: "createdb \(name) failed: \(outcome.stderr)")
         }
         return url(database: name)
+    }
+
+    /// The same, from an async test: `createdb` is waited for on a thread of its own.
+    public func createDatabase(_ name: String? = nil) async throws -> String {
+        try await onItsOwnThread { try self.createDatabase(name) }
     }
 
     /// The URL of a database of this cluster.

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import LedgerTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -59,7 +60,7 @@ struct HTTPTestClient: Sendable {
         head += "\r\n"
         let request = Array(head.utf8) + body
         let (port, timeout) = (self.port, self.timeout)
-        return try await Self.blocking {
+        return try await onItsOwnThread {
             let socket = try Socket(port: port, timeout: timeout)
             try socket.write(request)
             return try socket.readReply()
@@ -71,7 +72,7 @@ struct HTTPTestClient: Sendable {
     /// client would send.
     func raw(_ bytes: [UInt8], timeout: Double = 10) async throws -> (bytes: [UInt8], closedByServer: Bool) {
         let port = self.port
-        return try await Self.blocking {
+        return try await onItsOwnThread {
             let socket = try Socket(port: port, timeout: timeout)
             try socket.write(bytes)
             return socket.readToEnd()
@@ -85,17 +86,11 @@ struct HTTPTestClient: Sendable {
         if let lastEventID { head += "Last-Event-ID: \(lastEventID)\r\n" }
         head += "\r\n"
         let (port, timeout, request) = (self.port, self.timeout, Array(head.utf8))
-        return try await Self.blocking {
+        return try await onItsOwnThread {
             let socket = try Socket(port: port, timeout: timeout)
             try socket.write(request)
             let (status, headers) = try socket.readHead()
             return EventStream(socket: socket, status: status, headers: headers)
-        }
-    }
-
-    static func blocking<Result: Sendable>(_ body: @escaping @Sendable () throws -> Result) async throws -> Result {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Swift.Result { try body() }) }
         }
     }
 }
@@ -121,7 +116,7 @@ final class EventStream: @unchecked Sendable {
 
     /// The next event (comments and `retry:` lines skipped); nil when the stream ended.
     func next() async throws -> Event? {
-        try await HTTPTestClient.blocking { try self.readEvent() }
+        try await onItsOwnThread { try self.readEvent() }
     }
 
     /// Closes the connection, as a client that goes away does.

@@ -36,7 +36,7 @@ final class ServerFixture: Sendable {
         let path = directory.file("ledger")
         let ledger = try Ledger.create(at: path)
         let service = LedgerService(ledger: ledger, defaults: RecordingDefaults.system.recorded(by: Actor(kind: .person, id: "test-admin")))
-        let (process, port) = try await HTTPTestClient.blocking {
+        let (process, port) = try await onItsOwnThread {
             try serve(ledger: path, arguments: arguments, log: directory.file("serve.log"))
         }
         return ServerFixture(directory: directory, service: service, port: port, process: process)
@@ -100,7 +100,7 @@ final class ServerFixture: Sendable {
     func stop() async throws {
         kill(process.processIdentifier, SIGTERM)
         let process = self.process
-        let status = try await HTTPTestClient.blocking {
+        let status = try await onItsOwnThread {
             process.waitUntilExit()
             return process.terminationStatus
         }
