@@ -216,6 +216,9 @@ import Testing
         let metrics = try await jane.get("/metrics")
         #expect(metrics.text.contains("incidents_http_requests_total"))
         #expect(metrics.text.contains("incidents_events_recorded_total 5"))
+        // Every append answered, none waits for a commit.
+        let waiting = metrics.text.split(separator: "\n").first { $0.hasPrefix("incidents_store_appends_waiting ") }
+        #expect(waiting.flatMap { Double($0.split(separator: " ")[1]) } == 0, "\(waiting ?? "no incidents_store_appends_waiting")")
         try await server.stop()
     }
 }

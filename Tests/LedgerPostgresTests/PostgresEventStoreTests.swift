@@ -241,7 +241,6 @@ import Testing
         try await Self.withStore { store, url in
             let cluster = try await PostgresCluster.shared()
             let database = String(url.split(separator: "/").last!)
-            let writer = store.writer
             let lost = Once()
             store.writer.beforeCommit.withLock {
                 $0 = { connection in
@@ -252,7 +251,7 @@ import Testing
                     _ = try? cluster.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(database)'", database: "postgres")
                     for _ in 0..<500 where !connection.isClosed { try? await Task.sleep(for: .milliseconds(10)) }
                     // Meanwhile the others queue behind this group.
-                    for _ in 0..<1000 where writer.waiting < 8 { try? await Task.sleep(for: .milliseconds(10)) }
+                    for _ in 0..<1000 where store.commitTotals.waiting < 8 { try? await Task.sleep(for: .milliseconds(10)) }
                 }
             }
             let started = ContinuousClock.now

@@ -10,6 +10,7 @@ final class ServerMetrics: Sendable {
     private let ledger: Ledger
     private let commits: Gauge
     private let appends: Gauge
+    private let waiting: Gauge
 
     init(ledger: Ledger) {
         self.ledger = ledger
@@ -17,6 +18,7 @@ final class ServerMetrics: Sendable {
         eventsRecorded = registry.makeCounter(descriptor: Self.name("events_recorded", "total", "Events recorded through this server."))
         commits = registry.makeGauge(descriptor: Self.name("store", "commits", "Durable commits this process made; appends per commit is the group size."))
         appends = registry.makeGauge(descriptor: Self.name("store", "appends", "Appends served by those commits."))
+        waiting = registry.makeGauge(descriptor: Self.name("store", "appends_waiting", "Appends waiting for a commit now; a queue that keeps growing says the store commits more slowly than appends arrive."))
     }
 
     /// Counts one answered request.
@@ -41,6 +43,7 @@ final class ServerMetrics: Sendable {
         let totals = ledger.commitTotals
         commits.set(Int64(totals.commits))
         appends.set(Int64(totals.appends))
+        waiting.set(Int64(totals.waiting))
         var buffer = [UInt8]()
         registry.emit(into: &buffer)
         return String(decoding: buffer, as: UTF8.self)

@@ -20,7 +20,10 @@ extension PostgresConnection {
 
     /// Runs `body` between `BEGIN` and `COMMIT`, each sent with ``send(_:logger:)``; rolls back and
     /// rethrows what `body` threw, a refusal as it is. (postgres-nio's `withTransaction` writes to a
-    /// closed connection, and wraps what the body threw.)
+    /// closed connection, and wraps what the body threw.) Appends keep their own `BEGIN` and
+    /// `COMMIT` (``PostgresAppendTransaction``): their group is taken between the lock and the
+    /// writes, and they must tell a failure before `COMMIT` (nothing written) from one during it
+    /// (outcome unknown).
     func transaction<Result: Sendable>(logger: Logger, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         try await send("BEGIN", logger: logger)
         let result: Result

@@ -44,11 +44,12 @@ final class PostgresGroupCommitter: Sendable {
         self.location = location
     }
 
-    /// How many submissions wait for a transaction.
-    var waiting: Int { pending.withLock { $0.count } }
-
-    /// The commits made so far and the appends they served.
-    var totals: CommitTotals { counted.withLock { $0 } }
+    /// The commits made so far and the appends they served, and the appends waiting now.
+    var totals: CommitTotals {
+        var totals = counted.withLock { $0 }
+        totals.waiting = UInt64(pending.withLock { $0.count })
+        return totals
+    }
 
     /// Appends the batch atomically and returns once it is durably committed.
     func submit(_ appends: [StreamAppend]) async throws(LedgerError) -> [AppendResult] {

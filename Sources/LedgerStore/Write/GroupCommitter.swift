@@ -13,10 +13,13 @@ import Glibc
 /// Every transaction begins and commits inside one block on one serial dispatch queue, so it never
 /// spans an `await` and never changes threads, as LMDB requires.
 /// How much group commit has shared: this process's commits and the appends they served
-/// (appends ÷ commits is the mean group size).
+/// (appends ÷ commits is the mean group size), and the appends waiting for a commit now.
 public struct CommitTotals: Sendable, Hashable {
     public var commits: UInt64 = 0
     public var appends: UInt64 = 0
+    /// Appends waiting for a commit at this moment: a queue that keeps growing says the store
+    /// commits more slowly than appends arrive.
+    public var waiting: UInt64 = 0
 
     package init() {}
 }
@@ -38,8 +41,12 @@ final class GroupCommitter: Sendable {
     private let commits: CommitSignal
     private let counted = Mutex(CommitTotals())
 
-    /// The commits made so far and the appends they served.
-    var totals: CommitTotals { counted.withLock { $0 } }
+    /// The commits made so far and the appends they served, and the appends waiting now.
+    var totals: CommitTotals {
+        var totals = counted.withLock { $0 }
+        totals.waiting = UInt64(pending.withLock { $0.count })
+        return totals
+    }
 
     init(environment: Environment, clock: @escaping @Sendable () -> Timestamp, logger: Logger, commits: CommitSignal) {
         self.environment = environment
