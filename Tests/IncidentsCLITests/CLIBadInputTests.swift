@@ -44,74 +44,74 @@ import Glibc
         #expect(try cli.run("verify").stdout == verifiedBefore)
     }
 
-    @Test func invalidUTF8IsRefused() throws {
+    @Test func invalidUTF8IsRefused() async throws {
         let (cli, verifiedBefore) = try Self.ledgerWithOneEvent()
         var bytes = Array(CLI.event(payload: #"{"t":"XX"}"#).utf8)
         let index = bytes.firstIndex(of: UInt8(ascii: "X"))!
         bytes[index] = 0xC3
         bytes[index + 1] = 0x28
         try Data(bytes).write(to: URL(fileURLWithPath: cli.directory.file("bad.json")))
-        let outcome = try cli.run("append", "bad.json")
+        let outcome = try await cli.run("append", "bad.json")
         #expect(outcome.status == 3)
         #expect(outcome.stderr.contains("not valid UTF-8"))
-        #expect(try cli.run("verify").stdout == verifiedBefore)
+        await #expect(try cli.run("verify").stdout == verifiedBefore)
     }
 
-    @Test func aMissingInputFileIsNamed() throws {
+    @Test func aMissingInputFileIsNamed() async throws {
         let (cli, _) = try Self.ledgerWithOneEvent()
-        let outcome = try cli.run("append", "no-such-file.json")
+        let outcome = try await cli.run("append", "no-such-file.json")
         #expect(outcome.status == 3)
         #expect(outcome.stderr == "incidents: no such file: no-such-file.json — check the path, or give - for standard input\n")
     }
 
-    @Test func aWrongExpectedVersionIsAConflict() throws {
+    @Test func aWrongExpectedVersionIsAConflict() async throws {
         let (cli, verifiedBefore) = try Self.ledgerWithOneEvent()
-        let outcome = try cli.run("append", "--expected-version", "no-stream", stdin: CLI.event())
+        let outcome = try await cli.run("append", "--expected-version", "no-stream", stdin: CLI.event())
         #expect(outcome.status == 4)
         #expect(outcome.stderr.contains("INC-1 is at version 1"))
-        #expect(try cli.run("verify").stdout == verifiedBefore)
+        await #expect(try cli.run("verify").stdout == verifiedBefore)
     }
 
-    @Test func usageErrorsExitTwo() throws {
+    @Test func usageErrorsExitTwo() async throws {
         let cli = CLI()
-        #expect(try cli.run("frobnicate").status == 2)
-        #expect(try cli.run("log", "--limit", "lots").status == 2)
-        #expect(try cli.run("log", "--since", "yesterday").status == 2)
-        let expected = try cli.run("append", "--expected-version", "soon", stdin: CLI.event())
+        await #expect(try cli.run("frobnicate").status == 2)
+        await #expect(try cli.run("log", "--limit", "lots").status == 2)
+        await #expect(try cli.run("log", "--since", "yesterday").status == 2)
+        let expected = try await cli.run("append", "--expected-version", "soon", stdin: CLI.event())
         #expect(expected.status == 2)
         #expect(expected.stderr.contains("--expected-version must be"))
     }
 
-    @Test func aMissingLedgerSaysHowToCreateOne() throws {
+    @Test func aMissingLedgerSaysHowToCreateOne() async throws {
         let cli = CLI()
         for command in [["log"], ["show", "INC-1"], ["verify"], ["info"], ["append"]] {
-            let outcome = try cli.run(command[0], command.count > 1 ? command[1] : "--ledger=incident-ledger", stdin: CLI.event())
+            let outcome = try await cli.run(command[0], command.count > 1 ? command[1] : "--ledger=incident-ledger", stdin: CLI.event())
             #expect(outcome.status == 5, "\(command): \(outcome.stderr)")
             #expect(outcome.stderr.contains("incidents init"))
         }
         #expect(!FileManager.default.fileExists(atPath: cli.ledgerPath))
-        #expect(try cli.run("init").status == 0)
-        let again = try cli.run("init")
+        await #expect(try cli.run("init").status == 0)
+        let again = try await cli.run("init")
         #expect(again.status == 5)
         #expect(again.stderr.contains("already exists"))
     }
 
-    @Test func anUnknownIncidentIsInvalidInput() throws {
+    @Test func anUnknownIncidentIsInvalidInput() async throws {
         let (cli, _) = try Self.ledgerWithOneEvent()
-        let outcome = try cli.run("show", "INC-404")
+        let outcome = try await cli.run("show", "INC-404")
         #expect(outcome.status == 3)
         #expect(outcome.stderr.contains("no incident INC-404"))
     }
 
     /// A full disk, simulated with a file-size limit (RLIMIT_FSIZE) on the appending process.
-    @Test func aFullDiskIsReportedAndTheLedgerIsUnchanged() throws {
+    @Test func aFullDiskIsReportedAndTheLedgerIsUnchanged() async throws {
         let (cli, verifiedBefore) = try Self.ledgerWithOneEvent()
         let size = try FileManager.default.attributesOfItem(atPath: cli.ledgerPath + "/data.mdb")[.size] as! Int
         let body = String(repeating: "y", count: 9_000)
         let batch = (0..<40).map { CLI.note("\($0) \(body)") }.joined(separator: "\n")
         let file = try cli.write("big.jsonl", batch)
         let limitBlocks = size / 1024 + 64
-        let outcome = try ChildProcess.run(
+        let outcome = try await ChildProcess.run(
             "/bin/bash",
             ["-c", "trap '' XFSZ; ulimit -f \(limitBlocks); exec \"$0\" append \"$1\"", ChildProcess.executable("incidents"), file],
             directory: cli.directory.path)
@@ -120,14 +120,14 @@ import Glibc
         #expect(outcome.stderr.contains("disk may be full") || outcome.stderr.contains("disk is full"))
         #expect(outcome.stderr.contains("nothing was written"))
         #expect(outcome.stderr.split(separator: "\n").count == 1, "one line: \(outcome.stderr)")
-        #expect(try cli.run("verify").stdout == verifiedBefore)
+        await #expect(try cli.run("verify").stdout == verifiedBefore)
     }
 
-    @Test func aTamperedLedgerFailsVerificationNamingThePosition() throws {
+    @Test func aTamperedLedgerFailsVerificationNamingThePosition() async throws {
         let cli = CLI()
-        try cli.run("init")
+        try await cli.run("init")
         let lines = ([CLI.event()] + (2...5).map { CLI.note("marker-\($0)") }).joined(separator: "\n")
-        #expect(try cli.run("append", stdin: lines).status == 0)
+        await #expect(try cli.run("append", stdin: lines).status == 0)
         // Change one byte of event 3's payload in the data file itself.
         let path = cli.ledgerPath + "/data.mdb"
         var data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -135,7 +135,7 @@ import Glibc
         let range = try #require(data.range(of: marker))
         data[range.lowerBound] = UInt8(ascii: "M")
         try data.write(to: URL(fileURLWithPath: path))
-        let outcome = try cli.run("verify")
+        let outcome = try await cli.run("verify")
         #expect(outcome.status == 1)
         #expect(outcome.stderr.contains("verification failed at position 3"), "\(outcome.stderr)")
     }

@@ -14,6 +14,20 @@ struct CLI {
         try run(arguments, stdin: stdin, environment: environment)
     }
 
+    /// The same, from an async test: the tool is waited for on a thread of its own, not on one of the
+    /// two cooperative threads every test of the run shares (`onItsOwnThread`).
+    @discardableResult
+    func run(_ arguments: String..., stdin: String? = nil, environment: [String: String] = [:]) async throws -> ChildProcess.Outcome {
+        try await ChildProcess.run(
+            ChildProcess.executable("incidents"), arguments, stdin: stdin, environment: environment, directory: directory.path)
+    }
+
+    @discardableResult
+    func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) async throws -> ChildProcess.Outcome {
+        try await ChildProcess.run(
+            ChildProcess.executable("incidents"), arguments, stdin: stdin, environment: environment, directory: directory.path)
+    }
+
     @discardableResult
     func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> ChildProcess.Outcome {
         try ChildProcess.run(

@@ -32,11 +32,11 @@ import Testing
 
     static func summary(_ stdout: String) throws -> JSONValue { try JSONParser.parse(stdout) }
 
-    @Test func aSliceOfTheVolvoLogImportsOnceAndAgainAddsNothing() throws {
+    @Test func aSliceOfTheVolvoLogImportsOnceAndAgainAddsNothing() async throws {
         let cli = CLI()
-        try cli.run("init")
+        try await cli.run("init")
         let slice = try cli.write("slice.csv", try Self.volvoSlice(incidents: 60))
-        let first = try cli.run("import", "events-csv", slice, "--mapping", Self.volvoMapping, "--json")
+        let first = try await cli.run("import", "events-csv", slice, "--mapping", Self.volvoMapping, "--json")
         #expect(first.status == 0, "\(first.stderr)")
         let imported = try Self.summary(first.stdout)
         #expect(imported["incidentsImported"] == .integer(60))
@@ -47,20 +47,20 @@ import Testing
         #expect(first.stderr.split(separator: "\n").allSatisfy { $0.hasPrefix("warning: ") })
 
         // The same rows again, from standard input this time.
-        let again = try cli.run("import", "events-csv", "-", "--mapping", Self.volvoMapping, "--json", stdin: try Self.volvoSlice(incidents: 60))
+        let again = try await cli.run("import", "events-csv", "-", "--mapping", Self.volvoMapping, "--json", stdin: try Self.volvoSlice(incidents: 60))
         #expect(again.status == 0, "\(again.stderr)")
         let second = try Self.summary(again.stdout)
         #expect(second["eventsImported"] == .integer(0))
         #expect(second["eventsAlreadyPresent"] == .integer(events))
         #expect(second["incidentsAlreadyPresent"] == .integer(60))
-        #expect(try cli.run("verify").stdout.hasPrefix("ok: \(events) events verified"))
+        await #expect(try cli.run("verify").stdout.hasPrefix("ok: \(events) events verified"))
     }
 
     /// The same rows saved with LF, CRLF or CR line ends, with or without a UTF-8 byte-order mark,
     /// import the same events: every variant after the first finds them all already present.
-    @Test func eventLogsImportWhateverTheLineEndsAndMark() throws {
+    @Test func eventLogsImportWhateverTheLineEndsAndMark() async throws {
         let cli = CLI()
-        try cli.run("init")
+        try await cli.run("init")
         let slice = try Self.volvoSlice(incidents: 6)
         #expect(slice.hasPrefix("\u{FEFF}SR Number,"))
         let plain = String(slice.dropFirst())
@@ -68,7 +68,7 @@ import Testing
         for (name, lineEnd) in [("lf", "\n"), ("crlf", "\r\n"), ("cr", "\r")] {
             for (mark, text) in [("bom", slice), ("plain", plain)] {
                 let file = try cli.write("\(name)-\(mark).csv", text.replacingOccurrences(of: "\n", with: lineEnd))
-                let imported = try cli.run("import", "events-csv", file, "--mapping", Self.volvoMapping, "--json")
+                let imported = try await cli.run("import", "events-csv", file, "--mapping", Self.volvoMapping, "--json")
                 #expect(imported.status == 0, "\(file): \(imported.stderr)")
                 let summary = try Self.summary(imported.stdout)
                 counts.append(summary["eventsImported"] ?? .null)
@@ -84,47 +84,47 @@ import Testing
 
     /// Survey responses saved on Windows (CRLF, with a byte-order mark) import as the LF file does
     /// (the line break inside a quoted comment stays in it, as CRLF).
-    @Test func surveysWithCRLFAndAByteOrderMarkImport() throws {
+    @Test func surveysWithCRLFAndAByteOrderMarkImport() async throws {
         let cli = CLI()
-        try cli.run("init")
-        try cli.run("import", "events-csv", try cli.write("slice.csv", try Self.volvoSlice(incidents: 8)), "--mapping", Self.volvoMapping)
+        try await cli.run("init")
+        try await cli.run("import", "events-csv", try cli.write("slice.csv", try Self.volvoSlice(incidents: 8)), "--mapping", Self.volvoMapping)
         let text = try String(contentsOfFile: Self.surveys, encoding: .utf8)
         let windows = try cli.write("surveys-windows.csv", "\u{FEFF}" + text.replacingOccurrences(of: "\n", with: "\r\n"))
-        let imported = try cli.run("import", "surveys-csv", windows, "--mapping", Self.surveyMapping)
+        let imported = try await cli.run("import", "surveys-csv", windows, "--mapping", Self.surveyMapping)
         #expect(imported.status == 0, "\(imported.stderr)")
         #expect(imported.stdout.contains("events: 8 imported, 0 already present, 0 skipped"))
         #expect(imported.stderr.contains("warning: [invalid_answer] 1-506071646 (line 7): score '11'"))
-        let again = try cli.run("import", "surveys-csv", windows, "--mapping", Self.surveyMapping)
+        let again = try await cli.run("import", "surveys-csv", windows, "--mapping", Self.surveyMapping)
         #expect(again.stdout.contains("events: 0 imported, 8 already present, 0 skipped"))
     }
 
-    @Test func theWholeVolvoLogImportsFromItsGzipInSeconds() throws {
+    @Test func theWholeVolvoLogImportsFromItsGzipInSeconds() async throws {
         let cli = CLI()
-        try cli.run("init")
+        try await cli.run("init")
         let started = Date()
-        let first = try cli.run("import", "events-csv", Self.volvoLog, "--mapping", Self.volvoMapping)
+        let first = try await cli.run("import", "events-csv", Self.volvoLog, "--mapping", Self.volvoMapping)
         let seconds = Date().timeIntervalSince(started)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("incidents: 7554 imported, 0 already present, 0 skipped (7554 in the document)"))
         #expect(first.stdout.contains("events: 73185 imported, 0 already present, 0 skipped"))
         #expect(first.stdout.contains("warnings: 618 (closed_without_resolution 1, reopened 580, repeated_status 37)"))
         #expect(seconds < 60, "the import took \(seconds) seconds")
-        let again = try cli.run("import", "events-csv", Self.volvoLog, "--mapping", Self.volvoMapping, "--continue-on-error")
+        let again = try await cli.run("import", "events-csv", Self.volvoLog, "--mapping", Self.volvoMapping, "--continue-on-error")
         #expect(again.status == 0, "\(again.stderr)")
         #expect(again.stdout.contains("events: 0 imported, 73185 already present, 0 skipped"))
-        #expect(try cli.run("verify").stdout.hasPrefix("ok: 73185 events verified"))
+        await #expect(try cli.run("verify").stdout.hasPrefix("ok: 73185 events verified"))
     }
 
     /// util-linux's `script` runs a command on a pseudo-terminal, so its standard error is a terminal.
     static let script = "/usr/bin/script"
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: script)))
-    func onATerminalALongImportDrawsAProgressBarAndErasesIt() throws {
+    func onATerminalALongImportDrawsAProgressBarAndErasesIt() async throws {
         let cli = CLI()
-        try cli.run("init")
+        try await cli.run("init")
         let command = [ChildProcess.executable("incidents"), "import", "events-csv", Self.volvoLog, "--mapping", Self.volvoMapping]
             .map { "'\($0)'" }.joined(separator: " ")
-        let outcome = try ChildProcess.run(Self.script, ["-qefc", command, "/dev/null"], directory: cli.directory.path)
+        let outcome = try await ChildProcess.run(Self.script, ["-qefc", command, "/dev/null"], directory: cli.directory.path)
         #expect(outcome.status == 0, "\(outcome.stdout)")
         // The terminal saw the bar redrawn in place (carriage returns, erase to the end of the line),
         // erased before the warnings and the summary.
@@ -136,11 +136,11 @@ import Testing
         #expect(outcome.stdout[lastBar.upperBound...].contains("warning: [reopened]"))
     }
 
-    @Test func aBadMappingIsOneClearLineExitThreeAndWritesNothing() throws {
+    @Test func aBadMappingIsOneClearLineExitThreeAndWritesNothing() async throws {
         let cli = CLI()
-        try cli.run("init")
+        try await cli.run("init")
         let slice = try cli.write("slice.csv", try Self.volvoSlice(incidents: 3))
-        let before = try cli.run("verify").stdout
+        let before = try await cli.run("verify").stdout
         let mapping = String(decoding: try Data(contentsOf: URL(fileURLWithPath: Self.volvoMapping)), as: UTF8.self)
         let cases = [
             ("typo.json", mapping.replacingOccurrences(of: #""severities""#, with: #""severity""#), "severity is not a key of this mapping"),
@@ -149,7 +149,7 @@ import Testing
             ("survey.json", String(decoding: try Data(contentsOf: URL(fileURLWithPath: Self.surveyMapping)), as: UTF8.self), "needs a 'event-log' mapping"),
         ]
         for (name, text, message) in cases {
-            let outcome = try cli.run("import", "events-csv", slice, "--mapping", try cli.write(name, text))
+            let outcome = try await cli.run("import", "events-csv", slice, "--mapping", try cli.write(name, text))
             #expect(outcome.status == 3, "\(name)")
             let lines = outcome.stderr.split(separator: "\n")
             #expect(lines.count == 1, "\(name): \(outcome.stderr)")
@@ -157,59 +157,59 @@ import Testing
             #expect(outcome.stderr.contains(message), "\(outcome.stderr)")
             #expect(outcome.stderr.contains("nothing was written"))
         }
-        #expect(try cli.run("import", "events-csv", slice, "--mapping", "missing.json").status == 3)
-        #expect(try cli.run("verify").stdout == before)
+        await #expect(try cli.run("import", "events-csv", slice, "--mapping", "missing.json").status == 3)
+        await #expect(try cli.run("verify").stdout == before)
     }
 
-    @Test func aRefusedIncidentFailsTheWholeImportUnlessContinueOnError() throws {
+    @Test func aRefusedIncidentFailsTheWholeImportUnlessContinueOnError() async throws {
         let cli = CLI()
-        try cli.run("init")
+        try await cli.run("init")
         // The second incident of the slice is already declared by someone else: its import is refused.
-        try cli.run("append", try cli.write("taken.json", CLI.event(stream: "VOLVO-1-467153946")))
+        try await cli.run("append", try cli.write("taken.json", CLI.event(stream: "VOLVO-1-467153946")))
         let slice = try cli.write("slice.csv", try Self.volvoSlice(incidents: 5))
-        let before = try cli.run("verify").stdout
+        let before = try await cli.run("verify").stdout
 
-        let atomic = try cli.run("import", "events-csv", slice, "--mapping", Self.volvoMapping)
+        let atomic = try await cli.run("import", "events-csv", slice, "--mapping", Self.volvoMapping)
         #expect(atomic.status == 3)
         #expect(atomic.stderr.contains("nothing was written"))
-        #expect(try cli.run("verify").stdout == before)
+        await #expect(try cli.run("verify").stdout == before)
 
-        let lenient = try cli.run("import", "events-csv", slice, "--mapping", Self.volvoMapping, "--keep-going")
+        let lenient = try await cli.run("import", "events-csv", slice, "--mapping", Self.volvoMapping, "--keep-going")
         #expect(lenient.status == 0, "\(lenient.stderr)")
         #expect(lenient.stdout.contains("incidents: 4 imported, 0 already present, 0 skipped (5 in the document)"))
         #expect(lenient.stdout.contains("rejected: 1 record, written to slice.csv.rejects.jsonl"))
         #expect(lenient.stderr.contains("(incident '1-467153946'): incident.declared type: VOLVO-1-467153946 is already declared"))
     }
 
-    @Test func surveysImportOnImportedIncidentsAndAgainAddNothing() throws {
+    @Test func surveysImportOnImportedIncidentsAndAgainAddNothing() async throws {
         let cli = CLI()
-        try cli.run("init")
+        try await cli.run("init")
         let surveyArguments = ["import", "surveys-csv", Self.surveys, "--mapping", Self.surveyMapping]
         // Before the incidents exist, the surveys are refused: all of them, or one by one.
-        let early = try cli.run(surveyArguments)
+        let early = try await cli.run(surveyArguments)
         #expect(early.status == 3)
         #expect(early.stderr.contains("has not been declared"))
-        let lenient = try cli.run(surveyArguments + ["--keep-going", "--rejects", "early.jsonl"])
+        let lenient = try await cli.run(surveyArguments + ["--keep-going", "--rejects", "early.jsonl"])
         #expect(lenient.stderr.contains("rejected: line 2 (incident '1-364285768'): survey.sent stream: VOLVO-1-364285768 has not been declared"), "\(lenient.stderr)")
 
-        try cli.run("import", "events-csv", try cli.write("slice.csv", try Self.volvoSlice(incidents: 8)), "--mapping", Self.volvoMapping)
-        let first = try cli.run(surveyArguments)
+        try await cli.run("import", "events-csv", try cli.write("slice.csv", try Self.volvoSlice(incidents: 8)), "--mapping", Self.volvoMapping)
+        let first = try await cli.run(surveyArguments)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("incidents: 5 imported, 0 already present, 0 skipped (5 in the document)"))
         #expect(first.stdout.contains("events: 8 imported, 0 already present, 0 skipped"))
         #expect(first.stderr.contains("warning: [invalid_answer] 1-506071646 (line 7): score '11'"))
-        let again = try cli.run(surveyArguments)
+        let again = try await cli.run(surveyArguments)
         #expect(again.stdout.contains("events: 0 imported, 8 already present, 0 skipped"))
 
-        let shown = try cli.run("show", "VOLVO-1-504538555")
+        let shown = try await cli.run("show", "VOLVO-1-504538555")
         #expect(shown.stdout.contains("volvo-ce-pl@2012-05-12T07:00:00Z: 9 (nps_0_10)"), "\(shown.stdout)")
     }
 
     /// A service desk's spreadsheet export: `;` separators, Windows-1252 text, local times, `?` for
     /// "nobody", and the desk's own opened and resolved times and SLA verdict, compared in the review.
-    @Test func aSpreadsheetExportWithTheSourcesOwnClaimsImportsAndItsVerdictsAreCompared() throws {
+    @Test func aSpreadsheetExportWithTheSourcesOwnClaimsImportsAndItsVerdictsAreCompared() async throws {
         let cli = CLI()
-        try cli.run("init")
+        try await cli.run("init")
         let mapping = try cli.write("desk.json", #"""
             {"kind": "event-log", "source": "desk", "streamPrefix": "D-", "encoding": "windows-1252", "missing": ["?"],
              "columns": {"incident": "Nr", "time": "Changed", "status": "State", "severity": "Prio", "assignee": "Agent",
@@ -232,13 +232,13 @@ import Testing
 
             """.utf8)
         try Data(bytes).write(to: URL(fileURLWithPath: cli.directory.file("desk.csv")))
-        let imported = try cli.run("import", "events-csv", "desk.csv", "--mapping", mapping)
+        let imported = try await cli.run("import", "events-csv", "desk.csv", "--mapping", mapping)
         #expect(imported.status == 0, "\(imported.stderr)")
         #expect(imported.stdout.contains("incidents: 2 imported"))
-        let shown = try cli.run("show", "D-A", "--json")
+        let shown = try await cli.run("show", "D-A", "--json")
         #expect(shown.stdout.contains("René"))
         #expect(!shown.stdout.contains("\"?\""))
-        let timeline = try cli.run("log", "--incident", "D-A", "--json").stdout.split(separator: "\n").map { try JSONParser.parse(Array($0.utf8)) }
+        let timeline = try await cli.run("log", "--incident", "D-A", "--json").stdout.split(separator: "\n").map { try JSONParser.parse(Array($0.utf8)) }
         // Opened 09:50 and resolved 10:20 in Brussels (UTC+1): the desk's own times.
         #expect(timeline.first?["occurredAt"] == .string("2024-01-10T08:50:00Z"))
         let resolution = try #require(timeline.first { $0["type"] == .string("incident.resolved") })
@@ -247,46 +247,46 @@ import Testing
 
         // A one-hour resolution target: A (30 minutes) met it, B (three hours) did not, though the desk says "ok".
         for incident in ["D-A", "D-B"] {
-            let attached = try cli.run(
+            let attached = try await cli.run(
                 "sla", "attach", incident, "--policy-id", "desk", "--name", "Desk", "--clock", "calendar",
                 "--targets", #"[{"severity":"sev3","resolutionMinutes":60}]"#, "--at", "2024-01-12T00:00:00Z")
             #expect(attached.status == 0, "\(attached.stderr)")
         }
-        let text = try cli.run("review", "2024-Q1", "--as-of", "2024-06-01T00:00:00Z")
+        let text = try await cli.run("review", "2024-Q1", "--as-of", "2024-06-01T00:00:00Z")
         #expect(text.stdout.contains("Source SLA verdicts: 2 incidents with the source's own verdict; 1 of 2 agree with the ledger's, 1 disagree."), "\(text.stdout)")
-        let json = try JSONParser.parse(Array(try cli.run("review", "2024-Q1", "--format", "json", "--as-of", "2024-06-01T00:00:00Z").stdout.utf8))
+        let json = try await JSONParser.parse(Array(try cli.run("review", "2024-Q1", "--format", "json", "--as-of", "2024-06-01T00:00:00Z").stdout.utf8))
         #expect(json["sourceSLA"]?["disagreements"] == .array([.object(["incident": "D-B", "title": "Ticket B", "source": "met", "ledger": "breached"])]))
-        let html = try cli.run("review", "2024-Q1", "--format", "html", "--as-of", "2024-06-01T00:00:00Z").stdout
+        let html = try await cli.run("review", "2024-Q1", "--format", "html", "--as-of", "2024-06-01T00:00:00Z").stdout
         #expect(html.contains("<tr><td>D-B</td><td>met</td><td>breached</td><td>Ticket B</td></tr>"))
     }
 
     /// docs/examples/service-desk.csv with its mapping: as the docs say it imports.
-    @Test func theServiceDeskExampleImports() throws {
+    @Test func theServiceDeskExampleImports() async throws {
         let cli = CLI()
-        try cli.run("init")
+        try await cli.run("init")
         let examples = Self.root.appendingPathComponent("docs/examples")
-        let imported = try cli.run(
+        let imported = try await cli.run(
             "import", "events-csv", examples.appendingPathComponent("service-desk.csv").path,
             "--mapping", examples.appendingPathComponent("service-desk-mapping.json").path)
         #expect(imported.status == 0, "\(imported.stderr)")
         #expect(imported.stdout.contains("incidents: 3 imported, 0 already present, 0 skipped (3 in the document)"))
         #expect(imported.stdout.contains("warnings: 4 (missing_field 4)"))
-        let list = try cli.run("list").stdout
+        let list = try await cli.run("list").stdout
         #expect(list.contains("SD-INC0000045  sev3  closed         2024-02-29T00:16:00Z"))
-        #expect(!(try cli.run("log", "--json").stdout.contains(#""?""#)))
-        let review = try cli.run("review", "2024-Q1", "--as-of", "2024-06-01T00:00:00Z").stdout
+        await #expect(!(try cli.run("log", "--json").stdout.contains(#""?""#)))
+        let review = try await cli.run("review", "2024-Q1", "--as-of", "2024-06-01T00:00:00Z").stdout
         #expect(review.contains("Source SLA verdicts: 3 incidents with the source's own verdict; 3 without a ledger verdict (no SLA policy attached, so nothing to compare)."))
     }
 
-    @Test func invalidUTF8IsRefusedWithTheSettingToChange() throws {
+    @Test func invalidUTF8IsRefusedWithTheSettingToChange() async throws {
         let cli = CLI()
-        try cli.run("init")
+        try await cli.run("init")
         let mapping = try cli.write("m.json", #"{"kind": "event-log", "source": "desk", "columns": {"incident": "id", "time": "at", "status": "s", "severity": "p"}, "title": "{id}", "statuses": {"W": {"lifecycle": "open"}}, "severities": {"3": "sev3"}}"#)
         try Data(Array("id,at,s,p\nA,2024-01-01T10:00:00Z,W,3 ".utf8) + [0xE9, 0x0A]).write(to: URL(fileURLWithPath: cli.directory.file("bad.csv")))
-        let before = try cli.run("info").stdout
-        let outcome = try cli.run("import", "events-csv", "bad.csv", "--mapping", mapping)
+        let before = try await cli.run("info").stdout
+        let outcome = try await cli.run("import", "events-csv", "bad.csv", "--mapping", mapping)
         #expect(outcome.status == 3)
         #expect(outcome.stderr == "incidents: bad.csv cannot be read as CSV: line 2: byte 0xE9 is not UTF-8; a spreadsheet on Windows saves Windows-1252 — set \"encoding\": \"windows-1252\" in the mapping; nothing was written\n")
-        #expect(try cli.run("info").stdout == before)
+        await #expect(try cli.run("info").stdout == before)
     }
 }

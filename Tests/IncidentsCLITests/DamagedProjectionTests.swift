@@ -58,12 +58,12 @@ import Testing
         #expect(verified.stdout.hasSuffix("projections match the log\n"), "\(verified.stdout)")
     }
 
-    @Test func theRebuildIsReportedInOneLine() throws {
+    @Test func theRebuildIsReportedInOneLine() async throws {
         let (cli, undamaged) = try Self.ledger()
         try FileDamage.flipInValue(in: cli.ledgerPath + "/data.mdb", key: FileDamage.projectionKey("incident-state", Self.incident), offset: 10)
-        let listed = try cli.run("list")
+        let listed = try await cli.run("list")
         #expect(listed.stdout == undamaged[["list"]])
         #expect(listed.stderr == "incidents: the stored state of 'INC-000007' in projection incident-state fails its checksum — rebuilding incident-state from the log\n")
-        #expect(try cli.run("list").stderr.isEmpty, "the rebuild was stored")
+        await #expect(try cli.run("list").stderr.isEmpty, "the rebuild was stored")
     }
 }

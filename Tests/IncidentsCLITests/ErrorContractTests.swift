@@ -172,9 +172,9 @@ import Glibc
         return cli
     }
 
-    @Test func everyErrorIsOneLineWithItsDocumentedExitCode() throws {
+    @Test func everyErrorIsOneLineWithItsDocumentedExitCode() async throws {
         let cli = try Self.fixture()
-        let before = try cli.run("verify").stdout
+        let before = try await cli.run("verify").stdout
         let outcomes = Self.runInParallel(Self.cases, in: cli)
         for (index, outcome) in outcomes.enumerated() {
             let test = Self.cases[index]
@@ -193,12 +193,12 @@ import Glibc
         }
         // Not one of them changed the ledger.
         // (The chain line: the projections line may say they were caught up meanwhile.)
-        #expect(try cli.run("verify").stdout.split(separator: "\n").first == before.split(separator: "\n").first)
+        await #expect(try cli.run("verify").stdout.split(separator: "\n").first == before.split(separator: "\n").first)
     }
 
     /// Every command that runs, given an option it does not have: a usage error naming that
     /// command's own help, whatever else it lacks.
-    @Test func everyCommandRefusesAnUnknownOptionNamingItsOwnHelp() throws {
+    @Test func everyCommandRefusesAnUnknownOptionNamingItsOwnHelp() async throws {
         let cli = try Self.fixture()
         let paths = CommandTree.runnablePaths()
         #expect(paths.count > 50)
@@ -214,16 +214,16 @@ import Glibc
     /// A stored projection state with its first byte changed (the state's tag): it is never used as
     /// it is. Either the command refuses it as damage (exit 1, one line) or, where projections
     /// check their states, it is rebuilt and the command succeeds — never exit 2 or parser text.
-    @Test func aDamagedProjectionStateIsDamageNeverAUsageError() throws {
+    @Test func aDamagedProjectionStateIsDamageNeverAUsageError() async throws {
         let cli = try Self.fixture()
-        #expect(try cli.run("list").status == 0)
+        await #expect(try cli.run("list").status == 0)
         let path = cli.ledgerPath + "/data.mdb"
         var data = try Data(contentsOf: URL(fileURLWithPath: path))
         let key = try #require(data.range(of: Data("incident-state\u{0}INC-1".utf8)))
         data[key.upperBound] ^= 0x06
         try data.write(to: URL(fileURLWithPath: path))
         for arguments in [["show", "INC-1"], ["list"]] {
-            let outcome = try cli.run(arguments)
+            let outcome = try await cli.run(arguments)
             #expect(outcome.status == 1 || outcome.status == 0, "\(arguments): \(outcome.status) \(outcome.stderr)")
             #expect(!outcome.stderr.contains("Error:"), "\(arguments): \(outcome.stderr)")
             if outcome.status == 1 {
@@ -237,7 +237,7 @@ import Glibc
 
     /// A file the user may not read, given to every command that reads one. Root reads any file,
     /// so as root the test says so and checks a folder given as the file instead.
-    @Test func anUnreadableInputFileIsInvalidInput() throws {
+    @Test func anUnreadableInputFileIsInvalidInput() async throws {
         let cli = try Self.fixture()
         let name = try cli.write("unreadable.json", CLI.event(stream: "INC-3"))
         chmod(cli.directory.file(name), 0)
@@ -246,32 +246,32 @@ import Glibc
         let file = readable ? "adir" : name
         for arguments in [["append", file], ["import", "statuspage", file], ["import", "events-csv", file, "--mapping", Self.volvoMapping],
                           ["import", "events-csv", "header.csv", "--mapping", file], ["metrics", "csat", "--calendar", file]] {
-            let outcome = try cli.run(arguments)
+            let outcome = try await cli.run(arguments)
             #expect(outcome.status == 3, "\(arguments): \(outcome.status) \(outcome.stderr)")
             #expect(outcome.stderr.hasPrefix("incidents: ") && outcome.stderr.split(separator: "\n").count == 1, "\(arguments): \(outcome.stderr)")
             #expect(outcome.stderr.contains(file), "\(arguments): names the file: \(outcome.stderr)")
         }
     }
 
-    @Test func helpAndVersionStillExitZero() throws {
+    @Test func helpAndVersionStillExitZero() async throws {
         let cli = CLI()
         for arguments in [["--help"], ["--version"], [], ["declare", "--help"], ["import", "--help"], ["keys"], ["help", "log"]] {
-            let outcome = try cli.run(arguments)
+            let outcome = try await cli.run(arguments)
             #expect(outcome.status == 0, "\(arguments): \(outcome.stderr)")
             #expect(!outcome.stdout.isEmpty, "\(arguments)")
             #expect(outcome.stderr.isEmpty, "\(arguments): \(outcome.stderr)")
         }
-        let help = try cli.run("--help").stdout
+        let help = try await cli.run("--help").stdout
         #expect(help.contains("6  storage failure"))
         #expect(help.contains("Every failure is one line on standard error"))
     }
 
     /// Standard output on a full disk (`> /dev/full`): the command fails with a storage failure
     /// instead of exiting 0 with its output lost.
-    @Test func standardOutputOnAFullDiskIsAStorageFailure() throws {
+    @Test func standardOutputOnAFullDiskIsAStorageFailure() async throws {
         let cli = try Self.fixture()
         for command in ["log", "log --json", "show INC-1", "list", "schema list", "generate --incidents 5", "verify", "info --json"] {
-            let outcome = try ChildProcess.run(
+            let outcome = try await ChildProcess.run(
                 "/bin/bash", ["-c", "exec \"$0\" \(command) > /dev/full", ChildProcess.executable("incidents")], directory: cli.directory.path)
             #expect(outcome.status == 6, "\(command): \(outcome.status) \(outcome.stderr)")
             #expect(outcome.stderr == "incidents: cannot write standard output: the disk is full — free space (or raise the limit) and try again\n", "\(command)")
@@ -280,7 +280,7 @@ import Glibc
 
     /// A full disk, made real: a 256 KiB tmpfs, filled up, under every command that writes a file or
     /// the ledger. Needs root to mount; otherwise the test says why it did not run.
-    @Test func aFullDiskIsAStorageFailureInEveryCommand() throws {
+    @Test func aFullDiskIsAStorageFailureInEveryCommand() async throws {
         guard getuid() == 0 else {
             print("skipped the full-disk cases: mounting a small tmpfs needs root (RLIMIT_FSIZE gives EFBIG, a different error; CLIBadInputTests covers it)")
             return
@@ -288,14 +288,14 @@ import Glibc
         let cli = try Self.fixture()
         let mountPoint = cli.directory.file("full")
         try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
-        let mount = try ChildProcess.run("/bin/mount", ["-t", "tmpfs", "-o", "size=256k", "tmpfs", mountPoint])
+        let mount = try await ChildProcess.run("/bin/mount", ["-t", "tmpfs", "-o", "size=256k", "tmpfs", mountPoint])
         guard mount.status == 0 else {
             print("skipped the full-disk cases: mount -t tmpfs failed: \(mount.stderr)")
             return
         }
         defer { _ = try? ChildProcess.run("/bin/umount", [mountPoint]) }
         // A ledger on the small disk, with room for its first pages, then the disk filled to the last byte.
-        #expect(try cli.run("init", "--ledger", "full/ledger").status == 0)
+        await #expect(try cli.run("init", "--ledger", "full/ledger").status == 0)
         Self.fill(mountPoint + "/filler")
         let body = String(repeating: "y", count: 9_000)
         let batch = (0..<40).map { CLI.note(stream: "INC-1", "\($0) \(body)") }.joined(separator: "\n")
@@ -310,7 +310,7 @@ import Glibc
             Case(["schema", "export", "full/schemas"], 6, "the disk is full"),
         ]
         for test in cases {
-            let outcome = try cli.run(test.arguments, stdin: test.stdin)
+            let outcome = try await cli.run(test.arguments, stdin: test.stdin)
             #expect(outcome.status == test.status, "\(test): exit \(outcome.status): \(outcome.stderr)")
             #expect(outcome.stderr.hasPrefix("incidents: ") && outcome.stderr.contains(test.fragment), "\(test): \(outcome.stderr)")
             #expect(outcome.stderr.split(separator: "\n").count == 1, "\(test): not one line: \(outcome.stderr)")

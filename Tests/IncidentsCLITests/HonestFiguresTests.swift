@@ -19,13 +19,13 @@ import Testing
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
 
-    @Test func afterGitHubsHistoryNoIncidentIsOpenAndNoClockHoldsABackfilledSample() throws {
+    @Test func afterGitHubsHistoryNoIncidentIsOpenAndNoClockHoldsABackfilledSample() async throws {
         let cli = CLI()
-        try cli.run("init")
-        let imported = try cli.run("import", "statuspage", Self.realFile)
+        try await cli.run("init")
+        let imported = try await cli.run("import", "statuspage", Self.realFile)
         #expect(imported.status == 0, "\(imported.stderr)")
 
-        let open = try cli.run("list", "--status", "open", "--ids")
+        let open = try await cli.run("list", "--status", "open", "--ids")
         #expect(open.status == 0, "\(open.stderr)")
         #expect(open.stdout.isEmpty, "open after the import: \(open.stdout)")
 
@@ -36,7 +36,7 @@ import Testing
         #expect(backfilled.count == 839)
 
         for metric in Self.clockMetrics {
-            let result = try cli.run("metrics", metric, "--by", "incident", "--format", "json", "--as-of", "2024-01-01T00:00:00Z")
+            let result = try await cli.run("metrics", metric, "--by", "incident", "--format", "json", "--as-of", "2024-01-01T00:00:00Z")
             #expect(result.status == 0, "\(metric): \(result.stderr)")
             let groups = try #require(try Self.json(result.stdout)["groups"] as? [[String: Any]])
             for group in groups {
@@ -48,23 +48,23 @@ import Testing
             }
         }
         // The quarters that were all back-filled read "no sample", not "0s".
-        let quarter = try Self.json(try cli.run("metrics", "time_to_resolve", "--period", "2017-Q3", "--format", "json").stdout)
+        let quarter = try await Self.json(try cli.run("metrics", "time_to_resolve", "--period", "2017-Q3", "--format", "json").stdout)
         let overall = try #require(quarter["overall"] as? [String: Any])
         #expect(overall["count"] as? Int == 0)
         #expect((overall["excluded"] as? [String: Int])?["back-filled by the source: times not known"] ?? 0 > 0)
 
         // The postmortem of one says its figures are not the response's.
-        let postmortem = try cli.run("postmortem", "SP-nk9gdvl03ztg")
+        let postmortem = try await cli.run("postmortem", "SP-nk9gdvl03ztg")
         #expect(postmortem.status == 0, "\(postmortem.stderr)")
         #expect(postmortem.stdout.contains("The source never recorded this incident's times (back-filled by the source: times not known)"))
 
         // The independent script reads the same definitions off the exported events.
-        let exported = try cli.run("log", "--json")
-        let python = try ChildProcess.run("/usr/bin/env", ["python3", ReviewCommandTests.repository + "/Tools/crosscheck-metrics.py"], stdin: exported.stdout)
+        let exported = try await cli.run("log", "--json")
+        let python = try await ChildProcess.run("/usr/bin/env", ["python3", ReviewCommandTests.repository + "/Tools/crosscheck-metrics.py"], stdin: exported.stdout)
         #expect(python.status == 0, "\(python.stderr)")
         let expected = try #require(try JSONSerialization.jsonObject(with: Data(python.stdout.utf8)) as? [String: [String: Any]])
         for metric in ["time_to_resolve_from_declaration", "longest_update_gap"] {
-            let ours = try #require(try Self.json(try cli.run("metrics", metric, "--format", "json").stdout)["overall"] as? [String: Any])
+            let ours = try await #require(try Self.json(try cli.run("metrics", metric, "--format", "json").stdout)["overall"] as? [String: Any])
             let statistics = try #require(ours["statistics"] as? [String: Any])
             let theirs = try #require(expected[metric])
             for key in ["count", "p90", "maximum"] { #expect(statistics[key] as? Int == theirs[key] as? Int, "\(metric) \(key)") }
@@ -88,35 +88,35 @@ import Testing
     /// One resolved incident: its time to resolve is a figure from one observation, marked in text
     /// (the review and the metrics table) and Markdown with a footnote, greyed out in HTML, and
     /// flagged in JSON.
-    @Test func aFigureFromOneIncidentIsMarkedAsASmallSampleInEveryFormat() throws {
+    @Test func aFigureFromOneIncidentIsMarkedAsASmallSampleInEveryFormat() async throws {
         let cli = try Self.ledgerOfOneIncident(impactStarted: "2026-01-05T10:00:00Z", declared: "2026-01-05T10:00:00Z", resolved: "2026-01-05T10:30:00Z")
         let asOf = ["--as-of", "2026-04-01T00:00:00Z"]
 
-        let text = try cli.run(["review", "2026-Q1"] + asOf)
+        let text = try await cli.run(["review", "2026-Q1"] + asOf)
         #expect(text.status == 0, "\(text.stderr)")
         let resolve = try #require(text.stdout.split(separator: "\n").first { $0.hasPrefix("Time to resolve ") })
         #expect(resolve.contains("30m 00s†"), "\(resolve)")
         #expect(text.stdout.contains("\n† n < 5: too few to compare.\n"))
         #expect(text.stdout.contains("the mean of the two middle values of an even count"))
         #expect(text.stdout.contains("p90 and p95 by nearest rank"))
-        let markdown = try cli.run(["review", "2026-Q1", "--format", "markdown"] + asOf)
+        let markdown = try await cli.run(["review", "2026-Q1", "--format", "markdown"] + asOf)
         #expect(markdown.stdout.contains("| 30m 00s† |"))
         #expect(markdown.stdout.contains("\n† n < 5: too few to compare.\n"))
 
-        let html = try cli.run(["review", "2026-Q1", "--format", "html"] + asOf)
+        let html = try await cli.run(["review", "2026-Q1", "--format", "html"] + asOf)
         #expect(html.stdout.contains("<td class=\"num small-sample\" title=\"n &lt; 5: too few to compare\">30m 00s</td>"))
         #expect(html.stdout.contains(".small-sample { color: var(--muted);"))
 
-        let metric = try cli.run("metrics", "time_to_resolve", "--by", "severity")
+        let metric = try await cli.run("metrics", "time_to_resolve", "--by", "severity")
         #expect(metric.status == 0, "\(metric.stderr)")
         #expect(metric.stdout.contains("\nall   30m 00s†  n=1"), "\(metric.stdout)")
         #expect(metric.stdout.hasSuffix("\n† n < 5: too few to compare.\n"))
         // By incident, each row is that incident's own figure: only the overall one is a small sample.
-        let byIncident = try cli.run("metrics", "time_to_resolve", "--by", "incident")
+        let byIncident = try await cli.run("metrics", "time_to_resolve", "--by", "incident")
         #expect(byIncident.stdout.contains("\nall    30m 00s†  n=1"), "\(byIncident.stdout)")
         #expect(byIncident.stdout.contains("\nINC-1  30m 00s  n=1"), "\(byIncident.stdout)")
 
-        let json = try Self.json(try cli.run(["review", "2026-Q1", "--format", "json"] + asOf).stdout)
+        let json = try await Self.json(try cli.run(["review", "2026-Q1", "--format", "json"] + asOf).stdout)
         let rows = try #require(json["rows"] as? [[String: Any]])
         let row = try #require(rows.first { $0["metric"] as? String == "time_to_resolve" })
         #expect((row["current"] as? [String: Any])?["smallSample"] as? Bool == true)
@@ -126,12 +126,12 @@ import Testing
 
     /// `declare --at 01:00; resolve --at 00:30; update --at 01:00`: the update came after the end, so
     /// there is no silence while open (it was 2,162 days, to the ledger's last write).
-    @Test func anIncidentResolvedBeforeItsDeclarationHasNoSilenceAfterItsEnd() throws {
+    @Test func anIncidentResolvedBeforeItsDeclarationHasNoSilenceAfterItsEnd() async throws {
         let cli = try Self.ledgerOfOneIncident(impactStarted: "2020-01-01T00:00:00Z", declared: "2020-01-01T01:00:00Z", resolved: "2020-01-01T00:30:00Z")
-        let update = try cli.run(
+        let update = try await cli.run(
             "update", "INC-1", "--status", "resolved", "--audience", "public", "--channels", "status_page", "--text", "Fixed.", "--at", "2020-01-01T01:00:00Z")
         #expect(update.status == 0, "\(update.stderr)")
-        let gap = try Self.json(try cli.run("metrics", "longest_update_gap", "--by", "incident", "--format", "json").stdout)
+        let gap = try await Self.json(try cli.run("metrics", "longest_update_gap", "--by", "incident", "--format", "json").stdout)
         let overall = try #require(gap["overall"] as? [String: Any])
         #expect(overall["count"] as? Int == 0)
         #expect(overall["excluded"] as? [String: Int] == ["no public update while open": 1])
@@ -139,11 +139,11 @@ import Testing
 
     /// A promise of a next update now past is missed at once, without any other write; `--as-of` fixes
     /// the report's time, so a review made twice is the same bytes; `show` and `timeline` flag it.
-    @Test func aPastPromiseIsOverdueOnTheReportsClock() throws {
+    @Test func aPastPromiseIsOverdueOnTheReportsClock() async throws {
         let cli = CLI()
-        try cli.run("init")
-        #expect(try cli.run("declare", "INC-1", "--title", "Checkout errors", "--kind", "unplanned", "--severity", "sev2", "--at", "2026-03-14T10:00:00Z").status == 0)
-        let update = try cli.run(
+        try await cli.run("init")
+        await #expect(try cli.run("declare", "INC-1", "--title", "Checkout errors", "--kind", "unplanned", "--severity", "sev2", "--at", "2026-03-14T10:00:00Z").status == 0)
+        let update = try await cli.run(
             "update", "INC-1", "--status", "investigating", "--audience", "public", "--channels", "status_page", "--text", "Looking.",
             "--next-update-by", "2026-03-14T10:30:00Z", "--at", "2026-03-14T10:00:00Z")
         #expect(update.status == 0, "\(update.stderr)")
@@ -160,22 +160,22 @@ import Testing
         #expect(after["count"] as? Int == 1)
         #expect(after["total"] as? Int == 0)
         // Without --as-of the wall clock (2026-12 or later on this machine) is past the promise.
-        let now = try Self.json(try cli.run("metrics", "update_promises_kept", "--format", "json").stdout)
+        let now = try await Self.json(try cli.run("metrics", "update_promises_kept", "--format", "json").stdout)
         #expect((now["overall"] as? [String: Any])?["count"] as? Int == 1)
 
         let review = ["review", "2026-Q1", "--as-of", "2026-03-14T11:00:00Z"]
-        let first = try cli.run(review)
+        let first = try await cli.run(review)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("judged as of 2026-03-14T11:00:00Z"))
-        #expect(try cli.run(review).stdout == first.stdout)
+        await #expect(try cli.run(review).stdout == first.stdout)
 
-        let overdue = try cli.run("show", "INC-1", "--as-of", "2026-03-14T11:00:00Z")
+        let overdue = try await cli.run("show", "INC-1", "--as-of", "2026-03-14T11:00:00Z")
         #expect(overdue.status == 0, "\(overdue.stderr)")
         let line = try #require(overdue.stdout.split(separator: "\n").first { $0.hasPrefix("overdue update ") })
         #expect(line.contains("promised by 2026-03-14T10:30:00Z"))
         #expect(line.hasSuffix("none since: 30m late as of 2026-03-14T11:00:00Z"))
-        #expect(!(try cli.run("show", "INC-1", "--as-of", "2026-03-14T10:20:00Z").stdout.contains("overdue")))
-        let timeline = try cli.run("timeline", "INC-1", "--as-of", "2026-03-14T11:00:00Z")
+        await #expect(!(try cli.run("show", "INC-1", "--as-of", "2026-03-14T10:20:00Z").stdout.contains("overdue")))
+        let timeline = try await cli.run("timeline", "INC-1", "--as-of", "2026-03-14T11:00:00Z")
         #expect(timeline.stdout.contains("! promised the next update by 2026-03-14T10:30:00Z; none has come yet — 30 min late"), "\(timeline.stdout)")
     }
 }

@@ -24,10 +24,10 @@ import Testing
     /// A status page exported again later: an incident that gained an update since gets just that
     /// update; one edited at the source keeps what the ledger recorded, with a warning, and nothing
     /// is overwritten.
-    @Test func aLaterExportAddsTheNewUpdatesAndKeepsWhatWasRecorded() throws {
+    @Test func aLaterExportAddsTheNewUpdatesAndKeepsWhatWasRecorded() async throws {
         let cli = CLI()
-        try cli.run("init")
-        let first = try cli.run("import", "statuspage", try cli.write("first.json", Self.small))
+        try await cli.run("init")
+        let first = try await cli.run("import", "statuspage", try cli.write("first.json", Self.small))
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("events: 6 imported, 0 already present, 0 skipped"), "\(first.stdout)")
 
@@ -35,28 +35,28 @@ import Testing
             of: #""display_at": "2023-05-01T10:00:00Z"}]},"#,
             with: #""display_at": "2023-05-01T10:00:00Z"}, {"id": "u2", "status": "postmortem", "body": "We wrote it up", "created_at": "2023-05-03T09:00:00Z", "display_at": "2023-05-03T09:00:00Z"}]},"#)
         #expect(gained != Self.small)
-        let later = try cli.run("import", "statuspage", try cli.write("later.json", gained))
+        let later = try await cli.run("import", "statuspage", try cli.write("later.json", gained))
         #expect(later.status == 0, "\(later.stderr)")
         #expect(later.stdout.contains("incidents: 1 imported, 1 already present, 0 skipped (2 in the document)"), "\(later.stdout)")
         #expect(later.stdout.contains("events: 1 imported, 6 already present, 0 skipped"), "\(later.stdout)")
-        #expect(try cli.run("timeline", "SP-one").stdout.contains("Public update (postmortem, public, status_page): We wrote it up"))
+        await #expect(try cli.run("timeline", "SP-one").stdout.contains("Public update (postmortem, public, status_page): We wrote it up"))
 
-        let head = try cli.run("verify").stdout
+        let head = try await cli.run("verify").stdout
         // The update's text, and so the resolution's summary taken from it: two events differ.
         let edited = gained.replacingOccurrences(of: #""body": "Looking""#, with: #""body": "Looking into it""#)
-        let again = try cli.run("import", "statuspage", try cli.write("edited.json", edited))
+        let again = try await cli.run("import", "statuspage", try cli.write("edited.json", edited))
         #expect(again.status == 0, "\(again.stderr)")
         #expect(again.stdout.contains("events: 0 imported, 7 already present, 0 skipped"), "\(again.stdout)")
         #expect(again.stderr.contains("warning: [changed_since_import] one: 2 of its events already recorded differ from what the source gives now"), "\(again.stderr)")
-        #expect(try cli.run("verify").stdout == head, "nothing was written")
-        #expect(try cli.run("timeline", "SP-one").stdout.contains("): Looking\n"))
+        await #expect(try cli.run("verify").stdout == head, "nothing was written")
+        await #expect(try cli.run("timeline", "SP-one").stdout.contains("): Looking\n"))
     }
 
-    @Test func realHistoryImportsVerifiesAndIsIdempotent() throws {
+    @Test func realHistoryImportsVerifiesAndIsIdempotent() async throws {
         let cli = CLI()
-        try cli.run("init")
+        try await cli.run("init")
         let started = Date()
-        let first = try cli.run("import", "statuspage", Self.realFile)
+        let first = try await cli.run("import", "statuspage", Self.realFile)
         let seconds = Date().timeIntervalSince(started)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.stdout.contains("incidents: 1282 imported, 0 already present, 0 skipped (1282 in the document)"))
@@ -70,49 +70,49 @@ import Testing
         #expect(first.stderr.split(separator: "\n").allSatisfy { $0.hasPrefix("warning: ") })
         #expect(seconds < 60, "the import took \(seconds) seconds")
 
-        let verified = try cli.run("verify")
+        let verified = try await cli.run("verify")
         #expect(verified.status == 0)
         #expect(verified.stdout.hasPrefix("ok: 5990 events verified"))
 
-        let again = try cli.run("import", "statuspage", Self.realFile, "--json")
+        let again = try await cli.run("import", "statuspage", Self.realFile, "--json")
         #expect(again.status == 0, "\(again.stderr)")
         let summary = try JSONParser.parse(again.stdout)
         #expect(summary["eventsImported"] == .integer(0))
         #expect(summary["eventsAlreadyPresent"] == .integer(5990))
         #expect(summary["incidentsAlreadyPresent"] == .integer(1282))
         #expect(summary["warnings"]?["backfilled"] == .integer(839))
-        #expect(try cli.run("verify").stdout.hasPrefix("ok: 5990 events verified"))
+        await #expect(try cli.run("verify").stdout.hasPrefix("ok: 5990 events verified"))
     }
 
-    @Test func malformedFileWritesNothing() throws {
+    @Test func malformedFileWritesNothing() async throws {
         let cli = CLI()
-        try cli.run("init")
-        let before = try cli.run("verify").stdout
+        try await cli.run("init")
+        let before = try await cli.run("verify").stdout
         for text in [#"{"incidents": [{"id": "x""#, #"{"hello": "world"}"#] {
             let file = try cli.write("bad.json", text)
-            let outcome = try cli.run("import", "statuspage", file)
+            let outcome = try await cli.run("import", "statuspage", file)
             #expect(outcome.status == 3)
             #expect(outcome.stderr.contains("nothing was written"))
         }
-        #expect(try cli.run("import", "statuspage", "missing.json").status == 3)
-        #expect(try cli.run("verify").stdout == before)
+        await #expect(try cli.run("import", "statuspage", "missing.json").status == 3)
+        await #expect(try cli.run("verify").stdout == before)
     }
 
-    @Test func refusedIncidentFailsTheWholeImportUnlessContinueOnError() throws {
+    @Test func refusedIncidentFailsTheWholeImportUnlessContinueOnError() async throws {
         let cli = CLI()
-        try cli.run("init")
+        try await cli.run("init")
         // SP-two is already declared by someone else, so the import's declaration of it is refused.
-        try cli.run("append", try cli.write("taken.json", CLI.event(stream: "SP-two")))
+        try await cli.run("append", try cli.write("taken.json", CLI.event(stream: "SP-two")))
         let file = try cli.write("small.json", Self.small)
-        let before = try cli.run("verify").stdout
+        let before = try await cli.run("verify").stdout
 
-        let atomic = try cli.run("import", "statuspage", file)
+        let atomic = try await cli.run("import", "statuspage", file)
         #expect(atomic.status == 3)
         #expect(atomic.stderr == "incidents: 1 of 2 records is refused: record 2 (incident 'two'): incident.declared type: SP-two is already declared; correct the declaration with event.corrected instead; nothing was written — correct it, or give --keep-going to record the others and write it to a rejects file\n")
-        #expect(try cli.run("verify").stdout == before)
+        await #expect(try cli.run("verify").stdout == before)
 
         // --continue-on-error is the former name of --keep-going, kept for scripts.
-        let lenient = try cli.run("import", "statuspage", file, "--continue-on-error", "--json")
+        let lenient = try await cli.run("import", "statuspage", file, "--continue-on-error", "--json")
         #expect(lenient.status == 0, "\(lenient.stderr)")
         #expect(lenient.stderr.contains("rejected: record 2 (incident 'two'): incident.declared type: SP-two is already declared"))
         let summary = try JSONParser.parse(lenient.stdout)
@@ -120,21 +120,21 @@ import Testing
         #expect(summary["recordsRejected"] == .integer(1))
         #expect(summary["rejectsFile"] == .string("small.json.rejects.jsonl"))
         #expect(summary["eventsImported"] == .integer(4))
-        #expect(try cli.run("verify").stdout.hasPrefix("ok: 5 events verified"))
+        await #expect(try cli.run("verify").stdout.hasPrefix("ok: 5 events verified"))
         let rejects = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: cli.directory.file("small.json.rejects.jsonl")))))
         #expect(rejects["index"] == .integer(2))
         #expect(rejects["unit"] == .string("record"))
         #expect(rejects["record"]?["id"] == .string("two"))
     }
 
-    @Test func prefixNamesTheIncidents() throws {
+    @Test func prefixNamesTheIncidents() async throws {
         let cli = CLI()
-        try cli.run("init")
+        try await cli.run("init")
         let file = try cli.write("small.json", Self.small)
-        let outcome = try cli.run("import", "statuspage", file, "--prefix", "GH-")
+        let outcome = try await cli.run("import", "statuspage", file, "--prefix", "GH-")
         #expect(outcome.status == 0, "\(outcome.stderr)")
         #expect(outcome.stderr.isEmpty)
-        let list = try cli.run("list")
+        let list = try await cli.run("list")
         #expect(list.stdout.contains("GH-one"))
         #expect(list.stdout.contains("GH-two"))
     }

@@ -50,7 +50,7 @@ import Testing
         (review["rows"] as? [[String: Any]])?.first { $0["metric"] as? String == metric }?["current"] as? [String: Any]
     }
 
-    @Test func aMaintenanceOutsideThePolicyIsUnplannedInTheFiguresWithTheReason() throws {
+    @Test func aMaintenanceOutsideThePolicyIsUnplannedInTheFiguresWithTheReason() async throws {
         let cli = try Self.ledger()
         let review = try Self.review(cli)
         #expect(review["incidentsByKind"] as? [String: Int] == ["scheduled_maintenance": 1, "unplanned": 4])
@@ -64,32 +64,32 @@ import Testing
         #expect(kept["ratio"] as? Double == 1.0 / 3.0)
         #expect((review["source"] as? [String: Any]).flatMap { $0["metricVersions"] as? [String: Int] }?["maintenance_window_kept"] == 4)
         // By kind, as `incidents metrics` breaks figures down.
-        let byKind = try cli.run("metrics", "maintenance_window_kept", "--by", "kind", "--period", "2026-Q1", "--format", "json")
+        let byKind = try await cli.run("metrics", "maintenance_window_kept", "--by", "kind", "--period", "2026-Q1", "--format", "json")
         #expect(byKind.status == 0, "\(byKind.stderr)")
         let groups = (try JSONSerialization.jsonObject(with: Data(byKind.stdout.utf8)) as? [String: Any])?["groups"] as? [[String: Any]] ?? []
         #expect(groups.map { $0["name"] as? String } == ["scheduled_maintenance", "unplanned"])
 
-        let text = try cli.run("review", "2026-Q1", "--as-of", "2026-04-02T00:00:00Z")
+        let text = try await cli.run("review", "2026-Q1", "--as-of", "2026-04-02T00:00:00Z")
         #expect(text.stdout.contains("Maintenance outside the policy"))
         #expect(text.stdout.contains("maintenance-overran"))
 
         // The policy is the figures' input: allow an hour and MNT-2 is maintenance again.
         let policy = try cli.write("policy.json", #"{"maintenance": {"maximumMinutes": 60}}"#)
-        #expect(try cli.run("policy", "set", policy, environment: ["USER": "lead"]).status == 0)
+        await #expect(try cli.run("policy", "set", policy, environment: ["USER": "lead"]).status == 0)
         let relaxed = try Self.review(cli)
         #expect(relaxed["incidentsByKind"] as? [String: Int] == ["scheduled_maintenance": 2, "unplanned": 3])
         #expect((relaxed["maintenanceOutsidePolicy"] as? [[String: Any]])?.map { $0["incident"] as? String } == ["MNT-3"])
     }
 
-    @Test func theReviewNamesTheQuietestHourForCustomers() throws {
+    @Test func theReviewNamesTheQuietestHourForCustomers() async throws {
         let cli = try Self.ledger()
         let cells = try #require(try Self.review(cli)["firstReplyByHourOfWeek"] as? [[String: Any]])
         let busy = cells.filter { ($0["messages"] as? Int ?? 0) > 0 }.map { [$0["day"] as? Int, $0["hour"] as? Int] }
         // Tuesday 09:30 and Sunday 23:10.
         #expect(busy == [[1, 9], [6, 23]])
-        let text = try cli.run("review", "2026-Q1", "--as-of", "2026-04-02T00:00:00Z").stdout
+        let text = try await cli.run("review", "2026-Q1", "--as-of", "2026-04-02T00:00:00Z").stdout
         #expect(text.contains("Quietest hour for customers: Mon 00:00–01:00 (UTC), 0 messages of 2 in the period."))
-        let html = try cli.run("review", "2026-Q1", "--format", "html", "--as-of", "2026-04-02T00:00:00Z").stdout
+        let html = try await cli.run("review", "2026-Q1", "--format", "html", "--as-of", "2026-04-02T00:00:00Z").stdout
         #expect(html.contains("<p>Quietest hour for customers: Mon 00:00–01:00 (UTC), 0 messages of 2 in the period.</p>"))
         #expect(html.contains(#"<section id="maintenance">"#))
     }

@@ -15,9 +15,9 @@ import Testing
              "--planned-end", end, "--at", "2026-03-01T12:00:00Z"] + extra, environment: Self.environment)
     }
 
-    @Test func aWindowOutsideThePolicyIsRecordedWithAWarningOrRefused() throws {
+    @Test func aWindowOutsideThePolicyIsRecordedWithAWarningOrRefused() async throws {
         let cli = CLI()
-        #expect(try cli.run("init").status == 0)
+        await #expect(try cli.run("init").status == 0)
         // Inside the policy: Saturday 22:00 for 20 minutes, two weeks ahead. No warning.
         let kept = try Self.declare(cli, "MNT-1", start: "2026-03-14T22:00:00Z", end: "2026-03-14T22:20:00Z")
         #expect(kept.status == 0 && kept.stderr.isEmpty, "\(kept.stderr)")
@@ -30,29 +30,29 @@ import Testing
             incidents: warning: the window lasts 3 days, longer than the policy's 20 minutes; shorten it or split the work (maintenance-too-long)
 
             """)
-        #expect(try cli.run("show", "MNT-2").status == 0)
+        await #expect(try cli.run("show", "MNT-2").status == 0)
 
         // --strict: refused, naming the first rule and the field; nothing written.
-        let head = try cli.run("info").stdout
+        let head = try await cli.run("info").stdout
         let strict = try Self.declare(cli, "MNT-3", start: "2020-05-02T22:00:00Z", end: "2020-05-02T22:20:00Z", "--strict")
         #expect(strict.status == 3)
         #expect(strict.stderr.contains("payload.plannedStart") && strict.stderr.contains("(maintenance-window-past)"), "\(strict.stderr)")
         #expect(strict.stderr.contains("nothing was written"))
-        #expect(try cli.run("info").stdout == head)
-        #expect(try cli.run("show", "MNT-3").status == 3)
+        await #expect(try cli.run("info").stdout == head)
+        await #expect(try cli.run("show", "MNT-3").status == 3)
 
         // A policy that always refuses: refused without --strict.
         let policy = try cli.write("policy.json", #"{"maintenance": {"alwaysRefuse": true}}"#)
-        #expect(try cli.run("policy", "set", policy, environment: Self.environment).status == 0)
-        let headWithPolicy = try cli.run("info").stdout
+        await #expect(try cli.run("policy", "set", policy, environment: Self.environment).status == 0)
+        let headWithPolicy = try await cli.run("info").stdout
         let refused = try Self.declare(cli, "MNT-4", start: "2026-03-17T22:00:00Z", end: "2026-03-17T22:20:00Z")
         #expect(refused.status == 3)
         #expect(refused.stderr.contains("the window opens on a Tuesday") && refused.stderr.contains("(maintenance-day)"), "\(refused.stderr)")
-        #expect(try cli.run("info").stdout == headWithPolicy)
+        await #expect(try cli.run("info").stdout == headWithPolicy)
         // A window inside it is still recorded.
         #expect(try Self.declare(cli, "MNT-5", start: "2026-03-14T23:00:00Z", end: "2026-03-14T23:15:00Z").status == 0)
         // Unplanned incidents are not maintenance: no window, no check.
-        let unplanned = try cli.run(
+        let unplanned = try await cli.run(
             "declare", "INC-1", "--title", "Checkout errors", "--kind", "unplanned", "--severity", "sev2", "--at", "2026-03-01T12:00:00Z",
             environment: Self.environment)
         #expect(unplanned.status == 0 && unplanned.stderr.isEmpty, "\(unplanned.stderr)")

@@ -40,12 +40,12 @@ import Glibc
     /// writing command refuses any path inside a ledger directory — the data file, the lock, the
     /// keys, a new name there, reached through `..` or a link, or another ledger's folder — with
     /// --force too, and the ledger keeps every byte.
-    @Test func noCommandWritesIntoALedgerDirectory() throws {
+    @Test func noCommandWritesIntoALedgerDirectory() async throws {
         let cli = try Self.ledger()
         try FileManager.default.createDirectory(atPath: cli.directory.file("reports"), withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: cli.directory.file("alias"), withDestinationPath: cli.ledgerPath)
         try FileManager.default.createSymbolicLink(atPath: cli.directory.file("innocent.md"), withDestinationPath: cli.ledgerPath + "/data.mdb")
-        #expect(try cli.run("checkpoint").status == 0)
+        await #expect(try cli.run("checkpoint").status == 0)
         let before = try Self.contents(cli.ledgerPath)
         let otherBefore = try Self.contents(cli.directory.file("other"))
         let paths = [
@@ -55,7 +55,7 @@ import Glibc
         for path in paths {
             for arguments in Self.writers(path) + [["schema", "export", path], ["export", "-o", path]] {
                 for force in [[], ["--force"]] where !(force.count == 1 && arguments[0] == "export") {
-                    let refused = try cli.run(arguments + force)
+                    let refused = try await cli.run(arguments + force)
                     #expect(refused.status == 3, "\(arguments + force): \(refused.stderr)")
                     #expect(refused.stderr.contains("is inside the ledger directory"), "\(arguments + force): \(refused.stderr)")
                     #expect(refused.stderr.hasSuffix("writing there could destroy the ledger — name a path outside it\n"))
@@ -64,34 +64,34 @@ import Glibc
         }
         #expect(try Self.contents(cli.ledgerPath) == before)
         #expect(try Self.contents(cli.directory.file("other")) == otherBefore)
-        #expect(try cli.run("verify").status == 0)
+        await #expect(try cli.run("verify").status == 0)
         // The ledger named with --ledger counts as well, wherever the command is run from.
-        let elsewhere = try cli.run("postmortem", "INC-1", "--ledger", cli.ledgerPath, "--output", cli.ledgerPath + "/../incident-ledger/r.md")
+        let elsewhere = try await cli.run("postmortem", "INC-1", "--ledger", cli.ledgerPath, "--output", cli.ledgerPath + "/../incident-ledger/r.md")
         #expect(elsewhere.status == 3)
     }
 
     /// A second write to the same file is refused (exit 3) and the file kept; --force replaces it,
     /// whole, with no temporary file left beside it.
-    @Test func anExistingFileIsReplacedOnlyWithForce() throws {
+    @Test func anExistingFileIsReplacedOnlyWithForce() async throws {
         let cli = try Self.ledger()
         for (number, arguments) in Self.writers("out-\(UUID().uuidString.prefix(4))").enumerated() {
             let path = cli.directory.file(arguments[arguments.firstIndex(of: "--output")! + 1])
             try Data("precious \(number)\n".utf8).write(to: URL(fileURLWithPath: path))
-            let refused = try cli.run(arguments)
+            let refused = try await cli.run(arguments)
             #expect(refused.status == 3, "\(arguments)")
             #expect(refused.stderr.hasSuffix("exists already; it was kept — give --force to replace it, or name a new file\n"), "\(refused.stderr)")
             #expect(FileManager.default.contents(atPath: path) == Data("precious \(number)\n".utf8))
-            let forced = try cli.run(arguments + ["--force"])
+            let forced = try await cli.run(arguments + ["--force"])
             #expect(forced.status == 0, "\(arguments): \(forced.stderr)")
             let written = try #require(FileManager.default.contents(atPath: path))
             #expect(written.count > 20 && written.last == UInt8(ascii: "\n"))
         }
-        let schemas = try cli.run("schema", "export", "schemas")
+        let schemas = try await cli.run("schema", "export", "schemas")
         #expect(schemas.status == 0)
-        let again = try cli.run("schema", "export", "schemas")
+        let again = try await cli.run("schema", "export", "schemas")
         #expect(again.status == 3)
         #expect(again.stderr.contains("give --force to replace the schemas in schemas"))
-        #expect(try cli.run("schema", "export", "schemas", "--force").status == 0)
+        await #expect(try cli.run("schema", "export", "schemas", "--force").status == 0)
         let leftovers = try FileManager.default.subpathsOfDirectory(atPath: cli.directory.path).filter { $0.hasSuffix(".tmp") }
         #expect(leftovers.isEmpty)
     }
@@ -101,10 +101,10 @@ import Glibc
     /// whose process is alive (an export running now) is left alone.
     @Test func aKilledExportsFolderIsRemovedByTheNextExport() async throws {
         let cli = CLI()
-        try cli.run("init")
-        let history = try cli.run("generate", "--incidents", "60", "--seed", "12")
-        #expect(try cli.run("append", stdin: history.stdout).status == 0)
-        #expect(try cli.run("keys", "create").status == 0)
+        try await cli.run("init")
+        let history = try await cli.run("generate", "--incidents", "60", "--seed", "12")
+        await #expect(try cli.run("append", stdin: history.stdout).status == 0)
+        await #expect(try cli.run("keys", "create").status == 0)
         let bundle = cli.directory.file("bundle")
 
         var killed: String?
@@ -135,11 +135,11 @@ import Glibc
         let running = "\(bundle).partial-\(getpid())"  // this test process: alive
         try FileManager.default.createDirectory(atPath: running, withIntermediateDirectories: false)
 
-        let next = try cli.run("export", "-o", "bundle")
+        let next = try await cli.run("export", "-o", "bundle")
         #expect(next.status == 0, "\(next.stderr)")
         #expect(!FileManager.default.fileExists(atPath: partial))
         #expect(FileManager.default.fileExists(atPath: running))
-        #expect(try cli.run("verify-export", "bundle").status == 0)
-        #expect(try cli.run("verify").status == 0)
+        await #expect(try cli.run("verify-export", "bundle").status == 0)
+        await #expect(try cli.run("verify").status == 0)
     }
 }

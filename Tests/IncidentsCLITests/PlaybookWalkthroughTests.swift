@@ -56,7 +56,7 @@ import Testing
         return words
     }
 
-    @Test func theWalkthroughRunsAsThePageSays() throws {
+    @Test func theWalkthroughRunsAsThePageSays() async throws {
         let cli = CLI()
         let templates = try String(contentsOf: Self.repository.appendingPathComponent("docs/examples/templates-en.json"), encoding: .utf8)
         try FileManager.default.createDirectory(atPath: cli.directory.file("docs/examples"), withIntermediateDirectories: true)
@@ -65,7 +65,7 @@ import Testing
         #expect(steps.count >= 30)
         var said = [String: String]()
         for step in steps {
-            let outcome = try cli.run(step.arguments, environment: ["USER": "jane"])
+            let outcome = try await cli.run(step.arguments, environment: ["USER": "jane"])
             #expect(outcome.status == step.status, "\(step.line)\n\(outcome.stdout)\(outcome.stderr)")
             said[step.line] = outcome.stdout + outcome.stderr
         }
@@ -85,6 +85,6 @@ import Testing
         #expect(output("MNT-2026-1126").components(separatedBy: "incidents: warning:").count == 5)
         let review = output("incidents review 2026-11")
         #expect(review.contains("Maintenance outside the policy") && review.contains("MNT-2026-1126"), "\(review)")
-        #expect(try cli.run("verify").status == 0)
+        await #expect(try cli.run("verify").status == 0)
     }
 }

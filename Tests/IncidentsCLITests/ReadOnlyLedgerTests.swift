@@ -29,11 +29,11 @@ import Glibc
     /// a write through `incidents` stores the projections' catch-up, and this test needs them behind.
     static func ledger() async throws -> CLI {
         let cli = CLI()
-        #expect(try cli.run("init").status == 0)
-        let generated = try cli.run("generate", "--incidents", "30", "--seed", "7")
+        await #expect(try cli.run("init").status == 0)
+        let generated = try await cli.run("generate", "--incidents", "30", "--seed", "7")
         let events = try generated.stdout.split(separator: "\n").map { line in try StreamEvent(json: try JSONParser.parse(String(line))) }
         try await Ledger.open(at: cli.ledgerPath).append(inOrder: events[...])
-        #expect(try cli.run("keys", "create", "--keys", cli.directory.file("keys")).status == 0)
+        await #expect(try cli.run("keys", "create", "--keys", cli.directory.file("keys")).status == 0)
         return cli
     }
 
@@ -117,14 +117,14 @@ import Glibc
 
         // The owner gets the same output; reads never write, so a write of the owner's stores the catch-ups.
         for command in Self.readCommands {
-            let outcome = try cli.run(command)
+            let outcome = try await cli.run(command)
             #expect(outcome.status == 0, "\(command): \(outcome.stderr)")
             #expect(outcome.stdout == asNobody[command]!.stdout, "\(command) prints otherwise for its owner")
         }
-        #expect(try cli.run("projections", "rebuild").status == 0)
-        let ownerExport = try cli.run("export", "--keys", cli.directory.file("keys"), "-o", outputs + "/owner-bundle")
+        await #expect(try cli.run("projections", "rebuild").status == 0)
+        let ownerExport = try await cli.run("export", "--keys", cli.directory.file("keys"), "-o", outputs + "/owner-bundle")
         #expect(ownerExport.stdout.replacingOccurrences(of: "owner-bundle", with: "bundle") == nobodyExport.stdout)
-        let verified = try cli.run("verify-export", "--key", cli.directory.file("keys/checkpoint.pub"), outputs + "/bundle")
+        let verified = try await cli.run("verify-export", "--key", cli.directory.file("keys/checkpoint.pub"), outputs + "/bundle")
         #expect(verified.status == 0, "\(verified.stderr)")
 
         // lock.mdb writable, projections current: reads take the lock as usual and say nothing.
@@ -134,7 +134,7 @@ import Glibc
             let outcome = try Self.runAsNobody(cli, bin, command)
             #expect(outcome.status == 0, "\(command): \(outcome.stderr)")
             #expect(outcome.stderr.isEmpty, "\(command): \(outcome.stderr)")
-            #expect(outcome.stdout == (try cli.run(command)).stdout, "\(command) prints otherwise for its owner")
+            await #expect(outcome.stdout == (try cli.run(command)).stdout, "\(command) prints otherwise for its owner")
         }
         #expect(try Self.digest(data) == current)
     }
@@ -143,13 +143,13 @@ import Glibc
     /// log (reads catch up in memory; issue 14).
     @Test func readCommandsOnCurrentProjectionsLeaveDataMdbUntouched() async throws {
         let cli = try await Self.ledger()
-        #expect(try cli.run("review", "2026-Q1").status == 0)
-        #expect(try cli.run("list").status == 0)
+        await #expect(try cli.run("review", "2026-Q1").status == 0)
+        await #expect(try cli.run("list").status == 0)
         let data = cli.ledgerPath + "/data.mdb"
         let before = try FileManager.default.attributesOfItem(atPath: data)
         let digest = try Self.digest(data)
         for command in Self.readCommands {
-            let outcome = try cli.run(command)
+            let outcome = try await cli.run(command)
             #expect(outcome.status == 0, "\(command): \(outcome.stderr)")
             #expect(outcome.stderr.isEmpty, "\(command): \(outcome.stderr)")
         }

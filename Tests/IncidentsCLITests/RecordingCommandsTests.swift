@@ -46,10 +46,10 @@ import Testing
         return out
     }
 
-    @Test func everyEventTypeCanBeRecordedFromTheCommandLine() throws {
+    @Test func everyEventTypeCanBeRecordedFromTheCommandLine() async throws {
         #expect(Set(Self.script.map(\.0)).union(["survey.expired"]) == Set(Catalog.entries.map(\.type)))
         let cli = CLI()
-        try cli.run("init")
+        try await cli.run("init")
         for (type, words) in Self.script {
             let entry = try #require(Catalog.entry(for: type))
             var payload = entry.examples[0]
@@ -62,84 +62,84 @@ import Testing
             case "event.retracted": payload["target"] = .string(Self.noteID)
             default: break
             }
-            let outcome = try cli.run(words + ["INC-2026-0042"] + Self.flags(for: payload, fields: entry.fields) + extra)
+            let outcome = try await cli.run(words + ["INC-2026-0042"] + Self.flags(for: payload, fields: entry.fields) + extra)
             #expect(outcome.status == 0, "\(words.joined(separator: " ")): \(outcome.stderr)")
         }
         // A second survey, left to expire; surveys may follow the close.
         let at = ["--at", "2026-03-15T09:00:00Z", "--actor", "person:tester"]
-        #expect(try cli.run(["survey", "send", "INC-2026-0042", "--survey-id", "s-2", "--customer", "c", "--channel", "chat", "--scale", "nps_0_10"] + at).status == 0)
-        #expect(try cli.run(["survey", "expire", "INC-2026-0042", "--survey-id", "s-2"] + at).status == 0)
-        let log = try cli.run("log", "--json")
+        await #expect(try cli.run(["survey", "send", "INC-2026-0042", "--survey-id", "s-2", "--customer", "c", "--channel", "chat", "--scale", "nps_0_10"] + at).status == 0)
+        await #expect(try cli.run(["survey", "expire", "INC-2026-0042", "--survey-id", "s-2"] + at).status == 0)
+        let log = try await cli.run("log", "--json")
         let recorded = try log.stdout.split(separator: "\n").map { try JSONParser.parse(String($0)) }
         #expect(recorded.map { $0["type"]?.stringValue ?? "" } == Self.script.map(\.0) + ["survey.sent", "survey.expired"])
         #expect(recorded.allSatisfy { $0["actor"] == ["id": "tester", "kind": "person"] })
         // The payloads are exactly the examples given as flags.
         let declared = try #require(recorded.first)
         #expect(declared["payload"] == .object(Catalog.entry(for: "incident.declared")!.examples[0]))
-        #expect(try cli.run("verify").status == 0)
+        await #expect(try cli.run("verify").status == 0)
     }
 
     /// `--id` makes a retry safe, as the help says, also without `--at`: the retry takes the time
     /// first recorded instead of a new "now", succeeds with the original position and writes
     /// nothing. A retry that differs in a field given (the text, an explicit time) still conflicts.
-    @Test func aRetryWithTheSameIdAndNoTimeIsAnExactRetry() throws {
+    @Test func aRetryWithTheSameIdAndNoTimeIsAnExactRetry() async throws {
         let cli = CLI()
-        try cli.run("init")
+        try await cli.run("init")
         let declare = ["declare", "INC-1", "--title", "Checkout errors", "--kind", "unplanned", "--severity", "sev2", "--id", Self.declarationID]
         let note = ["note", "INC-1", "--text", "rolled back the deploy", "--id", Self.noteID, "--actor", "person:tester"]
-        #expect(try cli.run(declare).status == 0)
-        let first = try cli.run(note + ["--json"])
+        await #expect(try cli.run(declare).status == 0)
+        let first = try await cli.run(note + ["--json"])
         #expect(first.status == 0, "\(first.stderr)")
         // Another event in between: the retry is recognised at its own place, not at the end.
-        #expect(try cli.run("note", "INC-1", "--text", "another", "--at", "2026-03-14T10:00:00Z").status == 0)
-        let log = try cli.run("log", "--json").stdout
+        await #expect(try cli.run("note", "INC-1", "--text", "another", "--at", "2026-03-14T10:00:00Z").status == 0)
+        let log = try await cli.run("log", "--json").stdout
         usleep(20_000)  // "now" has moved on
 
-        let retried = try cli.run(note + ["--json"])
+        let retried = try await cli.run(note + ["--json"])
         #expect(retried.status == 0, "\(retried.stderr)")
         let original = try JSONParser.parse(first.stdout), again = try JSONParser.parse(retried.stdout)
         #expect(original["firstPosition"] == 2 && original["alreadyRecorded"] == false)
         #expect(again["firstPosition"] == 2 && again["version"] == 2 && again["alreadyRecorded"] == true, "\(retried.stdout)")
-        #expect(try cli.run(declare).status == 0)
-        #expect(try cli.run("log", "--json").stdout == log)
+        await #expect(try cli.run(declare).status == 0)
+        await #expect(try cli.run("log", "--json").stdout == log)
 
-        let otherText = try cli.run(["note", "INC-1", "--text", "something else", "--id", Self.noteID, "--actor", "person:tester"])
+        let otherText = try await cli.run(["note", "INC-1", "--text", "something else", "--id", Self.noteID, "--actor", "person:tester"])
         #expect(otherText.status == 4)
-        let otherTime = try cli.run(note + ["--at", "2026-03-14T09:00:00Z"])
+        let otherTime = try await cli.run(note + ["--at", "2026-03-14T09:00:00Z"])
         #expect(otherTime.status == 4)
         #expect(otherTime.stderr.contains("is not an exact retry"))
-        #expect(try cli.run("log", "--json").stdout == log)
+        await #expect(try cli.run("log", "--json").stdout == log)
     }
 
-    @Test func flagsAreCheckedAgainstTheSchema() throws {
+    @Test func flagsAreCheckedAgainstTheSchema() async throws {
         let cli = CLI()
-        try cli.run("init")
-        let unknown = try cli.run("declare", "INC-1", "--title", "x", "--kind", "unplanned", "--severity", "sev1", "--colour", "red")
+        try await cli.run("init")
+        let unknown = try await cli.run("declare", "INC-1", "--title", "x", "--kind", "unplanned", "--severity", "sev1", "--colour", "red")
         #expect(unknown.status == 2)
         #expect(unknown.stderr.contains("'--colour' is not a field of incident.declared"))
-        let bad = try cli.run("declare", "INC-1", "--title", "x", "--kind", "unplanned", "--severity", "sev7")
+        let bad = try await cli.run("declare", "INC-1", "--title", "x", "--kind", "unplanned", "--severity", "sev7")
         #expect(bad.status == 2)
         #expect(bad.stderr.contains("--severity must be one of sev1, sev2, sev3, sev4, not 'sev7'"))
-        let missing = try cli.run("declare", "INC-1", "--title", "x")
+        let missing = try await cli.run("declare", "INC-1", "--title", "x")
         #expect(missing.status == 3)
         #expect(missing.stderr.contains("payload.kind: is required"))
-        let help = try cli.run("update", "--help")
+        let help = try await cli.run("update", "--help")
         #expect(help.stdout.contains("--next-update-by <time>"))
         #expect(help.stdout.contains("--channels <status_page|email|social_media|in_app|sms,…> (required)"))
     }
 
-    @Test func schemaCommandsListAndShowTheCatalog() throws {
+    @Test func schemaCommandsListAndShowTheCatalog() async throws {
         let cli = CLI()
-        let list = try cli.run("schema", "list")
+        let list = try await cli.run("schema", "list")
         #expect(list.status == 0)
         for entry in Catalog.entries { #expect(list.stdout.contains(entry.type)) }
-        let show = try cli.run("schema", "show", "survey.answered")
+        let show = try await cli.run("schema", "show", "survey.answered")
         #expect(show.status == 0)
         let schema = try JSONParser.parse(show.stdout)
         #expect(schema["properties"]?["payload"]?["properties"]?["score"]?["maximum"] == 10)
-        let old = try cli.run("schema", "show", "status_update.published", "--version", "1")
+        let old = try await cli.run("schema", "show", "status_update.published", "--version", "1")
         #expect(old.stdout.contains(#""channel""#))
-        let none = try cli.run("schema", "show", "incident.exploded")
+        let none = try await cli.run("schema", "show", "incident.exploded")
         #expect(none.status == 2)
     }
 }

@@ -35,15 +35,15 @@ import Testing
 
     /// Sign, keep a copy of data.mdb, append, sign, put the copy back: every way of signing is
     /// refused with exit 1, says the ledger was rolled back and what to do, and writes nothing.
-    @Test func aRestoredOlderLedgerIsNeverSigned() throws {
+    @Test func aRestoredOlderLedgerIsNeverSigned() async throws {
         let cli = try Self.signingLedger()
         let data = cli.ledgerPath + "/data.mdb"
-        #expect(try cli.run("checkpoint").status == 0)
+        await #expect(try cli.run("checkpoint").status == 0)
         let newer = try Self.rollBack(cli, losing: "after the backup")
         let remembered = Self.bytes(cli.directory.file(lastCheckpoint))
         #expect(remembered.map { String(decoding: $0, as: UTF8.self) } == newer)
         for arguments in [["checkpoint"], ["checkpoint", "--output", "cp.txt"], ["export", "-o", "bundle"], ["export", "-o", "bundle", "--csv"]] {
-            let refused = try cli.run(arguments)
+            let refused = try await cli.run(arguments)
             #expect(refused.status == 1, "\(arguments)")
             #expect(refused.stdout.isEmpty)
             let line = refused.stderr
@@ -55,63 +55,63 @@ import Testing
         #expect(Self.bytes(data) == Self.bytes(cli.directory.file("old.mdb")))
         #expect(Self.bytes(cli.directory.file(lastCheckpoint)) == remembered)
         #expect(try FileManager.default.contentsOfDirectory(atPath: cli.directory.path).sorted() == ["incident-ledger", "old.mdb"])
-        #expect(try cli.run("verify").status == 0)
+        await #expect(try cli.run("verify").status == 0)
     }
 
     /// A log of the same size with other events, or a larger one that does not extend what was
     /// signed (a fork made from an old copy), is refused as well: the root of the remembered size differs.
-    @Test func aForkOfTheSameOrGreaterSizeIsNeverSigned() throws {
+    @Test func aForkOfTheSameOrGreaterSizeIsNeverSigned() async throws {
         let cli = try Self.signingLedger()
         _ = try Self.rollBack(cli, losing: "signed")
-        #expect(try cli.run("note", "INC-1", "--text", "another fourth event").status == 0)
-        let sameSize = try cli.run("checkpoint")
+        await #expect(try cli.run("note", "INC-1", "--text", "another fourth event").status == 0)
+        let sameSize = try await cli.run("checkpoint")
         #expect(sameSize.status == 1)
         #expect(sameSize.stderr.contains("rolled back or replaced: its first 4 events do not have the root of the checkpoint of 4 events"))
-        #expect(try cli.run("note", "INC-1", "--text", "a fifth").status == 0)
-        #expect(try cli.run("checkpoint").status == 1)
-        #expect(try cli.run("export", "-o", "bundle").status == 1)
+        await #expect(try cli.run("note", "INC-1", "--text", "a fifth").status == 0)
+        await #expect(try cli.run("checkpoint").status == 1)
+        await #expect(try cli.run("export", "-o", "bundle").status == 1)
         // Once the rollback is acknowledged the fork is what is remembered, and it signs as it grows.
-        #expect(try cli.run("checkpoint", "--accept-rollback", "4").status == 0)
-        #expect(try cli.run("note", "INC-1", "--text", "a sixth").status == 0)
-        #expect(try cli.run("checkpoint").status == 0)
-        #expect(try cli.run("export", "-o", "bundle").status == 0)
+        await #expect(try cli.run("checkpoint", "--accept-rollback", "4").status == 0)
+        await #expect(try cli.run("note", "INC-1", "--text", "a sixth").status == 0)
+        await #expect(try cli.run("checkpoint").status == 0)
+        await #expect(try cli.run("export", "-o", "bundle").status == 0)
     }
 
     /// The override names the size it abandons: any other size is refused (exit 3); the right one
     /// signs the restored ledger, which from then on is the one remembered.
-    @Test func aDeliberateRollbackIsAcknowledgedByNamingTheAbandonedSize() throws {
+    @Test func aDeliberateRollbackIsAcknowledgedByNamingTheAbandonedSize() async throws {
         let cli = try Self.signingLedger()
         _ = try Self.rollBack(cli, losing: "lost")
 
-        let wrong = try cli.run("checkpoint", "--accept-rollback", "3")
+        let wrong = try await cli.run("checkpoint", "--accept-rollback", "3")
         #expect(wrong.status == 3)
         #expect(wrong.stderr.contains("the last one signed covers 4"))
-        #expect(try cli.run("checkpoint", "--accept-rollback", "nine").status == 2)
-        let accepted = try cli.run("export", "-o", "bundle", "--accept-rollback", "4")
+        await #expect(try cli.run("checkpoint", "--accept-rollback", "nine").status == 2)
+        let accepted = try await cli.run("export", "-o", "bundle", "--accept-rollback", "4")
         #expect(accepted.status == 0, "\(accepted.stderr)")
         #expect(accepted.stdout.contains("checkpoint of 3 events"))
-        #expect(try cli.run("checkpoint").stdout.split(separator: "\n")[1] == "3")
-        #expect(try cli.run("verify-export", "bundle").status == 0)
+        await #expect(try cli.run("checkpoint").stdout.split(separator: "\n")[1] == "3")
+        await #expect(try cli.run("verify-export", "bundle").status == 0)
     }
 
     /// A ledger signed before checkpoints were remembered has no checkpoint.last: its next signing
     /// starts remembering. A damaged or forged file is refused (exit 1), never silently replaced.
-    @Test func rememberingStartsAtTheFirstSigningAndADamagedRecordIsRefused() throws {
+    @Test func rememberingStartsAtTheFirstSigningAndADamagedRecordIsRefused() async throws {
         let cli = try Self.signingLedger()
         let path = cli.directory.file(lastCheckpoint)
         #expect(!FileManager.default.fileExists(atPath: path))
-        #expect(try cli.run("checkpoint").status == 0)
+        await #expect(try cli.run("checkpoint").status == 0)
         let first = try #require(Self.bytes(path))
         #expect(String(decoding: first, as: UTF8.self).split(separator: "\n")[1] == "3")
         // Signing the same log again remembers the same checkpoint.
-        #expect(try cli.run("checkpoint").status == 0)
+        await #expect(try cli.run("checkpoint").status == 0)
         #expect(Self.bytes(path) == first)
 
         var forged = first
         let sizeLine = try #require(forged.firstIndex(of: UInt8(ascii: "\n"))) + 1
         forged[sizeLine] = UInt8(ascii: "2")  // "2" instead of "3" events: the signature no longer matches
         try forged.write(to: URL(fileURLWithPath: path))
-        let refused = try cli.run("checkpoint")
+        let refused = try await cli.run("checkpoint")
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("checkpoint.last, the last checkpoint signed, is damaged or not of this key"))
         #expect(Self.bytes(path) == forged)
@@ -146,21 +146,21 @@ import Testing
 
     /// `keys create` writes the private key 0600 whatever the umask, and never through a symbolic
     /// link planted where the key goes: the link's target is not created.
-    @Test func keysCreateWritesOwnerOnlyAndNeverFollowsALink() throws {
+    @Test func keysCreateWritesOwnerOnlyAndNeverFollowsALink() async throws {
         let cli = CLI()
-        try cli.run("init")
-        let created = try ChildProcess.run(
+        try await cli.run("init")
+        let created = try await ChildProcess.run(
             "/bin/sh", ["-c", "umask 000 && exec \"$0\" keys create", ChildProcess.executable("incidents")], directory: cli.directory.path)
         #expect(created.status == 0, "\(created.stderr)")
         let mode = try FileManager.default.attributesOfItem(atPath: cli.ledgerPath + "/keys/checkpoint.key")[.posixPermissions] as? Int
         #expect(mode == 0o600)
 
         let other = CLI()
-        try other.run("init")
+        try await other.run("init")
         try FileManager.default.createDirectory(atPath: other.ledgerPath + "/keys", withIntermediateDirectories: true)
         let target = other.directory.file("stolen.key")
         try FileManager.default.createSymbolicLink(atPath: other.ledgerPath + "/keys/checkpoint.key", withDestinationPath: target)
-        let refused = try other.run("keys", "create")
+        let refused = try await other.run("keys", "create")
         #expect(refused.status == 3)
         #expect(!FileManager.default.fileExists(atPath: target))
     }

@@ -22,16 +22,16 @@ import Testing
         try text.split(separator: "\n").map { try JSONParser.parse(String($0)) }
     }
 
-    @Test func anImportPostedPromptlyIsNotLateAndReplaysAsItsSourceKnewIt() throws {
+    @Test func anImportPostedPromptlyIsNotLateAndReplaysAsItsSourceKnewIt() async throws {
         let cli = CLI()
-        try cli.run("init")
-        #expect(try cli.run("import", "statuspage", try cli.write("prompt.json", Self.prompt)).status == 0)
+        try await cli.run("init")
+        await #expect(try cli.run("import", "statuspage", try cli.write("prompt.json", Self.prompt)).status == 0)
 
-        let timeline = try Self.lines(try cli.run("timeline", "SP-p1", "--json").stdout)
+        let timeline = try await Self.lines(try cli.run("timeline", "SP-p1", "--json").stdout)
         #expect(timeline.count >= 6)
         #expect(timeline.allSatisfy { $0["late"] == .bool(false) }, "\(timeline)")
         #expect(timeline.allSatisfy { $0["sourceRecordedAt"] != nil })
-        #expect(!(try cli.run("timeline", "SP-p1").stdout.contains("recorded late")))
+        await #expect(!(try cli.run("timeline", "SP-p1").stdout.contains("recorded late")))
 
         // Before the change `replay --at` refused: everything was recorded today, by the import.
         func replay(_ time: String) throws -> JSONValue {
@@ -51,76 +51,76 @@ import Testing
         let resolved = try replay("2023-05-01T12:00:00Z")
         #expect(resolved["phase"] == "resolved")
         #expect(resolved["resolvedAt"] == "2023-05-01T11:00:00Z")
-        let before = try cli.run("replay", "SP-p1", "--at", "2023-05-01T09:59:00Z")
+        let before = try await cli.run("replay", "SP-p1", "--at", "2023-05-01T09:59:00Z")
         #expect(before.status == 3)
         #expect(before.stderr.hasPrefix("incidents: nothing of SP-p1 was known at 2023-05-01T09:59:00Z"))
     }
 
-    @Test func anUpdateThePagePostedLateIsMarkedLateAtItsSource() throws {
+    @Test func anUpdateThePagePostedLateIsMarkedLateAtItsSource() async throws {
         let cli = CLI()
-        try cli.run("init")
+        try await cli.run("init")
         let late = Self.prompt.replacingOccurrences(of: #""created_at": "2023-05-01T10:20:30Z""#, with: #""created_at": "2023-05-01T10:40:00Z""#)
-        #expect(try cli.run("import", "statuspage", try cli.write("late.json", late)).status == 0)
-        let timeline = try Self.lines(try cli.run("timeline", "SP-p1", "--json").stdout)
+        await #expect(try cli.run("import", "statuspage", try cli.write("late.json", late)).status == 0)
+        let timeline = try await Self.lines(try cli.run("timeline", "SP-p1", "--json").stdout)
         let lateOnes = timeline.filter { $0["late"] == .bool(true) }
         // The update and the status change it carried, both posted 20 minutes after their displayed time.
         #expect(lateOnes.count == 2)
         #expect(lateOnes.allSatisfy { $0["sourceRecordedAt"] == "2023-05-01T10:40:00Z" })
-        #expect(try cli.run("timeline", "SP-p1").stdout.contains("(recorded late at the source, 2023-05-01T10:40:00Z)"))
+        await #expect(try cli.run("timeline", "SP-p1").stdout.contains("(recorded late at the source, 2023-05-01T10:40:00Z)"))
     }
 
-    @Test func aSourceTimeInTheFutureIsRefusedWithOneLineAndNothingWritten() throws {
+    @Test func aSourceTimeInTheFutureIsRefusedWithOneLineAndNothingWritten() async throws {
         let cli = CLI()
-        try cli.run("init")
-        try cli.run("append", stdin: CLI.event())
-        let before = try cli.run("verify").stdout
+        try await cli.run("init")
+        try await cli.run("append", stdin: CLI.event())
+        let before = try await cli.run("verify").stdout
         let future = Timestamp.now().adding(seconds: 86_400).rfc3339
         let event = CLI.note("n").replacingOccurrences(of: #""source":"cli""#, with: #""source":"cli","sourceRecordedAt":"\#(future)""#)
-        let outcome = try cli.run("append", stdin: event)
+        let outcome = try await cli.run("append", stdin: event)
         #expect(outcome.status == 3)
         #expect(outcome.stderr.hasPrefix("incidents: event 1: sourceRecordedAt: \(future) is in the future"), "\(outcome.stderr)")
         #expect(outcome.stderr.hasSuffix("nothing was written\n"))
         #expect(outcome.stderr.split(separator: "\n").count == 1)
-        #expect(try cli.run("verify").stdout == before)
-        let flag = try cli.run("note", "INC-1", "--text", "n", "--source-recorded-at", future)
+        await #expect(try cli.run("verify").stdout == before)
+        let flag = try await cli.run("note", "INC-1", "--text", "n", "--source-recorded-at", future)
         #expect(flag.status == 3)
         #expect(flag.stderr.hasPrefix("incidents: event 1: sourceRecordedAt: \(future) is in the future"), "\(flag.stderr)")
-        #expect(try cli.run("verify").stdout == before)
+        await #expect(try cli.run("verify").stdout == before)
     }
 
-    @Test func aRecordingVerbTakesTheSourceTimeAndTheLedgerBecomesFormatTwo() throws {
+    @Test func aRecordingVerbTakesTheSourceTimeAndTheLedgerBecomesFormatTwo() async throws {
         let cli = CLI()
-        try cli.run("init")
-        try cli.run("append", stdin: CLI.event())
-        #expect(try JSONParser.parse(try cli.run("info", "--json").stdout)["formatVersion"] == .integer(1))
-        let recorded = try cli.run("note", "INC-1", "--text", "from the ticket", "--at", "2026-03-14T10:00:00Z", "--source-recorded-at", "2026-03-14T10:01:00+01:00")
+        try await cli.run("init")
+        try await cli.run("append", stdin: CLI.event())
+        await #expect(try JSONParser.parse(try cli.run("info", "--json").stdout)["formatVersion"] == .integer(1))
+        let recorded = try await cli.run("note", "INC-1", "--text", "from the ticket", "--at", "2026-03-14T10:00:00Z", "--source-recorded-at", "2026-03-14T10:01:00+01:00")
         #expect(recorded.status == 0, "\(recorded.stderr)")
-        let last = try #require(try Self.lines(try cli.run("log", "--json").stdout).last)
+        let last = try await #require(try Self.lines(try cli.run("log", "--json").stdout).last)
         #expect(last["sourceRecordedAt"] == "2026-03-14T09:01:00Z")
-        #expect(try JSONParser.parse(try cli.run("info", "--json").stdout)["formatVersion"] == .integer(2))
-        #expect(try cli.run("verify").status == 0)
+        await #expect(try JSONParser.parse(try cli.run("info", "--json").stdout)["formatVersion"] == .integer(2))
+        await #expect(try cli.run("verify").status == 0)
     }
 
     /// Tools/verify-chain.py reads a ledger of both record formats to the chain head `verify`
     /// gives, and refuses a changed source time.
-    @Test func thePythonChainVerifierReadsMixedFormatsAndRefusesATamperedSourceTime() throws {
+    @Test func thePythonChainVerifierReadsMixedFormatsAndRefusesATamperedSourceTime() async throws {
         let cli = CLI()
-        try cli.run("init")
-        try cli.run("append", stdin: CLI.event())
-        #expect(try cli.run("import", "statuspage", try cli.write("prompt.json", Self.prompt)).status == 0)
-        try cli.run("append", stdin: CLI.note("after the import"))
-        let exported = try cli.run("log", "--json").stdout
+        try await cli.run("init")
+        try await cli.run("append", stdin: CLI.event())
+        await #expect(try cli.run("import", "statuspage", try cli.write("prompt.json", Self.prompt)).status == 0)
+        try await cli.run("append", stdin: CLI.note("after the import"))
+        let exported = try await cli.run("log", "--json").stdout
         let formats = try Self.lines(exported).map { $0["sourceRecordedAt"] == nil ? 1 : 2 }
         #expect(formats.first == 1 && formats.last == 1 && formats.contains(2))
         let script = IndependentChainTests.repository + "/Tools/verify-chain.py"
-        let python = try ChildProcess.run("/usr/bin/env", ["python3", script], stdin: exported)
+        let python = try await ChildProcess.run("/usr/bin/env", ["python3", script], stdin: exported)
         #expect(python.status == 0, "\(python.stderr)")
         let head = { (text: String) in (text.components(separatedBy: "chain head ").last ?? "").prefix { $0 != "\n" } }
-        #expect(head(python.stdout) == head(try cli.run("verify").stdout))
+        await #expect(head(python.stdout) == head(try cli.run("verify").stdout))
 
         let tampered = exported.replacingOccurrences(of: #""sourceRecordedAt":"2023-05-01T10:20:30Z""#, with: #""sourceRecordedAt":"2023-05-01T10:20:00Z""#)
         #expect(tampered != exported)
-        let refused = try ChildProcess.run("/usr/bin/env", ["python3", script], stdin: tampered)
+        let refused = try await ChildProcess.run("/usr/bin/env", ["python3", script], stdin: tampered)
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("previousHash does not match the record before it"))
     }

@@ -8,14 +8,14 @@ import Testing
 @Suite struct WebhooksCommandTests {
     static let pagerDutySecret = "ChPV1ZwGvkkI5E6RN+0pFQxT9qOgPLSYJzf0qVjKm4Y="
 
-    @Test func receiversAreAddedListedAndRemoved() throws {
+    @Test func receiversAreAddedListedAndRemoved() async throws {
         let cli = CLI()
-        try cli.run("init")
-        let pagerDuty = try cli.run("webhooks", "add", "pagerduty", "pd-checkout", "--secret", Self.pagerDutySecret)
+        try await cli.run("init")
+        let pagerDuty = try await cli.run("webhooks", "add", "pagerduty", "pd-checkout", "--secret", Self.pagerDutySecret)
         #expect(pagerDuty.status == 0, "\(pagerDuty.stderr)")
         #expect(pagerDuty.stdout == "added pagerduty receiver pd-checkout: POST /webhooks/pagerduty/pd-checkout\n")
 
-        let statuspage = try cli.run("webhooks", "add", "statuspage", "status-page", "--incident-prefix", "STATUS-")
+        let statuspage = try await cli.run("webhooks", "add", "statuspage", "status-page", "--incident-prefix", "STATUS-")
         #expect(statuspage.status == 0, "\(statuspage.stderr)")
         let lines = statuspage.stdout.split(separator: "\n").map(String.init)
         try #require(lines.count == 3, "\(statuspage.stdout)")
@@ -24,21 +24,21 @@ import Testing
         #expect(lines[0] == "added statuspage receiver status-page: POST /webhooks/statuspage/status-page/\(secret)")
         #expect(lines[2].contains("shown only now"))
 
-        let generic = try cli.run("webhooks", "add", "generic", "chat-bot", "--json")
+        let generic = try await cli.run("webhooks", "add", "generic", "chat-bot", "--json")
         #expect(generic.status == 0, "\(generic.stderr)")
         let added = try #require(try JSONParser.parse(generic.stdout.trimmingCharacters(in: .newlines)).objectValue)
         #expect(added["kind"] == "generic" && added["actor"] == "tool:chat-bot" && added["source"] == "webhook:generic")
         let botSecret = try #require(added["secret"]?.stringValue)
         #expect(botSecret.hasPrefix("whsec_") && botSecret != secret)
 
-        let list = try cli.run("webhooks", "list")
+        let list = try await cli.run("webhooks", "list")
         #expect(list.status == 0)
         let rows = list.stdout.split(separator: "\n").map(String.init)
         #expect(rows.first?.hasPrefix("NAME") == true)
         #expect(rows.contains { $0.hasPrefix("pd-checkout") && $0.contains("pagerduty") && $0.contains("PD-") && $0.hasSuffix("POST /webhooks/pagerduty/pd-checkout") })
         #expect(rows.contains { $0.hasPrefix("status-page") && $0.contains("STATUS-") && $0.hasSuffix("POST /webhooks/statuspage/status-page/{secret}") })
         #expect(rows.last == "3 receivers")
-        let json = try cli.run("webhooks", "list", "--json")
+        let json = try await cli.run("webhooks", "list", "--json")
         let receivers = try json.stdout.split(separator: "\n").map { try #require(try JSONParser.parse(String($0)).objectValue) }
         #expect(receivers.map { $0["name"] } == ["chat-bot", "pd-checkout", "status-page"])
         #expect(receivers.allSatisfy { $0["secret"] == nil })
@@ -46,18 +46,18 @@ import Testing
             #expect(!output.contains(secret) && !output.contains(botSecret) && !output.contains(Self.pagerDutySecret))
         }
         // Nothing about receivers is in the chain.
-        #expect(try cli.run("log").stdout.isEmpty)
+        await #expect(try cli.run("log").stdout.isEmpty)
 
-        let removed = try cli.run("webhooks", "remove", "chat-bot")
+        let removed = try await cli.run("webhooks", "remove", "chat-bot")
         #expect(removed.status == 0)
         #expect(removed.stdout == "removed generic receiver chat-bot\n")
-        #expect(try cli.run("webhooks", "list").stdout.split(separator: "\n").last == "2 receivers")
+        await #expect(try cli.run("webhooks", "list").stdout.split(separator: "\n").last == "2 receivers")
     }
 
-    @Test func wrongInputIsRefusedAndNothingIsStored() throws {
+    @Test func wrongInputIsRefusedAndNothingIsStored() async throws {
         let cli = CLI()
-        try cli.run("init")
-        try cli.run("webhooks", "add", "generic", "bot")
+        try await cli.run("init")
+        try await cli.run("webhooks", "add", "generic", "bot")
         let cases: [([String], Int32, String)] = [
             (["webhooks", "add", "opsgenie", "x"], 2, "KIND must be pagerduty, statuspage, generic"),
             (["webhooks", "add", "pagerduty", "pd"], 2, "give --secret"),
@@ -68,11 +68,11 @@ import Testing
             (["webhooks", "remove", "nobody"], 3, "no webhook receiver named 'nobody'"),
         ]
         for (arguments, status, words) in cases {
-            let outcome = try cli.run(arguments)
+            let outcome = try await cli.run(arguments)
             #expect(outcome.status == status, "\(arguments): \(outcome.stderr)")
             #expect(outcome.stderr.contains(words), "\(arguments): \(outcome.stderr)")
             #expect(outcome.stdout.isEmpty)
         }
-        #expect(try cli.run("webhooks", "list").stdout.split(separator: "\n").last == "1 receiver")
+        await #expect(try cli.run("webhooks", "list").stdout.split(separator: "\n").last == "1 receiver")
     }
 }
