@@ -15,7 +15,7 @@ extension Suite {
     mutating func runPostgresRows() async throws {
         progress("starting a throwaway PostgreSQL server")
         // The tests' throwaway cluster (LedgerTestSupport): stopped and deleted when the bench exits.
-        let server = try PostgresCluster.shared()
+        let server = try await PostgresCluster.shared()
         let settings = try server.settings()
         progress(settings)
         let writers = sizes.writers
