@@ -1,8 +1,14 @@
 import Foundation
 public import LedgerStore
 import Logging
+import NIOCore
+import NIOPosix
 import NIOSSL
 import PostgresNIO
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A PostgreSQL database named by a URL, `postgres://user[:password]@host[:port]/database`
 /// (`postgresql://` too; `?sslmode=require` asks for TLS, which is otherwise off).
@@ -85,10 +91,31 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
                 return LedgerError(.unavailable, "cannot connect to \(self): \(message) (SQLSTATE \(state))", ledgerPath: description)
             }
         }
-        let reason = (error as? PSQLError)?.underlying.map { "\($0)" } ?? PostgresEventStore.describe(error)
+        let reason = Self.connectReason(error)
         return LedgerError(
             .unavailable, "cannot reach a PostgreSQL server at \(server) (\(reason)): check that it runs and listens there, and that the URL names it",
             ledgerPath: description)
+    }
+
+    /// Why no connection could be made, in the system's words ("connection refused") rather than the
+    /// layers swift-nio and postgres-nio wrap them in.
+    static func connectReason(_ error: any Error) -> String {
+        var cause: any Error = (error as? PSQLError)?.underlying ?? error
+        if let attempts = cause as? NIOConnectionError {
+            if let first = attempts.connectionErrors.first {
+                cause = first.error
+            } else if attempts.dnsAError != nil || attempts.dnsAAAAError != nil {
+                return "the name \(attempts.host) could not be resolved"
+            }
+        }
+        if let io = cause as? IOError {
+            let words = String(cString: strerror(io.errnoCode))
+            return words.prefix(1).lowercased() + words.dropFirst()
+        }
+        if case .connectTimeout(let limit)? = cause as? ChannelError {
+            return "no answer within \(limit.nanoseconds / 1_000_000_000) s"
+        }
+        return PostgresEventStore.describe(cause)
     }
 
     static func tlsContext() throws(LedgerError) -> NIOSSLContext {
