@@ -216,6 +216,43 @@ import Testing
         }
     }
 
+    /// A transaction the database does not answer in time (frozen, or cut off without a reset) fails
+    /// at its deadline instead of holding this process's appends for as long as TCP takes to notice:
+    /// before COMMIT, having written nothing; during it, as an unknown outcome that a retry settles.
+    @Test func aTransactionTheDatabaseDoesNotAnswerEndsAtItsDeadline() async throws {
+        try await Self.withStore { store, url in
+            let cluster = try await PostgresCluster.shared()
+            let database = String(url.split(separator: "/").last!)
+            store.writer.deadline.withLock { $0 = .seconds(2) }
+            // Before COMMIT: the transaction stalls past its deadline (without one it would commit at 4 s).
+            store.writer.beforeCommit.withLock { $0 = { _ in try? await Task.sleep(for: .seconds(4)) } }
+            let first = [SampleEvents.event(1)]
+            await #expect { _ = try await store.append(first, to: "INC-1", expecting: .noStream) } throws: { error in
+                let error = error as? LedgerError
+                return error?.code == .unavailable && error?.message.contains("did not answer within 2") == true
+                    && error?.message.contains("nothing was written") == true
+            }
+            store.writer.beforeCommit.withLock { $0 = nil }
+            #expect(try await store.head().position == 0)
+
+            // During COMMIT: a deferred trigger holds it on the server past the deadline.
+            _ = try cluster.sql("""
+                CREATE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(6); RETURN NULL; END $$;
+                CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON events DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION slow_commit();
+                """, database: database)
+            await #expect { _ = try await store.append(first, to: "INC-1", expecting: .noStream) } throws: { error in
+                let error = error as? LedgerError
+                return error?.code == .outcomeUnknown && error?.message.contains("did not answer within 2") == true
+            }
+            _ = try cluster.sql("DROP TRIGGER slow_commit ON events", database: database)
+            store.writer.deadline.withLock { $0 = PostgresGroupCommitter.transactionDeadline }
+            // The server finishes that COMMIT on its own; the retry with the same ids finds it, or writes it.
+            let retry = try await store.append(first, to: "INC-1")
+            #expect(retry.positions == 1...1)
+            #expect(try await store.verify().position == 1)
+        }
+    }
+
     /// A connection that is gone before COMMIT is sent wrote nothing: the append is tried again on a new connection.
     @Test func aConnectionLostBeforeCommitIsRetried() async throws {
         try await Self.withStore { store, _ in

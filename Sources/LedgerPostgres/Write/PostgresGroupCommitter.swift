@@ -17,6 +17,9 @@ final class PostgresGroupCommitter: Sendable {
     static let attemptsOnLostConnections = 5
     /// How long a transaction waits for a connection before it fails, having written nothing.
     static let connectionWait: Duration = .seconds(10)
+    /// How long a transaction may take once it has its connection (``TransactionDeadline``): a
+    /// minute, far beyond a durable commit on a loaded machine with a synchronous standby.
+    static let transactionDeadline: Duration = .seconds(60)
     /// A transaction takes waiting submissions until it holds about this many bytes of events.
     static let transactionBudgetBytes = 16 << 20
 
@@ -31,6 +34,8 @@ final class PostgresGroupCommitter: Sendable {
 
     /// Runs just before `COMMIT` is sent, for tests that lose the connection there.
     let beforeCommit = Mutex<(@Sendable (PostgresConnection) async -> Void)?>(nil)
+    /// ``transactionDeadline``, shortened by tests.
+    let deadline = Mutex(PostgresGroupCommitter.transactionDeadline)
 
     init(
         client: PostgresClient, clock: @escaping @Sendable () -> Timestamp, logger: Logger, commits: CommitSignal, confirmed: ConfirmedHead,
@@ -82,6 +87,9 @@ final class PostgresGroupCommitter: Sendable {
         case failed(group: [PendingAppends.Submission]?, PostgresAppendTransaction.Failure)
         /// No connection could be had: nothing was sent.
         case noConnection(group: [PendingAppends.Submission]?, any Error)
+        /// The database did not answer within the deadline; the connection was closed, with `COMMIT`
+        /// in flight when `duringCommit`.
+        case noAnswer(group: [PendingAppends.Submission]?, duringCommit: Bool, TransactionDeadline.NoAnswer)
     }
 
     /// Commits the submissions waiting when the chain head is locked, and returns them with their outcomes.
@@ -125,6 +133,14 @@ final class PostgresGroupCommitter: Sendable {
                 // fail the same way, so it fails with this group.
                 let failed = (taken ?? []) + pending.withLock { $0.takeAll() }
                 return (failed, Array(repeating: .failure(nothingWritten(error)), count: failed.count))
+            case .noAnswer(let taken, let duringCommit, let error):
+                // Likewise for a database that stopped answering; only this group's `COMMIT` may
+                // have been applied.
+                logger.warning("the database did not answer an append in time", metadata: ["during-commit": "\(duringCommit)"])
+                let group = taken ?? []
+                let waiting = pending.withLock { $0.takeAll() }
+                let outcome: PostgresAppendTransaction.Outcome = .failure(duringCommit ? unknownOutcome(error) : nothingWritten(error))
+                return (group + waiting, Array(repeating: outcome, count: group.count) + Array(repeating: .failure(nothingWritten(error)), count: waiting.count))
             }
             // Only this drain takes from the queue, so submissions are still waiting if none were taken yet.
             let failed = group ?? pending.withLock { $0.nextGroup(budget: Self.transactionBudgetBytes) }
@@ -136,27 +152,39 @@ final class PostgresGroupCommitter: Sendable {
     /// waiting now), and runs its transaction.
     private func attemptCommit(_ given: [PendingAppends.Submission]?) async -> Attempt {
         let hook = beforeCommit.withLock { $0 }
-        let (clock, logger) = (clock, logger)
+        let deadline = TransactionDeadline(deadline.withLock { $0 })
         do {
-            return try await client.withConnection(waitingAtMost: Self.connectionWait) { connection in
-                let transaction = PostgresAppendTransaction(connection: connection, logger: logger, beforeCommit: hook)
-                let head: LedgerHead
-                do throws(PostgresAppendTransaction.Failure) {
-                    head = try await transaction.lockHead()
-                } catch {
-                    return .failed(group: given, error)
-                }
-                let group = given ?? self.pending.withLock { $0.nextGroup(budget: Self.transactionBudgetBytes) }
-                do throws(PostgresAppendTransaction.Failure) {
-                    // Taken after the group, so that no event of it says its source recorded it later.
-                    let (outcomes, committed) = try await transaction.run(group.map(\.appends), lockedHead: head, recordedAt: clock())
-                    return .finished(group: group, outcomes: outcomes, committed: committed)
-                } catch {
-                    return .failed(group: group, error)
-                }
+            let attempt = try await client.withConnection(waitingAtMost: Self.connectionWait) { connection in
+                await deadline.guarding(connection) { await self.transact(on: connection, group: given, hook: hook) }
             }
+            if deadline.hasPassed, case .failed(let group, let failure) = attempt {
+                return .noAnswer(group: group, duringCommit: failure.duringCommit, TransactionDeadline.NoAnswer(limit: deadline.limit))
+            }
+            return attempt
         } catch {
             return .noConnection(group: given, error)
+        }
+    }
+
+    /// Locks the chain head on `connection`, takes the group (`given`, or the submissions waiting
+    /// now), and runs its transaction.
+    private func transact(
+        on connection: PostgresConnection, group given: [PendingAppends.Submission]?, hook: (@Sendable (PostgresConnection) async -> Void)?
+    ) async -> Attempt {
+        let transaction = PostgresAppendTransaction(connection: connection, logger: logger, beforeCommit: hook)
+        let head: LedgerHead
+        do throws(PostgresAppendTransaction.Failure) {
+            head = try await transaction.lockHead()
+        } catch {
+            return .failed(group: given, error)
+        }
+        let group = given ?? pending.withLock { $0.nextGroup(budget: Self.transactionBudgetBytes) }
+        do throws(PostgresAppendTransaction.Failure) {
+            // Taken after the group, so that no event of it says its source recorded it later.
+            let (outcomes, committed) = try await transaction.run(group.map(\.appends), lockedHead: head, recordedAt: clock())
+            return .finished(group: group, outcomes: outcomes, committed: committed)
+        } catch {
+            return .failed(group: group, error)
         }
     }
 
