@@ -4,6 +4,7 @@ public import LedgerStore
 public import Logging
 import NIOCore
 import PostgresNIO
+import Synchronization
 
 /// The ledger in a PostgreSQL database: the same records, hash chain and append semantics as the
 /// LMDB ``Ledger``, shared by every process that opens the same database.
@@ -31,6 +32,8 @@ public final class PostgresEventStore: EventStore, Sendable {
     /// Moves on with each settings change announced, and each time the listener (re)connects (it
     /// may have missed some): a mirror reads the settings again only when it has moved.
     let settingsAnnounced = AnnouncementCount()
+    /// How long one read may take once it has its connection (``AnswerDeadline``); tests shorten it.
+    let readDeadline = Mutex(AnswerDeadline.standard)
     private let running: Task<Void, Never>
     private let listener: CommitListener
 
@@ -168,15 +171,20 @@ public final class PostgresEventStore: EventStore, Sendable {
     /// The wait for a connection is the pool's own (it gives up on a server that refuses connections
     /// after about a minute), not the 10 s an append allows: bounded at 10 s, opening stores failed in
     /// a loaded CI run, where making a first connection took longer (notes of stop 27).
+    ///
+    /// Once it has its connection, `body` has ``readDeadline`` (``AnswerDeadline``) to finish: a
+    /// database that stops answering ends it as `unavailable` instead of holding it for ever.
     func withConnection<Result: Sendable>(
         doing what: String, _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Result
     ) async throws(LedgerError) -> Result {
         let (client, logger) = (client, logger)
+        let deadline = AnswerDeadline(readDeadline.withLock { $0 })
         do {
             return try await Task {
-                try await client.withConnection { try await body($0, logger) }
+                try await client.withConnection { connection in try await deadline.guarding(connection) { try await body(connection, logger) } }
             }.value
         } catch {
+            guard !deadline.hasPassed else { throw failure(AnswerDeadline.NoAnswer(limit: deadline.limit), doing: what) }
             throw failure(error, doing: what)
         }
     }

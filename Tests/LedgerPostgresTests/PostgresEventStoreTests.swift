@@ -245,11 +245,36 @@ import Testing
                 return error?.code == .outcomeUnknown && error?.message.contains("did not answer within 2") == true
             }
             _ = try cluster.sql("DROP TRIGGER slow_commit ON events", database: database)
-            store.writer.deadline.withLock { $0 = PostgresGroupCommitter.transactionDeadline }
+            store.writer.deadline.withLock { $0 = AnswerDeadline.standard }
             // The server finishes that COMMIT on its own; the retry with the same ids finds it, or writes it.
             let retry = try await store.append(first, to: "INC-1")
             #expect(retry.positions == 1...1)
             #expect(try await store.verify().position == 1)
+        }
+    }
+
+    /// A read the database does not answer in time ends at its deadline as `unavailable`.
+    @Test func aReadTheDatabaseDoesNotAnswerEndsAtItsDeadline() async throws {
+        try await Self.withStore { store, url in
+            let cluster = try await PostgresCluster.shared()
+            let database = String(url.split(separator: "/").last!)
+            _ = try await store.append([SampleEvents.event(1)], to: "INC-1")
+            store.readDeadline.withLock { $0 = .seconds(2) }
+            // Another session holds the chain head's table, so reading it waits (at most a minute here).
+            let holder = Task { try? await onItsOwnThread { try cluster.sql("BEGIN; LOCK TABLE chain_head IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(60); COMMIT;", database: database) } }
+            let held = "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'chain_head' AND l.mode = 'AccessExclusiveLock' AND l.granted"
+            for _ in 0..<300 where try cluster.sql(held, database: database).trimmingCharacters(in: .whitespacesAndNewlines) != "1" {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            await #expect { _ = try await store.head() } throws: { error in
+                let error = error as? LedgerError
+                return error?.code == .unavailable && error?.message.contains("could not read the chain head") == true
+                    && error?.message.contains("did not answer within 2") == true
+            }
+            _ = try cluster.sql("SELECT pg_terminate_backend(pid) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'chain_head' AND l.mode = 'AccessExclusiveLock'", database: database)
+            _ = await holder.value
+            store.readDeadline.withLock { $0 = AnswerDeadline.standard }
+            #expect(try await store.head().position == 1)
         }
     }
 

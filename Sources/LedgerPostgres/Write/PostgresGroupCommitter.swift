@@ -17,9 +17,6 @@ final class PostgresGroupCommitter: Sendable {
     static let attemptsOnLostConnections = 5
     /// How long a transaction waits for a connection before it fails, having written nothing.
     static let connectionWait: Duration = .seconds(10)
-    /// How long a transaction may take once it has its connection (``TransactionDeadline``): a
-    /// minute, far beyond a durable commit on a loaded machine with a synchronous standby.
-    static let transactionDeadline: Duration = .seconds(60)
     /// A transaction takes waiting submissions until it holds about this many bytes of events.
     static let transactionBudgetBytes = 16 << 20
 
@@ -34,8 +31,8 @@ final class PostgresGroupCommitter: Sendable {
 
     /// Runs just before `COMMIT` is sent, for tests that lose the connection there.
     let beforeCommit = Mutex<(@Sendable (PostgresConnection) async -> Void)?>(nil)
-    /// ``transactionDeadline``, shortened by tests.
-    let deadline = Mutex(PostgresGroupCommitter.transactionDeadline)
+    /// How long a transaction may take once it has its connection (``AnswerDeadline``); tests shorten it.
+    let deadline = Mutex(AnswerDeadline.standard)
 
     init(
         client: PostgresClient, clock: @escaping @Sendable () -> Timestamp, logger: Logger, commits: CommitSignal, confirmed: ConfirmedHead,
@@ -89,7 +86,7 @@ final class PostgresGroupCommitter: Sendable {
         case noConnection(group: [PendingAppends.Submission]?, any Error)
         /// The database did not answer within the deadline; the connection was closed, with `COMMIT`
         /// in flight when `duringCommit`.
-        case noAnswer(group: [PendingAppends.Submission]?, duringCommit: Bool, TransactionDeadline.NoAnswer)
+        case noAnswer(group: [PendingAppends.Submission]?, duringCommit: Bool, AnswerDeadline.NoAnswer)
     }
 
     /// Commits the submissions waiting when the chain head is locked, and returns them with their outcomes.
@@ -152,13 +149,13 @@ final class PostgresGroupCommitter: Sendable {
     /// waiting now), and runs its transaction.
     private func attemptCommit(_ given: [PendingAppends.Submission]?) async -> Attempt {
         let hook = beforeCommit.withLock { $0 }
-        let deadline = TransactionDeadline(deadline.withLock { $0 })
+        let deadline = AnswerDeadline(deadline.withLock { $0 })
         do {
             let attempt = try await client.withConnection(waitingAtMost: Self.connectionWait) { connection in
                 await deadline.guarding(connection) { await self.transact(on: connection, group: given, hook: hook) }
             }
             if deadline.hasPassed, case .failed(let group, let failure) = attempt {
-                return .noAnswer(group: group, duringCommit: failure.duringCommit, TransactionDeadline.NoAnswer(limit: deadline.limit))
+                return .noAnswer(group: group, duringCommit: failure.duringCommit, AnswerDeadline.NoAnswer(limit: deadline.limit))
             }
             return attempt
         } catch {

@@ -1,16 +1,20 @@
 import PostgresNIO
 import Synchronization
 
-/// How long one append transaction may take, from its `BEGIN` to its `COMMIT`'s answer, before its
-/// connection is closed.
+/// How long the database may take over one piece of work on a connection — an append transaction
+/// from its `BEGIN` to its `COMMIT`'s answer, or one read — before the connection is closed.
 ///
 /// A database that stops answering without closing the connection (a frozen server, a machine cut
-/// off without a reset) would otherwise hold the transaction, and every append queued behind it,
-/// for as long as TCP takes to notice: hours. Closing the connection fails the statement in flight
-/// at once; what was sent before `COMMIT` rolls back with the connection, and a `COMMIT` sent and
+/// off without a reset) would otherwise hold that work, and every append queued behind it, for as
+/// long as TCP takes to notice: hours. Closing the connection fails the statement in flight at
+/// once; what an append sent before `COMMIT` rolls back with the connection, and a `COMMIT` sent and
 /// not answered leaves the outcome unknown, as for any connection lost during it.
-final class TransactionDeadline: Sendable {
-    /// No answer in time: what a transaction that passed its deadline failed with.
+final class AnswerDeadline: Sendable {
+    /// A minute: far beyond a durable commit on a loaded machine with a synchronous standby, or a
+    /// page of reads.
+    static let standard: Duration = .seconds(60)
+
+    /// No answer in time: what work that passed its deadline failed with.
     struct NoAnswer: Error, CustomStringConvertible {
         let limit: Duration
         var description: String { "the database did not answer within \(limit) (is it frozen, or cut off from this machine?)" }
@@ -27,7 +31,7 @@ final class TransactionDeadline: Sendable {
     var hasPassed: Bool { passed.load(ordering: .acquiring) }
 
     /// Runs `body`, closing `connection` if `body` is still running once ``limit`` has passed.
-    func guarding<Result>(_ connection: PostgresConnection, _ body: () async -> Result) async -> Result {
+    func guarding<Result>(_ connection: PostgresConnection, _ body: () async throws -> Result) async rethrows -> Result {
         let watchdog = Task { [self] in
             try? await Task.sleep(for: limit)
             guard !Task.isCancelled else { return }
@@ -35,6 +39,6 @@ final class TransactionDeadline: Sendable {
             try? await connection.close()
         }
         defer { watchdog.cancel() }
-        return await body()
+        return try await body()
     }
 }
