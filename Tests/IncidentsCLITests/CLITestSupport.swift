@@ -18,8 +18,7 @@ struct CLI {
     /// two cooperative threads every test of the run shares (`onItsOwnThread`).
     @discardableResult
     func run(_ arguments: String..., stdin: String? = nil, environment: [String: String] = [:]) async throws -> ChildProcess.Outcome {
-        try await ChildProcess.run(
-            ChildProcess.executable("incidents"), arguments, stdin: stdin, environment: environment, directory: directory.path)
+        try await run(arguments, stdin: stdin, environment: environment)
     }
 
     @discardableResult
