@@ -56,7 +56,7 @@ import Glibc
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ChildProcess.start(process)
         defer { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
         let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
         #expect(line.hasPrefix("listening on https://127.0.0.1:"), "\(line)")

@@ -116,7 +116,7 @@ import Glibc
             process.currentDirectoryURL = URL(fileURLWithPath: cli.directory.path)
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
-            try process.run()
+            try ChildProcess.start(process)
             let partial = "\(bundle).partial-\(process.processIdentifier)"
             let deadline = Date().addingTimeInterval(20)
             while !FileManager.default.fileExists(atPath: partial + "/events.jsonl"), process.isRunning, Date() < deadline {

@@ -25,7 +25,7 @@ import Glibc
             process.arguments = ["loop", directory.path, "4"]
             let output = Pipe()
             process.standardOutput = output
-            try process.run()
+            try ChildProcess.start(process)
             usleep(UInt32.random(in: 30_000...250_000, using: &random))
             kill(process.processIdentifier, SIGKILL)
             let data = output.fileHandleForReading.readDataToEndOfFile()
@@ -67,7 +67,7 @@ import Glibc
         process.arguments = ["hold-read", path]
         let output = Pipe()
         process.standardOutput = output
-        try process.run()
+        try ChildProcess.start(process)
         _ = output.fileHandleForReading.availableData  // "reading"
         return process
     }

@@ -50,7 +50,7 @@ extension ChildProcess {
         process.standardInput = FileHandle.nullDevice
         let finished = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in finished.signal() }
-        try process.run()
+        try start(process)
         try? out.close()
         try? err.close()
         var timedOut = false

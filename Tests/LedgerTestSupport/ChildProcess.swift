@@ -1,4 +1,5 @@
-import Foundation
+public import Foundation
+import Synchronization
 
 /// Runs the package's own executables as real processes.
 public enum ChildProcess {
@@ -12,6 +13,18 @@ public enum ChildProcess {
         }
         return url.path
     }()
+
+    /// Starts `process`, one start at a time in this test process.
+    ///
+    /// Foundation's `Process.run()` is not safe to call from several threads at once on Linux: a CI run
+    /// crashed inside it (a bad pointer in its `memcpy`) once tests started children from threads of
+    /// their own (`onItsOwnThread`) rather than from the two cooperative threads. Only the start is
+    /// serialised; the children then run, and are waited for, side by side.
+    public static func start(_ process: Process) throws {
+        try starting.withLock { _ in try process.run() }
+    }
+
+    private static let starting = Mutex(())
 
     /// The path of one of the package's executables.
     public static func executable(_ name: String) -> String {
@@ -52,7 +65,7 @@ public enum ChildProcess {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = input
-        try process.run()
+        try start(process)
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
         // Read both pipes to the end before waiting, so a full pipe cannot stall the child.

@@ -58,7 +58,7 @@ final class ServerFixture: Sendable {
         } else {
             process.standardError = FileHandle.nullDevice
         }
-        try process.run()
+        try ChildProcess.start(process)
         var line = [UInt8]()
         while line.last != 0x0A {
             guard let byte = output.fileHandleForReading.readData(ofLength: 1).first else {
